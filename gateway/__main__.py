@@ -1,0 +1,25 @@
+"""`python -m gateway`: serve the gateway on TMIS_HTTP_HOST:TMIS_HTTP_PORT."""
+from __future__ import annotations
+
+import uvicorn
+
+from gateway.app import create_app
+from tmis.log import setup_logging
+from tmis.settings import Settings
+
+
+def main() -> None:
+    settings = Settings.from_env()
+    setup_logging("gateway", settings.log_level)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=5,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""The gateway's ASGI app: GraphQL at /graphql, liveness at /healthz."""
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.asgi import GraphQL
+
+from gateway.clients import Clients
+from gateway.context import Context
+from gateway.schema import build_schema
+from tmis import log
+from tmis.auth import TokenSigner
+from tmis.errors import DomainError
+from tmis.plugins import make_plugin_manager
+from tmis.settings import Settings
+
+logger = logging.getLogger("tmis.gateway")
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class RequestContextMiddleware:
+    """Binds a request id to the request (from X-Request-ID when sane), echoes it, logs one access line."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        rid = given if _SAFE_REQUEST_ID.match(given) else log.new_request_id()
+        token = log.request_id.set(rid)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", rid.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            ms = round((time.perf_counter() - started) * 1000, 1)
+            logger.info("%s %s %d", scope["method"], scope["path"], status, extra={"fields": {"status": status, "ms": ms}})
+            log.request_id.reset(token)
+
+
+def _bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    return header[7:].strip() if header[:7].lower() == "bearer " else ""
+
+
+def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
+    signer = TokenSigner(settings.require_secret(), settings.token_ttl_seconds)
+    plugins = make_plugin_manager(settings.plugins)
+
+    class TmisGraphQL(GraphQL):
+        async def get_context(self, request: Request, response: Response | None = None) -> Context:  # type: ignore[override]
+            token = _bearer(request)
+            try:
+                caller = signer.verify(token) if token else None
+            except DomainError:
+                caller = None
+            return Context(request, response, request.app.state.clients, plugins, caller, token if caller else "")
+
+    graphql = TmisGraphQL(build_schema(), graphql_ide="graphiql" if settings.development else None, multipart_uploads_enabled=True)
+
+    async def healthz(request: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.clients = clients or Clients.from_settings(settings)
+        yield
+        if clients is None:
+            await app.state.clients.close()
+
+    app = Starlette(routes=[Route("/graphql", graphql), Route("/healthz", healthz)], lifespan=lifespan)
+    app.add_middleware(RequestContextMiddleware)
+    return app

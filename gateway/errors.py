@@ -1,0 +1,51 @@
+"""Errors as the API shows them: `userErrors` for expected failures, masked GraphQL errors otherwise."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+from typing import TypeVar
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from tmis import log
+from tmis.errors import DomainError
+
+logger = logging.getLogger("tmis.gateway")
+T = TypeVar("T")
+
+
+@strawberry.type
+class UserError:
+    code: str
+    message: str
+    field: str | None = None
+
+    @classmethod
+    def of(cls, err: DomainError) -> UserError:
+        return cls(code=str(err.code), message=err.message, field=err.field)
+
+
+async def attempt(call: Awaitable[T]) -> tuple[T | None, list[UserError]]:
+    """Await a service call; a DomainError becomes the payload's userErrors."""
+    try:
+        return await call, []
+    except DomainError as err:
+        return None, [UserError.of(err)]
+
+
+class ErrorMasking(MaskErrors):
+    """DomainErrors keep their Chinese message and code; anything unexpected is logged once and masked."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=lambda e: e.original_error is not None)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        if isinstance(original, DomainError):
+            message, extensions = original.message, {"code": str(original.code), "field": original.field}
+        else:
+            logger.error("unexpected error in %s", ".".join(map(str, error.path or ())), exc_info=original)
+            message, extensions = "服务内部错误，请稍后重试", {"code": "INTERNAL_SERVER_ERROR", "requestId": log.request_id.get()}
+        return GraphQLError(message, nodes=error.nodes, source=error.source, positions=error.positions, path=error.path, extensions=extensions)

@@ -1,0 +1,31 @@
+"""Per-request DataLoaders: each batches one lookup into one RPC (`<Thing>By<Key>Loader`)."""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from strawberry.dataloader import DataLoader
+
+from tmis.proto.identity.v1 import identity_pb2 as id_pb
+
+if TYPE_CHECKING:
+    from gateway.context import Context
+
+
+class Loaders:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.org_by_code = DataLoader(self._orgs_by_code)
+        self.child_orgs_by_parent = DataLoader(self._child_orgs_by_parent)
+
+    async def _orgs_by_code(self, codes: list[str]) -> list[id_pb.Org | None]:
+        reply = await self.ctx.clients.identity.BatchGetOrgs(id_pb.BatchGetOrgsRequest(codes=codes), token=self.ctx.token)
+        found = {o.code: o for o in reply.orgs}
+        return [found.get(c) for c in codes]
+
+    async def _child_orgs_by_parent(self, parents: list[str]) -> list[list[id_pb.Org]]:
+        reply = await self.ctx.clients.identity.ListChildOrgs(id_pb.ListChildOrgsRequest(parent_codes=parents), token=self.ctx.token)
+        grouped: dict[str, list[id_pb.Org]] = defaultdict(list)
+        for org in reply.orgs:
+            grouped[org.parent_code].append(org)
+        return [grouped[p] for p in parents]

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+import strawberry
+
+
+@strawberry.type
+class ServiceHealth:
+    name: str
+    ok: bool
+    latency_ms: float | None = None
+
+
+@strawberry.type
+class Health:
+    ok: bool
+    services: list[ServiceHealth]
+
+
+@strawberry.type
+class PluginInfo:
+    name: str
+    version: str
+    hooks: list[str]

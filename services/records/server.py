@@ -1,0 +1,33 @@
+"""The records service's server factory."""
+from __future__ import annotations
+
+import grpc
+
+from services.records.servicer import RecordsServicer
+from services.records.storage import Storage
+from services.records.teachers import Teachers
+from tmis.proto.identity.v1 import identity_pb2, identity_pb2_grpc
+from tmis.proto.records.v1 import records_pb2, records_pb2_grpc
+from tmis.rpc import ServerHandle, ServiceClient, build_server
+from tmis.settings import Settings
+
+SERVICE_NAME = records_pb2.DESCRIPTOR.services_by_name["RecordsService"].full_name
+
+
+async def create_server(settings: Settings, *, port: int | None = None) -> ServerHandle:
+    storage = await Storage.open(settings)
+    identity = ServiceClient("identity", settings.addrs["identity"], identity_pb2_grpc.IdentityServiceStub)
+
+    async def school_of(code: str) -> tuple[str, tuple[str, ...]] | None:
+        reply = await identity.BatchGetOrgs(identity_pb2.BatchGetOrgsRequest(codes=[code]))
+        return (reply.orgs[0].level, tuple(reply.orgs[0].path)) if reply.orgs else None
+
+    servicer = RecordsServicer(Teachers(storage, school_of))
+
+    def register(server: grpc.aio.Server) -> list[str]:
+        records_pb2_grpc.add_RecordsServiceServicer_to_server(servicer, server)
+        return [SERVICE_NAME]
+
+    handle = await build_server("records", settings, register, port=port)
+    handle.on_stop += [storage.close, identity.close]
+    return handle

@@ -1,0 +1,30 @@
+"""gRPC adapter of the records service."""
+from __future__ import annotations
+
+import grpc
+from google.protobuf import json_format, struct_pb2
+
+from services.records.model import Teacher
+from services.records.teachers import Teachers
+from tmis.proto.records.v1 import records_pb2 as pb
+from tmis.proto.records.v1 import records_pb2_grpc
+from tmis.rpc import current_caller
+
+
+def teacher_pb(teacher: Teacher) -> pb.Teacher:
+    basic = struct_pb2.Struct()
+    basic.update(teacher.basic)
+    return pb.Teacher(id=teacher.id, version=teacher.version, school_code=teacher.school_code, basic=basic)
+
+
+class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
+    def __init__(self, teachers: Teachers) -> None:
+        self.teachers = teachers
+
+    async def CreateTeacher(self, request: pb.CreateTeacherRequest, context: grpc.aio.ServicerContext) -> pb.Teacher:
+        basic = json_format.MessageToDict(request.basic)
+        return teacher_pb(await self.teachers.create(current_caller(), request.school_code, basic))
+
+    async def BatchGetTeachers(self, request: pb.BatchGetTeachersRequest, context: grpc.aio.ServicerContext) -> pb.TeacherList:
+        found = await self.teachers.get(current_caller(), list(request.ids))
+        return pb.TeacherList(teachers=[teacher_pb(t) for t in found])

@@ -1,0 +1,100 @@
+"""Real parts: one SecantusDB process for the session, real gRPC servers on port 0 per test,
+each test with databases of its own."""
+from __future__ import annotations
+
+import os
+import secrets
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, replace
+
+import httpx
+import pytest
+
+from gateway.app import create_app
+from gateway.clients import Clients
+from services.identity.server import create_server as identity_server
+from services.media.server import create_server as media_server
+from services.records.server import create_server as records_server
+from services.review.server import create_server as review_server
+from tmis.auth import SYSTEM, TokenSigner
+from tmis.embedded_db import EmbeddedMongo
+from tmis.proto.identity.v1 import identity_pb2
+from tmis.rpc import ServerHandle
+from tmis.settings import SERVICES, Settings
+
+ADMIN_PASSWORD = "Tmis#Admin2026"
+
+
+@pytest.fixture(scope="session")
+def mongo_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """TMIS_TEST_MONGODB_URI (a real mongod) when set, else the embedded database in a temp dir."""
+    given = os.environ.get("TMIS_TEST_MONGODB_URI")
+    if given:
+        yield given
+        return
+    db = EmbeddedMongo(tmp_path_factory.mktemp("db"))
+    yield db.start()
+    db.stop()
+
+
+@pytest.fixture
+def settings(mongo_uri: str) -> Settings:
+    prefix = f"t{uuid.uuid4().hex[:12]}"
+    base = Settings.from_env({})
+    return replace(
+        base,
+        mongodb_uri=mongo_uri,
+        token_secret=secrets.token_urlsafe(40),
+        databases={s: f"{prefix}_{s}" for s in SERVICES},
+        development=False,
+    )
+
+
+@dataclass
+class Suite:
+    settings: Settings
+    servers: dict[str, ServerHandle]
+    clients: Clients
+    http: httpx.AsyncClient
+    signer: TokenSigner
+
+    @property
+    def system_token(self) -> str:
+        return self.signer.sign(SYSTEM)
+
+    async def graphql(self, query: str, variables: dict | None = None, token: str | None = None) -> dict:
+        headers = {"authorization": f"Bearer {token}"} if token else {}
+        reply = await self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+        assert reply.status_code == 200, reply.text
+        return reply.json()
+
+    async def login_admin(self) -> str:
+        result = await self.graphql(
+            "mutation($p: String!) { login(username: \"admin\", password: $p) { token userErrors { code } } }", {"p": ADMIN_PASSWORD}
+        )
+        return result["data"]["login"]["token"]
+
+
+@pytest.fixture
+async def suite(settings: Settings) -> AsyncIterator[Suite]:
+    """The four services on port 0 and the gateway app, talking over real channels."""
+    servers: dict[str, ServerHandle] = {}
+    servers["identity"] = await identity_server(settings, port=0)
+    addrs = {s: "" for s in SERVICES} | {"identity": f"127.0.0.1:{servers['identity'].port}"}
+    settings = replace(settings, addrs=addrs)
+    for name, factory in (("records", records_server), ("review", review_server), ("media", media_server)):
+        servers[name] = await factory(settings, port=0)
+    settings = replace(settings, addrs={n: f"127.0.0.1:{h.port}" for n, h in servers.items()})
+    clients = Clients.from_settings(settings)
+    app = create_app(settings, clients=clients)
+    signer = TokenSigner(settings.token_secret)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
+            suite = Suite(settings, servers, clients, http, signer)
+            await clients.identity.EnsureAdmin(identity_pb2.EnsureAdminRequest(password=ADMIN_PASSWORD), token=suite.system_token)
+            yield suite
+    await clients.close()
+    for handle in servers.values():
+        await handle.stop(grace=0)

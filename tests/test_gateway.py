@@ -1,0 +1,110 @@
+"""The gateway against the real services: health, login, the org tree, errors."""
+from __future__ import annotations
+
+from tests.conftest import ADMIN_PASSWORD, Suite
+
+HEALTH = "{ health { ok services { name ok latencyMs } } }"
+ORG_TREE = "query($c: String!) { org(code: $c) { code name level schoolType parent { code } children { code level schoolType } } }"
+CREATE_ORG = """mutation($i: CreateOrgInput!) { createOrg(input: $i) { org { code level schoolType parent { code } } userErrors { code message field } } }"""
+
+
+async def test_health_reports_every_service(suite: Suite) -> None:
+    health = (await suite.graphql(HEALTH))["data"]["health"]
+    assert health["ok"] is True
+    assert [s["name"] for s in health["services"]] == ["identity", "records", "review", "media"]
+    assert all(s["ok"] and s["latencyMs"] >= 0 for s in health["services"])
+
+
+async def test_health_answers_when_a_service_is_down(suite: Suite) -> None:
+    await suite.servers["review"].stop(grace=0)
+    health = (await suite.graphql(HEALTH))["data"]["health"]
+    assert health["ok"] is False
+    assert {s["name"]: s["ok"] for s in health["services"]} == {"identity": True, "records": True, "review": False, "media": True}
+    token = await suite.login_admin()  # what does not depend on review keeps working
+    assert (await suite.graphql("{ me { username } }", token=token))["data"]["me"]["username"] == "admin"
+
+
+async def test_login_me_and_org_tree(suite: Suite) -> None:
+    login = (await suite.graphql(
+        'mutation($p: String!) { login(username: "admin", password: $p) { token mustChangePassword account { username roles org { code level } } userErrors { code } } }',
+        {"p": ADMIN_PASSWORD},
+    ))["data"]["login"]
+    assert login["userErrors"] == [] and login["mustChangePassword"] is False
+    assert login["account"] == {"username": "admin", "roles": ["SYSTEM_ADMIN"], "org": {"code": "100000", "level": "NATION"}}
+    token = login["token"]
+    for code, name, level, parent, school_type in [
+        ("620000", "甘肃省", "PROVINCE", "100000", None),
+        ("620100", "兰州市", "CITY", "620000", None),
+        ("620102", "城关区", "DISTRICT", "620100", None),
+        ("3162010201", "示范小学", "SCHOOL", "620102", "PRIMARY_SECONDARY"),
+    ]:
+        result = await suite.graphql(CREATE_ORG, {"i": {"code": code, "name": name, "level": level, "parentCode": parent, "schoolType": school_type}}, token)
+        assert result["data"]["createOrg"]["userErrors"] == [], result
+    org = (await suite.graphql(ORG_TREE, {"c": "620102"}, token))["data"]["org"]
+    assert org["parent"] == {"code": "620100"}
+    assert org["children"] == [{"code": "3162010201", "level": "SCHOOL", "schoolType": "PRIMARY_SECONDARY"}]
+
+
+async def test_create_org_errors_name_the_field(suite: Suite) -> None:
+    token = await suite.login_admin()
+    cases = [
+        ({"code": "62", "name": "甘肃省", "level": "PROVINCE", "parentCode": "100000"}, "INVALID_INPUT", "input.code"),
+        ({"code": "62-00", "name": "某校", "level": "SCHOOL", "parentCode": "100000"}, "INVALID_INPUT", "input.code"),
+        ({"code": "3162010201", "name": "某校", "level": "SCHOOL", "parentCode": "100000"}, "INVALID_INPUT", "input.schoolType"),
+        ({"code": "620000", "name": "  ", "level": "PROVINCE", "parentCode": "100000"}, "INVALID_INPUT", "input.name"),
+        ({"code": "620000", "name": "甘肃省", "level": "PROVINCE", "parentCode": "999999"}, "FORBIDDEN", "input.parentCode"),
+    ]
+    for given, code, field in cases:
+        errors = (await suite.graphql(CREATE_ORG, {"i": given}, token))["data"]["createOrg"]["userErrors"]
+        assert [(e["code"], e["field"]) for e in errors] == [(code, field)], given
+        assert errors[0]["message"]  # a Chinese sentence for the clerk
+    await suite.graphql(CREATE_ORG, {"i": {"code": "620000", "name": "甘肃省", "level": "PROVINCE", "parentCode": "100000"}}, token)
+    again = await suite.graphql(CREATE_ORG, {"i": {"code": "620000", "name": "甘肃省", "level": "PROVINCE", "parentCode": "100000"}}, token)
+    assert again["data"]["createOrg"]["userErrors"][0]["code"] == "ALREADY_EXISTS"
+    below = await suite.graphql(CREATE_ORG, {"i": {"code": "620100", "name": "兰州市", "level": "PROVINCE", "parentCode": "620000"}}, token)
+    assert below["data"]["createOrg"]["userErrors"][0]["field"] == "input.level"
+
+
+async def test_wrong_password_and_bad_tokens(suite: Suite) -> None:
+    for username in ("admin", "nobody"):  # the same answer whether or not the account exists
+        result = await suite.graphql(f'mutation {{ login(username: "{username}", password: "x") {{ token userErrors {{ code field }} }} }}')
+        assert result["data"]["login"] == {"token": None, "userErrors": [{"code": "INVALID_CREDENTIALS", "field": "password"}]}
+    forged = TokenForgery.tamper(await suite.login_admin())
+    assert (await suite.graphql("{ me { username } }", token=forged))["data"]["me"] is None
+    assert (await suite.graphql('{ org(code: "100000") { name } }', token=forged))["data"]["org"] is None
+    errors = (await suite.graphql(CREATE_ORG, {"i": {"code": "620000", "name": "甘肃省", "level": "PROVINCE", "parentCode": "100000"}}, forged))
+    assert errors["data"]["createOrg"]["userErrors"][0]["code"] == "UNAUTHENTICATED"
+
+
+async def test_query_limits_and_masked_errors(suite: Suite) -> None:
+    deep = "{ me { org " + "{ parent " * 15 + "{ code }" + " }" * 15 + " } }"
+    result = await suite.graphql(deep)
+    assert result["errors"] and "depth" in result["errors"][0]["message"]
+    aliases = "{ " + " ".join(f"h{i}: health {{ ok }}" for i in range(60)) + " }"
+    assert "aliases" in (await suite.graphql(aliases))["errors"][0]["message"].lower()
+    token = await suite.login_admin()
+    await suite.servers["identity"].stop(grace=0)
+    result = await suite.graphql('{ org(code: "100000") { name } }', token=token)
+    assert result["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+    assert "账号服务" in result["errors"][0]["message"]
+
+
+async def test_request_id_is_echoed(suite: Suite) -> None:
+    reply = await suite.http.post("/graphql", json={"query": "{ health { ok } }"}, headers={"x-request-id": "abc-123"})
+    assert reply.headers["x-request-id"] == "abc-123"
+    reply = await suite.http.post("/graphql", json={"query": "{ health { ok } }"}, headers={"x-request-id": "bad id\n<script>"})
+    assert reply.headers["x-request-id"] != "bad id\n<script>" and len(reply.headers["x-request-id"]) == 32
+
+
+class TokenForgery:
+    @staticmethod
+    def tamper(token: str) -> str:
+        """Same payload with roles raised and the old signature: must be refused."""
+        import base64
+        import json
+
+        head, body, mac = token.split(".")
+        data = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+        data["service"] = True
+        forged = base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+        return f"{head}.{forged}.{mac}"

@@ -1,0 +1,141 @@
+"""Interceptors and clients over real channels: auth, error mapping, request ids in logs."""
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+import grpc
+import pytest
+
+from tests.conftest import Suite
+from tmis import log
+from tmis.auth import Caller
+from tmis.errors import DomainError, ErrorCode
+from tmis.proto.identity.v1 import identity_pb2 as id_pb
+from tmis.proto.media.v1 import media_pb2 as media_pb
+from tmis.proto.records.v1 import records_pb2 as rec_pb
+from tmis.proto.review.v1 import review_pb2 as review_pb
+
+
+async def test_calls_without_a_token_are_refused(suite: Suite) -> None:
+    calls = [
+        suite.clients.identity.BatchGetOrgs(id_pb.BatchGetOrgsRequest(codes=["100000"]), token=""),
+        suite.clients.records.BatchGetTeachers(rec_pb.BatchGetTeachersRequest(ids=["x"]), token=""),
+        suite.clients.review.BatchGetReviewStates(review_pb.BatchGetReviewStatesRequest(teacher_ids=["x"]), token=""),
+        suite.clients.media.GetPhotoStandard(media_pb.GetPhotoStandardRequest(), token=""),
+    ]
+    for call in calls:
+        with pytest.raises(DomainError) as caught:
+            await call
+        assert caught.value.code == ErrorCode.UNAUTHENTICATED
+
+
+async def test_a_token_signed_with_another_secret_is_refused(suite: Suite) -> None:
+    from tmis.auth import SYSTEM, TokenSigner
+
+    foreign = TokenSigner("another-secret-of-at-least-32-characters!").sign(SYSTEM)
+    with pytest.raises(DomainError) as caught:
+        await suite.clients.media.GetPhotoStandard(media_pb.GetPhotoStandardRequest(), token=foreign)
+    assert caught.value.code == ErrorCode.UNAUTHENTICATED
+
+
+async def test_services_check_scope_and_role_themselves(suite: Suite) -> None:
+    """A valid token without the right role or reach is refused by the service, not only the gateway."""
+    sys_token = suite.system_token
+    await suite.clients.identity.CreateOrg(id_pb.CreateOrgRequest(code="620000", name="甘肃省", level="PROVINCE", parent_code="100000"), token=sys_token)
+    await suite.clients.identity.CreateOrg(id_pb.CreateOrgRequest(code="3162000001", name="某校", level="SCHOOL", parent_code="620000", school_type="KINDERGARTEN"), token=sys_token)
+    await suite.clients.identity.CreateOrg(id_pb.CreateOrgRequest(code="640000", name="宁夏", level="PROVINCE", parent_code="100000"), token=sys_token)
+    clerk = suite.signer.sign(Caller("a1", "clerk", "640000", ("100000", "640000"), ("DATA_ENTRY",)))
+    reader = suite.signer.sign(Caller("a2", "reader", "620000", ("100000", "620000"), ("QUERY",)))
+    basic = {"name": "张明", "idNumber": "11010519491231002X"}
+    from google.protobuf import struct_pb2
+
+    struct = struct_pb2.Struct()
+    struct.update(basic)
+    for token, code in ((clerk, ErrorCode.FORBIDDEN), (reader, ErrorCode.FORBIDDEN)):
+        with pytest.raises(DomainError) as caught:
+            await suite.clients.records.CreateTeacher(rec_pb.CreateTeacherRequest(school_code="3162000001", basic=struct), token=token)
+        assert caught.value.code == code
+    # a clerk of another province does not even learn that the school exists
+    assert caught.value.field in (None, "schoolCode")
+    created = await suite.clients.records.CreateTeacher(rec_pb.CreateTeacherRequest(school_code="3162000001", basic=struct), token=sys_token)
+    assert created.basic["gender"] == "2" and created.basic["birthDate"] == "1949-12-31"
+    seen = await suite.clients.records.BatchGetTeachers(rec_pb.BatchGetTeachersRequest(ids=[created.id, "not-an-id"]), token=reader)
+    assert [t.id for t in seen.teachers] == [created.id]
+    unseen = await suite.clients.records.BatchGetTeachers(rec_pb.BatchGetTeachersRequest(ids=[created.id]), token=clerk)
+    assert list(unseen.teachers) == []
+    with pytest.raises(DomainError) as caught:
+        await suite.clients.records.CreateTeacher(rec_pb.CreateTeacherRequest(school_code="3162000001", basic=struct), token=sys_token)
+    assert (caught.value.code, caught.value.field) == (ErrorCode.ALREADY_EXISTS, "basic.idNumber")
+    # and orgs outside the caller's reach are invisible
+    orgs = await suite.clients.identity.BatchGetOrgs(id_pb.BatchGetOrgsRequest(codes=["640000", "620000", "100000"]), token=reader)
+    assert [o.code for o in orgs.orgs] == ["620000", "100000"]
+
+
+async def test_bad_identity_documents_are_refused_with_the_field(suite: Suite) -> None:
+    from google.protobuf import struct_pb2
+
+    sys_token = suite.system_token
+    await suite.clients.identity.CreateOrg(id_pb.CreateOrgRequest(code="3162000001", name="某校", level="SCHOOL", parent_code="100000", school_type="KINDERGARTEN"), token=sys_token)
+    cases = [
+        ({"name": "", "idNumber": "11010519491231002X"}, "basic.name"),
+        ({"name": "张明", "idNumber": "110105194912310021"}, "basic.idNumber"),
+        ({"name": "张明", "idNumber": "11010519491231002X", "gender": "1"}, "basic.gender"),
+        ({"name": "张明", "idNumber": "11010519491231002X", "birthDate": "1949-12-30"}, "basic.birthDate"),
+        ({"name": "张明", "idNumber": "'; db.dropDatabase(); //"}, "basic.idNumber"),
+    ]
+    for basic, field in cases:
+        struct = struct_pb2.Struct()
+        struct.update(basic)
+        with pytest.raises(DomainError) as caught:
+            await suite.clients.records.CreateTeacher(rec_pb.CreateTeacherRequest(school_code="3162000001", basic=struct), token=sys_token)
+        assert (caught.value.code, caught.value.field) == (ErrorCode.INVALID_INPUT, field), basic
+
+
+async def test_request_id_reaches_the_service_log(suite: Suite) -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(log.JsonFormatter("test"))
+    logger = logging.getLogger("tmis.rpc")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    token = log.request_id.set("req-42")
+    try:
+        await suite.clients.media.GetPhotoStandard(media_pb.GetPhotoStandardRequest(), token=suite.system_token)
+    finally:
+        log.request_id.reset(token)
+        logger.removeHandler(handler)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert any(line.get("request_id") == "req-42" and line.get("rpc", "").endswith("GetPhotoStandard") for line in lines), lines
+
+
+async def test_unexpected_errors_are_masked(suite: Suite) -> None:
+    orgs = suite.servers["identity"]
+
+    async def broken(*args: object) -> list:
+        raise RuntimeError("secret internal detail")
+
+    from services.identity import storage
+
+    original = storage.Storage.get_orgs
+    storage.Storage.get_orgs = broken  # type: ignore[method-assign]
+    try:
+        with pytest.raises(DomainError) as caught:
+            await suite.clients.identity.BatchGetOrgs(id_pb.BatchGetOrgsRequest(codes=["100000"]), token=suite.system_token)
+    finally:
+        storage.Storage.get_orgs = original  # type: ignore[method-assign]
+    assert caught.value.code == ErrorCode.INTERNAL
+    assert "secret" not in caught.value.message
+    assert orgs.port > 0
+
+
+async def test_health_goes_not_serving_on_graceful_stop(suite: Suite) -> None:
+    client = suite.clients.media
+    assert (await client.check_health())[0] is True
+    await suite.servers["media"].stop(grace=0)
+    assert (await client.check_health(0.3))[0] is False
+    with pytest.raises(DomainError) as caught:
+        await client.GetPhotoStandard(media_pb.GetPhotoStandardRequest(), token=suite.system_token, timeout=0.5)
+    assert caught.value.code == ErrorCode.SERVICE_UNAVAILABLE
+    assert grpc.StatusCode.UNAVAILABLE  # the status the client saw is mapped, not leaked

@@ -1,0 +1,99 @@
+"""Pure logic: tokens, 身份证 numbers, settings, the photo standard's pixels."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from services.media.standard import to_pixels
+from tmis import idcard
+from tmis.auth import Caller, TokenSigner
+from tmis.errors import DomainError, ErrorCode
+from tmis.settings import Settings, SettingsError
+
+SECRET = "s" * 40
+CALLER = Caller("id1", "clerk", "620102", ("100000", "620000", "620100", "620102"), ("DATA_ENTRY",))
+
+
+def test_token_round_trip_and_scope() -> None:
+    signer = TokenSigner(SECRET)
+    caller = signer.verify(signer.sign(CALLER))
+    assert caller == CALLER
+    assert caller.reaches(("100000", "620000", "620100", "620102", "3162010201"))
+    assert not caller.reaches(("100000", "620000", "620100", "620103"))
+
+
+@pytest.mark.parametrize("mutate", [lambda t: t + "x", lambda t: t.replace("v1.", "v2."), lambda t: "garbage", lambda t: t.split(".")[0] + ".." + t.split(".")[2]])
+def test_tampered_tokens_are_refused(mutate) -> None:  # noqa: ANN001
+    signer = TokenSigner(SECRET)
+    with pytest.raises(DomainError) as caught:
+        signer.verify(mutate(signer.sign(CALLER)))
+    assert caught.value.code == ErrorCode.UNAUTHENTICATED
+
+
+def test_expired_tokens_are_refused() -> None:
+    signer = TokenSigner(SECRET, ttl_seconds=60)
+    token = signer.sign(CALLER, now=1_000_000)
+    assert signer.verify(token, now=1_000_059) == CALLER
+    with pytest.raises(DomainError):
+        signer.verify(token, now=1_000_061)
+
+
+def test_short_secrets_are_refused() -> None:
+    with pytest.raises(ValueError):
+        TokenSigner("short")
+
+
+@given(
+    region=st.sampled_from(["620102", "110105", "440305"]),
+    birth=st.dates(dt.date(1940, 1, 1), dt.date(2010, 12, 31)),
+    serial=st.integers(0, 10_000),
+    gender=st.sampled_from(["1", "2"]),
+)
+def test_generated_id_numbers_parse_back(region: str, birth: dt.date, serial: int, gender: str) -> None:
+    number = idcard.make(region, birth, serial, gender)
+    assert idcard.parse(number.lower()) == (number, birth, gender)
+
+
+@given(st.text(max_size=25))
+def test_parse_never_crashes_on_junk(text: str) -> None:
+    try:
+        number, _, _ = idcard.parse(text)
+    except idcard.IdCardError:
+        return
+    assert len(number) == 18
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        ("11010519491231002", "18位"),
+        ("1101051949123100XX", "数字"),
+        ("110105194912310021", "校验位"),
+        ("11010519490230002", "不存在"),  # 17 digits: the valid check digit is added below
+        ("11010520991231002", "今天"),
+    ],
+)
+def test_bad_id_numbers_say_why(number: str, message: str) -> None:
+    if message in ("不存在", "今天"):
+        number += idcard.check_digit(number)
+    with pytest.raises(idcard.IdCardError, match=message):
+        idcard.parse(number)
+
+
+def test_settings_name_the_bad_variable() -> None:
+    with pytest.raises(SettingsError, match="TMIS_HTTP_PORT"):
+        Settings.from_env({"TMIS_HTTP_PORT": "eighty"})
+    with pytest.raises(SettingsError, match="TMIS_DEMO"):
+        Settings.from_env({"TMIS_DEMO": "maybe"})
+    settings = Settings.from_env({"TMIS_HTTP_PORT": "9000", "TMIS_DEMO": "0", "TMIS_MEDIA_ADDR": "dns:///media:50051"})
+    assert (settings.http_port, settings.demo, settings.addrs["media"]) == (9000, False, "dns:///media:50051")
+    with pytest.raises(SettingsError, match="TMIS_TOKEN_SECRET"):
+        settings.require_secret()
+
+
+def test_photo_standard_pixels() -> None:
+    assert (to_pixels(2.5, 200), to_pixels(3.1, 200)) == (197, 244)
+    assert (to_pixels(2.6, 150), to_pixels(3.2, 150)) == (154, 189)

@@ -1,0 +1,47 @@
+"""First-start set-up through the services' own RPCs: the NATION org and the `admin` account
+(password TMIS_ADMIN_PASSWORD, else generated and printed once), then the demo data unless
+TMIS_DEMO=0. Run by `make run`'s supervisor, and by `python -m tmis.bootstrap` (the one-shot
+`bootstrap` service of docker-compose.yml)."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import time
+
+from tmis import demo
+from tmis.auth import SYSTEM, TokenSigner
+from tmis.log import setup_logging
+from tmis.proto.identity.v1 import identity_pb2, identity_pb2_grpc
+from tmis.proto.records.v1 import records_pb2_grpc
+from tmis.rpc import ServiceClient
+from tmis.settings import Settings
+
+logger = logging.getLogger("tmis.bootstrap")
+
+
+async def bootstrap(settings: Settings, wait_seconds: float = 0.0) -> None:
+    token = TokenSigner(settings.require_secret()).sign(SYSTEM)
+    identity = ServiceClient("identity", settings.addrs["identity"], identity_pb2_grpc.IdentityServiceStub)
+    records = ServiceClient("records", settings.addrs["records"], records_pb2_grpc.RecordsServiceStub)
+    try:
+        deadline = time.monotonic() + wait_seconds
+        while not ((await identity.check_health())[0] and (await records.check_health())[0]):
+            if time.monotonic() > deadline:
+                raise RuntimeError("identity and records are not serving")
+            await asyncio.sleep(0.5)
+        reply = await identity.EnsureAdmin(identity_pb2.EnsureAdminRequest(password=settings.admin_password), token=token)
+        if reply.created and not settings.admin_password:
+            print(f"\n  管理员账号 admin 的初始密码 (shown once): {reply.password}\n", flush=True)
+        if settings.demo:
+            await demo.seed(identity, records, token)
+    finally:
+        await identity.close()
+        await records.close()
+
+
+if __name__ == "__main__":
+    settings = Settings.from_env()
+    setup_logging("bootstrap", settings.log_level)
+    asyncio.run(bootstrap(settings, wait_seconds=120))
+    sys.exit(0)

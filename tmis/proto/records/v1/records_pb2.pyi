@@ -1,0 +1,40 @@
+from google.protobuf import struct_pb2 as _struct_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class Teacher(_message.Message):
+    __slots__ = ("id", "version", "school_code", "basic")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    SCHOOL_CODE_FIELD_NUMBER: _ClassVar[int]
+    BASIC_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    version: int
+    school_code: str
+    basic: _struct_pb2.Struct
+    def __init__(self, id: _Optional[str] = ..., version: _Optional[int] = ..., school_code: _Optional[str] = ..., basic: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class TeacherList(_message.Message):
+    __slots__ = ("teachers",)
+    TEACHERS_FIELD_NUMBER: _ClassVar[int]
+    teachers: _containers.RepeatedCompositeFieldContainer[Teacher]
+    def __init__(self, teachers: _Optional[_Iterable[_Union[Teacher, _Mapping]]] = ...) -> None: ...
+
+class CreateTeacherRequest(_message.Message):
+    __slots__ = ("school_code", "basic")
+    SCHOOL_CODE_FIELD_NUMBER: _ClassVar[int]
+    BASIC_FIELD_NUMBER: _ClassVar[int]
+    school_code: str
+    basic: _struct_pb2.Struct
+    def __init__(self, school_code: _Optional[str] = ..., basic: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class BatchGetTeachersRequest(_message.Message):
+    __slots__ = ("ids",)
+    IDS_FIELD_NUMBER: _ClassVar[int]
+    ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, ids: _Optional[_Iterable[str]] = ...) -> None: ...

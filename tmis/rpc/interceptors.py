@@ -1,0 +1,127 @@
+"""Server interceptors: request id, auth, error mapping (with one access-log line per call).
+
+Each wraps the RPC's behaviour so that context variables set here are visible to the
+servicer and to every log line it writes. Order in the server: request id (outermost),
+errors, auth.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable, Collection
+from typing import Any
+
+import grpc
+
+from tmis import log
+from tmis.auth import TokenSigner
+from tmis.errors import ERROR_METADATA_KEY, DomainError, ErrorCode
+from tmis.rpc import context
+
+logger = logging.getLogger("tmis.rpc")
+
+Behavior = Callable[[Any, grpc.aio.ServicerContext], Any]
+Wrapper = Callable[[Behavior, str], Behavior]
+HEALTH_PREFIX = "/grpc.health.v1.Health/"
+
+
+def _metadata(ctx: grpc.aio.ServicerContext) -> dict[str, str | bytes]:
+    return {k: v for k, v in (ctx.invocation_metadata() or ())}
+
+
+def _wrap_handler(handler: grpc.RpcMethodHandler, method: str, wrap: Wrapper) -> grpc.RpcMethodHandler:
+    if handler.unary_unary is not None:
+        return grpc.unary_unary_rpc_method_handler(
+            wrap(handler.unary_unary, method),
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+    # Streaming RPCs (only the health service's Watch) pass through unwrapped:
+    # every TMIS RPC is unary, large results are paged.
+    return handler
+
+
+class _WrappingInterceptor(grpc.aio.ServerInterceptor):
+    def wrap(self, behavior: Behavior, method: str) -> Behavior:
+        raise NotImplementedError
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        handler = await continuation(details)
+        if handler is None:
+            return handler
+        return _wrap_handler(handler, details.method, self.wrap)
+
+
+class RequestIdInterceptor(_WrappingInterceptor):
+    """Binds `x-request-id` from the call's metadata (or a new one) to the call."""
+
+    def wrap(self, behavior: Behavior, method: str) -> Behavior:
+        async def call(request: Any, ctx: grpc.aio.ServicerContext) -> Any:
+            rid = _metadata(ctx).get("x-request-id") or log.new_request_id()
+            tok = log.request_id.set(str(rid)[:64])
+            try:
+                return await behavior(request, ctx)
+            finally:
+                log.request_id.reset(tok)
+
+        return call
+
+
+class ErrorInterceptor(_WrappingInterceptor):
+    """Maps DomainError to a status (code, message, field in trailing metadata); masks the rest."""
+
+    def wrap(self, behavior: Behavior, method: str) -> Behavior:
+        quiet = method.startswith(HEALTH_PREFIX)
+
+        async def call(request: Any, ctx: grpc.aio.ServicerContext) -> Any:
+            started = time.perf_counter()
+            outcome = "OK"
+            try:
+                return await behavior(request, ctx)
+            except DomainError as err:
+                outcome = str(err.code)
+                await ctx.abort(err.status, err.message, trailing_metadata=((ERROR_METADATA_KEY, err.to_metadata()),))
+            except Exception as err:
+                if isinstance(err, grpc.aio.AbortError) or type(err).__name__ == "AbortError":
+                    raise
+                outcome = "INTERNAL"
+                logger.exception("unexpected error in %s", method)
+                masked = DomainError(ErrorCode.INTERNAL, "服务内部错误，请稍后重试")
+                await ctx.abort(grpc.StatusCode.INTERNAL, masked.message, trailing_metadata=((ERROR_METADATA_KEY, masked.to_metadata()),))
+            finally:
+                if not quiet:
+                    ms = round((time.perf_counter() - started) * 1000, 1)
+                    logger.info("rpc %s %s", method, outcome, extra={"fields": {"rpc": method, "outcome": outcome, "ms": ms}})
+
+        return call
+
+
+class AuthInterceptor(_WrappingInterceptor):
+    """Verifies `authorization: Bearer <token>` and binds the caller; public methods may omit it."""
+
+    def __init__(self, signer: TokenSigner, public_methods: Collection[str] = ()) -> None:
+        self.signer = signer
+        self.public = set(public_methods)
+
+    def wrap(self, behavior: Behavior, method: str) -> Behavior:
+        public = method in self.public or method.startswith(HEALTH_PREFIX)
+
+        async def call(request: Any, ctx: grpc.aio.ServicerContext) -> Any:
+            header = str(_metadata(ctx).get("authorization", ""))
+            raw = header[7:].strip() if header[:7].lower() == "bearer " else ""
+            caller = self.signer.verify(raw) if raw else None
+            if caller is None and not public:
+                raise DomainError(ErrorCode.UNAUTHENTICATED, "请先登录")
+            caller_tok = context.set_caller(caller)
+            token_tok = context.token.set(raw)
+            try:
+                return await behavior(request, ctx)
+            finally:
+                context.token.reset(token_tok)
+                context.reset_caller(caller_tok)
+
+        return call

@@ -1,0 +1,83 @@
+"""Suite settings, read from the environment once and passed down.
+
+`TMIS_<KEY>` for suite-wide settings, `TMIS_<SERVICE>_<KEY>` for one service's.
+Nothing reads the environment at import time.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+SERVICES = ("identity", "records", "review", "media")
+
+
+class SettingsError(ValueError):
+    """A setting is malformed; the message names the variable."""
+
+
+def _int(env: Mapping[str, str], key: str, default: int) -> int:
+    raw = env.get(key)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{key} must be an integer, got {raw!r}") from None
+
+
+def _bool(env: Mapping[str, str], key: str, default: bool) -> bool:
+    raw = env.get(key)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{key} must be a boolean (1/0), got {raw!r}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    mongodb_uri: str = ""
+    data_dir: str = "./var"
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    grpc_host: str = "127.0.0.1"
+    token_secret: str = ""
+    token_ttl_seconds: int = 8 * 3600
+    plugins: str = ""
+    demo: bool = True
+    admin_password: str = ""
+    development: bool = True
+    log_level: str = "INFO"
+    # per service: gRPC listen port (0 = any free port) and address the gateway dials
+    ports: Mapping[str, int] = field(default_factory=dict)
+    addrs: Mapping[str, str] = field(default_factory=dict)
+    databases: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        return cls(
+            mongodb_uri=env.get("TMIS_MONGODB_URI", ""),
+            data_dir=env.get("TMIS_DATA_DIR", "./var"),
+            http_host=env.get("TMIS_HTTP_HOST", "127.0.0.1"),
+            http_port=_int(env, "TMIS_HTTP_PORT", 8000),
+            grpc_host=env.get("TMIS_GRPC_HOST", "127.0.0.1"),
+            token_secret=env.get("TMIS_TOKEN_SECRET", ""),
+            token_ttl_seconds=_int(env, "TMIS_TOKEN_TTL_SECONDS", 8 * 3600),
+            plugins=env.get("TMIS_PLUGINS", ""),
+            demo=_bool(env, "TMIS_DEMO", True),
+            admin_password=env.get("TMIS_ADMIN_PASSWORD", ""),
+            development=_bool(env, "TMIS_DEVELOPMENT", True),
+            log_level=env.get("TMIS_LOG_LEVEL", "INFO"),
+            ports={s: _int(env, f"TMIS_{s.upper()}_PORT", 0) for s in SERVICES},
+            addrs={s: env.get(f"TMIS_{s.upper()}_ADDR", "") for s in SERVICES},
+            databases={s: env.get(f"TMIS_{s.upper()}_DB", f"tmis_{s}") for s in SERVICES},
+        )
+
+    def require_secret(self) -> str:
+        if len(self.token_secret) < 32:
+            raise SettingsError("TMIS_TOKEN_SECRET must be set to at least 32 characters")
+        return self.token_secret
