@@ -16,11 +16,15 @@ from strawberry.asgi import GraphQL
 
 from gateway.clients import Clients
 from gateway.context import Context
+from gateway.files import Downloads
 from gateway.schema import build_schema
 from tmis import log
 from tmis.auth import TokenSigner
-from tmis.errors import DomainError
+from tmis.errors import DomainError, ErrorCode
 from tmis.plugins import make_plugin_manager
+from tmis.revocations import via_identity
+from tmis.rpc import context as rpc_context
+from tmis.rpc.server import poll_seconds
 from tmis.settings import Settings
 
 logger = logging.getLogger("tmis.gateway")
@@ -40,6 +44,7 @@ class RequestContextMiddleware:
         given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         rid = given if _SAFE_REQUEST_ID.match(given) else log.new_request_id()
         token = log.request_id.set(rid)
+        addr = rpc_context.client_addr.set(scope["client"][0] if scope.get("client") else "")
         started = time.perf_counter()
         status = 500
 
@@ -55,6 +60,7 @@ class RequestContextMiddleware:
         finally:
             ms = round((time.perf_counter() - started) * 1000, 1)
             logger.info("%s %s %d", scope["method"], scope["path"], status, extra={"fields": {"status": status, "ms": ms}})
+            rpc_context.client_addr.reset(addr)
             log.request_id.reset(token)
 
 
@@ -66,15 +72,21 @@ def _bearer(request: Request) -> str:
 def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
     signer = TokenSigner(settings.require_secret(), settings.token_ttl_seconds)
     plugins = make_plugin_manager(settings.plugins)
+    revocations, close_revocations = via_identity(settings, poll_seconds(settings))
+    downloads = Downloads(signer, revocations)
 
     class TmisGraphQL(GraphQL):
         async def get_context(self, request: Request, response: Response | None = None) -> Context:  # type: ignore[override]
             token = _bearer(request)
             try:
                 caller = signer.verify(token) if token else None
+                if caller is not None:
+                    if caller.scope:  # a download token is not an access token
+                        raise DomainError(ErrorCode.UNAUTHENTICATED, "登录已失效")
+                    revocations.check(caller)
             except DomainError:
                 caller = None
-            return Context(request, response, request.app.state.clients, plugins, caller, token if caller else "")
+            return Context(request, response, request.app.state.clients, plugins, caller, signer, token if caller else "")
 
     graphql = TmisGraphQL(build_schema(), graphql_ide="graphiql" if settings.development else None, multipart_uploads_enabled=True)
 
@@ -84,10 +96,17 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.clients = clients or Clients.from_settings(settings)
+        revocations.start()
         yield
+        await close_revocations()
         if clients is None:
             await app.state.clients.close()
 
-    app = Starlette(routes=[Route("/graphql", graphql), Route("/healthz", healthz)], lifespan=lifespan)
+    routes = [
+        Route("/graphql", graphql),
+        Route("/healthz", healthz),
+        Route("/files/teacher-accounts/{school}.xlsx", downloads.teacher_accounts),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
     app.add_middleware(RequestContextMiddleware)
     return app

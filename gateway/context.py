@@ -10,7 +10,7 @@ from strawberry.types import Info as _Info
 
 from gateway.clients import Clients
 from gateway.loaders import Loaders
-from tmis.auth import Caller
+from tmis.auth import Caller, TokenSigner
 
 
 @dataclass
@@ -20,6 +20,7 @@ class Context:
     clients: Clients
     plugins: pluggy.PluginManager
     caller: Caller | None
+    signer: TokenSigner
     # Forwarded to every service, which verifies it again; replaced by `login` for the rest of the request.
     token: str = ""
     loaders: Loaders = field(init=False)

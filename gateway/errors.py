@@ -10,7 +10,8 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
 from tmis import log
-from tmis.errors import DomainError
+from tmis.auth import Caller
+from tmis.errors import DomainError, ErrorCode
 
 logger = logging.getLogger("tmis.gateway")
 T = TypeVar("T")
@@ -25,6 +26,26 @@ class UserError:
     @classmethod
     def of(cls, err: DomainError) -> UserError:
         return cls(code=str(err.code), message=err.message, field=err.field)
+
+
+def refusal(caller: Caller | None, *roles: str, before_change: bool = False) -> list[UserError]:
+    """The gateway's own check before calling a service (which checks again, with the target's reach)."""
+    try:
+        if caller is None:
+            raise DomainError(ErrorCode.UNAUTHENTICATED, "请先登录")
+        if not before_change:
+            caller.require(*roles)
+    except DomainError as err:
+        return [UserError.of(err)]
+    return []
+
+
+def require(caller: Caller | None, *roles: str) -> Caller:
+    """The same check for queries, which answer refusals as GraphQL errors with a code."""
+    if caller is None:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, "请先登录")
+    caller.require(*roles)
+    return caller
 
 
 async def attempt(call: Awaitable[T]) -> tuple[T | None, list[UserError]]:

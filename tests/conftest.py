@@ -2,6 +2,7 @@
 each test with databases of its own."""
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import uuid
@@ -19,11 +20,12 @@ from services.records.server import create_server as records_server
 from services.review.server import create_server as review_server
 from tmis.auth import SYSTEM, TokenSigner
 from tmis.embedded_db import EmbeddedMongo
+from tmis.procs import free_port
 from tmis.proto.identity.v1 import identity_pb2
 from tmis.rpc import ServerHandle
 from tmis.settings import SERVICES, Settings
 
-ADMIN_PASSWORD = "Tmis#Admin2026"
+ADMIN_PASSWORD = "Tmis#Root2026"
 
 
 @pytest.fixture(scope="session")
@@ -78,23 +80,24 @@ class Suite:
 
 @pytest.fixture
 async def suite(settings: Settings) -> AsyncIterator[Suite]:
-    """The four services on port 0 and the gateway app, talking over real channels."""
-    servers: dict[str, ServerHandle] = {}
-    servers["identity"] = await identity_server(settings, port=0)
-    addrs = {s: "" for s in SERVICES} | {"identity": f"127.0.0.1:{servers['identity'].port}"}
-    settings = replace(settings, addrs=addrs)
-    for name, factory in (("records", records_server), ("review", review_server), ("media", media_server)):
-        servers[name] = await factory(settings, port=0)
-    settings = replace(settings, addrs={n: f"127.0.0.1:{h.port}" for n, h in servers.items()})
-    clients = Clients.from_settings(settings)
-    app = create_app(settings, clients=clients)
-    signer = TokenSigner(settings.token_secret)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
-            suite = Suite(settings, servers, clients, http, signer)
-            await clients.identity.EnsureAdmin(identity_pb2.EnsureAdminRequest(password=ADMIN_PASSWORD), token=suite.system_token)
-            yield suite
-    await clients.close()
-    for handle in servers.values():
-        await handle.stop(grace=0)
+    """The four services on free ports and the gateway app, talking over real channels."""
+    async with contextlib.AsyncExitStack() as stack:
+        servers: dict[str, ServerHandle] = {}
+
+        async def start(name: str, factory, settings: Settings) -> None:  # noqa: ANN001
+            servers[name] = await factory(settings)
+            stack.push_async_callback(servers[name].stop, 0)
+
+        # identity and records call each other: reserve identity's peers' ports first
+        ports = {name: free_port() for name in SERVICES}
+        settings = replace(settings, addrs={n: f"127.0.0.1:{p}" for n, p in ports.items()})
+        for name, factory in (("identity", identity_server), ("records", records_server), ("review", review_server), ("media", media_server)):
+            await start(name, factory, replace(settings, ports={name: ports[name]}))
+        clients = Clients.from_settings(settings)
+        stack.push_async_callback(clients.close)
+        app = create_app(settings, clients=clients)
+        await stack.enter_async_context(app.router.lifespan_context(app))
+        http = await stack.enter_async_context(httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway"))
+        suite = Suite(settings, servers, clients, http, TokenSigner(settings.token_secret))
+        await clients.identity.EnsureAdmin(identity_pb2.EnsureAdminRequest(password=ADMIN_PASSWORD), token=suite.system_token)
+        yield suite

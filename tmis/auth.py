@@ -31,6 +31,10 @@ class Caller:
     roles: tuple[str, ...]
     must_change_password: bool = False
     service: bool = False
+    # when the token was issued (ms since the epoch): revocations apply to tokens issued before them
+    issued_at: int = 0
+    # empty for an access token; a download token names the one URL path it opens
+    scope: str = ""
 
     def reaches(self, target_org_path: Sequence[str]) -> bool:
         """True when the target org (given by its path from the nation) is in the caller's subtree."""
@@ -39,7 +43,12 @@ class Caller:
     def has_role(self, *roles: str) -> bool:
         return self.service or any(r in self.roles for r in roles)
 
+    @property
+    def teacher_only(self) -> bool:
+        return self.roles == ("TEACHER",)
+
     def require(self, *roles: str) -> None:
+        """Refuses callers that must change their password first, and callers with none of `roles`."""
         if self.must_change_password and not self.service:
             raise DomainError(ErrorCode.PASSWORD_CHANGE_REQUIRED, "请先修改初始密码")
         if roles and not self.has_role(*roles):
@@ -74,9 +83,12 @@ class TokenSigner:
     def _mac(self, body: str) -> str:
         return _b64(hmac.new(self._key, body.encode(), hashlib.sha256).digest())
 
-    def sign(self, caller: Caller, now: float | None = None) -> str:
+    def sign(self, caller: Caller, now: float | None = None, ttl_seconds: int | None = None) -> str:
+        """A token for `caller`; `issued_at` is kept when set (a token minted for a download), else now."""
+        now = time.time() if now is None else now
         payload = asdict(caller)
-        payload["exp"] = int((now or time.time()) + self.ttl_seconds)
+        payload["issued_at"] = caller.issued_at or int(now * 1000)
+        payload["exp"] = int(now + (self.ttl_seconds if ttl_seconds is None else ttl_seconds))
         body = "v1." + _b64(json.dumps(payload, separators=(",", ":")).encode())
         return body + "." + self._mac(body)
 
@@ -90,7 +102,7 @@ class TokenSigner:
             raise invalid
         try:
             data = json.loads(_unb64(parts[1]))
-            if data.pop("exp") < (now or time.time()):
+            if data.pop("exp") < (time.time() if now is None else now):
                 raise invalid
             data["org_path"] = tuple(data["org_path"])
             data["roles"] = tuple(data["roles"])

@@ -28,6 +28,8 @@ class ErrorCode(enum.StrEnum):
     VERSION_CONFLICT = "VERSION_CONFLICT"
     NOT_EDITABLE = "NOT_EDITABLE"
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+    RATE_LIMITED = "RATE_LIMITED"
+    NOT_MATCHED = "NOT_MATCHED"
     INTERNAL = "INTERNAL"
 
 
@@ -43,6 +45,8 @@ STATUS_OF: dict[ErrorCode, grpc.StatusCode] = {
     ErrorCode.VERSION_CONFLICT: grpc.StatusCode.ABORTED,
     ErrorCode.NOT_EDITABLE: grpc.StatusCode.FAILED_PRECONDITION,
     ErrorCode.SERVICE_UNAVAILABLE: grpc.StatusCode.UNAVAILABLE,
+    ErrorCode.RATE_LIMITED: grpc.StatusCode.RESOURCE_EXHAUSTED,
+    ErrorCode.NOT_MATCHED: grpc.StatusCode.FAILED_PRECONDITION,
     ErrorCode.INTERNAL: grpc.StatusCode.INTERNAL,
 }
 

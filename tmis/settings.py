@@ -55,6 +55,8 @@ class Settings:
     ports: Mapping[str, int] = field(default_factory=dict)
     addrs: Mapping[str, str] = field(default_factory=dict)
     databases: Mapping[str, str] = field(default_factory=dict)
+    # the environment it was read from, for one service's own settings (`int`, `bool`)
+    raw: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -75,7 +77,14 @@ class Settings:
             ports={s: _int(env, f"TMIS_{s.upper()}_PORT", 0) for s in SERVICES},
             addrs={s: env.get(f"TMIS_{s.upper()}_ADDR", "") for s in SERVICES},
             databases={s: env.get(f"TMIS_{s.upper()}_DB", f"tmis_{s}") for s in SERVICES},
+            raw=dict(env),
         )
+
+    def int(self, key: str, default: int) -> int:
+        return _int(self.raw, key, default)
+
+    def bool(self, key: str, default: bool) -> bool:
+        return _bool(self.raw, key, default)
 
     def require_secret(self) -> str:
         if len(self.token_secret) < 32:

@@ -5,6 +5,7 @@ import enum
 import strawberry
 
 from gateway.context import Info
+from gateway.pagination import PageInfo
 from tmis.proto.identity.v1 import identity_pb2 as pb
 
 
@@ -105,3 +106,57 @@ class CreateOrgInput:
     level: OrgLevel
     parent_code: str
     school_type: SchoolType | None = None
+
+
+@strawberry.type
+class AccountEdge:
+    cursor: str
+    node: Account
+
+
+@strawberry.type
+class AccountConnection:
+    edges: list[AccountEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.input
+class CreateAccountInput:
+    username: str
+    org_code: str
+    roles: list[Role]
+    display_name: str | None = None
+
+
+@strawberry.input
+class RetrieveInitialPasswordInput:
+    name: str
+    id_type: str
+    id_number: str
+    school_code: str
+
+
+@strawberry.type(description="A security event: login, lock, reset, account and window changes, exports, retrievals.")
+class AuditEvent:
+    id: strawberry.ID
+    at: str
+    event: str
+    result: str
+    actor: str
+    target: str
+    org_code: str
+    client_addr: str | None
+    detail: str | None
+
+
+@strawberry.type
+class AuditEventEdge:
+    cursor: str
+    node: AuditEvent
+
+
+@strawberry.type
+class AuditEventConnection:
+    edges: list[AuditEventEdge]
+    page_info: PageInfo

@@ -1,56 +1,148 @@
-"""Accounts and login."""
+"""Account management by SYSTEM_ADMINs (create, reset, unlock, enable/disable, delete, list)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 import secrets
 
-from services.identity.model import NATION_CODE, NATION_NAME, Account, Org
-from services.identity.passwords import Passwords
+from services.identity.audit import Audit, now
+from services.identity.model import NATION_CODE, NATION_NAME, ROLES, Account, Org
+from services.identity.passwords import Hasher, PasswordPolicy, Sealer
+from services.identity.reach import may_manage, refuse
 from services.identity.storage import Storage
-from tmis.auth import Caller, TokenSigner
+from tmis.auth import Caller
 from tmis.errors import DomainError, ErrorCode
 
 ADMIN_USERNAME = "admin"
+_USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,32}$")
+ROLE_NAMES = {"SYSTEM_ADMIN": "系统管理员", "DATA_ENTRY": "信息录入员", "REVIEWER": "信息审核员", "QUERY": "信息查询员", "TEACHER": "教师"}
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+def new_id() -> str:
+    return secrets.token_hex(12)
 
 
 class Accounts:
-    def __init__(self, storage: Storage, signer: TokenSigner, passwords: Passwords) -> None:
+    def __init__(self, storage: Storage, policy: PasswordPolicy, hasher: Hasher, sealer: Sealer, audit: Audit, token_ttl: dt.timedelta) -> None:
         self.storage = storage
-        self.signer = signer
-        self.passwords = passwords
-
-    def token_for(self, account: Account) -> str:
-        caller = Caller(
-            account_id=account.id,
-            username=account.username,
-            org_code=account.org_code,
-            org_path=account.org_path,
-            roles=account.roles,
-            must_change_password=account.must_change_password,
-        )
-        return self.signer.sign(caller)
-
-    async def login(self, username: str, password: str) -> tuple[str, Account]:
-        account = await self.storage.account_by_username(username.strip())
-        # The hash is verified even for unknown names so both take the same time.
-        ok = self.passwords.verify(account.password_hash if account else None, password)
-        if account is None or not ok:
-            raise DomainError(ErrorCode.INVALID_CREDENTIALS, "用户名或密码错误", "password")
-        if not account.enabled:
-            raise DomainError(ErrorCode.FORBIDDEN, "该账号已停用，请联系本单位系统管理员", "username")
-        if self.passwords.needs_rehash(account.password_hash):
-            await self.storage.set_password_hash(account.id, self.passwords.hash(password))
-        return self.token_for(account), account
+        self.policy = policy
+        self.hasher = hasher
+        self.sealer = sealer
+        self.audit = audit
+        self.token_ttl = token_ttl
 
     async def me(self, caller: Caller) -> Account:
         account = await self.storage.account_by_id(caller.account_id)
         if account is None or not account.enabled:
             raise DomainError(ErrorCode.UNAUTHENTICATED, "账号不存在或已停用")
         return account
+
+    async def with_locks(self, accounts: list[Account]) -> list[Account]:
+        locks = await self.storage.locks_of([a.username for a in accounts])
+        current = now()
+        return [dataclasses.replace(a, locked_until=locks[a.username]) if locks.get(a.username, current) > current else a for a in accounts]
+
+    async def _managed(self, caller: Caller, account_id: str) -> Account:
+        """The account, when the caller may manage it; one refusal for absent and out of reach."""
+        caller.require("SYSTEM_ADMIN")
+        account = await self.storage.account_by_id(account_id)
+        if account is None or not may_manage(caller, account.org_path, account.roles):
+            raise refuse()
+        if account.id == caller.account_id:
+            raise DomainError(ErrorCode.FORBIDDEN, "不能对自己的账号执行此操作", "accountId")
+        return account
+
+    async def _write(self, account: Account, changes: dict, unset: tuple[str, ...] = ()) -> Account:
+        if not await self.storage.update_account(account, changes, now(), unset):
+            raise DomainError(ErrorCode.VERSION_CONFLICT, "账号信息刚被他人修改，请刷新后重试", "accountId")
+        changed = await self.storage.account_by_id(account.id)
+        if changed is None:
+            raise refuse()
+        return changed
+
+    async def _revoke(self, account: Account) -> None:
+        await self.storage.revoke(account.id, now(), self.token_ttl + dt.timedelta(minutes=1))
+
+    async def create(self, caller: Caller, username: str, org_code: str, roles: list[str], display_name: str, orgs: list[Org]) -> tuple[Account, str]:
+        caller.require("SYSTEM_ADMIN")
+        username = username.strip()
+        if not _USERNAME.match(username):
+            raise DomainError(ErrorCode.INVALID_INPUT, "用户名应为3至32位英文字母、数字或 _ . @ -", "input.username")
+        roles = list(dict.fromkeys(roles))
+        if not roles or any(r not in ROLES for r in roles):
+            raise DomainError(ErrorCode.INVALID_INPUT, "请至少选择一个有效的角色", "input.roles")
+        if "TEACHER" in roles:
+            raise DomainError(ErrorCode.INVALID_INPUT, "教师账号请通过“批量生成教师账号”创建，用户名为身份证件号", "input.roles")
+        if len(display_name) > 50:
+            raise DomainError(ErrorCode.INVALID_INPUT, "姓名不超过50个字", "input.displayName")
+        org = orgs[0] if orgs else None
+        if org is None or not may_manage(caller, org.path, roles):
+            who = "下一级单位的系统管理员" if "SYSTEM_ADMIN" in roles else "本单位的非管理员账号"
+            raise DomainError(ErrorCode.FORBIDDEN, f"您只能创建{who}", "input.orgCode")
+        password = self.policy.generate()
+        account_id = new_id()
+        account = Account(
+            account_id, username, display_name.strip(), org.code, org.path, tuple(roles),
+            must_change_password=True, initial_password=self.sealer.seal(password, account_id),
+        )
+        await self.storage.insert_account(account, now())
+        await self.audit.record("ACCOUNT_CREATED", actor=caller.username, target=username, org_path=org.path, detail=",".join(roles))
+        return account, password
+
+    async def reset_password(self, caller: Caller, account_id: str) -> tuple[Account, str]:
+        account = await self._managed(caller, account_id)
+        password = self.policy.generate()
+        changed = await self._write(
+            account, {"initial_password": self.sealer.seal(password, account.id), "must_change_password": True}, unset=("password_hash",)
+        )
+        await self._revoke(account)
+        await self.storage.clear_failures(account.username)
+        await self.audit.record("PASSWORD_RESET", actor=caller.username, target=account.username, org_path=account.org_path)
+        return changed, password
+
+    async def unlock(self, caller: Caller, account_id: str) -> Account:
+        account = await self._managed(caller, account_id)
+        await self.storage.clear_failures(account.username)
+        await self.audit.record("UNLOCKED", actor=caller.username, target=account.username, org_path=account.org_path)
+        return account
+
+    async def set_enabled(self, caller: Caller, account_id: str, enabled: bool) -> Account:
+        account = await self._managed(caller, account_id)
+        changed = await self._write(account, {"enabled": enabled})
+        if not enabled:
+            await self._revoke(account)
+        event = "ACCOUNT_ENABLED" if enabled else "ACCOUNT_DISABLED"
+        await self.audit.record(event, actor=caller.username, target=account.username, org_path=account.org_path)
+        return changed
+
+    async def delete(self, caller: Caller, account_id: str) -> Account:
+        account = await self._managed(caller, account_id)
+        if not await self.storage.delete_account(account):
+            raise DomainError(ErrorCode.VERSION_CONFLICT, "账号信息刚被他人修改，请刷新后重试", "accountId")
+        await self._revoke(account)
+        await self.storage.clear_failures(account.username)
+        await self.audit.record("ACCOUNT_DELETED", actor=caller.username, target=account.username, org_path=account.org_path)
+        return account
+
+    async def list(self, caller: Caller, org: Org | None, role: str, first: int, after: str) -> tuple[list[Account], bool, int]:
+        """Accounts of `org` that the caller manages: its own org's non-admins, or a child org's admins."""
+        caller.require("SYSTEM_ADMIN")
+        if role and role not in ROLES:
+            raise DomainError(ErrorCode.INVALID_INPUT, "角色无效", "role")
+        if org is None:
+            raise DomainError(ErrorCode.FORBIDDEN, "单位不存在，或不在您的管理范围内", "orgCode")
+        if caller.service or org.code == caller.org_code:
+            query: dict = {"org_code": org.code, "roles": {"$ne": "SYSTEM_ADMIN"}} if not caller.service else {"org_code": org.code}
+        elif org.parent_code == caller.org_code:
+            query = {"org_code": org.code, "roles": "SYSTEM_ADMIN"}
+        else:
+            raise DomainError(ErrorCode.FORBIDDEN, "单位不存在，或不在您的管理范围内", "orgCode")
+        if role:
+            query = {"$and": [query, {"roles": role}]}
+        first = max(1, min(first or 50, 200))
+        found, total = await self.storage.list_accounts(query, after, first + 1)
+        return await self.with_locks(found[:first]), len(found) > first, total
 
     async def ensure_admin(self, caller: Caller, password: str) -> tuple[bool, str]:
         """The NATION org and its `admin` account, created once (suite start-up only)."""
@@ -60,17 +152,10 @@ class Accounts:
             await self.storage.insert_org(Org(NATION_CODE, NATION_NAME, "NATION", "", "", (NATION_CODE,)))
         if await self.storage.account_by_username(ADMIN_USERNAME):
             return False, ""
-        password = password or self.passwords.generate()
-        admin = Account(
-            id=secrets.token_hex(12),
-            username=ADMIN_USERNAME,
-            display_name="系统管理员",
-            org_code=NATION_CODE,
-            org_path=(NATION_CODE,),
-            roles=("SYSTEM_ADMIN",),
-            enabled=True,
-            must_change_password=False,
-            password_hash=self.passwords.hash(password),
-        )
-        await self.storage.insert_account(admin, _now())
+        if password:
+            self.policy.check(password, ADMIN_USERNAME, field="TMIS_ADMIN_PASSWORD")
+        password = password or self.policy.generate()
+        admin = Account(new_id(), ADMIN_USERNAME, "系统管理员", NATION_CODE, (NATION_CODE,), ("SYSTEM_ADMIN",), password_hash=await self.hasher.hash(password))
+        await self.storage.insert_account(admin, now())
+        await self.audit.record("ACCOUNT_CREATED", actor="system", target=ADMIN_USERNAME, org_path=(NATION_CODE,), detail="SYSTEM_ADMIN")
         return True, password

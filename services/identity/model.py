@@ -31,7 +31,36 @@ class Account:
     org_code: str
     org_path: tuple[str, ...]
     roles: tuple[str, ...]
-    enabled: bool
-    must_change_password: bool
-    password_hash: str
+    enabled: bool = True
+    must_change_password: bool = False
+    # argon2id hash of the chosen password; None while only the initial password exists
+    password_hash: str | None = None
+    # the initial password, sealed (authenticated encryption); erased at the first change
+    initial_password: bytes | None = None
+    # hashes of the last passwords (newest first), for the no-reuse rule
+    password_history: tuple[str, ...] = ()
+    teacher_id: str = ""
+    id_type: str = ""
+    version: int = 1
     locked_until: dt.datetime | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return "SYSTEM_ADMIN" in self.roles
+
+    @property
+    def teacher_only(self) -> bool:
+        return self.roles == ("TEACHER",)
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    id: str
+    at: dt.datetime
+    event: str
+    result: str
+    actor: str
+    target: str
+    org_code: str
+    client_addr: str
+    detail: str

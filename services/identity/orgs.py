@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from services.identity.audit import Audit, now
 from services.identity.model import LEVELS, SCHOOL_TYPES, Org
 from services.identity.storage import Storage
 from tmis.auth import Caller
@@ -19,11 +20,15 @@ def visible(caller: Caller, org: Org) -> bool:
 
 
 class Orgs:
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Storage, audit: Audit) -> None:
         self.storage = storage
+        self.audit = audit
 
     async def get(self, caller: Caller, codes: list[str]) -> list[Org]:
-        caller.require()
+        if caller.must_change_password:  # before the first change: only the caller's own org path (for `me`)
+            codes = [c for c in codes if c in caller.org_path]
+        else:
+            caller.require()
         found = {o.code: o for o in await self.storage.get_orgs(codes[:1000]) if visible(caller, o)}
         return [found[c] for c in dict.fromkeys(codes) if c in found]
 
@@ -56,4 +61,17 @@ class Orgs:
             raise DomainError(ErrorCode.INVALID_INPUT, f"{LEVEL_NAMES[level]}单位不能隶属于{LEVEL_NAMES[parent.level]}单位", "input.level")
         org = Org(code, name, level, parent.code, school_type, (*parent.path, code))
         await self.storage.insert_org(org)
+        await self.audit.record("ORG_CREATED", actor=caller.username, target=code, org_path=org.path, detail=f"{level} {name}")
         return org
+
+    async def set_teacher_login(self, caller: Caller, school_code: str, enabled: bool) -> Org:
+        """Opens or closes the collection window: a closed school's TEACHER accounts cannot log in or write."""
+        caller.require("SYSTEM_ADMIN")
+        found = await self.storage.get_orgs([school_code])
+        school = found[0] if found else None
+        if school is None or school.level != "SCHOOL" or not (caller.service or caller.org_code in school.path):
+            raise DomainError(ErrorCode.FORBIDDEN, "学校不存在，或不在您的管理范围内", "schoolCode")
+        await self.storage.set_teacher_login(school.code, enabled, now())
+        state = "opened" if enabled else "closed"
+        await self.audit.record("TEACHER_LOGIN_WINDOW_CHANGED", actor=caller.username, target=school.code, org_path=school.path, detail=state)
+        return (await self.storage.get_orgs([school.code]))[0]

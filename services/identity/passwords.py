@@ -1,45 +1,109 @@
-"""argon2id hashing and generated passwords.
-
-argon2-cffi's defaults (RFC 9106 low-memory profile: t=3, m=64 MiB, p=4) are above the
-OWASP minimum (m=19 MiB, t=2, p=1); `needs_rehash` lets login upgrade old hashes.
-"""
+"""Passwords: the policy, argon2id hashing off the event loop, generated and sealed initial passwords."""
 from __future__ import annotations
 
+import asyncio
+import hmac
+import os
 import secrets
 import string
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-_SPECIAL = "!@#$%^&*-_=+?"
-_CLASSES = (string.ascii_uppercase, string.ascii_lowercase, string.digits, _SPECIAL)
-# Letters that are easy to mistype from a printed sheet are left out of generated passwords.
-_UNAMBIGUOUS = [c.translate(str.maketrans("", "", "Il1O0o")) for c in _CLASSES]
+from services.identity.config import IdentityConfig
+from tmis.errors import DomainError, ErrorCode
+
+SPECIAL = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+CLASSES = (string.ascii_uppercase, string.ascii_lowercase, string.digits, SPECIAL)
+# Generated passwords leave out characters that are easily misread from a printed sheet.
+_GENERATED = [c.translate(str.maketrans("", "", "Il1O0o\"'`\\|,.;:")) for c in CLASSES]
 
 
-class Passwords:
-    def __init__(self, hasher: PasswordHasher | None = None) -> None:
-        self.hasher = hasher or PasswordHasher()
-        # Verified against when the username is unknown, so both paths take the same time.
+class PasswordPolicy:
+    def __init__(self, config: IdentityConfig) -> None:
+        self.min = config.password_min_length
+        self.max = config.password_max_length
+        self.classes = config.password_min_classes
+        self.history = config.password_history
+
+    def check(self, password: str, username: str, field: str = "newPassword") -> None:
+        """Raises INVALID_INPUT naming the first rule the password breaks."""
+        def refuse(message: str) -> DomainError:
+            return DomainError(ErrorCode.INVALID_INPUT, message, field)
+
+        if not self.min <= len(password) <= self.max:
+            raise refuse(f"密码长度应为{self.min}至{self.max}个字符")
+        if any(c not in string.ascii_letters + string.digits + SPECIAL for c in password):
+            raise refuse("密码只能包含英文字母、数字和英文特殊字符，不能有空格或中文")
+        if sum(any(c in cls for c in password) for cls in CLASSES) < self.classes:
+            raise refuse(f"密码须包含大写字母、小写字母、数字、特殊字符中的至少{self.classes}类")
+        if username and username.lower() in password.lower():
+            raise refuse("密码不能与用户名相同，也不能包含用户名")
+
+    def generate(self) -> str:
+        """A random password with every character class, as long as the policy allows up to 12."""
+        length = max(self.min, min(12, self.max))
+        chars = [secrets.choice(cls) for cls in _GENERATED]
+        pool = "".join(_GENERATED)
+        chars += [secrets.choice(pool) for _ in range(length - len(chars))]
+        secrets.SystemRandom().shuffle(chars)
+        return "".join(chars)
+
+
+class Hasher:
+    """argon2id, run in a worker thread (argon2 releases the GIL, so both cores verify at once)."""
+
+    def __init__(self, config: IdentityConfig) -> None:
+        self.hasher = PasswordHasher(
+            time_cost=config.argon2_time_cost,
+            memory_cost=config.argon2_memory_kib,
+            parallelism=config.argon2_parallelism,
+            type=Type.ID,
+        )
+        # Verified against when there is no hash to check, so every path takes the same time.
         self._dummy = self.hasher.hash(secrets.token_urlsafe(16))
 
-    def hash(self, password: str) -> str:
-        return self.hasher.hash(password)
+    async def hash(self, password: str) -> str:
+        return await asyncio.to_thread(self.hasher.hash, password)
 
-    def verify(self, password_hash: str | None, password: str) -> bool:
+    def _verify(self, password_hash: str | None, password: str) -> bool:
         try:
             return self.hasher.verify(password_hash or self._dummy, password) and password_hash is not None
         except (VerificationError, InvalidHashError):
             return False
 
+    async def verify(self, password_hash: str | None, password: str) -> bool:
+        return await asyncio.to_thread(self._verify, password_hash, password)
+
     def needs_rehash(self, password_hash: str) -> bool:
         return self.hasher.check_needs_rehash(password_hash)
 
-    @staticmethod
-    def generate(length: int = 12) -> str:
-        """A random password with all four character classes."""
-        chars = [secrets.choice(cls) for cls in _UNAMBIGUOUS]
-        pool = "".join(_UNAMBIGUOUS)
-        chars += [secrets.choice(pool) for _ in range(length - len(chars))]
-        secrets.SystemRandom().shuffle(chars)
-        return "".join(chars)
+
+class Sealer:
+    """AES-256-GCM for initial passwords; the key is derived from the suite secret (HKDF-SHA256)
+    and each ciphertext is bound to its account id."""
+
+    def __init__(self, secret: str) -> None:
+        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"tmis identity initial passwords").derive(secret.encode())
+        self._aead = AESGCM(key)
+
+    def seal(self, plaintext: str, account_id: str) -> bytes:
+        nonce = os.urandom(12)
+        return nonce + self._aead.encrypt(nonce, plaintext.encode(), account_id.encode())
+
+    def open(self, sealed: bytes | None, account_id: str) -> str | None:
+        """The plaintext, or None when absent or undecryptable (e.g. after a change of secret)."""
+        if not sealed:
+            return None
+        try:
+            return self._aead.decrypt(sealed[:12], sealed[12:], account_id.encode()).decode()
+        except (InvalidTag, ValueError):
+            return None
+
+
+def same(a: str | None, b: str) -> bool:
+    return a is not None and hmac.compare_digest(a.encode(), b.encode())

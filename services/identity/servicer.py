@@ -4,13 +4,19 @@ from __future__ import annotations
 import grpc
 
 from services.identity.accounts import Accounts
+from services.identity.audit import Audit
+from services.identity.login import Login
 from services.identity.model import Account, Org
 from services.identity.orgs import Orgs
+from services.identity.teacher_accounts import XLSX, TeacherAccounts
+from tmis.auth import Caller
+from tmis.errors import DomainError, ErrorCode
 from tmis.proto.identity.v1 import identity_pb2 as pb
 from tmis.proto.identity.v1 import identity_pb2_grpc
+from tmis.revocations import Revocations
 from tmis.rpc import current_caller
 
-PUBLIC_METHODS = ("/tmis.identity.v1.IdentityService/Login",)
+PUBLIC_METHODS = ("/tmis.identity.v1.IdentityService/Login", "/tmis.identity.v1.IdentityService/RetrieveInitialPassword")
 
 
 def org_pb(org: Org) -> pb.Org:
@@ -35,20 +41,38 @@ def account_pb(account: Account) -> pb.Account:
         enabled=account.enabled,
         must_change_password=account.must_change_password,
         locked_until=account.locked_until.isoformat() if account.locked_until else "",
+        teacher_id=account.teacher_id,
     )
 
 
 class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
-    def __init__(self, orgs: Orgs, accounts: Accounts) -> None:
+    def __init__(self, orgs: Orgs, login: Login, accounts: Accounts, teachers: TeacherAccounts, audit: Audit, revocations: Revocations) -> None:
         self.orgs = orgs
+        self.login = login
         self.accounts = accounts
+        self.teachers = teachers
+        self.audit = audit
+        self.revocations = revocations
+
+    async def _org(self, caller: Caller, code: str) -> Org | None:
+        found = await self.orgs.get(caller, [code])
+        return found[0] if found else None
 
     async def Login(self, request: pb.LoginRequest, context: grpc.aio.ServicerContext) -> pb.LoginReply:
-        token, account = await self.accounts.login(request.username, request.password)
+        token, account = await self.login.login(request.username, request.password)
+        return pb.LoginReply(token=token, account=account_pb(account))
+
+    async def RetrieveInitialPassword(self, request: pb.RetrieveInitialPasswordRequest, context: grpc.aio.ServicerContext) -> pb.RetrieveInitialPasswordReply:
+        password = await self.login.retrieve_initial(request.name, request.id_type, request.id_number, request.school_code)
+        return pb.RetrieveInitialPasswordReply(initial_password=password)
+
+    async def ChangePassword(self, request: pb.ChangePasswordRequest, context: grpc.aio.ServicerContext) -> pb.LoginReply:
+        token, account = await self.login.change_password(current_caller(), request.old_password, request.new_password)
         return pb.LoginReply(token=token, account=account_pb(account))
 
     async def GetMe(self, request: pb.GetMeRequest, context: grpc.aio.ServicerContext) -> pb.Account:
-        return account_pb(await self.accounts.me(current_caller()))
+        account = await self.accounts.me(current_caller())
+        return account_pb((await self.accounts.with_locks([account]))[0])
 
     async def CreateOrg(self, request: pb.CreateOrgRequest, context: grpc.aio.ServicerContext) -> pb.Org:
         org = await self.orgs.create(current_caller(), request.code, request.name, request.level, request.parent_code, request.school_type)
@@ -59,6 +83,69 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
 
     async def ListChildOrgs(self, request: pb.ListChildOrgsRequest, context: grpc.aio.ServicerContext) -> pb.OrgList:
         return pb.OrgList(orgs=[org_pb(o) for o in await self.orgs.children(current_caller(), list(request.parent_codes))])
+
+    async def SetTeacherLoginEnabled(self, request: pb.SetTeacherLoginEnabledRequest, context: grpc.aio.ServicerContext) -> pb.Org:
+        return org_pb(await self.orgs.set_teacher_login(current_caller(), request.school_code, request.enabled))
+
+    async def CreateAccount(self, request: pb.CreateAccountRequest, context: grpc.aio.ServicerContext) -> pb.AccountWithPassword:
+        caller = current_caller()
+        caller.require("SYSTEM_ADMIN")
+        orgs = await self.orgs.get(caller, [request.org_code])
+        account, password = await self.accounts.create(caller, request.username, request.org_code, list(request.roles), request.display_name, orgs)
+        return pb.AccountWithPassword(account=account_pb(account), initial_password=password)
+
+    async def ResetPassword(self, request: pb.AccountIdRequest, context: grpc.aio.ServicerContext) -> pb.AccountWithPassword:
+        account, password = await self.accounts.reset_password(current_caller(), request.account_id)
+        return pb.AccountWithPassword(account=account_pb(account), initial_password=password)
+
+    async def UnlockAccount(self, request: pb.AccountIdRequest, context: grpc.aio.ServicerContext) -> pb.Account:
+        return account_pb(await self.accounts.unlock(current_caller(), request.account_id))
+
+    async def SetAccountEnabled(self, request: pb.SetAccountEnabledRequest, context: grpc.aio.ServicerContext) -> pb.Account:
+        return account_pb(await self.accounts.set_enabled(current_caller(), request.account_id, request.enabled))
+
+    async def DeleteAccount(self, request: pb.AccountIdRequest, context: grpc.aio.ServicerContext) -> pb.Account:
+        return account_pb(await self.accounts.delete(current_caller(), request.account_id))
+
+    async def ListAccounts(self, request: pb.ListAccountsRequest, context: grpc.aio.ServicerContext) -> pb.AccountPage:
+        caller = current_caller()
+        caller.require("SYSTEM_ADMIN")
+        org = await self._org(caller, request.org_code)
+        found, more, total = await self.accounts.list(caller, org, request.role, request.first, request.after)
+        return pb.AccountPage(accounts=[account_pb(a) for a in found], has_next_page=more, total_count=total)
+
+    async def GenerateTeacherAccounts(self, request: pb.GenerateTeacherAccountsRequest, context: grpc.aio.ServicerContext) -> pb.GenerateTeacherAccountsReply:
+        caller = current_caller()
+        caller.require("SYSTEM_ADMIN")
+        created, existing = await self.teachers.generate(caller, await self._org(caller, request.school_code))
+        return pb.GenerateTeacherAccountsReply(created=created, existing=existing)
+
+    async def ExportTeacherAccounts(self, request: pb.ExportTeacherAccountsRequest, context: grpc.aio.ServicerContext) -> pb.FileReply:
+        caller = current_caller()
+        caller.require("SYSTEM_ADMIN")
+        filename, content = await self.teachers.export(caller, await self._org(caller, request.school_code))
+        return pb.FileReply(filename=filename, content_type=XLSX, content=content)
+
+    async def ListAuditEvents(self, request: pb.ListAuditEventsRequest, context: grpc.aio.ServicerContext) -> pb.AuditEventPage:
+        caller = current_caller()
+        caller.require("SYSTEM_ADMIN")
+        org = await self._org(caller, request.org_code)
+        if org is None or not (caller.service or caller.org_code in org.path):
+            raise DomainError(ErrorCode.FORBIDDEN, "单位不存在，或不在您的管理范围内", "orgCode")
+        events, more = await self.audit.list(org.code, request.after, request.first)
+        return pb.AuditEventPage(
+            events=[
+                pb.AuditEvent(id=e.id, at=e.at.isoformat(), event=e.event, result=e.result, actor=e.actor, target=e.target, org_code=e.org_code, client_addr=e.client_addr, detail=e.detail)
+                for e in events
+            ],
+            has_next_page=more,
+        )
+
+    async def ListRevocations(self, request: pb.ListRevocationsRequest, context: grpc.aio.ServicerContext) -> pb.ListRevocationsReply:
+        if not current_caller().service:
+            raise DomainError(ErrorCode.FORBIDDEN, "没有执行此操作的权限")
+        feed = await self.revocations.fetch(request.since_ms)
+        return pb.ListRevocationsReply(accounts=feed.accounts, closed_schools=feed.closed_schools, until_ms=feed.until_ms)
 
     async def EnsureAdmin(self, request: pb.EnsureAdminRequest, context: grpc.aio.ServicerContext) -> pb.EnsureAdminReply:
         created, password = await self.accounts.ensure_admin(current_caller(), request.password)

@@ -1,28 +1,28 @@
-"""Identity's storage: the only module that touches its MongoDB database."""
+"""Identity's storage: the only module that touches its MongoDB database.
+
+Collections: orgs, accounts, login_failures (by username, known or not: no enumeration),
+revocations (per account: tokens issued before `not_before_ms` are void), audit, rate_limits.
+"""
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from pymongo import ASCENDING, AsyncMongoClient
-from pymongo.errors import DuplicateKeyError
+from bson import ObjectId
+from bson.errors import InvalidId
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from services.identity.model import Account, Org
+from services.identity.model import Account, AuditEvent, Org
 from tmis import mongo
 from tmis.errors import DomainError, ErrorCode
 from tmis.settings import Settings
 
+ACCOUNT_FIELDS = ("username", "display_name", "org_code", "org_path", "roles", "enabled", "must_change_password", "password_hash", "initial_password", "password_history", "teacher_id", "id_type", "version")
+
 
 def _org(doc: dict[str, Any]) -> Org:
-    return Org(
-        code=doc["_id"],
-        name=doc["name"],
-        level=doc["level"],
-        parent_code=doc.get("parent_code") or "",
-        school_type=doc.get("school_type") or "",
-        path=tuple(doc["path"]),
-        teacher_login_enabled=doc.get("teacher_login_enabled", True),
-    )
+    return Org(doc["_id"], doc["name"], doc["level"], doc.get("parent_code") or "", doc.get("school_type") or "", tuple(doc["path"]), doc.get("teacher_login_enabled", True))
 
 
 def _account(doc: dict[str, Any]) -> Account:
@@ -35,29 +35,54 @@ def _account(doc: dict[str, Any]) -> Account:
         roles=tuple(doc["roles"]),
         enabled=doc.get("enabled", True),
         must_change_password=doc.get("must_change_password", False),
-        password_hash=doc["password_hash"],
-        locked_until=doc.get("locked_until"),
+        password_hash=doc.get("password_hash"),
+        initial_password=doc.get("initial_password"),
+        password_history=tuple(doc.get("password_history") or ()),
+        teacher_id=doc.get("teacher_id") or "",
+        id_type=doc.get("id_type") or "",
+        version=doc.get("version", 1),
     )
+
+
+def _account_doc(account: Account, now: dt.datetime) -> dict[str, Any]:
+    doc = {name: getattr(account, name) for name in ACCOUNT_FIELDS}
+    doc.update(_id=account.id, org_path=list(account.org_path), roles=list(account.roles), password_history=list(account.password_history))
+    doc.update(created_at=now, updated_at=now)
+    return doc
+
+
+def _ms(now: dt.datetime) -> int:
+    return int(now.timestamp() * 1000)
 
 
 class Storage:
     def __init__(self, client: AsyncMongoClient, db_name: str) -> None:
         self.client = client
-        self.db = client[db_name]
-        self.orgs = self.db["orgs"]
-        self.accounts = self.db["accounts"]
+        db = client[db_name]
+        self.orgs = db["orgs"]
+        self.accounts = db["accounts"]
+        self.failures = db["login_failures"]
+        self.revocations = db["revocations"]
+        self.audit = db["audit"]
+        self.rate_limits = db["rate_limits"]
 
     @classmethod
     async def open(cls, settings: Settings) -> Storage:
-        storage = cls(mongo.connect(settings, "identity"), settings.databases["identity"])
-        await storage.orgs.create_index([("parent_code", ASCENDING), ("_id", ASCENDING)])
-        await storage.orgs.create_index([("path", ASCENDING)])
-        await storage.accounts.create_index([("username", ASCENDING)], unique=True)
-        await storage.accounts.create_index([("org_code", ASCENDING), ("_id", ASCENDING)])
-        return storage
+        s = cls(mongo.connect(settings, "identity"), settings.databases["identity"])
+        await s.orgs.create_index([("parent_code", ASCENDING), ("_id", ASCENDING)])
+        await s.orgs.create_index([("login_changed_at_ms", ASCENDING)], sparse=True)
+        await s.accounts.create_index([("username", ASCENDING)], unique=True)
+        await s.accounts.create_index([("org_code", ASCENDING), ("username", ASCENDING)])
+        await s.revocations.create_index([("at_ms", ASCENDING)])
+        await s.audit.create_index([("org_path", ASCENDING), ("_id", DESCENDING)])
+        await s.rate_limits.create_index([("expires_at", ASCENDING)], expireAfterSeconds=0)
+        await s.failures.create_index([("expires_at", ASCENDING)], expireAfterSeconds=0)
+        return s
 
     async def close(self) -> None:
         await self.client.close()
+
+    # orgs
 
     async def insert_org(self, org: Org) -> None:
         doc = {
@@ -81,23 +106,26 @@ class Storage:
         cursor = self.orgs.find({"parent_code": {"$in": parent_codes}}).sort([("parent_code", 1), ("_id", 1)])
         return [_org(doc) async for doc in cursor]
 
+    async def set_teacher_login(self, code: str, enabled: bool, now: dt.datetime) -> None:
+        await self.orgs.update_one({"_id": code}, {"$set": {"teacher_login_enabled": enabled, "login_changed_at_ms": _ms(now)}})
+
+    # accounts
+
     async def insert_account(self, account: Account, now: dt.datetime) -> None:
-        doc = {
-            "_id": account.id,
-            "username": account.username,
-            "display_name": account.display_name or None,
-            "org_code": account.org_code,
-            "org_path": list(account.org_path),
-            "roles": list(account.roles),
-            "enabled": account.enabled,
-            "must_change_password": account.must_change_password,
-            "password_hash": account.password_hash,
-            "created_at": now,
-        }
         try:
-            await self.accounts.insert_one(doc)
+            await self.accounts.insert_one(_account_doc(account, now))
         except DuplicateKeyError:
             raise DomainError(ErrorCode.ALREADY_EXISTS, f"用户名 {account.username} 已存在", "input.username") from None
+
+    async def insert_accounts(self, accounts: list[Account], now: dt.datetime) -> int:
+        """Inserts what it can (a username taken meanwhile is skipped); returns how many."""
+        if not accounts:
+            return 0
+        try:
+            result = await self.accounts.insert_many([_account_doc(a, now) for a in accounts], ordered=False)
+            return len(result.inserted_ids)
+        except BulkWriteError as err:
+            return err.details.get("nInserted", 0)
 
     async def account_by_username(self, username: str) -> Account | None:
         doc = await self.accounts.find_one({"username": username})
@@ -107,5 +135,86 @@ class Storage:
         doc = await self.accounts.find_one({"_id": account_id})
         return _account(doc) if doc else None
 
-    async def set_password_hash(self, account_id: str, password_hash: str) -> None:
-        await self.accounts.update_one({"_id": account_id}, {"$set": {"password_hash": password_hash}})
+    async def existing_usernames(self, usernames: list[str]) -> set[str]:
+        cursor = self.accounts.find({"username": {"$in": usernames}}, {"username": 1})
+        return {doc["username"] async for doc in cursor}
+
+    async def list_accounts(self, query: dict[str, Any], after: str, limit: int) -> tuple[list[Account], int]:
+        page = {**query, "username": {"$gt": after}} if after else query
+        cursor = self.accounts.find(page).sort("username", ASCENDING).limit(limit)
+        return [_account(d) async for d in cursor], await self.accounts.count_documents(query)
+
+    async def update_account(self, account: Account, changes: dict[str, Any], now: dt.datetime, unset: tuple[str, ...] = ()) -> bool:
+        """Optimistic write: applies only if nobody changed the account since it was read."""
+        update: dict[str, Any] = {"$set": {**changes, "updated_at": now}, "$inc": {"version": 1}}
+        if unset:
+            update["$unset"] = dict.fromkeys(unset, "")
+        result = await self.accounts.update_one({"_id": account.id, "version": account.version}, update)
+        return result.modified_count == 1
+
+    async def delete_account(self, account: Account) -> bool:
+        return (await self.accounts.delete_one({"_id": account.id, "version": account.version})).deleted_count == 1
+
+    # login failures and locks, by username (whether or not it exists)
+
+    async def lock_of(self, username: str) -> dict[str, Any] | None:
+        return await self.failures.find_one({"_id": username})
+
+    async def locks_of(self, usernames: list[str]) -> dict[str, dt.datetime]:
+        cursor = self.failures.find({"_id": {"$in": usernames}, "locked_until": {"$ne": None}})
+        return {d["_id"]: d["locked_until"] async for d in cursor}
+
+    async def record_failure(self, username: str, threshold: int, lock_for: dt.timedelta, now: dt.datetime) -> dt.datetime | None:
+        """Counts a failed login; returns the lock's end when this failure locks the username."""
+        forget = now + lock_for + dt.timedelta(days=1)
+        await self.failures.update_one({"_id": username}, {"$inc": {"count": 1}, "$set": {"expires_at": forget}}, upsert=True)
+        doc = await self.failures.find_one({"_id": username})
+        if doc and doc["count"] >= threshold:
+            until = now + lock_for
+            await self.failures.update_one({"_id": username}, {"$set": {"count": 0, "locked_until": until}})
+            return until
+        return None
+
+    async def clear_failures(self, username: str) -> None:
+        await self.failures.delete_one({"_id": username})
+
+    # revocations
+
+    async def revoke(self, account_id: str, now: dt.datetime, keep: dt.timedelta) -> None:
+        ms = _ms(now)
+        await self.revocations.update_one({"_id": account_id}, {"$set": {"not_before_ms": ms, "at_ms": ms}}, upsert=True)
+        await self.revocations.delete_many({"at_ms": {"$lt": _ms(now - keep)}})
+
+    async def revocation_feed(self, since_ms: int) -> tuple[dict[str, int], dict[str, bool]]:
+        accounts = {d["_id"]: d["not_before_ms"] async for d in self.revocations.find({"at_ms": {"$gte": since_ms}})}
+        query = {"login_changed_at_ms": {"$gte": since_ms}} if since_ms else {"teacher_login_enabled": False}
+        schools = {d["_id"]: not d.get("teacher_login_enabled", True) async for d in self.orgs.find(query, {"teacher_login_enabled": 1})}
+        return accounts, schools
+
+    # audit
+
+    async def add_audit(self, entry: dict[str, Any]) -> None:
+        await self.audit.insert_one(entry)
+
+    async def list_audit(self, org_code: str, after: str, limit: int) -> list[AuditEvent]:
+        query: dict[str, Any] = {"org_path": org_code}
+        if after:
+            try:
+                query["_id"] = {"$lt": ObjectId(after)}
+            except InvalidId:
+                raise DomainError(ErrorCode.INVALID_INPUT, "分页游标无效", "after") from None
+        cursor = self.audit.find(query).sort("_id", DESCENDING).limit(limit)
+        return [
+            AuditEvent(str(d["_id"]), d["at"], d["event"], d["result"], d["actor"], d["target"], d["org_code"], d.get("client_addr", ""), d.get("detail", ""))
+            async for d in cursor
+        ]
+
+    # rate limits (fixed windows)
+
+    async def hit(self, key: str, window: dt.timedelta, now: dt.datetime) -> int:
+        """Counts one attempt under `key` in the current window; returns the count so far."""
+        slot = int(now.timestamp() // window.total_seconds())
+        doc_id = f"{key}:{slot}"
+        await self.rate_limits.update_one({"_id": doc_id}, {"$inc": {"count": 1}, "$setOnInsert": {"expires_at": now + window}}, upsert=True)
+        doc = await self.rate_limits.find_one({"_id": doc_id})
+        return doc["count"] if doc else 1

@@ -28,3 +28,9 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
     async def BatchGetTeachers(self, request: pb.BatchGetTeachersRequest, context: grpc.aio.ServicerContext) -> pb.TeacherList:
         found = await self.teachers.get(current_caller(), list(request.ids))
         return pb.TeacherList(teachers=[teacher_pb(t) for t in found])
+
+    async def ListSchoolRoster(self, request: pb.ListSchoolRosterRequest, context: grpc.aio.ServicerContext) -> pb.Roster:
+        found = await self.teachers.roster(current_caller(), request.school_code)
+        return pb.Roster(
+            teachers=[pb.RosterEntry(teacher_id=t.id, name=t.basic["name"], id_type=t.basic["idType"], id_number=t.basic["idNumber"]) for t in found]
+        )

@@ -54,3 +54,7 @@ class Storage:
 
     async def get_teachers(self, ids: list[str]) -> list[Teacher]:
         return [_teacher(doc) async for doc in self.teachers.find({"_id": {"$in": _object_ids(ids)}})]
+
+    async def roster(self, school_code: str) -> list[Teacher]:
+        cursor = self.teachers.find({"school_code": school_code}, {"school_code": 1, "org_path": 1, "version": 1, "basic.name": 1, "basic.idType": 1, "basic.idNumber": 1})
+        return [_teacher(doc) async for doc in cursor]

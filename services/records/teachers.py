@@ -48,15 +48,24 @@ class Teachers:
         self.storage = storage
         self.school_of = school_of
 
+    async def _school_path(self, caller: Caller, school_code: str) -> tuple[str, ...]:
+        """The school's org path, when it is a school in the caller's reach (same refusal otherwise)."""
+        school = await self.school_of(school_code)
+        if school is None or school[0] != "SCHOOL" or not (caller.service or caller.reaches(school[1])):
+            raise DomainError(ErrorCode.FORBIDDEN, "学校不存在或不在本单位管辖范围内", "schoolCode")
+        return school[1]
+
     async def create(self, caller: Caller, school_code: str, basic: dict[str, Any]) -> Teacher:
         caller.require("DATA_ENTRY")
-        school = await self.school_of(school_code)
-        if school is None or school[0] != "SCHOOL":
-            raise DomainError(ErrorCode.FORBIDDEN, "学校不存在或不在本单位管辖范围内", "schoolCode")
-        caller.require_reach(school[1])
-        return await self.storage.insert_teacher(school_code, school[1], normalise_identity(basic), _now())
+        path = await self._school_path(caller, school_code)
+        return await self.storage.insert_teacher(school_code, path, normalise_identity(basic), _now())
 
     async def get(self, caller: Caller, ids: list[str]) -> list[Teacher]:
         caller.require()
         found = {t.id: t for t in await self.storage.get_teachers(ids[:1000]) if caller.service or caller.reaches(t.org_path)}
         return [found[i] for i in dict.fromkeys(ids) if i in found]
+
+    async def roster(self, caller: Caller, school_code: str) -> list[Teacher]:
+        caller.require("SYSTEM_ADMIN", "DATA_ENTRY", "REVIEWER", "QUERY")
+        await self._school_path(caller, school_code)
+        return await self.storage.roster(school_code)

@@ -55,6 +55,8 @@ class ServiceClient:
 
         async def call(request: Any, *, timeout: float | None = None, token: str | None = None) -> Any:
             metadata = [("x-request-id", log.request_id.get() or log.new_request_id())]
+            if context.client_addr.get():
+                metadata.append(("x-client-addr", context.client_addr.get()))
             bearer = context.current_token() if token is None else token
             if bearer:
                 metadata.append(("authorization", f"Bearer {bearer}"))

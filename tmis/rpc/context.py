@@ -8,6 +8,8 @@ from tmis.errors import DomainError, ErrorCode
 
 _caller: contextvars.ContextVar[Caller | None] = contextvars.ContextVar("caller", default=None)
 token: contextvars.ContextVar[str] = contextvars.ContextVar("token", default="")
+# the end user's address as the gateway saw it, forwarded on every onward call (audit, rate limits)
+client_addr: contextvars.ContextVar[str] = contextvars.ContextVar("client_addr", default="")
 
 
 def current_caller() -> Caller:

@@ -16,6 +16,7 @@ import grpc
 from tmis import log
 from tmis.auth import TokenSigner
 from tmis.errors import ERROR_METADATA_KEY, DomainError, ErrorCode
+from tmis.revocations import Revocations
 from tmis.rpc import context
 
 logger = logging.getLogger("tmis.rpc")
@@ -57,16 +58,18 @@ class _WrappingInterceptor(grpc.aio.ServerInterceptor):
 
 
 class RequestIdInterceptor(_WrappingInterceptor):
-    """Binds `x-request-id` from the call's metadata (or a new one) to the call."""
+    """Binds `x-request-id` (or a new one) and `x-client-addr` from the call's metadata to the call."""
 
     def wrap(self, behavior: Behavior, method: str) -> Behavior:
         async def call(request: Any, ctx: grpc.aio.ServicerContext) -> Any:
-            rid = _metadata(ctx).get("x-request-id") or log.new_request_id()
-            tok = log.request_id.set(str(rid)[:64])
+            metadata = _metadata(ctx)
+            rid = log.request_id.set(str(metadata.get("x-request-id") or log.new_request_id())[:64])
+            addr = context.client_addr.set(str(metadata.get("x-client-addr", ""))[:64])
             try:
                 return await behavior(request, ctx)
             finally:
-                log.request_id.reset(tok)
+                context.client_addr.reset(addr)
+                log.request_id.reset(rid)
 
         return call
 
@@ -101,10 +104,12 @@ class ErrorInterceptor(_WrappingInterceptor):
 
 
 class AuthInterceptor(_WrappingInterceptor):
-    """Verifies `authorization: Bearer <token>` and binds the caller; public methods may omit it."""
+    """Verifies `authorization: Bearer <token>` (signature, expiry, revocations) and binds the caller;
+    public methods may omit it."""
 
-    def __init__(self, signer: TokenSigner, public_methods: Collection[str] = ()) -> None:
+    def __init__(self, signer: TokenSigner, revocations: Revocations, public_methods: Collection[str] = ()) -> None:
         self.signer = signer
+        self.revocations = revocations
         self.public = set(public_methods)
 
     def wrap(self, behavior: Behavior, method: str) -> Behavior:
@@ -114,6 +119,10 @@ class AuthInterceptor(_WrappingInterceptor):
             header = str(_metadata(ctx).get("authorization", ""))
             raw = header[7:].strip() if header[:7].lower() == "bearer " else ""
             caller = self.signer.verify(raw) if raw else None
+            if caller is not None:
+                if caller.scope:  # a download token opens one URL at the gateway, nothing else
+                    raise DomainError(ErrorCode.UNAUTHENTICATED, "登录已失效，请重新登录")
+                self.revocations.check(caller)
             if caller is None and not public:
                 raise DomainError(ErrorCode.UNAUTHENTICATED, "请先登录")
             caller_tok = context.set_caller(caller)

@@ -17,6 +17,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
 from tmis.auth import TokenSigner
 from tmis.log import setup_logging
+from tmis.revocations import Revocations, via_identity
 from tmis.rpc.interceptors import AuthInterceptor, ErrorInterceptor, RequestIdInterceptor
 from tmis.settings import Settings
 
@@ -47,11 +48,21 @@ async def build_server(
     *,
     port: int | None = None,
     public_methods: Collection[str] = (),
+    revocations: Revocations | None = None,
 ) -> ServerHandle:
-    """Create, bind and start a server. `register` adds the servicers and returns their full service names."""
+    """Create, bind and start a server. `register` adds the servicers and returns their full service names.
+
+    Tokens are checked against `revocations`, by default fed from the identity service.
+    """
     signer = TokenSigner(settings.require_secret(), settings.token_ttl_seconds)
+    on_stop: list[Callable[[], Awaitable[None]]] = []
+    if revocations is None:
+        revocations, close = via_identity(settings, poll_seconds(settings))
+        on_stop.append(close)
+    else:
+        on_stop.append(revocations.stop)
     server = grpc.aio.server(
-        interceptors=[RequestIdInterceptor(), ErrorInterceptor(), AuthInterceptor(signer, public_methods)],
+        interceptors=[RequestIdInterceptor(), ErrorInterceptor(), AuthInterceptor(signer, revocations, public_methods)],
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
@@ -65,9 +76,15 @@ async def build_server(
     if bound == 0:
         raise OSError(f"{name}: cannot bind {settings.grpc_host}:{bind_port}")
     await server.start()
+    revocations.start()
     for service_name in ["", *names]:
         await checker.set(service_name, health_pb2.HealthCheckResponse.SERVING)
-    return ServerHandle(name, server, bound, checker)
+    return ServerHandle(name, server, bound, checker, on_stop)
+
+
+def poll_seconds(settings: Settings) -> float:
+    """How often each process reads the revocation feed (TMIS_REVOCATION_POLL_MS, default 1000)."""
+    return settings.int("TMIS_REVOCATION_POLL_MS", 1000) / 1000
 
 
 Factory = Callable[[Settings], Awaitable[ServerHandle]]

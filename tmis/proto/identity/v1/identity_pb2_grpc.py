@@ -26,8 +26,9 @@ if _version_not_supported:
 
 
 class IdentityServiceStub:
-    """Orgs, accounts, roles, passwords and tokens. Levels, school types and roles are the
-    GraphQL enum names (NATION, PRIMARY_SECONDARY, SYSTEM_ADMIN, ...).
+    """Orgs, accounts, roles, passwords, tokens and the security audit. Levels, school types and
+    roles are the GraphQL enum names (NATION, PRIMARY_SECONDARY, SYSTEM_ADMIN, ...). Every RPC
+    but Login and RetrieveInitialPassword needs a caller token; each checks role and reach.
     """
 
     def __init__(self, channel):
@@ -39,6 +40,16 @@ class IdentityServiceStub:
         self.Login = channel.unary_unary(
                 '/tmis.identity.v1.IdentityService/Login',
                 request_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.LoginRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.LoginReply.FromString,
+                _registered_method=True)
+        self.RetrieveInitialPassword = channel.unary_unary(
+                '/tmis.identity.v1.IdentityService/RetrieveInitialPassword',
+                request_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.RetrieveInitialPasswordRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.RetrieveInitialPasswordReply.FromString,
+                _registered_method=True)
+        self.ChangePassword = channel.unary_unary(
+                '/tmis.identity.v1.IdentityService/ChangePassword',
+                request_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.ChangePasswordRequest.SerializeToString,
                 response_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.LoginReply.FromString,
                 _registered_method=True)
         self.GetMe = channel.unary_unary(
@@ -61,6 +72,61 @@ class IdentityServiceStub:
                 request_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.ListChildOrgsRequest.SerializeToString,
                 response_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.OrgList.FromString,
                 _registered_method=True)
+        self.SetTeacherLoginEnabled = channel.unary_unary(
+                '/tmis.identity.v1.IdentityService/SetTeacherLoginEnabled',
+                request_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.SetTeacherLoginEnabledRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.Org.FromString,
+                _registered_method=True)
+        self.CreateAccount = channel.unary_unary(
+                '/tmis.identity.v1.IdentityService/CreateAccount',
+                request_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.CreateAccountRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AccountWithPassword.FromString,
+                _registered_method=True)
+        self.ResetPassword = channel.unary_unary(
+                '/tmis.identity.v1.IdentityService/ResetPassword',
+                request_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AccountIdRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AccountWithPassword.FromString,
+                _registered_method=True)
+        self.UnlockAccount = channel.unary_unary(
+                '/tmis.identity.v1.IdentityService/UnlockAccount',
+                request_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AccountIdRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.Account.FromString,
+                _registered_method=True)
+        self.SetAccountEnabled = channel.unary_unary(
+                '/tmis.identity.v1.IdentityService/SetAccountEnabled',
+                request_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.SetAccountEnabledRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.Account.FromString,
+                _registered_method=True)
+        self.DeleteAccount = channel.unary_unary(
+                '/tmis.identity.v1.IdentityService/DeleteAccount',
+                request_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AccountIdRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.Account.FromString,
+                _registered_method=True)
+        self.ListAccounts = channel.unary_unary(
+                '/tmis.identity.v1.IdentityService/ListAccounts',
+                request_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.ListAccountsRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AccountPage.FromString,
+                _registered_method=True)
+        self.GenerateTeacherAccounts = channel.unary_unary(
+                '/tmis.identity.v1.IdentityService/GenerateTeacherAccounts',
+                request_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.GenerateTeacherAccountsRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.GenerateTeacherAccountsReply.FromString,
+                _registered_method=True)
+        self.ExportTeacherAccounts = channel.unary_unary(
+                '/tmis.identity.v1.IdentityService/ExportTeacherAccounts',
+                request_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.ExportTeacherAccountsRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.FileReply.FromString,
+                _registered_method=True)
+        self.ListAuditEvents = channel.unary_unary(
+                '/tmis.identity.v1.IdentityService/ListAuditEvents',
+                request_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.ListAuditEventsRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AuditEventPage.FromString,
+                _registered_method=True)
+        self.ListRevocations = channel.unary_unary(
+                '/tmis.identity.v1.IdentityService/ListRevocations',
+                request_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.ListRevocationsRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.ListRevocationsReply.FromString,
+                _registered_method=True)
         self.EnsureAdmin = channel.unary_unary(
                 '/tmis.identity.v1.IdentityService/EnsureAdmin',
                 request_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.EnsureAdminRequest.SerializeToString,
@@ -69,12 +135,27 @@ class IdentityServiceStub:
 
 
 class IdentityServiceServicer:
-    """Orgs, accounts, roles, passwords and tokens. Levels, school types and roles are the
-    GraphQL enum names (NATION, PRIMARY_SECONDARY, SYSTEM_ADMIN, ...).
+    """Orgs, accounts, roles, passwords, tokens and the security audit. Levels, school types and
+    roles are the GraphQL enum names (NATION, PRIMARY_SECONDARY, SYSTEM_ADMIN, ...). Every RPC
+    but Login and RetrieveInitialPassword needs a caller token; each checks role and reach.
     """
 
     def Login(self, request, context):
         """Public: username + password -> signed token.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RetrieveInitialPassword(self, request, context):
+        """Public (教师自助 获取初始密码): the initial password while never changed, when every fact matches.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ChangePassword(self, request, context):
+        """The caller's own password; returns a fresh token (the caller's older tokens stop working).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -107,6 +188,79 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SetTeacherLoginEnabled(self, request, context):
+        """Opens or closes a school's collection window for its TEACHER accounts.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateAccount(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResetPassword(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UnlockAccount(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetAccountEnabled(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteAccount(self, request, context):
+        """Deletes the login only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAccounts(self, request, context):
+        """Accounts of one org the caller manages, by username.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GenerateTeacherAccounts(self, request, context):
+        """One TEACHER account per teacher of the school that has none (username = 身份证件号).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportTeacherAccounts(self, request, context):
+        """.xlsx of 姓名, 用户名, 初始密码 (blank once changed) of the school's TEACHER accounts.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAuditEvents(self, request, context):
+        """Security events about accounts and orgs of the caller's subtree, newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListRevocations(self, request, context):
+        """Suite-internal (service caller only): what voids tokens before they expire, since a time.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def EnsureAdmin(self, request, context):
         """Suite-internal (service caller only): the NATION org and the `admin` account, once.
         """
@@ -120,6 +274,16 @@ def add_IdentityServiceServicer_to_server(servicer, server):
             'Login': grpc.unary_unary_rpc_method_handler(
                     servicer.Login,
                     request_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.LoginRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.LoginReply.SerializeToString,
+            ),
+            'RetrieveInitialPassword': grpc.unary_unary_rpc_method_handler(
+                    servicer.RetrieveInitialPassword,
+                    request_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.RetrieveInitialPasswordRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.RetrieveInitialPasswordReply.SerializeToString,
+            ),
+            'ChangePassword': grpc.unary_unary_rpc_method_handler(
+                    servicer.ChangePassword,
+                    request_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.ChangePasswordRequest.FromString,
                     response_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.LoginReply.SerializeToString,
             ),
             'GetMe': grpc.unary_unary_rpc_method_handler(
@@ -142,6 +306,61 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     request_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.ListChildOrgsRequest.FromString,
                     response_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.OrgList.SerializeToString,
             ),
+            'SetTeacherLoginEnabled': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetTeacherLoginEnabled,
+                    request_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.SetTeacherLoginEnabledRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.Org.SerializeToString,
+            ),
+            'CreateAccount': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateAccount,
+                    request_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.CreateAccountRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AccountWithPassword.SerializeToString,
+            ),
+            'ResetPassword': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResetPassword,
+                    request_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AccountIdRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AccountWithPassword.SerializeToString,
+            ),
+            'UnlockAccount': grpc.unary_unary_rpc_method_handler(
+                    servicer.UnlockAccount,
+                    request_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AccountIdRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.Account.SerializeToString,
+            ),
+            'SetAccountEnabled': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetAccountEnabled,
+                    request_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.SetAccountEnabledRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.Account.SerializeToString,
+            ),
+            'DeleteAccount': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteAccount,
+                    request_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AccountIdRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.Account.SerializeToString,
+            ),
+            'ListAccounts': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAccounts,
+                    request_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.ListAccountsRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AccountPage.SerializeToString,
+            ),
+            'GenerateTeacherAccounts': grpc.unary_unary_rpc_method_handler(
+                    servicer.GenerateTeacherAccounts,
+                    request_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.GenerateTeacherAccountsRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.GenerateTeacherAccountsReply.SerializeToString,
+            ),
+            'ExportTeacherAccounts': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportTeacherAccounts,
+                    request_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.ExportTeacherAccountsRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.FileReply.SerializeToString,
+            ),
+            'ListAuditEvents': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAuditEvents,
+                    request_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.ListAuditEventsRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AuditEventPage.SerializeToString,
+            ),
+            'ListRevocations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRevocations,
+                    request_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.ListRevocationsRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.ListRevocationsReply.SerializeToString,
+            ),
             'EnsureAdmin': grpc.unary_unary_rpc_method_handler(
                     servicer.EnsureAdmin,
                     request_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.EnsureAdminRequest.FromString,
@@ -156,8 +375,9 @@ def add_IdentityServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class IdentityService:
-    """Orgs, accounts, roles, passwords and tokens. Levels, school types and roles are the
-    GraphQL enum names (NATION, PRIMARY_SECONDARY, SYSTEM_ADMIN, ...).
+    """Orgs, accounts, roles, passwords, tokens and the security audit. Levels, school types and
+    roles are the GraphQL enum names (NATION, PRIMARY_SECONDARY, SYSTEM_ADMIN, ...). Every RPC
+    but Login and RetrieveInitialPassword needs a caller token; each checks role and reach.
     """
 
     @staticmethod
@@ -176,6 +396,60 @@ class IdentityService:
             target,
             '/tmis.identity.v1.IdentityService/Login',
             tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.LoginRequest.SerializeToString,
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.LoginReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RetrieveInitialPassword(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.identity.v1.IdentityService/RetrieveInitialPassword',
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.RetrieveInitialPasswordRequest.SerializeToString,
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.RetrieveInitialPasswordReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ChangePassword(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.identity.v1.IdentityService/ChangePassword',
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.ChangePasswordRequest.SerializeToString,
             tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.LoginReply.FromString,
             options,
             channel_credentials,
@@ -285,6 +559,303 @@ class IdentityService:
             '/tmis.identity.v1.IdentityService/ListChildOrgs',
             tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.ListChildOrgsRequest.SerializeToString,
             tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.OrgList.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetTeacherLoginEnabled(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.identity.v1.IdentityService/SetTeacherLoginEnabled',
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.SetTeacherLoginEnabledRequest.SerializeToString,
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.Org.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateAccount(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.identity.v1.IdentityService/CreateAccount',
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.CreateAccountRequest.SerializeToString,
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AccountWithPassword.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResetPassword(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.identity.v1.IdentityService/ResetPassword',
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AccountIdRequest.SerializeToString,
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AccountWithPassword.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UnlockAccount(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.identity.v1.IdentityService/UnlockAccount',
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AccountIdRequest.SerializeToString,
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.Account.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetAccountEnabled(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.identity.v1.IdentityService/SetAccountEnabled',
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.SetAccountEnabledRequest.SerializeToString,
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.Account.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteAccount(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.identity.v1.IdentityService/DeleteAccount',
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AccountIdRequest.SerializeToString,
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.Account.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAccounts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.identity.v1.IdentityService/ListAccounts',
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.ListAccountsRequest.SerializeToString,
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AccountPage.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GenerateTeacherAccounts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.identity.v1.IdentityService/GenerateTeacherAccounts',
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.GenerateTeacherAccountsRequest.SerializeToString,
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.GenerateTeacherAccountsReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportTeacherAccounts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.identity.v1.IdentityService/ExportTeacherAccounts',
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.ExportTeacherAccountsRequest.SerializeToString,
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.FileReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAuditEvents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.identity.v1.IdentityService/ListAuditEvents',
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.ListAuditEventsRequest.SerializeToString,
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AuditEventPage.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRevocations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.identity.v1.IdentityService/ListRevocations',
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.ListRevocationsRequest.SerializeToString,
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.ListRevocationsReply.FromString,
             options,
             channel_credentials,
             insecure,

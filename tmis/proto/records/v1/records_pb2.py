@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#tmis/proto/records/v1/records.proto\x12\x0ftmis.records.v1\x1a\x1cgoogle/protobuf/struct.proto\"c\n\x07Teacher\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x03\x12\x13\n\x0bschool_code\x18\x03 \x01(\t\x12&\n\x05\x62\x61sic\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Struct\"9\n\x0bTeacherList\x12*\n\x08teachers\x18\x01 \x03(\x0b\x32\x18.tmis.records.v1.Teacher\"S\n\x14\x43reateTeacherRequest\x12\x13\n\x0bschool_code\x18\x01 \x01(\t\x12&\n\x05\x62\x61sic\x18\x02 \x01(\x0b\x32\x17.google.protobuf.Struct\"&\n\x17\x42\x61tchGetTeachersRequest\x12\x0b\n\x03ids\x18\x01 \x03(\t2\xbe\x01\n\x0eRecordsService\x12P\n\rCreateTeacher\x12%.tmis.records.v1.CreateTeacherRequest\x1a\x18.tmis.records.v1.Teacher\x12Z\n\x10\x42\x61tchGetTeachers\x12(.tmis.records.v1.BatchGetTeachersRequest\x1a\x1c.tmis.records.v1.TeacherListb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#tmis/proto/records/v1/records.proto\x12\x0ftmis.records.v1\x1a\x1cgoogle/protobuf/struct.proto\"c\n\x07Teacher\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x03\x12\x13\n\x0bschool_code\x18\x03 \x01(\t\x12&\n\x05\x62\x61sic\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Struct\"9\n\x0bTeacherList\x12*\n\x08teachers\x18\x01 \x03(\x0b\x32\x18.tmis.records.v1.Teacher\"S\n\x14\x43reateTeacherRequest\x12\x13\n\x0bschool_code\x18\x01 \x01(\t\x12&\n\x05\x62\x61sic\x18\x02 \x01(\x0b\x32\x17.google.protobuf.Struct\"&\n\x17\x42\x61tchGetTeachersRequest\x12\x0b\n\x03ids\x18\x01 \x03(\t\".\n\x17ListSchoolRosterRequest\x12\x13\n\x0bschool_code\x18\x01 \x01(\t\"S\n\x0bRosterEntry\x12\x12\n\nteacher_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0f\n\x07id_type\x18\x03 \x01(\t\x12\x11\n\tid_number\x18\x04 \x01(\t\"8\n\x06Roster\x12.\n\x08teachers\x18\x01 \x03(\x0b\x32\x1c.tmis.records.v1.RosterEntry2\x95\x02\n\x0eRecordsService\x12P\n\rCreateTeacher\x12%.tmis.records.v1.CreateTeacherRequest\x1a\x18.tmis.records.v1.Teacher\x12Z\n\x10\x42\x61tchGetTeachers\x12(.tmis.records.v1.BatchGetTeachersRequest\x1a\x1c.tmis.records.v1.TeacherList\x12U\n\x10ListSchoolRoster\x12(.tmis.records.v1.ListSchoolRosterRequest\x1a\x17.tmis.records.v1.Rosterb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -40,6 +40,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CREATETEACHERREQUEST']._serialized_end=329
   _globals['_BATCHGETTEACHERSREQUEST']._serialized_start=331
   _globals['_BATCHGETTEACHERSREQUEST']._serialized_end=369
-  _globals['_RECORDSSERVICE']._serialized_start=372
-  _globals['_RECORDSSERVICE']._serialized_end=562
+  _globals['_LISTSCHOOLROSTERREQUEST']._serialized_start=371
+  _globals['_LISTSCHOOLROSTERREQUEST']._serialized_end=417
+  _globals['_ROSTERENTRY']._serialized_start=419
+  _globals['_ROSTERENTRY']._serialized_end=502
+  _globals['_ROSTER']._serialized_start=504
+  _globals['_ROSTER']._serialized_end=560
+  _globals['_RECORDSSERVICE']._serialized_start=563
+  _globals['_RECORDSSERVICE']._serialized_end=840
 # @@protoc_insertion_point(module_scope)

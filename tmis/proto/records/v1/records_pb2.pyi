@@ -38,3 +38,27 @@ class BatchGetTeachersRequest(_message.Message):
     IDS_FIELD_NUMBER: _ClassVar[int]
     ids: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ListSchoolRosterRequest(_message.Message):
+    __slots__ = ("school_code",)
+    SCHOOL_CODE_FIELD_NUMBER: _ClassVar[int]
+    school_code: str
+    def __init__(self, school_code: _Optional[str] = ...) -> None: ...
+
+class RosterEntry(_message.Message):
+    __slots__ = ("teacher_id", "name", "id_type", "id_number")
+    TEACHER_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ID_TYPE_FIELD_NUMBER: _ClassVar[int]
+    ID_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    teacher_id: str
+    name: str
+    id_type: str
+    id_number: str
+    def __init__(self, teacher_id: _Optional[str] = ..., name: _Optional[str] = ..., id_type: _Optional[str] = ..., id_number: _Optional[str] = ...) -> None: ...
+
+class Roster(_message.Message):
+    __slots__ = ("teachers",)
+    TEACHERS_FIELD_NUMBER: _ClassVar[int]
+    teachers: _containers.RepeatedCompositeFieldContainer[RosterEntry]
+    def __init__(self, teachers: _Optional[_Iterable[_Union[RosterEntry, _Mapping]]] = ...) -> None: ...

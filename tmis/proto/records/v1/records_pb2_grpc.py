@@ -45,6 +45,11 @@ class RecordsServiceStub:
                 request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.BatchGetTeachersRequest.SerializeToString,
                 response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherList.FromString,
                 _registered_method=True)
+        self.ListSchoolRoster = channel.unary_unary(
+                '/tmis.records.v1.RecordsService/ListSchoolRoster',
+                request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ListSchoolRosterRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.Roster.FromString,
+                _registered_method=True)
 
 
 class RecordsServiceServicer:
@@ -64,6 +69,13 @@ class RecordsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListSchoolRoster(self, request, context):
+        """Name and identity document of every teacher of a school (for teacher accounts).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RecordsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -76,6 +88,11 @@ def add_RecordsServiceServicer_to_server(servicer, server):
                     servicer.BatchGetTeachers,
                     request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.BatchGetTeachersRequest.FromString,
                     response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherList.SerializeToString,
+            ),
+            'ListSchoolRoster': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSchoolRoster,
+                    request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ListSchoolRosterRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.Roster.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -133,6 +150,33 @@ class RecordsService:
             '/tmis.records.v1.RecordsService/BatchGetTeachers',
             tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.BatchGetTeachersRequest.SerializeToString,
             tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherList.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSchoolRoster(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.records.v1.RecordsService/ListSchoolRoster',
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ListSchoolRosterRequest.SerializeToString,
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.Roster.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,29 @@
+"""Identity's own settings (TMIS_IDENTITY_*), defaults from the national system (SPEC §4.4)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tmis.settings import Settings
+
+
+@dataclass(frozen=True)
+class IdentityConfig:
+    password_min_length: int = 8
+    password_max_length: int = 16
+    password_min_classes: int = 3
+    password_history: int = 5
+    lockout_threshold: int = 5
+    lockout_minutes: int = 30
+    # argon2id: 64 MiB, 2 passes, 1 lane: above every OWASP option (46 MiB × 1, 19 MiB × 2, …)
+    argon2_time_cost: int = 2
+    argon2_memory_kib: int = 65536
+    argon2_parallelism: int = 1
+    # 获取初始密码: attempts per 10 minutes, per identity document and per client address
+    retrieve_per_identity: int = 5
+    retrieve_per_address: int = 20
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> IdentityConfig:
+        defaults = cls()
+        values = {name: settings.int(f"TMIS_IDENTITY_{name.upper()}", getattr(defaults, name)) for name in cls.__dataclass_fields__}
+        return cls(**values)

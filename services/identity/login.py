@@ -1,0 +1,138 @@
+"""Login, password change and the teacher's initial-password retrieval."""
+from __future__ import annotations
+
+import datetime as dt
+
+from services.identity.audit import Audit, now
+from services.identity.config import IdentityConfig
+from services.identity.model import NATION_CODE, Account
+from services.identity.passwords import Hasher, PasswordPolicy, Sealer, same
+from services.identity.storage import Storage
+from tmis.auth import Caller, TokenSigner
+from tmis.errors import DomainError, ErrorCode
+from tmis.rpc.context import client_addr
+
+WRONG = "用户名或密码错误"
+NOT_MATCHED = "信息不匹配，或初始密码已修改。如忘记密码，请联系学校系统管理员重置"
+WINDOW_CLOSED = "本校教师信息采集已关闭，暂不能登录，请联系学校管理员"
+RETRIEVE_WINDOW = dt.timedelta(minutes=10)
+
+
+def locked_message(until: dt.datetime) -> str:
+    local = until.astimezone(dt.timezone(dt.timedelta(hours=8)))
+    return f"连续登录失败次数过多，账号已锁定至 {local:%Y-%m-%d %H:%M}（北京时间），或请管理员解锁"
+
+
+class Login:
+    def __init__(self, storage: Storage, config: IdentityConfig, signer: TokenSigner, hasher: Hasher, sealer: Sealer, audit: Audit) -> None:
+        self.storage = storage
+        self.config = config
+        self.signer = signer
+        self.hasher = hasher
+        self.sealer = sealer
+        self.policy = PasswordPolicy(config)
+        self.audit = audit
+
+    def token_for(self, account: Account) -> str:
+        caller = Caller(account.id, account.username, account.org_code, account.org_path, account.roles, account.must_change_password)
+        return self.signer.sign(caller)
+
+    async def _verify(self, account: Account | None, password: str) -> bool:
+        """The password against the hash, or the sealed initial password; one argon2 run either way."""
+        if account is not None and account.password_hash is None:
+            await self.hasher.verify(None, password)
+            return same(self.sealer.open(account.initial_password, account.id), password)
+        return await self.hasher.verify(account.password_hash if account else None, password)
+
+    async def _fail(self, username: str, account: Account | None, event: str = "LOGIN_FAILED") -> DomainError:
+        """Counts a failure against the username (known or not) and returns the error to raise."""
+        at = now()
+        path = account.org_path if account else (NATION_CODE,)
+        locked = await self.storage.record_failure(username, self.config.lockout_threshold, dt.timedelta(minutes=self.config.lockout_minutes), at)
+        await self.audit.record(event, actor=username, target=username, org_path=path, result=str(ErrorCode.INVALID_CREDENTIALS))
+        if locked:
+            await self.audit.record("LOCKED", actor="system", target=username, org_path=path, detail=f"until {locked.isoformat()}")
+            return DomainError(ErrorCode.ACCOUNT_LOCKED, locked_message(locked), "username")
+        field = "oldPassword" if event == "PASSWORD_CHANGE_FAILED" else "password"
+        return DomainError(ErrorCode.INVALID_CREDENTIALS, WRONG, field)
+
+    async def _check_lock(self, username: str, path: tuple[str, ...], password: str) -> None:
+        lock = await self.storage.lock_of(username)
+        until = lock.get("locked_until") if lock else None
+        if until and until > now():
+            await self.hasher.verify(None, password)  # same time as any other refusal
+            await self.audit.record("LOGIN_FAILED", actor=username, target=username, org_path=path, result=str(ErrorCode.ACCOUNT_LOCKED))
+            raise DomainError(ErrorCode.ACCOUNT_LOCKED, locked_message(until), "username")
+
+    async def login(self, username: str, password: str) -> tuple[str, Account]:
+        username = username.strip()[:64]
+        account = await self.storage.account_by_username(username)
+        path = account.org_path if account else (NATION_CODE,)
+        await self._check_lock(username, path, password)
+        if not await self._verify(account, password) or account is None:
+            raise await self._fail(username, account)
+        await self.storage.clear_failures(username)
+        if not account.enabled:
+            await self.audit.record("LOGIN_FAILED", actor=username, target=username, org_path=path, result=str(ErrorCode.FORBIDDEN), detail="disabled")
+            raise DomainError(ErrorCode.FORBIDDEN, "该账号已停用，请联系本单位系统管理员", "username")
+        if account.teacher_only and not (await self.storage.get_orgs([account.org_code]))[0].teacher_login_enabled:
+            await self.audit.record("LOGIN_FAILED", actor=username, target=username, org_path=path, result=str(ErrorCode.FORBIDDEN), detail="window closed")
+            raise DomainError(ErrorCode.FORBIDDEN, WINDOW_CLOSED, "username")
+        if account.password_hash and self.hasher.needs_rehash(account.password_hash):
+            await self.storage.update_account(account, {"password_hash": await self.hasher.hash(password)}, now())
+        await self.audit.record("LOGIN", actor=username, target=username, org_path=path)
+        return self.token_for(account), account
+
+    async def change_password(self, caller: Caller, old: str, new: str) -> tuple[str, Account]:
+        """The caller's own password (also allowed while a change is required); voids older tokens."""
+        account = await self.storage.account_by_id(caller.account_id) if not caller.service else None
+        if account is None or not account.enabled:
+            raise DomainError(ErrorCode.UNAUTHENTICATED, "账号不存在或已停用")
+        if not await self._verify(account, old):
+            raise await self._fail(account.username, account, "PASSWORD_CHANGE_FAILED")
+        self.policy.check(new, account.username)
+        initial = self.sealer.open(account.initial_password, account.id)
+        reused = same(initial, new) or same(old, new)
+        for previous in account.password_history[: self.policy.history]:
+            reused = reused or await self.hasher.verify(previous, new)
+        if reused:
+            raise DomainError(ErrorCode.INVALID_INPUT, f"新密码不能与最近{self.policy.history}次使用过的密码相同", "newPassword")
+        new_hash = await self.hasher.hash(new)
+        history = (new_hash, *account.password_history)[: self.policy.history]
+        at = now()
+        changes = {"password_hash": new_hash, "password_history": list(history), "must_change_password": False}
+        if not await self.storage.update_account(account, changes, at, unset=("initial_password",)):
+            raise DomainError(ErrorCode.VERSION_CONFLICT, "账号信息刚被修改，请重新登录后再试")
+        await self.storage.revoke(account.id, at, dt.timedelta(seconds=self.signer.ttl_seconds + 60))
+        await self.storage.clear_failures(account.username)
+        await self.audit.record("PASSWORD_CHANGED", actor=account.username, target=account.username, org_path=account.org_path)
+        changed = await self.storage.account_by_id(account.id)
+        if changed is None:  # deleted by an admin in the meantime
+            raise DomainError(ErrorCode.UNAUTHENTICATED, "账号不存在或已停用")
+        return self.token_for(changed), changed
+
+    async def retrieve_initial(self, name: str, id_type: str, id_number: str, school_code: str) -> str:
+        """教师自助 获取初始密码: one answer for every mismatch; rate-limited per identity and address."""
+        id_number = id_number.strip().upper()[:32]
+        at = now()
+        limits = [(f"retrieve:id:{id_type}:{id_number}", self.config.retrieve_per_identity)]
+        if client_addr.get():
+            limits.append((f"retrieve:addr:{client_addr.get()}", self.config.retrieve_per_address))
+        for key, limit in limits:
+            if await self.storage.hit(key, RETRIEVE_WINDOW, at) > limit:
+                raise DomainError(ErrorCode.RATE_LIMITED, "尝试次数过多，请10分钟后再试")
+        account = await self.storage.account_by_username(id_number)
+        initial = self.sealer.open(account.initial_password, account.id) if account else None
+        matches = (
+            account is not None
+            and initial is not None
+            and account.teacher_only
+            and account.org_code == school_code.strip()
+            and account.id_type == id_type.strip()
+            and same(account.display_name, name.strip())
+        )
+        path = account.org_path if account else (NATION_CODE,)
+        await self.audit.record("INITIAL_PASSWORD_RETRIEVED", actor=id_number, target=id_number, org_path=path, result="OK" if matches else "NOT_MATCHED")
+        if not matches:
+            raise DomainError(ErrorCode.NOT_MATCHED, NOT_MATCHED)
+        return initial
