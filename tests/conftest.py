@@ -43,7 +43,7 @@ def mongo_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def settings(mongo_uri: str) -> Settings:
     prefix = f"t{uuid.uuid4().hex[:12]}"
-    base = Settings.from_env({})
+    base = Settings.from_env({"TMIS_REVOCATION_POLL_MS": "200"})
     return replace(
         base,
         mongodb_uri=mongo_uri,

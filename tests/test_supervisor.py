@@ -1,6 +1,7 @@
 """`make run` end to end: the supervisor as a real process tree on free ports."""
 from __future__ import annotations
 
+import csv
 import json
 import os
 import signal
@@ -15,6 +16,7 @@ from tmis.procs import free_port
 
 ADMIN_PASSWORD = "Tmis#Run2026"
 HEALTH = {"query": "{ health { ok services { name ok } } }"}
+LOGIN = "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { mustChangePassword userErrors { code } } }"
 
 
 def _alive(pid: int) -> bool:
@@ -74,6 +76,14 @@ def test_run_restarts_a_dead_service_and_stops_everything(tmp_path: Path) -> Non
         tree = run.post({"query": '{ org(code: "620100") { children { code children { code schoolType } } } }'}, token)["data"]["org"]
         schools = [s for d in tree["children"] for s in d["children"]]
         assert len(tree["children"]) == 2 and len({s["schoolType"] for s in schools}) >= 2
+        with open(run.data_dir / "demo-accounts.csv", encoding="utf-8-sig") as f:
+            accounts = {row["用户名"]: row for row in csv.DictReader(f)}
+        for org in ("620100", "620102", schools[0]["code"]):  # every role at city, district and school level
+            assert {f"{org}_{s}" for s in ("admin", "entry", "review", "query")} <= set(accounts)
+        teacher = next(r for r in accounts.values() if r["角色"].startswith("TEACHER"))
+        for username in ("620102_review", teacher["用户名"]):
+            body = {"query": LOGIN, "variables": {"u": username, "p": accounts[username]["初始密码"]}}
+            assert run.post(body)["data"]["login"]["mustChangePassword"] is True
 
         records = run.state()["records"]["pid"]
         os.kill(records, signal.SIGKILL)

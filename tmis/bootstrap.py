@@ -8,6 +8,7 @@ import asyncio
 import logging
 import sys
 import time
+from pathlib import Path
 
 from tmis import demo
 from tmis.auth import SYSTEM, TokenSigner
@@ -34,7 +35,7 @@ async def bootstrap(settings: Settings, wait_seconds: float = 0.0) -> None:
         if reply.created and not settings.admin_password:
             print(f"\n  管理员账号 admin 的初始密码 (shown once): {reply.password}\n", flush=True)
         if settings.demo:
-            await demo.seed(identity, records, token)
+            await demo.seed(identity, records, token, Path(settings.data_dir))
     finally:
         await identity.close()
         await records.close()

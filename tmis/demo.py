@@ -1,12 +1,18 @@
 """Demo data for `make run`: a province → a city → two districts → schools of several types,
-each with teachers whose 身份证件号 are valid. Seeded once, through the services' own RPCs."""
+each with teachers whose 身份证件号 are valid; accounts for every role at city, district and
+school level, and teacher accounts. Seeded once, through the services' own RPCs; the initial
+passwords are written to <data dir>/demo-accounts.csv."""
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import logging
+from pathlib import Path
 from typing import Any
 
 from google.protobuf import struct_pb2
+from openpyxl import load_workbook
 
 from tmis import idcard
 from tmis.errors import DomainError, ErrorCode
@@ -25,6 +31,9 @@ DISTRICTS = [
 ]
 NAMES = ["张明", "李娜", "王磊", "刘芳", "陈静", "杨帆", "赵敏", "黄强", "周婷", "吴刚", "徐丽", "孙浩"]
 TEACHERS_PER_SCHOOL = 6
+# username suffix, roles, display name
+STAFF = [("admin", ["SYSTEM_ADMIN"], "系统管理员"), ("entry", ["DATA_ENTRY"], "信息录入员"), ("review", ["REVIEWER"], "信息审核员"), ("query", ["QUERY"], "信息查询员")]
+CREDENTIALS_FILE = "demo-accounts.csv"
 
 
 def demo_teachers(district: str, school_index: int) -> list[dict[str, Any]]:
@@ -37,35 +46,59 @@ def demo_teachers(district: str, school_index: int) -> list[dict[str, Any]]:
     return out
 
 
-async def seed(identity: ServiceClient, records: ServiceClient, token: str) -> bool:
-    """Create the demo orgs and teachers unless the demo province exists. True when seeded now."""
+async def _tolerate_existing(call: Any) -> Any:
+    """A start interrupted half-way is resumed: what exists already is kept."""
+    try:
+        return await call
+    except DomainError as err:
+        if err.code != ErrorCode.ALREADY_EXISTS:
+            raise
+        return None
+
+
+async def seed(identity: ServiceClient, records: ServiceClient, token: str, data_dir: Path) -> bool:
+    """Create the demo data unless the demo province exists. True when seeded now."""
     if (await identity.BatchGetOrgs(id_pb.BatchGetOrgsRequest(codes=[PROVINCE[0]]), token=token)).orgs:
         return False
 
     async def org(code: str, name: str, level: str, parent: str, school_type: str = "") -> None:
         request = id_pb.CreateOrgRequest(code=code, name=name, level=level, parent_code=parent, school_type=school_type)
-        try:
-            await identity.CreateOrg(request, token=token)
-        except DomainError as err:  # a start interrupted half-way: keep what is there
-            if err.code != ErrorCode.ALREADY_EXISTS:
-                raise
+        await _tolerate_existing(identity.CreateOrg(request, token=token))
 
-    nation = (await identity.BatchGetOrgs(id_pb.BatchGetOrgsRequest(codes=["100000"]), token=token)).orgs[0].code
-    await org(PROVINCE[0], PROVINCE[1], "PROVINCE", nation)
-    await org(CITY[0], CITY[1], "CITY", PROVINCE[0])
+    rows: list[list[str]] = []
+
+    async def staff(org_code: str, org_name: str) -> None:
+        for suffix, roles, label in STAFF:
+            request = id_pb.CreateAccountRequest(username=f"{org_code}_{suffix}", org_code=org_code, roles=roles, display_name=f"{org_name}{label}")
+            made = await _tolerate_existing(identity.CreateAccount(request, token=token))
+            if made:
+                rows.append([made.account.username, made.initial_password, org_code, org_name, ",".join(roles)])
+
+    await org(*PROVINCE, "PROVINCE", "100000")
+    await org(*CITY, "CITY", PROVINCE[0])
+    await staff(*CITY)
     school_index = 0
     for district, district_name, schools in DISTRICTS:
         await org(district, district_name, "DISTRICT", CITY[0])
+        await staff(district, district_name)
         for code, name, school_type in schools:
             await org(code, name, "SCHOOL", district, school_type)
+            await staff(code, name)
             for basic in demo_teachers(district, school_index):
                 struct = struct_pb2.Struct()
                 struct.update(basic)
-                try:
-                    await records.CreateTeacher(rec_pb.CreateTeacherRequest(school_code=code, basic=struct), token=token)
-                except DomainError as err:
-                    if err.code != ErrorCode.ALREADY_EXISTS:
-                        raise
+                await _tolerate_existing(records.CreateTeacher(rec_pb.CreateTeacherRequest(school_code=code, basic=struct), token=token))
+            await identity.GenerateTeacherAccounts(id_pb.GenerateTeacherAccountsRequest(school_code=code), token=token)
+            export = await identity.ExportTeacherAccounts(id_pb.ExportTeacherAccountsRequest(school_code=code), token=token)
+            for row in list(load_workbook(io.BytesIO(export.content), read_only=True).active.iter_rows(values_only=True))[1:]:
+                rows.append([row[1], row[2] or "", code, name, f"TEACHER ({row[0]})"])
             school_index += 1
+    path = data_dir / CREDENTIALS_FILE
+    with path.open("w", encoding="utf-8-sig", newline="") as out:  # with a BOM: Excel opens it as UTF-8
+        writer = csv.writer(out)
+        writer.writerow(["用户名", "初始密码", "单位代码", "单位", "角色"])
+        writer.writerows(rows)
+    path.chmod(0o600)
     logger.info("demo data seeded: %s, %d schools", PROVINCE[1], school_index)
+    print(f"\n  演示账号及初始密码 (demo accounts, first login asks for a new password): {path}\n", flush=True)
     return True

@@ -115,7 +115,7 @@ class Login:
         """教师自助 获取初始密码: one answer for every mismatch; rate-limited per identity and address."""
         id_number = id_number.strip().upper()[:32]
         at = now()
-        limits = [(f"retrieve:id:{id_type}:{id_number}", self.config.retrieve_per_identity)]
+        limits = [(f"retrieve:id:{id_number}", self.config.retrieve_per_identity)]
         if client_addr.get():
             limits.append((f"retrieve:addr:{client_addr.get()}", self.config.retrieve_per_address))
         for key, limit in limits:
