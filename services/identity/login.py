@@ -56,22 +56,25 @@ class Login:
         field = "oldPassword" if event == "PASSWORD_CHANGE_FAILED" else "password"
         return DomainError(ErrorCode.INVALID_CREDENTIALS, WRONG, field)
 
-    async def _check_lock(self, username: str, path: tuple[str, ...], password: str) -> None:
+    async def _check_lock(self, username: str, path: tuple[str, ...], password: str) -> bool:
+        """Refuses a locked username; True when earlier failures are on record (to clear on success)."""
         lock = await self.storage.lock_of(username)
         until = lock.get("locked_until") if lock else None
         if until and until > now():
             await self.hasher.verify(None, password)  # same time as any other refusal
             await self.audit.record("LOGIN_FAILED", actor=username, target=username, org_path=path, result=str(ErrorCode.ACCOUNT_LOCKED))
             raise DomainError(ErrorCode.ACCOUNT_LOCKED, locked_message(until), "username")
+        return lock is not None
 
     async def login(self, username: str, password: str) -> tuple[str, Account]:
         username = username.strip()[:64]
         account = await self.storage.account_by_username(username)
         path = account.org_path if account else (NATION_CODE,)
-        await self._check_lock(username, path, password)
+        failed_before = await self._check_lock(username, path, password)
         if not await self._verify(account, password) or account is None:
             raise await self._fail(username, account)
-        await self.storage.clear_failures(username)
+        if failed_before:
+            await self.storage.clear_failures(username)
         if not account.enabled:
             await self.audit.record("LOGIN_FAILED", actor=username, target=username, org_path=path, result=str(ErrorCode.FORBIDDEN), detail="disabled")
             raise DomainError(ErrorCode.FORBIDDEN, "该账号已停用，请联系本单位系统管理员", "username")
