@@ -84,6 +84,9 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
                     if caller.scope:  # a download token is not an access token
                         raise DomainError(ErrorCode.UNAUTHENTICATED, "登录已失效")
                     revocations.check(caller)
+                    renewed = signer.renewal(caller, settings.session_max_seconds)
+                    if renewed and response is not None:  # clients replace their token with it
+                        response.headers["x-tmis-token"] = renewed
             except DomainError:
                 caller = None
             return Context(request, response, request.app.state.clients, plugins, caller, signer, token if caller else "")

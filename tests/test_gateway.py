@@ -108,3 +108,14 @@ class TokenForgery:
         data["service"] = True
         forged = base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
         return f"{head}.{forged}.{mac}"
+
+
+async def test_tokens_near_expiry_are_renewed(suite: Suite) -> None:
+    caller = suite.signer.verify(await suite.login_admin())
+    short = suite.signer.sign(caller, ttl_seconds=60)  # well past half of the configured lifetime
+    reply = await suite.http.post("/graphql", json={"query": "{ me { username } }"}, headers={"authorization": f"Bearer {short}"})
+    renewed = reply.headers["x-tmis-token"]
+    assert suite.signer.verify(renewed).expires_at > suite.signer.verify(short).expires_at
+    assert (await suite.graphql("{ me { username } }", token=renewed))["data"]["me"]["username"] == "admin"
+    fresh = await suite.http.post("/graphql", json={"query": "{ me { username } }"}, headers={"authorization": f"Bearer {await suite.login_admin()}"})
+    assert "x-tmis-token" not in fresh.headers

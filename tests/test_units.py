@@ -21,7 +21,7 @@ CALLER = Caller("id1", "clerk", "620102", ("100000", "620000", "620100", "620102
 def test_token_round_trip_and_scope() -> None:
     signer = TokenSigner(SECRET)
     caller = signer.verify(signer.sign(CALLER, now=1_000_000), now=1_000_001)
-    assert caller == replace(CALLER, issued_at=1_000_000_000)
+    assert caller == replace(CALLER, issued_at=1_000_000_000, expires_at=1_000_000 + 3600)
     assert caller.reaches(("100000", "620000", "620100", "620102", "3162010201"))
     assert not caller.reaches(("100000", "620000", "620100", "620103"))
 
@@ -40,6 +40,18 @@ def test_expired_tokens_are_refused() -> None:
     assert signer.verify(token, now=1_000_059).username == CALLER.username
     with pytest.raises(DomainError):
         signer.verify(token, now=1_000_061)
+
+
+def test_tokens_are_renewed_in_use_until_the_session_ends() -> None:
+    signer = TokenSigner(SECRET, ttl_seconds=600)
+    login = 1_000_000
+    fresh = signer.verify(signer.sign(CALLER, now=login), now=login + 10)
+    assert signer.renewal(fresh, session_max_seconds=3600, now=login + 10) is None  # not yet half-way
+    renewed = signer.renewal(fresh, session_max_seconds=3600, now=login + 400)
+    again = signer.verify(renewed, now=login + 700)  # past the first token's expiry
+    assert again.issued_at == login * 1000 and again.expires_at == login + 1000  # revocations still apply
+    late = signer.verify(signer.sign(again, now=login + 3500), now=login + 3700)
+    assert signer.renewal(late, session_max_seconds=3600, now=login + 3700) is None  # the session is over
 
 
 def test_short_secrets_are_refused() -> None:

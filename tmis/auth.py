@@ -35,6 +35,8 @@ class Caller:
     issued_at: int = 0
     # empty for an access token; a download token names the one URL path it opens
     scope: str = ""
+    # seconds since the epoch; set by `TokenSigner.verify`
+    expires_at: int = 0
 
     def reaches(self, target_org_path: Sequence[str]) -> bool:
         """True when the target org (given by its path from the nation) is in the caller's subtree."""
@@ -74,7 +76,7 @@ def _unb64(text: str) -> bytes:
 class TokenSigner:
     """Signs and verifies `v1.<payload>.<mac>` tokens."""
 
-    def __init__(self, secret: str, ttl_seconds: int = 8 * 3600) -> None:
+    def __init__(self, secret: str, ttl_seconds: int = 3600) -> None:
         if len(secret) < 32:
             raise ValueError("token secret must be at least 32 characters")
         self._key = secret.encode()
@@ -88,7 +90,7 @@ class TokenSigner:
         now = time.time() if now is None else now
         payload = asdict(caller)
         payload["issued_at"] = caller.issued_at or int(now * 1000)
-        payload["exp"] = int(now + (self.ttl_seconds if ttl_seconds is None else ttl_seconds))
+        payload["expires_at"] = int(now + (self.ttl_seconds if ttl_seconds is None else ttl_seconds))
         body = "v1." + _b64(json.dumps(payload, separators=(",", ":")).encode())
         return body + "." + self._mac(body)
 
@@ -102,10 +104,20 @@ class TokenSigner:
             raise invalid
         try:
             data = json.loads(_unb64(parts[1]))
-            if data.pop("exp") < (time.time() if now is None else now):
+            if data["expires_at"] < (time.time() if now is None else now):
                 raise invalid
             data["org_path"] = tuple(data["org_path"])
             data["roles"] = tuple(data["roles"])
             return Caller(**data)
         except (ValueError, KeyError, TypeError):
             raise invalid from None
+
+    def renewal(self, caller: Caller, session_max_seconds: int, now: float | None = None) -> str | None:
+        """A fresh token for a caller past half its token's life, keeping the login's issue time
+        (so revocations still apply), until the session's maximum age; else None."""
+        now = time.time() if now is None else now
+        if caller.scope or caller.service or caller.expires_at - now > self.ttl_seconds / 2:
+            return None
+        if now - caller.issued_at / 1000 > session_max_seconds:
+            return None
+        return self.sign(caller, now=now)

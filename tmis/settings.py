@@ -45,7 +45,9 @@ class Settings:
     http_port: int = 8000
     grpc_host: str = "127.0.0.1"
     token_secret: str = ""
-    token_ttl_seconds: int = 8 * 3600
+    token_ttl_seconds: int = 3600
+    # a token is renewed while in use (same issue time), up to this long after the login
+    session_max_seconds: int = 12 * 3600
     plugins: str = ""
     demo: bool = True
     admin_password: str = ""
@@ -68,7 +70,8 @@ class Settings:
             http_port=_int(env, "TMIS_HTTP_PORT", 8000),
             grpc_host=env.get("TMIS_GRPC_HOST", "127.0.0.1"),
             token_secret=env.get("TMIS_TOKEN_SECRET", ""),
-            token_ttl_seconds=_int(env, "TMIS_TOKEN_TTL_SECONDS", 8 * 3600),
+            token_ttl_seconds=_int(env, "TMIS_TOKEN_TTL_SECONDS", 3600),
+            session_max_seconds=_int(env, "TMIS_SESSION_MAX_SECONDS", 12 * 3600),
             plugins=env.get("TMIS_PLUGINS", ""),
             demo=_bool(env, "TMIS_DEMO", True),
             admin_password=env.get("TMIS_ADMIN_PASSWORD", ""),

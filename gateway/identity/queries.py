@@ -19,7 +19,7 @@ class IdentityQuery:
         try:
             return Account.of(await info.context.clients.identity.GetMe(pb.GetMeRequest(), token=info.context.token))
         except DomainError as err:
-            if err.code == ErrorCode.UNAUTHENTICATED:
+            if err.code in (ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN):  # voided, or its window closed
                 return None
             raise
 

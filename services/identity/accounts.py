@@ -24,13 +24,13 @@ def new_id() -> str:
 
 
 class Accounts:
-    def __init__(self, storage: Storage, policy: PasswordPolicy, hasher: Hasher, sealer: Sealer, audit: Audit, token_ttl: dt.timedelta) -> None:
+    def __init__(self, storage: Storage, policy: PasswordPolicy, hasher: Hasher, sealer: Sealer, audit: Audit, sessions: dt.timedelta) -> None:
         self.storage = storage
         self.policy = policy
         self.hasher = hasher
         self.sealer = sealer
         self.audit = audit
-        self.token_ttl = token_ttl
+        self.sessions = sessions
 
     async def me(self, caller: Caller) -> Account:
         account = await self.storage.account_by_id(caller.account_id)
@@ -62,7 +62,7 @@ class Accounts:
         return changed
 
     async def _revoke(self, account: Account) -> None:
-        await self.storage.revoke(account.id, now(), self.token_ttl + dt.timedelta(minutes=1))
+        await self.storage.revoke(account.id, now(), self.sessions + dt.timedelta(minutes=1))
 
     async def create(self, caller: Caller, username: str, org_code: str, roles: list[str], display_name: str, orgs: list[Org]) -> tuple[Account, str]:
         caller.require("SYSTEM_ADMIN")

@@ -24,8 +24,9 @@ def locked_message(until: dt.datetime) -> str:
 
 
 class Login:
-    def __init__(self, storage: Storage, config: IdentityConfig, signer: TokenSigner, hasher: Hasher, sealer: Sealer, audit: Audit) -> None:
+    def __init__(self, storage: Storage, config: IdentityConfig, signer: TokenSigner, hasher: Hasher, sealer: Sealer, audit: Audit, sessions: dt.timedelta) -> None:
         self.storage = storage
+        self.sessions = sessions  # how long a revocation must be kept: a renewed token keeps its login time
         self.config = config
         self.signer = signer
         self.hasher = hasher
@@ -106,7 +107,7 @@ class Login:
         changes = {"password_hash": new_hash, "password_history": list(history), "must_change_password": False}
         if not await self.storage.update_account(account, changes, at, unset=("initial_password",)):
             raise DomainError(ErrorCode.VERSION_CONFLICT, "账号信息刚被修改，请重新登录后再试")
-        await self.storage.revoke(account.id, at, dt.timedelta(seconds=self.signer.ttl_seconds + 60))
+        await self.storage.revoke(account.id, at, self.sessions + dt.timedelta(minutes=1))
         await self.storage.clear_failures(account.username)
         await self.audit.record("PASSWORD_CHANGED", actor=account.username, target=account.username, org_path=account.org_path)
         changed = await self.storage.account_by_id(account.id)

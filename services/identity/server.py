@@ -46,8 +46,8 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
     policy, hasher, sealer = PasswordPolicy(config), Hasher(config), Sealer(settings.require_secret())
     servicer = IdentityServicer(
         Orgs(storage, audit),
-        Login(storage, config, signer, hasher, sealer, audit),
-        Accounts(storage, policy, hasher, sealer, audit, dt.timedelta(seconds=settings.token_ttl_seconds)),
+        Login(storage, config, signer, hasher, sealer, audit, dt.timedelta(seconds=settings.session_max_seconds)),
+        Accounts(storage, policy, hasher, sealer, audit, dt.timedelta(seconds=settings.session_max_seconds)),
         TeacherAccounts(storage, policy, sealer, audit, roster_of),
         audit,
         revocations,
