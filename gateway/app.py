@@ -29,6 +29,7 @@ from tmis.settings import Settings
 
 logger = logging.getLogger("tmis.gateway")
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+MB = 1024 * 1024
 
 
 class RequestContextMiddleware:
@@ -62,6 +63,52 @@ class RequestContextMiddleware:
             logger.info("%s %s %d", scope["method"], scope["path"], status, extra={"fields": {"status": status, "ms": ms}})
             rpc_context.client_addr.reset(addr)
             log.request_id.reset(token)
+
+
+class BodyLimitMiddleware:
+    """Refuses request bodies over the limit (413) before they are read into memory: uploads
+    (multipart) get `upload_limit`, everything else `limit`."""
+
+    def __init__(self, app: ASGIApp, limit: int, upload_limit: int) -> None:
+        self.app = app
+        self.limit = limit
+        self.upload_limit = upload_limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        multipart = headers.get(b"content-type", b"").startswith(b"multipart/")
+        limit = self.upload_limit if multipart else self.limit
+        declared = headers.get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > limit:
+            await _too_large(send, limit)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise _BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _BodyTooLarge:
+            await _too_large(send, limit)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _too_large(send: Send, limit: int) -> None:
+    body = f'{{"code":"PAYLOAD_TOO_LARGE","message":"请求内容超过{limit // (1024 * 1024)} MB 上限"}}'.encode()
+    await send({"type": "http.response.start", "status": 413, "headers": [(b"content-type", b"application/json; charset=utf-8")]})
+    await send({"type": "http.response.body", "body": body})
 
 
 def _bearer(request: Request) -> str:
@@ -111,5 +158,6 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
         Route("/files/teacher-accounts/{school}.xlsx", downloads.teacher_accounts),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
+    app.add_middleware(BodyLimitMiddleware, limit=settings.int("TMIS_HTTP_MAX_BODY_BYTES", 2 * MB), upload_limit=settings.int("TMIS_HTTP_MAX_UPLOAD_BYTES", 64 * MB))
     app.add_middleware(RequestContextMiddleware)
     return app

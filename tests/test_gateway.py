@@ -119,3 +119,22 @@ async def test_tokens_near_expiry_are_renewed(suite: Suite) -> None:
     assert (await suite.graphql("{ me { username } }", token=renewed))["data"]["me"]["username"] == "admin"
     fresh = await suite.http.post("/graphql", json={"query": "{ me { username } }"}, headers={"authorization": f"Bearer {await suite.login_admin()}"})
     assert "x-tmis-token" not in fresh.headers
+
+
+async def test_oversized_bodies_are_refused_before_parsing(suite: Suite) -> None:
+    huge = {"query": "mutation($p: String!) { login(username: \"admin\", password: $p) { token } }", "variables": {"p": "x" * (3 * 1024 * 1024)}}
+    reply = await suite.http.post("/graphql", json=huge)
+    assert reply.status_code == 413 and reply.json()["code"] == "PAYLOAD_TOO_LARGE"
+
+    async def chunks():  # no content-length: counted as it streams
+        for _ in range(40):
+            yield b" " * 100_000
+
+    reply = await suite.http.post("/graphql", content=chunks(), headers={"content-type": "application/json"})
+    assert reply.status_code == 413
+
+
+async def test_hostile_strings_are_just_data(suite: Suite) -> None:
+    for username in ('{"$ne": null}', "admin' OR '1'='1", "admin\x00", "ａｄｍｉｎ", "a" * 10_000):
+        result = await suite.graphql("mutation($u: String!) { login(username: $u, password: \"x\") { token userErrors { code } } }", {"u": username})
+        assert result["data"]["login"] == {"token": None, "userErrors": [{"code": "INVALID_CREDENTIALS"}]}, username

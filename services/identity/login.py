@@ -68,7 +68,7 @@ class Login:
         return lock is not None
 
     async def login(self, username: str, password: str) -> tuple[str, Account]:
-        username = username.strip()[:64]
+        username, password = username.strip()[:64], password[:256]  # longer ones can never match
         account = await self.storage.account_by_username(username)
         path = account.org_path if account else (NATION_CODE,)
         failed_before = await self._check_lock(username, path, password)
