@@ -20,7 +20,7 @@ from gateway.files import Downloads
 from gateway.schema import build_schema
 from tmis import log
 from tmis.auth import TokenSigner
-from tmis.errors import DomainError, ErrorCode
+from tmis.errors import DomainError
 from tmis.plugins import make_plugin_manager
 from tmis.revocations import via_identity
 from tmis.rpc import context as rpc_context
@@ -126,11 +126,8 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
         async def get_context(self, request: Request, response: Response | None = None) -> Context:  # type: ignore[override]
             token = _bearer(request)
             try:
-                caller = signer.verify(token) if token else None
+                caller = revocations.verify_access(signer, token) if token else None
                 if caller is not None:
-                    if caller.scope:  # a download token is not an access token
-                        raise DomainError(ErrorCode.UNAUTHENTICATED, "登录已失效")
-                    revocations.check(caller)
                     renewed = signer.renewal(caller, settings.session_max_seconds)
                     if renewed and response is not None:  # clients replace their token with it
                         response.headers["x-tmis-token"] = renewed

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tmis.auth import Caller
+from tmis.auth import Caller, TokenSigner
 from tmis.errors import DomainError, ErrorCode
 
 if TYPE_CHECKING:
@@ -62,6 +62,14 @@ class Revocations:
         if caller.teacher_only and caller.org_code in self.closed:
             raise DomainError(ErrorCode.FORBIDDEN, "本校教师信息采集已关闭，暂不能登录或修改，请联系学校管理员")
 
+    def verify_access(self, signer: TokenSigner, raw: str) -> Caller:
+        """An access token's caller: signature, expiry, not a download token, not revoked."""
+        caller = signer.verify(raw)
+        if caller.scope:  # a download token opens one URL at the gateway, nothing else
+            raise DomainError(ErrorCode.UNAUTHENTICATED, "登录已失效，请重新登录")
+        self.check(caller)
+        return caller
+
     async def refresh(self) -> None:
         self.apply(await self.fetch(self.since))
 
@@ -94,7 +102,7 @@ class Revocations:
 def via_identity(settings: Settings, interval_seconds: float = 1.0) -> tuple[Revocations, Callable[[], Awaitable[None]]]:
     """A Revocations fed by the identity service's ListRevocations RPC; returns it and its closer."""
     # imported here: tmis.rpc itself depends on this module
-    from tmis.auth import SYSTEM, TokenSigner
+    from tmis.auth import SYSTEM
     from tmis.proto.identity.v1 import identity_pb2, identity_pb2_grpc
     from tmis.rpc.client import ServiceClient
 

@@ -108,11 +108,12 @@ async def test_collection_window_and_delete(tree: Tree) -> None:
     assert codes(await tree.login(teacher["idNumber"], password)) == ["FORBIDDEN"]
     assert (await tree.gql(ME, user=admin))["me"]["username"] == "school_admin"  # admins are unaffected
     await tree.gql(WINDOW, {"s": SCHOOL, "e": True}, admin)
-    assert (await tree.login(teacher["idNumber"], password))["token"]
+    token = (await tree.login(teacher["idNumber"], password))["token"]
 
     listed = (await tree.gql('query($s: String!) { accounts(orgCode: $s, role: TEACHER) { edges { node { id } } } }', {"s": SCHOOL}, admin))
     account_id = listed["accounts"]["edges"][0]["node"]["id"]
     assert (await tree.gql(DELETE, {"a": account_id}, admin))["deleteAccount"]["userErrors"] == []
+    await eventually(teacher_blocked)  # the deleted login's token stops working too
     regenerated = (await tree.gql(GENERATE, {"s": SCHOOL}, admin))["generateTeacherAccounts"]
     assert regenerated["created"] == 1  # the record stayed; a new login was made for it
 
