@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from strawberry.dataloader import DataLoader
 
 from tmis.proto.identity.v1 import identity_pb2 as id_pb
+from tmis.proto.records.v1 import records_pb2 as rec_pb
 
 if TYPE_CHECKING:
     from gateway.context import Context
@@ -17,6 +18,7 @@ class Loaders:
         self.ctx = ctx
         self.org_by_code = DataLoader(self._orgs_by_code)
         self.child_orgs_by_parent = DataLoader(self._child_orgs_by_parent)
+        self.code_table_by_name = DataLoader(self._code_tables_by_name)
 
     async def _orgs_by_code(self, codes: list[str]) -> list[id_pb.Org | None]:
         reply = await self.ctx.clients.identity.BatchGetOrgs(id_pb.BatchGetOrgsRequest(codes=codes), token=self.ctx.token)
@@ -29,3 +31,8 @@ class Loaders:
         for org in reply.orgs:
             grouped[org.parent_code].append(org)
         return [grouped[p] for p in parents]
+
+    async def _code_tables_by_name(self, names: list[str]) -> list[rec_pb.CodeTable | None]:
+        reply = await self.ctx.clients.records.ListCodeTables(rec_pb.ListCodeTablesRequest(names=names), token=self.ctx.token)
+        found = {t.name: t for t in reply.tables}
+        return [found.get(n) for n in names]

@@ -7,6 +7,7 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCac
 from gateway.errors import ErrorMasking
 from gateway.identity.mutations import IdentityMutation
 from gateway.identity.queries import IdentityQuery
+from gateway.records.queries import RecordsQuery
 from gateway.system.queries import SystemQuery
 
 MAX_DEPTH = 12
@@ -15,7 +16,7 @@ MAX_TOKENS = 10_000
 
 
 @strawberry.type
-class Query(SystemQuery, IdentityQuery):
+class Query(SystemQuery, IdentityQuery, RecordsQuery):
     pass
 
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import grpc
 
-from services.records.servicer import RecordsServicer
+from services.records.servicer import PUBLIC_METHODS, RecordsServicer
 from services.records.storage import Storage
 from services.records.teachers import Teachers
+from tmis.codes import load_code_tables
 from tmis.proto.identity.v1 import identity_pb2, identity_pb2_grpc
 from tmis.proto.records.v1 import records_pb2, records_pb2_grpc
 from tmis.rpc import ServerHandle, ServiceClient, build_server
@@ -15,6 +16,7 @@ SERVICE_NAME = records_pb2.DESCRIPTOR.services_by_name["RecordsService"].full_na
 
 
 async def create_server(settings: Settings, *, port: int | None = None) -> ServerHandle:
+    code_tables = load_code_tables(settings.raw.get("TMIS_CODES_DIR"))
     storage = await Storage.open(settings)
     identity = ServiceClient("identity", settings.addrs["identity"], identity_pb2_grpc.IdentityServiceStub)
 
@@ -22,12 +24,12 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
         reply = await identity.BatchGetOrgs(identity_pb2.BatchGetOrgsRequest(codes=[code]))
         return (reply.orgs[0].level, tuple(reply.orgs[0].path)) if reply.orgs else None
 
-    servicer = RecordsServicer(Teachers(storage, school_of))
+    servicer = RecordsServicer(Teachers(storage, school_of), code_tables)
 
     def register(server: grpc.aio.Server) -> list[str]:
         records_pb2_grpc.add_RecordsServiceServicer_to_server(servicer, server)
         return [SERVICE_NAME]
 
-    handle = await build_server("records", settings, register, port=port)
+    handle = await build_server("records", settings, register, port=port, public_methods=PUBLIC_METHODS)
     handle.on_stop += [storage.close, identity.close]
     return handle

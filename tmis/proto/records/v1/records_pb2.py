@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#tmis/proto/records/v1/records.proto\x12\x0ftmis.records.v1\x1a\x1cgoogle/protobuf/struct.proto\"c\n\x07Teacher\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x03\x12\x13\n\x0bschool_code\x18\x03 \x01(\t\x12&\n\x05\x62\x61sic\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Struct\"9\n\x0bTeacherList\x12*\n\x08teachers\x18\x01 \x03(\x0b\x32\x18.tmis.records.v1.Teacher\"S\n\x14\x43reateTeacherRequest\x12\x13\n\x0bschool_code\x18\x01 \x01(\t\x12&\n\x05\x62\x61sic\x18\x02 \x01(\x0b\x32\x17.google.protobuf.Struct\"&\n\x17\x42\x61tchGetTeachersRequest\x12\x0b\n\x03ids\x18\x01 \x03(\t\".\n\x17ListSchoolRosterRequest\x12\x13\n\x0bschool_code\x18\x01 \x01(\t\"S\n\x0bRosterEntry\x12\x12\n\nteacher_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0f\n\x07id_type\x18\x03 \x01(\t\x12\x11\n\tid_number\x18\x04 \x01(\t\"8\n\x06Roster\x12.\n\x08teachers\x18\x01 \x03(\x0b\x32\x1c.tmis.records.v1.RosterEntry2\x95\x02\n\x0eRecordsService\x12P\n\rCreateTeacher\x12%.tmis.records.v1.CreateTeacherRequest\x1a\x18.tmis.records.v1.Teacher\x12Z\n\x10\x42\x61tchGetTeachers\x12(.tmis.records.v1.BatchGetTeachersRequest\x1a\x1c.tmis.records.v1.TeacherList\x12U\n\x10ListSchoolRoster\x12(.tmis.records.v1.ListSchoolRosterRequest\x1a\x17.tmis.records.v1.Rosterb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#tmis/proto/records/v1/records.proto\x12\x0ftmis.records.v1\x1a\x1cgoogle/protobuf/struct.proto\"c\n\x07Teacher\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x03\x12\x13\n\x0bschool_code\x18\x03 \x01(\t\x12&\n\x05\x62\x61sic\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Struct\"9\n\x0bTeacherList\x12*\n\x08teachers\x18\x01 \x03(\x0b\x32\x18.tmis.records.v1.Teacher\"S\n\x14\x43reateTeacherRequest\x12\x13\n\x0bschool_code\x18\x01 \x01(\t\x12&\n\x05\x62\x61sic\x18\x02 \x01(\x0b\x32\x17.google.protobuf.Struct\"&\n\x17\x42\x61tchGetTeachersRequest\x12\x0b\n\x03ids\x18\x01 \x03(\t\".\n\x17ListSchoolRosterRequest\x12\x13\n\x0bschool_code\x18\x01 \x01(\t\"S\n\x0bRosterEntry\x12\x12\n\nteacher_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0f\n\x07id_type\x18\x03 \x01(\t\x12\x11\n\tid_number\x18\x04 \x01(\t\"8\n\x06Roster\x12.\n\x08teachers\x18\x01 \x03(\x0b\x32\x1c.tmis.records.v1.RosterEntry\"&\n\x15ListCodeTablesRequest\x12\r\n\x05names\x18\x01 \x03(\t\"2\n\x04\x43ode\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0e\n\x06parent\x18\x03 \x01(\t\"t\n\tCodeTable\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12&\n\x07\x65ntries\x18\x03 \x03(\x0b\x32\x15.tmis.records.v1.Code\x12\x11\n\texclusive\x18\x04 \x03(\t\x12\x0f\n\x07partial\x18\x05 \x01(\x08\";\n\rCodeTableList\x12*\n\x06tables\x18\x01 \x03(\x0b\x32\x1a.tmis.records.v1.CodeTable2\xef\x02\n\x0eRecordsService\x12P\n\rCreateTeacher\x12%.tmis.records.v1.CreateTeacherRequest\x1a\x18.tmis.records.v1.Teacher\x12Z\n\x10\x42\x61tchGetTeachers\x12(.tmis.records.v1.BatchGetTeachersRequest\x1a\x1c.tmis.records.v1.TeacherList\x12U\n\x10ListSchoolRoster\x12(.tmis.records.v1.ListSchoolRosterRequest\x1a\x17.tmis.records.v1.Roster\x12X\n\x0eListCodeTables\x12&.tmis.records.v1.ListCodeTablesRequest\x1a\x1e.tmis.records.v1.CodeTableListb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -46,6 +46,14 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ROSTERENTRY']._serialized_end=502
   _globals['_ROSTER']._serialized_start=504
   _globals['_ROSTER']._serialized_end=560
-  _globals['_RECORDSSERVICE']._serialized_start=563
-  _globals['_RECORDSSERVICE']._serialized_end=840
+  _globals['_LISTCODETABLESREQUEST']._serialized_start=562
+  _globals['_LISTCODETABLESREQUEST']._serialized_end=600
+  _globals['_CODE']._serialized_start=602
+  _globals['_CODE']._serialized_end=652
+  _globals['_CODETABLE']._serialized_start=654
+  _globals['_CODETABLE']._serialized_end=770
+  _globals['_CODETABLELIST']._serialized_start=772
+  _globals['_CODETABLELIST']._serialized_end=831
+  _globals['_RECORDSSERVICE']._serialized_start=834
+  _globals['_RECORDSSERVICE']._serialized_end=1201
 # @@protoc_insertion_point(module_scope)

@@ -62,3 +62,39 @@ class Roster(_message.Message):
     TEACHERS_FIELD_NUMBER: _ClassVar[int]
     teachers: _containers.RepeatedCompositeFieldContainer[RosterEntry]
     def __init__(self, teachers: _Optional[_Iterable[_Union[RosterEntry, _Mapping]]] = ...) -> None: ...
+
+class ListCodeTablesRequest(_message.Message):
+    __slots__ = ("names",)
+    NAMES_FIELD_NUMBER: _ClassVar[int]
+    names: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, names: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class Code(_message.Message):
+    __slots__ = ("code", "name", "parent")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    name: str
+    parent: str
+    def __init__(self, code: _Optional[str] = ..., name: _Optional[str] = ..., parent: _Optional[str] = ...) -> None: ...
+
+class CodeTable(_message.Message):
+    __slots__ = ("name", "label", "entries", "exclusive", "partial")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    EXCLUSIVE_FIELD_NUMBER: _ClassVar[int]
+    PARTIAL_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    label: str
+    entries: _containers.RepeatedCompositeFieldContainer[Code]
+    exclusive: _containers.RepeatedScalarFieldContainer[str]
+    partial: bool
+    def __init__(self, name: _Optional[str] = ..., label: _Optional[str] = ..., entries: _Optional[_Iterable[_Union[Code, _Mapping]]] = ..., exclusive: _Optional[_Iterable[str]] = ..., partial: _Optional[bool] = ...) -> None: ...
+
+class CodeTableList(_message.Message):
+    __slots__ = ("tables",)
+    TABLES_FIELD_NUMBER: _ClassVar[int]
+    tables: _containers.RepeatedCompositeFieldContainer[CodeTable]
+    def __init__(self, tables: _Optional[_Iterable[_Union[CodeTable, _Mapping]]] = ...) -> None: ...

@@ -50,6 +50,11 @@ class RecordsServiceStub:
                 request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ListSchoolRosterRequest.SerializeToString,
                 response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.Roster.FromString,
                 _registered_method=True)
+        self.ListCodeTables = channel.unary_unary(
+                '/tmis.records.v1.RecordsService/ListCodeTables',
+                request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ListCodeTablesRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.CodeTableList.FromString,
+                _registered_method=True)
 
 
 class RecordsServiceServicer:
@@ -76,6 +81,13 @@ class RecordsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListCodeTables(self, request, context):
+        """Public: code tables by name (national, overridden per deployment); unknown names are omitted.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RecordsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -93,6 +105,11 @@ def add_RecordsServiceServicer_to_server(servicer, server):
                     servicer.ListSchoolRoster,
                     request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ListSchoolRosterRequest.FromString,
                     response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.Roster.SerializeToString,
+            ),
+            'ListCodeTables': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCodeTables,
+                    request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ListCodeTablesRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.CodeTableList.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -177,6 +194,33 @@ class RecordsService:
             '/tmis.records.v1.RecordsService/ListSchoolRoster',
             tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ListSchoolRosterRequest.SerializeToString,
             tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.Roster.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCodeTables(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.records.v1.RecordsService/ListCodeTables',
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ListCodeTablesRequest.SerializeToString,
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.CodeTableList.FromString,
             options,
             channel_credentials,
             insecure,
