@@ -22,6 +22,7 @@ from tmis import log
 from tmis.auth import TokenSigner
 from tmis.errors import DomainError
 from tmis.plugins import make_plugin_manager
+from tmis.registry import Registry
 from tmis.revocations import via_identity
 from tmis.rpc import context as rpc_context
 from tmis.rpc.server import poll_seconds
@@ -119,6 +120,7 @@ def _bearer(request: Request) -> str:
 def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
     signer = TokenSigner(settings.require_secret(), settings.token_ttl_seconds)
     plugins = make_plugin_manager(settings.plugins)
+    registry = Registry()
     revocations, close_revocations = via_identity(settings, poll_seconds(settings))
     downloads = Downloads(signer, revocations)
 
@@ -133,7 +135,7 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
                         response.headers["x-tmis-token"] = renewed
             except DomainError:
                 caller = None
-            return Context(request, response, request.app.state.clients, plugins, caller, signer, token if caller else "")
+            return Context(request, response, request.app.state.clients, plugins, caller, signer, registry, token if caller else "")
 
     graphql = TmisGraphQL(build_schema(), graphql_ide="graphiql" if settings.development else None, multipart_uploads_enabled=True)
 

@@ -11,6 +11,7 @@ from strawberry.types import Info as _Info
 from gateway.clients import Clients
 from gateway.loaders import Loaders
 from tmis.auth import Caller, TokenSigner
+from tmis.registry import Registry
 
 
 @dataclass
@@ -21,6 +22,7 @@ class Context:
     plugins: pluggy.PluginManager
     caller: Caller | None
     signer: TokenSigner
+    registry: Registry
     # Forwarded to every service, which verifies it again; replaced by `login` for the rest of the request.
     token: str = ""
     loaders: Loaders = field(init=False)

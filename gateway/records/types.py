@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import enum
+
 import strawberry
 
 from tmis.proto.records.v1 import records_pb2 as pb
+from tmis.registry import Field
 
 
 @strawberry.type
@@ -14,3 +17,47 @@ class Code:
     @classmethod
     def of(cls, code: pb.Code) -> Code:
         return cls(code=code.code, name=code.name, parent=code.parent or None)
+
+
+@strawberry.enum(description="信息集. Every set is a list of entries except BASIC (the main table, read through Teacher.basic) and CONTACT (at most one entry).")
+class InfoSet(enum.Enum):
+    BASIC = strawberry.enum_value("BASIC", description="基本信息: the main table. Valid for fieldDefinitions (and templates); not an entry set.")
+    EDUCATION = strawberry.enum_value("EDUCATION", description="学习经历")
+    WORK = strawberry.enum_value("WORK", description="工作经历")
+    POST_APPOINTMENT = strawberry.enum_value("POST_APPOINTMENT", description="岗位聘任")
+    TITLE_APPOINTMENT = strawberry.enum_value("TITLE_APPOINTMENT", description="专业技术职务聘任")
+    SALARY = strawberry.enum_value("SALARY", description="基本待遇 (school-entered)")
+    ASSESSMENT = strawberry.enum_value("ASSESSMENT", description="年度考核 (school-entered)")
+    QUALIFICATION = strawberry.enum_value("QUALIFICATION", description="教师资格")
+    ETHICS = strawberry.enum_value("ETHICS", description="师德信息")
+    TEACHING = strawberry.enum_value("TEACHING", description="教育教学")
+    RESEARCH = strawberry.enum_value("RESEARCH", description="教学科研成果及获奖")
+    TALENT_PROGRAM = strawberry.enum_value("TALENT_PROGRAM", description="入选人才项目")
+    TRAINING = strawberry.enum_value("TRAINING", description="国内培训")
+    OVERSEAS_STUDY = strawberry.enum_value("OVERSEAS_STUDY", description="海外研修(访学)")
+    SKILL = strawberry.enum_value("SKILL", description="技能及证书")
+    EXCHANGE = strawberry.enum_value("EXCHANGE", description="交流轮岗")
+    CONTACT = strawberry.enum_value("CONTACT", description="联系方式")
+
+
+@strawberry.type
+class FieldDefinition:
+    key: str
+    label: str = strawberry.field(description="Chinese label as on the national forms and templates.")
+    type: str = strawberry.field(description="text, code, codes (multi), date, month, year, int, decimal, bool")
+    required: bool
+    code_table: str | None
+    plugin: str | None = strawberry.field(description="Set by a plugin for a local (province) field; null for national fields.")
+    derived: bool = strawberry.field(description="Computed from the sub-tables (引自…信息表); read-only.")
+
+    @classmethod
+    def of(cls, field: Field, school_type: str) -> FieldDefinition:
+        return cls(
+            key=field.key,
+            label=field.label_for(school_type),
+            type=field.type,
+            required=field.required_for(school_type),
+            code_table=field.table_for(school_type),
+            plugin=field.plugin,
+            derived=field.derived,
+        )

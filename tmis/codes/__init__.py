@@ -1,8 +1,10 @@
 """National code tables (代码表), loaded from data files, never retyped.
 
 `data/` holds the tables exactly as researched in the project's domain spec (one JSON file a
-table, with sources and gaps in data/README.md). A deployment overrides or adds tables with
-files of the same shape in TMIS_CODES_DIR; a table named like a national one replaces it.
+table, with sources and gaps in data/README.md); `extra/` the tables the spec names but does not
+hold (each file says where it comes from and how complete it is). A deployment overrides or adds
+tables with files of the same shape in TMIS_CODES_DIR; a table named like a national one
+replaces it.
 Entries whose code is unknown (`"code": null`: the name is attested, the code is not) cannot be
 chosen and are left out.
 """
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 DATA_DIR = Path(__file__).with_name("data")
+EXTRA_DIR = Path(__file__).with_name("extra")
 
 __all__ = ["Code", "CodeTable", "CodeTableError", "load_code_tables"]
 
@@ -73,7 +76,7 @@ def _read(files: Iterable[Path]) -> dict[str, CodeTable]:
 
 def load_code_tables(overrides: str | Path | None = None) -> dict[str, CodeTable]:
     """The national tables, then the deployment's overrides (TMIS_CODES_DIR) on top."""
-    tables = _read(DATA_DIR.glob("*.json"))
+    tables = _read([*DATA_DIR.glob("*.json"), *EXTRA_DIR.glob("*.json")])
     if overrides:
         folder = Path(overrides)
         if not folder.is_dir():

@@ -1,0 +1,67 @@
+"""The field registry: consistent with itself, the code tables and the public contract."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from graphql import GraphQLInputObjectType, GraphQLList, GraphQLNonNull, GraphQLObjectType, build_schema, get_named_type
+
+from tests.conftest import Suite
+from tmis.codes import load_code_tables
+from tmis.registry import BASIC, SCHOOL_TYPES, Registry
+
+CONTRACT = Path(__file__).resolve().parents[3] / "shared" / "contract" / "schema.graphql"
+SCALAR_OF = {"text": "String", "code": "String", "codes": "String", "date": "String", "month": "String", "year": "Int", "int": "Int", "decimal": "Float", "bool": "Boolean"}
+
+
+def test_every_code_table_named_exists() -> None:
+    tables = load_code_tables()
+    for info_set in Registry().sets.values():
+        for field in info_set.fields:
+            for school_type in SCHOOL_TYPES:
+                table = field.table_for(school_type)
+                assert table is None or table in tables, f"{info_set.key}.{field.key} names a missing table {table}"
+
+
+def test_rules_name_fields_of_their_set() -> None:
+    keys = {f.key for f in BASIC.fields}
+    assert len(keys) == len(BASIC.fields), "a key is described twice"
+    for field in BASIC.fields:
+        for other in (field.not_before, field.after, field.when.field if field.when else None):
+            assert other is None or other in keys, f"{field.key} refers to unknown field {other}"
+
+
+@pytest.mark.skipif(not CONTRACT.exists(), reason="the public contract is not beside this checkout")
+def test_basic_set_matches_the_contract() -> None:
+    schema = build_schema(CONTRACT.read_text(encoding="utf-8"))
+    output, given = schema.type_map["BasicInfo"], schema.type_map["BasicInfoInput"]
+    assert isinstance(output, GraphQLObjectType) and isinstance(given, GraphQLInputObjectType)
+    for key, contract_field in output.fields.items():
+        field = BASIC.field(key)
+        named = get_named_type(contract_field.type).name
+        assert named == ("Code" if field.type in ("code", "codes") else SCALAR_OF[field.type]), key
+    for key, contract_field in given.fields.items():
+        field = BASIC.field(key)
+        assert not field.derived, key
+        assert isinstance(contract_field.type, GraphQLNonNull) == field.input_required, f"{key}: input nullability"
+        inner = contract_field.type.of_type if isinstance(contract_field.type, GraphQLNonNull) else contract_field.type
+        assert isinstance(inner, GraphQLList) == (field.type == "codes"), key
+        assert get_named_type(inner).name == SCALAR_OF[field.type], key
+    assert {f.key for f in BASIC.fields if f.derived} <= set(output.fields)
+
+
+async def test_field_definitions_follow_the_school_type(suite: Suite) -> None:
+    query = "query($s: SchoolType) { fieldDefinitions(set: BASIC, schoolType: $s) { key label type required codeTable plugin derived } }"
+
+    async def definitions(school_type: str) -> dict[str, dict]:
+        return {d["key"]: d for d in (await suite.graphql(query, {"s": school_type}))["data"]["fieldDefinitions"]}
+
+    primary, kindergarten, vocational = await definitions("PRIMARY_SECONDARY"), await definitions("KINDERGARTEN"), await definitions("VOCATIONAL")
+    assert primary["name"] == {"key": "name", "label": "姓名", "type": "text", "required": True, "codeTable": None, "plugin": None, "derived": False}
+    assert primary["staffCategory"]["codeTable"] == "staff_category_primary_secondary"
+    assert kindergarten["staffCategory"]["codeTable"] == "staff_category_kindergarten"
+    assert kindergarten["schoolJoinMonth"]["label"] == "进本园年月" and primary["schoolJoinMonth"]["label"] == "进本校年月"
+    assert "dualQualified" in vocational and "dualQualified" not in primary and "keyTeacher" not in vocational
+    assert vocational["nativePlace"]["required"] is True and primary["nativePlace"]["required"] is False
+    assert primary["employmentForm"]["required"] is False  # only while not 在编: decided per record
+    assert primary["highestEducation"]["derived"] is True

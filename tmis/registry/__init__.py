@@ -1,0 +1,17 @@
+"""The one field registry: every info set described once, as data (see model.py)."""
+from __future__ import annotations
+
+from tmis.registry.basic import BASIC
+from tmis.registry.model import FIELD_TYPES, SCHOOL_TYPES, Condition, Field, InfoSet
+
+__all__ = ["BASIC", "FIELD_TYPES", "SCHOOL_TYPES", "Condition", "Field", "InfoSet", "Registry"]
+
+
+class Registry:
+    """The info sets of a deployment: the national ones, then what plugins add."""
+
+    def __init__(self, sets: tuple[InfoSet, ...] = (BASIC,)) -> None:
+        self.sets = {s.key: s for s in sets}
+
+    def set(self, key: str) -> InfoSet | None:
+        return self.sets.get(key)
