@@ -37,6 +37,8 @@ class Caller:
     scope: str = ""
     # seconds since the epoch; set by `TokenSigner.verify`
     expires_at: int = 0
+    # a TEACHER account's own record
+    teacher_id: str = ""
 
     def reaches(self, target_org_path: Sequence[str]) -> bool:
         """True when the target org (given by its path from the nation) is in the caller's subtree."""

@@ -36,14 +36,34 @@ STAFF = [("admin", ["SYSTEM_ADMIN"], "系统管理员"), ("entry", ["DATA_ENTRY"
 CREDENTIALS_FILE = "demo-accounts.csv"
 
 
-def demo_teachers(district: str, school_index: int) -> list[dict[str, Any]]:
-    out = []
-    for i in range(TEACHERS_PER_SCHOOL):
-        serial = school_index * TEACHERS_PER_SCHOOL + i
-        gender = "1" if i % 2 == 0 else "2"
-        birth = dt.date(1970 + (serial * 7) % 28, 1 + serial % 12, 1 + (serial * 5) % 28)
-        out.append({"name": NAMES[serial % len(NAMES)], "idType": "1", "idNumber": idcard.make(district, birth, serial, gender)})
-    return out
+# 专任教师 in each school type's 教职工类别 table
+FULL_TIME_TEACHER = {"PRIMARY_SECONDARY": "A1", "VOCATIONAL": "A1", "SPECIAL_EDUCATION": "A1", "KINDERGARTEN": "04"}
+
+
+def demo_basic(serial: int, district: str, school_type: str) -> dict[str, Any]:
+    """A complete, valid 基本信息 (gender and birth date come from the 身份证件号)."""
+    gender = "1" if serial % 2 == 0 else "2"
+    birth = dt.date(1970 + (serial * 7) % 28, 1 + serial % 12, 1 + (serial * 5) % 28)
+    established = serial % 4 != 0
+    basic: dict[str, Any] = {
+        "name": NAMES[serial % len(NAMES)],
+        "idType": "1",
+        "idNumber": idcard.make(district, birth, serial, gender),
+        "nativePlace": district,
+        "politicalStatus": ["01"] if serial % 3 == 0 else ["13"],
+        "workStartMonth": f"{birth.year + 22}-09",
+        "schoolJoinMonth": f"{birth.year + 22 + serial % 5}-09",
+        "staffSource": "101",
+        "staffCategory": FULL_TIME_TEACHER[school_type],
+        "inEstablishment": established,
+        "contractType": "1" if established else "2",
+        "itProficiency": str(1 + serial % 5),
+    }
+    if not established:
+        basic["employmentForm"] = "1"
+    if school_type == "VOCATIONAL":
+        basic["enterprisePractice"] = "1"
+    return basic
 
 
 async def _tolerate_existing(call: Any) -> Any:
@@ -84,10 +104,12 @@ async def seed(identity: ServiceClient, records: ServiceClient, token: str, data
         for code, name, school_type in schools:
             await org(code, name, "SCHOOL", district, school_type)
             await staff(code, name)
-            for basic in demo_teachers(district, school_index):
+            for i in range(TEACHERS_PER_SCHOOL):
                 struct = struct_pb2.Struct()
-                struct.update(basic)
-                await _tolerate_existing(records.CreateTeacher(rec_pb.CreateTeacherRequest(school_code=code, basic=struct), token=token))
+                struct.update(demo_basic(school_index * TEACHERS_PER_SCHOOL + i, district, school_type))
+                made = await records.CreateTeacher(rec_pb.CreateTeacherRequest(school_code=code, basic=struct), token=token)
+                if made.errors and made.errors[0].code != "DUPLICATE_PERSON":
+                    raise RuntimeError(f"demo teacher refused: {made.errors}")
             await identity.GenerateTeacherAccounts(id_pb.GenerateTeacherAccountsRequest(school_code=code), token=token)
             export = await identity.ExportTeacherAccounts(id_pb.ExportTeacherAccountsRequest(school_code=code), token=token)
             for row in list(load_workbook(io.BytesIO(export.content), read_only=True).active.iter_rows(values_only=True))[1:]:

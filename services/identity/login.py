@@ -35,7 +35,7 @@ class Login:
         self.audit = audit
 
     def token_for(self, account: Account) -> str:
-        caller = Caller(account.id, account.username, account.org_code, account.org_path, account.roles, account.must_change_password)
+        caller = Caller(account.id, account.username, account.org_code, account.org_path, account.roles, account.must_change_password, teacher_id=account.teacher_id)
         return self.signer.sign(caller)
 
     async def _verify(self, account: Account | None, password: str) -> bool:

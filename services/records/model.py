@@ -1,8 +1,26 @@
 """Records' domain types (no gRPC, no Mongo)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
+
+EDITABLE = ("DRAFT", "REJECTED")
+
+
+@dataclass(frozen=True)
+class OrgRef:
+    code: str
+    level: str
+    path: tuple[str, ...]
+    school_type: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    set: str
+    data: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -10,5 +28,31 @@ class Teacher:
     id: str
     version: int
     school_code: str
+    school_type: str
     org_path: tuple[str, ...]
+    status: str
     basic: dict[str, Any]
+    entries: tuple[Entry, ...] = ()
+    missing: tuple[str, ...] = ()
+    warnings: tuple[tuple[str, str, str], ...] = ()  # (code, message, field)
+    updated_at: dt.datetime | None = None
+
+    def entries_of(self, set_key: str) -> list[Entry]:
+        return [e for e in self.entries if e.set == set_key]
+
+
+@dataclass(frozen=True)
+class Change:
+    at: dt.datetime
+    actor: str
+    path: str
+    old: Any = None
+    new: Any = None
+
+
+@dataclass
+class Page:
+    teachers: list[Teacher] = field(default_factory=list)
+    has_next: bool = False
+    total: int = 0
+    end_cursor: str = ""

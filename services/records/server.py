@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import grpc
 
+from services.records.model import OrgRef
 from services.records.servicer import PUBLIC_METHODS, RecordsServicer
 from services.records.storage import Storage
 from services.records.teachers import Teachers
 from tmis.codes import load_code_tables
+from tmis.registry import Registry
 from tmis.proto.identity.v1 import identity_pb2, identity_pb2_grpc
 from tmis.proto.records.v1 import records_pb2, records_pb2_grpc
 from tmis.rpc import ServerHandle, ServiceClient, build_server
@@ -20,11 +22,11 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
     storage = await Storage.open(settings)
     identity = ServiceClient("identity", settings.addrs["identity"], identity_pb2_grpc.IdentityServiceStub)
 
-    async def school_of(code: str) -> tuple[str, tuple[str, ...]] | None:
+    async def org_of(code: str) -> OrgRef | None:
         reply = await identity.BatchGetOrgs(identity_pb2.BatchGetOrgsRequest(codes=[code]))
-        return (reply.orgs[0].level, tuple(reply.orgs[0].path)) if reply.orgs else None
+        return OrgRef(code, reply.orgs[0].level, tuple(reply.orgs[0].path), reply.orgs[0].school_type) if reply.orgs else None
 
-    servicer = RecordsServicer(Teachers(storage, school_of), code_tables)
+    servicer = RecordsServicer(Teachers(storage, org_of, Registry(), code_tables), code_tables)
 
     def register(server: grpc.aio.Server) -> list[str]:
         records_pb2_grpc.add_RecordsServiceServicer_to_server(servicer, server)

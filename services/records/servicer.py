@@ -1,26 +1,55 @@
-"""gRPC adapter of the records service."""
+"""gRPC adapter of the records service: protobuf in, domain call, protobuf out."""
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from typing import Any
 
 import grpc
 from google.protobuf import json_format, struct_pb2
 
 from services.records.model import Teacher
-from services.records.teachers import Teachers
+from services.records.teachers import Teachers, Write
 from tmis.codes import CodeTable
 from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.proto.records.v1 import records_pb2_grpc
 from tmis.rpc import current_caller
 
-
-def teacher_pb(teacher: Teacher) -> pb.Teacher:
-    basic = struct_pb2.Struct()
-    basic.update(teacher.basic)
-    return pb.Teacher(id=teacher.id, version=teacher.version, school_code=teacher.school_code, basic=basic)
-
-
 PUBLIC_METHODS = ("/tmis.records.v1.RecordsService/ListCodeTables",)
+
+
+def _struct(data: Mapping[str, Any]) -> struct_pb2.Struct:
+    out = struct_pb2.Struct()
+    out.update(data)
+    return out
+
+
+def _dict(struct: struct_pb2.Struct) -> dict[str, Any]:
+    return json_format.MessageToDict(struct)
+
+
+def teacher_pb(teacher: Teacher, sets: set[str] | None = None) -> pb.Teacher:
+    """`sets`: the sets whose entries to include (None: all)."""
+    return pb.Teacher(
+        id=teacher.id,
+        version=teacher.version,
+        school_code=teacher.school_code,
+        school_type=teacher.school_type,
+        status=teacher.status,
+        basic=_struct(teacher.basic),
+        entries=[pb.Entry(id=e.id, set=e.set, data=_struct(e.data)) for e in teacher.entries if sets is None or e.set in sets],
+        missing=teacher.missing,
+        updated_at=teacher.updated_at.isoformat() if teacher.updated_at else "",
+        warnings=[pb.UserError(code=c, message=m, field=f) for c, m, f in teacher.warnings],
+    )
+
+
+def write_pb(result: Write) -> pb.TeacherWrite:
+    teacher, problems = result
+    return pb.TeacherWrite(
+        teacher=teacher_pb(teacher) if teacher else None,
+        errors=[pb.UserError(code=p.code, message=p.message, field=p.field) for p in problems],
+    )
 
 
 def code_table_pb(table: CodeTable) -> pb.CodeTable:
@@ -38,20 +67,52 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         self.teachers = teachers
         self.code_tables = code_tables
 
-    async def ListCodeTables(self, request: pb.ListCodeTablesRequest, context: grpc.aio.ServicerContext) -> pb.CodeTableList:
-        names = list(dict.fromkeys(request.names))[:100]
-        return pb.CodeTableList(tables=[code_table_pb(self.code_tables[n]) for n in names if n in self.code_tables])
+    async def CreateTeacher(self, request: pb.CreateTeacherRequest, context: grpc.aio.ServicerContext) -> pb.TeacherWrite:
+        return write_pb(await self.teachers.create(current_caller(), request.school_code, _dict(request.basic)))
 
-    async def CreateTeacher(self, request: pb.CreateTeacherRequest, context: grpc.aio.ServicerContext) -> pb.Teacher:
-        basic = json_format.MessageToDict(request.basic)
-        return teacher_pb(await self.teachers.create(current_caller(), request.school_code, basic))
+    async def SaveBasicInfo(self, request: pb.SaveBasicInfoRequest, context: grpc.aio.ServicerContext) -> pb.TeacherWrite:
+        result = await self.teachers.save_basic(current_caller(), request.teacher_id, request.expected_version, _dict(request.basic))
+        return write_pb(result)
+
+    async def AddEntry(self, request: pb.AddEntryRequest, context: grpc.aio.ServicerContext) -> pb.TeacherWrite:
+        result = await self.teachers.add_entry(current_caller(), request.teacher_id, request.expected_version, request.set, _dict(request.data))
+        return write_pb(result)
+
+    async def UpdateEntry(self, request: pb.UpdateEntryRequest, context: grpc.aio.ServicerContext) -> pb.TeacherWrite:
+        result = await self.teachers.update_entry(current_caller(), request.teacher_id, request.expected_version, request.entry_id, "", _dict(request.data))
+        return write_pb(result)
+
+    async def DeleteEntry(self, request: pb.DeleteEntryRequest, context: grpc.aio.ServicerContext) -> pb.TeacherWrite:
+        return write_pb(await self.teachers.delete_entry(current_caller(), request.teacher_id, request.expected_version, request.entry_id))
+
+    async def DeleteTeacher(self, request: pb.DeleteTeacherRequest, context: grpc.aio.ServicerContext) -> pb.TeacherWrite:
+        return pb.TeacherWrite(teacher=teacher_pb(await self.teachers.delete(current_caller(), request.teacher_id)))
 
     async def BatchGetTeachers(self, request: pb.BatchGetTeachersRequest, context: grpc.aio.ServicerContext) -> pb.TeacherList:
         found = await self.teachers.get(current_caller(), list(request.ids))
-        return pb.TeacherList(teachers=[teacher_pb(t) for t in found])
+        sets = set(request.sets)
+        return pb.TeacherList(teachers=[teacher_pb(t, sets) for t in found])
+
+    async def ListTeachers(self, request: pb.ListTeachersRequest, context: grpc.aio.ServicerContext) -> pb.TeacherPage:
+        page = await self.teachers.list(current_caller(), request.org_code, request.status, request.search, request.first, request.after)
+        sets = set(request.sets)
+        return pb.TeacherPage(teachers=[teacher_pb(t, sets) for t in page.teachers], has_next_page=page.has_next, total_count=page.total, end_cursor=page.end_cursor)
+
+    async def ListTeacherHistory(self, request: pb.ListTeacherHistoryRequest, context: grpc.aio.ServicerContext) -> pb.HistoryPage:
+        changes, more = await self.teachers.history(current_caller(), request.teacher_id, request.first, request.after)
+        dump = lambda v: "" if v is None else json.dumps(v, ensure_ascii=False)  # noqa: E731
+        return pb.HistoryPage(
+            changes=[pb.Change(at=c.at.isoformat(), actor=c.actor, path=c.path, old_value=dump(c.old), new_value=dump(c.new)) for _, c in changes],
+            has_next_page=more,
+            end_cursor=changes[-1][0] if changes else "",
+        )
 
     async def ListSchoolRoster(self, request: pb.ListSchoolRosterRequest, context: grpc.aio.ServicerContext) -> pb.Roster:
         found = await self.teachers.roster(current_caller(), request.school_code)
         return pb.Roster(
             teachers=[pb.RosterEntry(teacher_id=t.id, name=t.basic["name"], id_type=t.basic["idType"], id_number=t.basic["idNumber"]) for t in found]
         )
+
+    async def ListCodeTables(self, request: pb.ListCodeTablesRequest, context: grpc.aio.ServicerContext) -> pb.CodeTableList:
+        names = list(dict.fromkeys(request.names))[:100]
+        return pb.CodeTableList(tables=[code_table_pb(self.code_tables[n]) for n in names if n in self.code_tables])

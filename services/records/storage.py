@@ -1,60 +1,156 @@
-"""Records' storage: the only module that touches its MongoDB database."""
+"""Records' storage: the only module that touches its MongoDB database.
+
+One document per teacher, with its entries embedded: every write is one optimistic
+`update_one({_id, version})`, so a record is never half-written and concurrent writers
+cannot lose each other's updates. Indexes (see `open`) serve every filter of `list`.
+"""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from bson import ObjectId
 from bson.errors import InvalidId
-from pymongo import ASCENDING, AsyncMongoClient
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
 from pymongo.errors import DuplicateKeyError
 
-from services.records.model import Teacher
+from services.records.model import Change, Entry, Teacher
 from tmis import mongo
-from tmis.errors import DomainError, ErrorCode
 from tmis.settings import Settings
 
 
 def _teacher(doc: dict[str, Any]) -> Teacher:
-    return Teacher(str(doc["_id"]), doc["version"], doc["school_code"], tuple(doc["org_path"]), doc["basic"])
+    return Teacher(
+        id=str(doc["_id"]),
+        version=doc["version"],
+        school_code=doc["school_code"],
+        school_type=doc.get("school_type") or "PRIMARY_SECONDARY",
+        org_path=tuple(doc["org_path"]),
+        status=doc.get("status") or "DRAFT",
+        basic=doc.get("basic") or {},
+        entries=tuple(Entry(e["id"], e["set"], e.get("data") or {}) for e in doc.get("entries") or ()),
+        missing=tuple(doc.get("missing") or ()),
+        warnings=tuple(tuple(w) for w in doc.get("warnings") or ()),
+        updated_at=doc.get("updated_at"),
+    )
 
 
-def _object_ids(ids: list[str]) -> list[ObjectId]:
-    out = []
-    for raw in ids:
-        try:
-            out.append(ObjectId(raw))
-        except (InvalidId, TypeError):
-            continue  # an id that cannot exist is simply not found
-    return out
+def object_id(raw: str) -> ObjectId | None:
+    try:
+        return ObjectId(raw)
+    except (InvalidId, TypeError):
+        return None
+
+
+class DuplicatePerson(Exception):
+    """The (document type, number) is already registered; `school_code` and `org_path` say where."""
+
+    def __init__(self, school_code: str, org_path: tuple[str, ...]) -> None:
+        super().__init__(school_code)
+        self.school_code = school_code
+        self.org_path = org_path
 
 
 class Storage:
     def __init__(self, client: AsyncMongoClient, db_name: str) -> None:
         self.client = client
         self.teachers = client[db_name]["teachers"]
+        self.history = client[db_name]["history"]
 
     @classmethod
     async def open(cls, settings: Settings) -> Storage:
-        storage = cls(mongo.connect(settings, "records"), settings.databases["records"])
-        await storage.teachers.create_index([("basic.idType", ASCENDING), ("basic.idNumber", ASCENDING)], unique=True)
-        await storage.teachers.create_index([("school_code", ASCENDING), ("updated_at", -1), ("_id", -1)])
-        return storage
+        s = cls(mongo.connect(settings, "records"), settings.databases["records"])
+        await s.teachers.create_index([("basic.idType", ASCENDING), ("basic.idNumber", ASCENDING)], unique=True)
+        await s.teachers.create_index([("basic.idNumber", ASCENDING)])
+        await s.teachers.create_index([("org_path", ASCENDING), ("updated_at", DESCENDING), ("_id", DESCENDING)])
+        await s.teachers.create_index([("org_path", ASCENDING), ("status", ASCENDING), ("updated_at", DESCENDING), ("_id", DESCENDING)])
+        await s.teachers.create_index([("org_path", ASCENDING), ("basic.name", ASCENDING)])
+        await s.teachers.create_index([("school_code", ASCENDING)])
+        await s.history.create_index([("teacher_id", ASCENDING), ("_id", DESCENDING)])
+        return s
 
     async def close(self) -> None:
         await self.client.close()
 
-    async def insert_teacher(self, school_code: str, org_path: tuple[str, ...], basic: dict[str, Any], now: dt.datetime) -> Teacher:
-        doc = {"school_code": school_code, "org_path": list(org_path), "basic": basic, "version": 1, "created_at": now, "updated_at": now}
+    async def insert(self, teacher: Teacher, now: dt.datetime) -> Teacher:
+        doc = {
+            "school_code": teacher.school_code,
+            "school_type": teacher.school_type,
+            "org_path": list(teacher.org_path),
+            "status": teacher.status,
+            "basic": teacher.basic,
+            "entries": [],
+            "missing": list(teacher.missing),
+            "warnings": [list(w) for w in teacher.warnings],
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
         try:
             result = await self.teachers.insert_one(doc)
         except DuplicateKeyError:
-            raise DomainError(ErrorCode.ALREADY_EXISTS, "该身份证件号的教师信息已存在", "basic.idNumber") from None
-        return Teacher(str(result.inserted_id), 1, school_code, org_path, basic)
+            raise await self._duplicate(teacher.basic) from None
+        return _teacher({**doc, "_id": result.inserted_id})
 
-    async def get_teachers(self, ids: list[str]) -> list[Teacher]:
-        return [_teacher(doc) async for doc in self.teachers.find({"_id": {"$in": _object_ids(ids)}})]
+    async def _duplicate(self, basic: dict[str, Any]) -> DuplicatePerson:
+        found = await self.teachers.find_one({"basic.idType": basic.get("idType"), "basic.idNumber": basic.get("idNumber")}, {"school_code": 1, "org_path": 1})
+        return DuplicatePerson(found["school_code"] if found else "", tuple(found["org_path"]) if found else ())
+
+    async def get(self, ids: list[str]) -> list[Teacher]:
+        oids = [o for o in map(object_id, ids) if o is not None]
+        return [_teacher(doc) async for doc in self.teachers.find({"_id": {"$in": oids}})]
+
+    async def write(self, old: Teacher, new: Teacher, now: dt.datetime, changes: list[Change]) -> bool:
+        """Replaces the record if it is still at `old.version`; then records the changes."""
+        oid = object_id(old.id)
+        update = {
+            "$set": {
+                "basic": new.basic,
+                "entries": [{"id": e.id, "set": e.set, "data": e.data} for e in new.entries],
+                "missing": list(new.missing),
+                "warnings": [list(w) for w in new.warnings],
+                "updated_at": now,
+            },
+            "$inc": {"version": 1},
+        }
+        try:
+            result = await self.teachers.update_one({"_id": oid, "version": old.version, "status": {"$in": ["DRAFT", "REJECTED"]}}, update)
+        except DuplicateKeyError:
+            raise await self._duplicate(new.basic) from None
+        if result.modified_count != 1:
+            return False
+        if changes:
+            await self.history.insert_many(
+                [{"teacher_id": old.id, "at": c.at, "actor": c.actor, "path": c.path, "old": c.old, "new": c.new} for c in changes]
+            )
+        return True
+
+    async def delete(self, teacher: Teacher) -> bool:
+        result = await self.teachers.delete_one({"_id": object_id(teacher.id), "status": {"$in": ["DRAFT", "REJECTED"]}})
+        return result.deleted_count == 1
+
+    async def list(self, org_code: str, status: str, search: str, after: tuple[dt.datetime, str] | None, limit: int) -> tuple[list[Teacher], int]:
+        query: dict[str, Any] = {"org_path": org_code}
+        if status:
+            query["status"] = status
+        if search:
+            field = "basic.idNumber" if re.fullmatch(r"[0-9Xx]+", search) else "basic.name"
+            query[field] = {"$regex": "^" + re.escape(search.upper() if field == "basic.idNumber" else search)}
+        total = await self.teachers.count_documents(query)
+        if after:
+            at, last = after
+            query["$or"] = [{"updated_at": {"$lt": at}}, {"updated_at": at, "_id": {"$lt": object_id(last)}}]
+        cursor = self.teachers.find(query).sort([("updated_at", DESCENDING), ("_id", DESCENDING)]).limit(limit)
+        return [_teacher(d) async for d in cursor], total
 
     async def roster(self, school_code: str) -> list[Teacher]:
         cursor = self.teachers.find({"school_code": school_code}, {"school_code": 1, "org_path": 1, "version": 1, "basic.name": 1, "basic.idType": 1, "basic.idNumber": 1})
         return [_teacher(doc) async for doc in cursor]
+
+    async def changes(self, teacher_id: str, after: str, limit: int) -> list[tuple[str, Change]]:
+        query: dict[str, Any] = {"teacher_id": teacher_id}
+        if after and object_id(after):
+            query["_id"] = {"$lt": object_id(after)}
+        cursor = self.history.find(query).sort("_id", DESCENDING).limit(limit)
+        return [(str(d["_id"]), Change(d["at"], d["actor"], d["path"], d.get("old"), d.get("new"))) async for d in cursor]

@@ -1,71 +1,229 @@
-"""Teacher records. (The field registry and full validation arrive with the records issue;
-this is the identity core every record needs: name, document, birth date, gender.)"""
+"""Teacher records: create, save 基本信息, add / update / delete entries, read, list, history.
+
+Who may do what (SPEC §4.2): a TEACHER its own record and the teacher-owned sets; DATA_ENTRY
+the records of its subtree and every set, the school-only ones (基本待遇, 年度考核) included;
+QUERY and REVIEWER read their subtree; nobody reads outside it. Only DRAFT and REJECTED
+records are written. Every write names the version it read.
+"""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Awaitable, Callable
+import secrets
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from services.records.model import Teacher
-from services.records.storage import Storage
-from tmis import idcard
+from services.records.derived import completeness, derive, diff, set_path
+from services.records.model import EDITABLE, Change, Entry, Page, OrgRef, Teacher
+from services.records.storage import DuplicatePerson, Storage
+from services.records.validation import Problem, validate
 from tmis.auth import Caller
+from tmis.codes import CodeTable
 from tmis.errors import DomainError, ErrorCode
+from tmis.registry import InfoSet, Registry
 
-# school code -> (level, org path) as identity knows it, or None when unknown/out of reach
-SchoolLookup = Callable[[str], Awaitable[tuple[str, tuple[str, ...]] | None]]
+# org code -> the org as identity knows it, or None when unknown or out of the caller's sight
+OrgLookup = Callable[[str], Awaitable[OrgRef | None]]
+STATUS = ("DRAFT", "SUBMITTED", "REJECTED", "APPROVED")
+MAX_ENTRIES_PER_SET = 100
+Write = tuple[Teacher | None, list[Problem]]
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def normalise_identity(basic: dict[str, Any]) -> dict[str, Any]:
-    out = dict(basic)
-    name = str(out.get("name") or "").strip()
-    if not name or len(name) > 50:
-        raise DomainError(ErrorCode.INVALID_INPUT, "姓名不能为空，且不超过50个字", "basic.name")
-    out["name"] = name
-    out["idType"] = str(out.get("idType") or "1")
-    number = str(out.get("idNumber") or "").strip()
-    if out["idType"] == "1":
-        try:
-            number, birth, gender = idcard.parse(number)
-        except idcard.IdCardError as err:
-            raise DomainError(ErrorCode.INVALID_INPUT, str(err), "basic.idNumber") from None
-        if out.setdefault("birthDate", birth.isoformat()) != birth.isoformat():
-            raise DomainError(ErrorCode.INVALID_INPUT, "出生日期与身份证件号不一致", "basic.birthDate")
-        if out.setdefault("gender", gender) != gender:
-            raise DomainError(ErrorCode.INVALID_INPUT, "性别与身份证件号不一致", "basic.gender")
-    elif not number or len(number) > 30:
-        raise DomainError(ErrorCode.INVALID_INPUT, "身份证件号不能为空，且不超过30个字符", "basic.idNumber")
-    out["idNumber"] = number
-    return out
-
-
 class Teachers:
-    def __init__(self, storage: Storage, school_of: SchoolLookup) -> None:
+    def __init__(self, storage: Storage, org_of: OrgLookup, registry: Registry, tables: Mapping[str, CodeTable]) -> None:
         self.storage = storage
-        self.school_of = school_of
+        self.org_of = org_of
+        self.registry = registry
+        self.tables = tables
 
-    async def _school_path(self, caller: Caller, school_code: str) -> tuple[str, ...]:
-        """The school's org path, when it is a school in the caller's reach (same refusal otherwise)."""
-        school = await self.school_of(school_code)
-        if school is None or school[0] != "SCHOOL" or not (caller.service or caller.reaches(school[1])):
+    # access
+
+    async def _school(self, caller: Caller, school_code: str) -> OrgRef:
+        """The school, when it is one in the caller's reach (one refusal for absent and out of reach)."""
+        school = await self.org_of(school_code)
+        if school is None or school.level != "SCHOOL" or not (caller.service or caller.reaches(school.path)):
             raise DomainError(ErrorCode.FORBIDDEN, "学校不存在或不在本单位管辖范围内", "schoolCode")
-        return school[1]
+        return school
 
-    async def create(self, caller: Caller, school_code: str, basic: dict[str, Any]) -> Teacher:
+    @staticmethod
+    def readable(caller: Caller, teacher: Teacher) -> bool:
+        if caller.service:
+            return True
+        if caller.teacher_only:
+            return caller.teacher_id == teacher.id
+        return caller.reaches(teacher.org_path)
+
+    async def _writable(self, caller: Caller, teacher_id: str, version: int | None, info_set: InfoSet) -> Teacher:
+        caller.require()
+        found = await self.storage.get([teacher_id])
+        teacher = found[0] if found else None
+        if teacher is None or not self.readable(caller, teacher):
+            raise DomainError(ErrorCode.NOT_FOUND, "教师信息不存在，或不在您的管理范围内", "teacherId")
+        own = "TEACHER" in caller.roles and caller.teacher_id == teacher.id
+        if not (caller.service or (caller.has_role("DATA_ENTRY") and caller.reaches(teacher.org_path)) or (own and info_set.writer == "teacher")):
+            who = "学校信息录入员" if info_set.writer == "school" else "本人或学校信息录入员"
+            raise DomainError(ErrorCode.FORBIDDEN, f"{info_set.label}只能由{who}填写", "teacherId")
+        if teacher.status not in EDITABLE:
+            raise DomainError(ErrorCode.NOT_EDITABLE, "该教师信息已报送，审核期间不能修改", "teacherId")
+        if version is not None and version != teacher.version:
+            raise DomainError(ErrorCode.VERSION_CONFLICT, "该教师信息已被他人修改，请刷新后重试", "expectedVersion")
+        return teacher
+
+    def _set(self, key: str, path: str) -> InfoSet:
+        info_set = self.registry.set(key)
+        if info_set is None:
+            raise DomainError(ErrorCode.INVALID_INPUT, f"信息集 {key[:30]} 不存在或尚未定义", path)
+        return info_set
+
+    # writes
+
+    def _finish(self, teacher: Teacher) -> Teacher:
+        """Derived fields, completeness and warnings of the record as it will be stored."""
+        basic = derive(teacher.basic, teacher.entries)
+        teacher = dataclasses.replace(teacher, basic=basic)
+        missing, warnings = completeness(self.registry, teacher, self.tables, _now().date())
+        return dataclasses.replace(teacher, missing=tuple(missing), warnings=tuple(warnings))
+
+    def _basic(self, school_type: str, basic: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+        data, problems = validate(self._set("BASIC", "basic"), basic, school_type, self.tables, "basic")
+        return data, [p for p in problems if not p.warning]
+
+    async def create(self, caller: Caller, school_code: str, basic: Mapping[str, Any]) -> Write:
         caller.require("DATA_ENTRY")
-        path = await self._school_path(caller, school_code)
-        return await self.storage.insert_teacher(school_code, path, normalise_identity(basic), _now())
+        school = await self._school(caller, school_code)
+        data, problems = self._basic(school.school_type, basic)
+        if problems:
+            return None, problems
+        teacher = self._finish(Teacher("", 1, school.code, school.school_type, school.path, "DRAFT", data))
+        try:
+            return await self.storage.insert(teacher, _now()), []
+        except DuplicatePerson as dup:
+            return None, [self._duplicate(caller, dup)]
+
+    @staticmethod
+    def _duplicate(caller: Caller, dup: DuplicatePerson) -> Problem:
+        where = f"（{dup.school_code}）" if caller.service or caller.reaches(dup.org_path) else ""
+        return Problem("DUPLICATE_PERSON", f"该身份证件号的教师已在其他学校{where}登记，不能重复录入；调入请走调动流程", "basic.idNumber")
+
+    async def _save(self, caller: Caller, old: Teacher, new: Teacher) -> Write:
+        new = self._finish(new)
+        try:
+            written = await self.storage.write(old, new, _now(), diff(old, new, caller.username, _now()))
+        except DuplicatePerson as dup:
+            return None, [self._duplicate(caller, dup)]
+        if not written:
+            raise DomainError(ErrorCode.VERSION_CONFLICT, "该教师信息已被他人修改，请刷新后重试", "expectedVersion")
+        return (await self.storage.get([old.id]))[0], []
+
+    async def save_basic(self, caller: Caller, teacher_id: str, version: int, basic: Mapping[str, Any]) -> Write:
+        teacher = await self._writable(caller, teacher_id, version, self._set("BASIC", "basic"))
+        data, problems = self._basic(teacher.school_type, basic)
+        if problems:
+            return None, problems
+        if caller.teacher_only and (data.get("idType"), data.get("idNumber")) != (teacher.basic.get("idType"), teacher.basic.get("idNumber")):
+            return None, [Problem("FORBIDDEN", "身份证件类型和号码只能由学校信息录入员修改", "basic.idNumber")]
+        return await self._save(caller, teacher, dataclasses.replace(teacher, basic=data))
+
+    def _entry(self, teacher: Teacher, info_set: InfoSet, data: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+        clean, problems = validate(info_set, data, teacher.school_type, self.tables, f"entry.{set_path(info_set.key)}")
+        return clean, [p for p in problems if not p.warning]
+
+    async def add_entry(self, caller: Caller, teacher_id: str, version: int, set_key: str, data: Mapping[str, Any]) -> Write:
+        info_set = self._set(set_key, "entry")
+        if info_set.key == "BASIC":
+            raise DomainError(ErrorCode.INVALID_INPUT, "基本信息请用“保存基本信息”修改", "entry")
+        teacher = await self._writable(caller, teacher_id, version, info_set)
+        existing = teacher.entries_of(info_set.key)
+        if info_set.single and existing:
+            raise DomainError(ErrorCode.INVALID_INPUT, f"{info_set.label}只能有一条，请修改已有的那条", "entry")
+        if len(existing) >= MAX_ENTRIES_PER_SET:
+            raise DomainError(ErrorCode.INVALID_INPUT, f"{info_set.label}最多{MAX_ENTRIES_PER_SET}条", "entry")
+        clean, problems = self._entry(teacher, info_set, data)
+        if problems:
+            return None, problems
+        entry = Entry(secrets.token_hex(8), info_set.key, clean)
+        return await self._save(caller, teacher, dataclasses.replace(teacher, entries=(*teacher.entries, entry)))
+
+    def _find_entry(self, teacher: Teacher, entry_id: str) -> Entry:
+        entry = next((e for e in teacher.entries if e.id == entry_id), None)
+        if entry is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "该条信息不存在，可能已被删除，请刷新", "entryId")
+        return entry
+
+    async def update_entry(self, caller: Caller, teacher_id: str, version: int, entry_id: str, set_key: str, data: Mapping[str, Any]) -> Write:
+        first = await self.storage.get([teacher_id])
+        entry = self._find_entry(first[0], entry_id) if first and self.readable(caller, first[0]) else None
+        info_set = self._set(entry.set if entry else set_key, "entry")
+        if set_key and entry and set_key != entry.set:
+            raise DomainError(ErrorCode.INVALID_INPUT, "该条信息不属于所填的信息集", "entry")
+        teacher = await self._writable(caller, teacher_id, version, info_set)
+        self._find_entry(teacher, entry_id)
+        clean, problems = self._entry(teacher, info_set, data)
+        if problems:
+            return None, problems
+        entries = tuple(Entry(e.id, e.set, clean) if e.id == entry_id else e for e in teacher.entries)
+        return await self._save(caller, teacher, dataclasses.replace(teacher, entries=entries))
+
+    async def delete_entry(self, caller: Caller, teacher_id: str, version: int, entry_id: str) -> Write:
+        first = await self.storage.get([teacher_id])
+        entry = self._find_entry(first[0], entry_id) if first and self.readable(caller, first[0]) else None
+        if entry is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "教师信息不存在，或不在您的管理范围内", "teacherId")
+        teacher = await self._writable(caller, teacher_id, version, self._set(entry.set, "entry"))
+        self._find_entry(teacher, entry_id)
+        return await self._save(caller, teacher, dataclasses.replace(teacher, entries=tuple(e for e in teacher.entries if e.id != entry_id)))
+
+    async def delete(self, caller: Caller, teacher_id: str) -> Teacher:
+        caller.require("DATA_ENTRY")
+        teacher = await self._writable(caller, teacher_id, None, self._set("BASIC", "basic"))
+        if not await self.storage.delete(teacher):
+            raise DomainError(ErrorCode.NOT_EDITABLE, "该教师信息已报送，审核期间不能删除", "teacherId")
+        return teacher
+
+    # reads
 
     async def get(self, caller: Caller, ids: list[str]) -> list[Teacher]:
         caller.require()
-        found = {t.id: t for t in await self.storage.get_teachers(ids[:1000]) if caller.service or caller.reaches(t.org_path)}
+        found = {t.id: t for t in await self.storage.get(ids[:1000]) if self.readable(caller, t)}
         return [found[i] for i in dict.fromkeys(ids) if i in found]
+
+    async def list(self, caller: Caller, org_code: str, status: str, search: str, first: int, after: str) -> Page:
+        caller.require("DATA_ENTRY", "REVIEWER", "QUERY", "SYSTEM_ADMIN")
+        if status and status not in STATUS:
+            raise DomainError(ErrorCode.INVALID_INPUT, "审核状态无效", "status")
+        if not (caller.service or org_code == caller.org_code or await self._in_reach(caller, org_code)):
+            raise DomainError(ErrorCode.FORBIDDEN, "单位不存在，或不在您的管理范围内", "orgCode")
+        cursor = None
+        if after:
+            at, _, last = after.partition("|")
+            try:
+                cursor = (dt.datetime.fromisoformat(at), last)
+            except ValueError:
+                raise DomainError(ErrorCode.INVALID_INPUT, "分页游标无效", "after") from None
+        search = search.strip()[:30]
+        first = max(1, min(first or 50, 200))
+        teachers, total = await self.storage.list(org_code, status, search, cursor, first + 1)
+        page = teachers[:first]
+        end = f"{page[-1].updated_at.isoformat()}|{page[-1].id}" if page and page[-1].updated_at else ""
+        return Page(page, len(teachers) > first, total, end)
+
+    async def _in_reach(self, caller: Caller, org_code: str) -> bool:
+        """An org in the caller's subtree (identity also shows ancestors, which are not)."""
+        org = await self.org_of(org_code)
+        return org is not None and caller.reaches(org.path)
+
+    async def history(self, caller: Caller, teacher_id: str, first: int, after: str) -> tuple[list[tuple[str, Change]], bool]:
+        if not await self.get(caller, [teacher_id]):
+            raise DomainError(ErrorCode.NOT_FOUND, "教师信息不存在，或不在您的管理范围内", "teacherId")
+        first = max(1, min(first or 50, 200))
+        changes = await self.storage.changes(teacher_id, after, first + 1)
+        return changes[:first], len(changes) > first
 
     async def roster(self, caller: Caller, school_code: str) -> list[Teacher]:
         caller.require("SYSTEM_ADMIN", "DATA_ENTRY", "REVIEWER", "QUERY")
-        await self._school_path(caller, school_code)
+        await self._school(caller, school_code)
         return await self.storage.roster(school_code)

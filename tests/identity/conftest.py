@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import time
 from dataclasses import dataclass, field
 
@@ -10,7 +9,7 @@ import pytest
 from google.protobuf import struct_pb2
 
 from tests.conftest import Suite
-from tmis import idcard
+from tmis.demo import demo_basic
 from tmis.proto.records.v1 import records_pb2 as rec_pb
 
 CREATE_ORG = "mutation($i: CreateOrgInput!) { createOrg(input: $i) { userErrors { code message field } } }"
@@ -79,14 +78,14 @@ async def eventually(check, timeout: float = 5.0) -> None:  # noqa: ANN001
         await asyncio.sleep(0.1)
 
 
-async def add_teachers(suite: Suite, school: str, count: int) -> list[dict]:
+async def add_teachers(suite: Suite, school: str, count: int, school_type: str = "PRIMARY_SECONDARY") -> list[dict]:
     made = []
     for i in range(count):
-        gender = "1" if i % 2 else "2"
-        basic = {"name": f"教师{i}", "idType": "1", "idNumber": idcard.make("620102", dt.date(1980 + i, 3, 9), i, gender)}
+        basic = {**demo_basic(i, "620102", school_type), "name": f"教师{i}"}
         struct = struct_pb2.Struct()
         struct.update(basic)
-        await suite.clients.records.CreateTeacher(rec_pb.CreateTeacherRequest(school_code=school, basic=struct), token=suite.system_token)
+        reply = await suite.clients.records.CreateTeacher(rec_pb.CreateTeacherRequest(school_code=school, basic=struct), token=suite.system_token)
+        assert not reply.errors, reply.errors
         made.append(basic)
     return made
 

@@ -25,35 +25,61 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#tmis/proto/records/v1/records.proto\x12\x0ftmis.records.v1\x1a\x1cgoogle/protobuf/struct.proto\"c\n\x07Teacher\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x03\x12\x13\n\x0bschool_code\x18\x03 \x01(\t\x12&\n\x05\x62\x61sic\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Struct\"9\n\x0bTeacherList\x12*\n\x08teachers\x18\x01 \x03(\x0b\x32\x18.tmis.records.v1.Teacher\"S\n\x14\x43reateTeacherRequest\x12\x13\n\x0bschool_code\x18\x01 \x01(\t\x12&\n\x05\x62\x61sic\x18\x02 \x01(\x0b\x32\x17.google.protobuf.Struct\"&\n\x17\x42\x61tchGetTeachersRequest\x12\x0b\n\x03ids\x18\x01 \x03(\t\".\n\x17ListSchoolRosterRequest\x12\x13\n\x0bschool_code\x18\x01 \x01(\t\"S\n\x0bRosterEntry\x12\x12\n\nteacher_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0f\n\x07id_type\x18\x03 \x01(\t\x12\x11\n\tid_number\x18\x04 \x01(\t\"8\n\x06Roster\x12.\n\x08teachers\x18\x01 \x03(\x0b\x32\x1c.tmis.records.v1.RosterEntry\"&\n\x15ListCodeTablesRequest\x12\r\n\x05names\x18\x01 \x03(\t\"2\n\x04\x43ode\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0e\n\x06parent\x18\x03 \x01(\t\"t\n\tCodeTable\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12&\n\x07\x65ntries\x18\x03 \x03(\x0b\x32\x15.tmis.records.v1.Code\x12\x11\n\texclusive\x18\x04 \x03(\t\x12\x0f\n\x07partial\x18\x05 \x01(\x08\";\n\rCodeTableList\x12*\n\x06tables\x18\x01 \x03(\x0b\x32\x1a.tmis.records.v1.CodeTable2\xef\x02\n\x0eRecordsService\x12P\n\rCreateTeacher\x12%.tmis.records.v1.CreateTeacherRequest\x1a\x18.tmis.records.v1.Teacher\x12Z\n\x10\x42\x61tchGetTeachers\x12(.tmis.records.v1.BatchGetTeachersRequest\x1a\x1c.tmis.records.v1.TeacherList\x12U\n\x10ListSchoolRoster\x12(.tmis.records.v1.ListSchoolRosterRequest\x1a\x17.tmis.records.v1.Roster\x12X\n\x0eListCodeTables\x12&.tmis.records.v1.ListCodeTablesRequest\x1a\x1e.tmis.records.v1.CodeTableListb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#tmis/proto/records/v1/records.proto\x12\x0ftmis.records.v1\x1a\x1cgoogle/protobuf/struct.proto\"9\n\tUserError\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\r\n\x05\x66ield\x18\x03 \x01(\t\"G\n\x05\x45ntry\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0b\n\x03set\x18\x02 \x01(\t\x12%\n\x04\x64\x61ta\x18\x03 \x01(\x0b\x32\x17.google.protobuf.Struct\"\x84\x02\n\x07Teacher\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x03\x12\x13\n\x0bschool_code\x18\x03 \x01(\t\x12\x13\n\x0bschool_type\x18\x04 \x01(\t\x12\x0e\n\x06status\x18\x05 \x01(\t\x12&\n\x05\x62\x61sic\x18\x06 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\'\n\x07\x65ntries\x18\x07 \x03(\x0b\x32\x16.tmis.records.v1.Entry\x12\x0f\n\x07missing\x18\x08 \x03(\t\x12\x12\n\nupdated_at\x18\t \x01(\t\x12,\n\x08warnings\x18\n \x03(\x0b\x32\x1a.tmis.records.v1.UserError\"e\n\x0cTeacherWrite\x12)\n\x07teacher\x18\x01 \x01(\x0b\x32\x18.tmis.records.v1.Teacher\x12*\n\x06\x65rrors\x18\x02 \x03(\x0b\x32\x1a.tmis.records.v1.UserError\"9\n\x0bTeacherList\x12*\n\x08teachers\x18\x01 \x03(\x0b\x32\x18.tmis.records.v1.Teacher\"y\n\x0bTeacherPage\x12*\n\x08teachers\x18\x01 \x03(\x0b\x32\x18.tmis.records.v1.Teacher\x12\x15\n\rhas_next_page\x18\x02 \x01(\x08\x12\x13\n\x0btotal_count\x18\x03 \x01(\x05\x12\x12\n\nend_cursor\x18\x04 \x01(\t\"S\n\x14\x43reateTeacherRequest\x12\x13\n\x0bschool_code\x18\x01 \x01(\t\x12&\n\x05\x62\x61sic\x18\x02 \x01(\x0b\x32\x17.google.protobuf.Struct\"l\n\x14SaveBasicInfoRequest\x12\x12\n\nteacher_id\x18\x01 \x01(\t\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12&\n\x05\x62\x61sic\x18\x03 \x01(\x0b\x32\x17.google.protobuf.Struct\"s\n\x0f\x41\x64\x64\x45ntryRequest\x12\x12\n\nteacher_id\x18\x01 \x01(\t\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x0b\n\x03set\x18\x03 \x01(\t\x12%\n\x04\x64\x61ta\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Struct\"{\n\x12UpdateEntryRequest\x12\x12\n\nteacher_id\x18\x01 \x01(\t\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x10\n\x08\x65ntry_id\x18\x03 \x01(\t\x12%\n\x04\x64\x61ta\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Struct\"T\n\x12\x44\x65leteEntryRequest\x12\x12\n\nteacher_id\x18\x01 \x01(\t\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x10\n\x08\x65ntry_id\x18\x03 \x01(\t\"*\n\x14\x44\x65leteTeacherRequest\x12\x12\n\nteacher_id\x18\x01 \x01(\t\"4\n\x17\x42\x61tchGetTeachersRequest\x12\x0b\n\x03ids\x18\x01 \x03(\t\x12\x0c\n\x04sets\x18\x02 \x03(\t\"s\n\x13ListTeachersRequest\x12\x10\n\x08org_code\x18\x01 \x01(\t\x12\x0e\n\x06status\x18\x02 \x01(\t\x12\x0e\n\x06search\x18\x03 \x01(\t\x12\r\n\x05\x66irst\x18\x04 \x01(\x05\x12\r\n\x05\x61\x66ter\x18\x05 \x01(\t\x12\x0c\n\x04sets\x18\x06 \x03(\t\"M\n\x19ListTeacherHistoryRequest\x12\x12\n\nteacher_id\x18\x01 \x01(\t\x12\r\n\x05\x66irst\x18\x02 \x01(\x05\x12\r\n\x05\x61\x66ter\x18\x03 \x01(\t\"W\n\x06\x43hange\x12\n\n\x02\x61t\x18\x01 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x02 \x01(\t\x12\x0c\n\x04path\x18\x03 \x01(\t\x12\x11\n\told_value\x18\x04 \x01(\t\x12\x11\n\tnew_value\x18\x05 \x01(\t\"b\n\x0bHistoryPage\x12(\n\x07\x63hanges\x18\x01 \x03(\x0b\x32\x17.tmis.records.v1.Change\x12\x15\n\rhas_next_page\x18\x02 \x01(\x08\x12\x12\n\nend_cursor\x18\x03 \x01(\t\".\n\x17ListSchoolRosterRequest\x12\x13\n\x0bschool_code\x18\x01 \x01(\t\"S\n\x0bRosterEntry\x12\x12\n\nteacher_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0f\n\x07id_type\x18\x03 \x01(\t\x12\x11\n\tid_number\x18\x04 \x01(\t\"8\n\x06Roster\x12.\n\x08teachers\x18\x01 \x03(\x0b\x32\x1c.tmis.records.v1.RosterEntry\"&\n\x15ListCodeTablesRequest\x12\r\n\x05names\x18\x01 \x03(\t\"2\n\x04\x43ode\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0e\n\x06parent\x18\x03 \x01(\t\"t\n\tCodeTable\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12&\n\x07\x65ntries\x18\x03 \x03(\x0b\x32\x15.tmis.records.v1.Code\x12\x11\n\texclusive\x18\x04 \x03(\t\x12\x0f\n\x07partial\x18\x05 \x01(\x08\";\n\rCodeTableList\x12*\n\x06tables\x18\x01 \x03(\x0b\x32\x1a.tmis.records.v1.CodeTable2\xc9\x07\n\x0eRecordsService\x12U\n\rCreateTeacher\x12%.tmis.records.v1.CreateTeacherRequest\x1a\x1d.tmis.records.v1.TeacherWrite\x12U\n\rSaveBasicInfo\x12%.tmis.records.v1.SaveBasicInfoRequest\x1a\x1d.tmis.records.v1.TeacherWrite\x12K\n\x08\x41\x64\x64\x45ntry\x12 .tmis.records.v1.AddEntryRequest\x1a\x1d.tmis.records.v1.TeacherWrite\x12Q\n\x0bUpdateEntry\x12#.tmis.records.v1.UpdateEntryRequest\x1a\x1d.tmis.records.v1.TeacherWrite\x12Q\n\x0b\x44\x65leteEntry\x12#.tmis.records.v1.DeleteEntryRequest\x1a\x1d.tmis.records.v1.TeacherWrite\x12U\n\rDeleteTeacher\x12%.tmis.records.v1.DeleteTeacherRequest\x1a\x1d.tmis.records.v1.TeacherWrite\x12Z\n\x10\x42\x61tchGetTeachers\x12(.tmis.records.v1.BatchGetTeachersRequest\x1a\x1c.tmis.records.v1.TeacherList\x12R\n\x0cListTeachers\x12$.tmis.records.v1.ListTeachersRequest\x1a\x1c.tmis.records.v1.TeacherPage\x12^\n\x12ListTeacherHistory\x12*.tmis.records.v1.ListTeacherHistoryRequest\x1a\x1c.tmis.records.v1.HistoryPage\x12U\n\x10ListSchoolRoster\x12(.tmis.records.v1.ListSchoolRosterRequest\x1a\x17.tmis.records.v1.Roster\x12X\n\x0eListCodeTables\x12&.tmis.records.v1.ListCodeTablesRequest\x1a\x1e.tmis.records.v1.CodeTableListb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tmis.proto.records.v1.records_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_TEACHER']._serialized_start=86
-  _globals['_TEACHER']._serialized_end=185
-  _globals['_TEACHERLIST']._serialized_start=187
-  _globals['_TEACHERLIST']._serialized_end=244
-  _globals['_CREATETEACHERREQUEST']._serialized_start=246
-  _globals['_CREATETEACHERREQUEST']._serialized_end=329
-  _globals['_BATCHGETTEACHERSREQUEST']._serialized_start=331
-  _globals['_BATCHGETTEACHERSREQUEST']._serialized_end=369
-  _globals['_LISTSCHOOLROSTERREQUEST']._serialized_start=371
-  _globals['_LISTSCHOOLROSTERREQUEST']._serialized_end=417
-  _globals['_ROSTERENTRY']._serialized_start=419
-  _globals['_ROSTERENTRY']._serialized_end=502
-  _globals['_ROSTER']._serialized_start=504
-  _globals['_ROSTER']._serialized_end=560
-  _globals['_LISTCODETABLESREQUEST']._serialized_start=562
-  _globals['_LISTCODETABLESREQUEST']._serialized_end=600
-  _globals['_CODE']._serialized_start=602
-  _globals['_CODE']._serialized_end=652
-  _globals['_CODETABLE']._serialized_start=654
-  _globals['_CODETABLE']._serialized_end=770
-  _globals['_CODETABLELIST']._serialized_start=772
-  _globals['_CODETABLELIST']._serialized_end=831
-  _globals['_RECORDSSERVICE']._serialized_start=834
-  _globals['_RECORDSSERVICE']._serialized_end=1201
+  _globals['_USERERROR']._serialized_start=86
+  _globals['_USERERROR']._serialized_end=143
+  _globals['_ENTRY']._serialized_start=145
+  _globals['_ENTRY']._serialized_end=216
+  _globals['_TEACHER']._serialized_start=219
+  _globals['_TEACHER']._serialized_end=479
+  _globals['_TEACHERWRITE']._serialized_start=481
+  _globals['_TEACHERWRITE']._serialized_end=582
+  _globals['_TEACHERLIST']._serialized_start=584
+  _globals['_TEACHERLIST']._serialized_end=641
+  _globals['_TEACHERPAGE']._serialized_start=643
+  _globals['_TEACHERPAGE']._serialized_end=764
+  _globals['_CREATETEACHERREQUEST']._serialized_start=766
+  _globals['_CREATETEACHERREQUEST']._serialized_end=849
+  _globals['_SAVEBASICINFOREQUEST']._serialized_start=851
+  _globals['_SAVEBASICINFOREQUEST']._serialized_end=959
+  _globals['_ADDENTRYREQUEST']._serialized_start=961
+  _globals['_ADDENTRYREQUEST']._serialized_end=1076
+  _globals['_UPDATEENTRYREQUEST']._serialized_start=1078
+  _globals['_UPDATEENTRYREQUEST']._serialized_end=1201
+  _globals['_DELETEENTRYREQUEST']._serialized_start=1203
+  _globals['_DELETEENTRYREQUEST']._serialized_end=1287
+  _globals['_DELETETEACHERREQUEST']._serialized_start=1289
+  _globals['_DELETETEACHERREQUEST']._serialized_end=1331
+  _globals['_BATCHGETTEACHERSREQUEST']._serialized_start=1333
+  _globals['_BATCHGETTEACHERSREQUEST']._serialized_end=1385
+  _globals['_LISTTEACHERSREQUEST']._serialized_start=1387
+  _globals['_LISTTEACHERSREQUEST']._serialized_end=1502
+  _globals['_LISTTEACHERHISTORYREQUEST']._serialized_start=1504
+  _globals['_LISTTEACHERHISTORYREQUEST']._serialized_end=1581
+  _globals['_CHANGE']._serialized_start=1583
+  _globals['_CHANGE']._serialized_end=1670
+  _globals['_HISTORYPAGE']._serialized_start=1672
+  _globals['_HISTORYPAGE']._serialized_end=1770
+  _globals['_LISTSCHOOLROSTERREQUEST']._serialized_start=1772
+  _globals['_LISTSCHOOLROSTERREQUEST']._serialized_end=1818
+  _globals['_ROSTERENTRY']._serialized_start=1820
+  _globals['_ROSTERENTRY']._serialized_end=1903
+  _globals['_ROSTER']._serialized_start=1905
+  _globals['_ROSTER']._serialized_end=1961
+  _globals['_LISTCODETABLESREQUEST']._serialized_start=1963
+  _globals['_LISTCODETABLESREQUEST']._serialized_end=2001
+  _globals['_CODE']._serialized_start=2003
+  _globals['_CODE']._serialized_end=2053
+  _globals['_CODETABLE']._serialized_start=2055
+  _globals['_CODETABLE']._serialized_end=2171
+  _globals['_CODETABLELIST']._serialized_start=2173
+  _globals['_CODETABLELIST']._serialized_end=2232
+  _globals['_RECORDSSERVICE']._serialized_start=2235
+  _globals['_RECORDSSERVICE']._serialized_end=3204
 # @@protoc_insertion_point(module_scope)

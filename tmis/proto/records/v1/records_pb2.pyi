@@ -7,23 +7,75 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class UserError(_message.Message):
+    __slots__ = ("code", "message", "field")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    message: str
+    field: str
+    def __init__(self, code: _Optional[str] = ..., message: _Optional[str] = ..., field: _Optional[str] = ...) -> None: ...
+
+class Entry(_message.Message):
+    __slots__ = ("id", "set", "data")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    SET_FIELD_NUMBER: _ClassVar[int]
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    set: str
+    data: _struct_pb2.Struct
+    def __init__(self, id: _Optional[str] = ..., set: _Optional[str] = ..., data: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
 class Teacher(_message.Message):
-    __slots__ = ("id", "version", "school_code", "basic")
+    __slots__ = ("id", "version", "school_code", "school_type", "status", "basic", "entries", "missing", "updated_at", "warnings")
     ID_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     SCHOOL_CODE_FIELD_NUMBER: _ClassVar[int]
+    SCHOOL_TYPE_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
     BASIC_FIELD_NUMBER: _ClassVar[int]
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    MISSING_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    WARNINGS_FIELD_NUMBER: _ClassVar[int]
     id: str
     version: int
     school_code: str
+    school_type: str
+    status: str
     basic: _struct_pb2.Struct
-    def __init__(self, id: _Optional[str] = ..., version: _Optional[int] = ..., school_code: _Optional[str] = ..., basic: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+    entries: _containers.RepeatedCompositeFieldContainer[Entry]
+    missing: _containers.RepeatedScalarFieldContainer[str]
+    updated_at: str
+    warnings: _containers.RepeatedCompositeFieldContainer[UserError]
+    def __init__(self, id: _Optional[str] = ..., version: _Optional[int] = ..., school_code: _Optional[str] = ..., school_type: _Optional[str] = ..., status: _Optional[str] = ..., basic: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., entries: _Optional[_Iterable[_Union[Entry, _Mapping]]] = ..., missing: _Optional[_Iterable[str]] = ..., updated_at: _Optional[str] = ..., warnings: _Optional[_Iterable[_Union[UserError, _Mapping]]] = ...) -> None: ...
+
+class TeacherWrite(_message.Message):
+    __slots__ = ("teacher", "errors")
+    TEACHER_FIELD_NUMBER: _ClassVar[int]
+    ERRORS_FIELD_NUMBER: _ClassVar[int]
+    teacher: Teacher
+    errors: _containers.RepeatedCompositeFieldContainer[UserError]
+    def __init__(self, teacher: _Optional[_Union[Teacher, _Mapping]] = ..., errors: _Optional[_Iterable[_Union[UserError, _Mapping]]] = ...) -> None: ...
 
 class TeacherList(_message.Message):
     __slots__ = ("teachers",)
     TEACHERS_FIELD_NUMBER: _ClassVar[int]
     teachers: _containers.RepeatedCompositeFieldContainer[Teacher]
     def __init__(self, teachers: _Optional[_Iterable[_Union[Teacher, _Mapping]]] = ...) -> None: ...
+
+class TeacherPage(_message.Message):
+    __slots__ = ("teachers", "has_next_page", "total_count", "end_cursor")
+    TEACHERS_FIELD_NUMBER: _ClassVar[int]
+    HAS_NEXT_PAGE_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_COUNT_FIELD_NUMBER: _ClassVar[int]
+    END_CURSOR_FIELD_NUMBER: _ClassVar[int]
+    teachers: _containers.RepeatedCompositeFieldContainer[Teacher]
+    has_next_page: bool
+    total_count: int
+    end_cursor: str
+    def __init__(self, teachers: _Optional[_Iterable[_Union[Teacher, _Mapping]]] = ..., has_next_page: _Optional[bool] = ..., total_count: _Optional[int] = ..., end_cursor: _Optional[str] = ...) -> None: ...
 
 class CreateTeacherRequest(_message.Message):
     __slots__ = ("school_code", "basic")
@@ -33,11 +85,113 @@ class CreateTeacherRequest(_message.Message):
     basic: _struct_pb2.Struct
     def __init__(self, school_code: _Optional[str] = ..., basic: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
 
+class SaveBasicInfoRequest(_message.Message):
+    __slots__ = ("teacher_id", "expected_version", "basic")
+    TEACHER_ID_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
+    BASIC_FIELD_NUMBER: _ClassVar[int]
+    teacher_id: str
+    expected_version: int
+    basic: _struct_pb2.Struct
+    def __init__(self, teacher_id: _Optional[str] = ..., expected_version: _Optional[int] = ..., basic: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class AddEntryRequest(_message.Message):
+    __slots__ = ("teacher_id", "expected_version", "set", "data")
+    TEACHER_ID_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
+    SET_FIELD_NUMBER: _ClassVar[int]
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    teacher_id: str
+    expected_version: int
+    set: str
+    data: _struct_pb2.Struct
+    def __init__(self, teacher_id: _Optional[str] = ..., expected_version: _Optional[int] = ..., set: _Optional[str] = ..., data: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class UpdateEntryRequest(_message.Message):
+    __slots__ = ("teacher_id", "expected_version", "entry_id", "data")
+    TEACHER_ID_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
+    ENTRY_ID_FIELD_NUMBER: _ClassVar[int]
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    teacher_id: str
+    expected_version: int
+    entry_id: str
+    data: _struct_pb2.Struct
+    def __init__(self, teacher_id: _Optional[str] = ..., expected_version: _Optional[int] = ..., entry_id: _Optional[str] = ..., data: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class DeleteEntryRequest(_message.Message):
+    __slots__ = ("teacher_id", "expected_version", "entry_id")
+    TEACHER_ID_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
+    ENTRY_ID_FIELD_NUMBER: _ClassVar[int]
+    teacher_id: str
+    expected_version: int
+    entry_id: str
+    def __init__(self, teacher_id: _Optional[str] = ..., expected_version: _Optional[int] = ..., entry_id: _Optional[str] = ...) -> None: ...
+
+class DeleteTeacherRequest(_message.Message):
+    __slots__ = ("teacher_id",)
+    TEACHER_ID_FIELD_NUMBER: _ClassVar[int]
+    teacher_id: str
+    def __init__(self, teacher_id: _Optional[str] = ...) -> None: ...
+
 class BatchGetTeachersRequest(_message.Message):
-    __slots__ = ("ids",)
+    __slots__ = ("ids", "sets")
     IDS_FIELD_NUMBER: _ClassVar[int]
+    SETS_FIELD_NUMBER: _ClassVar[int]
     ids: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, ids: _Optional[_Iterable[str]] = ...) -> None: ...
+    sets: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, ids: _Optional[_Iterable[str]] = ..., sets: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ListTeachersRequest(_message.Message):
+    __slots__ = ("org_code", "status", "search", "first", "after", "sets")
+    ORG_CODE_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    SEARCH_FIELD_NUMBER: _ClassVar[int]
+    FIRST_FIELD_NUMBER: _ClassVar[int]
+    AFTER_FIELD_NUMBER: _ClassVar[int]
+    SETS_FIELD_NUMBER: _ClassVar[int]
+    org_code: str
+    status: str
+    search: str
+    first: int
+    after: str
+    sets: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, org_code: _Optional[str] = ..., status: _Optional[str] = ..., search: _Optional[str] = ..., first: _Optional[int] = ..., after: _Optional[str] = ..., sets: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ListTeacherHistoryRequest(_message.Message):
+    __slots__ = ("teacher_id", "first", "after")
+    TEACHER_ID_FIELD_NUMBER: _ClassVar[int]
+    FIRST_FIELD_NUMBER: _ClassVar[int]
+    AFTER_FIELD_NUMBER: _ClassVar[int]
+    teacher_id: str
+    first: int
+    after: str
+    def __init__(self, teacher_id: _Optional[str] = ..., first: _Optional[int] = ..., after: _Optional[str] = ...) -> None: ...
+
+class Change(_message.Message):
+    __slots__ = ("at", "actor", "path", "old_value", "new_value")
+    AT_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    OLD_VALUE_FIELD_NUMBER: _ClassVar[int]
+    NEW_VALUE_FIELD_NUMBER: _ClassVar[int]
+    at: str
+    actor: str
+    path: str
+    old_value: str
+    new_value: str
+    def __init__(self, at: _Optional[str] = ..., actor: _Optional[str] = ..., path: _Optional[str] = ..., old_value: _Optional[str] = ..., new_value: _Optional[str] = ...) -> None: ...
+
+class HistoryPage(_message.Message):
+    __slots__ = ("changes", "has_next_page", "end_cursor")
+    CHANGES_FIELD_NUMBER: _ClassVar[int]
+    HAS_NEXT_PAGE_FIELD_NUMBER: _ClassVar[int]
+    END_CURSOR_FIELD_NUMBER: _ClassVar[int]
+    changes: _containers.RepeatedCompositeFieldContainer[Change]
+    has_next_page: bool
+    end_cursor: str
+    def __init__(self, changes: _Optional[_Iterable[_Union[Change, _Mapping]]] = ..., has_next_page: _Optional[bool] = ..., end_cursor: _Optional[str] = ...) -> None: ...
 
 class ListSchoolRosterRequest(_message.Message):
     __slots__ = ("school_code",)

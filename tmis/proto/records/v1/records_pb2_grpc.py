@@ -26,7 +26,9 @@ if _version_not_supported:
 
 
 class RecordsServiceStub:
-    """Teacher records: 基本信息 and the sub-tables.
+    """Teacher records: 基本信息 and the sub-tables, validated against the field registry.
+    Every write takes the version the caller read (VERSION_CONFLICT when stale) and answers
+    with the record or with every problem found (nothing is stored then).
     """
 
     def __init__(self, channel):
@@ -38,12 +40,47 @@ class RecordsServiceStub:
         self.CreateTeacher = channel.unary_unary(
                 '/tmis.records.v1.RecordsService/CreateTeacher',
                 request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.CreateTeacherRequest.SerializeToString,
-                response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.Teacher.FromString,
+                response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherWrite.FromString,
+                _registered_method=True)
+        self.SaveBasicInfo = channel.unary_unary(
+                '/tmis.records.v1.RecordsService/SaveBasicInfo',
+                request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.SaveBasicInfoRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherWrite.FromString,
+                _registered_method=True)
+        self.AddEntry = channel.unary_unary(
+                '/tmis.records.v1.RecordsService/AddEntry',
+                request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.AddEntryRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherWrite.FromString,
+                _registered_method=True)
+        self.UpdateEntry = channel.unary_unary(
+                '/tmis.records.v1.RecordsService/UpdateEntry',
+                request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.UpdateEntryRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherWrite.FromString,
+                _registered_method=True)
+        self.DeleteEntry = channel.unary_unary(
+                '/tmis.records.v1.RecordsService/DeleteEntry',
+                request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.DeleteEntryRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherWrite.FromString,
+                _registered_method=True)
+        self.DeleteTeacher = channel.unary_unary(
+                '/tmis.records.v1.RecordsService/DeleteTeacher',
+                request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.DeleteTeacherRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherWrite.FromString,
                 _registered_method=True)
         self.BatchGetTeachers = channel.unary_unary(
                 '/tmis.records.v1.RecordsService/BatchGetTeachers',
                 request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.BatchGetTeachersRequest.SerializeToString,
                 response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherList.FromString,
+                _registered_method=True)
+        self.ListTeachers = channel.unary_unary(
+                '/tmis.records.v1.RecordsService/ListTeachers',
+                request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ListTeachersRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherPage.FromString,
+                _registered_method=True)
+        self.ListTeacherHistory = channel.unary_unary(
+                '/tmis.records.v1.RecordsService/ListTeacherHistory',
+                request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ListTeacherHistoryRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.HistoryPage.FromString,
                 _registered_method=True)
         self.ListSchoolRoster = channel.unary_unary(
                 '/tmis.records.v1.RecordsService/ListSchoolRoster',
@@ -58,17 +95,66 @@ class RecordsServiceStub:
 
 
 class RecordsServiceServicer:
-    """Teacher records: 基本信息 and the sub-tables.
+    """Teacher records: 基本信息 and the sub-tables, validated against the field registry.
+    Every write takes the version the caller read (VERSION_CONFLICT when stale) and answers
+    with the record or with every problem found (nothing is stored then).
     """
 
     def CreateTeacher(self, request, context):
+        """信息首次录入: a new record (基本信息) in a school.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SaveBasicInfo(self, request, context):
+        """保存 基本信息: the whole set is validated.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AddEntry(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateEntry(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteEntry(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteTeacher(self, request, context):
+        """Only DRAFT or REJECTED records.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def BatchGetTeachers(self, request, context):
         """Teachers by id; ids unknown or outside the caller's reach are omitted.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListTeachers(self, request, context):
+        """Teachers of an org's subtree, newest change first (keyset paging).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListTeacherHistory(self, request, context):
+        """Every change of a record: who, when, field path, old and new value.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -94,12 +180,47 @@ def add_RecordsServiceServicer_to_server(servicer, server):
             'CreateTeacher': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateTeacher,
                     request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.CreateTeacherRequest.FromString,
-                    response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.Teacher.SerializeToString,
+                    response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherWrite.SerializeToString,
+            ),
+            'SaveBasicInfo': grpc.unary_unary_rpc_method_handler(
+                    servicer.SaveBasicInfo,
+                    request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.SaveBasicInfoRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherWrite.SerializeToString,
+            ),
+            'AddEntry': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddEntry,
+                    request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.AddEntryRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherWrite.SerializeToString,
+            ),
+            'UpdateEntry': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateEntry,
+                    request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.UpdateEntryRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherWrite.SerializeToString,
+            ),
+            'DeleteEntry': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteEntry,
+                    request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.DeleteEntryRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherWrite.SerializeToString,
+            ),
+            'DeleteTeacher': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteTeacher,
+                    request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.DeleteTeacherRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherWrite.SerializeToString,
             ),
             'BatchGetTeachers': grpc.unary_unary_rpc_method_handler(
                     servicer.BatchGetTeachers,
                     request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.BatchGetTeachersRequest.FromString,
                     response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherList.SerializeToString,
+            ),
+            'ListTeachers': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTeachers,
+                    request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ListTeachersRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherPage.SerializeToString,
+            ),
+            'ListTeacherHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTeacherHistory,
+                    request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ListTeacherHistoryRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.HistoryPage.SerializeToString,
             ),
             'ListSchoolRoster': grpc.unary_unary_rpc_method_handler(
                     servicer.ListSchoolRoster,
@@ -120,7 +241,9 @@ def add_RecordsServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class RecordsService:
-    """Teacher records: 基本信息 and the sub-tables.
+    """Teacher records: 基本信息 and the sub-tables, validated against the field registry.
+    Every write takes the version the caller read (VERSION_CONFLICT when stale) and answers
+    with the record or with every problem found (nothing is stored then).
     """
 
     @staticmethod
@@ -139,7 +262,142 @@ class RecordsService:
             target,
             '/tmis.records.v1.RecordsService/CreateTeacher',
             tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.CreateTeacherRequest.SerializeToString,
-            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.Teacher.FromString,
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherWrite.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SaveBasicInfo(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.records.v1.RecordsService/SaveBasicInfo',
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.SaveBasicInfoRequest.SerializeToString,
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherWrite.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddEntry(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.records.v1.RecordsService/AddEntry',
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.AddEntryRequest.SerializeToString,
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherWrite.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateEntry(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.records.v1.RecordsService/UpdateEntry',
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.UpdateEntryRequest.SerializeToString,
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherWrite.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteEntry(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.records.v1.RecordsService/DeleteEntry',
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.DeleteEntryRequest.SerializeToString,
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherWrite.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteTeacher(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.records.v1.RecordsService/DeleteTeacher',
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.DeleteTeacherRequest.SerializeToString,
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherWrite.FromString,
             options,
             channel_credentials,
             insecure,
@@ -167,6 +425,60 @@ class RecordsService:
             '/tmis.records.v1.RecordsService/BatchGetTeachers',
             tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.BatchGetTeachersRequest.SerializeToString,
             tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherList.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTeachers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.records.v1.RecordsService/ListTeachers',
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ListTeachersRequest.SerializeToString,
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherPage.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTeacherHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.records.v1.RecordsService/ListTeacherHistory',
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ListTeacherHistoryRequest.SerializeToString,
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.HistoryPage.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,70 @@
+"""What is computed, never typed: the derived fields of 基本信息 (引自…信息表), completeness,
+and the field-level changes between two versions of a record."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from services.records.model import Change, Entry, Teacher
+from services.records.validation import validate
+from tmis.codes import CodeTable
+from tmis.registry import Registry
+
+
+def set_path(set_key: str) -> str:
+    """EDUCATION -> education, POST_APPOINTMENT -> postAppointment (the contract's field paths)."""
+    head, *rest = set_key.lower().split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def derive(basic: dict[str, Any], entries: tuple[Entry, ...]) -> dict[str, Any]:
+    """最高学历 is the best 学历 of 学习经历 (the lowest GB/T 4658 code, 0 无 aside); 现任专业技术职务
+    is the title of the latest 专业技术职务聘任 still running (or else the latest)."""
+    out = {k: v for k, v in basic.items() if k not in ("highestEducation", "currentTitle")}
+    educations = sorted(e.data["education"] for e in entries if e.set == "EDUCATION" and e.data.get("education") not in (None, "0"))
+    if educations:
+        out["highestEducation"] = educations[0]
+    titles = sorted((e.data.get("endMonth") is None, e.data.get("startMonth") or "", e.data["title"]) for e in entries if e.set == "TITLE_APPOINTMENT" and e.data.get("title"))
+    if titles:
+        out["currentTitle"] = titles[-1][2]
+    return out
+
+
+def completeness(registry: Registry, teacher: Teacher, tables: Mapping[str, CodeTable], today: dt.date) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """(missing paths, warnings) of a whole record: required fields of 基本信息 and required sets."""
+    basic_set = registry.set("BASIC")
+    missing, warnings = [], []
+    if basic_set is not None:
+        _, problems = validate(basic_set, {k: v for k, v in teacher.basic.items() if k not in ("highestEducation", "currentTitle")}, teacher.school_type, tables, "basic", today)
+        missing += [p.field for p in problems if p.code == "REQUIRED"]
+        warnings += [(p.code, p.message, p.field) for p in problems if p.warning]
+    for info_set in registry.sets.values():
+        if info_set.key != "BASIC" and info_set.required and not teacher.entries_of(info_set.key):
+            missing.append(set_path(info_set.key))
+    return missing, warnings
+
+
+def _json(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str)) if value is not None else None
+
+
+def diff(old: Teacher, new: Teacher, actor: str, at: dt.datetime) -> list[Change]:
+    """Field-level changes: basic.<key>, entry.<set>[<id>] added or removed, entry.<set>[<id>].<key>."""
+    changes = [
+        Change(at, actor, f"basic.{key}", _json(old.basic.get(key)), _json(new.basic.get(key)))
+        for key in sorted(set(old.basic) | set(new.basic))
+        if old.basic.get(key) != new.basic.get(key)
+    ]
+    before, after = {e.id: e for e in old.entries}, {e.id: e for e in new.entries}
+    for entry_id in sorted(set(before) | set(after)):
+        a, b = before.get(entry_id), after.get(entry_id)
+        path = f"entry.{set_path((a or b).set)}[{entry_id}]"  # type: ignore[union-attr]
+        if a is None or b is None:
+            changes.append(Change(at, actor, path, _json(a.data if a else None), _json(b.data if b else None)))
+            continue
+        for key in sorted(set(a.data) | set(b.data)):
+            if a.data.get(key) != b.data.get(key):
+                changes.append(Change(at, actor, f"{path}.{key}", _json(a.data.get(key)), _json(b.data.get(key))))
+    return changes
