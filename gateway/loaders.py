@@ -8,6 +8,7 @@ from strawberry.dataloader import DataLoader
 
 from tmis.proto.identity.v1 import identity_pb2 as id_pb
 from tmis.proto.records.v1 import records_pb2 as rec_pb
+from tmis.proto.review.v1 import review_pb2 as review_pb
 
 if TYPE_CHECKING:
     from gateway.context import Context
@@ -19,6 +20,8 @@ class Loaders:
         self.org_by_code = DataLoader(self._orgs_by_code)
         self.child_orgs_by_parent = DataLoader(self._child_orgs_by_parent)
         self.code_table_by_name = DataLoader(self._code_tables_by_name)
+        self.teacher_by_id = DataLoader(self._teachers_by_id)
+        self.review_state_by_teacher = DataLoader(self._review_states_by_teacher)
 
     async def _orgs_by_code(self, codes: list[str]) -> list[id_pb.Org | None]:
         reply = await self.ctx.clients.identity.BatchGetOrgs(id_pb.BatchGetOrgsRequest(codes=codes), token=self.ctx.token)
@@ -36,3 +39,14 @@ class Loaders:
         reply = await self.ctx.clients.records.ListCodeTables(rec_pb.ListCodeTablesRequest(names=names), token=self.ctx.token)
         found = {t.name: t for t in reply.tables}
         return [found.get(n) for n in names]
+
+    async def _teachers_by_id(self, ids: list[str]) -> list[rec_pb.Teacher | None]:
+        # entries come embedded in each teacher: one records call brings every set
+        reply = await self.ctx.clients.records.BatchGetTeachers(rec_pb.BatchGetTeachersRequest(ids=ids, sets=self.ctx.registry.entry_sets()), token=self.ctx.token)
+        found = {t.id: t for t in reply.teachers}
+        return [found.get(i) for i in ids]
+
+    async def _review_states_by_teacher(self, ids: list[str]) -> list[review_pb.ReviewState | None]:
+        reply = await self.ctx.clients.review.BatchGetReviewStates(review_pb.BatchGetReviewStatesRequest(teacher_ids=ids), token=self.ctx.token)
+        found = {s.teacher_id: s for s in reply.states}
+        return [found.get(i) for i in ids]

@@ -8,21 +8,15 @@ from gateway.errors import ErrorMasking
 from gateway.identity.mutations import IdentityMutation
 from gateway.identity.queries import IdentityQuery
 from gateway.records.queries import RecordsQuery
+from gateway.records.teachers import teacher_schema
 from gateway.system.queries import SystemQuery
+from tmis.registry import Registry
 
 MAX_DEPTH = 12
 MAX_ALIASES = 50
 MAX_TOKENS = 10_000
 
 
-@strawberry.type
-class Query(SystemQuery, IdentityQuery, RecordsQuery):
-    pass
-
-
-@strawberry.type
-class Mutation(IdentityMutation):
-    pass
 
 
 class _Schema(strawberry.Schema):
@@ -30,10 +24,14 @@ class _Schema(strawberry.Schema):
         """ErrorMasking logs what needs logging, once; nothing more here."""
 
 
-def build_schema() -> strawberry.Schema:
+def build_schema(registry: Registry | None = None) -> strawberry.Schema:
+    """The schema for a registry (national sets, plus what the deployment's plugins add)."""
+    teacher_query, teacher_mutation = teacher_schema(registry or Registry())
+    query = strawberry.type(type("Query", (SystemQuery, IdentityQuery, RecordsQuery, teacher_query), {}))
+    mutation = strawberry.type(type("Mutation", (IdentityMutation, teacher_mutation), {}))
     return _Schema(
-        query=Query,
-        mutation=Mutation,
+        query=query,
+        mutation=mutation,
         extensions=[
             lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
             lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),

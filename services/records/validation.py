@@ -188,6 +188,12 @@ def _identity_document(data: dict[str, Any], check: _Check, today: dt.date) -> N
         check.add("gender", "ID_MISMATCH", "性别与身份证件号不一致（第17位奇数为男，偶数为女）")
 
 
+def _contract_default(data: dict[str, Any], check: _Check, today: dt.date) -> None:
+    """签订合同情况 defaults to 聘用合同 (1) for 在编 staff, else 劳动合同 (2) [CL S6]."""
+    if _empty(data.get("contractType")) and isinstance(data.get("inEstablishment"), bool):
+        data["contractType"] = "1" if data["inEstablishment"] else "2"
+
+
 def _working_age(data: dict[str, Any], check: _Check, today: dt.date) -> None:
     birth, start = data.get("birthDate"), data.get("workStartMonth")
     if isinstance(birth, str) and isinstance(start, str) and len(birth) == 10 and len(start) == 7:
@@ -219,7 +225,7 @@ def _no_stage_no_teaching(data: dict[str, Any], check: _Check, today: dt.date) -
 
 
 SET_RULES: dict[str, tuple[Rule, ...]] = {
-    "BASIC": (_identity_document, _working_age),
+    "BASIC": (_identity_document, _contract_default, _working_age),
     "POST_APPOINTMENT": (_differs("concurrentPostCategory", "postCategory", "兼任岗位类别不能与岗位类别相同"),),
     "EXCHANGE": (_differs("toEmployer", "fromEmployer", "交流轮岗单位不能与原单位相同"),),
     "SALARY": (_salary_year,),

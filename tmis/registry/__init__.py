@@ -16,3 +16,7 @@ class Registry:
 
     def set(self, key: str) -> InfoSet | None:
         return self.sets.get(key)
+
+    def entry_sets(self) -> list[str]:
+        """Every set but 基本信息 (the main table)."""
+        return [key for key in self.sets if key != "BASIC"]

@@ -64,6 +64,11 @@ class Field:
         if self.type in ("code", "codes") and not (self.code_table or self.code_tables):
             raise ValueError(f"field {self.key}: a {self.type} field needs a code table")
 
+    @property
+    def always_present(self) -> bool:
+        """Every stored record has it: required everywhere, unconditionally (non-null in GraphQL)."""
+        return self.required and self.when is None and self.school_types is None and self.required_in is None and not self.derived
+
     def applies(self, school_type: str) -> bool:
         return self.school_types is None or school_type in self.school_types
 

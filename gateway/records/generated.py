@@ -1,0 +1,100 @@
+"""GraphQL types generated from the field registry: BasicInfo, BasicInfoInput and the typed
+entry inputs. A field described in the registry (a plugin's included) appears here with no
+code of its own: codes read back as `Code { code name }`, months and dates as strings."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, NewType
+
+import strawberry
+
+from gateway.context import Info
+from gateway.records.types import Code
+from tmis.registry import Field, InfoSet
+
+EntryData = strawberry.scalar(
+    NewType("EntryData", object),
+    description="Opaque JSON object of the entry's fields.",
+    serialize=lambda value: value,
+    parse_value=lambda value: value,
+)
+
+_SCALARS: dict[str, Any] = {"text": str, "code": str, "codes": list[str], "date": str, "month": str, "year": int, "int": int, "decimal": float, "bool": bool}
+
+
+async def code_of(info: Info, table: str | None, value: Any) -> Code | None:
+    """The code with its name from the code table (a code no longer in the table keeps its code as name)."""
+    if value is None or table is None:
+        return None
+    loaded = await info.context.loaders.code_table_by_name.load(table)
+    entry = next((e for e in loaded.entries if e.code == value), None) if loaded else None
+    return Code(code=str(value), name=entry.name if entry else str(value), parent=(entry.parent or None) if entry else None)
+
+
+def _output(field: Field) -> tuple[Any, Any]:
+    """(annotation, resolver) of one field of an output type."""
+    key = field.key
+
+    if field.type == "code":
+        async def resolve_code(root: Any, info: Info) -> Code | None:
+            return await code_of(info, field.table_for(root.school_type), root.data.get(key))
+
+        return (Code if field.always_present else Code | None), resolve_code
+    if field.type == "codes":
+        async def resolve_codes(root: Any, info: Info) -> list[Code]:
+            table = field.table_for(root.school_type)
+            return [c for c in [await code_of(info, table, v) for v in root.data.get(key) or ()] if c is not None]
+
+        return list[Code], resolve_codes
+    scalar = _SCALARS[field.type]
+
+    def resolve_scalar(root: Any) -> Any:
+        value = root.data.get(key)
+        return int(value) if scalar is int and value is not None else value
+
+    return (scalar if field.always_present else scalar | None), resolve_scalar
+
+
+def output_type(name: str, info_set: InfoSet, description: str) -> type:
+    """A type whose instances carry `data` (the stored dict) and `school_type`."""
+    namespace: dict[str, Any] = {"__annotations__": {}}
+    for field in info_set.fields:
+        annotation, resolver = _output(field)
+        resolver.__annotations__["return"] = annotation
+        namespace[field.key] = strawberry.field(resolver=resolver, description=field.label)
+    return strawberry.type(type(name, (), namespace), description=description)
+
+
+def make(cls: type, data: dict[str, Any], school_type: str) -> Any:
+    obj = cls()
+    obj.data, obj.school_type = data, school_type
+    return obj
+
+
+def input_type(name: str, info_set: InfoSet, description: str, only: set[str] | None = None) -> type:
+    """Every writable field (or `only` those); non-null where the public contract has it so."""
+    fields = [f for f in info_set.fields if not f.derived and (only is None or f.key in only)]
+    annotations: dict[str, Any] = {}
+    namespace: dict[str, Any] = {"__annotations__": annotations}
+    for field in sorted(fields, key=lambda f: not f.input_required):  # a dataclass wants defaults last
+        scalar = _SCALARS[field.type]
+        if field.input_required:
+            annotations[field.key] = scalar
+            namespace[field.key] = strawberry.field(description=field.label)
+        else:
+            annotations[field.key] = scalar | None
+            namespace[field.key] = strawberry.field(default=strawberry.UNSET, description=field.label)
+    return strawberry.input(type(name, (), namespace), description=description)
+
+
+def input_values(value: Any) -> dict[str, Any]:
+    """The fields a client set (null included: it clears), as plain JSON for the service."""
+    out = {}
+    for key, item in vars(value).items():
+        if item is strawberry.UNSET:
+            continue
+        out[key] = item.isoformat() if isinstance(item, (dt.date, dt.datetime)) else item
+    return out
+
+
+__all__ = ["EntryData", "code_of", "input_type", "input_values", "make", "output_type"]

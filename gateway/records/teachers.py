@@ -1,0 +1,254 @@
+"""Teachers in the public API, built from the field registry when the schema is built, so that
+fields a province plugin adds appear typed: Teacher, BasicInfo, Entry, inputs, queries and
+mutations. (No `from __future__ import annotations` here: the classes refer to types made
+in the same call.)"""
+from typing import Any, Optional
+
+import strawberry
+from google.protobuf import json_format, struct_pb2
+
+from gateway.context import Info
+from gateway.errors import UserError, attempt, refusal, require
+from gateway.identity.types import Org, OrgLevel
+from gateway.pagination import PageInfo, decode_cursor, encode_cursor, page_size
+from gateway.records.generated import EntryData, code_of, input_type, input_values, make, output_type
+from gateway.records.types import InfoSet
+from gateway.review.types import RecordStatus, ReviewState
+from tmis.errors import DomainError, ErrorCode
+from tmis.proto.records.v1 import records_pb2 as pb
+from tmis.registry import Registry
+
+TYPED_MEMBERS = {"education": "EDUCATION", "work": "WORK", "assessment": "ASSESSMENT", "salary": "SALARY"}
+
+
+def _dict(struct: struct_pb2.Struct) -> dict[str, Any]:
+    return json_format.MessageToDict(struct)
+
+
+def _struct(data: dict[str, Any]) -> struct_pb2.Struct:
+    out = struct_pb2.Struct()
+    out.update(data)
+    return out
+
+
+@strawberry.type
+class Photo:
+    url: str
+    width: int
+    height: int
+    bytes: int
+    dpi: int
+
+
+@strawberry.type
+class Completeness:
+    complete: bool
+    missing: list[str] = strawberry.field(description="Required sets or fields still missing, as dotted paths.")
+
+
+@strawberry.type
+class TeacherChange:
+    at: str
+    actor: str
+    path: str = strawberry.field(description="basic.<field>, entry.<set>[<entry id>] or entry.<set>[<entry id>].<field>")
+    old_value: Optional[str] = strawberry.field(description="JSON; null when absent.")
+    new_value: Optional[str] = strawberry.field(description="JSON; null when absent.")
+
+
+def teacher_schema(registry: Registry) -> tuple[type, type]:
+    """(Query, Mutation) mixins for teachers, their types generated from `registry`."""
+    BasicInfo = output_type("BasicInfo", registry.sets["BASIC"], "基本信息 (main table). Derived fields are read-only.")
+    BasicInfoInput = input_type(
+        "BasicInfoInput",
+        registry.sets["BASIC"],
+        "Unset optional fields take the national defaults (e.g. nationality 156, idType 1, staffStatus 100, politicalStatus [13]); a field the school type lacks is rejected.",
+    )
+    EducationEntryInput = input_type("EducationEntryInput", registry.sets["EDUCATION"], "学习经历")
+    WorkEntryInput = input_type("WorkEntryInput", registry.sets["WORK"], "工作经历: leave endMonth unset for the current post (至今).")
+    AssessmentEntryInput = input_type("AssessmentEntryInput", registry.sets["ASSESSMENT"], "年度考核")
+    SalaryEntryInput = input_type("SalaryEntryInput", registry.sets["SALARY"], "基本待遇: year must be before the current year.")
+
+    @strawberry.input
+    class OtherEntryInput:
+        set: InfoSet
+        data: EntryData
+
+    @strawberry.input(one_of=True, description="Exactly one member is set.")
+    class EntryInput:
+        education: Optional[EducationEntryInput] = strawberry.UNSET
+        work: Optional[WorkEntryInput] = strawberry.UNSET
+        assessment: Optional[AssessmentEntryInput] = strawberry.UNSET
+        salary: Optional[SalaryEntryInput] = strawberry.UNSET
+        other: Optional[OtherEntryInput] = strawberry.field(default=strawberry.UNSET, description="Any other set, plugin sets included: field key -> value, validated against fieldDefinitions.")
+
+    def entry_values(entry: EntryInput) -> tuple[str, dict[str, Any]]:
+        for member, set_key in TYPED_MEMBERS.items():
+            value = getattr(entry, member)
+            if value is not strawberry.UNSET and value is not None:
+                return set_key, input_values(value)
+        other = entry.other
+        if not isinstance(other.data, dict):
+            raise DomainError(ErrorCode.INVALID_INPUT, "data 应为字段到值的对象", "entry.other.data")
+        return other.set.value, other.data
+
+    @strawberry.type(description="One entry of a set. `data` carries every field of the set by key (see fieldDefinitions), codes as Code objects.")
+    class Entry:
+        id: strawberry.ID
+        set: InfoSet
+        school_type: strawberry.Private[str]
+        raw: strawberry.Private[dict[str, Any]]
+
+        @strawberry.field
+        async def data(self, info: Info) -> EntryData:
+            described = registry.set(self.set.value)
+            out: dict[str, Any] = {}
+            for key, value in self.raw.items():
+                field = next((f for f in described.fields if f.key == key), None) if described else None
+                if field is not None and field.type == "code":
+                    value = _code_dict(await code_of(info, field.table_for(self.school_type), value))
+                elif field is not None and field.type == "codes":
+                    value = [_code_dict(await code_of(info, field.table_for(self.school_type), v)) for v in value]
+                elif field is not None and field.type in ("int", "year") and value is not None:
+                    value = int(value)
+                out[key] = value
+            return out
+
+    @strawberry.type
+    class Teacher:
+        id: strawberry.ID
+        version: int
+        personal_code: Optional[str] = strawberry.field(description="个人标识码: temporary until formal.")
+        personal_code_formal: bool
+        stored: strawberry.Private[pb.Teacher]
+
+        @classmethod
+        def of(cls, teacher: pb.Teacher) -> "Teacher":
+            return cls(id=strawberry.ID(teacher.id), version=teacher.version, personal_code=None, personal_code_formal=False, stored=teacher)
+
+        @strawberry.field
+        async def school(self, info: Info) -> Org:
+            found = await info.context.loaders.org_by_code.load(self.stored.school_code)
+            if found is None:
+                raise LookupError(f"school {self.stored.school_code} of teacher {self.id} not found")
+            return Org.of(found)
+
+        @strawberry.field
+        def basic(self) -> BasicInfo:
+            return make(BasicInfo, _dict(self.stored.basic), self.stored.school_type)
+
+        @strawberry.field(description="Null until a photo is uploaded.")
+        def photo(self) -> Optional[Photo]:
+            return None
+
+        @strawberry.field
+        def entries(self, set: InfoSet) -> list[Entry]:
+            return [Entry(id=strawberry.ID(e.id), set=InfoSet(e.set), school_type=self.stored.school_type, raw=_dict(e.data)) for e in self.stored.entries if e.set == set.value]
+
+        @strawberry.field
+        async def review(self, info: Info) -> ReviewState:
+            state = await info.context.loaders.review_state_by_teacher.load(self.stored.id)
+            status = state.status if state else self.stored.status
+            level = OrgLevel(state.pending_level) if state and state.pending_level else None
+            return ReviewState(status=RecordStatus(status), pending_level=level, pending_org_code=state.pending_org_code if state else "", history=[])
+
+        @strawberry.field
+        def completeness(self) -> Completeness:
+            return Completeness(complete=not self.stored.missing, missing=list(self.stored.missing))
+
+        @strawberry.field(description="Every change: who, when, field path, old and new value; newest first.")
+        async def history(self, info: Info, first: Optional[int] = 50) -> list[TeacherChange]:
+            request = pb.ListTeacherHistoryRequest(teacher_id=self.stored.id, first=page_size(first))
+            reply = await info.context.clients.records.ListTeacherHistory(request, token=info.context.token)
+            return [TeacherChange(at=c.at, actor=c.actor, path=c.path, old_value=c.old_value or None, new_value=c.new_value or None) for c in reply.changes]
+
+    @strawberry.type
+    class TeacherEdge:
+        cursor: str
+        node: Teacher
+
+    @strawberry.type
+    class TeacherConnection:
+        edges: list[TeacherEdge]
+        page_info: PageInfo
+        total_count: int
+
+    @strawberry.type
+    class TeacherPayload:
+        teacher: Optional[Teacher]
+        user_errors: list[UserError]
+
+    def payload(reply: Optional[pb.TeacherWrite], errors: list[UserError]) -> TeacherPayload:
+        if reply is None:
+            return TeacherPayload(teacher=None, user_errors=errors)
+        problems = [UserError(code=e.code, message=e.message, field=e.field or None) for e in reply.errors]
+        return TeacherPayload(teacher=Teacher.of(reply.teacher) if reply.HasField("teacher") and not problems else None, user_errors=problems)
+
+    async def write(info: Info, rpc: str, request: Any) -> TeacherPayload:
+        if errors := refusal(info.context.caller):
+            return payload(None, errors)
+        return payload(*await attempt(getattr(info.context.clients.records, rpc)(request, token=info.context.token)))
+
+    @strawberry.type
+    class TeacherQuery:
+        @strawberry.field
+        async def teacher(self, info: Info, id: strawberry.ID) -> Optional[Teacher]:
+            if info.context.caller is None:
+                return None
+            found = await info.context.loaders.teacher_by_id.load(str(id))
+            return Teacher.of(found) if found else None
+
+        @strawberry.field(description="Teachers of an org's subtree, newest change first.")
+        async def teachers(
+            self, info: Info, org_code: str, status: Optional[RecordStatus] = None, search: Optional[str] = None, first: Optional[int] = 50, after: Optional[str] = None
+        ) -> TeacherConnection:
+            require(info.context.caller)
+            request = pb.ListTeachersRequest(
+                org_code=org_code, status=status.value if status else "", search=search or "", first=page_size(first), after=decode_cursor(after),
+                sets=info.context.registry.entry_sets(),
+            )
+            reply = await info.context.clients.records.ListTeachers(request, token=info.context.token)
+            edges = [TeacherEdge(cursor=encode_cursor(f"{t.updated_at}|{t.id}"), node=Teacher.of(t)) for t in reply.teachers]
+            return TeacherConnection(edges=edges, page_info=PageInfo(has_next_page=reply.has_next_page, end_cursor=encode_cursor(reply.end_cursor) if reply.end_cursor else None), total_count=reply.total_count)
+
+    @strawberry.type
+    class TeacherMutation:
+        @strawberry.mutation(description="信息首次录入: new record (基本信息) in a school.")
+        async def create_teacher(self, info: Info, school_code: str, basic: BasicInfoInput) -> TeacherPayload:
+            return await write(info, "CreateTeacher", pb.CreateTeacherRequest(school_code=school_code.strip(), basic=_struct(input_values(basic))))
+
+        @strawberry.mutation(description="保存 基本信息: the whole set is validated; an incomplete or invalid set is not saved.")
+        async def save_basic_info(self, info: Info, teacher_id: strawberry.ID, expected_version: int, basic: BasicInfoInput) -> TeacherPayload:
+            request = pb.SaveBasicInfoRequest(teacher_id=teacher_id, expected_version=expected_version, basic=_struct(input_values(basic)))
+            return await write(info, "SaveBasicInfo", request)
+
+        @strawberry.mutation
+        async def add_entry(self, info: Info, teacher_id: strawberry.ID, expected_version: int, entry: EntryInput) -> TeacherPayload:
+            try:
+                set_key, data = entry_values(entry)
+            except DomainError as err:
+                return payload(None, [UserError.of(err)])
+            request = pb.AddEntryRequest(teacher_id=teacher_id, expected_version=expected_version, set=set_key, data=_struct(data))
+            return await write(info, "AddEntry", request)
+
+        @strawberry.mutation
+        async def update_entry(self, info: Info, teacher_id: strawberry.ID, expected_version: int, entry_id: strawberry.ID, entry: EntryInput) -> TeacherPayload:
+            try:
+                _, data = entry_values(entry)
+            except DomainError as err:
+                return payload(None, [UserError.of(err)])
+            request = pb.UpdateEntryRequest(teacher_id=teacher_id, expected_version=expected_version, entry_id=entry_id, data=_struct(data))
+            return await write(info, "UpdateEntry", request)
+
+        @strawberry.mutation
+        async def delete_entry(self, info: Info, teacher_id: strawberry.ID, expected_version: int, entry_id: strawberry.ID) -> TeacherPayload:
+            return await write(info, "DeleteEntry", pb.DeleteEntryRequest(teacher_id=teacher_id, expected_version=expected_version, entry_id=entry_id))
+
+        @strawberry.mutation(description="Only DRAFT or REJECTED records.")
+        async def delete_teacher(self, info: Info, teacher_id: strawberry.ID) -> TeacherPayload:
+            return await write(info, "DeleteTeacher", pb.DeleteTeacherRequest(teacher_id=teacher_id))
+
+    return TeacherQuery, TeacherMutation
+
+
+def _code_dict(code: Any) -> Optional[dict[str, Any]]:
+    return None if code is None else {"code": code.code, "name": code.name}
