@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.schema.config import StrawberryConfig
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
 
 from gateway.errors import ErrorMasking
 from gateway.identity.mutations import IdentityMutation
 from gateway.identity.queries import IdentityQuery
+from gateway.records.generated import ENTRY_DATA_SCALAR, EntryData
 from gateway.records.queries import RecordsQuery
 from gateway.records.teachers import teacher_schema
 from gateway.system.queries import SystemQuery
@@ -32,6 +34,7 @@ def build_schema(registry: Registry | None = None) -> strawberry.Schema:
     return _Schema(
         query=query,
         mutation=mutation,
+        config=StrawberryConfig(scalar_map={EntryData: ENTRY_DATA_SCALAR}),
         extensions=[
             lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
             lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),

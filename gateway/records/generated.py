@@ -12,12 +12,8 @@ from gateway.context import Info
 from gateway.records.types import Code
 from tmis.registry import Field, InfoSet
 
-EntryData = strawberry.scalar(
-    NewType("EntryData", object),
-    description="Opaque JSON object of the entry's fields.",
-    serialize=lambda value: value,
-    parse_value=lambda value: value,
-)
+EntryData = NewType("EntryData", object)
+ENTRY_DATA_SCALAR = strawberry.scalar(name="EntryData", description="Opaque JSON object of the entry's fields.", serialize=lambda value: value, parse_value=lambda value: value)
 
 _SCALARS: dict[str, Any] = {"text": str, "code": str, "codes": list[str], "date": str, "month": str, "year": int, "int": int, "decimal": float, "bool": bool}
 
@@ -97,4 +93,4 @@ def input_values(value: Any) -> dict[str, Any]:
     return out
 
 
-__all__ = ["EntryData", "code_of", "input_type", "input_values", "make", "output_type"]
+__all__ = ["ENTRY_DATA_SCALAR", "EntryData", "code_of", "input_type", "input_values", "make", "output_type"]

@@ -1,0 +1,118 @@
+"""Teacher records through the gateway: typed inputs, Code objects, exact field errors, one
+records call per page."""
+from __future__ import annotations
+
+import logging
+
+from tests.records.conftest import SCHOOL, World
+from tests.records.test_teachers import EDUCATION
+from tmis.demo import demo_basic
+
+CREATE = """mutation($s: String!, $b: BasicInfoInput!) { createTeacher(schoolCode: $s, basic: $b) {
+  teacher { id version school { code } basic { name gender { code name } birthDate politicalStatus { code name } staffCategory { code name } contractType { code } highestEducation { code } }
+            completeness { complete missing } review { status pendingLevel } }
+  userErrors { code message field } } }"""
+ADD = """mutation($t: ID!, $v: Int!, $e: EntryInput!) { addEntry(teacherId: $t, expectedVersion: $v, entry: $e) {
+  teacher { version basic { highestEducation { code name } } entries(set: EDUCATION) { id set data } completeness { missing } }
+  userErrors { code message field } } }"""
+PAGE = """query($o: String!, $f: Int) { teachers(orgCode: $o, first: $f) { totalCount pageInfo { hasNextPage }
+  edges { node { id basic { name gender { name } } education: entries(set: EDUCATION) { data } work: entries(set: WORK) { data } } } } }"""
+
+
+def basic_input(serial: int) -> dict:
+    basic = demo_basic(serial, "620102", "PRIMARY_SECONDARY")
+    basic["gender"] = "1" if serial % 2 == 0 else "2"
+    basic["birthDate"] = f"{basic['idNumber'][6:10]}-{basic['idNumber'][10:12]}-{basic['idNumber'][12:14]}"
+    return basic
+
+
+async def test_create_fill_and_read_back(world: World) -> None:
+    gql = world.suite.graphql
+    bad = (await gql(CREATE, {"s": SCHOOL, "b": {**basic_input(1), "idNumber": "123", "workStartMonth": "2099-01"}}, world.clerk))["data"]["createTeacher"]
+    assert bad["teacher"] is None
+    assert {(e["code"], e["field"]) for e in bad["userErrors"]} == {("INVALID_ID_NUMBER", "basic.idNumber"), ("INVALID_DATE", "basic.workStartMonth")}
+    assert (await gql('query($o: String!) { teachers(orgCode: $o) { totalCount } }', {"o": SCHOOL}, world.clerk))["data"]["teachers"]["totalCount"] == 0
+
+    made = (await gql(CREATE, {"s": SCHOOL, "b": basic_input(1)}, world.clerk))["data"]["createTeacher"]
+    assert made["userErrors"] == []
+    teacher = made["teacher"]
+    assert teacher["school"] == {"code": SCHOOL} and teacher["review"] == {"status": "DRAFT", "pendingLevel": None}
+    assert teacher["basic"]["gender"] == {"code": "2", "name": "女"} and teacher["basic"]["politicalStatus"] == [{"code": "13", "name": "群众"}]
+    assert teacher["basic"]["staffCategory"]["name"] == "专任教师" and teacher["basic"]["highestEducation"] is None
+    assert teacher["completeness"]["complete"] is False and "education" in teacher["completeness"]["missing"]
+
+    added = (await gql(ADD, {"t": teacher["id"], "v": 1, "e": {"education": EDUCATION}}, world.clerk))["data"]["addEntry"]
+    assert added["userErrors"] == [] and added["teacher"]["version"] == 2
+    assert added["teacher"]["basic"]["highestEducation"] == {"code": "21", "name": "大学本科毕业"}
+    data = added["teacher"]["entries"][0]["data"]
+    assert data["education"] == {"code": "21", "name": "大学本科毕业"} and data["startMonth"] == "2001-09" and "education" not in added["teacher"]["completeness"]["missing"]
+    stale = (await gql(ADD, {"t": teacher["id"], "v": 1, "e": {"education": EDUCATION}}, world.clerk))["data"]["addEntry"]
+    assert [(e["code"], e["field"]) for e in stale["userErrors"]] == [("VERSION_CONFLICT", "expectedVersion")]
+    wrong = (await gql(ADD, {"t": teacher["id"], "v": 2, "e": {"education": {**EDUCATION, "endMonth": "1999-01"}}}, world.clerk))["data"]["addEntry"]
+    assert [(e["code"], e["field"]) for e in wrong["userErrors"]] == [("DATE_ORDER", "entry.education.endMonth")]
+    training = {"other": {"set": "TRAINING", "data": {"year": 2024, "category": "2", "project": "国培计划", "mode": "1", "hours": 24}}}
+    other = (await gql(ADD, {"t": teacher["id"], "v": 2, "e": training}, world.clerk))["data"]["addEntry"]
+    assert other["userErrors"] == [] and other["teacher"]["version"] == 3
+    both = await gql(ADD, {"t": teacher["id"], "v": 3, "e": {"education": EDUCATION, **training}}, world.clerk)
+    assert both["errors"]  # @oneOf: exactly one member
+
+    history = (await gql('query($id: ID!) { teacher(id: $id) { history { path actor } } }', {"id": teacher["id"]}, world.clerk))["data"]["teacher"]["history"]
+    assert any(h["path"].startswith("entry.training[") for h in history) and all(h["actor"] == "clerk" for h in history)
+
+
+async def test_teachers_cannot_touch_school_sets_or_others(world: World) -> None:
+    gql = world.suite.graphql
+    made = (await gql(CREATE, {"s": SCHOOL, "b": basic_input(1)}, world.clerk))["data"]["createTeacher"]["teacher"]
+    other = (await gql(CREATE, {"s": SCHOOL, "b": basic_input(2)}, world.clerk))["data"]["createTeacher"]["teacher"]
+    me = world.teacher_token(made["id"])
+    salary = {"salary": {"year": 2024, "annualIncome": 80000, "basicMonthly": 3000, "performanceMonthly": 1500, "otherAllowanceMonthly": 0, "otherMonthly": 0, "insurance": ["0"]}}
+    refused = (await gql(ADD, {"t": made["id"], "v": 1, "e": salary}, me))["data"]["addEntry"]["userErrors"]
+    assert [e["code"] for e in refused] == ["FORBIDDEN"]
+    assert (await gql('query($id: ID!) { teacher(id: $id) { id } }', {"id": other["id"]}, me))["data"]["teacher"] is None
+    mine = (await gql(ADD, {"t": made["id"], "v": 1, "e": {"education": EDUCATION}}, me))["data"]["addEntry"]
+    assert mine["userErrors"] == []
+    listing = await gql('query($o: String!) { teachers(orgCode: $o) { totalCount } }', {"o": SCHOOL}, me)
+    assert listing["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_a_page_costs_one_records_call(world: World) -> None:
+    gql = world.suite.graphql
+    for serial in range(6):
+        created = (await gql(CREATE, {"s": SCHOOL, "b": basic_input(serial)}, world.clerk))["data"]["createTeacher"]
+        assert created["userErrors"] == [], created
+        await gql(ADD, {"t": created["teacher"]["id"], "v": 1, "e": {"education": EDUCATION}}, world.clerk)
+    calls: list[str] = []
+
+    class Count(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            rpc = getattr(record, "fields", {}).get("rpc", "")
+            if rpc.startswith("/tmis.records.v1.RecordsService/") and not rpc.endswith("ListCodeTables"):
+                calls.append(rpc)
+
+    handler = Count()
+    logger = logging.getLogger("tmis.rpc")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        page = (await gql(PAGE, {"o": "620102", "f": 50}, world.reader))["data"]["teachers"]
+    finally:
+        logger.removeHandler(handler)
+    assert page["totalCount"] == 6 and len(page["edges"]) == 6
+    assert all(len(e["node"]["education"]) == 1 and e["node"]["work"] == [] for e in page["edges"])
+    assert calls == ["/tmis.records.v1.RecordsService/ListTeachers"]
+
+
+async def test_save_and_delete(world: World) -> None:
+    gql = world.suite.graphql
+    made = (await gql(CREATE, {"s": SCHOOL, "b": basic_input(1)}, world.clerk))["data"]["createTeacher"]["teacher"]
+    save = """mutation($t: ID!, $v: Int!, $b: BasicInfoInput!) { saveBasicInfo(teacherId: $t, expectedVersion: $v, basic: $b) {
+      teacher { version basic { name remarks maritalStatus { name } } } userErrors { code field } } }"""
+    saved = (await gql(save, {"t": made["id"], "v": 1, "b": {**basic_input(1), "name": "张明明", "remarks": "班主任", "maritalStatus": "20"}}, world.clerk))["data"]["saveBasicInfo"]
+    assert saved["userErrors"] == [] and saved["teacher"]["basic"] == {"name": "张明明", "remarks": "班主任", "maritalStatus": {"name": "已婚"}}
+    lacking = (await gql(save, {"t": made["id"], "v": 2, "b": {**basic_input(1), "dualQualified": True}}, world.clerk))["data"]["saveBasicInfo"]
+    assert lacking["userErrors"] == [{"code": "UNKNOWN_FIELD", "field": "basic.dualQualified"}]  # a 中职 field, in a 中小学
+    delete = 'mutation($t: ID!) { deleteTeacher(teacherId: $t) { teacher { id } userErrors { code } } }'
+    reader_refused = (await gql(delete, {"t": made["id"]}, world.reader))["data"]["deleteTeacher"]["userErrors"]
+    assert [e["code"] for e in reader_refused] == ["FORBIDDEN"]
+    assert (await gql(delete, {"t": made["id"]}, world.clerk))["data"]["deleteTeacher"]["teacher"]["id"] == made["id"]
+    assert (await gql('query($id: ID!) { teacher(id: $id) { id } }', {"id": made["id"]}, world.clerk))["data"]["teacher"] is None
