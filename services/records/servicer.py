@@ -79,7 +79,7 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         return write_pb(result)
 
     async def UpdateEntry(self, request: pb.UpdateEntryRequest, context: grpc.aio.ServicerContext) -> pb.TeacherWrite:
-        result = await self.teachers.update_entry(current_caller(), request.teacher_id, request.expected_version, request.entry_id, "", _dict(request.data))
+        result = await self.teachers.update_entry(current_caller(), request.teacher_id, request.expected_version, request.entry_id, _dict(request.data))
         return write_pb(result)
 
     async def DeleteEntry(self, request: pb.DeleteEntryRequest, context: grpc.aio.ServicerContext) -> pb.TeacherWrite:

@@ -57,12 +57,15 @@ class Teachers:
             return caller.teacher_id == teacher.id
         return caller.reaches(teacher.org_path)
 
-    async def _writable(self, caller: Caller, teacher_id: str, version: int | None, info_set: InfoSet) -> Teacher:
+    async def _load(self, caller: Caller, teacher_id: str) -> Teacher:
+        """The record, when the caller may see it (one answer for absent and out of reach)."""
         caller.require()
         found = await self.storage.get([teacher_id])
-        teacher = found[0] if found else None
-        if teacher is None or not self.readable(caller, teacher):
+        if not found or not self.readable(caller, found[0]):
             raise DomainError(ErrorCode.NOT_FOUND, "教师信息不存在，或不在您的管理范围内", "teacherId")
+        return found[0]
+
+    def _check_write(self, caller: Caller, teacher: Teacher, version: int | None, info_set: InfoSet) -> None:
         own = "TEACHER" in caller.roles and caller.teacher_id == teacher.id
         if not (caller.service or (caller.has_role("DATA_ENTRY") and caller.reaches(teacher.org_path)) or (own and info_set.writer == "teacher")):
             who = "学校信息录入员" if info_set.writer == "school" else "本人或学校信息录入员"
@@ -71,6 +74,10 @@ class Teachers:
             raise DomainError(ErrorCode.NOT_EDITABLE, "该教师信息已报送，审核期间不能修改", "teacherId")
         if version is not None and version != teacher.version:
             raise DomainError(ErrorCode.VERSION_CONFLICT, "该教师信息已被他人修改，请刷新后重试", "expectedVersion")
+
+    async def _writable(self, caller: Caller, teacher_id: str, version: int | None, info_set: InfoSet) -> Teacher:
+        teacher = await self._load(caller, teacher_id)
+        self._check_write(caller, teacher, version, info_set)
         return teacher
 
     def _set(self, key: str, path: str) -> InfoSet:
@@ -154,14 +161,10 @@ class Teachers:
             raise DomainError(ErrorCode.NOT_FOUND, "该条信息不存在，可能已被删除，请刷新", "entryId")
         return entry
 
-    async def update_entry(self, caller: Caller, teacher_id: str, version: int, entry_id: str, set_key: str, data: Mapping[str, Any]) -> Write:
-        first = await self.storage.get([teacher_id])
-        entry = self._find_entry(first[0], entry_id) if first and self.readable(caller, first[0]) else None
-        info_set = self._set(entry.set if entry else set_key, "entry")
-        if set_key and entry and set_key != entry.set:
-            raise DomainError(ErrorCode.INVALID_INPUT, "该条信息不属于所填的信息集", "entry")
-        teacher = await self._writable(caller, teacher_id, version, info_set)
-        self._find_entry(teacher, entry_id)
+    async def update_entry(self, caller: Caller, teacher_id: str, version: int, entry_id: str, data: Mapping[str, Any]) -> Write:
+        teacher = await self._load(caller, teacher_id)
+        info_set = self._set(self._find_entry(teacher, entry_id).set, "entry")
+        self._check_write(caller, teacher, version, info_set)
         clean, problems = self._entry(teacher, info_set, data)
         if problems:
             return None, problems
@@ -169,12 +172,8 @@ class Teachers:
         return await self._save(caller, teacher, dataclasses.replace(teacher, entries=entries))
 
     async def delete_entry(self, caller: Caller, teacher_id: str, version: int, entry_id: str) -> Write:
-        first = await self.storage.get([teacher_id])
-        entry = self._find_entry(first[0], entry_id) if first and self.readable(caller, first[0]) else None
-        if entry is None:
-            raise DomainError(ErrorCode.NOT_FOUND, "教师信息不存在，或不在您的管理范围内", "teacherId")
-        teacher = await self._writable(caller, teacher_id, version, self._set(entry.set, "entry"))
-        self._find_entry(teacher, entry_id)
+        teacher = await self._load(caller, teacher_id)
+        self._check_write(caller, teacher, version, self._set(self._find_entry(teacher, entry_id).set, "entry"))
         return await self._save(caller, teacher, dataclasses.replace(teacher, entries=tuple(e for e in teacher.entries if e.id != entry_id)))
 
     async def delete(self, caller: Caller, teacher_id: str) -> Teacher:
