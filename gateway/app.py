@@ -23,7 +23,7 @@ from tmis.auth import TokenSigner
 from tmis.errors import DomainError
 from tmis.plugins import make_plugin_manager
 from tmis.registry import Registry
-from tmis.revocations import via_identity
+from tmis.rpc.feed import via_identity
 from tmis.rpc import context as rpc_context
 from tmis.rpc.server import poll_seconds
 from tmis.settings import Settings

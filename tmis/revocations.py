@@ -14,13 +14,9 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from tmis.auth import Caller, TokenSigner
 from tmis.errors import DomainError, ErrorCode
-
-if TYPE_CHECKING:
-    from tmis.settings import Settings
 
 logger = logging.getLogger("tmis.revocations")
 OVERLAP_MS = 5_000  # re-read a little of the past each poll: writes may land out of order
@@ -97,26 +93,3 @@ class Revocations:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-
-
-def via_identity(settings: Settings, interval_seconds: float = 1.0) -> tuple[Revocations, Callable[[], Awaitable[None]]]:
-    """A Revocations fed by the identity service's ListRevocations RPC; returns it and its closer."""
-    # imported here: tmis.rpc itself depends on this module
-    from tmis.auth import SYSTEM
-    from tmis.proto.identity.v1 import identity_pb2, identity_pb2_grpc
-    from tmis.rpc.client import ServiceClient
-
-    client = ServiceClient("identity", settings.addrs["identity"], identity_pb2_grpc.IdentityServiceStub, timeout=3.0)
-    signer = TokenSigner(settings.require_secret())
-
-    async def fetch(since_ms: int) -> Feed:
-        reply = await client.ListRevocations(identity_pb2.ListRevocationsRequest(since_ms=since_ms), token=signer.sign(SYSTEM))
-        return Feed(dict(reply.accounts), dict(reply.closed_schools), reply.until_ms)
-
-    revocations = Revocations(fetch, interval_seconds)
-
-    async def close() -> None:
-        await revocations.stop()
-        await client.close()
-
-    return revocations, close

@@ -17,8 +17,8 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from tmis import log
 from tmis.errors import ERROR_METADATA_KEY, DomainError, ErrorCode
 from tmis.rpc import context
-from tmis.rpc.server import MAX_MESSAGE_BYTES
 
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # uploads (photo archives, workbooks) pass through gRPC
 LABELS = {"identity": "账号", "records": "教师信息", "review": "审核", "media": "照片"}
 
 # round_robin: a DNS name with several addresses (compose --scale media=N) spreads calls over all.

@@ -17,13 +17,14 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
 from tmis.auth import TokenSigner
 from tmis.log import setup_logging
-from tmis.revocations import Revocations, via_identity
+from tmis.revocations import Revocations
+from tmis.rpc.client import MAX_MESSAGE_BYTES
+from tmis.rpc.feed import via_identity
 from tmis.rpc.interceptors import AuthInterceptor, ErrorInterceptor, RequestIdInterceptor
 from tmis.settings import Settings
 
 logger = logging.getLogger("tmis.rpc")
 
-MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # uploads (photo archives, workbooks) pass through gRPC
 
 
 @dataclass
