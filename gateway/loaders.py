@@ -22,6 +22,7 @@ class Loaders:
         self.code_table_by_name = DataLoader(self._code_tables_by_name)
         self.teacher_by_id = DataLoader(self._teachers_by_id)
         self.review_state_by_teacher = DataLoader(self._review_states_by_teacher)
+        self.account_by_teacher = DataLoader(self._accounts_by_teacher)
 
     async def _orgs_by_code(self, codes: list[str]) -> list[id_pb.Org | None]:
         reply = await self.ctx.clients.identity.BatchGetOrgs(id_pb.BatchGetOrgsRequest(codes=codes), token=self.ctx.token)
@@ -49,4 +50,9 @@ class Loaders:
     async def _review_states_by_teacher(self, ids: list[str]) -> list[review_pb.ReviewState | None]:
         reply = await self.ctx.clients.review.BatchGetReviewStates(review_pb.BatchGetReviewStatesRequest(teacher_ids=ids), token=self.ctx.token)
         found = {s.teacher_id: s for s in reply.states}
+        return [found.get(i) for i in ids]
+
+    async def _accounts_by_teacher(self, ids: list[str]) -> list[id_pb.Account | None]:
+        reply = await self.ctx.clients.identity.BatchGetAccountsByTeacher(id_pb.BatchGetAccountsByTeacherRequest(teacher_ids=ids), token=self.ctx.token)
+        found = {a.teacher_id: a for a in reply.accounts}
         return [found.get(i) for i in ids]

@@ -9,7 +9,7 @@ from google.protobuf import json_format, struct_pb2
 
 from gateway.context import Info
 from gateway.errors import UserError, attempt, refusal, require
-from gateway.identity.types import Org, OrgLevel
+from gateway.identity.types import Account, Org, OrgLevel
 from gateway.pagination import PageInfo, decode_cursor, encode_cursor, page_size
 from gateway.records.generated import EntryData, code_of, input_type, input_values, make, output_type
 from gateway.records.types import InfoSet
@@ -150,6 +150,11 @@ def teacher_schema(registry: Registry) -> tuple[type, type]:
             status = state.status if state else self.stored.status
             level = OrgLevel(state.pending_level) if state and state.pending_level else None
             return ReviewState(status=RecordStatus(status), pending_level=level, pending_org_code=state.pending_org_code if state else "", history=[])
+
+        @strawberry.field(description="The teacher's own login (教师个人账户); null before one is generated.")
+        async def account(self, info: Info) -> Optional[Account]:
+            found = await info.context.loaders.account_by_teacher.load(self.stored.id)
+            return Account.of(found) if found else None
 
         @strawberry.field
         def completeness(self) -> Completeness:

@@ -43,6 +43,13 @@ class Accounts:
         current = now()
         return [dataclasses.replace(a, locked_until=locks[a.username]) if locks.get(a.username, current) > current else a for a in accounts]
 
+    async def of_teachers(self, caller: Caller, teacher_ids: list[str]) -> list[Account]:
+        """TEACHER accounts of these records: the teacher's own, or any in the caller's subtree for staff."""
+        caller.require()
+        found = await self.storage.accounts_of_teachers(list(dict.fromkeys(teacher_ids))[:1000])
+        visible = [a for a in found if caller.service or caller.teacher_id == a.teacher_id or (not caller.teacher_only and caller.reaches(a.org_path))]
+        return await self.with_locks(visible)
+
     async def _managed(self, caller: Caller, account_id: str) -> Account:
         """The account, when the caller may manage it; one refusal for absent and out of reach."""
         caller.require("SYSTEM_ADMIN")

@@ -114,6 +114,10 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         found, more, total = await self.accounts.list(caller, org, request.role, request.first, request.after)
         return pb.AccountPage(accounts=[account_pb(a) for a in found], has_next_page=more, total_count=total)
 
+    async def BatchGetAccountsByTeacher(self, request: pb.BatchGetAccountsByTeacherRequest, context: grpc.aio.ServicerContext) -> pb.AccountList:
+        found = await self.accounts.of_teachers(current_caller(), list(request.teacher_ids))
+        return pb.AccountList(accounts=[account_pb(a) for a in found])
+
     async def GenerateTeacherAccounts(self, request: pb.GenerateTeacherAccountsRequest, context: grpc.aio.ServicerContext) -> pb.GenerateTeacherAccountsReply:
         caller = current_caller()
         caller.require("SYSTEM_ADMIN")

@@ -73,6 +73,7 @@ class Storage:
         await s.orgs.create_index([("login_changed_at_ms", ASCENDING)], sparse=True)
         await s.accounts.create_index([("username", ASCENDING)], unique=True)
         await s.accounts.create_index([("org_code", ASCENDING), ("username", ASCENDING)])
+        await s.accounts.create_index([("teacher_id", ASCENDING)], sparse=True)
         await s.revocations.create_index([("at_ms", ASCENDING)])
         await s.audit.create_index([("org_path", ASCENDING), ("_id", DESCENDING)])
         await s.rate_limits.create_index([("expires_at", ASCENDING)], expireAfterSeconds=0)
@@ -134,6 +135,9 @@ class Storage:
     async def account_by_id(self, account_id: str) -> Account | None:
         doc = await self.accounts.find_one({"_id": account_id})
         return _account(doc) if doc else None
+
+    async def accounts_of_teachers(self, teacher_ids: list[str]) -> list[Account]:
+        return [_account(d) async for d in self.accounts.find({"teacher_id": {"$in": teacher_ids}})]
 
     async def existing_usernames(self, usernames: list[str]) -> set[str]:
         cursor = self.accounts.find({"username": {"$in": usernames}}, {"username": 1})

@@ -40,6 +40,9 @@ async def test_generate_export_and_first_login(tree: Tree) -> None:
     assert (made["created"], made["existing"], made["userErrors"]) == (3, 0, [])
     again = (await tree.gql(GENERATE, {"s": SCHOOL}, admin))["generateTeacherAccounts"]
     assert (again["created"], again["existing"]) == (0, 3)  # idempotent
+    listed = await tree.gql("query($s: String!) { teachers(orgCode: $s) { edges { node { basic { idNumber } account { username roles } } } } }", {"s": SCHOOL}, admin)
+    for edge in listed["teachers"]["edges"]:  # Teacher.account: the login made for the record
+        assert edge["node"]["account"] == {"username": edge["node"]["basic"]["idNumber"], "roles": ["TEACHER"]}
 
     rows = await _export(tree, made["exportUrl"])  # the signed link alone opens it
     assert rows[0][:3] == ("姓名", "用户名", "初始密码")

@@ -52,6 +52,18 @@ class Account(_message.Message):
     teacher_id: str
     def __init__(self, id: _Optional[str] = ..., username: _Optional[str] = ..., display_name: _Optional[str] = ..., org_code: _Optional[str] = ..., roles: _Optional[_Iterable[str]] = ..., enabled: _Optional[bool] = ..., must_change_password: _Optional[bool] = ..., locked_until: _Optional[str] = ..., teacher_id: _Optional[str] = ...) -> None: ...
 
+class AccountList(_message.Message):
+    __slots__ = ("accounts",)
+    ACCOUNTS_FIELD_NUMBER: _ClassVar[int]
+    accounts: _containers.RepeatedCompositeFieldContainer[Account]
+    def __init__(self, accounts: _Optional[_Iterable[_Union[Account, _Mapping]]] = ...) -> None: ...
+
+class BatchGetAccountsByTeacherRequest(_message.Message):
+    __slots__ = ("teacher_ids",)
+    TEACHER_IDS_FIELD_NUMBER: _ClassVar[int]
+    teacher_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, teacher_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
 class AccountWithPassword(_message.Message):
     __slots__ = ("account", "initial_password")
     ACCOUNT_FIELD_NUMBER: _ClassVar[int]

@@ -107,6 +107,11 @@ class IdentityServiceStub:
                 request_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.ListAccountsRequest.SerializeToString,
                 response_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AccountPage.FromString,
                 _registered_method=True)
+        self.BatchGetAccountsByTeacher = channel.unary_unary(
+                '/tmis.identity.v1.IdentityService/BatchGetAccountsByTeacher',
+                request_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.BatchGetAccountsByTeacherRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AccountList.FromString,
+                _registered_method=True)
         self.GenerateTeacherAccounts = channel.unary_unary(
                 '/tmis.identity.v1.IdentityService/GenerateTeacherAccounts',
                 request_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.GenerateTeacherAccountsRequest.SerializeToString,
@@ -233,6 +238,13 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def BatchGetAccountsByTeacher(self, request, context):
+        """The TEACHER account of each teacher record; records without one, or out of reach, are omitted.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GenerateTeacherAccounts(self, request, context):
         """One TEACHER account per teacher of the school that has none (username = 身份证件号).
         """
@@ -340,6 +352,11 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     servicer.ListAccounts,
                     request_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.ListAccountsRequest.FromString,
                     response_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AccountPage.SerializeToString,
+            ),
+            'BatchGetAccountsByTeacher': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchGetAccountsByTeacher,
+                    request_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.BatchGetAccountsByTeacherRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AccountList.SerializeToString,
             ),
             'GenerateTeacherAccounts': grpc.unary_unary_rpc_method_handler(
                     servicer.GenerateTeacherAccounts,
@@ -748,6 +765,33 @@ class IdentityService:
             '/tmis.identity.v1.IdentityService/ListAccounts',
             tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.ListAccountsRequest.SerializeToString,
             tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AccountPage.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchGetAccountsByTeacher(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.identity.v1.IdentityService/BatchGetAccountsByTeacher',
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.BatchGetAccountsByTeacherRequest.SerializeToString,
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AccountList.FromString,
             options,
             channel_credentials,
             insecure,
