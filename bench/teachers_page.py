@@ -53,6 +53,7 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 from starlette.requests import Request  # noqa: E402
 
+from gateway.clients import TtlCache
 from gateway.context import Context  # noqa: E402
 from gateway.schema import build_schema  # noqa: E402
 from services.records.servicer import code_table_pb  # noqa: E402
@@ -267,6 +268,7 @@ class FakeClients:
         self.review = FakeReview()
         self.identity = FakeIdentity()
         self.media = None
+        self.code_tables = TtlCache(60.0)  # the same per-process cache the real gateway keeps
 
 
 class InProcess:

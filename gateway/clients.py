@@ -1,7 +1,9 @@
 """The gateway's gRPC clients, one per service, created once in the app's lifespan."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
+from typing import Any
 
 from tmis.proto.identity.v1 import identity_pb2_grpc
 from tmis.proto.media.v1 import media_pb2_grpc
@@ -11,12 +13,29 @@ from tmis.rpc import ServiceClient
 from tmis.settings import Settings, SettingsError
 
 
+class TtlCache:
+    """A few values that change rarely (code tables), kept for `ttl` seconds per process."""
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self._items: dict[str, tuple[float, Any]] = {}
+
+    def get(self, key: str) -> Any:
+        item = self._items.get(key)
+        return item[1] if item and item[0] > time.monotonic() else None
+
+    def put(self, key: str, value: Any) -> None:
+        self._items[key] = (time.monotonic() + self.ttl, value)
+
+
 @dataclass
 class Clients:
     identity: ServiceClient
     records: ServiceClient
     review: ServiceClient
     media: ServiceClient
+    # code tables are configuration of the records service: read again after a minute
+    code_tables: TtlCache = field(default_factory=lambda: TtlCache(60.0))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Clients:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from strawberry.dataloader import DataLoader
@@ -12,6 +13,14 @@ from tmis.proto.review.v1 import review_pb2 as review_pb
 
 if TYPE_CHECKING:
     from gateway.context import Context
+
+
+@dataclass(frozen=True)
+class CodeTableView:
+    """A code table with its codes indexed, as the gateway keeps it."""
+
+    table: rec_pb.CodeTable
+    by_code: dict[str, rec_pb.Code]
 
 
 class Loaders:
@@ -36,10 +45,14 @@ class Loaders:
             grouped[org.parent_code].append(org)
         return [grouped[p] for p in parents]
 
-    async def _code_tables_by_name(self, names: list[str]) -> list[rec_pb.CodeTable | None]:
-        reply = await self.ctx.clients.records.ListCodeTables(rec_pb.ListCodeTablesRequest(names=names), token=self.ctx.token)
-        found = {t.name: t for t in reply.tables}
-        return [found.get(n) for n in names]
+    async def _code_tables_by_name(self, names: list[str]) -> list[CodeTableView | None]:
+        cache = self.ctx.clients.code_tables
+        missing = [n for n in names if cache.get(n) is None]
+        if missing:
+            reply = await self.ctx.clients.records.ListCodeTables(rec_pb.ListCodeTablesRequest(names=missing), token=self.ctx.token)
+            for table in reply.tables:
+                cache.put(table.name, CodeTableView(table, {c.code: c for c in table.entries}))
+        return [cache.get(n) for n in names]
 
     async def _teachers_by_id(self, ids: list[str]) -> list[rec_pb.Teacher | None]:
         # entries come embedded in each teacher: one records call brings every set

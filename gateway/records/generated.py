@@ -23,7 +23,7 @@ async def code_of(info: Info, table: str | None, value: Any) -> Code | None:
     if value is None or table is None:
         return None
     loaded = await info.context.loaders.code_table_by_name.load(table)
-    entry = next((e for e in loaded.entries if e.code == value), None) if loaded else None
+    entry = loaded.by_code.get(str(value)) if loaded else None
     return Code(code=str(value), name=entry.name if entry else str(value), parent=(entry.parent or None) if entry else None)
 
 

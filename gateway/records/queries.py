@@ -15,7 +15,7 @@ class RecordsQuery:
         table = await info.context.loaders.code_table_by_name.load(name)
         if table is None:
             raise DomainError(ErrorCode.NOT_FOUND, f"代码表 {name[:50]} 不存在", "name")
-        return [Code.of(c) for c in table.entries]
+        return [Code.of(c) for c in table.table.entries]
 
     @strawberry.field(description="Field definitions of one set for a school type, plugin fields included: what a form renderer or template builder needs.")
     def field_definitions(self, info: Info, set: InfoSet, school_type: SchoolType | None = SchoolType.PRIMARY_SECONDARY) -> list[FieldDefinition]:

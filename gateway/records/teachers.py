@@ -11,7 +11,7 @@ from gateway.context import Info
 from gateway.errors import UserError, attempt, refusal, require
 from gateway.identity.types import Account, Org, OrgLevel
 from gateway.pagination import PageInfo, decode_cursor, encode_cursor, page_size
-from gateway.records.generated import EntryData, code_of, input_type, input_values, make, output_type
+from gateway.records.generated import EntryData, input_type, input_values, make, output_type
 from gateway.records.types import InfoSet
 from gateway.review.types import RecordStatus, ReviewState
 from tmis.errors import DomainError, ErrorCode
@@ -101,17 +101,23 @@ def teacher_schema(registry: Registry) -> tuple[type, type]:
         @strawberry.field
         async def data(self, info: Info) -> EntryData:
             described = registry.set(self.set.value)
-            out: dict[str, Any] = {}
-            for key, value in self.raw.items():
-                field = next((f for f in described.fields if f.key == key), None) if described else None
-                if field is not None and field.type == "code":
-                    value = _code_dict(await code_of(info, field.table_for(self.school_type), value))
-                elif field is not None and field.type == "codes":
-                    value = [_code_dict(await code_of(info, field.table_for(self.school_type), v)) for v in value]
-                elif field is not None and field.type in ("int", "year") and value is not None:
-                    value = int(value)
-                out[key] = value
-            return out
+            fields = {f.key: f for f in described.fields} if described else {}
+            names = {f.key: f.table_for(self.school_type) for f in fields.values() if f.type in ("code", "codes")}
+            # one load for every table of the entry, batched with the other entries of the page
+            loaded = await info.context.loaders.code_table_by_name.load_many(list(dict.fromkeys(t for t in names.values() if t)))
+            tables = {t.table.name: t.by_code for t in loaded if t is not None}
+
+            def shown(key: str, value: Any) -> Any:
+                field = fields.get(key)
+                if field is None or value is None:
+                    return value
+                if field.type in ("code", "codes"):
+                    known = tables.get(names[key] or "", {})
+                    as_code = lambda code: {"code": code, "name": known[code].name if code in known else code}  # noqa: E731
+                    return as_code(value) if field.type == "code" else [as_code(v) for v in value]
+                return int(value) if field.type in ("int", "year") else value
+
+            return {key: shown(key, value) for key, value in self.raw.items()}
 
     @strawberry.type
     class Teacher:
@@ -254,6 +260,3 @@ def teacher_schema(registry: Registry) -> tuple[type, type]:
 
     return TeacherQuery, TeacherMutation
 
-
-def _code_dict(code: Any) -> Optional[dict[str, Any]]:
-    return None if code is None else {"code": code.code, "name": code.name}
