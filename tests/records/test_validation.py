@@ -130,3 +130,12 @@ def test_end_after_start_in_education(start: dt.date, end: dt.date) -> None:
     data = {"education": "0", "startMonth": f"{start:%Y-%m}", "endMonth": f"{end:%Y-%m}", "degreeLevel": "0", "studyMode": "1"}
     _, problems = check(data, "EDUCATION", prefix="e")
     assert (("DATE_ORDER", "e.endMonth") in problems) == (f"{end:%Y-%m}" <= f"{start:%Y-%m}")
+
+
+def test_research_fields_follow_the_kind() -> None:
+    paper = {"kind": "3", "title": "小学语文阅读教学研究", "journal": "甘肃教育", "date": "2020-05-01", "publisher": "不属于论文"}
+    out, problems = check(paper, "RESEARCH", prefix="entry.research")
+    assert problems == [] and "publisher" not in out and out["representative"] is False
+    assert check({"kind": "3", "title": "某文"}, "RESEARCH", prefix="entry.research")[1] == [("REQUIRED", "entry.research.journal")]
+    project = {"kind": "1", "title": "课题", "projectType": "省级", "startMonth": "2021-09", "endMonth": "2020-01", "funding": 1.5}
+    assert check(project, "RESEARCH", prefix="entry.research")[1] == [("DATE_ORDER", "entry.research.endMonth")]

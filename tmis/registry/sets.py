@@ -259,7 +259,55 @@ ASSESSMENT = InfoSet(
     required=True,
 )
 
+KIND = {name: is_("kind", code) for code, name in (
+    ("1", "project"), ("2", "book"), ("3", "paper"), ("4", "award"), ("5", "art"), ("6", "patent"),
+    ("7", "report"), ("8", "medicine"), ("9", "standard"), ("10", "student_award"),
+)}
+# 本人角色, 学科领域 and the other role / level dictionaries of the sub-groups are not known yet
+# (codes/README.md): text until loaded, except 学科领域, which is.
+RESEARCH = InfoSet(
+    "RESEARCH",
+    "教学科研成果及获奖",
+    (
+        Field("kind", "成果类别", "code", "research_kind", required=True),
+        Field("representative", "是否是代表性成果和项目", "bool", default=False),
+        Field("title", "名称", "text", required=True, max_length=200),
+        Field("role", "本人角色", "text", max_length=50),
+        Field("rank", "本人排名", "int", when=Condition("kind", ("1", "4"))),
+        Field("academicArea", "学科领域", "code", "academic_area", when=Condition("kind", ("1", "2", "3", "6"))),
+        Field("projectType", "项目类型", "text", required=True, when=KIND["project"], max_length=50),
+        Field("approvalNumber", "批准号", "text", when=KIND["project"], max_length=50),
+        Field("funding", "经费额度(万元)", "decimal", when=KIND["project"]),
+        Field("startMonth", "开始年月", "month", when=KIND["project"]),
+        Field("endMonth", "结束年月", "month", when=KIND["project"], not_before="startMonth"),
+        Field("commissioner", "委托单位", "text", when=Condition("kind", ("1", "7")), max_length=100),
+        Field("projectSource", "项目来源", "text", when=KIND["project"], max_length=100),
+        Field("bookCategory", "著作类别", "text", required=True, when=KIND["book"], max_length=50),
+        Field("publisher", "出版社", "text", when=KIND["book"], max_length=100),
+        Field("publicationNumber", "出版号", "text", when=KIND["book"], max_length=50),
+        Field("totalWords", "总字数(万字)", "decimal", when=KIND["book"]),
+        Field("ownWords", "本人撰写字数(万字)", "decimal", when=KIND["book"]),
+        Field("journal", "发表刊物", "text", required=True, when=KIND["paper"], max_length=100),
+        Field("volume", "卷号", "text", when=KIND["paper"], max_length=20),
+        Field("issue", "期号", "text", when=KIND["paper"], max_length=20),
+        Field("pages", "起止页码", "text", when=KIND["paper"], max_length=20),
+        Field("indexedBy", "收录情况", "text", when=KIND["paper"], max_length=50),
+        Field("awardCategory", "奖励类别", "text", required=True, when=Condition("kind", ("4", "10")), max_length=50),
+        Field("awardGrade", "奖励等级", "code", "award_grade", when=Condition("kind", ("4", "10"))),
+        Field("awardCountry", "授奖国家(地区)", "code", "nationality", when=KIND["award"], default="156"),
+        Field("grantor", "授奖单位", "text", when=KIND["award"], max_length=100),
+        Field("artCategory", "文艺作品类别", "text", required=True, when=KIND["art"], max_length=50),
+        Field("venue", "地点", "text", when=KIND["art"], max_length=100),
+        Field("patentType", "专利或软件著作权类型", "text", required=True, when=KIND["patent"], max_length=50),
+        Field("registrationNumber", "专利号/登记号", "text", when=Condition("kind", ("6", "8", "9")), max_length=50),
+        Field("validUntil", "有效期至", "date", when=KIND["medicine"]),
+        Field("publishedBy", "发布单位", "text", when=KIND["standard"], max_length=100),
+        Field("date", "日期(出版、发表、获奖、完成、批准或发布)", "date"),
+        Field("description", "本人承担工作描述", "text", when=Condition("kind", ("5", "10")), max_length=500),
+    ),
+)
+
 SUB_TABLES = (
     EDUCATION, WORK, POST_APPOINTMENT, TITLE_APPOINTMENT, SALARY, ASSESSMENT, QUALIFICATION, ETHICS,
-    TEACHING, TALENT_PROGRAM, TRAINING, OVERSEAS_STUDY, SKILL, EXCHANGE, CONTACT,
+    TEACHING, RESEARCH, TALENT_PROGRAM, TRAINING, OVERSEAS_STUDY, SKILL, EXCHANGE, CONTACT,
 )
