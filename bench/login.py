@@ -22,12 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -36,61 +31,23 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
+from _suite import running_suite  # noqa: E402 - beside this file
 
 from services.identity.config import IdentityConfig  # noqa: E402
 from services.identity.passwords import Hasher  # noqa: E402
-from tmis.procs import free_port  # noqa: E402
 from tmis.settings import Settings  # noqa: E402
 
 CONCURRENCY = 2  # the machine has 2 cores
 ROUND_SECONDS = 10.0
 ROUNDS = 2
 WARMUP_LOGINS = 4
-START_TIMEOUT = 90.0
-STOP_GRACE = 30.0
 PASSWORD = "Bench#Login2026"
 LOGIN = "mutation($u:String!,$p:String!){ login(username:$u,password:$p){ token userErrors{code message} } }"
-
-
-def suite_env(data_dir: str, port: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("TMIS_MONGODB_URI", "TMIS_TOKEN_SECRET")}
-    env.update(TMIS_DATA_DIR=data_dir, TMIS_HTTP_PORT=str(port), TMIS_ADMIN_PASSWORD=PASSWORD, TMIS_DEMO="0", TMIS_LOG_LEVEL="WARNING")
-    return env
 
 
 def service_hasher(env: dict[str, str]) -> Hasher:
     """The hasher exactly as services/identity/server.py builds it from the same environment."""
     return Hasher(IdentityConfig.from_settings(Settings.from_env(env)))
-
-
-def start_suite(env: dict[str, str], log_path: Path) -> subprocess.Popen:
-    with open(log_path, "ab") as log:
-        return subprocess.Popen([sys.executable, "-m", "tmis"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def stop_suite(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(STOP_GRACE)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def wait_healthy(proc: subprocess.Popen, url: str, log_path: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the suite exited with {proc.returncode}; its log:\n{log_path.read_text(errors='replace')}")
-        try:
-            body = httpx.post(url, json={"query": "{ health { ok } }"}, timeout=5).json()
-            if ((body.get("data") or {}).get("health") or {}).get("ok") is True:
-                return
-        except (httpx.HTTPError, ValueError):
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"the suite was not healthy within {START_TIMEOUT:.0f} s; its log:\n{log_path.read_text(errors='replace')}")
 
 
 async def login(client: httpx.AsyncClient, url: str) -> None:
@@ -152,26 +109,14 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=CONCURRENCY)
     parser.add_argument("--seconds", type=float, default=ROUND_SECONDS, help="duration of each round")
     args = parser.parse_args()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the finally below still stops the suite
-
     began = time.monotonic()
-    data_dir = Path(tempfile.mkdtemp(prefix="tmis-bench-"))
-    log_path = data_dir / "suite.log"
-    port = free_port()
-    env = suite_env(str(data_dir), port)
-    url = f"http://127.0.0.1:{port}/graphql"
-    proc = start_suite(env, log_path)
-    try:
-        hasher = service_hasher(env)
-        wait_healthy(proc, url, log_path)
-        print(f"suite up in {time.monotonic() - began:.1f} s at {url}", flush=True)
+    with running_suite(PASSWORD) as suite:
+        hasher = service_hasher(suite.env)
+        print(f"suite up in {time.monotonic() - began:.1f} s at {suite.url}", flush=True)
         h = hasher.hasher
         print(f"argon2id: time_cost={h.time_cost} memory_cost={h.memory_cost} KiB parallelism={h.parallelism}")
         print(f"concurrency {args.concurrency}, {ROUNDS} rounds of {args.seconds:.0f} s each, interleaved B A B A", flush=True)
-        a, b = asyncio.run(measure(url, hasher, args.concurrency, args.seconds))
-    finally:
-        stop_suite(proc)
-        shutil.rmtree(data_dir, ignore_errors=True)
+        a, b = asyncio.run(measure(suite.url, hasher, args.concurrency, args.seconds))
 
     rate_a = sum(n for n, _ in a) / sum(t for _, t in a)
     rate_b = sum(n for n, _ in b) / sum(t for _, t in b)

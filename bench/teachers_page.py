@@ -37,12 +37,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -51,9 +46,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
+from _suite import running_suite  # noqa: E402 - beside this file
 from starlette.requests import Request  # noqa: E402
 
-from gateway.clients import TtlCache
+from gateway.clients import TtlCache  # noqa: E402
 from gateway.context import Context  # noqa: E402
 from gateway.schema import build_schema  # noqa: E402
 from services.records.servicer import code_table_pb  # noqa: E402
@@ -61,7 +57,6 @@ from tmis.auth import Caller, TokenSigner  # noqa: E402
 from tmis.codes import load_code_tables  # noqa: E402
 from tmis.demo import demo_basic  # noqa: E402
 from tmis.plugins import make_plugin_manager  # noqa: E402
-from tmis.procs import free_port  # noqa: E402
 from tmis.proto.identity.v1 import identity_pb2 as id_pb  # noqa: E402
 from tmis.proto.records.v1 import records_pb2 as rec_pb  # noqa: E402
 from tmis.proto.records.v1 import records_pb2_grpc  # noqa: E402
@@ -74,8 +69,6 @@ ROUNDS = 2
 WARMUP_PAGES = 5
 TEACHERS = 60
 PAGE = 50
-START_TIMEOUT = 90.0
-STOP_GRACE = 30.0
 ADMIN_PASSWORD = "Bench#Pass2026"
 
 DISTRICT = "620102"
@@ -114,42 +107,6 @@ VARIABLES = {"o": DISTRICT}
 
 
 # --- the suite: start, wait, stop (as bench/login.py) -------------------------------------------
-
-def suite_env(data_dir: str, port: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("TMIS_MONGODB_URI", "TMIS_TOKEN_SECRET")}
-    env.update(TMIS_DATA_DIR=data_dir, TMIS_HTTP_PORT=str(port), TMIS_ADMIN_PASSWORD=ADMIN_PASSWORD, TMIS_DEMO="0", TMIS_LOG_LEVEL="WARNING")
-    return env
-
-
-def start_suite(env: dict[str, str], log_path: Path) -> subprocess.Popen:
-    with open(log_path, "ab") as log:
-        return subprocess.Popen([sys.executable, "-m", "tmis"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def stop_suite(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(STOP_GRACE)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def wait_healthy(proc: subprocess.Popen, url: str, log_path: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the suite exited with {proc.returncode}; its log:\n{log_path.read_text(errors='replace')}")
-        try:
-            body = httpx.post(url, json={"query": "{ health { ok } }"}, timeout=5).json()
-            if ((body.get("data") or {}).get("health") or {}).get("ok") is True:
-                return
-        except (httpx.HTTPError, ValueError):
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"the suite was not healthy within {START_TIMEOUT:.0f} s; its log:\n{log_path.read_text(errors='replace')}")
-
 
 def records_addr(data_dir: Path) -> str:
     """Where the suite's records service listens. The supervisor picks free internal ports and
@@ -329,17 +286,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=ROUND_SECONDS, help="duration of each round")
     parser.add_argument("--rounds", type=int, default=ROUNDS)
     args = parser.parse_args()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the finally below still stops the suite
-
     began = time.monotonic()
-    data_dir = Path(tempfile.mkdtemp(prefix="tmis-bench-"))
-    log_path = data_dir / "suite.log"
-    port = free_port()
-    env = suite_env(str(data_dir), port)
-    url = f"http://127.0.0.1:{port}/graphql"
-    proc = start_suite(env, log_path)
-    try:
-        wait_healthy(proc, url, log_path)
+    with running_suite(ADMIN_PASSWORD) as suite:
+        url, data_dir = suite.url, suite.data_dir
         print(f"suite up in {time.monotonic() - began:.1f} s at {url}", flush=True)
         # the suite's own secret (written by the supervisor at start) signs the two tokens
         signer = TokenSigner((data_dir / "token_secret").read_text().strip())
@@ -352,9 +301,6 @@ def main() -> None:
             print(f"sequential, {args.rounds} rounds of {args.seconds:.0f} s each, interleaved B A B A; page of {PAGE}", flush=True)
             a, b = measure(client, url, reader_token, local, args.seconds, args.rounds)
         per_page = {rpc: round(n / local.executions, 2) for rpc, n in local.clients.records.calls.items()}
-    finally:
-        stop_suite(proc)
-        shutil.rmtree(data_dir, ignore_errors=True)
 
     pages_a, secs_a = sum(n for n, _ in a), sum(t for _, t in a)
     pages_b, secs_b = sum(n for n, _ in b), sum(t for _, t in b)

@@ -5,7 +5,7 @@ import grpc
 
 from services.identity.accounts import Accounts
 from services.identity.audit import Audit
-from services.identity.login import Login
+from services.identity.login import Login as LoginFlows
 from services.identity.model import Account, Org
 from services.identity.orgs import Orgs
 from services.identity.teacher_accounts import XLSX, TeacherAccounts
@@ -46,7 +46,7 @@ def account_pb(account: Account) -> pb.Account:
 
 
 class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
-    def __init__(self, orgs: Orgs, login: Login, accounts: Accounts, teachers: TeacherAccounts, audit: Audit, revocations: Revocations) -> None:
+    def __init__(self, orgs: Orgs, login: LoginFlows, accounts: Accounts, teachers: TeacherAccounts, audit: Audit, revocations: Revocations) -> None:
         self.orgs = orgs
         self.login = login
         self.accounts = accounts
