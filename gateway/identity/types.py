@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import enum
+from typing import Annotated
 
 import strawberry
 
 from gateway.context import Info
+from gateway.records import current
 from gateway.pagination import PageInfo
 from tmis.proto.identity.v1 import identity_pb2 as pb
 
@@ -77,6 +79,7 @@ class Account:
     must_change_password: bool
     locked_until: str | None
     org_code: strawberry.Private[str]
+    teacher_id: strawberry.Private[str] = ""
 
     @classmethod
     def of(cls, account: pb.Account) -> Account:
@@ -89,7 +92,15 @@ class Account:
             must_change_password=account.must_change_password,
             locked_until=account.locked_until or None,
             org_code=account.org_code,
+            teacher_id=account.teacher_id,
         )
+
+    @strawberry.field(description="The teacher record of a TEACHER account.")
+    async def teacher(self, info: Info) -> Annotated["Teacher", strawberry.lazy("gateway.records.current")] | None:  # noqa: F821
+        if not self.teacher_id:
+            return None
+        found = await info.context.loaders.teacher_by_id.load(self.teacher_id)
+        return current.Teacher.of(found) if found and current.Teacher else None
 
     @strawberry.field
     async def org(self, info: Info) -> Org:

@@ -11,6 +11,7 @@ from gateway.context import Info
 from gateway.errors import UserError, attempt, refusal, require
 from gateway.identity.types import Account, Org, OrgLevel
 from gateway.pagination import PageInfo, decode_cursor, encode_cursor, page_size
+from gateway.records import current
 from gateway.records.generated import EntryData, input_type, input_values, make, output_type
 from gateway.records.types import InfoSet
 from gateway.review.types import RecordStatus, ReviewState
@@ -171,6 +172,8 @@ def teacher_schema(registry: Registry) -> tuple[type, type]:
             request = pb.ListTeacherHistoryRequest(teacher_id=self.stored.id, first=page_size(first))
             reply = await info.context.clients.records.ListTeacherHistory(request, token=info.context.token)
             return [TeacherChange(at=c.at, actor=c.actor, path=c.path, old_value=c.old_value or None, new_value=c.new_value or None) for c in reply.changes]
+
+    current.Teacher = Teacher  # Account.teacher refers to it lazily
 
     @strawberry.type
     class TeacherEdge:

@@ -54,7 +54,10 @@ async def test_generate_export_and_first_login(tree: Tree) -> None:
 
     login = await tree.login(first["idNumber"], password)
     assert login["mustChangePassword"] is True and login["account"]["roles"] == ["TEACHER"]
-    assert (await tree.gql(CHANGE, {"o": password, "n": NEW_PASSWORD}, login["token"]))["changePassword"]["userErrors"] == []
+    changed = (await tree.gql(CHANGE, {"o": password, "n": NEW_PASSWORD}, login["token"]))["changePassword"]
+    assert changed["userErrors"] == []
+    own = (await tree.gql("{ me { teacher { basic { name idNumber } account { username } } } }", user=changed["token"]))["me"]["teacher"]
+    assert own == {"basic": {"name": first["name"], "idNumber": first["idNumber"]}, "account": {"username": first["idNumber"]}}  # Account.teacher
     rows = await _export(tree, made["exportUrl"])
     assert {r[1]: r[2] for r in rows[1:]}[first["idNumber"]] in ("", None)  # blank once changed
 
