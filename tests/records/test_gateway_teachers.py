@@ -116,3 +116,43 @@ async def test_save_and_delete(world: World) -> None:
     assert [e["code"] for e in reader_refused] == ["FORBIDDEN"]
     assert (await gql(delete, {"t": made["id"]}, world.clerk))["data"]["deleteTeacher"]["teacher"]["id"] == made["id"]
     assert (await gql('query($id: ID!) { teacher(id: $id) { id } }', {"id": made["id"]}, world.clerk))["data"]["teacher"] is None
+
+
+EVERY_SET = {
+    "work": {"employer": "兰州市城关区示范小学", "startMonth": "2005-09"},
+    "salary": {"year": 2024, "annualIncome": 86000, "basicMonthly": 3200, "performanceMonthly": 1800, "ruralAllowanceMonthly": 0, "otherAllowanceMonthly": 300, "otherMonthly": 0, "insurance": ["0"]},
+    "assessment": {"year": 2024, "result": "1", "assessor": "兰州市城关区示范小学"},
+    "POST_APPOINTMENT": {"postCategory": "1", "postGrade": "999", "startMonth": "2006-09", "schoolDuties": ["00"]},
+    "TITLE_APPOINTMENT": {"title": "0"},
+    "QUALIFICATION": {"qualificationType": "2", "certificateNumber": "20056200121000123", "issueDate": "2005-08-01", "issuer": "兰州市教育局"},
+    "ETHICS": {"assessmentMonth": "2025-06", "assessmentResult": "1"},
+    "TEACHING": {"schoolYear": 2025, "semester": "1", "teachingStage": ["2"], "teachingStatus": "20", "courses": ["104", "105"], "weeklyHours": 14},
+    "RESEARCH": {"kind": "3", "title": "小学语文阅读教学研究", "journal": "甘肃教育", "date": "2020-05-01"},
+    "TALENT_PROGRAM": {"program": "00"},
+    "TRAINING": {"year": 2024, "category": "2", "project": "国培计划", "mode": "1", "hours": 24},
+    "OVERSEAS_STUDY": {"hasOverseasStudy": False},
+    "SKILL": {"language": "英语", "proficiency": "3", "certificateType": "2", "languageCertificate": "9"},
+    "EXCHANGE": {"rotationType": "0"},
+    "CONTACT": {"mobile": "13800000000", "email": "teacher@example.cn"},
+}
+
+
+async def test_a_clerk_fills_every_set_until_the_record_is_complete(world: World) -> None:
+    gql = world.suite.graphql
+    teacher = (await gql(CREATE, {"s": SCHOOL, "b": basic_input(1)}, world.clerk))["data"]["createTeacher"]["teacher"]
+    version = 1
+    added = (await gql(ADD, {"t": teacher["id"], "v": version, "e": {"education": EDUCATION}}, world.clerk))["data"]["addEntry"]
+    version = added["teacher"]["version"]
+    query = """mutation($t: ID!, $v: Int!, $e: EntryInput!) { addEntry(teacherId: $t, expectedVersion: $v, entry: $e) {
+      teacher { version completeness { complete missing } } userErrors { code message field } } }"""
+    for member, data in EVERY_SET.items():
+        entry = {member: data} if member.islower() else {"other": {"set": member, "data": data}}
+        result = (await gql(query, {"t": teacher["id"], "v": version, "e": entry}, world.clerk))["data"]["addEntry"]
+        assert result["userErrors"] == [], (member, result)
+        version = result["teacher"]["version"]
+    assert result["teacher"]["completeness"] == {"complete": True, "missing": []}
+    read = (await gql('query($id: ID!) { teacher(id: $id) { entries(set: TEACHING) { data } contact: entries(set: CONTACT) { data } } }', {"id": teacher["id"]}, world.clerk))
+    teaching = read["data"]["teacher"]["entries"][0]["data"]
+    assert teaching["courses"] == [{"code": "104", "name": "语文"}, {"code": "105", "name": "数学"}] and teaching["weeklyHours"] == 14
+    again = (await gql(query, {"t": teacher["id"], "v": version, "e": {"other": {"set": "CONTACT", "data": {"mobile": "1"}}}}, world.clerk))["data"]["addEntry"]
+    assert [e["code"] for e in again["userErrors"]] == ["INVALID_INPUT"]  # 联系方式 holds one entry

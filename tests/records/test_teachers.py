@@ -150,3 +150,30 @@ async def test_listing_pages_filters_and_searches(world: World) -> None:
         with pytest.raises(DomainError) as caught:
             await records.ListTeachers(pb.ListTeachersRequest(org_code=org), token=world.reader)
         assert caught.value.code == ErrorCode.FORBIDDEN
+
+
+async def test_every_operation_checks_scope_and_role(world: World) -> None:
+    records = world.suite.clients.records
+    made = (await world.create()).teacher
+    entry = (await records.AddEntry(pb.AddEntryRequest(teacher_id=made.id, expected_version=1, set="EDUCATION", data=struct(EDUCATION)), token=world.clerk)).teacher
+    entry_id = entry.entries[0].id
+    calls = {
+        "SaveBasicInfo": pb.SaveBasicInfoRequest(teacher_id=made.id, expected_version=2, basic=struct({"name": "x"})),
+        "AddEntry": pb.AddEntryRequest(teacher_id=made.id, expected_version=2, set="EDUCATION", data=struct(EDUCATION)),
+        "UpdateEntry": pb.UpdateEntryRequest(teacher_id=made.id, expected_version=2, entry_id=entry_id, data=struct(EDUCATION)),
+        "DeleteEntry": pb.DeleteEntryRequest(teacher_id=made.id, expected_version=2, entry_id=entry_id),
+        "DeleteTeacher": pb.DeleteTeacherRequest(teacher_id=made.id),
+        "ListTeacherHistory": pb.ListTeacherHistoryRequest(teacher_id=made.id),
+    }
+    for rpc, request in calls.items():
+        for token, expected in ((world.stranger, ErrorCode.NOT_FOUND), (world.reader, ErrorCode.FORBIDDEN)):
+            if rpc == "ListTeacherHistory" and token is world.reader:
+                continue  # readers of the subtree may read the history
+            with pytest.raises(DomainError) as caught:
+                await getattr(records, rpc)(request, token=token)
+            assert caught.value.code == expected, (rpc, expected)
+    assert (await records.BatchGetTeachers(pb.BatchGetTeachersRequest(ids=[made.id]), token=world.stranger)).teachers == []
+    with pytest.raises(DomainError) as caught:
+        await records.ListTeacherHistory(pb.ListTeacherHistoryRequest(teacher_id=made.id), token=world.stranger)
+    assert caught.value.code == ErrorCode.NOT_FOUND
+    assert (await records.BatchGetTeachers(pb.BatchGetTeachersRequest(ids=[made.id]), token=world.clerk)).teachers[0].version == 2  # nothing changed

@@ -139,3 +139,14 @@ def test_research_fields_follow_the_kind() -> None:
     assert check({"kind": "3", "title": "某文"}, "RESEARCH", prefix="entry.research")[1] == [("REQUIRED", "entry.research.journal")]
     project = {"kind": "1", "title": "课题", "projectType": "省级", "startMonth": "2021-09", "endMonth": "2020-01", "funding": 1.5}
     assert check(project, "RESEARCH", prefix="entry.research")[1] == [("DATE_ORDER", "entry.research.endMonth")]
+
+
+def test_post_and_teaching_rules() -> None:
+    post = {"postCategory": "1", "postGrade": "999", "startMonth": "2010-09", "concurrentPost": True, "concurrentPostCategory": "1", "schoolDuties": ["00"]}
+    assert check(post, "POST_APPOINTMENT", prefix="e")[1] == [("MUST_DIFFER", "e.concurrentPostCategory")]
+    assert check({**post, "concurrentPost": False}, "POST_APPOINTMENT", prefix="e") == ({k: v for k, v in post.items() if k != "concurrentPostCategory"} | {"concurrentPost": False}, [])
+    assert check({**post, "concurrentPostCategory": "2", "schoolDuties": ["00", "01"]}, "POST_APPOINTMENT", prefix="e")[1] == [("INVALID_CODE", "e.schoolDuties")]
+    teaching = {"schoolYear": 2025, "semester": "1", "teachingStage": ["0"], "teachingStatus": "20", "weeklyHours": 10}
+    assert check(teaching, "TEACHING", prefix="e")[1] == [("INCONSISTENT", "e.teachingStatus")]
+    assert check({**teaching, "teachingStatus": "10"}, "TEACHING", prefix="e")[1] == []
+    assert check({**teaching, "teachingStage": ["0", "2"], "teachingStatus": "10"}, "TEACHING", prefix="e")[1] == [("EXCLUSIVE_CODE", "e.teachingStage")]
