@@ -32,6 +32,18 @@ def derive(basic: dict[str, Any], entries: tuple[Entry, ...]) -> dict[str, Any]:
     return out
 
 
+BELOW_HIGH_SCHOOL = ("7", "8")  # GB/T 4658 初级中学 and 小学 groups
+
+
+def education_levels(entries: tuple[Entry, ...]) -> str | None:
+    """学习经历从高中(中师/中专)填起，学历低于高中学历的，只填写最高学历 [C S0a]: a level below
+    高中 may only stand alone. Returns the refusal, or None."""
+    levels = [str(e.data.get("education", "")) for e in entries if e.set == "EDUCATION"]
+    if len(levels) > 1 and any(level.startswith(BELOW_HIGH_SCHOOL) for level in levels):
+        return "学习经历从高中(中师/中专)填起；学历低于高中的，只填写最高学历一条"
+    return None
+
+
 def completeness(registry: Registry, teacher: Teacher, tables: Mapping[str, CodeTable], today: dt.date) -> tuple[list[str], list[tuple[str, str, str]]]:
     """(missing paths, warnings) of a whole record: required fields of 基本信息 and required sets."""
     basic_set = registry.set("BASIC")

@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from services.records.derived import completeness, derive, diff, set_path
+from services.records.derived import completeness, derive, diff, education_levels, set_path
 from services.records.model import EDITABLE, Change, Entry, Page, OrgRef, Teacher
 from services.records.storage import DuplicatePerson, Storage
 from services.records.validation import Problem, validate
@@ -117,6 +117,9 @@ class Teachers:
         return Problem("DUPLICATE_PERSON", f"该身份证件号的教师已在其他学校{where}登记，不能重复录入；调入请走调动流程", "basic.idNumber")
 
     async def _save(self, caller: Caller, old: Teacher, new: Teacher) -> Write:
+        refusal = education_levels(new.entries)
+        if refusal and refusal != education_levels(old.entries):
+            return None, [Problem("EDUCATION_LEVEL", refusal, "entry.education.education")]
         new = self._finish(new)
         try:
             written = await self.storage.write(old, new, _now(), diff(old, new, caller.username, _now()))

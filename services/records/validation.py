@@ -160,6 +160,20 @@ def _order(info_set: InfoSet, out: Mapping[str, Any], school_type: str, check: _
                 check.add(field.key, "DATE_ORDER", f"{label}应晚于{other}" if strict else f"{label}不能早于{other}")
 
 
+def _cascades(info_set: InfoSet, out: Mapping[str, Any], school_type: str, tables: Mapping[str, CodeTable], check: _Check) -> None:
+    """A code that lists the controlling values it goes with (岗位等级 within 岗位类别) must fit."""
+    for field in info_set.fields:
+        if field.cascade is None or _empty(out.get(field.key)) or _empty(out.get(field.cascade[0])):
+            continue
+        controlling, listed_in = field.cascade
+        table = tables.get(field.table_for(school_type) or "")
+        entry = table.get(str(out[field.key])) if table else None
+        allowed = entry.extra.get(listed_in) if entry else None
+        if allowed is not None and out[controlling] not in allowed:
+            other = info_set.field(controlling).label_for(school_type)
+            check.add(field.key, "CASCADE", f"{field.label_for(school_type)}与{other}不匹配")
+
+
 Rule = Callable[[dict[str, Any], _Check, dt.date], None]
 
 
@@ -273,4 +287,5 @@ def validate(
             if not any(p.field == f"{prefix}.{key}" for p in check.problems):
                 check.add(key, "REQUIRED", f"请填写{field.label_for(school_type)}")
     _order(info_set, out, school_type, check)
+    _cascades(info_set, out, school_type, tables, check)
     return {k: v for k, v in out.items() if v is not None}, check.problems

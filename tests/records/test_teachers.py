@@ -177,3 +177,13 @@ async def test_every_operation_checks_scope_and_role(world: World) -> None:
         await records.ListTeacherHistory(pb.ListTeacherHistoryRequest(teacher_id=made.id), token=world.stranger)
     assert caught.value.code == ErrorCode.NOT_FOUND
     assert (await records.BatchGetTeachers(pb.BatchGetTeachersRequest(ids=[made.id]), token=world.clerk)).teachers[0].version == 2  # nothing changed
+
+
+async def test_education_below_high_school_stands_alone(world: World) -> None:
+    records = world.suite.clients.records
+    made = (await world.create()).teacher
+    junior = {"education": "71", "startMonth": "1990-09", "endMonth": "1993-07", "degreeLevel": "0", "studyMode": "1", "institution": "某初中", "major": "无"}
+    first = await records.AddEntry(pb.AddEntryRequest(teacher_id=made.id, expected_version=1, set="EDUCATION", data=struct(junior)), token=world.clerk)
+    assert first.errors == [] and first.teacher.basic["highestEducation"] == "71"
+    second = await records.AddEntry(pb.AddEntryRequest(teacher_id=made.id, expected_version=2, set="EDUCATION", data=struct(EDUCATION)), token=world.clerk)
+    assert errors(second) == [("EDUCATION_LEVEL", "entry.education.education")]

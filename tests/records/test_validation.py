@@ -150,3 +150,14 @@ def test_post_and_teaching_rules() -> None:
     assert check(teaching, "TEACHING", prefix="e")[1] == [("INCONSISTENT", "e.teachingStatus")]
     assert check({**teaching, "teachingStatus": "10"}, "TEACHING", prefix="e")[1] == []
     assert check({**teaching, "teachingStage": ["0", "2"], "teachingStatus": "10"}, "TEACHING", prefix="e")[1] == [("EXCLUSIVE_CODE", "e.teachingStage")]
+
+
+def test_grades_cascade_from_their_category() -> None:
+    from tmis.codes import Code, CodeTable
+
+    tables = {**TABLES, "post_grade": CodeTable("post_grade", "岗位等级", (Code("101", "专业技术岗位一级", None, {"applies_to_post_category": ["1", "2"]}), Code("999", "未评(其他)", None, {"applies_to_post_category": ["1", "2", "3", "4"]})))}
+    post = {"postCategory": "3", "postGrade": "101", "startMonth": "2010-09", "schoolDuties": ["00"]}
+    _, problems = validate(REGISTRY.set("POST_APPOINTMENT"), post, "PRIMARY_SECONDARY", tables, "e", TODAY)
+    assert [(p.code, p.field) for p in problems] == [("CASCADE", "e.postGrade")]
+    _, problems = validate(REGISTRY.set("POST_APPOINTMENT"), {**post, "postCategory": "1"}, "PRIMARY_SECONDARY", tables, "e", TODAY)
+    assert problems == []

@@ -52,6 +52,9 @@ class Field:
     # date order: not earlier than (>=) / later than (>) another field of the set
     not_before: str | None = None
     after: str | None = None
+    # cascade: (controlling field, key of the code entries listing the controlling values they go
+    # with), e.g. 岗位等级 within 岗位类别: ("postCategory", "applies_to_post_category")
+    cascade: tuple[str, str] | None = None
     # per-variant label and code table where they differ (进本园年月; 教职工类别 per school type)
     labels: Mapping[str, str] = field(default_factory=dict)
     code_tables: Mapping[str, str] = field(default_factory=dict)

@@ -59,11 +59,11 @@ POST_APPOINTMENT = InfoSet(
     "岗位聘任",
     (
         Field("postCategory", "岗位类别", "code", "post_category", required=True),
-        Field("postGrade", "岗位等级", "code", "post_grade", required=True),
+        Field("postGrade", "岗位等级", "code", "post_grade", required=True, cascade=("postCategory", "applies_to_post_category")),
         Field("startMonth", "聘任开始年月", "month", required=True),
         Field("concurrentPost", "是否兼任其他岗位", "bool", required=True, default=False),
         Field("concurrentPostCategory", "兼任岗位类别", "code", "part_time_post_category", required=True, when=CONCURRENT),
-        Field("concurrentPostGrade", "兼任岗位等级", "code", "post_grade", when=CONCURRENT),
+        Field("concurrentPostGrade", "兼任岗位等级", "code", "post_grade", when=CONCURRENT, cascade=("concurrentPostCategory", "applies_to_post_category")),
         Field("schoolDuties", "校级职务", "codes", "school_duty", required=True, default=("00",)),
         Field("dutyStartMonth", "任职开始年月", "month"),
     ),
