@@ -163,6 +163,10 @@ def teacher_schema(registry: Registry) -> tuple[type, type]:
             found = await info.context.loaders.account_by_teacher.load(self.stored.id)
             return Account.of(found) if found else None
 
+        @strawberry.field(description="Data-quality warnings (SPEC §2.3): shown to the school and reviewers, never blocking.")
+        def warnings(self) -> list[UserError]:
+            return [UserError(code=w.code, message=w.message, field=w.field or None) for w in self.stored.warnings]
+
         @strawberry.field
         def completeness(self) -> Completeness:
             return Completeness(complete=not self.stored.missing, missing=list(self.stored.missing))

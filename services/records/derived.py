@@ -55,6 +55,11 @@ def completeness(registry: Registry, teacher: Teacher, tables: Mapping[str, Code
     for info_set in registry.sets.values():
         if info_set.key != "BASIC" and info_set.required and not teacher.entries_of(info_set.key):
             missing.append(set_path(info_set.key))
+    for entry in teacher.entries:  # data-quality warnings of the entries (they never block a save)
+        info_set = registry.set(entry.set)
+        if info_set is not None:
+            _, problems = validate(info_set, entry.data, teacher.school_type, tables, f"entry.{set_path(entry.set)}[{entry.id}]", today)
+            warnings += [(p.code, p.message, p.field) for p in problems if p.warning]
     return missing, warnings
 
 

@@ -233,9 +233,22 @@ def _abroad(data: dict[str, Any], check: _Check, today: dt.date) -> None:
         check.add("country", "INVALID_CODE", "海外研修的国家(地区)不能是中国")
 
 
-def _no_stage_no_teaching(data: dict[str, Any], check: _Check, today: dt.date) -> None:
-    if data.get("teachingStage") == ["0"] and data.get("teachingStatus") not in (None, "10"):
+def _teaching(data: dict[str, Any], check: _Check, today: dt.date) -> None:
+    """学段 无 means 未任课; teaching at 小学/初中/高中 names its courses (SPEC §1.5 教育教学)."""
+    stages = data.get("teachingStage") or []
+    if stages == ["0"] and data.get("teachingStatus") not in (None, "10"):
         check.add("teachingStatus", "INCONSISTENT", "任教学段为“无”时，任课状况应为“未任课”")
+    elif data.get("teachingStatus") == "20" and set(stages) & {"2", "3", "4"} and _empty(data.get("courses")):
+        check.add("courses", "REQUIRED", "任课的小学、初中、高中教师请填写任教课程")
+
+
+def _certificate_number(data: dict[str, Any], check: _Check, today: dt.date) -> None:
+    """教师资格证号码: 17 digits, year first, 资格种类 at position 10 [C weak S11]: a warning."""
+    number, kind, issued = data.get("certificateNumber"), data.get("qualificationType"), data.get("issueDate")
+    if not isinstance(number, str) or not number:
+        return
+    if not re.fullmatch(r"\d{17}", number) or number[9] != kind or (isinstance(issued, str) and number[:4] > issued[:4]):
+        check.add("certificateNumber", "CERTIFICATE_NUMBER", "教师资格证号码通常为17位数字，前4位为年份，第10位为资格种类，请核对", warning=True)
 
 
 SET_RULES: dict[str, tuple[Rule, ...]] = {
@@ -244,7 +257,8 @@ SET_RULES: dict[str, tuple[Rule, ...]] = {
     "EXCHANGE": (_differs("toEmployer", "fromEmployer", "交流轮岗单位不能与原单位相同"),),
     "SALARY": (_salary_year,),
     "OVERSEAS_STUDY": (_abroad,),
-    "TEACHING": (_no_stage_no_teaching,),
+    "TEACHING": (_teaching,),
+    "QUALIFICATION": (_certificate_number,),
 }
 
 

@@ -151,6 +151,11 @@ async def test_a_clerk_fills_every_set_until_the_record_is_complete(world: World
         assert result["userErrors"] == [], (member, result)
         version = result["teacher"]["version"]
     assert result["teacher"]["completeness"] == {"complete": True, "missing": []}
+    odd = {"other": {"set": "QUALIFICATION", "data": {**EVERY_SET["QUALIFICATION"], "certificateNumber": "123"}}}
+    warned = (await gql('mutation($t: ID!, $v: Int!, $e: EntryInput!) { addEntry(teacherId: $t, expectedVersion: $v, entry: $e) { teacher { version warnings { code field } } userErrors { code } } }', {"t": teacher["id"], "v": version, "e": odd}, world.clerk))["data"]["addEntry"]
+    assert warned["userErrors"] == [] and [w["code"] for w in warned["teacher"]["warnings"]] == ["CERTIFICATE_NUMBER"]
+    assert warned["teacher"]["warnings"][0]["field"].startswith("entry.qualification[")
+    version = warned["teacher"]["version"]
     read = (await gql('query($id: ID!) { teacher(id: $id) { entries(set: TEACHING) { data } contact: entries(set: CONTACT) { data } } }', {"id": teacher["id"]}, world.clerk))
     teaching = read["data"]["teacher"]["entries"][0]["data"]
     assert teaching["courses"] == [{"code": "104", "name": "语文"}, {"code": "105", "name": "数学"}] and teaching["weeklyHours"] == 14

@@ -161,3 +161,14 @@ def test_grades_cascade_from_their_category() -> None:
     assert [(p.code, p.field) for p in problems] == [("CASCADE", "e.postGrade")]
     _, problems = validate(REGISTRY.set("POST_APPOINTMENT"), {**post, "postCategory": "1"}, "PRIMARY_SECONDARY", tables, "e", TODAY)
     assert problems == []
+
+
+def test_courses_and_certificate_numbers() -> None:
+    teaching = {"schoolYear": 2025, "semester": "1", "teachingStage": ["2"], "teachingStatus": "20", "weeklyHours": 10}
+    assert check(teaching, "TEACHING", prefix="e")[1] == [("REQUIRED", "e.courses")]
+    assert check({**teaching, "courses": ["104"]}, "TEACHING", prefix="e")[1] == []
+    qualification = {"qualificationType": "2", "certificateNumber": "20056200121000123", "issueDate": "2005-08-01"}
+    _, problems = validate(REGISTRY.set("QUALIFICATION"), qualification, "PRIMARY_SECONDARY", TABLES, "e", TODAY)
+    assert problems == []
+    _, problems = validate(REGISTRY.set("QUALIFICATION"), {**qualification, "qualificationType": "3"}, "PRIMARY_SECONDARY", TABLES, "e", TODAY)
+    assert [(p.code, p.warning) for p in problems] == [("CERTIFICATE_NUMBER", True)]  # a warning: the record is still saved
