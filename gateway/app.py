@@ -19,7 +19,7 @@ from gateway.context import Context
 from gateway.files import Downloads
 from gateway.schema import build_schema
 from tmis import log
-from tmis.auth import TokenSigner
+from tmis.auth import TokenSigner, bearer_token
 from tmis.errors import DomainError
 from tmis.plugins import make_plugin_manager
 from tmis.registry import Registry
@@ -112,11 +112,6 @@ async def _too_large(send: Send, limit: int) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def _bearer(request: Request) -> str:
-    header = request.headers.get("authorization", "")
-    return header[7:].strip() if header[:7].lower() == "bearer " else ""
-
-
 def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
     signer = TokenSigner(settings.require_secret(), settings.token_ttl_seconds)
     plugins = make_plugin_manager(settings.plugins)
@@ -126,7 +121,7 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
 
     class TmisGraphQL(GraphQL):
         async def get_context(self, request: Request, response: Response | None = None) -> Context:  # type: ignore[override]
-            token = _bearer(request)
+            token = bearer_token(request.headers.get("authorization", ""))
             try:
                 caller = revocations.verify_access(signer, token) if token else None
                 if caller is not None:

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from gateway.clients import Clients
-from tmis.auth import Caller, TokenSigner
+from tmis.auth import Caller, TokenSigner, bearer_token
 from tmis.errors import DomainError, ErrorCode
 from tmis.proto.identity.v1 import identity_pb2 as id_pb
 from tmis.revocations import Revocations
@@ -30,8 +30,7 @@ class Downloads:
 
     def access_token(self, request: Request) -> str:
         """An access token for the caller of this GET (a download token works for its own path only)."""
-        header = request.headers.get("authorization", "")
-        raw = header[7:].strip() if header[:7].lower() == "bearer " else request.query_params.get("token", "")
+        raw = bearer_token(request.headers.get("authorization", "")) or request.query_params.get("token", "")
         if not raw:
             raise DomainError(ErrorCode.UNAUTHENTICATED, "请先登录")
         caller = self.signer.verify(raw)

@@ -22,6 +22,10 @@ class CodeTableView:
     table: rec_pb.CodeTable
     by_code: dict[str, rec_pb.Code]
 
+    def shown(self, code: str) -> rec_pb.Code:
+        """The entry of a code; a code no longer in the table keeps its code as its name."""
+        return self.by_code.get(code) or rec_pb.Code(code=code, name=code)
+
 
 class Loaders:
     def __init__(self, ctx: Context) -> None:

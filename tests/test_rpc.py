@@ -8,8 +8,6 @@ import logging
 import grpc
 import pytest
 
-from google.protobuf import struct_pb2
-
 from tests.conftest import Suite
 from tmis import log
 from tmis.auth import Caller
@@ -19,6 +17,7 @@ from tmis.proto.identity.v1 import identity_pb2 as id_pb
 from tmis.proto.media.v1 import media_pb2 as media_pb
 from tmis.proto.records.v1 import records_pb2 as rec_pb
 from tmis.proto.review.v1 import review_pb2 as review_pb
+from tmis.rpc.structs import to_struct
 
 
 async def test_calls_without_a_token_are_refused(suite: Suite) -> None:
@@ -51,7 +50,7 @@ async def test_services_check_scope_and_role_themselves(suite: Suite) -> None:
     await suite.clients.identity.CreateOrg(id_pb.CreateOrgRequest(code="640000", name="宁夏", level="PROVINCE", parent_code="100000"), token=sys_token)
     clerk = suite.signer.sign(Caller("a1", "clerk", "640000", ("100000", "640000"), ("DATA_ENTRY",)))
     reader = suite.signer.sign(Caller("a2", "reader", "620000", ("100000", "620000"), ("QUERY",)))
-    request = rec_pb.CreateTeacherRequest(school_code="3162000001", basic=_struct(demo_basic(1, "620102", "KINDERGARTEN")))
+    request = rec_pb.CreateTeacherRequest(school_code="3162000001", basic=to_struct(demo_basic(1, "620102", "KINDERGARTEN")))
     for token in (clerk, reader):  # another province's clerk does not even learn that the school exists
         with pytest.raises(DomainError) as caught:
             await suite.clients.records.CreateTeacher(request, token=token)
@@ -67,12 +66,6 @@ async def test_services_check_scope_and_role_themselves(suite: Suite) -> None:
     # and orgs outside the caller's reach are invisible
     orgs = await suite.clients.identity.BatchGetOrgs(id_pb.BatchGetOrgsRequest(codes=["640000", "620000", "100000"]), token=reader)
     assert [o.code for o in orgs.orgs] == ["620000", "100000"]
-
-
-def _struct(data: dict) -> struct_pb2.Struct:
-    out = struct_pb2.Struct()
-    out.update(data)
-    return out
 
 
 async def test_request_id_reaches_the_service_log(suite: Suite) -> None:

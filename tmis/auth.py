@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 
 from tmis.errors import DomainError, ErrorCode
 
-__all__ = ["Caller", "TokenSigner", "SYSTEM"]
+__all__ = ["Caller", "TokenSigner", "SYSTEM", "bearer_token"]
 
 ROLES = ("SYSTEM_ADMIN", "DATA_ENTRY", "REVIEWER", "QUERY", "TEACHER")
 
@@ -65,6 +65,11 @@ class Caller:
 
 # The suite's own processes (demo seeding, service-to-service calls) act as SYSTEM.
 SYSTEM = Caller("system", "system", "", (), ("SYSTEM_ADMIN",), service=True)
+
+
+def bearer_token(header: str) -> str:
+    """The token of an `Authorization: Bearer <token>` header value; empty when there is none."""
+    return header[7:].strip() if header[:7].lower() == "bearer " else ""
 
 
 def _b64(data: bytes) -> str:

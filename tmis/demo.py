@@ -11,7 +11,6 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from google.protobuf import struct_pb2
 from openpyxl import load_workbook
 
 from tmis import idcard
@@ -19,6 +18,7 @@ from tmis.errors import DomainError, ErrorCode
 from tmis.proto.identity.v1 import identity_pb2 as id_pb
 from tmis.proto.records.v1 import records_pb2 as rec_pb
 from tmis.rpc import ServiceClient
+from tmis.rpc.structs import to_struct
 
 logger = logging.getLogger("tmis.demo")
 
@@ -105,9 +105,8 @@ async def seed(identity: ServiceClient, records: ServiceClient, token: str, data
             await org(code, name, "SCHOOL", district, school_type)
             await staff(code, name)
             for i in range(TEACHERS_PER_SCHOOL):
-                struct = struct_pb2.Struct()
-                struct.update(demo_basic(school_index * TEACHERS_PER_SCHOOL + i, district, school_type))
-                made = await records.CreateTeacher(rec_pb.CreateTeacherRequest(school_code=code, basic=struct), token=token)
+                basic = to_struct(demo_basic(school_index * TEACHERS_PER_SCHOOL + i, district, school_type))
+                made = await records.CreateTeacher(rec_pb.CreateTeacherRequest(school_code=code, basic=basic), token=token)
                 if made.errors and made.errors[0].code != "DUPLICATE_PERSON":
                     raise RuntimeError(f"demo teacher refused: {made.errors}")
             await identity.GenerateTeacherAccounts(id_pb.GenerateTeacherAccountsRequest(school_code=code), token=token)

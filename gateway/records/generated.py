@@ -10,6 +10,7 @@ import strawberry
 
 from gateway.context import Info
 from gateway.records.types import Code
+from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.registry import Field, InfoSet
 
 EntryData = NewType("EntryData", object)
@@ -23,8 +24,7 @@ async def code_of(info: Info, table: str | None, value: Any) -> Code | None:
     if value is None or table is None:
         return None
     loaded = await info.context.loaders.code_table_by_name.load(table)
-    entry = loaded.by_code.get(str(value)) if loaded else None
-    return Code(code=str(value), name=entry.name if entry else str(value), parent=(entry.parent or None) if entry else None)
+    return Code.of(loaded.shown(str(value)) if loaded else pb.Code(code=str(value), name=str(value)))
 
 
 def _output(field: Field) -> tuple[Any, Any]:

@@ -5,7 +5,6 @@ in the same call.)"""
 from typing import Any, Optional
 
 import strawberry
-from google.protobuf import json_format, struct_pb2
 
 from gateway.context import Info
 from gateway.errors import UserError, attempt, refusal, require
@@ -18,18 +17,10 @@ from gateway.review.types import RecordStatus, ReviewState
 from tmis.errors import DomainError, ErrorCode
 from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.registry import Registry
+from tmis.rpc.structs import from_struct as _dict
+from tmis.rpc.structs import to_struct as _struct
 
 TYPED_MEMBERS = {"education": "EDUCATION", "work": "WORK", "assessment": "ASSESSMENT", "salary": "SALARY"}
-
-
-def _dict(struct: struct_pb2.Struct) -> dict[str, Any]:
-    return json_format.MessageToDict(struct)
-
-
-def _struct(data: dict[str, Any]) -> struct_pb2.Struct:
-    out = struct_pb2.Struct()
-    out.update(data)
-    return out
 
 
 @strawberry.type
@@ -106,16 +97,18 @@ def teacher_schema(registry: Registry) -> tuple[type, type]:
             names = {f.key: f.table_for(self.school_type) for f in fields.values() if f.type in ("code", "codes")}
             # one load for every table of the entry, batched with the other entries of the page
             loaded = await info.context.loaders.code_table_by_name.load_many(list(dict.fromkeys(t for t in names.values() if t)))
-            tables = {t.table.name: t.by_code for t in loaded if t is not None}
+            tables = {t.table.name: t for t in loaded if t is not None}
+
+            def as_code(table: Any, code: str) -> dict[str, str]:
+                return {"code": code, "name": table.shown(code).name if table else code}
 
             def shown(key: str, value: Any) -> Any:
                 field = fields.get(key)
                 if field is None or value is None:
                     return value
                 if field.type in ("code", "codes"):
-                    known = tables.get(names[key] or "", {})
-                    as_code = lambda code: {"code": code, "name": known[code].name if code in known else code}  # noqa: E731
-                    return as_code(value) if field.type == "code" else [as_code(v) for v in value]
+                    table = tables.get(names[key] or "")
+                    return as_code(table, value) if field.type == "code" else [as_code(table, v) for v in value]
                 return int(value) if field.type in ("int", "year") else value
 
             return {key: shown(key, value) for key, value in self.raw.items()}

@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
 
 import grpc
-from google.protobuf import json_format, struct_pb2
 
 from services.records.model import Teacher
 from services.records.teachers import Teachers, Write
@@ -14,18 +12,10 @@ from tmis.codes import CodeTable
 from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.proto.records.v1 import records_pb2_grpc
 from tmis.rpc import current_caller
+from tmis.rpc.structs import from_struct as _dict
+from tmis.rpc.structs import to_struct as _struct
 
 PUBLIC_METHODS = ("/tmis.records.v1.RecordsService/ListCodeTables",)
-
-
-def _struct(data: Mapping[str, Any]) -> struct_pb2.Struct:
-    out = struct_pb2.Struct()
-    out.update(data)
-    return out
-
-
-def _dict(struct: struct_pb2.Struct) -> dict[str, Any]:
-    return json_format.MessageToDict(struct)
 
 
 def teacher_pb(teacher: Teacher, sets: set[str] | None = None) -> pb.Teacher:

@@ -6,11 +6,11 @@ import time
 from dataclasses import dataclass, field
 
 import pytest
-from google.protobuf import struct_pb2
 
 from tests.conftest import Suite
 from tmis.demo import demo_basic
 from tmis.proto.records.v1 import records_pb2 as rec_pb
+from tmis.rpc.structs import to_struct
 
 CREATE_ORG = "mutation($i: CreateOrgInput!) { createOrg(input: $i) { userErrors { code message field } } }"
 CREATE_ACCOUNT = """mutation($i: CreateAccountInput!) { createAccount(input: $i) {
@@ -82,9 +82,7 @@ async def add_teachers(suite: Suite, school: str, count: int, school_type: str =
     made = []
     for i in range(count):
         basic = {**demo_basic(i, "620102", school_type), "name": f"教师{i}"}
-        struct = struct_pb2.Struct()
-        struct.update(basic)
-        reply = await suite.clients.records.CreateTeacher(rec_pb.CreateTeacherRequest(school_code=school, basic=struct), token=suite.system_token)
+        reply = await suite.clients.records.CreateTeacher(rec_pb.CreateTeacherRequest(school_code=school, basic=to_struct(basic)), token=suite.system_token)
         assert not reply.errors, reply.errors
         made.append(basic)
     return made

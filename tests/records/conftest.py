@@ -5,22 +5,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from google.protobuf import struct_pb2
 
 from tests.conftest import Suite
 from tmis.auth import Caller
 from tmis.demo import demo_basic
 from tmis.proto.identity.v1 import identity_pb2 as id_pb
 from tmis.proto.records.v1 import records_pb2 as pb
+from tmis.rpc.structs import to_struct as struct
 
 SCHOOL, OTHER = "3162010201", "3162010301"
 PATH = ("100000", "620000", "620100", "620102", SCHOOL)
-
-
-def struct(data: dict[str, Any]) -> struct_pb2.Struct:
-    out = struct_pb2.Struct()
-    out.update(data)
-    return out
 
 
 @dataclass

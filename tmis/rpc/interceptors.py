@@ -14,7 +14,7 @@ from typing import Any
 import grpc
 
 from tmis import log
-from tmis.auth import TokenSigner
+from tmis.auth import TokenSigner, bearer_token
 from tmis.errors import ERROR_METADATA_KEY, DomainError, ErrorCode
 from tmis.revocations import Revocations
 from tmis.rpc import context
@@ -116,8 +116,7 @@ class AuthInterceptor(_WrappingInterceptor):
         public = method in self.public or method.startswith(HEALTH_PREFIX)
 
         async def call(request: Any, ctx: grpc.aio.ServicerContext) -> Any:
-            header = str(_metadata(ctx).get("authorization", ""))
-            raw = header[7:].strip() if header[:7].lower() == "bearer " else ""
+            raw = bearer_token(str(_metadata(ctx).get("authorization", "")))
             caller = self.revocations.verify_access(self.signer, raw) if raw else None
             if caller is None and not public:
                 raise DomainError(ErrorCode.UNAUTHENTICATED, "请先登录")
