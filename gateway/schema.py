@@ -7,6 +7,7 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCac
 
 from gateway.errors import ErrorMasking
 from gateway.identity.mutations import IdentityMutation
+from gateway.jobs import JobQuery
 from gateway.identity.queries import IdentityQuery
 from gateway.records.generated import ENTRY_DATA_SCALAR, EntryData
 from gateway.records.queries import RecordsQuery
@@ -19,8 +20,6 @@ MAX_ALIASES = 50
 MAX_TOKENS = 10_000
 
 
-
-
 class _Schema(strawberry.Schema):
     def process_errors(self, errors, execution_context=None) -> None:  # noqa: ANN001
         """ErrorMasking logs what needs logging, once; nothing more here."""
@@ -29,7 +28,7 @@ class _Schema(strawberry.Schema):
 def build_schema(registry: Registry | None = None) -> strawberry.Schema:
     """The schema for a registry (national sets, plus what the deployment's plugins add)."""
     teacher_query, teacher_mutation = teacher_schema(registry or Registry())
-    query = strawberry.type(type("Query", (SystemQuery, IdentityQuery, RecordsQuery, teacher_query), {}))
+    query = strawberry.type(type("Query", (SystemQuery, IdentityQuery, RecordsQuery, JobQuery, teacher_query), {}))
     mutation = strawberry.type(type("Mutation", (IdentityMutation, teacher_mutation), {}))
     return _Schema(
         query=query,
