@@ -30,6 +30,9 @@ class ErrorCode(enum.StrEnum):
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     RATE_LIMITED = "RATE_LIMITED"
     NOT_MATCHED = "NOT_MATCHED"
+    INCOMPLETE = "INCOMPLETE"
+    WRONG_STATE = "WRONG_STATE"
+    REVIEW_BLOCKED = "REVIEW_BLOCKED"
     INTERNAL = "INTERNAL"
 
 
@@ -47,6 +50,9 @@ STATUS_OF: dict[ErrorCode, grpc.StatusCode] = {
     ErrorCode.SERVICE_UNAVAILABLE: grpc.StatusCode.UNAVAILABLE,
     ErrorCode.RATE_LIMITED: grpc.StatusCode.RESOURCE_EXHAUSTED,
     ErrorCode.NOT_MATCHED: grpc.StatusCode.FAILED_PRECONDITION,
+    ErrorCode.INCOMPLETE: grpc.StatusCode.FAILED_PRECONDITION,
+    ErrorCode.WRONG_STATE: grpc.StatusCode.FAILED_PRECONDITION,
+    ErrorCode.REVIEW_BLOCKED: grpc.StatusCode.FAILED_PRECONDITION,
     ErrorCode.INTERNAL: grpc.StatusCode.INTERNAL,
 }
 

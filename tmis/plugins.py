@@ -38,7 +38,7 @@ def make_plugin_manager(allow_list: str = "", builtins: tuple[object, ...] = ())
     pm = pluggy.PluginManager("tmis")
     pm.add_hookspecs(hookspecs)
     for plugin in builtins:
-        pm.register(plugin, name=f"tmis.builtin.{getattr(plugin, '__name__', type(plugin).__name__)}")
+        pm.register(plugin, name=f"tmis.builtin.{getattr(plugin, '__name__', type(plugin).__name__).rsplit('.', 1)[-1]}")
     every, names = _enabled(allow_list)
     found = {ep.name: ep for ep in metadata.entry_points(group=ENTRY_POINT_GROUP)}
     unknown = names - set(found) - {"all"}

@@ -4,7 +4,9 @@ from __future__ import annotations
 import grpc
 
 from services.records.model import OrgRef
+from services.records.review_link import ReviewLink
 from services.records.servicer import PUBLIC_METHODS, RecordsServicer
+from services.records.stats import Stats
 from services.records.storage import Storage
 from services.records.teachers import Teachers
 from tmis.codes import load_code_tables
@@ -26,7 +28,10 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
         reply = await identity.BatchGetOrgs(identity_pb2.BatchGetOrgsRequest(codes=[code]))
         return OrgRef(code, reply.orgs[0].level, tuple(reply.orgs[0].path), reply.orgs[0].school_type) if reply.orgs else None
 
-    servicer = RecordsServicer(Teachers(storage, org_of, Registry(), code_tables), code_tables)
+    registry = Registry()
+    servicer = RecordsServicer(
+        Teachers(storage, org_of, registry, code_tables), ReviewLink(storage), Stats(storage, org_of, registry, code_tables), code_tables
+    )
 
     def register(server: grpc.aio.Server) -> list[str]:
         records_pb2_grpc.add_RecordsServiceServicer_to_server(servicer, server)
