@@ -39,7 +39,8 @@ def review_record(t: records_pb2.Teacher) -> ReviewRecord:
     )
 
 
-async def create_server(settings: Settings, *, port: int | None = None) -> ServerHandle:
+async def create_server(settings: Settings, *, port: int | None = None, plugins: tuple[object, ...] = ()) -> ServerHandle:
+    """`plugins`: registered beside the built-in checks and the enabled packages (embedding, tests)."""
     storage = await Storage.open(settings)
     signer = TokenSigner(settings.require_secret(), settings.token_ttl_seconds)
     records = ServiceClient("records", settings.addrs["records"], records_pb2_grpc.RecordsServiceStub)
@@ -69,8 +70,8 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
         reply = await identity.BatchGetOrgs(identity_pb2.BatchGetOrgsRequest(codes=list(codes)), token=system())
         return {o.code: o.level for o in reply.orgs}
 
-    plugins = make_plugin_manager(settings.plugins, builtins=(checks,))
-    workflow = Workflow(storage, Ports(read, push, assign_code, levels_of), plugins, Config.from_raw(settings.raw))
+    manager = make_plugin_manager(settings.plugins, builtins=(checks, *plugins))
+    workflow = Workflow(storage, Ports(read, push, assign_code, levels_of), manager, Config.from_raw(settings.raw))
     servicer = ReviewServicer(workflow)
 
     def register(server: grpc.aio.Server) -> list[str]:
