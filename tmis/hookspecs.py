@@ -5,11 +5,14 @@ an awaitable and the caller awaits it; no async hook is `firstresult`.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pluggy
+
+from tmis.codes import CodeTable
+from tmis.registry import Field, InfoSet
 
 hookspec = pluggy.HookspecMarker("tmis")
 hookimpl = pluggy.HookimplMarker("tmis")
@@ -18,6 +21,7 @@ __all__ = [
     "hookspec", "hookimpl", "Finding", "ReviewRecord", "Reviewer", "IdentityCheck", "LEVELS",
     "tmis_photo_standard", "tmis_review_school", "tmis_review_district", "tmis_review_city", "tmis_review_province",
     "tmis_after_approval", "tmis_after_final_approval", "tmis_verify_identity",
+    "tmis_fields", "tmis_info_sets", "tmis_code_tables", "tmis_validate",
 ]
 
 
@@ -156,4 +160,71 @@ def tmis_verify_identity(record: ReviewRecord) -> IdentityCheck | None:
         def tmis_verify_identity(record):
             ok = population_db.verify(record.basic["name"], record.basic["idNumber"])
             return IdentityCheck(ok, "national", "国家人口基础信息库认证通过" if ok else "认证未通过")
+    """
+
+
+# the record (every service builds its registry and code tables from these at start)
+
+
+@hookspec
+def tmis_fields() -> Mapping[str, Sequence[Field]]:
+    """Local fields to add to existing info sets, by set key (``BASIC``, ``EDUCATION``, ...).
+
+    They are stored, validated, typed in the GraphQL schema (``BasicInfo.<key>`` and its input,
+    or the entry data of the set), listed by ``fieldDefinitions`` with the plugin's name, and
+    carried by templates, import, export, completeness and the reviewer's diff, like national
+    fields. Keys are camelCase and must not clash with a national field or another plugin's
+    (start fails naming the plugin). Removing the plugin hides the stored values; it does not
+    delete them.
+
+    Example::
+
+        @hookimpl
+        def tmis_fields():
+            return {"BASIC": [Field("gsRuralTeacher", "是否乡村教师", "code", "gs_rural_teacher", required=True)]}
+    """
+
+
+@hookspec
+def tmis_info_sets() -> Sequence[InfoSet]:
+    """Whole new info sets (e.g. a provincial talent programme), keyed in UPPER_CASE.
+
+    Example::
+
+        @hookimpl
+        def tmis_info_sets():
+            return [InfoSet("GS_TALENT", "陇原人才项目", (Field("project", "项目名称", "text", required=True),))]
+    """
+
+
+@hookspec
+def tmis_code_tables() -> Sequence[CodeTable]:
+    """Code tables to add, or to replace a national one of the same name.
+
+    Example::
+
+        @hookimpl
+        def tmis_code_tables():
+            return [CodeTable("gs_rural_teacher", "是否乡村教师", (Code("0", "否"), Code("1", "是")))]
+    """
+
+
+@hookspec
+def tmis_validate(set_key: str, data: Mapping[str, Any], school_type: str) -> list[Finding]:
+    """A data rule on one set's values (normalised, after the national checks passed), run on
+    every save, import row and completeness check.
+
+    :param set_key: ``BASIC`` or the entry's set.
+    :param data: the values by field key.
+    :param school_type: ``PRIMARY_SECONDARY``, ``VOCATIONAL``, ``SPECIAL_EDUCATION`` or ``KINDERGARTEN``.
+    :return: findings; ``field`` is a key of the set. A blocking finding refuses the save with
+        its message; a warning is kept with the record.
+
+    Example::
+
+        @hookimpl
+        def tmis_validate(set_key, data, school_type):
+            if set_key == "BASIC" and data.get("gsRuralTeacher") == "0" and data.get("gsRuralAllowance"):
+                return [Finding("GS_ALLOWANCE", "非乡村教师不享受乡村教师生活补助", "gsRuralAllowance", blocking=True)]
+            return []
     """

@@ -12,7 +12,8 @@ from gateway.identity.types import Account, Org
 from gateway.pagination import PageInfo, decode_cursor, encode_cursor, page_size
 from gateway.records import current
 from gateway.records.generated import EntryData, input_type, input_values, make, output_type
-from gateway.records.types import InfoSet
+from gateway.identity.types import SchoolType
+from gateway.records.types import FieldDefinition, info_set_enum
 from gateway.review.types import RecordStatus, ReviewState
 from tmis.errors import DomainError, ErrorCode
 from tmis.proto.records.v1 import records_pb2 as pb
@@ -50,6 +51,7 @@ class TeacherChange:
 
 def teacher_schema(registry: Registry) -> tuple[type, type]:
     """(Query, Mutation) mixins for teachers, their types generated from `registry`."""
+    InfoSet = info_set_enum(registry)
     BasicInfo = output_type("BasicInfo", registry.sets["BASIC"], "基本信息 (main table). Derived fields are read-only.")
     BasicInfoInput = input_type(
         "BasicInfoInput",
@@ -112,7 +114,7 @@ def teacher_schema(registry: Registry) -> tuple[type, type]:
                     return as_code(table, value) if field.type == "code" else [as_code(table, v) for v in value]
                 return int(value) if field.type in ("int", "year") else value
 
-            return {key: shown(key, value) for key, value in self.raw.items()}
+            return {key: shown(key, value) for key, value in self.raw.items() if key in fields}  # a removed plugin's values stay unseen
 
     @strawberry.type
     class Teacher:
@@ -209,6 +211,14 @@ def teacher_schema(registry: Registry) -> tuple[type, type]:
 
     @strawberry.type
     class TeacherQuery:
+        @strawberry.field(description="Field definitions of one set for a school type, plugin fields included: what a form renderer or template builder needs.")
+        def field_definitions(self, info: Info, set: InfoSet, school_type: Optional[SchoolType] = SchoolType.PRIMARY_SECONDARY) -> list[FieldDefinition]:
+            described = registry.set(set.value)
+            if described is None:
+                raise DomainError(ErrorCode.NOT_FOUND, f"信息集 {set.value} 的字段尚未定义", "set")
+            variant = (school_type or SchoolType.PRIMARY_SECONDARY).value
+            return [FieldDefinition.of(f, variant) for f in described.for_school_type(variant)]
+
         @strawberry.field
         async def teacher(self, info: Info, id: strawberry.ID) -> Optional[Teacher]:
             if info.context.caller is None:

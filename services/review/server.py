@@ -15,11 +15,10 @@ from services.review.storage import Storage
 from services.review.workflow import Config, Ports, Workflow
 from tmis.auth import SYSTEM, TokenSigner
 from tmis.hookspecs import Finding, ReviewRecord
-from tmis.plugins import make_plugin_manager
+from tmis.plugins import build_registry, make_plugin_manager
 from tmis.proto.identity.v1 import identity_pb2, identity_pb2_grpc
 from tmis.proto.records.v1 import records_pb2, records_pb2_grpc
 from tmis.proto.review.v1 import review_pb2, review_pb2_grpc
-from tmis.registry import Registry
 from tmis.rpc import ServerHandle, ServiceClient, build_server
 from tmis.rpc.structs import from_struct
 from tmis.settings import Settings
@@ -45,7 +44,8 @@ async def create_server(settings: Settings, *, port: int | None = None, plugins:
     signer = TokenSigner(settings.require_secret(), settings.token_ttl_seconds)
     records = ServiceClient("records", settings.addrs["records"], records_pb2_grpc.RecordsServiceStub)
     identity = ServiceClient("identity", settings.addrs["identity"], identity_pb2_grpc.IdentityServiceStub)
-    sets = Registry().entry_sets()
+    manager = make_plugin_manager(settings.plugins, builtins=(checks, *plugins))
+    sets = build_registry(manager).entry_sets()
 
     def system() -> str:
         return signer.sign(SYSTEM, ttl_seconds=120)
@@ -70,7 +70,6 @@ async def create_server(settings: Settings, *, port: int | None = None, plugins:
         reply = await identity.BatchGetOrgs(identity_pb2.BatchGetOrgsRequest(codes=list(codes)), token=system())
         return {o.code: o.level for o in reply.orgs}
 
-    manager = make_plugin_manager(settings.plugins, builtins=(checks, *plugins))
     workflow = Workflow(storage, Ports(read, push, assign_code, levels_of), manager, Config.from_raw(settings.raw))
     servicer = ReviewServicer(workflow)
 
