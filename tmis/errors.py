@@ -33,6 +33,7 @@ class ErrorCode(enum.StrEnum):
     INCOMPLETE = "INCOMPLETE"
     WRONG_STATE = "WRONG_STATE"
     REVIEW_BLOCKED = "REVIEW_BLOCKED"
+    DUPLICATE_PERSON = "DUPLICATE_PERSON"
     INTERNAL = "INTERNAL"
 
 
@@ -53,6 +54,7 @@ STATUS_OF: dict[ErrorCode, grpc.StatusCode] = {
     ErrorCode.INCOMPLETE: grpc.StatusCode.FAILED_PRECONDITION,
     ErrorCode.WRONG_STATE: grpc.StatusCode.FAILED_PRECONDITION,
     ErrorCode.REVIEW_BLOCKED: grpc.StatusCode.FAILED_PRECONDITION,
+    ErrorCode.DUPLICATE_PERSON: grpc.StatusCode.FAILED_PRECONDITION,
     ErrorCode.INTERNAL: grpc.StatusCode.INTERNAL,
 }
 

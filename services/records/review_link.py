@@ -56,8 +56,8 @@ class ReviewLink:
         return []
 
     async def assign_personal_code(self, caller: Caller, teacher_id: str, formal: bool, letter: str) -> Teacher:
-        """临时个人标识码 (L + region + birth date + 4 random digits, unique), or the formal one
-        (type letter + 身份证件号) once identity is verified. Idempotent."""
+        """临时个人标识码 (L + region + birth date + 4 random digits, unique) once 省内查重 finds no
+        look-alike, or the formal one (type letter + 身份证件号) once identity is verified. Idempotent."""
         self._service_only(caller)
         found = await self.storage.get([teacher_id])
         if not found:
@@ -74,6 +74,9 @@ class ReviewLink:
             return dataclasses.replace(teacher, personal_code=code, personal_code_formal=True)
         if teacher.personal_code:
             return teacher
+        if len(teacher.org_path) > 1 and (alikes := await self.storage.look_alikes(teacher, teacher.org_path[1])):
+            names = "、".join(f"{t.basic.get('name', '')}（{t.school_code}）" for t in alikes)
+            raise DomainError(ErrorCode.DUPLICATE_PERSON, f"省内查重未通过：与 {names}疑似为同一人，请核实后处理", "teacherId")
         birth = str(teacher.basic.get("birthDate", "")).replace("-", "")[:8].ljust(8, "0")
         for _ in range(50):
             code = f"L{region_of(teacher)}{birth}{secrets.randbelow(10_000):04d}"

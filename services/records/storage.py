@@ -191,6 +191,20 @@ class Storage:
             return False
         return result.modified_count == 1 or result.matched_count == 1
 
+    async def look_alikes(self, teacher: Teacher, province: str) -> list[Teacher]:
+        """Other records of the province with the same document number (any document type), or
+        the same name, birth date and gender (省内查重); each query on its own index."""
+        found: dict[str, Teacher] = {}
+        basic = teacher.basic
+        queries = [
+            {"basic.idNumber": basic.get("idNumber"), "org_path": province},
+            {"org_path": province, "basic.name": basic.get("name"), "basic.birthDate": basic.get("birthDate"), "basic.gender": basic.get("gender")},
+        ]
+        for query in queries:
+            async for doc in self.teachers.find({**query, "_id": {"$ne": object_id(teacher.id)}}).limit(5):
+                found[str(doc["_id"])] = _teacher(doc)
+        return list(found.values())
+
     # statistics, counted in the database over the org path index
 
     async def progress(self, org_code: str, depth: int) -> list[dict[str, Any]]:

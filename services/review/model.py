@@ -38,6 +38,7 @@ class ReviewState:
     # False until records has applied this state
     synced: bool = True
     # after final approval: PENDING until the 个人标识码 and the final hooks ran, then DONE
+    # (DUPLICATE: 省内查重 found a look-alike; `identity_check` says which, for a person to resolve)
     followups: str = ""
     identity_check: str = ""
     updated_at: dt.datetime | None = None

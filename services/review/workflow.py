@@ -254,6 +254,13 @@ class Workflow:
         """After final approval: the temporary 个人标识码, identity verification, the formal code."""
         try:
             code = await self.ports.assign_code(state.teacher_id, False, "")
+        except DomainError as err:
+            if err.code != ErrorCode.DUPLICATE_PERSON:
+                logger.warning("personal code for %s failed (%s); will retry", state.teacher_id, err.message)
+                return
+            await self.storage.mark(state, followups="DUPLICATE", identity_check=err.message)  # for a person to resolve
+            return
+        try:
             check = self.plugins.hook.tmis_verify_identity(record=record)
             if check is not None and check.verified:
                 code = await self.ports.assign_code(state.teacher_id, True, self.config.formal_letter)

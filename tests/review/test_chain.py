@@ -115,3 +115,25 @@ async def test_two_reviewers_at_once_advance_a_record_exactly_once(chain: Chain)
     assert {e.code for r in replies for e in r.errors} <= {"VERSION_CONFLICT", "WRONG_STATE", "FORBIDDEN"}
     now = await state(chain, teacher)
     assert now["review"]["pendingLevel"] == "DISTRICT" and [e["action"] for e in now["review"]["history"]] == ["SUBMIT", "APPROVE"]
+
+
+async def test_a_look_alike_in_the_province_stops_the_personal_code(chain: Chain) -> None:
+    import datetime as dt
+
+    from tests.records.test_gateway_teachers import basic_input
+    from tmis import idcard
+
+    teacher = await chain.complete_teacher(41)
+    basic = basic_input(41)
+    birth = dt.date.fromisoformat(basic["birthDate"])
+    twin = {**basic_input(42), "name": basic["name"], "birthDate": basic["birthDate"], "gender": basic["gender"], "idNumber": idcard.make("620103", birth, 77, basic["gender"])}
+    made = await chain.suite.graphql(
+        'mutation($s: String!, $b: BasicInfoInput!) { createTeacher(schoolCode: $s, basic: $b) { userErrors { code } } }', {"s": "3162010301", "b": twin}, chain.other_clerk
+    )
+    assert made["data"]["createTeacher"]["userErrors"] == []
+    await act(chain, SUBMIT, chain.world.clerk, [teacher])
+    for level in ("SCHOOL", "DISTRICT", "CITY", "PROVINCE"):
+        assert (await act(chain, APPROVE, chain.reviewers[level], [teacher]))["succeeded"] == [teacher]
+    final = await state(chain, teacher)
+    assert final["review"]["status"] == "APPROVED" and final["personalCode"] is None
+    assert final["review"]["identityCheck"].startswith(f"省内查重未通过：与 {basic['name']}（3162010301）疑似为同一人")
