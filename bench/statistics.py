@@ -75,7 +75,7 @@ from tmis.demo import demo_basic  # noqa: E402
 from tmis.registry import Registry  # noqa: E402
 from tmis.settings import Settings  # noqa: E402
 
-TEACHERS = 50_000
+TEACHERS = 20_000
 BATCH = 1_000
 ROUNDS = 3
 GOAL = 1.5

@@ -6,12 +6,11 @@ from dataclasses import dataclass, replace
 
 import pytest
 
-from gateway.records.teachers import TYPED_MEMBERS
 from tests.conftest import Suite
 from tests.records.conftest import OTHER, PATH, SCHOOL, World, world  # noqa: F401 (the fixture)
-from tests.records.test_gateway_teachers import EVERY_SET, basic_input
-from tests.records.test_teachers import EDUCATION
+from tests.records.test_gateway_teachers import basic_input
 from tmis.auth import Caller
+from tmis.demo import DEMO_ENTRIES
 from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.rpc.structs import to_struct as struct
 from tmis.settings import Settings
@@ -45,10 +44,10 @@ class Chain:
         created = await records.CreateTeacher(pb.CreateTeacherRequest(school_code=school, basic=struct(basic)), token=clerk)
         assert not created.errors, created.errors
         teacher = created.teacher
-        for member, data in [("education", EDUCATION), *EVERY_SET.items()]:
-            request = pb.AddEntryRequest(teacher_id=teacher.id, expected_version=teacher.version, set=TYPED_MEMBERS.get(member, member), data=struct(data))
+        for set_key, data in DEMO_ENTRIES.items():
+            request = pb.AddEntryRequest(teacher_id=teacher.id, expected_version=teacher.version, set=set_key, data=struct(data))
             written = await records.AddEntry(request, token=clerk)
-            assert not written.errors, (member, written.errors)
+            assert not written.errors, (set_key, written.errors)
             teacher = written.teacher
         assert list(teacher.missing) == []
         return teacher.id
