@@ -20,6 +20,7 @@ from services.records.validation import LocalRules, Problem, validate
 from tmis.auth import Caller
 from tmis.codes import CodeTable
 from tmis.errors import DomainError, ErrorCode
+from tmis.paging import after_key, cursor, page_size
 from tmis.registry import InfoSet, Registry
 
 # org code -> the org as identity knows it, or None when unknown or out of the caller's sight
@@ -208,18 +209,11 @@ class Teachers:
             raise DomainError(ErrorCode.INVALID_INPUT, "审核状态无效", "status")
         if not (caller.service or org_code == caller.org_code or await self._in_reach(caller, org_code)):
             raise DomainError(ErrorCode.FORBIDDEN, "单位不存在，或不在您的管理范围内", "orgCode")
-        cursor = None
-        if after:
-            at, _, last = after.partition("|")
-            try:
-                cursor = (dt.datetime.fromisoformat(at), last)
-            except ValueError:
-                raise DomainError(ErrorCode.INVALID_INPUT, "分页游标无效", "after") from None
         search = search.strip()[:30]
-        first = max(1, min(first or 50, 200))
-        teachers, total = await self.storage.list(org_code, status, search, cursor, first + 1)
+        first = page_size(first)
+        teachers, total = await self.storage.list(org_code, status, search, after_key(after), first + 1)
         page = teachers[:first]
-        end = f"{page[-1].updated_at.isoformat()}|{page[-1].id}" if page and page[-1].updated_at else ""
+        end = cursor(page[-1].updated_at, page[-1].id) if page and page[-1].updated_at else ""
         return Page(page, len(teachers) > first, total, end)
 
     async def _in_reach(self, caller: Caller, org_code: str) -> bool:
@@ -230,7 +224,7 @@ class Teachers:
     async def history(self, caller: Caller, teacher_id: str, first: int, after: str) -> tuple[list[tuple[str, Change]], bool]:
         if not await self.get(caller, [teacher_id]):
             raise DomainError(ErrorCode.NOT_FOUND, "教师信息不存在，或不在您的管理范围内", "teacherId")
-        first = max(1, min(first or 50, 200))
+        first = page_size(first)
         changes = await self.storage.changes(teacher_id, after, first + 1)
         return changes[:first], len(changes) > first
 

@@ -14,7 +14,7 @@ from pymongo import ASCENDING, AsyncMongoClient
 from pymongo.errors import DuplicateKeyError
 
 from services.review.model import Event, ReviewState
-from tmis import mongo
+from tmis import mongo, paging
 from tmis.hookspecs import Finding
 from tmis.settings import Settings
 
@@ -109,5 +109,5 @@ class Storage:
         if after:
             at, last = after
             query["$or"] = [{"updated_at": {"$gt": at}}, {"updated_at": at, "_id": {"$gt": last}}]
-        cursor = self.states.find(query, {"updated_at": 1}).sort([("updated_at", ASCENDING), ("_id", ASCENDING)]).limit(limit)
-        return [f"{d['updated_at'].isoformat()}|{d['_id']}" async for d in cursor], total
+        found = self.states.find(query, {"updated_at": 1}).sort([("updated_at", ASCENDING), ("_id", ASCENDING)]).limit(limit)
+        return [paging.cursor(d["updated_at"], d["_id"]) async for d in found], total

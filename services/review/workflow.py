@@ -24,6 +24,7 @@ from services.review.storage import Storage
 from tmis.auth import Caller
 from tmis.errors import DomainError, ErrorCode
 from tmis.hookspecs import LEVELS, Finding, ReviewRecord, Reviewer
+from tmis.paging import after_key, page_size
 
 logger = logging.getLogger("tmis.review")
 MAX_BATCH = 500
@@ -99,15 +100,8 @@ class Workflow:
     async def queue(self, caller: Caller, first: int, after: str) -> tuple[list[str], bool, int, str]:
         """(teacher ids pending at the caller's org, has next, total, end cursor)."""
         caller.require("REVIEWER")
-        cursor = None
-        if after:
-            at, _, last = after.partition("|")
-            try:
-                cursor = (dt.datetime.fromisoformat(at), last)
-            except ValueError:
-                raise DomainError(ErrorCode.INVALID_INPUT, "分页游标无效", "after") from None
-        first = max(1, min(first or 50, 200))
-        keys, total = await self.storage.queue(caller.org_code, cursor, first + 1)
+        first = page_size(first)
+        keys, total = await self.storage.queue(caller.org_code, after_key(after), first + 1)
         page = keys[:first]
         return [k.partition("|")[2] for k in page], len(keys) > first, total, page[-1] if page else ""
 
