@@ -54,7 +54,7 @@ class Chain:
 
 
 @pytest.fixture
-async def chain(world: World) -> Chain:
+async def chain(world: World) -> Chain:  # noqa: F811 (the fixture, imported above)
     sign = world.suite.signer.sign
 
     def reviewer(level_index: int) -> str:
