@@ -42,5 +42,6 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
         return [SERVICE_NAME]
 
     handle = await build_server("records", settings, register, port=port, public_methods=PUBLIC_METHODS)
+    handle.every(settings.int("TMIS_STATS_REFRESH_MS", 3000) / 1000, storage.summaries.refresh_marked, "refreshing school summaries")
     handle.on_stop += [storage.close, identity.close]
     return handle

@@ -1,8 +1,8 @@
-"""Progress and statistics of an org's subtree (信息查询员), counted in MongoDB over the
-org path index: the service receives one row per group, never the records themselves.
+"""Progress and statistics of an org's subtree (信息查询员): the per-school summaries of the
+subtree (services/records/summaries.py, counted in MongoDB) merged, never the records.
 
 The dimensions are fields of the registry (their labels and code tables come from it);
-age bands are counted by birth month in the database and banded here.
+age bands are counted by birth month in the database and banded here, on the day asked.
 """
 from __future__ import annotations
 
@@ -10,25 +10,16 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from services.records.storage import Storage
+from services.records.summaries import DIMENSIONS, PROGRESS
 from services.records.teachers import STATUS, OrgLookup
 from tmis.auth import Caller
 from tmis.codes import CodeTable
 from tmis.errors import DomainError, ErrorCode
-from tmis.registry import Registry
+from tmis.registry import Field, Registry
 
-# dimension -> 基本信息 field it counts
-DIMENSIONS = {
-    "GENDER": "gender",
-    "ETHNICITY": "ethnicity",
-    "POLITICAL_STATUS": "politicalStatus",
-    "AGE_BAND": "birthDate",
-    "HIGHEST_EDUCATION": "highestEducation",
-    "TITLE": "currentTitle",
-    "STAFF_CATEGORY": "staffCategory",
-    "IN_ESTABLISHMENT": "inEstablishment",
-}
 AGE_BANDS = (24, 29, 34, 39, 44, 49, 54, 59)  # upper bounds; ≥60 above the last
 UNSET = ("", "未填写")
 
@@ -75,38 +66,40 @@ class Stats:
 
     async def progress(self, caller: Caller, org_code: str) -> list[Counts]:
         """Rows per child org with teachers (a school: itself); the caller adds the empty ones."""
-        parent_path = await self._subtree(caller, org_code)
-        rows = await self.storage.progress(org_code, len(parent_path))
-        fields = Counts.__dataclass_fields__
-        return sorted((Counts(r["_id"], **{k: v for k, v in r.items() if k in fields and k != "org_code"}) for r in rows if r["_id"]), key=lambda c: c.org_code)
+        depth = len(await self._subtree(caller, org_code))
+        rows: dict[str, Counter[str]] = {}
+        for school in await self.storage.summaries.of_subtree(org_code):
+            path = school["org_path"]
+            if len(path) > depth:
+                rows.setdefault(path[depth], Counter()).update(school["progress"])
+        return [Counts(code, **{k: counts[k] for k in PROGRESS}) for code, counts in sorted(rows.items())]
 
     async def statistics(self, caller: Caller, org_code: str, dimension: str, status: str, today: dt.date) -> list[tuple[str, str, int]]:
         """(key, label, count) per value of the dimension, largest first; 未填写 for unset values."""
         await self._subtree(caller, org_code)
         try:
-            key = DIMENSIONS[dimension]
-            field = self.registry.sets["BASIC"].field(key)
+            field = self.registry.sets["BASIC"].field(DIMENSIONS[dimension])
         except KeyError:
             raise DomainError(ErrorCode.INVALID_INPUT, "统计维度无效", "dimension") from None
         if status and status not in STATUS:
             raise DomainError(ErrorCode.INVALID_INPUT, "审核状态无效", "status")
-        path = f"$basic.{key}"
-        if dimension == "AGE_BAND":
-            rows = await self.storage.counts_by(org_code, status, {"$substrBytes": [{"$ifNull": [path, ""]}, 0, 7]})
-        else:
-            rows = await self.storage.counts_by(org_code, status, path, unwind=path if field.type == "codes" else "")
         counts: Counter[tuple[str, str]] = Counter()
-        for row in rows:
-            school_type, value = row["_id"].get("t") or "", row["_id"].get("v")
-            if dimension == "AGE_BAND":
-                counts[age_band(value or "", today)] += row["n"]
-            elif value in (None, ""):
-                counts[UNSET] += row["n"]
-            elif isinstance(value, bool):
-                counts[("1", "是") if value else ("0", "否")] += row["n"]
-            else:
-                table = self.tables.get(field.table_for(school_type) or "")
-                found = table.get(str(value)) if table else None
-                counts[(str(value), found.name if found else str(value))] += row["n"]
+        for school in await self.storage.summaries.of_subtree(org_code):
+            for row_status, school_type, value, n in school["dims"].get(dimension, ()):
+                if status and row_status != status:
+                    continue
+                for one in (value or [None]) if isinstance(value, list) else [value]:  # a multi-code field counts each code
+                    counts[self._bucket(field, dimension, school_type, one, today)] += n
         order = (lambda item: item[0][0]) if dimension == "AGE_BAND" else (lambda item: (-item[1], item[0][0]))
         return [(k, label, n) for (k, label), n in sorted(counts.items(), key=order)]
+
+    def _bucket(self, field: Field, dimension: str, school_type: str, value: Any, today: dt.date) -> tuple[str, str]:
+        if dimension == "AGE_BAND":
+            return age_band(value or "", today)
+        if value in (None, ""):
+            return UNSET
+        if isinstance(value, bool):
+            return ("1", "是") if value else ("0", "否")
+        table = self.tables.get(field.table_for(school_type) or "")
+        found = table.get(str(value)) if table else None
+        return str(value), found.name if found else str(value)

@@ -16,6 +16,7 @@ from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
 from pymongo.errors import DuplicateKeyError
 
 from services.records.model import Change, Entry, Teacher
+from services.records.summaries import Summaries
 from tmis import mongo
 from tmis.settings import Settings
 
@@ -60,6 +61,8 @@ class Storage:
         self.client = client
         self.teachers = client[db_name]["teachers"]
         self.history = client[db_name]["history"]
+        # every write below marks the teacher's school there (progress and statistics)
+        self.summaries = Summaries(client[db_name])
 
     @classmethod
     async def open(cls, settings: Settings) -> Storage:
@@ -72,6 +75,7 @@ class Storage:
         await s.teachers.create_index([("school_code", ASCENDING)])
         await s.teachers.create_index([("personal_code", ASCENDING)], unique=True, partialFilterExpression={"personal_code": {"$type": "string"}})
         await s.history.create_index([("teacher_id", ASCENDING), ("_id", DESCENDING)])
+        await s.summaries.open()
         return s
 
     async def close(self) -> None:
@@ -96,6 +100,7 @@ class Storage:
             result = await self.teachers.insert_one(doc)
         except DuplicateKeyError:
             raise await self._duplicate(teacher.basic) from None
+        await self.summaries.touch(teacher.school_code, teacher.org_path)
         return _teacher({**doc, "_id": result.inserted_id})
 
     async def _duplicate(self, basic: dict[str, Any]) -> DuplicatePerson:
@@ -125,6 +130,7 @@ class Storage:
             raise await self._duplicate(new.basic) from None
         if result.modified_count != 1:
             return False
+        await self.summaries.touch(old.school_code, old.org_path)
         if changes:
             await self.history.insert_many(
                 [{"teacher_id": old.id, "at": c.at, "actor": c.actor, "path": c.path, "old": c.old, "new": c.new} for c in changes]
@@ -133,6 +139,7 @@ class Storage:
 
     async def delete(self, teacher: Teacher) -> bool:
         result = await self.teachers.delete_one({"_id": object_id(teacher.id), "status": {"$in": ["DRAFT", "REJECTED"]}})
+        await self.summaries.touch(teacher.school_code, teacher.org_path)
         return result.deleted_count == 1
 
     async def list(self, org_code: str, status: str, search: str, after: tuple[dt.datetime, str] | None, limit: int) -> tuple[list[Teacher], int]:
@@ -167,7 +174,7 @@ class Storage:
         an older push than the stored one counts as applied (a newer state has overtaken it)."""
         oid = object_id(teacher_id)
         for _ in range(5):
-            doc = await self.teachers.find_one({"_id": oid}, {"review_seq": 1, "version": 1, "missing": 1, "basic": 1, "entries": 1})
+            doc = await self.teachers.find_one({"_id": oid}, {"review_seq": 1, "version": 1, "missing": 1, "basic": 1, "entries": 1, "school_code": 1, "org_path": 1})
             if doc is None:
                 return "missing", []
             if (doc.get("review_seq") or 0) >= seq:
@@ -180,6 +187,7 @@ class Storage:
             # the version condition: the record checked above is the one frozen (no write slipped in)
             result = await self.teachers.update_one({"_id": oid, "version": doc["version"], "review_seq": doc.get("review_seq")}, {"$set": update})
             if result.modified_count == 1:
+                await self.summaries.touch(doc["school_code"], doc["org_path"])
                 return "applied", []
         raise RuntimeError(f"review status of {teacher_id} kept changing under the push")
 
@@ -204,32 +212,3 @@ class Storage:
             async for doc in self.teachers.find({**query, "_id": {"$ne": object_id(teacher.id)}}).limit(5):
                 found[str(doc["_id"])] = _teacher(doc)
         return list(found.values())
-
-    # statistics, counted in the database over the org path index
-
-    async def progress(self, org_code: str, depth: int) -> list[dict[str, Any]]:
-        """Per org at `depth` (the org's children, or the org itself) below `org_code`."""
-        count = lambda cond: {"$sum": {"$cond": [cond, 1, 0]}}  # noqa: E731
-        status = lambda s: count({"$eq": ["$status", s]})  # noqa: E731
-        pipeline = [
-            {"$match": {"org_path": org_code}},
-            {"$group": {
-                "_id": {"$arrayElemAt": ["$org_path", depth]},
-                "total": {"$sum": 1},
-                "draft": status("DRAFT"), "submitted": status("SUBMITTED"), "rejected": status("REJECTED"), "approved": status("APPROVED"),
-                "with_photo": count({"$ifNull": ["$photo", False]}),
-                "complete": count({"$eq": [{"$size": {"$ifNull": ["$missing", []]}}, 0]}),
-            }},
-        ]
-        return await (await self.teachers.aggregate(pipeline)).to_list()
-
-    async def counts_by(self, org_code: str, status: str, value: Any, unwind: str = "") -> list[dict[str, Any]]:
-        """Teachers of the subtree grouped by (school type, `value`); `unwind` a list field first."""
-        match: dict[str, Any] = {"org_path": org_code}
-        if status:
-            match["status"] = status
-        pipeline: list[dict[str, Any]] = [{"$match": match}]
-        if unwind:
-            pipeline.append({"$unwind": {"path": unwind, "preserveNullAndEmptyArrays": True}})
-        pipeline.append({"$group": {"_id": {"t": "$school_type", "v": value}, "n": {"$sum": 1}}})
-        return await (await self.teachers.aggregate(pipeline)).to_list()

@@ -2,9 +2,6 @@
 the reconciler that finishes transitions a crash left half-done."""
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 from collections.abc import Sequence
 
 import grpc
@@ -24,7 +21,6 @@ from tmis.rpc.structs import from_struct
 from tmis.settings import Settings
 
 SERVICE_NAME = review_pb2.DESCRIPTOR.services_by_name["ReviewService"].full_name
-logger = logging.getLogger("tmis.review")
 
 
 def review_record(t: records_pb2.Teacher) -> ReviewRecord:
@@ -77,22 +73,7 @@ async def create_server(settings: Settings, *, port: int | None = None, plugins:
         review_pb2_grpc.add_ReviewServiceServicer_to_server(servicer, server)
         return [SERVICE_NAME]
 
-    async def reconcile_forever() -> None:
-        interval = settings.int("TMIS_REVIEW_RECONCILE_MS", 5000) / 1000
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                await workflow.reconcile()
-            except Exception:  # noqa: BLE001 - the database or records may be briefly away
-                logger.exception("reconcile round failed")
-
-    task = asyncio.create_task(reconcile_forever())
-
-    async def stop_reconciler() -> None:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-
     handle = await build_server("review", settings, register, port=port)
-    handle.on_stop += [stop_reconciler, storage.close, records.close, identity.close]
+    handle.every(settings.int("TMIS_REVIEW_RECONCILE_MS", 5000) / 1000, workflow.reconcile, "reconciling half-done transitions")
+    handle.on_stop += [storage.close, records.close, identity.close]
     return handle

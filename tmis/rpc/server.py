@@ -7,6 +7,7 @@ JSON logs, graceful stop on SIGTERM/SIGINT (health goes NOT_SERVING first).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Collection
@@ -26,7 +27,6 @@ from tmis.settings import Settings
 logger = logging.getLogger("tmis.rpc")
 
 
-
 @dataclass
 class ServerHandle:
     name: str
@@ -40,6 +40,26 @@ class ServerHandle:
         await self.server.stop(grace)
         for callback in self.on_stop:
             await callback()
+
+    def every(self, seconds: float, job: Callable[[], Awaitable[object]], what: str) -> None:
+        """Runs `job` every `seconds` until the server stops; a failed round is logged, not fatal."""
+
+        async def loop() -> None:
+            while True:
+                await asyncio.sleep(seconds)
+                try:
+                    await job()
+                except Exception:  # noqa: BLE001 - the database or a peer may be briefly away
+                    logger.exception("%s: %s failed", self.name, what)
+
+        task = asyncio.create_task(loop())
+
+        async def cancel() -> None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+        self.on_stop.insert(0, cancel)
 
 
 async def build_server(
