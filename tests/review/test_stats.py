@@ -24,19 +24,22 @@ async def test_progress_and_statistics(chain: Chain) -> None:
     by_org = {r["org"]["code"]: r for r in rows}
     assert by_org["620102"] == {"org": {"code": "620102", "level": "DISTRICT"}, "total": 3, "draft": 1, "submitted": 1, "rejected": 1, "approved": 0, "withPhoto": 0, "complete": 2}
     assert by_org["620103"]["total"] == 1 and by_org["620103"]["draft"] == 1
+    await chain.complete_teacher(25, school="3162010301")  # a write after a question: the next answer has it
+    again = {r["org"]["code"]: r for r in (await gql(PROGRESS, {"o": "620100"}, chain.city_reader))["data"]["progress"]}
+    assert again["620103"]["total"] == 2 and again["620103"]["complete"] == 2 and again["620102"] == by_org["620102"]
     school = (await gql(PROGRESS, {"o": "3162010201"}, chain.city_reader))["data"]["progress"]
     assert [(r["org"]["code"], r["total"]) for r in school] == [("3162010201", 3)]
 
     genders = (await gql(STATS, {"o": "620100", "d": "GENDER"}, chain.city_reader))["data"]["statistics"]
     expected = {}
-    for serial in (21, 22, 23, 24):
+    for serial in (21, 22, 23, 24, 25):
         gender = basic_input(serial)["gender"]
         expected[gender] = expected.get(gender, 0) + 1
     assert {b["key"]: b["count"] for b in genders} == expected and {b["label"] for b in genders} <= {"男", "女"}
     submitted = (await gql(STATS, {"o": "620100", "d": "IN_ESTABLISHMENT", "s": "SUBMITTED"}, chain.city_reader))["data"]["statistics"]
     assert sum(b["count"] for b in submitted) == 1 and submitted[0]["label"] in ("是", "否")
     ages = (await gql(STATS, {"o": "620100", "d": "AGE_BAND"}, chain.city_reader))["data"]["statistics"]
-    assert sum(b["count"] for b in ages) == 4 and all(b["label"].endswith("岁") or b["label"].endswith("以上") or b["label"].endswith("以下") for b in ages)
+    assert sum(b["count"] for b in ages) == 5 and all(b["label"].endswith("岁") or b["label"].endswith("以上") or b["label"].endswith("以下") for b in ages)
     education = (await gql(STATS, {"o": "620102", "d": "HIGHEST_EDUCATION"}, chain.city_reader))["data"]["statistics"]
     assert {(b["key"], b["label"], b["count"]) for b in education} == {("21", "大学本科毕业", 2), ("", "未填写", 1)}
     political = (await gql(STATS, {"o": "620102", "d": "POLITICAL_STATUS"}, chain.city_reader))["data"]["statistics"]
