@@ -1,0 +1,194 @@
+"""Photo normalisation to the standard: any ordinary photo in, a compliant JPEG and a report out.
+
+Steps, each for a reason:
+- the header is read first: format, frame count and pixel count are checked before any pixel is
+  decoded (decompression bombs never reach memory);
+- a JPEG is decoded at reduced scale (`Image.draft`, DCT scaling by 1/2, 1/4 or 1/8) to the
+  smallest size that still leaves twice the output pixels in the crop: a 12-megapixel phone
+  photo never decodes at full size;
+- EXIF orientation applied; CMYK, palette, 16-bit, grey and alpha (flattened on white) become
+  8-bit sRGB, through the embedded ICC profile when there is one;
+- cropped to the output's aspect ratio around the largest face (head ≈ 2/3 of the height, as the
+  学籍 photo rule asks), else on the upper centre, then resized with Lanczos;
+- written as a baseline JPEG with the dpi in its JFIF header and no other metadata (EXIF, GPS,
+  ICC, comments are not copied), at the highest quality under the size cap (binary search).
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+from services.media.faces import Box, largest_face
+from services.media.standard import PhotoStandard
+from tmis.errors import DomainError, ErrorCode
+
+MAX_QUALITY, MIN_QUALITY = 92, 20
+# the crop's height per face-box height: a Haar box spans brows to chin (≈ 2/3 of the head),
+# so the head fills about 2/3 of the photo; the box centre sits at 42% of the height from the top
+FACE_ZOOM, FACE_CENTRE_Y = 2.2, 0.42
+# without a face: the full width (or height), a quarter of the spare height above the crop
+UPPER_SLACK = 0.25
+_SRGB = ImageCms.createProfile("sRGB")
+
+
+@dataclass(frozen=True)
+class Normalised:
+    jpeg: bytes
+    width: int
+    height: int
+    dpi: int
+    report: dict[str, Any]
+
+
+def refuse(message: str) -> DomainError:
+    return DomainError(ErrorCode.INVALID_INPUT, message, "file")
+
+
+def _open(data: bytes, standard: PhotoStandard) -> Image.Image:
+    try:
+        image = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError:
+        raise refuse(f"图片像素过多（超过{standard.max_source_pixels // 1_000_000}百万像素），请缩小后再上传") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        raise refuse("无法识别的图片文件，请上传 JPG、PNG 等格式的照片") from None
+    if getattr(image, "n_frames", 1) > 1:
+        raise refuse("不接受动图（多帧图片），请上传一张静态照片")
+    if image.format not in standard.formats:
+        raise refuse(f"不支持 {image.format} 格式，请上传以下格式之一：{'、'.join(standard.formats)}")
+    if image.width * image.height > standard.max_source_pixels:
+        raise refuse(f"图片像素过多（超过{standard.max_source_pixels // 1_000_000}百万像素），请缩小后再上传")
+    return image
+
+
+def _oriented_size(image: Image.Image) -> tuple[int, int]:
+    turned = image.getexif().get(ImageOps.ExifTags.Base.Orientation, 1) in (5, 6, 7, 8)
+    return (image.height, image.width) if turned else image.size
+
+
+def _largest_crop(width: int, height: int, aspect: float) -> tuple[int, int]:
+    """The largest (w, h) of the given aspect ratio (w / h) inside width × height."""
+    return (width, round(width / aspect)) if width / height <= aspect else (round(height * aspect), height)
+
+
+def _draft(image: Image.Image, standard: PhotoStandard) -> float:
+    """Asks the JPEG decoder for the smallest DCT scale keeping twice the output size in the crop; the scale used."""
+    if image.format != "JPEG":
+        return 1.0
+    full = image.size
+    width, height = _oriented_size(image)
+    crop_w, _ = _largest_crop(width, height, standard.width_px / standard.height_px)
+    scale = min(1.0, 2 * standard.width_px / crop_w)
+    image.draft(image.mode, (max(1, int(full[0] * scale)), max(1, int(full[1] * scale))))
+    return image.size[0] / full[0]
+
+
+def _to_srgb(image: Image.Image) -> tuple[Image.Image, str]:
+    """8-bit sRGB; the conversion applied, for the report."""
+    mode = image.mode
+    icc = image.info.get("icc_profile")
+    if mode.startswith("I;16") or mode in ("I", "F"):
+        values = np.asarray(image, dtype=np.float64)
+        peak = 65535.0 if mode.startswith("I;16") or values.max() > 255 else 255.0
+        image = Image.fromarray(np.clip(values * (255.0 / peak), 0, 255).astype(np.uint8), "L")
+    if image.mode in ("P", "PA"):
+        image = image.convert("RGBA" if "transparency" in image.info or image.mode == "PA" else "RGB")
+    if image.mode in ("RGBA", "LA", "La", "RGBa"):
+        background = Image.new("RGB", image.size, "white")
+        background.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))
+        image = background
+    if icc and image.mode in ("RGB", "CMYK", "L"):
+        try:
+            converted = ImageCms.profileToProfile(image, ImageCms.ImageCmsProfile(io.BytesIO(icc)), _SRGB, outputMode="RGB")
+            if converted is not None:
+                return converted, f"{mode}+ICC→sRGB"
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # a broken profile: fall back to the plain conversion below
+    return (image if image.mode == "RGB" else image.convert("RGB")), ("RGB" if mode == "RGB" else f"{mode}→RGB")
+
+
+def _crop_box(size: tuple[int, int], face: Box | None, aspect: float, min_h: int) -> tuple[int, int, int, int]:
+    """Around the face (never smaller than `min_h` high: no enlarging), else the upper centre."""
+    width, height = size
+    max_w, max_h = _largest_crop(width, height, aspect)
+    if face is None:
+        left, top = (width - max_w) // 2, round((height - max_h) * UPPER_SLACK)
+        return left, top, left + max_w, top + max_h
+    x, y, w, h = face
+    crop_h = min(max_h, max(min_h, round(h * FACE_ZOOM)))
+    crop_w = min(max_w, round(crop_h * aspect))
+    crop_h = min(crop_h, round(crop_w / aspect))
+    left = min(max(0, round(x + w / 2 - crop_w / 2)), width - crop_w)
+    top = min(max(0, round(y + h / 2 - crop_h * FACE_CENTRE_Y)), height - crop_h)
+    return left, top, left + crop_w, top + crop_h
+
+
+def encode(image: Image.Image, dpi: int, max_bytes: int) -> tuple[bytes, int]:
+    """Baseline JPEG with `dpi` in the JFIF header and nothing else; the highest quality under the cap."""
+
+    def at(quality: int) -> bytes:
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=quality, dpi=(dpi, dpi), optimize=True, progressive=False)
+        return out.getvalue()
+
+    best = at(MAX_QUALITY)
+    if len(best) <= max_bytes:
+        return best, MAX_QUALITY
+    low, high, found, quality = MIN_QUALITY, MAX_QUALITY - 1, None, 0
+    while low <= high:  # the highest quality whose output fits
+        mid = (low + high) // 2
+        data = at(mid)
+        if len(data) <= max_bytes:
+            found, quality, low = data, mid, mid + 1
+        else:
+            high = mid - 1
+    if found is None:
+        raise refuse(f"照片压缩到最低质量仍超过 {max_bytes // 1024} KB 上限，请换一张背景简单的照片")
+    return found, quality
+
+
+def normalise(data: bytes, standard: PhotoStandard, max_upload_bytes: int) -> Normalised:
+    """The standard JPEG of an uploaded photo, or a DomainError (code INVALID_INPUT, field `file`) saying why not."""
+    if not data:
+        raise refuse("照片文件为空")
+    if len(data) > max_upload_bytes:
+        raise refuse(f"照片文件超过 {max_upload_bytes // (1024 * 1024)} MB 上限")
+    image = _open(data, standard)
+    source = {"format": image.format, "mode": image.mode, "width": image.width, "height": image.height, "bytes": len(data)}
+    oriented = _oriented_size(image)
+    aspect = standard.width_px / standard.height_px
+    crop_w, crop_h = _largest_crop(*oriented, aspect)
+    if crop_w < standard.min_width_px or crop_h < standard.min_height_px:
+        raise refuse(f"照片太小：{oriented[0]}×{oriented[1]} 像素，至少需要 {standard.min_width_px}×{standard.min_height_px} 像素")
+    scale = _draft(image, standard)
+    try:
+        image.load()
+        orientation = image.getexif().get(ImageOps.ExifTags.Base.Orientation, 1)
+        image = ImageOps.exif_transpose(image)
+        image, colour = _to_srgb(image)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        raise refuse("照片文件已损坏或不完整，请重新导出后上传") from None
+    face = largest_face(image)
+    box = _crop_box(image.size, face, aspect, standard.height_px)
+    out = image.resize((standard.width_px, standard.height_px), Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
+    jpeg, quality = encode(out, standard.dpi, standard.max_bytes)
+    in_source = lambda b: [round(v / scale) for v in b]  # noqa: E731 (coordinates of the oriented full-size source)
+    report = {
+        "source": source,
+        "decodeScale": round(scale, 4),
+        "orientation": orientation,
+        "colour": colour,
+        "faceFound": face is not None,
+        "face": in_source(face) if face else None,
+        "crop": "FACE" if face else "UPPER_CENTRE",
+        "cropBox": in_source(box),
+        "quality": quality,
+        "width": standard.width_px,
+        "height": standard.height_px,
+        "dpi": standard.dpi,
+        "bytes": len(jpeg),
+    }
+    return Normalised(jpeg, standard.width_px, standard.height_px, standard.dpi, report)
