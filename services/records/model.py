@@ -36,6 +36,8 @@ class Teacher:
     missing: tuple[str, ...] = ()
     warnings: tuple[tuple[str, str, str], ...] = ()  # (code, message, field)
     updated_at: dt.datetime | None = None
+    # the media service's photo: {id, width, height, bytes, dpi, report}; None when none
+    photo: dict[str, Any] | None = None
 
     def entries_of(self, set_key: str) -> list[Entry]:
         return [e for e in self.entries if e.set == set_key]
