@@ -16,6 +16,7 @@ Steps, each for a reason:
 from __future__ import annotations
 
 import io
+import struct
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +43,10 @@ class Normalised:
     height: int
     dpi: int
     report: dict[str, Any]
+
+
+def shown_size(n: int) -> str:
+    return f"{n // (1024 * 1024)} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
 
 
 def refuse(message: str) -> DomainError:
@@ -146,7 +151,7 @@ def encode(image: Image.Image, dpi: int, max_bytes: int) -> tuple[bytes, int]:
         else:
             high = mid - 1
     if found is None:
-        raise refuse(f"照片压缩到最低质量仍超过 {max_bytes // 1024} KB 上限，请换一张背景简单的照片")
+        raise refuse(f"照片压缩到最低质量仍超过 {shown_size(max_bytes)} 上限，请换一张背景简单的照片")
     return found, quality
 
 
@@ -155,21 +160,21 @@ def normalise(data: bytes, standard: PhotoStandard, max_upload_bytes: int) -> No
     if not data:
         raise refuse("照片文件为空")
     if len(data) > max_upload_bytes:
-        raise refuse(f"照片文件超过 {max_upload_bytes // (1024 * 1024)} MB 上限")
+        raise refuse(f"照片文件超过 {shown_size(max_upload_bytes)} 上限")
     image = _open(data, standard)
     source = {"format": image.format, "mode": image.mode, "width": image.width, "height": image.height, "bytes": len(data)}
-    oriented = _oriented_size(image)
     aspect = standard.width_px / standard.height_px
-    crop_w, crop_h = _largest_crop(*oriented, aspect)
-    if crop_w < standard.min_width_px or crop_h < standard.min_height_px:
-        raise refuse(f"照片太小：{oriented[0]}×{oriented[1]} 像素，至少需要 {standard.min_width_px}×{standard.min_height_px} 像素")
-    scale = _draft(image, standard)
-    try:
+    try:  # any decoding fault from here on means a damaged file (reading EXIF may decode a PNG)
+        oriented = _oriented_size(image)
+        crop_w, crop_h = _largest_crop(*oriented, aspect)
+        if crop_w < standard.min_width_px or crop_h < standard.min_height_px:
+            raise refuse(f"照片太小：{oriented[0]}×{oriented[1]} 像素，至少需要 {standard.min_width_px}×{standard.min_height_px} 像素")
+        scale = _draft(image, standard)
         image.load()
         orientation = image.getexif().get(ImageOps.ExifTags.Base.Orientation, 1)
         image = ImageOps.exif_transpose(image)
         image, colour = _to_srgb(image)
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+    except (OSError, ValueError, SyntaxError, EOFError, struct.error, Image.DecompressionBombError):
         raise refuse("照片文件已损坏或不完整，请重新导出后上传") from None
     face = largest_face(image)
     box = _crop_box(image.size, face, aspect, standard.height_px)
