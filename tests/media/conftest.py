@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
@@ -20,11 +21,11 @@ IMPORT = """mutation($s: String!, $a: Upload!) { importPhotos(schoolCode: $s, ar
 JOB = """query($id: ID!) { importJob(id: $id) { id status total processed succeeded failed errors { sheet row column message } } }"""
 
 
-async def upload(suite: Suite, query: str, variables: dict, name: str, data: bytes, token: str) -> dict:
-    """A GraphQL multipart request (the file goes to the one Upload variable that is None)."""
+async def upload(suite: Suite, query: str, variables: dict, name: str, data: bytes, token: str, http: httpx.AsyncClient | None = None) -> dict:
+    """A GraphQL multipart request (the file goes to the one Upload variable that is None), to the suite's gateway or `http`."""
     target = next(k for k, v in variables.items() if v is None)
     operations = json.dumps({"query": query, "variables": variables})
-    reply = await suite.http.post(
+    reply = await (http or suite.http).post(
         "/graphql",
         data={"operations": operations, "map": json.dumps({"0": [f"variables.{target}"]})},
         files={"0": (name, data, "application/octet-stream")},
