@@ -32,8 +32,8 @@ def astronaut() -> Image.Image:
 
 def face_off_centre() -> Image.Image:
     """The face far right on a wide grey canvas: an upper-centre crop would miss it."""
-    canvas = Image.new("RGB", (1800, 700), (120, 120, 120))
-    canvas.paste(astronaut(), (1250, 90))
+    canvas = Image.new("RGB", (1800, 800), (120, 120, 120))
+    canvas.paste(astronaut().resize((640, 640)), (1120, 80))
     return canvas
 
 
