@@ -1,6 +1,7 @@
 """One photo through the gateway: upload, attach, serve, replace; who may; nothing half-written."""
 from __future__ import annotations
 
+import dataclasses
 import io
 
 from bson import ObjectId
@@ -10,7 +11,12 @@ from pymongo.asynchronous.database import AsyncDatabase
 from tests.media import images
 from tests.media.conftest import UPLOAD, upload
 from tests.records.conftest import World
+from services.media.server import create_server as media_server
 from tmis import mongo
+from tmis.procs import free_port
+from tmis.proto.media.v1 import media_pb2 as media_pb
+from tmis.proto.media.v1 import media_pb2_grpc
+from tmis.rpc import ServiceClient
 
 PHOTO = 'query($id: ID!) { teacher(id: $id) { version photo { url width height bytes dpi report { faceFound crop } } } }'
 
@@ -100,3 +106,23 @@ async def test_only_callers_who_may_see_the_teacher_get_the_photo(world: World) 
     token = url.partition("?token=")[2]
     assert (await suite.http.get(f"{path}?token={token}")).status_code == 401
     assert (await suite.http.get(f"/files/photos/{other.id}.jpg?token={token}")).status_code == 200
+
+
+async def test_originals_are_kept_when_configured_and_go_with_their_photo(world: World, media_db: AsyncDatabase) -> None:
+    suite = world.suite
+    teacher = (await world.create()).teacher
+    port = free_port()
+    raw = {**suite.settings.raw, "TMIS_MEDIA_KEEP_ORIGINALS": "1", "TMIS_MEDIA_STANDARD": '{"dpi": 300}'}
+    instance = await media_server(dataclasses.replace(suite.settings, ports={"media": port}, raw=raw))
+    client = ServiceClient("media", f"127.0.0.1:{port}", media_pb2_grpc.MediaServiceStub)
+    try:
+        first_source = images.encoded(images.noise((700, 900)), "PNG")
+        first = await client.UploadPhoto(media_pb.UploadPhotoRequest(teacher_id=teacher.id, content=first_source, filename="a.png"), token=world.clerk)
+        assert (first.width, first.height, first.dpi) == (295, 366, 300)
+        original = await media_db["originals.files"].find_one({})
+        assert original["metadata"]["photo_id"] == first.id and original["length"] == len(first_source) and original["filename"] == "a.png"
+        second = await client.UploadPhoto(media_pb.UploadPhotoRequest(teacher_id=teacher.id, content=images.encoded(images.portrait(), "JPEG")), token=world.clerk)
+        assert [o["metadata"]["photo_id"] async for o in media_db["originals.files"].find({})] == [second.id]
+    finally:
+        await client.close()
+        await instance.stop(0)
