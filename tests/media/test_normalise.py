@@ -73,6 +73,16 @@ def test_a_12_megapixel_jpeg_is_decoded_at_reduced_scale() -> None:
     assert result.report["decodeScale"] <= 0.25 and out.size == (197, 244)
 
 
+def test_a_small_face_is_decoded_again_finer() -> None:
+    canvas = Image.new("RGB", (4000, 3000), (120, 120, 120))
+    canvas.paste(images.astronaut().resize((2200, 2200)), (900, 300))  # a face about 430 px high
+    result, _ = run(images.encoded(canvas, "JPEG", quality=85))
+    # at 1/4 the face's crop (2.2 × its height) would be under 244 px: decoded again at 1/2
+    assert result.report["faceFound"] and result.report["decodeScale"] == 0.5
+    left, top, right, bottom = result.report["cropBox"]
+    assert bottom - top >= 244 * 2  # enough source pixels at the scale it was cut from
+
+
 def test_cmyk_becomes_rgb() -> None:
     _, out = run(images.encoded(Image.new("CMYK", (400, 500), (0, 255, 255, 0)), "JPEG"))
     r, g, b = centre_colour(out, (50, 50, 150, 200))
