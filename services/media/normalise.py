@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pillow_heif
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from services.media.faces import Box, largest_face
@@ -39,6 +40,7 @@ FACE_ZOOM, FACE_CENTRE_Y = 2.2, 0.42
 # without a face: the full width (or height), a quarter of the spare height above the crop
 UPPER_SLACK = 0.25
 _SRGB = ImageCms.createProfile("sRGB")
+pillow_heif.register_heif_opener()  # HEIC, what iPhones take photos in
 FaceFinder = Callable[[Image.Image], Box | None]
 
 
@@ -66,7 +68,7 @@ def _open(data: bytes, standard: PhotoStandard) -> Image.Image:
         raise refuse(f"图片像素过多（超过{standard.max_source_pixels // 1_000_000}百万像素），请缩小后再上传") from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         raise refuse("无法识别的图片文件，请上传 JPG、PNG 等格式的照片") from None
-    if getattr(image, "n_frames", 1) > 1:
+    if getattr(image, "n_frames", 1) > 1 and image.format != "HEIF":  # (a HEIF opens at its primary image)
         raise refuse("不接受动图（多帧图片），请上传一张静态照片")
     if image.format not in standard.formats:
         raise refuse(f"不支持 {image.format} 格式，请上传以下格式之一：{'、'.join(standard.formats)}")

@@ -17,7 +17,7 @@ DEFAULT = {
     "height_cm": 3.1,
     "dpi": 200,
     "max_bytes": 60 * 1024,
-    "formats": ["JPEG", "PNG", "WEBP", "BMP", "TIFF"],
+    "formats": ["JPEG", "PNG", "WEBP", "BMP", "TIFF", "HEIF"],
     "min_width_px": 0,
     "min_height_px": 0,
     "max_source_pixels": 64_000_000,

@@ -39,7 +39,7 @@ def centre_colour(image: Image.Image, box: tuple[int, int, int, int]) -> tuple[f
     return tuple(round(v) for v in ImageStat.Stat(image.crop(box)).mean)
 
 
-@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "BMP", "TIFF"])
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "BMP", "TIFF", "HEIF"])
 def test_every_accepted_format_gives_the_standard_jpeg(fmt: str) -> None:
     result, out = run(images.encoded(images.noise((900, 1200)), fmt))
     assert (out.format, out.size, out.mode) == ("JPEG", (197, 244), "RGB")
