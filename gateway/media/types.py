@@ -73,3 +73,24 @@ class Photo:
 class PhotoPayload:
     photo: Photo | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.enum
+class PhotoFileOutcome(Enum):
+    ATTACHED = "ATTACHED"
+    NO_SUCH_TEACHER = "NO_SUCH_TEACHER"
+    BAD_IMAGE = "BAD_IMAGE"
+    REFUSED = "REFUSED"
+
+
+@strawberry.type(description="One file of a photo archive and what became of it.")
+class PhotoFileResult:
+    index: int = strawberry.field(description="Position in the archive, from 1.")
+    name: str
+    outcome: PhotoFileOutcome
+    teacher_id: strawberry.ID | None
+    message: str | None
+
+    @classmethod
+    def of(cls, pb: Any) -> PhotoFileResult:
+        return cls(index=pb.index, name=pb.name, outcome=PhotoFileOutcome(pb.outcome), teacher_id=strawberry.ID(pb.teacher_id) if pb.teacher_id else None, message=pb.message or None)

@@ -13,7 +13,6 @@ from tests.media import images
 from tests.media.conftest import IMPORT, JOB, OTHER, SCHOOL, upload
 from tests.records.conftest import World
 from tmis.errors import DomainError
-from tmis.proto.media.v1 import media_pb2 as media_pb
 
 GOOD = images.encoded(images.portrait(), "JPEG")
 
@@ -119,12 +118,14 @@ async def test_a_school_imports_a_zip_and_sees_per_file_results(world: World) ->
     shown = await suite.graphql('query($a: ID!, $b: ID!, $c: ID!) { a: teacher(id: $a) { photo { report { crop } } } b: teacher(id: $b) { photo { dpi } } c: teacher(id: $c) { photo { dpi } } }',
                                 {"a": made[0].id, "b": made[1].id, "c": made[2].id}, world.clerk)  # fmt: skip
     assert shown["data"]["a"]["photo"]["report"]["crop"] == "FACE" and shown["data"]["b"]["photo"]["dpi"] == 200 and shown["data"]["c"]["photo"] is None
-    # the per-file results, richer than importJob's errors, from the service
-    reply = await suite.clients.media.GetPhotoJob(media_pb.GetPhotoJobRequest(id=job["id"]), token=world.clerk)
-    assert [r.outcome for r in reply.results] == ["ATTACHED", "ATTACHED", "BAD_IMAGE", "NO_SUCH_TEACHER", "REFUSED", "REFUSED"]
-    assert reply.results[0].teacher_id == made[0].id
+    # every file's result, richer than importJob's errors
+    results = 'query($id: ID!) { photoImportResults(jobId: $id) { index name outcome teacherId message } }'
+    listed = (await suite.graphql(results, {"id": job["id"]}, world.clerk))["data"]["photoImportResults"]
+    assert [r["outcome"] for r in listed] == ["ATTACHED", "ATTACHED", "BAD_IMAGE", "NO_SUCH_TEACHER", "REFUSED", "REFUSED"]
+    assert listed[0]["teacherId"] == made[0].id and listed[0]["message"] is None and listed[1]["name"] == f"照片/{ids[1].lower()}.png"
     # someone else's job is nobody else's business
     assert (await suite.graphql(JOB, {"id": job["id"]}, world.stranger))["data"]["importJob"] is None
+    assert (await suite.graphql(results, {"id": job["id"]}, world.stranger))["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 
 
 async def test_only_the_schools_clerks_import(world: World) -> None:
