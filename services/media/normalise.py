@@ -119,9 +119,8 @@ def _to_srgb(image: Image.Image) -> tuple[Image.Image, str]:
     if image.mode in ("P", "PA"):
         image = image.convert("RGBA" if "transparency" in image.info or image.mode == "PA" else "RGB")
     if image.mode in ("RGBA", "LA", "La", "RGBa"):
-        background = Image.new("RGB", image.size, "white")
-        background.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))
-        image = background
+        rgba, image = image.convert("RGBA"), Image.new("RGB", image.size, "white")
+        image.paste(rgba, mask=rgba.getchannel("A"))
     if icc and image.mode in ("RGB", "CMYK", "L"):
         try:
             converted = ImageCms.profileToProfile(image, ImageCms.ImageCmsProfile(io.BytesIO(icc)), _SRGB, outputMode="RGB")
