@@ -14,6 +14,7 @@ from gateway.identity.queries import IdentityQuery
 from gateway.records.generated import ENTRY_DATA_SCALAR, EntryData
 from gateway.records.queries import RecordsQuery
 from gateway.records.teachers import teacher_schema
+from gateway.review.operations import ReviewMutation, ReviewQuery
 from gateway.system.queries import SystemQuery
 from tmis.registry import Registry
 
@@ -30,8 +31,8 @@ class _Schema(strawberry.Schema):
 def build_schema(registry: Registry | None = None) -> strawberry.Schema:
     """The schema for a registry (national sets, plus what the deployment's plugins add)."""
     teacher_query, teacher_mutation = teacher_schema(registry or Registry())
-    query = strawberry.type(type("Query", (SystemQuery, IdentityQuery, RecordsQuery, JobQuery, MediaQuery, teacher_query), {}))
-    mutation = strawberry.type(type("Mutation", (IdentityMutation, teacher_mutation, MediaMutation), {}))
+    query = strawberry.type(type("Query", (SystemQuery, IdentityQuery, RecordsQuery, JobQuery, ReviewQuery, MediaQuery, teacher_query), {}))
+    mutation = strawberry.type(type("Mutation", (IdentityMutation, ReviewMutation, teacher_mutation, MediaMutation), {}))
     return _Schema(
         query=query,
         mutation=mutation,

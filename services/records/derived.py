@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from services.records.model import Change, Entry, Teacher
-from services.records.validation import validate
+from services.records.validation import LocalRules, validate
 from tmis.codes import CodeTable
 from tmis.registry import Registry
 
@@ -44,12 +44,15 @@ def education_levels(entries: tuple[Entry, ...]) -> str | None:
     return None
 
 
-def completeness(registry: Registry, teacher: Teacher, tables: Mapping[str, CodeTable], today: dt.date) -> tuple[list[str], list[tuple[str, str, str]]]:
-    """(missing paths, warnings) of a whole record: required fields of 基本信息 and required sets."""
+def completeness(
+    registry: Registry, teacher: Teacher, tables: Mapping[str, CodeTable], today: dt.date, rules: LocalRules | None = None
+) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """(missing paths, warnings) of a whole record: required fields of 基本信息 and required sets;
+    the warnings of the national checks and of the plugins' rules."""
     basic_set = registry.set("BASIC")
     missing, warnings = [], []
     if basic_set is not None:
-        _, problems = validate(basic_set, {k: v for k, v in teacher.basic.items() if k not in ("highestEducation", "currentTitle")}, teacher.school_type, tables, "basic", today)
+        _, problems = validate(basic_set, {f.key: teacher.basic[f.key] for f in basic_set.fields if not f.derived and f.key in teacher.basic}, teacher.school_type, tables, "basic", today, rules)
         missing += [p.field for p in problems if p.code == "REQUIRED"]
         warnings += [(p.code, p.message, p.field) for p in problems if p.warning]
     for info_set in registry.sets.values():
@@ -58,7 +61,7 @@ def completeness(registry: Registry, teacher: Teacher, tables: Mapping[str, Code
     for entry in teacher.entries:  # data-quality warnings of the entries (they never block a save)
         info_set = registry.set(entry.set)
         if info_set is not None:
-            _, problems = validate(info_set, entry.data, teacher.school_type, tables, f"entry.{set_path(entry.set)}[{entry.id}]", today)
+            _, problems = validate(info_set, entry.data, teacher.school_type, tables, f"entry.{set_path(entry.set)}[{entry.id}]", today, rules)
             warnings += [(p.code, p.message, p.field) for p in problems if p.warning]
     return missing, warnings
 

@@ -38,6 +38,10 @@ class Teacher:
     updated_at: dt.datetime | None = None
     # the media service's photo: {id, width, height, bytes, dpi, report}; None when none
     photo: dict[str, Any] | None = None
+    personal_code: str = ""
+    personal_code_formal: bool = False
+    # the record as it was last approved (the base of "changes since approval")
+    approved: Teacher | None = None
 
     def entries_of(self, set_key: str) -> list[Entry]:
         return [e for e in self.entries if e.set == set_key]

@@ -4,11 +4,13 @@ from __future__ import annotations
 import grpc
 
 from services.records.model import OrgRef
+from services.records.review_link import ReviewLink
 from services.records.servicer import PUBLIC_METHODS, RecordsServicer
+from services.records.stats import Stats
 from services.records.storage import Storage
 from services.records.teachers import Teachers
-from tmis.codes import load_code_tables
-from tmis.registry import Registry
+from tmis.plugins import build_registry, local_rules, make_plugin_manager
+from tmis.plugins import code_tables as load_tables
 from tmis.proto.identity.v1 import identity_pb2, identity_pb2_grpc
 from tmis.proto.records.v1 import records_pb2, records_pb2_grpc
 from tmis.rpc import ServerHandle, ServiceClient, build_server
@@ -18,7 +20,8 @@ SERVICE_NAME = records_pb2.DESCRIPTOR.services_by_name["RecordsService"].full_na
 
 
 async def create_server(settings: Settings, *, port: int | None = None) -> ServerHandle:
-    code_tables = load_code_tables(settings.raw.get("TMIS_CODES_DIR"))
+    plugins = make_plugin_manager(settings.plugins)
+    code_tables = load_tables(plugins, settings.raw.get("TMIS_CODES_DIR"))
     storage = await Storage.open(settings)
     identity = ServiceClient("identity", settings.addrs["identity"], identity_pb2_grpc.IdentityServiceStub)
 
@@ -26,7 +29,13 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
         reply = await identity.BatchGetOrgs(identity_pb2.BatchGetOrgsRequest(codes=[code]))
         return OrgRef(code, reply.orgs[0].level, tuple(reply.orgs[0].path), reply.orgs[0].school_type) if reply.orgs else None
 
-    servicer = RecordsServicer(Teachers(storage, org_of, Registry(), code_tables), code_tables)
+    registry = build_registry(plugins)
+    servicer = RecordsServicer(
+        Teachers(storage, org_of, registry, code_tables, local_rules(plugins)),
+        ReviewLink(storage),
+        Stats(storage, org_of, registry, code_tables),
+        code_tables,
+    )
 
     def register(server: grpc.aio.Server) -> list[str]:
         records_pb2_grpc.add_RecordsServiceServicer_to_server(servicer, server)
