@@ -10,12 +10,13 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from tests.media import images
 from tests.media.conftest import UPLOAD, upload
-from tests.records.conftest import World
+from tests.records.conftest import SCHOOL, World
 from services.media.server import create_server as media_server
 from tmis import mongo
 from tmis.procs import free_port
 from tmis.proto.media.v1 import media_pb2 as media_pb
 from tmis.proto.media.v1 import media_pb2_grpc
+from tmis.proto.records.v1 import records_pb2 as rec_pb
 from tmis.rpc import ServiceClient
 
 PHOTO = 'query($id: ID!) { teacher(id: $id) { version photo { url width height bytes dpi report { faceFound crop } } } }'
@@ -51,6 +52,9 @@ async def test_a_clerk_uploads_and_the_photo_is_served(world: World, media_db: A
     # the reader of the district sees it too, with its own header
     assert (await suite.http.get(f"/files/photos/{teacher.id}.jpg", headers={"authorization": f"Bearer {world.reader}"})).status_code == 200
     assert await stored_files(media_db) == 1
+    # the progress of the district counts the photo (records' teacher document has `photo`)
+    progress = await suite.clients.records.GetProgress(rec_pb.GetProgressRequest(org_code="620102"), token=world.reader)
+    assert [(row.org_code, row.total, row.with_photo) for row in progress.orgs] == [(SCHOOL, 1, 1)]
 
 
 async def test_a_new_upload_replaces_the_old_photo(world: World, media_db: AsyncDatabase) -> None:
