@@ -17,6 +17,7 @@ from strawberry.asgi import GraphQL
 from gateway.clients import Clients
 from gateway.context import Context
 from gateway.files import Downloads
+from gateway.media.files import PhotoFiles
 from gateway.schema import build_schema
 from gateway.system.pages import plugins_page
 from tmis import log
@@ -151,6 +152,7 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
         Route("/healthz", healthz),
         Route("/-/plugins", plugins_page(plugins)),
         Route("/files/teacher-accounts/{school}.xlsx", downloads.teacher_accounts),
+        Route("/files/photos/{teacher_id}.jpg", PhotoFiles(downloads).photo),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.add_middleware(BodyLimitMiddleware, limit=settings.int("TMIS_HTTP_MAX_BODY_BYTES", 2 * MB), upload_limit=settings.int("TMIS_HTTP_MAX_UPLOAD_BYTES", 64 * MB))

@@ -8,6 +8,8 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCac
 from gateway.errors import ErrorMasking
 from gateway.identity.mutations import IdentityMutation
 from gateway.jobs import JobQuery
+from gateway.media.mutations import MediaMutation
+from gateway.media.queries import MediaQuery
 from gateway.identity.queries import IdentityQuery
 from gateway.records.generated import ENTRY_DATA_SCALAR, EntryData
 from gateway.records.queries import RecordsQuery
@@ -29,8 +31,8 @@ class _Schema(strawberry.Schema):
 def build_schema(registry: Registry | None = None) -> strawberry.Schema:
     """The schema for a registry (national sets, plus what the deployment's plugins add)."""
     teacher_query, teacher_mutation = teacher_schema(registry or Registry())
-    query = strawberry.type(type("Query", (SystemQuery, IdentityQuery, RecordsQuery, JobQuery, ReviewQuery, teacher_query), {}))
-    mutation = strawberry.type(type("Mutation", (IdentityMutation, ReviewMutation, teacher_mutation), {}))
+    query = strawberry.type(type("Query", (SystemQuery, IdentityQuery, RecordsQuery, JobQuery, ReviewQuery, MediaQuery, teacher_query), {}))
+    mutation = strawberry.type(type("Mutation", (IdentityMutation, ReviewMutation, teacher_mutation, MediaMutation), {}))
     return _Schema(
         query=query,
         mutation=mutation,

@@ -30,7 +30,9 @@ def tmis_photo_standard(standard: dict[str, Any]) -> dict[str, Any] | None:
     """Override the photo standard of this deployment.
 
     :param standard: the configured standard: ``width_cm``, ``height_cm``, ``dpi``,
-        ``max_bytes``, ``formats`` (list of accepted input formats).
+        ``max_bytes``, ``formats`` (list of accepted input formats), ``min_width_px`` and
+        ``min_height_px`` (smallest accepted crop of the source; 0 = the output size),
+        ``max_source_pixels`` (larger images are refused before decoding).
     :return: a complete replacement dict with the same keys, or ``None`` to keep it.
         The first plugin that answers wins.
 

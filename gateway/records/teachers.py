@@ -9,6 +9,7 @@ import strawberry
 from gateway.context import Info
 from gateway.errors import UserError, attempt, refusal, require
 from gateway.identity.types import Account, Org
+from gateway.media.types import Photo
 from gateway.pagination import PageInfo, decode_cursor, encode_cursor, page_size
 from gateway.records import current
 from gateway.records.generated import EntryData, input_type, input_values, make, output_type
@@ -23,15 +24,6 @@ from tmis.rpc.structs import from_struct as _dict
 from tmis.rpc.structs import to_struct as _struct
 
 TYPED_MEMBERS = {"education": "EDUCATION", "work": "WORK", "assessment": "ASSESSMENT", "salary": "SALARY"}
-
-
-@strawberry.type
-class Photo:
-    url: str
-    width: int
-    height: int
-    bytes: int
-    dpi: int
 
 
 @strawberry.type
@@ -143,8 +135,8 @@ def teacher_schema(registry: Registry) -> tuple[type, type]:
             return make(BasicInfo, _dict(self.stored.basic), self.stored.school_type)
 
         @strawberry.field(description="Null until a photo is uploaded.")
-        def photo(self) -> Optional[Photo]:
-            return None
+        def photo(self, info: Info) -> Optional[Photo]:
+            return Photo.of(info, self.stored.id, self.stored.photo) if self.stored.HasField("photo") else None
 
         @strawberry.field
         def entries(self, set: InfoSet) -> list[Entry]:

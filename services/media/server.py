@@ -1,27 +1,78 @@
-"""The media service's server factory."""
+"""The media service's server factory.
+
+Settings (besides the suite's): TMIS_MEDIA_STANDARD (JSON overriding keys of the photo standard,
+e.g. {"dpi": 300}), TMIS_MEDIA_MAX_UPLOAD_BYTES (one photo, default 20 MB),
+TMIS_MEDIA_KEEP_ORIGINALS (1: store the uploaded original beside the normalised photo),
+TMIS_MEDIA_ARCHIVE_MAX_FILES (2000) and TMIS_MEDIA_ARCHIVE_MAX_BYTES (uncompressed, 1 GB).
+Stateless apart from its database: run as many instances as the load needs.
+"""
 from __future__ import annotations
+
+import json
+from typing import Any
 
 import grpc
 
 from services.media import standard
+from services.media.archive import ArchiveLimits
+from services.media.batch import PhotoJobs
+from services.media.photos import MediaConfig, Photos
 from services.media.servicer import MediaServicer
 from services.media.storage import Storage
 from tmis.plugins import make_plugin_manager
 from tmis.proto.media.v1 import media_pb2, media_pb2_grpc
-from tmis.rpc import ServerHandle, build_server
-from tmis.settings import Settings
+from tmis.proto.records.v1 import records_pb2, records_pb2_grpc
+from tmis.rpc import ServerHandle, ServiceClient, build_server
+from tmis.rpc.structs import to_struct
+from tmis.settings import Settings, SettingsError
 
 SERVICE_NAME = media_pb2.DESCRIPTOR.services_by_name["MediaService"].full_name
+MB = 1024 * 1024
+
+
+def _configured_standard(settings: Settings) -> dict[str, Any]:
+    raw = settings.raw.get("TMIS_MEDIA_STANDARD", "")
+    try:
+        value = json.loads(raw) if raw else {}
+    except ValueError:
+        raise SettingsError(f"TMIS_MEDIA_STANDARD must be a JSON object, got {raw!r}") from None
+    if not isinstance(value, dict):
+        raise SettingsError(f"TMIS_MEDIA_STANDARD must be a JSON object, got {raw!r}")
+    return value
 
 
 async def create_server(settings: Settings, *, port: int | None = None) -> ServerHandle:
     storage = await Storage.open(settings)
-    servicer = MediaServicer(standard.resolve(make_plugin_manager(settings.plugins)))
+    records = ServiceClient("records", settings.addrs["records"], records_pb2_grpc.RecordsServiceStub)
+    max_upload = settings.int("TMIS_MEDIA_MAX_UPLOAD_BYTES", 20 * MB)
+
+    # every call carries the caller's token (the client forwards the current RPC's): records authorises the caller
+    async def attach(teacher_id: str, photo: dict[str, Any]) -> str:
+        ref = records_pb2.PhotoRef(**{k: v for k, v in photo.items() if k != "report"}, report=to_struct(photo["report"]))
+        reply = await records.AttachPhoto(records_pb2.AttachPhotoRequest(teacher_id=teacher_id, photo=ref))
+        return reply.replaced_id
+
+    async def photo_of(teacher_id: str) -> str | None:
+        reply = await records.BatchGetTeachers(records_pb2.BatchGetTeachersRequest(ids=[teacher_id]))
+        return reply.teachers[0].photo.id if reply.teachers else None
+
+    async def roster(school_code: str) -> dict[str, str]:
+        reply = await records.ListSchoolRoster(records_pb2.ListSchoolRosterRequest(school_code=school_code), timeout=60)
+        return {t.id_number.upper(): t.teacher_id for t in reply.teachers}
+
+    chosen = standard.resolve(make_plugin_manager(settings.plugins), _configured_standard(settings))
+    config = MediaConfig(max_upload_bytes=max_upload, keep_originals=settings.bool("TMIS_MEDIA_KEEP_ORIGINALS", False))
+    photos = Photos(storage, chosen, config, attach, photo_of)
+    limits = ArchiveLimits(
+        max_files=settings.int("TMIS_MEDIA_ARCHIVE_MAX_FILES", 2000), max_file_bytes=max_upload, max_total_bytes=settings.int("TMIS_MEDIA_ARCHIVE_MAX_BYTES", 1024 * MB)
+    )
+    jobs = PhotoJobs(storage, photos, roster, limits)
+    servicer = MediaServicer(chosen, photos, jobs)
 
     def register(server: grpc.aio.Server) -> list[str]:
         media_pb2_grpc.add_MediaServiceServicer_to_server(servicer, server)
         return [SERVICE_NAME]
 
     handle = await build_server("media", settings, register, port=port)
-    handle.on_stop.append(storage.close)
+    handle.on_stop += [jobs.stop, storage.close, records.close]
     return handle

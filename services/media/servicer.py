@@ -1,21 +1,71 @@
-"""gRPC adapter of the media service."""
+"""gRPC adapter of the media service: protobuf in, domain call, protobuf out."""
 from __future__ import annotations
+
+import uuid
+from typing import Any
 
 import grpc
 
+from services.media.batch import PhotoJobs
+from services.media.photos import Photos
 from services.media.standard import PhotoStandard
 from tmis.proto.media.v1 import media_pb2 as pb
 from tmis.proto.media.v1 import media_pb2_grpc
 from tmis.rpc import current_caller
+from tmis.rpc.structs import to_struct
+
+
+def photo_pb(photo: dict[str, Any]) -> pb.Photo:
+    return pb.Photo(id=photo["id"], width=photo["width"], height=photo["height"], bytes=photo["bytes"], dpi=photo["dpi"], report=to_struct(photo["report"]))
+
+
+def job_pb(job: dict[str, Any]) -> pb.PhotoJob:
+    results = job.get("results") or []
+    return pb.PhotoJob(
+        id=job["_id"],
+        status=job["status"],
+        total=job["total"],
+        processed=job["processed"],
+        succeeded=job["succeeded"],
+        failed=job["failed"],
+        errors=[pb.JobError(row=r["index"], column=r["name"], message=r["message"]) for r in results if r["outcome"] != "ATTACHED"],
+        results=[pb.FileResult(index=r["index"], name=r["name"], outcome=r["outcome"], teacher_id=r["teacher_id"], message=r["message"]) for r in results],
+    )
 
 
 class MediaServicer(media_pb2_grpc.MediaServiceServicer):
-    def __init__(self, standard: PhotoStandard) -> None:
+    def __init__(self, standard: PhotoStandard, photos: Photos, jobs: PhotoJobs) -> None:
         self.standard = standard
+        self.photos = photos
+        self.jobs = jobs
+        self.instance_id = uuid.uuid4().hex
+        self.calls = 0
 
     async def GetPhotoStandard(self, request: pb.GetPhotoStandardRequest, context: grpc.aio.ServicerContext) -> pb.PhotoStandard:
+        self.calls += 1
         current_caller().require()
         s = self.standard
         return pb.PhotoStandard(
             width_cm=s.width_cm, height_cm=s.height_cm, dpi=s.dpi, width_px=s.width_px, height_px=s.height_px, max_bytes=s.max_bytes, formats=s.formats
         )
+
+    async def UploadPhoto(self, request: pb.UploadPhotoRequest, context: grpc.aio.ServicerContext) -> pb.Photo:
+        self.calls += 1
+        return photo_pb(await self.photos.upload(current_caller(), request.teacher_id, request.content, request.filename))
+
+    async def GetPhoto(self, request: pb.GetPhotoRequest, context: grpc.aio.ServicerContext) -> pb.PhotoFile:
+        self.calls += 1
+        photo_id, content = await self.photos.read(current_caller(), request.teacher_id)
+        return pb.PhotoFile(id=photo_id, content=content, content_type="image/jpeg")
+
+    async def ImportPhotos(self, request: pb.ImportPhotosRequest, context: grpc.aio.ServicerContext) -> pb.PhotoJob:
+        self.calls += 1
+        return job_pb(await self.jobs.start(current_caller(), request.school_code, request.archive))
+
+    async def GetPhotoJob(self, request: pb.GetPhotoJobRequest, context: grpc.aio.ServicerContext) -> pb.PhotoJob:
+        self.calls += 1
+        return job_pb(await self.jobs.get(current_caller(), request.id))
+
+    async def GetInstanceStats(self, request: pb.GetInstanceStatsRequest, context: grpc.aio.ServicerContext) -> pb.InstanceStats:
+        current_caller().require()
+        return pb.InstanceStats(instance_id=self.instance_id, calls=self.calls)

@@ -36,6 +36,8 @@ class Teacher:
     missing: tuple[str, ...] = ()
     warnings: tuple[tuple[str, str, str], ...] = ()  # (code, message, field)
     updated_at: dt.datetime | None = None
+    # the media service's photo: {id, width, height, bytes, dpi, report}; None when none
+    photo: dict[str, Any] | None = None
     personal_code: str = ""
     personal_code_formal: bool = False
     # the record as it was last approved (the base of "changes since approval")

@@ -13,6 +13,7 @@ from services.records.review_link import ReviewLink, changes_since_approval
 from services.records.stats import Stats
 from services.records.teachers import Teachers, Write
 from tmis.codes import CodeTable
+from tmis.errors import DomainError, ErrorCode
 from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.proto.records.v1 import records_pb2_grpc
 from tmis.rpc import current_caller
@@ -47,6 +48,13 @@ def teacher_pb(teacher: Teacher, sets: set[str] | None = None, with_changes: boo
         personal_code=teacher.personal_code,
         personal_code_formal=teacher.personal_code_formal,
         changes_since_approval=[change_pb(c) for c in changes_since_approval(teacher)] if with_changes else [],
+        photo=photo_pb(teacher.photo) if teacher.photo else None,
+    )
+
+
+def photo_pb(photo: dict) -> pb.PhotoRef:
+    return pb.PhotoRef(
+        id=photo["id"], width=photo["width"], height=photo["height"], bytes=photo["bytes"], dpi=photo["dpi"], report=_struct(photo.get("report") or {})
     )
 
 
@@ -119,6 +127,14 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         return pb.Roster(
             teachers=[pb.RosterEntry(teacher_id=t.id, name=t.basic["name"], id_type=t.basic["idType"], id_number=t.basic["idNumber"]) for t in found]
         )
+
+    async def AttachPhoto(self, request: pb.AttachPhotoRequest, context: grpc.aio.ServicerContext) -> pb.AttachPhotoReply:
+        p = request.photo
+        if not p.id:
+            raise DomainError(ErrorCode.INVALID_INPUT, "照片标识不能为空", "photo")
+        photo = {"id": p.id, "width": p.width, "height": p.height, "bytes": p.bytes, "dpi": p.dpi, "report": _dict(p.report)}
+        replaced, version = await self.teachers.attach_photo(current_caller(), request.teacher_id, photo)
+        return pb.AttachPhotoReply(replaced_id=replaced, version=version)
 
     async def ListCodeTables(self, request: pb.ListCodeTablesRequest, context: grpc.aio.ServicerContext) -> pb.CodeTableList:
         names = list(dict.fromkeys(request.names))[:100]

@@ -34,6 +34,7 @@ def _teacher(doc: dict[str, Any]) -> Teacher:
         missing=tuple(doc.get("missing") or ()),
         warnings=tuple(tuple(w) for w in doc.get("warnings") or ()),
         updated_at=doc.get("updated_at"),
+        photo=doc.get("photo"),
         personal_code=doc.get("personal_code") or "",
         personal_code_formal=bool(doc.get("personal_code_formal")),
         approved=_teacher({**doc, **doc["approved"], "approved": None}) if doc.get("approved") else None,
@@ -135,6 +136,19 @@ class Storage:
             await self.history.insert_many(
                 [{"teacher_id": old.id, "at": c.at, "actor": c.actor, "path": c.path, "old": c.old, "new": c.new} for c in changes]
             )
+        return True
+
+    async def attach_photo(self, teacher: Teacher, photo: dict[str, Any], now: dt.datetime, actor: str) -> bool:
+        """Sets the photo if the record is still editable and at `teacher.version` (so the photo it
+        replaces is the one read); then records the change."""
+        result = await self.teachers.update_one(
+            {"_id": object_id(teacher.id), "version": teacher.version, "status": {"$in": ["DRAFT", "REJECTED"]}},
+            {"$set": {"photo": photo, "updated_at": now}, "$inc": {"version": 1}},
+        )
+        if result.modified_count != 1:
+            return False
+        old = teacher.photo["id"] if teacher.photo else None
+        await self.history.insert_one({"teacher_id": teacher.id, "at": now, "actor": actor, "path": "photo", "old": old, "new": photo["id"]})
         return True
 
     async def delete(self, teacher: Teacher) -> bool:

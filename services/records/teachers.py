@@ -189,6 +189,15 @@ class Teachers:
         self._check_write(caller, teacher, version, self._set(self._find_entry(teacher, entry_id).set, "entry"))
         return await self._save(caller, teacher, dataclasses.replace(teacher, entries=tuple(e for e in teacher.entries if e.id != entry_id)))
 
+    async def attach_photo(self, caller: Caller, teacher_id: str, photo: dict[str, Any]) -> tuple[str, int]:
+        """The photo belongs to 基本信息: the teacher or the school's clerk, on an editable record.
+        (replaced photo id or "", new version); a concurrent write is retried on the fresh record."""
+        for _ in range(3):
+            teacher = await self._writable(caller, teacher_id, None, dataclasses.replace(self._set("BASIC", "photo"), label="照片"))
+            if await self.storage.attach_photo(teacher, photo, _now(), caller.username):
+                return (teacher.photo or {}).get("id", ""), teacher.version + 1
+        raise DomainError(ErrorCode.VERSION_CONFLICT, "该教师信息正被他人修改，请稍后重试", "teacherId")
+
     async def delete(self, caller: Caller, teacher_id: str) -> Teacher:
         caller.require("DATA_ENTRY")
         teacher = await self._writable(caller, teacher_id, None, self._set("BASIC", "basic"))

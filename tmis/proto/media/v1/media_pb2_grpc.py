@@ -26,7 +26,8 @@ if _version_not_supported:
 
 
 class MediaServiceStub:
-    """Photo normalisation to the national standard.
+    """Photo normalisation to the national standard; the photo store (GridFS); photo batches.
+    Attaching a photo is the records service's (AttachPhoto, with the caller's token).
     """
 
     def __init__(self, channel):
@@ -40,14 +41,75 @@ class MediaServiceStub:
                 request_serializer=tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.GetPhotoStandardRequest.SerializeToString,
                 response_deserializer=tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.PhotoStandard.FromString,
                 _registered_method=True)
+        self.UploadPhoto = channel.unary_unary(
+                '/tmis.media.v1.MediaService/UploadPhoto',
+                request_serializer=tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.UploadPhotoRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.Photo.FromString,
+                _registered_method=True)
+        self.GetPhoto = channel.unary_unary(
+                '/tmis.media.v1.MediaService/GetPhoto',
+                request_serializer=tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.GetPhotoRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.PhotoFile.FromString,
+                _registered_method=True)
+        self.ImportPhotos = channel.unary_unary(
+                '/tmis.media.v1.MediaService/ImportPhotos',
+                request_serializer=tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.ImportPhotosRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.PhotoJob.FromString,
+                _registered_method=True)
+        self.GetPhotoJob = channel.unary_unary(
+                '/tmis.media.v1.MediaService/GetPhotoJob',
+                request_serializer=tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.GetPhotoJobRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.PhotoJob.FromString,
+                _registered_method=True)
+        self.GetInstanceStats = channel.unary_unary(
+                '/tmis.media.v1.MediaService/GetInstanceStats',
+                request_serializer=tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.GetInstanceStatsRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.InstanceStats.FromString,
+                _registered_method=True)
 
 
 class MediaServiceServicer:
-    """Photo normalisation to the national standard.
+    """Photo normalisation to the national standard; the photo store (GridFS); photo batches.
+    Attaching a photo is the records service's (AttachPhoto, with the caller's token).
     """
 
     def GetPhotoStandard(self, request, context):
         """The photo standard in force (configuration, province plugins may override it).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UploadPhoto(self, request, context):
+        """Normalises one photo and attaches it to the teacher (the old one is deleted); nothing is kept when refused.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetPhoto(self, request, context):
+        """The teacher's photo (JPEG), when the caller may see the teacher.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ImportPhotos(self, request, context):
+        """A .zip of photos named <身份证件号>.<ext>: a job that normalises and attaches each.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetPhotoJob(self, request, context):
+        """A job's progress and per-file results (the caller who started it).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetInstanceStats(self, request, context):
+        """This instance: its id and the calls it served (shows several instances sharing the load).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -61,6 +123,31 @@ def add_MediaServiceServicer_to_server(servicer, server):
                     request_deserializer=tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.GetPhotoStandardRequest.FromString,
                     response_serializer=tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.PhotoStandard.SerializeToString,
             ),
+            'UploadPhoto': grpc.unary_unary_rpc_method_handler(
+                    servicer.UploadPhoto,
+                    request_deserializer=tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.UploadPhotoRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.Photo.SerializeToString,
+            ),
+            'GetPhoto': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPhoto,
+                    request_deserializer=tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.GetPhotoRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.PhotoFile.SerializeToString,
+            ),
+            'ImportPhotos': grpc.unary_unary_rpc_method_handler(
+                    servicer.ImportPhotos,
+                    request_deserializer=tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.ImportPhotosRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.PhotoJob.SerializeToString,
+            ),
+            'GetPhotoJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPhotoJob,
+                    request_deserializer=tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.GetPhotoJobRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.PhotoJob.SerializeToString,
+            ),
+            'GetInstanceStats': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetInstanceStats,
+                    request_deserializer=tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.GetInstanceStatsRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.InstanceStats.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'tmis.media.v1.MediaService', rpc_method_handlers)
@@ -70,7 +157,8 @@ def add_MediaServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class MediaService:
-    """Photo normalisation to the national standard.
+    """Photo normalisation to the national standard; the photo store (GridFS); photo batches.
+    Attaching a photo is the records service's (AttachPhoto, with the caller's token).
     """
 
     @staticmethod
@@ -90,6 +178,141 @@ class MediaService:
             '/tmis.media.v1.MediaService/GetPhotoStandard',
             tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.GetPhotoStandardRequest.SerializeToString,
             tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.PhotoStandard.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UploadPhoto(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.media.v1.MediaService/UploadPhoto',
+            tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.UploadPhotoRequest.SerializeToString,
+            tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.Photo.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPhoto(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.media.v1.MediaService/GetPhoto',
+            tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.GetPhotoRequest.SerializeToString,
+            tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.PhotoFile.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ImportPhotos(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.media.v1.MediaService/ImportPhotos',
+            tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.ImportPhotosRequest.SerializeToString,
+            tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.PhotoJob.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPhotoJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.media.v1.MediaService/GetPhotoJob',
+            tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.GetPhotoJobRequest.SerializeToString,
+            tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.PhotoJob.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetInstanceStats(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.media.v1.MediaService/GetInstanceStats',
+            tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.GetInstanceStatsRequest.SerializeToString,
+            tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.InstanceStats.FromString,
             options,
             channel_credentials,
             insecure,

@@ -112,6 +112,11 @@ class RecordsServiceStub:
                 request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.GetStatisticsRequest.SerializeToString,
                 response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.StatisticsReply.FromString,
                 _registered_method=True)
+        self.AttachPhoto = channel.unary_unary(
+                '/tmis.records.v1.RecordsService/AttachPhoto',
+                request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.AttachPhotoRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.AttachPhotoReply.FromString,
+                _registered_method=True)
 
 
 class RecordsServiceServicer:
@@ -224,6 +229,14 @@ class RecordsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AttachPhoto(self, request, context):
+        """Attaches a normalised photo (stored by the media service) to an editable record, for the
+        teacher or the school's 信息录入员; answers with the id of the photo it replaced.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RecordsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -301,6 +314,11 @@ def add_RecordsServiceServicer_to_server(servicer, server):
                     servicer.GetStatistics,
                     request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.GetStatisticsRequest.FromString,
                     response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.StatisticsReply.SerializeToString,
+            ),
+            'AttachPhoto': grpc.unary_unary_rpc_method_handler(
+                    servicer.AttachPhoto,
+                    request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.AttachPhotoRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.AttachPhotoReply.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -711,6 +729,33 @@ class RecordsService:
             '/tmis.records.v1.RecordsService/GetStatistics',
             tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.GetStatisticsRequest.SerializeToString,
             tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.StatisticsReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AttachPhoto(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.records.v1.RecordsService/AttachPhoto',
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.AttachPhotoRequest.SerializeToString,
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.AttachPhotoReply.FromString,
             options,
             channel_credentials,
             insecure,

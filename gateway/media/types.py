@@ -1,0 +1,96 @@
+"""Photo, its compliance report, and the payloads of the photo mutations."""
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+from gateway.context import Info
+from gateway.errors import UserError
+from gateway.files import download_url
+from tmis.rpc.structs import from_struct
+
+
+def photo_path(teacher_id: str) -> str:
+    return f"/files/photos/{teacher_id}.jpg"
+
+
+@strawberry.enum
+class PhotoCrop(Enum):
+    FACE = "FACE"
+    UPPER_CENTRE = "UPPER_CENTRE"
+
+
+@strawberry.type(description="How the photo was made from the upload: shown to reviewers.")
+class PhotoReport:
+    face_found: bool
+    crop: PhotoCrop = strawberry.field(description="Centred on the detected face, or on the upper centre when none was found.")
+    source_format: str
+    source_width: int
+    source_height: int
+    source_bytes: int
+    orientation: int = strawberry.field(description="EXIF orientation applied (1 = none).")
+    colour: str = strawberry.field(description="Colour conversion applied, e.g. CMYK+ICC→sRGB.")
+    quality: int = strawberry.field(description="JPEG quality chosen to stay under the size cap.")
+
+    @classmethod
+    def of(cls, report: dict[str, Any]) -> PhotoReport:
+        source = report.get("source") or {}
+        return cls(
+            face_found=bool(report.get("faceFound")),
+            crop=PhotoCrop(report.get("crop") or "UPPER_CENTRE"),
+            source_format=str(source.get("format") or ""),
+            source_width=int(source.get("width") or 0),
+            source_height=int(source.get("height") or 0),
+            source_bytes=int(source.get("bytes") or 0),
+            orientation=int(report.get("orientation") or 1),
+            colour=str(report.get("colour") or ""),
+            quality=int(report.get("quality") or 0),
+        )
+
+
+@strawberry.type
+class Photo:
+    url: str = strawberry.field(description="A short-lived link to the JPEG (for <img src>), for callers who may see the teacher.")
+    width: int
+    height: int
+    bytes: int
+    dpi: int
+    report: PhotoReport
+
+    @classmethod
+    def of(cls, info: Info, teacher_id: str, pb: Any) -> Photo | None:
+        """From a records PhotoRef or a media Photo message; None without a caller (no link to sign)."""
+        caller = info.context.caller
+        if caller is None:
+            return None
+        url = download_url(info.context.request, info.context.signer, caller, photo_path(teacher_id))
+        return cls(url=url, width=pb.width, height=pb.height, bytes=pb.bytes, dpi=pb.dpi, report=PhotoReport.of(from_struct(pb.report)))
+
+
+@strawberry.type
+class PhotoPayload:
+    photo: Photo | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.enum
+class PhotoFileOutcome(Enum):
+    ATTACHED = "ATTACHED"
+    NO_SUCH_TEACHER = "NO_SUCH_TEACHER"
+    BAD_IMAGE = "BAD_IMAGE"
+    REFUSED = "REFUSED"
+
+
+@strawberry.type(description="One file of a photo archive and what became of it.")
+class PhotoFileResult:
+    index: int = strawberry.field(description="Position in the archive, from 1.")
+    name: str
+    outcome: PhotoFileOutcome
+    teacher_id: strawberry.ID | None
+    message: str | None
+
+    @classmethod
+    def of(cls, pb: Any) -> PhotoFileResult:
+        return cls(index=pb.index, name=pb.name, outcome=PhotoFileOutcome(pb.outcome), teacher_id=strawberry.ID(pb.teacher_id) if pb.teacher_id else None, message=pb.message or None)

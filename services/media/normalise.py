@@ -1,0 +1,221 @@
+"""Photo normalisation to the standard: any ordinary photo in, a compliant JPEG and a report out.
+
+Steps, each for a reason:
+- the header is read first: format, frame count and pixel count are checked before any pixel is
+  decoded (decompression bombs never reach memory);
+- a JPEG is decoded at reduced scale (`Image.draft`, DCT scaling by 1/2, 1/4 or 1/8) to the
+  smallest size that still leaves twice the output's pixels in the largest crop (DCT scaling
+  averages, so it is a proper downscale), and once more, finer, only when the face turns out
+  too small for that: a 12-megapixel phone photo never decodes at full size; faces are looked for on a
+  copy box-averaged by a whole factor (`Image.reduce`), which is what spares PNG and the other
+  formats a full-size detection;
+- EXIF orientation applied; CMYK, palette, 16-bit, grey and alpha (flattened on white) become
+  8-bit sRGB, through the embedded ICC profile when there is one;
+- cropped to the output's aspect ratio around the largest face (head ≈ 2/3 of the height, as the
+  学籍 photo rule asks), else on the upper centre, then resized with Lanczos;
+- written as a baseline JPEG with the dpi in its JFIF header and no other metadata (EXIF, GPS,
+  ICC, comments are not copied), at the highest quality under the size cap (binary search).
+"""
+from __future__ import annotations
+
+import io
+import math
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pillow_heif
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+from services.media.faces import Box, largest_face
+from services.media.standard import PhotoStandard
+from tmis.errors import DomainError, ErrorCode
+
+MAX_QUALITY, MIN_QUALITY = 92, 20
+# the crop's height per face-box height: a Haar box spans brows to chin (≈ 2/3 of the head),
+# so the head fills about 2/3 of the photo; the box centre sits at 42% of the height from the top
+FACE_ZOOM, FACE_CENTRE_Y = 2.2, 0.42
+# without a face: the full width (or height), a quarter of the spare height above the crop
+UPPER_SLACK = 0.25
+_SRGB = ImageCms.createProfile("sRGB")
+pillow_heif.register_heif_opener()  # HEIC, what iPhones take photos in
+FaceFinder = Callable[[Image.Image], Box | None]
+
+
+@dataclass(frozen=True)
+class Normalised:
+    jpeg: bytes
+    width: int
+    height: int
+    dpi: int
+    report: dict[str, Any]
+
+
+def shown_size(n: int) -> str:
+    return f"{n // (1024 * 1024)} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
+
+
+def refuse(message: str) -> DomainError:
+    return DomainError(ErrorCode.INVALID_INPUT, message, "file")
+
+
+def _open(data: bytes, standard: PhotoStandard) -> Image.Image:
+    try:
+        image = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError:
+        raise refuse(f"图片像素过多（超过{standard.max_source_pixels // 1_000_000}百万像素），请缩小后再上传") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        raise refuse("无法识别的图片文件，请上传 JPG、PNG 等格式的照片") from None
+    if getattr(image, "n_frames", 1) > 1 and image.format != "HEIF":  # (a HEIF opens at its primary image)
+        raise refuse("不接受动图（多帧图片），请上传一张静态照片")
+    if image.format not in standard.formats:
+        raise refuse(f"不支持 {image.format} 格式，请上传以下格式之一：{'、'.join(standard.formats)}")
+    if image.width * image.height > standard.max_source_pixels:
+        raise refuse(f"图片像素过多（超过{standard.max_source_pixels // 1_000_000}百万像素），请缩小后再上传")
+    return image
+
+
+def _oriented_size(image: Image.Image) -> tuple[int, int]:
+    turned = image.getexif().get(ImageOps.ExifTags.Base.Orientation, 1) in (5, 6, 7, 8)
+    return (image.height, image.width) if turned else image.size
+
+
+def _largest_crop(width: int, height: int, aspect: float) -> tuple[int, int]:
+    """The largest (w, h) of the given aspect ratio (w / h) inside width × height."""
+    return (width, round(width / aspect)) if width / height <= aspect else (round(height * aspect), height)
+
+
+def _decoded(image: Image.Image, scale: float) -> tuple[Image.Image, int, str]:
+    """(upright 8-bit sRGB image, EXIF orientation, colour conversion) of an opened image; a JPEG
+    decoded at the smallest DCT scale (1/8, 1/4, 1/2, 1) that is at least `scale` of the full size."""
+    if image.format == "JPEG" and scale < 1.0:
+        image.draft(image.mode, (math.ceil(image.width * scale), math.ceil(image.height * scale)))
+    image.load()
+    orientation = image.getexif().get(ImageOps.ExifTags.Base.Orientation, 1)
+    if orientation != 1:  # (exif_transpose copies the image even when there is nothing to turn)
+        image = ImageOps.exif_transpose(image)
+    image, colour = _to_srgb(image)
+    return image, orientation, colour
+
+
+def _face(image: Image.Image, find_face: FaceFinder, width_px: int, aspect: float) -> Box | None:
+    """The face, found on a copy box-averaged by a whole factor (cheap, and what PNG and the other
+    formats without reduced decoding need), in the image's coordinates."""
+    factor = min(8, _largest_crop(*image.size, aspect)[0] // width_px)
+    face = find_face(image.reduce(factor) if factor > 1 else image)
+    return tuple(v * max(1, factor) for v in face) if face else None  # type: ignore[return-value]
+
+
+def _to_srgb(image: Image.Image) -> tuple[Image.Image, str]:
+    """8-bit sRGB; the conversion applied, for the report."""
+    mode = image.mode
+    icc = image.info.get("icc_profile")
+    if mode.startswith("I;16") or mode in ("I", "F"):
+        values = np.asarray(image, dtype=np.float64)
+        peak = 65535.0 if mode.startswith("I;16") or values.max() > 255 else 255.0
+        image = Image.fromarray(np.clip(values * (255.0 / peak), 0, 255).astype(np.uint8), "L")
+    if image.mode in ("P", "PA"):
+        image = image.convert("RGBA" if "transparency" in image.info or image.mode == "PA" else "RGB")
+    if image.mode in ("RGBA", "LA", "La", "RGBa"):
+        rgba, image = image.convert("RGBA"), Image.new("RGB", image.size, "white")
+        image.paste(rgba, mask=rgba.getchannel("A"))
+    if icc and image.mode in ("RGB", "CMYK", "L"):
+        try:
+            converted = ImageCms.profileToProfile(image, ImageCms.ImageCmsProfile(io.BytesIO(icc)), _SRGB, outputMode="RGB")
+            if converted is not None:
+                return converted, f"{mode}+ICC→sRGB"
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # a broken profile: fall back to the plain conversion below
+    return (image if image.mode == "RGB" else image.convert("RGB")), ("RGB" if mode == "RGB" else f"{mode}→RGB")
+
+
+def _crop_box(size: tuple[int, int], face: Box | None, aspect: float, min_h: int) -> tuple[int, int, int, int]:
+    """Around the face (never smaller than `min_h` high: no enlarging), else the upper centre."""
+    width, height = size
+    max_w, max_h = _largest_crop(width, height, aspect)
+    if face is None:
+        left, top = (width - max_w) // 2, round((height - max_h) * UPPER_SLACK)
+        return left, top, left + max_w, top + max_h
+    x, y, w, h = face
+    crop_h = min(max_h, max(min_h, round(h * FACE_ZOOM)))
+    crop_w = min(max_w, round(crop_h * aspect))
+    crop_h = min(crop_h, round(crop_w / aspect))
+    left = min(max(0, round(x + w / 2 - crop_w / 2)), width - crop_w)
+    top = min(max(0, round(y + h / 2 - crop_h * FACE_CENTRE_Y)), height - crop_h)
+    return left, top, left + crop_w, top + crop_h
+
+
+def encode(image: Image.Image, dpi: int, max_bytes: int) -> tuple[bytes, int]:
+    """Baseline JPEG with `dpi` in the JFIF header and nothing else; the highest quality under the cap."""
+
+    def at(quality: int) -> bytes:
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=quality, dpi=(dpi, dpi), optimize=True, progressive=False)
+        return out.getvalue()
+
+    best = at(MAX_QUALITY)
+    if len(best) <= max_bytes:
+        return best, MAX_QUALITY
+    low, high, found, quality = MIN_QUALITY, MAX_QUALITY - 1, None, 0
+    while low <= high:  # the highest quality whose output fits
+        mid = (low + high) // 2
+        data = at(mid)
+        if len(data) <= max_bytes:
+            found, quality, low = data, mid, mid + 1
+        else:
+            high = mid - 1
+    if found is None:
+        raise refuse(f"照片压缩到最低质量仍超过 {shown_size(max_bytes)} 上限，请换一张背景简单的照片")
+    return found, quality
+
+
+def normalise(data: bytes, standard: PhotoStandard, max_upload_bytes: int, find_face: FaceFinder = largest_face) -> Normalised:
+    """The standard JPEG of an uploaded photo, or a DomainError (code INVALID_INPUT, field `file`) saying why not.
+    (`find_face` is the detector; the benchmark swaps it to price detection apart.)"""
+    if not data:
+        raise refuse("照片文件为空")
+    if len(data) > max_upload_bytes:
+        raise refuse(f"照片文件超过 {shown_size(max_upload_bytes)} 上限")
+    image = _open(data, standard)
+    source = {"format": image.format, "mode": image.mode, "width": image.width, "height": image.height, "bytes": len(data)}
+    aspect = standard.width_px / standard.height_px
+    try:  # any decoding fault from here on means a damaged file (reading EXIF may decode a PNG)
+        oriented = _oriented_size(image)
+        crop_w, crop_h = _largest_crop(*oriented, aspect)
+        if crop_w < standard.min_width_px or crop_h < standard.min_height_px:
+            raise refuse(f"照片太小：{oriented[0]}×{oriented[1]} 像素，至少需要 {standard.min_width_px}×{standard.min_height_px} 像素")
+        # a JPEG is decoded at twice what the output needs from the largest crop (DCT scaling costs
+        # little more at 1/4 than at 1/8: the entropy decoding is the same) ...
+        image, orientation, colour = _decoded(image, min(1.0, 2 * standard.width_px / crop_w))
+        face = _face(image, find_face, standard.width_px, aspect)
+        # ... and once more, finer, when the face is too small for its crop to fill the output there
+        needed = standard.height_px / (FACE_ZOOM * face[3]) if face else 1.0
+        if needed > 1.0 and image.width < oriented[0]:
+            finer, _, _ = _decoded(Image.open(io.BytesIO(data)), min(1.0, needed * image.width / oriented[0]))
+            face = tuple(round(v * finer.width / image.width) for v in face)  # type: ignore[assignment, union-attr]
+            image = finer
+        scale = image.width / oriented[0]
+    except (OSError, ValueError, SyntaxError, EOFError, struct.error, Image.DecompressionBombError):
+        raise refuse("照片文件已损坏或不完整，请重新导出后上传") from None
+    box = _crop_box(image.size, face, aspect, standard.height_px)
+    out = image.resize((standard.width_px, standard.height_px), Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
+    jpeg, quality = encode(out, standard.dpi, standard.max_bytes)
+    in_source = lambda b: [round(v / scale) for v in b]  # noqa: E731 (coordinates of the oriented full-size source)
+    report = {
+        "source": source,
+        "decodeScale": round(scale, 4),
+        "orientation": orientation,
+        "colour": colour,
+        "faceFound": face is not None,
+        "face": in_source(face) if face else None,
+        "crop": "FACE" if face else "UPPER_CENTRE",
+        "cropBox": in_source(box),
+        "quality": quality,
+        "width": standard.width_px,
+        "height": standard.height_px,
+        "dpi": standard.dpi,
+        "bytes": len(jpeg),
+    }
+    return Normalised(jpeg, standard.width_px, standard.height_px, standard.dpi, report)
