@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt $(PLUGINS
 $(STAMP): pyproject.toml constraints.txt $(PLUGINS:%=%/pyproject.toml)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[embedded,dev]'
-	# the example province plugin, installed (not enabled: TMIS_PLUGINS=gansu enables it)
+	@# the example province plugin, installed (not enabled: TMIS_PLUGINS=gansu enables it)
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps $(PLUGINS:%=-e %)
 	@rm -f $(VENV)/.installed-* && touch $@
 

@@ -147,6 +147,7 @@ class Storage:
         )
         if result.modified_count != 1:
             return False
+        await self.summaries.touch(teacher.school_code, teacher.org_path)
         old = teacher.photo["id"] if teacher.photo else None
         await self.history.insert_one({"teacher_id": teacher.id, "at": now, "actor": actor, "path": "photo", "old": old, "new": photo["id"]})
         return True
