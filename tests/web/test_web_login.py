@@ -69,3 +69,26 @@ def test_a_client_route_opened_directly_returns_there_after_login(page: Page, de
     page.click("button[type=submit]")
     page.wait_for_url("**/teachers")
     expect(page.locator("[data-test=teacher-row]").first).to_be_visible()
+
+
+def test_a_session_the_gateway_no_longer_accepts_returns_to_login_with_a_message(page: Page, demo: Demo) -> None:
+    page.goto("/login")
+    page.evaluate("localStorage.setItem('tmis.token', 'v1.expired.token')")
+    page.goto("/teachers")
+    page.wait_for_url("**/login?redirect=/teachers")
+    expect(page.get_by_text("登录已过期，请重新登录")).to_be_visible()
+
+
+def test_a_teacher_retrieves_the_initial_password(page: Page, demo: Demo) -> None:
+    teacher = demo.teachers(SCHOOL)[2]
+    name = demo.accounts[teacher]["角色"].split("(")[1].rstrip(")")
+    page.goto("/login")
+    page.get_by_role("link", name="教师获取初始密码").click()
+    page.fill("#rt-name", name)
+    page.fill("#rt-id", teacher)
+    page.fill("#rt-school", "3162010202")  # not the teacher's school
+    page.click("button[type=submit]")
+    expect(page.locator(".el-alert, .el-form-item__error").first).to_contain_text("信息不匹配")
+    page.fill("#rt-school", SCHOOL)
+    page.click("button[type=submit]")
+    expect(page.locator("[data-test=initial-password]")).to_have_text(demo.accounts[teacher]["初始密码"])

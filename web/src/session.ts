@@ -2,6 +2,7 @@
 import { reactive } from 'vue'
 import { request, setToken, token } from '@/api/client'
 import { MeDocument, type MeFieldsFragment } from '@/gql/graphql'
+import { t } from '@/messages'
 
 export const session = reactive<{ me: MeFieldsFragment | null; loaded: boolean; notice: string }>({ me: null, loaded: false, notice: '' })
 
@@ -18,7 +19,7 @@ export async function loadMe(): Promise<MeFieldsFragment | null> {
     } catch {
       session.me = null
     }
-    if (!session.me) setToken(null)
+    if (!session.me) signOut(t.sessionExpired) // a token the gateway no longer accepts
   }
   session.loaded = true
   return session.me
