@@ -54,6 +54,7 @@ export const t = {
   none: '（无）',
   loading: '加载中…',
   deleteConfirm: '确定删除这一条吗？',
+  unsaved: '基本信息有未保存的修改，确定离开吗？',
   versionConflict: '记录已被他人修改，请重新加载后再编辑',
   record: {
     basic: '基本信息',
