@@ -56,3 +56,8 @@ export function editable(value: unknown): unknown {
   if (isCode(value)) return value.code
   return value
 }
+
+/** The key a record error is shown beside (`basic.x`, `entry.set.x` -> x); '' for the form. */
+export function recordField(path: string): string {
+  return path.startsWith('basic.') || path.startsWith('entry.') ? fieldKey(path) : ''
+}
