@@ -27,7 +27,7 @@ $(WEB_STAMP): $(WEB_DEPS) $(WEB_SOURCES)
 
 # Browser tests drive Debian's chromium (installed once, as root, when missing).
 $(CHROMIUM):
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei
 
 web: $(WEB_STAMP)
 

@@ -119,6 +119,12 @@ def first_login(page: Page, username: str, password: str) -> None:
     page.wait_for_url(lambda url: "/password" not in url)
 
 
+def snap(page: Page, name: str) -> None:
+    """A screenshot of what the user sees now, kept in var/screenshots/ (a few are in docs/)."""
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / f"{name}.png"))
+
+
 def no_horizontal_scroll(page: Page) -> None:
     width = page.evaluate("document.documentElement.clientWidth")
     assert page.evaluate("document.documentElement.scrollWidth") <= width

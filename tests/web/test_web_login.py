@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from conftest import NEW_PASSWORD, Demo, login
+from conftest import NEW_PASSWORD, Demo, login, snap
 
 SCHOOL = "3162010201"
 
@@ -26,6 +26,8 @@ def test_first_login_forces_a_password_change_with_the_rules_shown_as_typed(page
     expect(rules.filter(has_text="不包含用户名")).to_have_attribute("data-ok", "false")
 
     page.fill("#pw-old", initial)
+    page.fill("#pw-new", "Short1#")
+    snap(page, "password-rules")
     page.fill("#pw-new", NEW_PASSWORD)
     for rule in rules.all():
         expect(rule).to_have_attribute("data-ok", "true")

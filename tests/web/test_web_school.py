@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, Page, expect
 
-from conftest import Demo, first_login
+from conftest import Demo, first_login, snap
 
 SCHOOL = "3162010201"
 
@@ -17,6 +17,7 @@ def test_clerk_lists_searches_and_opens_a_record(page: Page, demo: Demo) -> None
     rows = page.locator("[data-test=teacher-row]")
     expect(page.locator("[data-test=total]")).to_have_text(f"共 {len(teachers)} 人")
     expect(rows).to_have_count(len(teachers))
+    snap(page, "clerk-teachers")
 
     names = [demo.accounts[u]["角色"].split("(")[1].rstrip(")") for u in teachers]
     page.fill("[data-test=search]", names[0][0])  # a name prefix
@@ -44,6 +45,12 @@ def test_clerk_lists_searches_and_opens_a_record(page: Page, demo: Demo) -> None
     expect(page.locator("[data-test=add-salary]")).to_be_visible()  # the school enters 基本待遇
     expect(page.locator("[data-test=add-assessment]")).to_be_visible()
 
+    page.goto("/teachers/new")  # a new record: required fields are asked for before anything is sent
+    page.fill("#new-name", "测试")
+    page.click("button[type=submit]")
+    expect(page.locator("[data-field=gender] .el-form-item__error")).to_have_text("请填写性别")
+    expect(page.locator("[data-field=name] .el-form-item__error")).to_have_count(0)
+
 
 def test_admin_creates_an_account_and_sees_its_initial_password_once(page: Page, demo: Demo, browser: Browser) -> None:
     admin = f"{SCHOOL}_admin"
@@ -56,6 +63,7 @@ def test_admin_creates_an_account_and_sees_its_initial_password_once(page: Page,
     page.click("[data-test=save-account]")
     secret = page.locator("[data-test=initial-password]")
     expect(secret).to_be_visible()
+    snap(page, "admin-initial-password")
     password = secret.inner_text().strip()
     assert len(password) >= 8
     expect(page.locator("[data-test=accounts]")).to_contain_text("web_clerk_2")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from conftest import Demo, first_login, no_horizontal_scroll
+from conftest import Demo, first_login, no_horizontal_scroll, snap
 
 SCHOOL = "3162010201"
 
@@ -23,6 +23,7 @@ def test_teacher_fills_the_record_on_a_phone(page: Page, demo: Demo) -> None:
     expect(basic).to_be_visible()
     expect(page.locator("[data-test=review-status]")).to_have_text("未报送")
     expect(page.locator("#basic-idNumber")).to_have_value(teacher)
+    snap(page, "teacher-record")
     expect(basic.locator("[data-field=gender] .el-select")).to_contain_text("男" if int(teacher[16]) % 2 else "女")  # codes by name
     no_horizontal_scroll(page)
 
@@ -47,6 +48,7 @@ def test_teacher_fills_the_record_on_a_phone(page: Page, demo: Demo) -> None:
     expect(error).to_be_visible()
     expect(error).to_contain_text("任职开始年月")
     expect(form.locator("[data-field=employer] .el-form-item__error")).to_have_count(0)
+    snap(page, "teacher-entry-error")
 
     fill_month(page, "#work-endMonth", "2018-07")
     page.click("[data-test=save-entry]")

@@ -51,3 +51,9 @@ export function payload(fields: readonly FieldDefFragment[], values: Record<stri
   }
   return out
 }
+
+/** Required fields left empty, worded as the server words them, so nothing is sent half-filled. */
+export function missingRequired(fields: readonly FieldDefFragment[], values: Record<string, unknown>): Record<string, string> {
+  const given = payload(fields, values)
+  return Object.fromEntries(fields.filter((f) => f.required && !f.derived && !(f.key in given)).map((f) => [f.key, `请填写${f.label}`]))
+}
