@@ -16,9 +16,9 @@ const soon = () => import('@/pages/common/ComingSoonPage.vue')
 
 export const features: Feature[] = [
   { path: '/me', label: t.menu.myRecord, roles: ['TEACHER'], view: () => import('@/pages/teacher/MyRecordPage.vue') },
-  { path: '/teachers', label: t.menu.teachers, roles: ['DATA_ENTRY'], view: () => import('@/pages/entry/TeacherListPage.vue') },
+  { path: '/teachers', label: t.menu.teachers, roles: ['DATA_ENTRY', 'QUERY', 'REVIEWER'], view: () => import('@/pages/entry/TeacherListPage.vue') },
   { path: '/teachers/new', label: t.menu.newTeacher, roles: ['DATA_ENTRY'], view: () => import('@/pages/entry/NewTeacherPage.vue') },
-  { path: '/teachers/:id', label: t.menu.teachers, roles: ['DATA_ENTRY'], view: () => import('@/pages/entry/TeacherPage.vue'), menu: false },
+  { path: '/teachers/:id', label: t.menu.teachers, roles: ['DATA_ENTRY', 'QUERY', 'REVIEWER'], view: () => import('@/pages/entry/TeacherPage.vue'), menu: false },
   { path: '/import', label: t.menu.importExport, roles: ['DATA_ENTRY'], view: soon, ready: false },
   { path: '/photos', label: t.menu.photos, roles: ['DATA_ENTRY'], view: soon, ready: false },
   { path: '/review', label: t.menu.review, roles: ['REVIEWER'], view: soon, ready: false },

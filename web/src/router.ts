@@ -38,7 +38,8 @@ whenExpired(() => {
   if (!here.meta.public) void router.push({ name: 'login', query: { redirect: here.fullPath } })
 })
 
+/** Where a role starts: its first connected feature, else its first menu entry. */
 export function homeOf(roles: readonly string[]): string {
-  const first = featuresFor(roles).find((f) => f.menu !== false && f.ready !== false)
-  return first?.path ?? '/password'
+  const entries = featuresFor(roles).filter((f) => f.menu !== false)
+  return (entries.find((f) => f.ready !== false) ?? entries[0])?.path ?? '/password'
 }
