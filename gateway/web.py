@@ -14,6 +14,7 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocketClose
 
 from tmis.settings import Settings
 
@@ -44,6 +45,7 @@ def web_app(settings: Settings) -> Callable[[Scope, Receive, Send], Awaitable[No
 
     async def serve(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
+            await WebSocketClose()(scope, receive, send)
             return
         response = _answer(root, Request(scope))
         await response(scope, receive, send)
