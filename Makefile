@@ -4,8 +4,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PLUGINS := plugins/tmis-gansu
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt $(PLUGINS:%=%/pyproject.toml) | cksum | cut -d' ' -f1)
+# The web client: node_modules follows the lockfile; the build follows the sources and the
+# printed schema its operations are typed against.
+WEB_DEPS := web/node_modules/.installed-$(shell cksum < web/package-lock.json | cut -d' ' -f1)
+WEB_SOURCES := $(shell find web -path web/node_modules -prune -o -path web/dist -prune -o -path web/src/gql -prune -o -type f -print | LC_ALL=C sort) gateway/schema.graphql
+WEB_STAMP := web/dist/.built-$(shell cat $(WEB_SOURCES) | cksum | cut -d' ' -f1)
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test contract protos lock clean
+.PHONY: run test web contract protos lock clean
 
 $(STAMP): pyproject.toml constraints.txt $(PLUGINS:%=%/pyproject.toml)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,10 +20,24 @@ $(STAMP): pyproject.toml constraints.txt $(PLUGINS:%=%/pyproject.toml)
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps $(PLUGINS:%=-e %)
 	@rm -f $(VENV)/.installed-* && touch $@
 
-run: $(STAMP)
+$(WEB_DEPS): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	@rm -f web/node_modules/.installed-* && touch $@
+
+$(WEB_STAMP): $(WEB_DEPS) $(WEB_SOURCES)
+	cd web && npm run build
+	@rm -f web/dist/.built-* && touch $@
+
+# Browser tests drive Debian's chromium (installed once, as root, when missing).
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei
+
+web: $(WEB_STAMP)
+
+run: $(STAMP) $(WEB_STAMP)
 	$(PY) -m tmis
 
-test: $(STAMP)
+test: $(STAMP) $(WEB_STAMP) $(CHROMIUM)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # How many points of ../shared/contract/schema.graphql the gateway does not offer yet.
@@ -32,4 +52,4 @@ lock: $(STAMP)
 	$(PY) -m pip freeze --exclude-editable | sed '1i # Exact versions of every installed package (direct ones are pinned in pyproject.toml).\n# Regenerate with: make lock' > constraints.txt
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache web/node_modules web/dist web/src/gql

@@ -1,4 +1,4 @@
-"""The gateway's ASGI app: GraphQL at /graphql, liveness at /healthz."""
+"""The gateway's ASGI app: GraphQL at /graphql, liveness at /healthz, the web client at /."""
 from __future__ import annotations
 
 import logging
@@ -20,6 +20,7 @@ from gateway.files import Downloads
 from gateway.media.files import PhotoFiles
 from gateway.schema import build_schema
 from gateway.system.pages import plugins_page
+from gateway.web import web_app
 from tmis import log
 from tmis.auth import TokenSigner, bearer_token
 from tmis.errors import DomainError
@@ -155,6 +156,7 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
         Route("/files/photos/{teacher_id}.jpg", PhotoFiles(downloads).photo),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
+    app.router.default = web_app(settings)  # the browser client at / (and its client routes)
     app.add_middleware(BodyLimitMiddleware, limit=settings.int("TMIS_HTTP_MAX_BODY_BYTES", 2 * MB), upload_limit=settings.int("TMIS_HTTP_MAX_UPLOAD_BYTES", 64 * MB))
     app.add_middleware(RequestContextMiddleware)
     return app

@@ -1,0 +1,79 @@
+"""信息录入员 and 系统管理员: the school's list with search and filter, a record with the
+school-entered sets; an account created and its initial password shown once (and working)."""
+from __future__ import annotations
+
+from playwright.sync_api import Browser, Page, expect
+
+from conftest import Demo, first_login, snap
+
+SCHOOL = "3162010201"
+
+
+def test_clerk_lists_searches_and_opens_a_record(page: Page, demo: Demo) -> None:
+    clerk = f"{SCHOOL}_entry"
+    teachers = demo.teachers(SCHOOL)
+    first_login(page, clerk, demo.accounts[clerk]["初始密码"])
+    page.wait_for_url("**/teachers")
+    rows = page.locator("[data-test=teacher-row]")
+    expect(page.locator("[data-test=total]")).to_have_text(f"共 {len(teachers)} 人")
+    expect(rows).to_have_count(len(teachers))
+    snap(page, "clerk-teachers")
+
+    names = [demo.accounts[u]["角色"].split("(")[1].rstrip(")") for u in teachers]
+    page.fill("[data-test=search]", names[0][0])  # a name prefix
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-test=total]")).to_have_text(f"共 {sum(n.startswith(names[0][0]) for n in names)} 人")
+    for row in rows.all():
+        assert row.locator("strong").inner_text().startswith(names[0][0])
+
+    page.fill("[data-test=search]", teachers[0][:14])  # an ID prefix
+    page.keyboard.press("Enter")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(teachers[0])
+
+    page.fill("[data-test=search]", "")
+    page.locator("[data-test=status]").click()
+    page.get_by_role("option", name="审核通过").click()
+    expect(page.locator("[data-test=total]")).to_have_text("共 0 人")
+
+    page.locator("[data-test=status]").click()
+    page.get_by_role("option", name="未报送").click()
+    expect(rows).to_have_count(len(teachers))
+    rows.first.click()
+    page.wait_for_url("**/teachers/*")
+    expect(page.locator("[data-test=basic-form]")).to_be_visible()
+    expect(page.locator("[data-test=add-salary]")).to_be_visible()  # the school enters 基本待遇
+    expect(page.locator("[data-test=add-assessment]")).to_be_visible()
+
+    page.goto("/teachers/new")  # a new record: required fields are asked for before anything is sent
+    page.fill("#new-name", "测试")
+    page.click("button[type=submit]")
+    expect(page.locator("[data-field=gender] .el-form-item__error")).to_have_text("请填写性别")
+    expect(page.locator("[data-field=name] .el-form-item__error")).to_have_count(0)
+
+
+def test_admin_creates_an_account_and_sees_its_initial_password_once(page: Page, demo: Demo, browser: Browser) -> None:
+    admin = f"{SCHOOL}_admin"
+    first_login(page, admin, demo.accounts[admin]["初始密码"])
+    page.goto("/admin/accounts")
+    page.click("[data-test=create-account]")
+    page.fill("#acc-username", "web_clerk_2")
+    page.fill("#acc-name", "李老师")
+    page.locator("[data-test=acc-roles]").get_by_text("信息录入员").click()
+    page.click("[data-test=save-account]")
+    secret = page.locator("[data-test=initial-password]")
+    expect(secret).to_be_visible()
+    snap(page, "admin-initial-password")
+    password = secret.inner_text().strip()
+    assert len(password) >= 8
+    expect(page.locator("[data-test=accounts]")).to_contain_text("web_clerk_2")
+    page.get_by_role("button", name="确定").click()
+    expect(secret).to_be_hidden()
+
+    other = browser.new_context(base_url=demo.url)
+    try:  # the password shown is the account's: its first login asks for a new one
+        fresh = other.new_page()
+        first_login(fresh, "web_clerk_2", password)
+        fresh.wait_for_url("**/teachers")
+    finally:
+        other.close()
