@@ -1,62 +1,70 @@
-"""Progress and statistics of a district of 20,000 teachers: counted in MongoDB versus read
-into Python, on the embedded database.
+"""Progress and statistics of a district of 50,000 teachers: merged per-school summaries
+versus every record read into Python, on the embedded database.
 
-Issue 7 asks that `progress(orgCode)` and `statistics(orgCode, dimension, status)` be computed
-in MongoDB (an aggregation over the indexed org path), not in Python over all records, so a
-district with 50,000 teachers answers without reading every document into the service. This
-benchmark measures, sequentially and in the same run:
+Issue 7 asks that `progress(orgCode)` and `statistics(orgCode, dimension, status)` be answered
+without reading every record of the subtree. On SecantusDB a `$match` reads every document it
+selects (50-100 µs each), so a district-wide aggregation cost 5-7 s per question at 50,000
+teachers. The records service therefore keeps each school's counts in `school_stats`
+(services/records/summaries.py): computed by aggregations over that school's records (the
+school_code index; one for progress, one per dimension), marked on every write
+(`Summaries.touch`), recomputed in the background every TMIS_STATS_REFRESH_MS (3 s) and, for
+the marked schools of the subtree asked about, before the answer; an answer merges the
+subtree's summaries (`Summaries.of_subtree`, services/records/stats.py).
 
-  (A) the real path: GraphQL `statistics(orgCode: "620102", dimension: X)` for each of the 8
-      dimensions and `progress(orgCode: "620102")`, over HTTP to a freshly started suite
-      (`python -m tmis`, embedded SecantusDB) with a QUERY token of the district; the gateway
-      calls records.GetStatistics / GetProgress, which run services/records/storage.py
-      `counts_by` / `progress` (a $match on org_path, a $group);
-  (B) the baseline the issue rules out: for each of the same 9 questions, every record of the
-      district read into this process (PyMongo's MongoClient straight to the suite's database,
-      `find({"org_path": "620102"})` projected to the fields that question needs) and counted
-      in Python, with the same labels (tmis.codes through the registry's field, the age bands
-      and 未填写 of services/records/stats.py). B skips the gateway, gRPC and the records
-      service, so it is a generous baseline.
+Seed data: 620000 → 620100 → 620102 → 20 schools (14 中小学, 3 幼儿园, 2 中职, 1 特教) over
+GraphQL with the admin's token; the teachers inserted with insert_many in batches of 1,000
+straight into `tmis_records.teachers` (not tens of thousands of CreateTeacher calls), each
+document built by the records service's own domain code in the shape of Storage.insert:
+基本信息 from tmis.demo.demo_basic (a valid 身份证件号 agreeing with gender and birth date,
+birth years 1964-2003 so every age band occurs, varied 民族, 政治面貌, 在编) normalised by
+services.records.validation.validate; one EDUCATION entry (varied 学历) for most, one
+TITLE_APPOINTMENT for some, so derive() sets 最高学历 and 现任专业技术职务; a quarter complete
+(one entry in every other required set); missing and warnings from completeness(); a third
+with a photo; status 40 % DRAFT, 25 % SUBMITTED, 10 % REJECTED, 25 % APPROVED; all drawn from
+random.Random(serial), so the same on every run. Since insert_many bypasses the service's
+writes, the benchmark then does what each write does: it marks every seeded school with the
+service's own Summaries.touch.
 
-Before measuring, the benchmark checks that A and B give the same buckets and rows.
+Measured, in this order, over HTTP to a freshly started suite (`python -m tmis`) with a QUERY
+token of the district:
+  catch-up: the first question right after the bulk load, which recomputes every marked school
+      (the background refresher shares the work). An attempt that outlives the gateway's 10 s
+      gRPC deadline fails with SERVICE_UNAVAILABLE; the recomputes it started go on, and it is
+      asked again: the time to the first answer and the attempts are printed;
+  then every mark cleared (school_stats polled for dirty: true), and A == B checked for all 9
+  questions (8 dimensions and progress);
+  steady state, rounds interleaved B, A (one round asks the 9 questions once each):
+  (A) the real path: GraphQL statistics / progress of 620102, gateway → records.GetStatistics /
+      GetProgress → Stats over the district's 20 clean summaries;
+  (B) the baseline the issue rules out: for each question every record of the district read
+      into this process (PyMongo straight to the database, `find({"org_path": "620102"})`
+      projected to the fields needed) and counted in Python with the same labels; it skips the
+      gateway, gRPC and the service, so it is a generous baseline;
+  single write: one school marked (as one teacher's save marks it), then one question timed
+      (that school recomputed inline), three times;
+  breakdown, in this process: the 9 questions by records' Stats (A without HTTP and gRPC), the
+      district's summaries read, one school recomputed.
+The last line is `RATIO statistics_vs_python_scan <B time / A time> >= 10` for the steady
+state; the catch-up and single-write timings are plain lines.
 
-Afterwards (C) each question is answered once more by the records service's own Stats,
-constructed in this process over the same database (A without HTTP, the gateway and gRPC),
-beside count_documents over the org path and a $match grouped into one row: where A's time
-goes.
-
-Seed data: 620000 → 620100 → 620102 → 20 schools (14 中小学, 3 幼儿园, 2 中职, 1 特教),
-created with the admin's token over GraphQL. The teachers are NOT created through
-CreateTeacher (tens of thousands of gRPC calls with the unique-index check each), but inserted
-with insert_many in batches of 1,000 straight into `tmis_records.teachers`, in the exact
-document shape of services/records/storage.py `Storage.insert` plus entries and, for a third, a
-photo. Each document is built by the records service's own domain code, so it is what the
-service would store: 基本信息 from tmis.demo.demo_basic (a valid 身份证件号, gender and birth
-date agreeing with it; birth years 1964–2003 so every age band occurs; varied 民族, 政治面貌,
-在编) normalised by services.records.validation.validate; one EDUCATION entry (varied 学历)
-for most, one TITLE_APPOINTMENT for some, so that derive() sets 最高学历 and 现任专业技术职务;
-a quarter also carry one entry (empty data: only its presence counts) in every other required
-set, so they are complete; missing and warnings from completeness(). School, status (40 %
-DRAFT, 25 % SUBMITTED, 10 % REJECTED, 25 % APPROVED; approved records carry no snapshot or
-personal code here, the counts do not read them) and the rest are drawn from random.Random
-(serial): varied, and the same on every run. The seeding time is printed.
-
-Rounds are interleaved B, A, B, A; one round asks the 9 questions once each. Rates are
-questions per second, the sum of questions over the sum of elapsed times. The last line is
-`RATIO statistics_vs_python_scan <B time / A time> >= 1.0`; higher is better.
-
-What it showed (20,000 teachers, 2 cores shared with other work at load 3–6): B/A 1.21, 1.09,
-0.83 and 0.94 in four runs, per question 0.4–0.85 for POLITICAL_STATUS and 0.6–0.95 for
-PROGRESS, 0.9–1.7 for the rest. On SecantusDB the $match over the org path FETCHes every matching
-document (count_documents alone costs about as much as a whole aggregation, 60–100 µs a
-document), so the aggregation saves only the transfer and the decoding in Python, not the
-reading. $unwind (政治面貌) costs 2–3.5 times a plain $group (grouping by the whole array
-instead costs no more than GENDER), and the six $cond sums of progress up to twice. The goal is
-therefore only "not slower than reading the records" (1.5 was hoped for), and the runs above
-do not meet even that reliably. The default is 20,000 teachers, not the issue's 50,000: at
-50,000 each question took 5–7 s and POLITICAL_STATUS exceeded the gateway's 10 s gRPC
-deadline (SERVICE_UNAVAILABLE). `--teachers 50000` runs it anyway (and fails there when the
-machine is busy).
+What it showed (50,000 teachers, 2,500 a school, 2 cores shared with two other test suites and
+a browser, load 5-6; 552 s in all): seeding 153 s (42 s building, 111 s insert_many: 449
+documents/s).
+Steady state: B/A 39.9 (rounds 42, 38, 40), A 203 ms a question, B 8.1 s; per question 19
+(AGE_BAND) to 79. A is not free: each question reads all 8 dimensions of every summary (150 ms
+for the district's 20, in-process). A school of 2,500 has a summary of 105 KiB, 98 KiB of it
+AGE_BAND's 1,384 (status, type, birth month) rows, so ~2 MiB a question here, and AGE_BAND also
+bands those ~28,000 rows in Python (461 ms). A city of a few hundred schools pays that per
+school: reading only the dimension asked about (`{"dims.X": 1}`) would matter there.
+The goal is 10, a quarter of what was measured: every round stayed near 40 under heavy load,
+and reading records again (ratio about 1) fails it plainly. It holds for the default size only:
+A is nearly constant and B grows with the teachers (2,000 teachers: 7.7).
+Catch-up: 50.3 s to the first answer, 6 attempts (5 failed with SERVICE_UNAVAILABLE at the
+10 s deadline). A recompute is 9 aggregations over the school, each reading all its records
+(2.1 s for 2,500 teachers), so catching up costs as much as the 9 district-wide questions did,
+and a question that finds more than about 4 such schools marked fails until the work is done
+(after a bulk load, an Excel import, or a restart on a database without summaries).
+Single write: 2.2, 2.8 and 3.4 s to the next answer (one school recomputed inline).
 
     .venv/bin/python bench/statistics.py [--teachers N] [--rounds R]
 """
@@ -77,6 +85,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import bson  # noqa: E402
 import httpx  # noqa: E402
 from _suite import running_suite  # noqa: E402 - beside this file
 from pymongo import AsyncMongoClient, MongoClient  # noqa: E402
@@ -86,6 +95,7 @@ from services.records.derived import completeness, derive  # noqa: E402
 from services.records.model import Entry, OrgRef, Teacher  # noqa: E402
 from services.records.stats import DIMENSIONS, UNSET, Stats, age_band  # noqa: E402
 from services.records.storage import Storage  # noqa: E402
+from services.records.summaries import Summaries  # noqa: E402
 from services.records.validation import validate  # noqa: E402
 from tmis import idcard  # noqa: E402
 from tmis.auth import Caller, TokenSigner  # noqa: E402
@@ -94,10 +104,12 @@ from tmis.demo import demo_basic  # noqa: E402
 from tmis.registry import Registry  # noqa: E402
 from tmis.settings import Settings  # noqa: E402
 
-TEACHERS = 20_000
+TEACHERS = 50_000
 BATCH = 1_000
 ROUNDS = 3
-GOAL = 1.0  # see the docstring: on SecantusDB the aggregation reads every matching document too
+GOAL = 10.0  # see the docstring: ~40 measured at 50,000 teachers under load
+CATCH_UP_TIMEOUT = 600.0
+SINGLE_WRITE_QUESTIONS = ("PROGRESS", "GENDER", "AGE_BAND")
 ADMIN_PASSWORD = "Bench#Pass2026"
 
 DISTRICT = "620102"
@@ -203,10 +215,11 @@ def seed_orgs(client: httpx.Client, url: str) -> None:
         mutate(client, url, CREATE_ORG, {"i": org}, login["token"])
 
 
-def seed_teachers(teachers: Any, count: int) -> tuple[float, float]:
-    """(seconds building documents, seconds inserting them)."""
+def seed_teachers(teachers: Any, count: int) -> tuple[float, float, dict[str, tuple[str, ...]]]:
+    """(seconds building documents, seconds inserting them, the seeded schools' org paths)."""
     builder = Builder()
     building = inserting = 0.0
+    schools: dict[str, tuple[str, ...]] = {}
     for start in range(0, count, BATCH):
         t0 = time.monotonic()
         docs = [builder.document(serial) for serial in range(start, min(start + BATCH, count))]
@@ -214,15 +227,36 @@ def seed_teachers(teachers: Any, count: int) -> tuple[float, float]:
         teachers.insert_many(docs)
         t2 = time.monotonic()
         building, inserting = building + t1 - t0, inserting + t2 - t1
+        schools.update((doc["school_code"], tuple(doc["org_path"])) for doc in docs)
         if (start // BATCH) % 10 == 9:
             print(f"  {start + len(docs)} inserted ({inserting:.1f} s inserting, {building:.1f} s building)", flush=True)
-    return building, inserting
+    return building, inserting, schools
+
+
+def mark(uri: str, db_name: str, schools: dict[str, tuple[str, ...]]) -> None:
+    """What every write of the records service does after storing a teacher: mark its school
+    (Summaries.touch), here for teachers stored by insert_many behind the service's back."""
+
+    async def run() -> None:
+        client: AsyncMongoClient = AsyncMongoClient(uri, tz_aware=True)
+        try:
+            summaries = Summaries(client[db_name])
+            for code, path in schools.items():
+                await summaries.touch(code, path)
+        finally:
+            await client.close()
+
+    asyncio.run(run())
 
 
 def database_uri(data_dir: Path) -> str:
     """The suite's embedded database: its port is on the secantusd-py command line (the
-    supervisor writes only pids to run.json)."""
-    pid = json.loads((data_dir / "run.json").read_text())["database"]["pid"]
+    supervisor writes only pids to run.json, once it has seen the gateway answer: it may not be
+    there yet when the bench has)."""
+    state, deadline = data_dir / "run.json", time.monotonic() + 30
+    while not state.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    pid = json.loads(state.read_text())["database"]["pid"]
     args = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
     return f"mongodb://{args[args.index('--host') + 1]}:{args[args.index('--port') + 1]}/?directConnection=true"
 
@@ -286,10 +320,11 @@ class PythonScan:
 
 # --- where A's time goes (once, after the rounds) ------------------------------------------
 
-async def stages(uri: str, db_name: str, repeat: int = 2) -> dict[str, float]:
-    """Mean seconds of: (C) each question answered by the records service's own Stats in this
-    process, straight to the database (A without HTTP, the gateway and gRPC); the $match over
-    the org path alone, as count_documents and as a $group of everything into one row."""
+async def stages(uri: str, db_name: str, school: str, repeat: int = 3) -> dict[str, float]:
+    """Mean seconds, in this process straight to the database: (C) the 9 questions by records'
+    own Stats (A without HTTP, the gateway and gRPC), the district's clean summaries read
+    (Summaries.of_subtree), and one school recomputed (Summaries.refresh: what a question
+    after a write of that school waits for)."""
     client: AsyncMongoClient = AsyncMongoClient(uri, tz_aware=True)
     storage = Storage(client, db_name)
 
@@ -298,17 +333,22 @@ async def stages(uri: str, db_name: str, repeat: int = 2) -> dict[str, float]:
 
     stats = Stats(storage, org_of, Registry(), load_code_tables())
     today = dt.date.today()
-    work = {f"C {q}": (lambda q=q: stats.progress(READER_CALLER, DISTRICT) if q == "PROGRESS" else stats.statistics(READER_CALLER, DISTRICT, q, "", today)) for q in QUESTIONS}
-    work["count_documents(org_path)"] = lambda: storage.teachers.count_documents({"org_path": DISTRICT})
-    work["$match + $group into one row"] = lambda: storage.teachers.aggregate([{"$match": {"org_path": DISTRICT}}, {"$group": {"_id": None, "n": {"$sum": 1}}}])
+
+    async def nine_questions() -> None:
+        for q in QUESTIONS:
+            await (stats.progress(READER_CALLER, DISTRICT) if q == "PROGRESS" else stats.statistics(READER_CALLER, DISTRICT, q, "", today))
+
+    async def recompute() -> None:
+        await storage.summaries.refresh(await storage.summaries.docs.find_one({"_id": school}))  # same counts: the school is clean
+
+    work = {"C 9 questions by Stats, in-process": nine_questions, "school_stats of the district": lambda: storage.summaries.of_subtree(DISTRICT),
+            f"recompute one school ({school})": recompute}
     times = {}
     try:
         for name, call in work.items():
             t0 = time.monotonic()
             for _ in range(repeat):
-                result = await call()
-                if hasattr(result, "to_list"):
-                    await result.to_list()
+                await call()
             times[name] = (time.monotonic() - t0) / repeat
     finally:
         await client.close()
@@ -328,6 +368,32 @@ def timed_round(ask: Any) -> tuple[dict[str, float], float]:
     return times, time.monotonic() - start
 
 
+def first_answer(client: httpx.Client, url: str, token: str, question: str) -> tuple[float, int]:
+    """(seconds until the question is answered, attempts). While marked schools are recomputed
+    inline an attempt may outlive the gateway's 10 s gRPC deadline (SERVICE_UNAVAILABLE); the
+    recomputes it started go on (Summaries.refresh is shielded), so asking again is what a
+    user would do."""
+    t0, attempts = time.monotonic(), 0
+    while True:
+        attempts += 1
+        try:
+            ask_real(client, url, token, question)
+            return time.monotonic() - t0, attempts
+        except RuntimeError as err:
+            if "SERVICE_UNAVAILABLE" not in str(err) or time.monotonic() - t0 > CATCH_UP_TIMEOUT:
+                raise
+
+
+def wait_clean(stats_docs: Any) -> float:
+    """Seconds until the background refresher has cleared every mark."""
+    t0 = time.monotonic()
+    while stats_docs.count_documents({"dirty": True}):
+        if time.monotonic() - t0 > CATCH_UP_TIMEOUT:
+            raise RuntimeError(f"schools still marked after {CATCH_UP_TIMEOUT:.0f} s: {stats_docs.count_documents({'dirty': True})}")
+        time.sleep(0.5)
+    return time.monotonic() - t0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--teachers", type=int, default=TEACHERS)
@@ -340,16 +406,24 @@ def main() -> None:
         token = TokenSigner((data_dir / "token_secret").read_text().strip()).sign(READER_CALLER)
         uri, db_name = database_uri(data_dir), Settings.from_env(suite.env).databases["records"]
         mongo: MongoClient = MongoClient(uri, tz_aware=True)
-        teachers = mongo[db_name]["teachers"]
+        teachers, stats_docs = mongo[db_name]["teachers"], mongo[db_name]["school_stats"]
         with httpx.Client(timeout=600) as client:
             started = time.monotonic()
             seed_orgs(client, url)
             print(f"seeded {len(ORGS)} orgs in {time.monotonic() - started:.1f} s", flush=True)
             started = time.monotonic()
-            building, inserting = seed_teachers(teachers, args.teachers)
-            seeding = time.monotonic() - started
+            building, inserting, schools = seed_teachers(teachers, args.teachers)
+            t0 = time.monotonic()
+            mark(uri, db_name, schools)
+            marking, seeding = time.monotonic() - t0, time.monotonic() - started
             print(f"seeded {args.teachers} teachers in {seeding:.1f} s ({building:.1f} s building documents, {inserting:.1f} s insert_many: "
-                  f"{args.teachers / inserting:.0f} documents/s)", flush=True)
+                  f"{args.teachers / inserting:.0f} documents/s; {len(schools)} schools marked in {marking:.2f} s)", flush=True)
+
+            catch_up, attempts = first_answer(client, url, token, QUESTIONS[0])
+            left = stats_docs.count_documents({"dirty": True})
+            print(f"catch-up: first question after the bulk load answered in {catch_up:.1f} s ({attempts} attempt(s); {left} schools still marked)", flush=True)
+            cleaning = wait_clean(stats_docs)
+            print(f"background refresher cleared every mark {cleaning:.1f} s later", flush=True)
 
             scan = PythonScan(teachers)
             for question in QUESTIONS:  # also the warm-up of both
@@ -369,22 +443,34 @@ def main() -> None:
                 print(f"round {i + 1} B python scan: {len(QUESTIONS)} questions in {b[-1][1]:.2f} s", flush=True)
                 a.append(timed_round(lambda q: ask_real(client, url, token, q)))
                 print(f"round {i + 1} A real path:   {len(QUESTIONS)} questions in {a[-1][1]:.2f} s", flush=True)
+
+            single = []
+            for i, question in enumerate(SINGLE_WRITE_QUESTIONS):  # as one teacher's save would: its school marked
+                school = SCHOOLS[i][0]
+                mark(uri, db_name, {school: (*DISTRICT_PATH, school)})
+                t0 = time.monotonic()
+                ask_real(client, url, token, question)
+                single.append(time.monotonic() - t0)
+                print(f"after a single write to {school}: {question} answered in {single[-1]:.2f} s", flush=True)
+        summary_bytes = sum(len(bson.encode(doc)) for doc in stats_docs.find({"org_path": DISTRICT}))
         mongo.close()
-        breakdown = asyncio.run(stages(uri, db_name))
+        breakdown = asyncio.run(stages(uri, db_name, SCHOOLS[0][0]))
 
     secs_a, secs_b = sum(t for _, t in a), sum(t for _, t in b)
     n = len(QUESTIONS) * args.rounds
     for question in QUESTIONS:
         qa, qb = sum(t[question] for t, _ in a) / len(a), sum(t[question] for t, _ in b) / len(b)
-        print(f"  {question:17s} A {qa * 1000:7.0f} ms   B {qb * 1000:7.0f} ms   B/A {qb / qa:.2f}")
+        print(f"  {question:17s} A {qa * 1000:7.1f} ms   B {qb * 1000:7.0f} ms   B/A {qb / qa:.0f}")
     for name, secs in breakdown.items():
-        print(f"  {name:30s} {secs * 1000:7.0f} ms")
-    print(f"A real path (aggregation):  {n} questions in {secs_a:.1f} s = {n / secs_a:.2f} questions/s ({1000 * secs_a / n:.0f} ms each)")
+        print(f"  {name:38s} {secs * 1000:7.1f} ms")
+    print(f"A real path (summaries):    {n} questions in {secs_a:.2f} s = {n / secs_a:.1f} questions/s ({1000 * secs_a / n:.1f} ms each)")
     print(f"B python scan:              {n} questions in {secs_b:.1f} s = {n / secs_b:.2f} questions/s ({1000 * secs_b / n:.0f} ms each)")
-    print("B/A per round: " + ", ".join(f"{tb / ta:.2f}" for (_, ta), (_, tb) in zip(a, b, strict=True)))
-    print(f"B read {scan.read} documents into Python; A read none (one row per group)")
+    print("B/A per round: " + ", ".join(f"{tb / ta:.0f}" for (_, ta), (_, tb) in zip(a, b, strict=True)))
+    print(f"B read {scan.read} documents into Python; A read {len(schools)} school summaries per question ({summary_bytes / 1024:.0f} KiB of BSON)")
+    print(f"catch-up after the bulk load of {args.teachers} teachers: {catch_up:.1f} s to the first answer ({attempts} attempt(s)), every mark cleared {cleaning:.1f} s later")
+    print(f"after a single write: {', '.join(f'{t:.2f}' for t in single)} s to the next answer (mean {sum(single) / len(single):.2f} s)")
     print(f"total run time {time.monotonic() - began:.1f} s")
-    print(f"RATIO statistics_vs_python_scan {secs_b / secs_a:.2f} >= {GOAL}")
+    print(f"RATIO statistics_vs_python_scan {secs_b / secs_a:.1f} >= {GOAL}")
 
 
 if __name__ == "__main__":

@@ -35,8 +35,9 @@ TEACHERS_PER_SCHOOL = 6
 # username suffix, roles, display name
 STAFF = [("admin", ["SYSTEM_ADMIN"], "系统管理员"), ("entry", ["DATA_ENTRY"], "信息录入员"), ("review", ["REVIEWER"], "信息审核员"), ("query", ["QUERY"], "信息查询员")]
 CREDENTIALS_FILE = "demo-accounts.csv"
-# the first teachers of the first school get every set filled (complete records), and the first
-# two of them are submitted: the school's reviewer has a queue to work on
+# the first teachers of one school get every set filled (complete records), and the first two
+# of them are submitted: that school's reviewer has a queue to work on
+REVIEW_SCHOOL = "3162010301"
 COMPLETE_PER_SCHOOL = 3
 SUBMITTED_PER_SCHOOL = 2
 DEMO_ENTRIES: dict[str, dict[str, Any]] = {
@@ -147,7 +148,7 @@ async def seed(identity: ServiceClient, records: ServiceClient, review: ServiceC
                 made = await records.CreateTeacher(rec_pb.CreateTeacherRequest(school_code=code, basic=basic), token=token)
                 if made.errors and made.errors[0].code != "DUPLICATE_PERSON":
                     raise RuntimeError(f"demo teacher refused: {made.errors}")
-                if school_index == 0 and i < COMPLETE_PER_SCHOOL and not made.errors:
+                if code == REVIEW_SCHOOL and i < COMPLETE_PER_SCHOOL and not made.errors:
                     await _complete(records, made.teacher, token)
                     if i < SUBMITTED_PER_SCHOOL:
                         await review.SubmitRecords(review_pb.SubmitRecordsRequest(teacher_ids=[made.teacher.id]), token=token)
