@@ -150,6 +150,9 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
         Route("/graphql", graphql),
         Route("/healthz", healthz),
         Route("/files/teacher-accounts/{school}.xlsx", downloads.teacher_accounts),
+        Route("/files/templates/{school_type}.xlsx", downloads.template),
+        Route("/files/imports/{job}/errors.xlsx", downloads.import_errors),
+        Route("/files/exports/{org}/{status}.xlsx", downloads.export),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.add_middleware(BodyLimitMiddleware, limit=settings.int("TMIS_HTTP_MAX_BODY_BYTES", 2 * MB), upload_limit=settings.int("TMIS_HTTP_MAX_UPLOAD_BYTES", 64 * MB))

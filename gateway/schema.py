@@ -10,6 +10,7 @@ from gateway.identity.mutations import IdentityMutation
 from gateway.jobs import JobQuery
 from gateway.identity.queries import IdentityQuery
 from gateway.records.generated import ENTRY_DATA_SCALAR, EntryData
+from gateway.records.imports import ImportMutation, ImportQuery
 from gateway.records.queries import RecordsQuery
 from gateway.records.teachers import teacher_schema
 from gateway.system.queries import SystemQuery
@@ -28,8 +29,8 @@ class _Schema(strawberry.Schema):
 def build_schema(registry: Registry | None = None) -> strawberry.Schema:
     """The schema for a registry (national sets, plus what the deployment's plugins add)."""
     teacher_query, teacher_mutation = teacher_schema(registry or Registry())
-    query = strawberry.type(type("Query", (SystemQuery, IdentityQuery, RecordsQuery, JobQuery, teacher_query), {}))
-    mutation = strawberry.type(type("Mutation", (IdentityMutation, teacher_mutation), {}))
+    query = strawberry.type(type("Query", (SystemQuery, IdentityQuery, RecordsQuery, JobQuery, ImportQuery, teacher_query), {}))
+    mutation = strawberry.type(type("Mutation", (IdentityMutation, ImportMutation, teacher_mutation), {}))
     return _Schema(
         query=query,
         mutation=mutation,

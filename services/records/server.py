@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import grpc
 
+from services.records.job_storage import JobStore
+from services.records.jobs import Workbooks
 from services.records.model import OrgRef
+from services.records.reading import Limits
 from services.records.servicer import PUBLIC_METHODS, RecordsServicer
 from services.records.storage import Storage
 from services.records.teachers import Teachers
@@ -26,12 +29,17 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
         reply = await identity.BatchGetOrgs(identity_pb2.BatchGetOrgsRequest(codes=[code]))
         return OrgRef(code, reply.orgs[0].level, tuple(reply.orgs[0].path), reply.orgs[0].school_type) if reply.orgs else None
 
-    servicer = RecordsServicer(Teachers(storage, org_of, Registry(), code_tables), code_tables)
+    registry = Registry()
+    teachers = Teachers(storage, org_of, registry, code_tables)
+    jobs = await JobStore(storage.client, settings.databases["records"]).open()
+    workbooks = Workbooks(jobs, teachers, registry, code_tables, Limits.of(settings), settings.int("TMIS_IMPORT_STALE_SECONDS", 120))
+    servicer = RecordsServicer(teachers, code_tables, workbooks)
 
     def register(server: grpc.aio.Server) -> list[str]:
         records_pb2_grpc.add_RecordsServiceServicer_to_server(servicer, server)
         return [SERVICE_NAME]
 
     handle = await build_server("records", settings, register, port=port, public_methods=PUBLIC_METHODS)
-    handle.on_stop += [storage.close, identity.close]
+    await workbooks.resume()
+    handle.on_stop += [workbooks.close, storage.close, identity.close]
     return handle

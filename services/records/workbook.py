@@ -82,11 +82,12 @@ def header(field: Field, school_type: str, required: bool) -> str:
 
 
 def layouts(registry: Registry, school_type: str) -> list[SheetLayout]:
-    """Every sheet of a school type's template, 基本信息 first."""
+    """Every sheet of a school type's template, 基本信息 first ("": the columns of every
+    school type, for an export spanning several)."""
     basic = registry.sets["BASIC"]
     out = []
     for info_set in registry.sets.values():
-        fields = [f for f in info_set.for_school_type(school_type) if not f.derived]
+        fields = [f for f in (info_set.for_school_type(school_type) if school_type else info_set.fields) if not f.derived]
         columns = [Column(f, header(f, school_type, f.required_for(school_type)), f.label_for(school_type)) for f in fields]
         if info_set.key != "BASIC":
             keys = [basic.field(k) for k in KEY_FIELDS]
