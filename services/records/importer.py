@@ -115,6 +115,7 @@ class Importer:
             if sheet.extra:
                 out.errors.append(RowError(sheet.name, 1, "", f"以下列不在模板中，已忽略：{'、'.join(sheet.extra[:20])}"))
         await progress(out)
+        out.errors = []
         run = _Run(self, request, out, progress)
         for sheet in sheets:
             await (run.basic(sheet) if sheet.layout.basic else run.entries(sheet))

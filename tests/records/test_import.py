@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import io
 
+from bson import ObjectId
 from openpyxl import load_workbook
+from pymongo import AsyncMongoClient
 
-from tests.records.conftest import SCHOOL, World
-from tests.records.excel import basic_row, download, education_row, fill, run, template, upload
-from tmis.proto.records.v1 import records_pb2 as pb
+from tests.records.conftest import OTHER, SCHOOL, World
+from tests.records.excel import JOB, basic_row, download, education_row, fill, run, template, upload, wait
 
 TEACHERS = """query($o: String!) { teachers(orgCode: $o, first: 100) { totalCount edges { node { id version basic { name idNumber gender { code } politicalStatus { code } }
   education: entries(set: EDUCATION) { id data } } } } }"""
@@ -84,26 +85,27 @@ async def test_row_errors_and_the_error_workbook(world: World) -> None:
     assert sorted(await teachers(world)) == [good["身份证件号"]]
 
 
-async def test_only_editable_records_and_own_school(world: World) -> None:
-    row = basic_row(1)
-    data = fill(await template(world), {"基本信息": [row]})
-    await run(world, data)
-    # the same person cannot be imported into another school: a conflict row, no overwrite
-    other = await run(world, data, token=world.stranger) if False else None
-    refused = await upload(world, data, school="3162010301")
+async def test_scope_conflicts_and_states(world: World) -> None:
+    rows = [basic_row(1), basic_row(2)]
+    data = fill(await template(world), {"基本信息": rows})
+    refused = await upload(world, data, school=OTHER)  # a school outside the clerk's reach
     assert refused["job"] is None and refused["userErrors"][0]["code"] == "FORBIDDEN"
-    stranger = await upload(world, data, token=world.stranger, school="3162010301")
-    job = await run_as(world, stranger)
-    assert (job["failed"], job["errors"][0]["column"]) == (1, "身份证件号") and "其他学校" in job["errors"][0]["message"]
-    assert other is None
+    reader = await upload(world, data, token=world.reader)
+    assert reader["job"] is None and reader["userErrors"][0]["code"] == "FORBIDDEN"
+    await run(world, data)
 
-    teacher_id = (await teachers(world))[row["身份证件号"]]["id"]
-    storage_doc = await world.suite.clients.records.BatchGetTeachers(pb.BatchGetTeachersRequest(ids=[teacher_id]), token=world.clerk)
-    assert storage_doc.teachers[0].status == "DRAFT"
+    found = await teachers(world)
+    client = AsyncMongoClient(world.suite.settings.mongodb_uri)
+    await client[world.suite.settings.databases["records"]]["teachers"].update_one({"_id": ObjectId(found[rows[0]["身份证件号"]]["id"])}, {"$set": {"status": "SUBMITTED"}})
+    await client.close()
+    changed = fill(await template(world), {"基本信息": [{**r, "曾用名": "改名"} for r in rows]})
+    job = await run(world, changed)
+    assert (job["succeeded"], job["failed"]) == (1, 1)
+    assert [(e["row"], e["column"]) for e in job["errors"]] == [(2, "身份证件号")] and "已报送" in job["errors"][0]["message"]
 
-
-async def run_as(world: World, started: dict) -> dict:
-    from tests.records.excel import wait
-
-    assert started["userErrors"] == [], started
-    return await wait(world, started["job"]["id"], world.stranger)
+    # the same people imported by another school: conflict rows, nothing overwritten
+    elsewhere = await upload(world, data, token=world.stranger, school=OTHER)
+    job = await wait(world, elsewhere["job"]["id"], world.stranger)
+    assert (job["succeeded"], job["failed"]) == (0, 2) and all("其他学校" in e["message"] for e in job["errors"])
+    assert (await world.suite.graphql(JOB, {"id": elsewhere["job"]["id"]}, world.clerk))["data"]["importJob"] is None  # not the clerk's job
+    assert sorted(await teachers(world)) == sorted(r["身份证件号"] for r in rows)
