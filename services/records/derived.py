@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from services.records.model import Change, Entry, Teacher
-from services.records.validation import validate
+from services.records.validation import Problem, validate
 from tmis.codes import CodeTable
 from tmis.registry import Registry
 
@@ -44,12 +44,17 @@ def education_levels(entries: tuple[Entry, ...]) -> str | None:
     return None
 
 
-def completeness(registry: Registry, teacher: Teacher, tables: Mapping[str, CodeTable], today: dt.date) -> tuple[list[str], list[tuple[str, str, str]]]:
-    """(missing paths, warnings) of a whole record: required fields of 基本信息 and required sets."""
+def completeness(
+    registry: Registry, teacher: Teacher, tables: Mapping[str, CodeTable], today: dt.date, basic_problems: list[Problem] | None = None
+) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """(missing paths, warnings) of a whole record: required fields of 基本信息 and required sets.
+    `basic_problems`: those of validating this very 基本信息 just before (not done again)."""
     basic_set = registry.set("BASIC")
     missing, warnings = [], []
     if basic_set is not None:
-        _, problems = validate(basic_set, {k: v for k, v in teacher.basic.items() if k not in ("highestEducation", "currentTitle")}, teacher.school_type, tables, "basic", today)
+        problems = basic_problems
+        if problems is None:
+            _, problems = validate(basic_set, {k: v for k, v in teacher.basic.items() if k not in ("highestEducation", "currentTitle")}, teacher.school_type, tables, "basic", today)
         missing += [p.field for p in problems if p.code == "REQUIRED"]
         warnings += [(p.code, p.message, p.field) for p in problems if p.warning]
     for info_set in registry.sets.values():

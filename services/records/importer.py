@@ -22,7 +22,7 @@ from services.records.model import EDITABLE, Entry, OrgRef, Teacher
 from services.records.reading import Limits, Sheet, open_workbook
 from services.records.storage import Storage
 from services.records.teachers import MAX_ENTRIES_PER_SET, finish
-from services.records.validation import validate
+from services.records.validation import Problem, validate
 from services.records.workbook import CellError, Reader, layouts, reader
 from tmis.codes import CodeTable
 from tmis.registry import Registry
@@ -159,8 +159,8 @@ class _Run:
             out.append(_Row(number, (id_type, number_text), values, errors))
         return out
 
-    def _validate(self, info_set_key: str, row: _Row, data: Mapping[str, Any], prefix: str) -> dict[str, Any] | None:
-        """The clean data, or None after adding the row's problems to its errors."""
+    def _validate(self, info_set_key: str, row: _Row, data: Mapping[str, Any], prefix: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+        """(the clean data and its warnings), or (None, …) after adding the row's problems to its errors."""
         info_set = self.imp.registry.sets[info_set_key]
         clean, problems = validate(info_set, data, self.school_type, self.imp.tables, prefix)
         for p in problems:
@@ -168,7 +168,7 @@ class _Run:
                 key = p.field.rpartition(".")[2]
                 label = next((f.label_for(self.school_type) for f in info_set.fields if f.key == key), "")
                 row.errors.setdefault(label, p.message)
-        return None if row.errors else clean
+        return (None if row.errors else clean), problems
 
     async def _report(self, done: Outcome) -> None:
         self.out.add(done)
@@ -215,17 +215,17 @@ class _Run:
             data = dict(row.values)
             if old is not None:  # columns the sheet lacks keep what the record has
                 data = {**{k: v for k, v in old.basic.items() if k not in present and k not in DERIVED}, **data}
-            clean = None if row.errors else self._validate("BASIC", row, data, "basic")
+            clean, warnings = self._validate("BASIC", row, data, "basic") if not row.errors else (None, [])
             if clean is None:
                 out.fail(sheet.name, [row])
             elif old is None:
-                teacher = finish(self.imp.registry, self.imp.tables, Teacher("", 1, self.req.school.code, self.school_type, self.req.school.path, "DRAFT", clean))
-                batch.inserts.append((teacher, [row]))
+                teacher = Teacher("", 1, self.req.school.code, self.school_type, self.req.school.path, "DRAFT", clean)
+                batch.inserts.append((finish(self.imp.registry, self.imp.tables, teacher, warnings), [row]))
             elif clean == {k: v for k, v in old.basic.items() if k not in DERIVED}:
                 out.unchanged += 1
                 out.succeeded += 1
             else:
-                new = finish(self.imp.registry, self.imp.tables, dataclasses.replace(old, basic=clean))
+                new = finish(self.imp.registry, self.imp.tables, dataclasses.replace(old, basic=clean), warnings)
                 batch.writes.append((old, new, [row]))
         return batch
 
@@ -346,7 +346,7 @@ class _Run:
             row.values.pop("idType", None), row.values.pop("idNumber", None)
             if name and name != teacher.basic.get("name") and not row.errors:
                 row.errors["姓名"] = f"姓名“{name}”与该身份证件号登记的姓名“{teacher.basic.get('name')}”不一致"
-            clean = None if row.errors else self._validate(sheet.layout.info_set.key, row, row.values, prefix)
+            clean = self._validate(sheet.layout.info_set.key, row, row.values, prefix)[0] if not row.errors else None
             if clean is None:
                 done.fail(sheet.name, [row])
             out.append((row, clean))

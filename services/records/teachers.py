@@ -33,10 +33,11 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def finish(registry: Registry, tables: Mapping[str, CodeTable], teacher: Teacher) -> Teacher:
-    """Derived fields, completeness and warnings of the record as it will be stored."""
+def finish(registry: Registry, tables: Mapping[str, CodeTable], teacher: Teacher, basic_problems: list[Problem] | None = None) -> Teacher:
+    """Derived fields, completeness and warnings of the record as it will be stored
+    (`basic_problems`: see `completeness`)."""
     teacher = dataclasses.replace(teacher, basic=derive(teacher.basic, teacher.entries))
-    missing, warnings = completeness(registry, teacher, tables, _now().date())
+    missing, warnings = completeness(registry, teacher, tables, _now().date(), basic_problems)
     return dataclasses.replace(teacher, missing=tuple(missing), warnings=tuple(warnings))
 
 
