@@ -121,7 +121,12 @@ def open_workbook(data: bytes, layouts: list[SheetLayout], limits: Limits) -> li
         chosen = [(book.sheet_names[0], layouts[0])]
     sheets = []
     for name, layout in chosen:
-        sheet = _sheet(book, name, layout, limits)
+        try:
+            sheet = _sheet(book, name, layout, limits)
+        except DomainError:
+            raise
+        except Exception:  # a sheet calamine cannot parse
+            raise refuse(f"工作表【{name}】已损坏，无法读取") from None
         if sheet is not None:
             sheets.append(sheet)
     if not any(s.rows for s in sheets):
