@@ -3,7 +3,8 @@ download token bound to their one path (for links a browser opens)."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -44,19 +45,17 @@ class Downloads:
         return self.signer.sign(dataclasses.replace(caller, scope=""), ttl_seconds=60) if caller.scope else raw
 
     async def teacher_accounts(self, request: Request) -> Response:
-        clients: Clients = request.app.state.clients
-        try:
-            token = self.access_token(request)
-            reply = await clients.identity.ExportTeacherAccounts(id_pb.ExportTeacherAccountsRequest(school_code=request.path_params["school"]), token=token)
-        except DomainError as err:
-            return _refused(err)
-        return Response(reply.content, media_type=reply.content_type, headers=_attachment(reply.filename))
+        call = id_pb.ExportTeacherAccountsRequest(school_code=request.path_params["school"])
+        return await self._whole(request, lambda clients, token: clients.identity.ExportTeacherAccounts(call, token=token))
 
     async def template(self, request: Request) -> Response:
-        clients: Clients = request.app.state.clients
+        call = rec_pb.GetImportTemplateRequest(school_type=request.path_params["school_type"])
+        return await self._whole(request, lambda clients, token: clients.records.GetImportTemplate(call, token=token))
+
+    async def _whole(self, request: Request, fetch: Callable[[Clients, str], Awaitable[Any]]) -> Response:
+        """A file answered in one message (filename, content_type, content)."""
         try:
-            token = self.access_token(request)
-            reply = await clients.records.GetImportTemplate(rec_pb.GetImportTemplateRequest(school_type=request.path_params["school_type"]), token=token)
+            reply = await fetch(request.app.state.clients, self.access_token(request))
         except DomainError as err:
             return _refused(err)
         return Response(reply.content, media_type=reply.content_type, headers=_attachment(reply.filename))
