@@ -7,6 +7,7 @@ prefix, so no spreadsheet runs it, and it reads back unchanged.
 """
 from __future__ import annotations
 
+import asyncio
 import tempfile
 from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import IO, Any
@@ -23,6 +24,7 @@ from tmis.codes import CodeTable
 
 RISKY_START = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_BYTES = 1024 * 1024
+EXPORT_BATCH = 500
 BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
 BOLD = Font(bold=True)
 
@@ -53,23 +55,34 @@ def chunks(out: IO[bytes]) -> Iterable[bytes]:
 
 
 async def export(teachers: AsyncIterator[Teacher], sheets: list[SheetLayout], tables: Mapping[str, CodeTable]) -> IO[bytes]:
-    """The records, one sheet per info set; returns the finished .xlsx (a spooled file)."""
+    """The records, one sheet per info set; returns the finished .xlsx (a spooled file). Rows are
+    written off the event loop, a batch at a time, as the cursor yields them."""
     wb = Workbook(write_only=True)
     out = {}
     for layout in sheets:
         ws = wb.create_sheet(layout.name)
         ws.append([cell(ws, c.header, font=BOLD) for c in layout.columns])
         out[layout.info_set.key] = (ws, layout)
+
+    def write(batch: list[Teacher]) -> None:
+        for teacher in batch:
+            ws, layout = out["BASIC"]
+            ws.append([cell(ws, shown(c.field, teacher.school_type, teacher.basic.get(c.field.key), tables)) for c in layout.columns])
+            keys = {k: teacher.basic.get(k) for k in KEY_FIELDS}
+            for entry in teacher.entries:
+                if entry.set in out:
+                    ws, layout = out[entry.set]
+                    values = [keys[c.field.key] if c.key else entry.data.get(c.field.key) for c in layout.columns]
+                    ws.append([cell(ws, shown(c.field, teacher.school_type, v, tables)) for c, v in zip(layout.columns, values, strict=True)])
+
+    batch: list[Teacher] = []
     async for teacher in teachers:
-        ws, layout = out["BASIC"]
-        ws.append([cell(ws, shown(c.field, teacher.school_type, teacher.basic.get(c.field.key), tables)) for c in layout.columns])
-        keys = {k: teacher.basic.get(k) for k in KEY_FIELDS}
-        for entry in teacher.entries:
-            if entry.set not in out:
-                continue
-            ws, layout = out[entry.set]
-            ws.append([cell(ws, shown(c.field, teacher.school_type, keys[c.field.key] if c.key else entry.data.get(c.field.key), tables)) for c in layout.columns])
-    return _spool(wb)
+        batch.append(teacher)
+        if len(batch) >= EXPORT_BATCH:
+            await asyncio.to_thread(write, batch)
+            batch = []
+    await asyncio.to_thread(write, batch)
+    return await asyncio.to_thread(_spool, wb)
 
 
 def error_report(sheets: list[Sheet], errors: list[dict[str, Any]]) -> IO[bytes]:

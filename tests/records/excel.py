@@ -15,7 +15,8 @@ from services.records.workbook import normalise
 
 IMPORT = """mutation($s: String!, $f: Upload!, $m: ImportMode, $d: Boolean) {
   importWorkbook(schoolCode: $s, file: $f, mode: $m, dryRun: $d) { job { id status } userErrors { code message field } } }"""
-JOB = """query($id: ID!) { importJob(id: $id) { id status total processed succeeded failed errors(first: 1000) { sheet row column message } errorReportUrl } }"""
+JOB = """query($id: ID!) { importJob(id: $id) { id status total processed succeeded failed inserted updated unchanged appended removed
+  errors(first: 1000) { sheet row column message } errorReportUrl } }"""
 
 
 def basic_row(serial: int, **changes: Any) -> dict[str, Any]:

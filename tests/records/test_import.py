@@ -28,6 +28,7 @@ async def test_template_filled_imports_the_records(world: World) -> None:
 
     dry = await run(world, data, dry_run=True)
     assert (dry["status"], dry["total"], dry["succeeded"], dry["failed"]) == ("SUCCEEDED", 5, 5, 0)
+    assert (dry["inserted"], dry["updated"], dry["appended"]) == (3, 0, 2)
     assert await teachers(world) == {}  # a dry run writes nothing
 
     job = await run(world, data)
@@ -38,7 +39,7 @@ async def test_template_filled_imports_the_records(world: World) -> None:
     assert [e["data"]["education"]["code"] for e in found[ids[0]]["education"]] == ["21"] and found[ids[2]]["education"] == []
 
     again = await run(world, data)  # the same file again: nothing changes, nothing is duplicated
-    assert (again["status"], again["succeeded"], again["failed"]) == ("SUCCEEDED", 5, 0)
+    assert (again["status"], again["succeeded"], again["failed"], again["inserted"], again["updated"], again["appended"]) == ("SUCCEEDED", 5, 0, 0, 0, 0)
     assert await teachers(world) == found
 
 
@@ -53,8 +54,10 @@ async def test_append_and_replace(world: World) -> None:
     entries = (await teachers(world))[number]["education"]
     assert sorted(e["data"]["education"]["code"] for e in entries) == ["14", "21"]  # the identical row was not added twice
 
+    dry = await run(world, fill(blank, {"学习经历": [master]}), mode="REPLACE", dry_run=True)
+    assert (dry["updated"], dry["removed"], dry["appended"]) == (1, 1, 0)  # one record, one entry replaced away
     replaced = await run(world, fill(blank, {"学习经历": [master]}), mode="REPLACE")
-    assert replaced["succeeded"] == 1
+    assert (replaced["succeeded"], replaced["removed"]) == (1, 1)
     after = (await teachers(world))[number]["education"]
     assert [e["data"]["education"]["code"] for e in after] == ["14"]
     assert after[0]["id"] == next(e["id"] for e in entries if e["data"]["education"]["code"] == "14")  # kept, not re-created
