@@ -119,6 +119,9 @@ class Importer:
         run = _Run(self, request, out, progress)
         for sheet in sheets:
             await (run.basic(sheet) if sheet.layout.basic else run.entries(sheet))
+        if out.processed != out.total:  # blank rows, skipped
+            out.processed = out.total
+            await progress(out)
         return out
 
 
@@ -191,22 +194,27 @@ class _Run:
         readers = self._readers(sheet)
         present = {c.field.key for c in sheet.columns.values()}
         rows_of = iter(self._chunks(sheet))
-        while True:
-            chunk = await asyncio.to_thread(next, rows_of, None)
-            if chunk is None:
-                break
+        planned: tuple[_Batch, int] | None = None
+        while chunk := await asyncio.to_thread(next, rows_of, None):
             rows = await asyncio.to_thread(self._rows, sheet, chunk, readers)
-            found = await self.imp.storage.by_identity(list({r.key[1] for r in rows if r.key[1]}))
-            existing = {(t.basic.get("idType"), t.basic.get("idNumber")): t for t in found}
-            batch = await asyncio.to_thread(self._plan_basic, sheet, rows, existing, present)
-            await self._write(sheet, batch, len(chunk))
+            existing = await self._existing({r.key for r in rows})
+            if planned:  # the previous chunk's writes start after this chunk's reads…
+                await self._write(sheet, *planned)
+            # …and run while this chunk is planned (a person twice in the file is an error row)
+            planned = (await asyncio.to_thread(self._plan_basic, sheet, rows, existing, present), len(chunk))
+        if planned:
+            await self._write(sheet, *planned)
         await self._settle()
+
+    async def _existing(self, keys: set[Key]) -> dict[Key, Teacher]:
+        found = await self.imp.storage.by_identity(list({number for _, number in keys if number}))
+        return {(t.basic.get("idType"), t.basic.get("idNumber")): t for t in found}
 
     def _plan_basic(self, sheet: Sheet, rows: list[_Row], existing: dict[Key, Teacher], present: set[str]) -> _Batch:
         batch = _Batch()
         out = batch.out
         for row in rows:
-            if row.key in self.seen and not row.errors:
+            if row.key in self.seen and row.key[1] and not row.errors:
                 row.errors["身份证件号"] = f"与第{self.seen[row.key]}行是同一人（身份证件号重复）"
             self.seen.setdefault(row.key, row.number)
             old = existing.get(row.key)
@@ -288,12 +296,15 @@ class _Run:
             groups.setdefault(row.key, []).append(row)
         keys = list(groups)
         step = max(1, CHUNK_ROWS // 4)
+        planned: tuple[_Batch, int] | None = None
         for start in range(0, len(keys), step):
             part = keys[start : start + step]
-            found = await self.imp.storage.by_identity(list({k[1] for k in part if k[1]}))
-            existing = {(t.basic.get("idType"), t.basic.get("idNumber")): t for t in found}
-            batch = await asyncio.to_thread(self._plan_entries, sheet, {k: groups[k] for k in part}, existing)
-            await self._write(sheet, batch, sum(len(groups[k]) for k in part))
+            existing = await self._existing(set(part))
+            if planned:  # as in `basic`: each teacher is in one part only
+                await self._write(sheet, *planned)
+            planned = (await asyncio.to_thread(self._plan_entries, sheet, {k: groups[k] for k in part}, existing), sum(len(groups[k]) for k in part))
+        if planned:
+            await self._write(sheet, *planned)
         await self._settle()
 
     def _plan_entries(self, sheet: Sheet, groups: dict[Key, list[_Row]], existing: dict[Key, Teacher]) -> _Batch:

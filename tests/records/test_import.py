@@ -68,17 +68,20 @@ async def test_append_and_replace(world: World) -> None:
 
 async def test_row_errors_and_the_error_workbook(world: World) -> None:
     good, bad_date, bad_code = basic_row(1), basic_row(2, 出生日期="1980年春"), basic_row(3, 性别="男性", 人员状态="=1+1")
-    data = fill(await template(world), {"基本信息": [good, bad_date, bad_code], "学习经历": [education_row("11010519491231002X")]})
+    no_ids = [basic_row(4, 身份证件号=None, 出生日期="1980-01-01"), basic_row(5, 身份证件号=None, 出生日期="1980-01-01")]
+    data = fill(await template(world), {"基本信息": [good, bad_date, bad_code, *no_ids, good], "学习经历": [education_row("11010519491231002X")]})
     job = await run(world, data)
-    assert (job["status"], job["succeeded"], job["failed"]) == ("SUCCEEDED", 1, 3)
+    assert (job["status"], job["succeeded"], job["failed"]) == ("SUCCEEDED", 1, 6)
     where = {(e["sheet"], e["row"], e["column"]) for e in job["errors"]}
     assert {("基本信息", 3, "出生日期"), ("基本信息", 4, "性别"), ("基本信息", 4, "人员状态"), ("学习经历", 2, "身份证件号")} <= where
+    said = {e["row"]: e["message"] for e in job["errors"] if e["column"] == "身份证件号"}
+    assert (said[5], said[6]) == ("请填写身份证件号", "请填写身份证件号") and said[7] == "与第2行是同一人（身份证件号重复）"
     message = next(e["message"] for e in job["errors"] if e["column"] == "出生日期")
     assert "yyyy-MM-dd" in message
     report = load_workbook(io.BytesIO(await download(world, job["errorReportUrl"])))
     sheet = report["基本信息"]
     header = [c.value for c in sheet[1]]
-    assert header[-1] == "错误信息" and sheet.max_row == 3  # the two failed rows of this sheet, as submitted
+    assert header[-1] == "错误信息" and sheet.max_row == 6  # the five failed rows of this sheet, as submitted
     assert sheet.cell(2, header.index("*身份证件号") + 1).value == bad_date["身份证件号"]
     assert sheet.cell(2, header.index("*出生日期\n(yyyy-MM-dd)") + 1).fill.fgColor.rgb.endswith("FFC7CE")
     assert "出生日期" in sheet.cell(2, len(header)).value
