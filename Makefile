@@ -2,13 +2,16 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+PLUGINS := plugins/tmis-gansu
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt $(PLUGINS:%=%/pyproject.toml) | cksum | cut -d' ' -f1)
 
 .PHONY: run test contract protos lock clean
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt $(PLUGINS:%=%/pyproject.toml)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[embedded,dev]'
+	# the example province plugin, installed (not enabled: TMIS_PLUGINS=gansu enables it)
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps $(PLUGINS:%=-e %)
 	@rm -f $(VENV)/.installed-* && touch $@
 
 run: $(STAMP)

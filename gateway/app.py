@@ -18,11 +18,11 @@ from gateway.clients import Clients
 from gateway.context import Context
 from gateway.files import Downloads
 from gateway.schema import build_schema
+from gateway.system.pages import plugins_page
 from tmis import log
 from tmis.auth import TokenSigner, bearer_token
 from tmis.errors import DomainError
-from tmis.plugins import make_plugin_manager
-from tmis.registry import Registry
+from tmis.plugins import build_registry, make_plugin_manager
 from tmis.rpc.feed import via_identity
 from tmis.rpc import context as rpc_context
 from tmis.rpc.server import poll_seconds
@@ -115,7 +115,7 @@ async def _too_large(send: Send, limit: int) -> None:
 def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
     signer = TokenSigner(settings.require_secret(), settings.token_ttl_seconds)
     plugins = make_plugin_manager(settings.plugins)
-    registry = Registry()
+    registry = build_registry(plugins)
     revocations, close_revocations = via_identity(settings, poll_seconds(settings))
     downloads = Downloads(signer, revocations)
 
@@ -149,6 +149,7 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
     routes = [
         Route("/graphql", graphql),
         Route("/healthz", healthz),
+        Route("/-/plugins", plugins_page(plugins)),
         Route("/files/teacher-accounts/{school}.xlsx", downloads.teacher_accounts),
         Route("/files/templates/{school_type}.xlsx", downloads.template),
         Route("/files/imports/{job}/errors.xlsx", downloads.import_errors),

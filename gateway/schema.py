@@ -13,6 +13,7 @@ from gateway.records.generated import ENTRY_DATA_SCALAR, EntryData
 from gateway.records.imports import ImportMutation, ImportQuery
 from gateway.records.queries import RecordsQuery
 from gateway.records.teachers import teacher_schema
+from gateway.review.operations import ReviewMutation, ReviewQuery
 from gateway.system.queries import SystemQuery
 from tmis.registry import Registry
 
@@ -29,8 +30,8 @@ class _Schema(strawberry.Schema):
 def build_schema(registry: Registry | None = None) -> strawberry.Schema:
     """The schema for a registry (national sets, plus what the deployment's plugins add)."""
     teacher_query, teacher_mutation = teacher_schema(registry or Registry())
-    query = strawberry.type(type("Query", (SystemQuery, IdentityQuery, RecordsQuery, JobQuery, ImportQuery, teacher_query), {}))
-    mutation = strawberry.type(type("Mutation", (IdentityMutation, ImportMutation, teacher_mutation), {}))
+    query = strawberry.type(type("Query", (SystemQuery, IdentityQuery, RecordsQuery, JobQuery, ImportQuery, ReviewQuery, teacher_query), {}))
+    mutation = strawberry.type(type("Mutation", (IdentityMutation, ImportMutation, ReviewMutation, teacher_mutation), {}))
     return _Schema(
         query=query,
         mutation=mutation,

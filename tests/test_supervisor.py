@@ -89,15 +89,15 @@ def test_run_restarts_a_dead_service_and_stops_everything(tmp_path: Path) -> Non
         os.kill(records, signal.SIGKILL)
         # the gateway keeps serving what does not depend on records
         assert run.post({"query": "{ me { username } }"}, token)["data"]["me"]["username"] == "admin"
-        _wait(lambda: run.state()["records"]["restarts"] == 1, 30, "records to be restarted")
+        _wait(lambda: run.state()["records"]["restarts"] == 1, 90, "records to be restarted")
         assert run.state()["records"]["pid"] != records
-        _wait(run.healthy, 30, "health after the restart")
+        _wait(run.healthy, 90, "health after the restart")
         assert "records exited" in run.log.read_text()
         pids = [v["pid"] for v in run.state().values()]
     finally:
         code = run.stop()
     assert code == 0
-    _wait(lambda: not any(_alive(p) for p in pids), 15, "every child to stop")
+    _wait(lambda: not any(_alive(p) for p in pids), 45, "every child to stop")
 
     again = Run(tmp_path / "var")  # a restart keeps everything
     try:

@@ -15,6 +15,7 @@ from tmis.auth import SYSTEM, TokenSigner
 from tmis.log import setup_logging
 from tmis.proto.identity.v1 import identity_pb2, identity_pb2_grpc
 from tmis.proto.records.v1 import records_pb2_grpc
+from tmis.proto.review.v1 import review_pb2_grpc
 from tmis.rpc import ServiceClient
 from tmis.settings import Settings
 
@@ -25,20 +26,21 @@ async def bootstrap(settings: Settings, wait_seconds: float = 0.0) -> None:
     token = TokenSigner(settings.require_secret()).sign(SYSTEM)
     identity = ServiceClient("identity", settings.addrs["identity"], identity_pb2_grpc.IdentityServiceStub)
     records = ServiceClient("records", settings.addrs["records"], records_pb2_grpc.RecordsServiceStub)
+    review = ServiceClient("review", settings.addrs["review"], review_pb2_grpc.ReviewServiceStub)
     try:
         deadline = time.monotonic() + wait_seconds
-        while not ((await identity.check_health())[0] and (await records.check_health())[0]):
+        while not all([(await c.check_health())[0] for c in (identity, records, review)]):
             if time.monotonic() > deadline:
-                raise RuntimeError("identity and records are not serving")
+                raise RuntimeError("identity, records and review are not all serving")
             await asyncio.sleep(0.5)
         reply = await identity.EnsureAdmin(identity_pb2.EnsureAdminRequest(password=settings.admin_password), token=token)
         if reply.created and not settings.admin_password:
             print(f"\n  管理员账号 admin 的初始密码 (shown once): {reply.password}\n", flush=True)
         if settings.demo:
-            await demo.seed(identity, records, token, Path(settings.data_dir))
+            await demo.seed(identity, records, review, token, Path(settings.data_dir))
     finally:
-        await identity.close()
-        await records.close()
+        for client in (identity, records, review):
+            await client.close()
 
 
 if __name__ == "__main__":

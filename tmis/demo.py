@@ -17,6 +17,7 @@ from tmis import idcard
 from tmis.errors import DomainError, ErrorCode
 from tmis.proto.identity.v1 import identity_pb2 as id_pb
 from tmis.proto.records.v1 import records_pb2 as rec_pb
+from tmis.proto.review.v1 import review_pb2 as review_pb
 from tmis.rpc import ServiceClient
 from tmis.rpc.structs import to_struct
 
@@ -34,6 +35,34 @@ TEACHERS_PER_SCHOOL = 6
 # username suffix, roles, display name
 STAFF = [("admin", ["SYSTEM_ADMIN"], "系统管理员"), ("entry", ["DATA_ENTRY"], "信息录入员"), ("review", ["REVIEWER"], "信息审核员"), ("query", ["QUERY"], "信息查询员")]
 CREDENTIALS_FILE = "demo-accounts.csv"
+# the first teachers of the first school get every set filled (complete records), and the first
+# two of them are submitted: the school's reviewer has a queue to work on
+COMPLETE_PER_SCHOOL = 3
+SUBMITTED_PER_SCHOOL = 2
+DEMO_ENTRIES: dict[str, dict[str, Any]] = {
+    "EDUCATION": {
+        "education": "21", "institution": "西北师范大学", "major": "汉语言文学", "normalMajor": True, "startMonth": "2001-09", "endMonth": "2005-07",
+        "degreeLevel": "4", "degree": "405", "degreeInstitution": "西北师范大学", "studyMode": "1",
+    },
+    "WORK": {"employer": "兰州市城关区示范小学", "startMonth": "2005-09"},
+    "SALARY": {
+        "year": 2024, "annualIncome": 86000, "basicMonthly": 3200, "performanceMonthly": 1800, "ruralAllowanceMonthly": 0,
+        "otherAllowanceMonthly": 300, "otherMonthly": 0, "insurance": ["0"],
+    },
+    "ASSESSMENT": {"year": 2024, "result": "1", "assessor": "兰州市城关区示范小学"},
+    "POST_APPOINTMENT": {"postCategory": "1", "postGrade": "999", "startMonth": "2006-09", "schoolDuties": ["00"]},
+    "TITLE_APPOINTMENT": {"title": "0"},
+    "QUALIFICATION": {"qualificationType": "2", "certificateNumber": "20056200121000123", "issueDate": "2005-08-01", "issuer": "兰州市教育局"},
+    "ETHICS": {"assessmentMonth": "2025-06", "assessmentResult": "1"},
+    "TEACHING": {"schoolYear": 2025, "semester": "1", "teachingStage": ["2"], "teachingStatus": "20", "courses": ["104", "105"], "weeklyHours": 14},
+    "RESEARCH": {"kind": "3", "title": "小学语文阅读教学研究", "journal": "甘肃教育", "date": "2020-05-01"},
+    "TALENT_PROGRAM": {"program": "00"},
+    "TRAINING": {"year": 2024, "category": "2", "project": "国培计划", "mode": "1", "hours": 24},
+    "OVERSEAS_STUDY": {"hasOverseasStudy": False},
+    "SKILL": {"language": "英语", "proficiency": "3", "certificateType": "2", "languageCertificate": "9"},
+    "EXCHANGE": {"rotationType": "0"},
+    "CONTACT": {"mobile": "13800000000", "email": "teacher@example.cn"},
+}
 
 
 # 专任教师 in each school type's 教职工类别 table
@@ -76,7 +105,16 @@ async def _tolerate_existing(call: Any) -> Any:
         return None
 
 
-async def seed(identity: ServiceClient, records: ServiceClient, token: str, data_dir: Path) -> bool:
+async def _complete(records: ServiceClient, teacher: rec_pb.Teacher, token: str) -> None:
+    for set_key, data in DEMO_ENTRIES.items():
+        request = rec_pb.AddEntryRequest(teacher_id=teacher.id, expected_version=teacher.version, set=set_key, data=to_struct(data))
+        written = await records.AddEntry(request, token=token)
+        if written.errors:
+            raise RuntimeError(f"demo entry {set_key} refused: {written.errors}")
+        teacher = written.teacher
+
+
+async def seed(identity: ServiceClient, records: ServiceClient, review: ServiceClient, token: str, data_dir: Path) -> bool:
     """Create the demo data unless the demo province exists. True when seeded now."""
     if (await identity.BatchGetOrgs(id_pb.BatchGetOrgsRequest(codes=[PROVINCE[0]]), token=token)).orgs:
         return False
@@ -109,6 +147,10 @@ async def seed(identity: ServiceClient, records: ServiceClient, token: str, data
                 made = await records.CreateTeacher(rec_pb.CreateTeacherRequest(school_code=code, basic=basic), token=token)
                 if made.errors and made.errors[0].code != "DUPLICATE_PERSON":
                     raise RuntimeError(f"demo teacher refused: {made.errors}")
+                if school_index == 0 and i < COMPLETE_PER_SCHOOL and not made.errors:
+                    await _complete(records, made.teacher, token)
+                    if i < SUBMITTED_PER_SCHOOL:
+                        await review.SubmitRecords(review_pb.SubmitRecordsRequest(teacher_ids=[made.teacher.id]), token=token)
             await identity.GenerateTeacherAccounts(id_pb.GenerateTeacherAccountsRequest(school_code=code), token=token)
             export = await identity.ExportTeacherAccounts(id_pb.ExportTeacherAccountsRequest(school_code=code), token=token)
             for row in list(load_workbook(io.BytesIO(export.content), read_only=True).active.iter_rows(values_only=True))[1:]:

@@ -8,14 +8,16 @@ import strawberry
 
 from gateway.context import Info
 from gateway.errors import UserError, attempt, refusal, require
-from gateway.identity.types import Account, Org, OrgLevel
+from gateway.identity.types import Account, Org
 from gateway.pagination import PageInfo, decode_cursor, encode_cursor, page_size
 from gateway.records import current
 from gateway.records.generated import EntryData, input_type, input_values, make, output_type
-from gateway.records.types import InfoSet
+from gateway.identity.types import SchoolType
+from gateway.records.types import FieldDefinition, info_set_enum
 from gateway.review.types import RecordStatus, ReviewState
 from tmis.errors import DomainError, ErrorCode
 from tmis.proto.records.v1 import records_pb2 as pb
+from tmis.proto.review.v1 import review_pb2 as review_pb
 from tmis.registry import Registry
 from tmis.rpc.structs import from_struct as _dict
 from tmis.rpc.structs import to_struct as _struct
@@ -49,6 +51,7 @@ class TeacherChange:
 
 def teacher_schema(registry: Registry) -> tuple[type, type]:
     """(Query, Mutation) mixins for teachers, their types generated from `registry`."""
+    InfoSet = info_set_enum(registry)
     BasicInfo = output_type("BasicInfo", registry.sets["BASIC"], "基本信息 (main table). Derived fields are read-only.")
     BasicInfoInput = input_type(
         "BasicInfoInput",
@@ -111,7 +114,7 @@ def teacher_schema(registry: Registry) -> tuple[type, type]:
                     return as_code(table, value) if field.type == "code" else [as_code(table, v) for v in value]
                 return int(value) if field.type in ("int", "year") else value
 
-            return {key: shown(key, value) for key, value in self.raw.items()}
+            return {key: shown(key, value) for key, value in self.raw.items() if key in fields}  # a removed plugin's values stay unseen
 
     @strawberry.type
     class Teacher:
@@ -123,7 +126,10 @@ def teacher_schema(registry: Registry) -> tuple[type, type]:
 
         @classmethod
         def of(cls, teacher: pb.Teacher) -> "Teacher":
-            return cls(id=strawberry.ID(teacher.id), version=teacher.version, personal_code=None, personal_code_formal=False, stored=teacher)
+            return cls(
+                id=strawberry.ID(teacher.id), version=teacher.version, personal_code=teacher.personal_code or None,
+                personal_code_formal=teacher.personal_code_formal, stored=teacher,
+            )
 
         @strawberry.field
         async def school(self, info: Info) -> Org:
@@ -146,10 +152,14 @@ def teacher_schema(registry: Registry) -> tuple[type, type]:
 
         @strawberry.field
         async def review(self, info: Info) -> ReviewState:
-            state = await info.context.loaders.review_state_by_teacher.load(self.stored.id)
-            status = state.status if state else self.stored.status
-            level = OrgLevel(state.pending_level) if state and state.pending_level else None
-            return ReviewState(status=RecordStatus(status), pending_level=level, pending_org_code=state.pending_org_code if state else "", history=[])
+            return ReviewState.of(await info.context.loaders.review_state_by_teacher.load(self.stored.id))
+
+        @strawberry.field(description="What changed since the record was last approved (at any level): what a reviewer checks again.")
+        async def changes_since_approval(self, info: Info) -> list[TeacherChange]:
+            request = pb.BatchGetTeachersRequest(ids=[self.stored.id], with_changes_since_approval=True)
+            reply = await info.context.clients.records.BatchGetTeachers(request, token=info.context.token)
+            changes = reply.teachers[0].changes_since_approval if reply.teachers else []
+            return [TeacherChange(at=c.at, actor=c.actor, path=c.path, old_value=c.old_value or None, new_value=c.new_value or None) for c in changes]
 
         @strawberry.field(description="The teacher's own login (教师个人账户); null before one is generated.")
         async def account(self, info: Info) -> Optional[Account]:
@@ -201,6 +211,14 @@ def teacher_schema(registry: Registry) -> tuple[type, type]:
 
     @strawberry.type
     class TeacherQuery:
+        @strawberry.field(description="Field definitions of one set for a school type, plugin fields included: what a form renderer or template builder needs.")
+        def field_definitions(self, info: Info, set: InfoSet, school_type: Optional[SchoolType] = SchoolType.PRIMARY_SECONDARY) -> list[FieldDefinition]:
+            described = registry.set(set.value)
+            if described is None:
+                raise DomainError(ErrorCode.NOT_FOUND, f"信息集 {set.value} 的字段尚未定义", "set")
+            variant = (school_type or SchoolType.PRIMARY_SECONDARY).value
+            return [FieldDefinition.of(f, variant) for f in described.for_school_type(variant)]
+
         @strawberry.field
         async def teacher(self, info: Info, id: strawberry.ID) -> Optional[Teacher]:
             if info.context.caller is None:
@@ -220,6 +238,16 @@ def teacher_schema(registry: Registry) -> tuple[type, type]:
             reply = await info.context.clients.records.ListTeachers(request, token=info.context.token)
             edges = [TeacherEdge(cursor=encode_cursor(f"{t.updated_at}|{t.id}"), node=Teacher.of(t)) for t in reply.teachers]
             return TeacherConnection(edges=edges, page_info=PageInfo(has_next_page=reply.has_next_page, end_cursor=encode_cursor(reply.end_cursor) if reply.end_cursor else None), total_count=reply.total_count)
+
+        @strawberry.field(description="Records pending review at the caller's org.")
+        async def review_queue(self, info: Info, first: Optional[int] = 50, after: Optional[str] = None) -> TeacherConnection:
+            require(info.context.caller, "REVIEWER")
+            request = review_pb.ListReviewQueueRequest(first=page_size(first), after=decode_cursor(after))
+            reply = await info.context.clients.review.ListReviewQueue(request, token=info.context.token)
+            found = await info.context.loaders.teacher_by_id.load_many(list(reply.teacher_ids))
+            edges = [TeacherEdge(cursor=encode_cursor(t.id), node=Teacher.of(t)) for t in found if t is not None]
+            end = encode_cursor(reply.end_cursor) if reply.end_cursor else None
+            return TeacherConnection(edges=edges, page_info=PageInfo(has_next_page=reply.has_next_page, end_cursor=end), total_count=reply.total_count)
 
     @strawberry.type
     class TeacherMutation:

@@ -5,7 +5,7 @@ import enum
 import strawberry
 
 from tmis.proto.records.v1 import records_pb2 as pb
-from tmis.registry import Field
+from tmis.registry import Field, Registry
 
 
 @strawberry.type
@@ -38,6 +38,17 @@ class InfoSet(enum.Enum):
     SKILL = strawberry.enum_value("SKILL", description="技能及证书")
     EXCHANGE = strawberry.enum_value("EXCHANGE", description="交流轮岗")
     CONTACT = strawberry.enum_value("CONTACT", description="联系方式")
+
+
+def info_set_enum(registry: Registry) -> type[enum.Enum]:
+    """`InfoSet` with the sets the deployment's plugins add (described by their labels)."""
+    local = [s for s in registry.sets.values() if s.plugin]
+    if not local:
+        return InfoSet
+    members = {m.name: strawberry.enum_value(m.value, description=d.description) for m, d in zip(InfoSet, InfoSet.__strawberry_definition__.values)}  # type: ignore[attr-defined]
+    members |= {s.key: strawberry.enum_value(s.key, description=f"{s.label} ({s.plugin})") for s in local}
+    described = enum.Enum("InfoSet", members)  # type: ignore[misc]
+    return strawberry.enum(described, description=InfoSet.__strawberry_definition__.description)  # type: ignore[attr-defined]
 
 
 @strawberry.type

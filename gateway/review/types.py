@@ -5,7 +5,9 @@ import enum
 import strawberry
 
 from gateway.context import Info
+from gateway.errors import UserError
 from gateway.identity.types import Org, OrgLevel
+from tmis.proto.review.v1 import review_pb2 as pb
 
 
 @strawberry.enum(description="审核状态")
@@ -23,6 +25,18 @@ class ReviewAction(enum.Enum):
     REJECT = "REJECT"
 
 
+@strawberry.enum
+class StatDimension(enum.Enum):
+    GENDER = "GENDER"
+    ETHNICITY = "ETHNICITY"
+    POLITICAL_STATUS = "POLITICAL_STATUS"
+    AGE_BAND = "AGE_BAND"
+    HIGHEST_EDUCATION = "HIGHEST_EDUCATION"
+    TITLE = "TITLE"
+    STAFF_CATEGORY = "STAFF_CATEGORY"
+    IN_ESTABLISHMENT = "IN_ESTABLISHMENT"
+
+
 @strawberry.type
 class ReviewEvent:
     at: str
@@ -30,6 +44,15 @@ class ReviewEvent:
     level: OrgLevel
     action: ReviewAction
     comment: str | None
+    org_code: str = strawberry.field(description="The org whose reviewer (or, for SUBMIT, whose school) acted.")
+
+
+@strawberry.type(description="What a review check (built-in or a province plugin's) found; blocking findings stop an approval.")
+class ReviewFinding:
+    code: str
+    message: str
+    field: str | None
+    blocking: bool
 
 
 @strawberry.type
@@ -38,6 +61,24 @@ class ReviewState:
     pending_level: OrgLevel | None = strawberry.field(description="Level whose reviewers must act next; null unless SUBMITTED.")
     pending_org_code: strawberry.Private[str]
     history: list[ReviewEvent]
+    findings: list[ReviewFinding] = strawberry.field(description="Warnings of the checks at the last approval, shown to the next level.")
+    identity_check: str | None = strawberry.field(description="身份认证 outcome after final approval (who checked, what was found).")
+
+    @classmethod
+    def of(cls, state: pb.ReviewState | None) -> ReviewState:
+        if state is None:
+            return cls(status=RecordStatus.DRAFT, pending_level=None, pending_org_code="", history=[], findings=[], identity_check=None)
+        return cls(
+            status=RecordStatus(state.status),
+            pending_level=OrgLevel(state.pending_level) if state.pending_level else None,
+            pending_org_code=state.pending_org_code,
+            history=[
+                ReviewEvent(at=e.at, actor=e.actor, level=OrgLevel(e.level), action=ReviewAction(e.action), comment=e.comment or None, org_code=e.org_code)
+                for e in state.history
+            ],
+            findings=[ReviewFinding(code=f.code, message=f.message, field=f.field or None, blocking=f.blocking) for f in state.findings],
+            identity_check=state.identity_check or None,
+        )
 
     @strawberry.field
     async def pending_org(self, info: Info) -> Org | None:
@@ -45,3 +86,28 @@ class ReviewState:
             return None
         found = await info.context.loaders.org_by_code.load(self.pending_org_code)
         return Org.of(found) if found else None
+
+
+@strawberry.type
+class BatchPayload:
+    succeeded: list[strawberry.ID]
+    user_errors: list[UserError] = strawberry.field(description="field = the teacher id that failed.")
+
+
+@strawberry.type
+class OrgProgress:
+    org: Org
+    total: int
+    draft: int
+    submitted: int
+    rejected: int
+    approved: int
+    with_photo: int
+    complete: int = strawberry.field(description="Records whose required sets and fields are all filled.")
+
+
+@strawberry.type
+class StatBucket:
+    key: str
+    label: str
+    count: int

@@ -21,8 +21,8 @@ from services.records.derived import diff, education_levels
 from services.records.model import EDITABLE, Entry, OrgRef, Teacher
 from services.records.reading import Limits, Sheet, open_workbook
 from services.records.storage import Storage
-from services.records.teachers import MAX_ENTRIES_PER_SET, finish
-from services.records.validation import Problem, validate
+from services.records.teachers import MAX_ENTRIES_PER_SET, finish, hidden
+from services.records.validation import LocalRules, Problem, validate
 from services.records.workbook import CellError, Reader, layouts, reader
 from tmis.codes import CodeTable
 from tmis.registry import Registry
@@ -100,11 +100,12 @@ Progress = Callable[[Outcome], Awaitable[None]]
 
 
 class Importer:
-    def __init__(self, storage: Storage, registry: Registry, tables: Mapping[str, CodeTable], limits: Limits) -> None:
+    def __init__(self, storage: Storage, registry: Registry, tables: Mapping[str, CodeTable], limits: Limits, rules: LocalRules | None = None) -> None:
         self.storage = storage
         self.registry = registry
         self.tables = tables
         self.limits = limits
+        self.rules = rules  # the province plugins' data rules, as a manual save runs them
 
     async def run(self, request: Request, data: bytes, progress: Progress) -> Outcome:
         """Raises DomainError (nothing written) when the file itself is refused."""
@@ -165,7 +166,7 @@ class _Run:
     def _validate(self, info_set_key: str, row: _Row, data: Mapping[str, Any], prefix: str) -> tuple[dict[str, Any] | None, list[Problem]]:
         """(the clean data and its warnings), or (None, …) after adding the row's problems to its errors."""
         info_set = self.imp.registry.sets[info_set_key]
-        clean, problems = validate(info_set, data, self.school_type, self.imp.tables, prefix)
+        clean, problems = validate(info_set, data, self.school_type, self.imp.tables, prefix, rules=self.imp.rules)
         for p in problems:
             if not p.warning:
                 key = p.field.rpartition(".")[2]
@@ -210,9 +211,14 @@ class _Run:
         found = await self.imp.storage.by_identity(list({number for _, number in keys if number}))
         return {(t.basic.get("idType"), t.basic.get("idNumber")): t for t in found}
 
+    def _finish(self, teacher: Teacher, basic_problems: list[Problem] | None = None) -> Teacher:
+        return finish(self.imp.registry, self.imp.tables, teacher, self.imp.rules, basic_problems)
+
     def _plan_basic(self, sheet: Sheet, rows: list[_Row], existing: dict[Key, Teacher], present: set[str]) -> _Batch:
         batch = _Batch()
         out = batch.out
+        basic_set = self.imp.registry.sets["BASIC"]
+        known = {f.key for f in basic_set.fields}
         for row in rows:
             if row.key in self.seen and row.key[1] and not row.errors:
                 row.errors["身份证件号"] = f"与第{self.seen[row.key]}行是同一人（身份证件号重复）"
@@ -222,18 +228,18 @@ class _Run:
                 self._editable(old, row)
             data = dict(row.values)
             if old is not None:  # columns the sheet lacks keep what the record has
-                data = {**{k: v for k, v in old.basic.items() if k not in present and k not in DERIVED}, **data}
+                data = {**{k: v for k, v in old.basic.items() if k in known and k not in present and k not in DERIVED}, **data}
             clean, warnings = self._validate("BASIC", row, data, "basic") if not row.errors else (None, [])
             if clean is None:
                 out.fail(sheet.name, [row])
             elif old is None:
                 teacher = Teacher("", 1, self.req.school.code, self.school_type, self.req.school.path, "DRAFT", clean)
-                batch.inserts.append((finish(self.imp.registry, self.imp.tables, teacher, warnings), [row]))
-            elif clean == {k: v for k, v in old.basic.items() if k not in DERIVED}:
+                batch.inserts.append((self._finish(teacher, warnings), [row]))
+            elif (clean := {**hidden(basic_set, old.basic), **clean}) == {k: v for k, v in old.basic.items() if k not in DERIVED}:
                 out.unchanged += 1
                 out.succeeded += 1
             else:
-                new = finish(self.imp.registry, self.imp.tables, dataclasses.replace(old, basic=clean), warnings)
+                new = self._finish(dataclasses.replace(old, basic=clean), warnings)
                 batch.writes.append((old, new, [row]))
         return batch
 
@@ -341,7 +347,7 @@ class _Run:
                 kept, old_ids = {e.id for e in mine}, {b.id for b in before}
                 out.appended += sum(1 for e in mine if e.id not in old_ids)
                 out.removed += sum(1 for b in before if b.id not in kept)
-                new = finish(self.imp.registry, self.imp.tables, dataclasses.replace(teacher, entries=entries))
+                new = self._finish(dataclasses.replace(teacher, entries=entries))
                 if teacher.id:
                     batch.writes.append((teacher, new, [r for r, _ in good]))
                 else:  # dry run: a record the file's 基本信息 would create
@@ -365,17 +371,20 @@ class _Run:
 
     def _merge(self, teacher: Teacher, set_key: str, cleans: list[dict[str, Any]], single: bool) -> tuple[Entry, ...]:
         """The teacher's entries after APPEND or REPLACE of `cleans` (no two identical entries
-        added); a set of one entry (联系方式) is always replaced."""
-        before = teacher.entries_of(set_key)
+        added); a set of one entry (联系方式) is always replaced. Values of fields this deployment
+        no longer knows (a plugin removed) are kept and not compared."""
+        info_set = self.imp.registry.sets[set_key]
+        before = [Entry(e.id, e.set, {k: v for k, v in e.data.items() if k not in hidden(info_set, e.data)}) for e in teacher.entries_of(set_key)]
         unique = [c for i, c in enumerate(cleans) if c not in cleans[:i]]
         if self.req.mode == "REPLACE" or single:
             pool = list(before)
             mine = []
+            stored = {e.id: e for e in teacher.entries}
             for clean in unique:
                 match = next((e for e in pool if e.data == clean), None)
                 if match is not None:
                     pool.remove(match)
-                mine.append(match or Entry(secrets.token_hex(8), set_key, clean))
+                mine.append(stored[match.id] if match else Entry(secrets.token_hex(8), set_key, clean))
             if [e.id for e in mine] == [e.id for e in before]:
                 return teacher.entries
             return (*(e for e in teacher.entries if e.set != set_key), *mine)

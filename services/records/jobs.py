@@ -43,7 +43,7 @@ class Workbooks:
         self.tables = tables
         self.limits = limits
         self.stale = dt.timedelta(seconds=stale_seconds)
-        self.importer = Importer(teachers.storage, registry, tables, limits)
+        self.importer = Importer(teachers.storage, registry, tables, limits, teachers.rules)
         self.tasks: set[asyncio.Task[None]] = set()
         self._templates: dict[str, bytes] = {}
 

@@ -36,6 +36,10 @@ class Teacher:
     missing: tuple[str, ...] = ()
     warnings: tuple[tuple[str, str, str], ...] = ()  # (code, message, field)
     updated_at: dt.datetime | None = None
+    personal_code: str = ""
+    personal_code_formal: bool = False
+    # the record as it was last approved (the base of "changes since approval")
+    approved: Teacher | None = None
 
     def entries_of(self, set_key: str) -> list[Entry]:
         return [e for e in self.entries if e.set == set_key]

@@ -7,11 +7,13 @@ from services.records.job_storage import JobStore
 from services.records.jobs import Workbooks
 from services.records.model import OrgRef
 from services.records.reading import Limits
+from services.records.review_link import ReviewLink
 from services.records.servicer import PUBLIC_METHODS, RecordsServicer
+from services.records.stats import Stats
 from services.records.storage import Storage
 from services.records.teachers import Teachers
-from tmis.codes import load_code_tables
-from tmis.registry import Registry
+from tmis.plugins import build_registry, local_rules, make_plugin_manager
+from tmis.plugins import code_tables as load_tables
 from tmis.proto.identity.v1 import identity_pb2, identity_pb2_grpc
 from tmis.proto.records.v1 import records_pb2, records_pb2_grpc
 from tmis.rpc import ServerHandle, ServiceClient, build_server
@@ -21,7 +23,8 @@ SERVICE_NAME = records_pb2.DESCRIPTOR.services_by_name["RecordsService"].full_na
 
 
 async def create_server(settings: Settings, *, port: int | None = None) -> ServerHandle:
-    code_tables = load_code_tables(settings.raw.get("TMIS_CODES_DIR"))
+    plugins = make_plugin_manager(settings.plugins)
+    code_tables = load_tables(plugins, settings.raw.get("TMIS_CODES_DIR"))
     storage = await Storage.open(settings)
     identity = ServiceClient("identity", settings.addrs["identity"], identity_pb2_grpc.IdentityServiceStub)
 
@@ -29,11 +32,11 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
         reply = await identity.BatchGetOrgs(identity_pb2.BatchGetOrgsRequest(codes=[code]))
         return OrgRef(code, reply.orgs[0].level, tuple(reply.orgs[0].path), reply.orgs[0].school_type) if reply.orgs else None
 
-    registry = Registry()
-    teachers = Teachers(storage, org_of, registry, code_tables)
+    registry = build_registry(plugins)
+    teachers = Teachers(storage, org_of, registry, code_tables, local_rules(plugins))
     jobs = await JobStore(storage.client, settings.databases["records"]).open()
     workbooks = Workbooks(jobs, teachers, registry, code_tables, Limits.of(settings), settings.int("TMIS_IMPORT_STALE_SECONDS", 120))
-    servicer = RecordsServicer(teachers, code_tables, workbooks)
+    servicer = RecordsServicer(teachers, ReviewLink(storage), Stats(storage, org_of, registry, code_tables), code_tables, workbooks)
 
     def register(server: grpc.aio.Server) -> list[str]:
         records_pb2_grpc.add_RecordsServiceServicer_to_server(servicer, server)

@@ -1,6 +1,8 @@
 """gRPC adapter of the records service: protobuf in, domain call, protobuf out."""
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
 
@@ -8,7 +10,9 @@ import grpc
 
 from services.records.job_storage import Job
 from services.records.jobs import Workbooks
-from services.records.model import Teacher
+from services.records.model import Change, Teacher
+from services.records.review_link import ReviewLink, changes_since_approval
+from services.records.stats import Stats
 from services.records.teachers import Teachers, Write
 from tmis.codes import CodeTable
 from tmis.proto.records.v1 import records_pb2 as pb
@@ -21,7 +25,15 @@ PUBLIC_METHODS = ("/tmis.records.v1.RecordsService/ListCodeTables", "/tmis.recor
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def teacher_pb(teacher: Teacher, sets: set[str] | None = None) -> pb.Teacher:
+def _json(value: object) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def change_pb(change: Change) -> pb.Change:
+    return pb.Change(at=change.at.isoformat(), actor=change.actor, path=change.path, old_value=_json(change.old), new_value=_json(change.new))
+
+
+def teacher_pb(teacher: Teacher, sets: set[str] | None = None, with_changes: bool = False) -> pb.Teacher:
     """`sets`: the sets whose entries to include (None: all)."""
     return pb.Teacher(
         id=teacher.id,
@@ -34,6 +46,10 @@ def teacher_pb(teacher: Teacher, sets: set[str] | None = None) -> pb.Teacher:
         missing=teacher.missing,
         updated_at=teacher.updated_at.isoformat() if teacher.updated_at else "",
         warnings=[pb.UserError(code=c, message=m, field=f) for c, m, f in teacher.warnings],
+        org_path=teacher.org_path,
+        personal_code=teacher.personal_code,
+        personal_code_formal=teacher.personal_code_formal,
+        changes_since_approval=[change_pb(c) for c in changes_since_approval(teacher)] if with_changes else [],
     )
 
 
@@ -76,8 +92,10 @@ async def _send(context: grpc.aio.ServicerContext, pieces: Iterable[bytes]) -> N
 
 
 class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
-    def __init__(self, teachers: Teachers, code_tables: Mapping[str, CodeTable], workbooks: Workbooks) -> None:
+    def __init__(self, teachers: Teachers, review: ReviewLink, stats: Stats, code_tables: Mapping[str, CodeTable], workbooks: Workbooks) -> None:
         self.teachers = teachers
+        self.review = review
+        self.stats = stats
         self.code_tables = code_tables
         self.workbooks = workbooks
 
@@ -105,7 +123,7 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
     async def BatchGetTeachers(self, request: pb.BatchGetTeachersRequest, context: grpc.aio.ServicerContext) -> pb.TeacherList:
         found = await self.teachers.get(current_caller(), list(request.ids))
         sets = set(request.sets)
-        return pb.TeacherList(teachers=[teacher_pb(t, sets) for t in found])
+        return pb.TeacherList(teachers=[teacher_pb(t, sets, request.with_changes_since_approval) for t in found])
 
     async def ListTeachers(self, request: pb.ListTeachersRequest, context: grpc.aio.ServicerContext) -> pb.TeacherPage:
         page = await self.teachers.list(current_caller(), request.org_code, request.status, request.search, request.first, request.after)
@@ -114,9 +132,8 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
 
     async def ListTeacherHistory(self, request: pb.ListTeacherHistoryRequest, context: grpc.aio.ServicerContext) -> pb.HistoryPage:
         changes, more = await self.teachers.history(current_caller(), request.teacher_id, request.first, request.after)
-        dump = lambda v: "" if v is None else json.dumps(v, ensure_ascii=False)  # noqa: E731
         return pb.HistoryPage(
-            changes=[pb.Change(at=c.at.isoformat(), actor=c.actor, path=c.path, old_value=dump(c.old), new_value=dump(c.new)) for _, c in changes],
+            changes=[change_pb(c) for _, c in changes],
             has_next_page=more,
             end_cursor=changes[-1][0] if changes else "",
         )
@@ -130,6 +147,21 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
     async def ListCodeTables(self, request: pb.ListCodeTablesRequest, context: grpc.aio.ServicerContext) -> pb.CodeTableList:
         names = list(dict.fromkeys(request.names))[:100]
         return pb.CodeTableList(tables=[code_table_pb(self.code_tables[n]) for n in names if n in self.code_tables])
+
+    async def SetReviewStatus(self, request: pb.SetReviewStatusRequest, context: grpc.aio.ServicerContext) -> pb.SetReviewStatusReply:
+        problems = await self.review.set_status(current_caller(), request.teacher_id, request.status, request.seq, request.approved_snapshot)
+        return pb.SetReviewStatusReply(applied=not problems, errors=[pb.UserError(code=p.code, message=p.message, field=p.field) for p in problems])
+
+    async def AssignPersonalCode(self, request: pb.AssignPersonalCodeRequest, context: grpc.aio.ServicerContext) -> pb.Teacher:
+        return teacher_pb(await self.review.assign_personal_code(current_caller(), request.teacher_id, request.formal, request.formal_letter), set())
+
+    async def GetProgress(self, request: pb.GetProgressRequest, context: grpc.aio.ServicerContext) -> pb.ProgressReply:
+        rows = await self.stats.progress(current_caller(), request.org_code)
+        return pb.ProgressReply(orgs=[pb.OrgCounts(**dataclasses.asdict(r)) for r in rows])
+
+    async def GetStatistics(self, request: pb.GetStatisticsRequest, context: grpc.aio.ServicerContext) -> pb.StatisticsReply:
+        rows = await self.stats.statistics(current_caller(), request.org_code, request.dimension, request.status, dt.date.today())
+        return pb.StatisticsReply(buckets=[pb.StatBucket(key=k, label=label, count=n) for k, label, n in rows])
 
     async def GetImportTemplate(self, request: pb.GetImportTemplateRequest, context: grpc.aio.ServicerContext) -> pb.FileContent:
         content = self.workbooks.template(request.school_type)

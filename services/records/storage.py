@@ -34,6 +34,9 @@ def _teacher(doc: dict[str, Any]) -> Teacher:
         missing=tuple(doc.get("missing") or ()),
         warnings=tuple(tuple(w) for w in doc.get("warnings") or ()),
         updated_at=doc.get("updated_at"),
+        personal_code=doc.get("personal_code") or "",
+        personal_code_formal=bool(doc.get("personal_code_formal")),
+        approved=_teacher({**doc, **doc["approved"], "approved": None}) if doc.get("approved") else None,
     )
 
 
@@ -68,6 +71,7 @@ class Storage:
         await s.teachers.create_index([("org_path", ASCENDING), ("status", ASCENDING), ("updated_at", DESCENDING), ("_id", DESCENDING)])
         await s.teachers.create_index([("org_path", ASCENDING), ("basic.name", ASCENDING)])
         await s.teachers.create_index([("school_code", ASCENDING)])
+        await s.teachers.create_index([("personal_code", ASCENDING)], unique=True, partialFilterExpression={"personal_code": {"$type": "string"}})
         await s.history.create_index([("teacher_id", ASCENDING), ("_id", DESCENDING)])
         return s
 
@@ -86,6 +90,7 @@ class Storage:
             "missing": list(teacher.missing),
             "warnings": [list(w) for w in teacher.warnings],
             "version": 1,
+            "review_seq": 0,
             "created_at": now,
             "updated_at": now,
         }
@@ -208,3 +213,77 @@ class Storage:
             query["_id"] = {"$lt": object_id(after)}
         cursor = self.history.find(query).sort("_id", DESCENDING).limit(limit)
         return [(str(d["_id"]), Change(d["at"], d["actor"], d["path"], d.get("old"), d.get("new"))) async for d in cursor]
+
+    # review: the review service pushes states; `review_seq` orders the pushes
+
+    async def set_review_status(self, teacher_id: str, status: str, seq: int, snapshot: bool) -> tuple[str, list[str]]:
+        """("applied" | "missing" | "incomplete", missing paths). Applied at most once per `seq`;
+        an older push than the stored one counts as applied (a newer state has overtaken it)."""
+        oid = object_id(teacher_id)
+        for _ in range(5):
+            doc = await self.teachers.find_one({"_id": oid}, {"review_seq": 1, "version": 1, "missing": 1, "basic": 1, "entries": 1})
+            if doc is None:
+                return "missing", []
+            if (doc.get("review_seq") or 0) >= seq:
+                return "applied", []
+            if status == "SUBMITTED" and doc.get("missing"):
+                return "incomplete", list(doc["missing"])
+            update: dict[str, Any] = {"status": status, "review_seq": seq}
+            if snapshot:
+                update["approved"] = {"basic": doc.get("basic") or {}, "entries": doc.get("entries") or []}
+            # the version condition: the record checked above is the one frozen (no write slipped in)
+            result = await self.teachers.update_one({"_id": oid, "version": doc["version"], "review_seq": doc.get("review_seq")}, {"$set": update})
+            if result.modified_count == 1:
+                return "applied", []
+        raise RuntimeError(f"review status of {teacher_id} kept changing under the push")
+
+    async def set_personal_code(self, teacher: Teacher, code: str, formal: bool) -> bool:
+        """Sets the code unless another record holds it (False)."""
+        try:
+            result = await self.teachers.update_one({"_id": object_id(teacher.id), "status": "APPROVED"}, {"$set": {"personal_code": code, "personal_code_formal": formal}})
+        except DuplicateKeyError:
+            return False
+        return result.modified_count == 1 or result.matched_count == 1
+
+    async def look_alikes(self, teacher: Teacher, province: str) -> list[Teacher]:
+        """Other records of the province with the same document number (any document type), or
+        the same name, birth date and gender (省内查重); each query on its own index."""
+        found: dict[str, Teacher] = {}
+        basic = teacher.basic
+        queries = [
+            {"basic.idNumber": basic.get("idNumber"), "org_path": province},
+            {"org_path": province, "basic.name": basic.get("name"), "basic.birthDate": basic.get("birthDate"), "basic.gender": basic.get("gender")},
+        ]
+        for query in queries:
+            async for doc in self.teachers.find({**query, "_id": {"$ne": object_id(teacher.id)}}).limit(5):
+                found[str(doc["_id"])] = _teacher(doc)
+        return list(found.values())
+
+    # statistics, counted in the database over the org path index
+
+    async def progress(self, org_code: str, depth: int) -> list[dict[str, Any]]:
+        """Per org at `depth` (the org's children, or the org itself) below `org_code`."""
+        count = lambda cond: {"$sum": {"$cond": [cond, 1, 0]}}  # noqa: E731
+        status = lambda s: count({"$eq": ["$status", s]})  # noqa: E731
+        pipeline = [
+            {"$match": {"org_path": org_code}},
+            {"$group": {
+                "_id": {"$arrayElemAt": ["$org_path", depth]},
+                "total": {"$sum": 1},
+                "draft": status("DRAFT"), "submitted": status("SUBMITTED"), "rejected": status("REJECTED"), "approved": status("APPROVED"),
+                "with_photo": count({"$ifNull": ["$photo", False]}),
+                "complete": count({"$eq": [{"$size": {"$ifNull": ["$missing", []]}}, 0]}),
+            }},
+        ]
+        return await (await self.teachers.aggregate(pipeline)).to_list()
+
+    async def counts_by(self, org_code: str, status: str, value: Any, unwind: str = "") -> list[dict[str, Any]]:
+        """Teachers of the subtree grouped by (school type, `value`); `unwind` a list field first."""
+        match: dict[str, Any] = {"org_path": org_code}
+        if status:
+            match["status"] = status
+        pipeline: list[dict[str, Any]] = [{"$match": match}]
+        if unwind:
+            pipeline.append({"$unwind": {"path": unwind, "preserveNullAndEmptyArrays": True}})
+        pipeline.append({"$group": {"_id": {"t": "$school_type", "v": value}, "n": {"$sum": 1}}})
+        return await (await self.teachers.aggregate(pipeline)).to_list()

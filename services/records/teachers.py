@@ -16,10 +16,11 @@ from typing import Any
 from services.records.derived import completeness, derive, diff, education_levels, set_path
 from services.records.model import EDITABLE, Change, Entry, Page, OrgRef, Teacher
 from services.records.storage import DuplicatePerson, Storage
-from services.records.validation import Problem, validate
+from services.records.validation import LocalRules, Problem, validate
 from tmis.auth import Caller
 from tmis.codes import CodeTable
 from tmis.errors import DomainError, ErrorCode
+from tmis.paging import after_key, cursor, page_size
 from tmis.registry import InfoSet, Registry
 
 # org code -> the org as identity knows it, or None when unknown or out of the caller's sight
@@ -33,20 +34,31 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def finish(registry: Registry, tables: Mapping[str, CodeTable], teacher: Teacher, basic_problems: list[Problem] | None = None) -> Teacher:
+def finish(
+    registry: Registry, tables: Mapping[str, CodeTable], teacher: Teacher, rules: LocalRules | None = None, basic_problems: list[Problem] | None = None
+) -> Teacher:
     """Derived fields, completeness and warnings of the record as it will be stored
     (`basic_problems`: see `completeness`)."""
     teacher = dataclasses.replace(teacher, basic=derive(teacher.basic, teacher.entries))
-    missing, warnings = completeness(registry, teacher, tables, _now().date(), basic_problems)
+    missing, warnings = completeness(registry, teacher, tables, _now().date(), rules, basic_problems)
     return dataclasses.replace(teacher, missing=tuple(missing), warnings=tuple(warnings))
 
 
+def hidden(info_set: InfoSet, stored: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored values of fields this deployment does not know (a plugin since removed): kept, unseen."""
+    known = {f.key for f in info_set.fields}
+    return {k: v for k, v in stored.items() if k not in known}
+
+
 class Teachers:
-    def __init__(self, storage: Storage, org_of: OrgLookup, registry: Registry, tables: Mapping[str, CodeTable]) -> None:
+    def __init__(
+        self, storage: Storage, org_of: OrgLookup, registry: Registry, tables: Mapping[str, CodeTable], rules: LocalRules | None = None
+    ) -> None:
         self.storage = storage
         self.org_of = org_of
         self.registry = registry
         self.tables = tables
+        self.rules = rules
 
     # access
 
@@ -97,10 +109,10 @@ class Teachers:
     # writes
 
     def _finish(self, teacher: Teacher) -> Teacher:
-        return finish(self.registry, self.tables, teacher)
+        return finish(self.registry, self.tables, teacher, self.rules)
 
     def _basic(self, school_type: str, basic: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
-        data, problems = validate(self._set("BASIC", "basic"), basic, school_type, self.tables, "basic")
+        data, problems = validate(self._set("BASIC", "basic"), basic, school_type, self.tables, "basic", rules=self.rules)
         return data, [p for p in problems if not p.warning]
 
     async def create(self, caller: Caller, school_code: str, basic: Mapping[str, Any]) -> Write:
@@ -140,10 +152,10 @@ class Teachers:
             return None, problems
         if caller.teacher_only and (data.get("idType"), data.get("idNumber")) != (teacher.basic.get("idType"), teacher.basic.get("idNumber")):
             return None, [Problem("FORBIDDEN", "身份证件类型和号码只能由学校信息录入员修改", "basic.idNumber")]
-        return await self._save(caller, teacher, dataclasses.replace(teacher, basic=data))
+        return await self._save(caller, teacher, dataclasses.replace(teacher, basic={**hidden(self._set("BASIC", "basic"), teacher.basic), **data}))
 
     def _entry(self, teacher: Teacher, info_set: InfoSet, data: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
-        clean, problems = validate(info_set, data, teacher.school_type, self.tables, f"entry.{set_path(info_set.key)}")
+        clean, problems = validate(info_set, data, teacher.school_type, self.tables, f"entry.{set_path(info_set.key)}", rules=self.rules)
         return clean, [p for p in problems if not p.warning]
 
     async def add_entry(self, caller: Caller, teacher_id: str, version: int, set_key: str, data: Mapping[str, Any]) -> Write:
@@ -175,7 +187,7 @@ class Teachers:
         clean, problems = self._entry(teacher, info_set, data)
         if problems:
             return None, problems
-        entries = tuple(Entry(e.id, e.set, clean) if e.id == entry_id else e for e in teacher.entries)
+        entries = tuple(Entry(e.id, e.set, {**hidden(info_set, e.data), **clean}) if e.id == entry_id else e for e in teacher.entries)
         return await self._save(caller, teacher, dataclasses.replace(teacher, entries=entries))
 
     async def delete_entry(self, caller: Caller, teacher_id: str, version: int, entry_id: str) -> Write:
@@ -203,18 +215,11 @@ class Teachers:
             raise DomainError(ErrorCode.INVALID_INPUT, "审核状态无效", "status")
         if not (caller.service or org_code == caller.org_code or await self.in_reach(caller, org_code)):
             raise DomainError(ErrorCode.FORBIDDEN, "单位不存在，或不在您的管理范围内", "orgCode")
-        cursor = None
-        if after:
-            at, _, last = after.partition("|")
-            try:
-                cursor = (dt.datetime.fromisoformat(at), last)
-            except ValueError:
-                raise DomainError(ErrorCode.INVALID_INPUT, "分页游标无效", "after") from None
         search = search.strip()[:30]
-        first = max(1, min(first or 50, 200))
-        teachers, total = await self.storage.list(org_code, status, search, cursor, first + 1)
+        first = page_size(first)
+        teachers, total = await self.storage.list(org_code, status, search, after_key(after), first + 1)
         page = teachers[:first]
-        end = f"{page[-1].updated_at.isoformat()}|{page[-1].id}" if page and page[-1].updated_at else ""
+        end = cursor(page[-1].updated_at, page[-1].id) if page and page[-1].updated_at else ""
         return Page(page, len(teachers) > first, total, end)
 
     async def in_reach(self, caller: Caller, org_code: str) -> bool:
@@ -225,7 +230,7 @@ class Teachers:
     async def history(self, caller: Caller, teacher_id: str, first: int, after: str) -> tuple[list[tuple[str, Change]], bool]:
         if not await self.get(caller, [teacher_id]):
             raise DomainError(ErrorCode.NOT_FOUND, "教师信息不存在，或不在您的管理范围内", "teacherId")
-        first = max(1, min(first or 50, 200))
+        first = page_size(first)
         changes = await self.storage.changes(teacher_id, after, first + 1)
         return changes[:first], len(changes) > first
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from tmis import idcard
 from tmis.codes import CodeTable
+from tmis.hookspecs import Finding
 from tmis.registry import Field, InfoSet
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -22,6 +23,10 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_DECIMAL = Decimal("99999999.99")
 MAX_INT = 100_000
+
+
+# (set key, data, school type) -> findings: the province plugins' data rules (tmis.plugins.local_rules)
+LocalRules = Callable[[str, Mapping[str, Any], str], Sequence[Finding]]
 
 
 @dataclass(frozen=True)
@@ -269,8 +274,10 @@ def validate(
     tables: Mapping[str, CodeTable],
     prefix: str,
     today: dt.date | None = None,
+    rules: LocalRules | None = None,
 ) -> tuple[dict[str, Any], list[Problem]]:
-    """(the normalised data, problems); warnings are problems with `warning` set."""
+    """(the normalised data, problems); warnings are problems with `warning` set. `rules`: the
+    province plugins' data rules, run once the national checks found nothing blocking."""
     today = today or dt.date.today()
     check = _Check(prefix)
     fields = {f.key: f for f in info_set.for_school_type(school_type)}
@@ -302,4 +309,8 @@ def validate(
                 check.add(key, "REQUIRED", f"请填写{field.label_for(school_type)}")
     _order(info_set, out, school_type, check)
     _cascades(info_set, out, school_type, tables, check)
-    return {k: v for k, v in out.items() if v is not None}, check.problems
+    clean = {k: v for k, v in out.items() if v is not None}
+    if rules is not None and not any(not p.warning for p in check.problems):
+        for finding in rules(info_set.key, clean, school_type):
+            check.add(finding.field or "", finding.code, finding.message, warning=not finding.blocking)
+    return clean, check.problems

@@ -1,15 +1,49 @@
 """Review's domain types (no gRPC, no Mongo)."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from tmis.hookspecs import Finding
+
 STATUSES = ("DRAFT", "SUBMITTED", "REJECTED", "APPROVED")
+LEVEL_NAMES = {"SCHOOL": "学校", "DISTRICT": "区县", "CITY": "地市", "PROVINCE": "省级"}
+
+
+@dataclass(frozen=True)
+class Event:
+    at: dt.datetime
+    actor: str
+    level: str
+    org_code: str
+    action: str  # SUBMIT, APPROVE, REJECT
+    comment: str = ""
 
 
 @dataclass(frozen=True)
 class ReviewState:
+    """One record's place in the chain. `seq` grows with every transition: it orders the
+    pushes to records and makes every transition a compare-and-set."""
+
     teacher_id: str
-    status: str
-    pending_level: str = ""
-    pending_org_code: str = ""
+    status: str = "DRAFT"
+    seq: int = 0
+    # the chain fixed at submission: (level, org code) from the school up; `step` indexes it
+    chain: tuple[tuple[str, str], ...] = ()
+    step: int = 0
     org_path: tuple[str, ...] = ()
+    events: tuple[Event, ...] = ()
+    # findings of the last approval's checks (warnings, shown to the next level)
+    findings: tuple[Finding, ...] = ()
+    # False until records has applied this state
+    synced: bool = True
+    # after final approval: PENDING until the 个人标识码 and the final hooks ran, then DONE
+    # (DUPLICATE: 省内查重 found a look-alike; `identity_check` says which, for a person to resolve)
+    followups: str = ""
+    identity_check: str = ""
+    updated_at: dt.datetime | None = None
+
+    @property
+    def pending(self) -> tuple[str, str]:
+        """(level, org code) whose reviewers act next; empty unless SUBMITTED."""
+        return self.chain[self.step] if self.status == "SUBMITTED" and self.step < len(self.chain) else ("", "")

@@ -1,26 +1,98 @@
-"""The review service's server factory."""
+"""The review service's server factory: the workflow, its ports to records and identity, and
+the reconciler that finishes transitions a crash left half-done."""
 from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
 
 import grpc
 
+from services.review import checks
 from services.review.servicer import ReviewServicer
-from services.review.states import States
 from services.review.storage import Storage
+from services.review.workflow import Config, Ports, Workflow
+from tmis.auth import SYSTEM, TokenSigner
+from tmis.hookspecs import Finding, ReviewRecord
+from tmis.plugins import build_registry, make_plugin_manager
+from tmis.proto.identity.v1 import identity_pb2, identity_pb2_grpc
+from tmis.proto.records.v1 import records_pb2, records_pb2_grpc
 from tmis.proto.review.v1 import review_pb2, review_pb2_grpc
-from tmis.rpc import ServerHandle, build_server
+from tmis.rpc import ServerHandle, ServiceClient, build_server
+from tmis.rpc.structs import from_struct
 from tmis.settings import Settings
 
 SERVICE_NAME = review_pb2.DESCRIPTOR.services_by_name["ReviewService"].full_name
+logger = logging.getLogger("tmis.review")
 
 
-async def create_server(settings: Settings, *, port: int | None = None) -> ServerHandle:
+def review_record(t: records_pb2.Teacher) -> ReviewRecord:
+    entries: dict[str, list[dict]] = {}
+    for e in t.entries:
+        entries.setdefault(e.set, []).append(from_struct(e.data))
+    return ReviewRecord(
+        teacher_id=t.id, school_code=t.school_code, school_type=t.school_type, org_path=tuple(t.org_path),
+        basic=from_struct(t.basic), entries=entries, missing=tuple(t.missing),
+        warnings=tuple(Finding(w.code, w.message, w.field) for w in t.warnings), personal_code=t.personal_code,
+    )
+
+
+async def create_server(settings: Settings, *, port: int | None = None, plugins: tuple[object, ...] = ()) -> ServerHandle:
+    """`plugins`: registered beside the built-in checks and the enabled packages (embedding, tests)."""
     storage = await Storage.open(settings)
-    servicer = ReviewServicer(States(storage))
+    signer = TokenSigner(settings.require_secret(), settings.token_ttl_seconds)
+    records = ServiceClient("records", settings.addrs["records"], records_pb2_grpc.RecordsServiceStub)
+    identity = ServiceClient("identity", settings.addrs["identity"], identity_pb2_grpc.IdentityServiceStub)
+    manager = make_plugin_manager(settings.plugins, builtins=(checks, *plugins))
+    sets = build_registry(manager).entry_sets()
+
+    def system() -> str:
+        return signer.sign(SYSTEM, ttl_seconds=120)
+
+    async def read(ids: list[str], as_service: bool) -> dict[str, ReviewRecord]:
+        if not ids:
+            return {}
+        request = records_pb2.BatchGetTeachersRequest(ids=ids, sets=sets)
+        reply = await records.BatchGetTeachers(request, token=system() if as_service else None)
+        return {t.id: review_record(t) for t in reply.teachers}
+
+    async def push(teacher_id: str, status: str, seq: int, snapshot: bool) -> list[tuple[str, str, str]]:
+        request = records_pb2.SetReviewStatusRequest(teacher_id=teacher_id, status=status, seq=seq, approved_snapshot=snapshot)
+        reply = await records.SetReviewStatus(request, token=system())
+        return [(e.code, e.message, e.field) for e in reply.errors]
+
+    async def assign_code(teacher_id: str, formal: bool, letter: str) -> str:
+        request = records_pb2.AssignPersonalCodeRequest(teacher_id=teacher_id, formal=formal, formal_letter=letter)
+        return (await records.AssignPersonalCode(request, token=system())).personal_code
+
+    async def levels_of(codes: Sequence[str]) -> dict[str, str]:
+        reply = await identity.BatchGetOrgs(identity_pb2.BatchGetOrgsRequest(codes=list(codes)), token=system())
+        return {o.code: o.level for o in reply.orgs}
+
+    workflow = Workflow(storage, Ports(read, push, assign_code, levels_of), manager, Config.from_raw(settings.raw))
+    servicer = ReviewServicer(workflow)
 
     def register(server: grpc.aio.Server) -> list[str]:
         review_pb2_grpc.add_ReviewServiceServicer_to_server(servicer, server)
         return [SERVICE_NAME]
 
+    async def reconcile_forever() -> None:
+        interval = settings.int("TMIS_REVIEW_RECONCILE_MS", 5000) / 1000
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await workflow.reconcile()
+            except Exception:  # noqa: BLE001 - the database or records may be briefly away
+                logger.exception("reconcile round failed")
+
+    task = asyncio.create_task(reconcile_forever())
+
+    async def stop_reconciler() -> None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
     handle = await build_server("review", settings, register, port=port)
-    handle.on_stop.append(storage.close)
+    handle.on_stop += [stop_reconciler, storage.close, records.close, identity.close]
     return handle

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 
+from gateway.records.teachers import TYPED_MEMBERS
 from tests.records.conftest import SCHOOL, World
 from tests.records.test_teachers import EDUCATION
-from tmis.demo import demo_basic
+from tmis.demo import DEMO_ENTRIES, demo_basic
 
 CREATE = """mutation($s: String!, $b: BasicInfoInput!) { createTeacher(schoolCode: $s, basic: $b) {
   teacher { id version school { code } basic { name gender { code name } birthDate politicalStatus { code name } staffCategory { code name } contractType { code } highestEducation { code } }
@@ -118,23 +119,9 @@ async def test_save_and_delete(world: World) -> None:
     assert (await gql('query($id: ID!) { teacher(id: $id) { id } }', {"id": made["id"]}, world.clerk))["data"]["teacher"] is None
 
 
-EVERY_SET = {
-    "work": {"employer": "兰州市城关区示范小学", "startMonth": "2005-09"},
-    "salary": {"year": 2024, "annualIncome": 86000, "basicMonthly": 3200, "performanceMonthly": 1800, "ruralAllowanceMonthly": 0, "otherAllowanceMonthly": 300, "otherMonthly": 0, "insurance": ["0"]},
-    "assessment": {"year": 2024, "result": "1", "assessor": "兰州市城关区示范小学"},
-    "POST_APPOINTMENT": {"postCategory": "1", "postGrade": "999", "startMonth": "2006-09", "schoolDuties": ["00"]},
-    "TITLE_APPOINTMENT": {"title": "0"},
-    "QUALIFICATION": {"qualificationType": "2", "certificateNumber": "20056200121000123", "issueDate": "2005-08-01", "issuer": "兰州市教育局"},
-    "ETHICS": {"assessmentMonth": "2025-06", "assessmentResult": "1"},
-    "TEACHING": {"schoolYear": 2025, "semester": "1", "teachingStage": ["2"], "teachingStatus": "20", "courses": ["104", "105"], "weeklyHours": 14},
-    "RESEARCH": {"kind": "3", "title": "小学语文阅读教学研究", "journal": "甘肃教育", "date": "2020-05-01"},
-    "TALENT_PROGRAM": {"program": "00"},
-    "TRAINING": {"year": 2024, "category": "2", "project": "国培计划", "mode": "1", "hours": 24},
-    "OVERSEAS_STUDY": {"hasOverseasStudy": False},
-    "SKILL": {"language": "英语", "proficiency": "3", "certificateType": "2", "languageCertificate": "9"},
-    "EXCHANGE": {"rotationType": "0"},
-    "CONTACT": {"mobile": "13800000000", "email": "teacher@example.cn"},
-}
+MEMBER_OF = {key: member for member, key in TYPED_MEMBERS.items()}
+# every set but 学习经历, by the EntryInput member that takes it
+EVERY_SET = {MEMBER_OF.get(key, key): data for key, data in DEMO_ENTRIES.items() if key != "EDUCATION"}
 
 
 async def test_a_clerk_fills_every_set_until_the_record_is_complete(world: World) -> None:

@@ -7,10 +7,11 @@ import json
 import pytest
 
 from tests.records.conftest import SCHOOL, World, struct
+from tmis.demo import DEMO_ENTRIES
 from tmis.errors import DomainError, ErrorCode
 from tmis.proto.records.v1 import records_pb2 as pb
 
-EDUCATION = {"education": "21", "institution": "西北师范大学", "major": "汉语言文学", "normalMajor": True, "startMonth": "2001-09", "endMonth": "2005-07", "degreeLevel": "4", "degree": "405", "degreeInstitution": "西北师范大学", "studyMode": "1"}
+EDUCATION = DEMO_ENTRIES["EDUCATION"]
 
 
 def errors(reply: pb.TeacherWrite) -> list[tuple[str, str]]:

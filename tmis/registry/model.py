@@ -71,8 +71,9 @@ class Field:
 
     @property
     def always_present(self) -> bool:
-        """Every stored record has it: required everywhere, unconditionally (non-null in GraphQL)."""
-        return self.required and self.when is None and self.school_types is None and self.required_in is None and not self.derived
+        """Every stored record has it: required everywhere, unconditionally (non-null in GraphQL). Not a
+        plugin's field: records stored before the plugin was enabled lack it."""
+        return self.required and self.when is None and self.school_types is None and self.required_in is None and not self.derived and self.plugin is None
 
     def applies(self, school_type: str) -> bool:
         return self.school_types is None or school_type in self.school_types
@@ -98,6 +99,8 @@ class InfoSet:
     single: bool = False
     # completeness asks for at least one entry
     required: bool = False
+    # the province plugin that added the set; None for national sets
+    plugin: str | None = None
 
     def field(self, key: str) -> Field:
         for f in self.fields:

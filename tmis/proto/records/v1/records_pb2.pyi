@@ -28,7 +28,7 @@ class Entry(_message.Message):
     def __init__(self, id: _Optional[str] = ..., set: _Optional[str] = ..., data: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
 
 class Teacher(_message.Message):
-    __slots__ = ("id", "version", "school_code", "school_type", "status", "basic", "entries", "missing", "updated_at", "warnings")
+    __slots__ = ("id", "version", "school_code", "school_type", "status", "basic", "entries", "missing", "updated_at", "warnings", "org_path", "personal_code", "personal_code_formal", "changes_since_approval")
     ID_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     SCHOOL_CODE_FIELD_NUMBER: _ClassVar[int]
@@ -39,6 +39,10 @@ class Teacher(_message.Message):
     MISSING_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
     WARNINGS_FIELD_NUMBER: _ClassVar[int]
+    ORG_PATH_FIELD_NUMBER: _ClassVar[int]
+    PERSONAL_CODE_FIELD_NUMBER: _ClassVar[int]
+    PERSONAL_CODE_FORMAL_FIELD_NUMBER: _ClassVar[int]
+    CHANGES_SINCE_APPROVAL_FIELD_NUMBER: _ClassVar[int]
     id: str
     version: int
     school_code: str
@@ -49,7 +53,11 @@ class Teacher(_message.Message):
     missing: _containers.RepeatedScalarFieldContainer[str]
     updated_at: str
     warnings: _containers.RepeatedCompositeFieldContainer[UserError]
-    def __init__(self, id: _Optional[str] = ..., version: _Optional[int] = ..., school_code: _Optional[str] = ..., school_type: _Optional[str] = ..., status: _Optional[str] = ..., basic: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., entries: _Optional[_Iterable[_Union[Entry, _Mapping]]] = ..., missing: _Optional[_Iterable[str]] = ..., updated_at: _Optional[str] = ..., warnings: _Optional[_Iterable[_Union[UserError, _Mapping]]] = ...) -> None: ...
+    org_path: _containers.RepeatedScalarFieldContainer[str]
+    personal_code: str
+    personal_code_formal: bool
+    changes_since_approval: _containers.RepeatedCompositeFieldContainer[Change]
+    def __init__(self, id: _Optional[str] = ..., version: _Optional[int] = ..., school_code: _Optional[str] = ..., school_type: _Optional[str] = ..., status: _Optional[str] = ..., basic: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., entries: _Optional[_Iterable[_Union[Entry, _Mapping]]] = ..., missing: _Optional[_Iterable[str]] = ..., updated_at: _Optional[str] = ..., warnings: _Optional[_Iterable[_Union[UserError, _Mapping]]] = ..., org_path: _Optional[_Iterable[str]] = ..., personal_code: _Optional[str] = ..., personal_code_formal: _Optional[bool] = ..., changes_since_approval: _Optional[_Iterable[_Union[Change, _Mapping]]] = ...) -> None: ...
 
 class TeacherWrite(_message.Message):
     __slots__ = ("teacher", "errors")
@@ -136,12 +144,14 @@ class DeleteTeacherRequest(_message.Message):
     def __init__(self, teacher_id: _Optional[str] = ...) -> None: ...
 
 class BatchGetTeachersRequest(_message.Message):
-    __slots__ = ("ids", "sets")
+    __slots__ = ("ids", "sets", "with_changes_since_approval")
     IDS_FIELD_NUMBER: _ClassVar[int]
     SETS_FIELD_NUMBER: _ClassVar[int]
+    WITH_CHANGES_SINCE_APPROVAL_FIELD_NUMBER: _ClassVar[int]
     ids: _containers.RepeatedScalarFieldContainer[str]
     sets: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, ids: _Optional[_Iterable[str]] = ..., sets: _Optional[_Iterable[str]] = ...) -> None: ...
+    with_changes_since_approval: bool
+    def __init__(self, ids: _Optional[_Iterable[str]] = ..., sets: _Optional[_Iterable[str]] = ..., with_changes_since_approval: _Optional[bool] = ...) -> None: ...
 
 class ListTeachersRequest(_message.Message):
     __slots__ = ("org_code", "status", "search", "first", "after", "sets")
@@ -252,6 +262,94 @@ class CodeTableList(_message.Message):
     TABLES_FIELD_NUMBER: _ClassVar[int]
     tables: _containers.RepeatedCompositeFieldContainer[CodeTable]
     def __init__(self, tables: _Optional[_Iterable[_Union[CodeTable, _Mapping]]] = ...) -> None: ...
+
+class SetReviewStatusRequest(_message.Message):
+    __slots__ = ("teacher_id", "status", "seq", "approved_snapshot")
+    TEACHER_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    APPROVED_SNAPSHOT_FIELD_NUMBER: _ClassVar[int]
+    teacher_id: str
+    status: str
+    seq: int
+    approved_snapshot: bool
+    def __init__(self, teacher_id: _Optional[str] = ..., status: _Optional[str] = ..., seq: _Optional[int] = ..., approved_snapshot: _Optional[bool] = ...) -> None: ...
+
+class SetReviewStatusReply(_message.Message):
+    __slots__ = ("applied", "errors")
+    APPLIED_FIELD_NUMBER: _ClassVar[int]
+    ERRORS_FIELD_NUMBER: _ClassVar[int]
+    applied: bool
+    errors: _containers.RepeatedCompositeFieldContainer[UserError]
+    def __init__(self, applied: _Optional[bool] = ..., errors: _Optional[_Iterable[_Union[UserError, _Mapping]]] = ...) -> None: ...
+
+class AssignPersonalCodeRequest(_message.Message):
+    __slots__ = ("teacher_id", "formal", "formal_letter")
+    TEACHER_ID_FIELD_NUMBER: _ClassVar[int]
+    FORMAL_FIELD_NUMBER: _ClassVar[int]
+    FORMAL_LETTER_FIELD_NUMBER: _ClassVar[int]
+    teacher_id: str
+    formal: bool
+    formal_letter: str
+    def __init__(self, teacher_id: _Optional[str] = ..., formal: _Optional[bool] = ..., formal_letter: _Optional[str] = ...) -> None: ...
+
+class GetProgressRequest(_message.Message):
+    __slots__ = ("org_code",)
+    ORG_CODE_FIELD_NUMBER: _ClassVar[int]
+    org_code: str
+    def __init__(self, org_code: _Optional[str] = ...) -> None: ...
+
+class OrgCounts(_message.Message):
+    __slots__ = ("org_code", "total", "draft", "submitted", "rejected", "approved", "with_photo", "complete")
+    ORG_CODE_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    DRAFT_FIELD_NUMBER: _ClassVar[int]
+    SUBMITTED_FIELD_NUMBER: _ClassVar[int]
+    REJECTED_FIELD_NUMBER: _ClassVar[int]
+    APPROVED_FIELD_NUMBER: _ClassVar[int]
+    WITH_PHOTO_FIELD_NUMBER: _ClassVar[int]
+    COMPLETE_FIELD_NUMBER: _ClassVar[int]
+    org_code: str
+    total: int
+    draft: int
+    submitted: int
+    rejected: int
+    approved: int
+    with_photo: int
+    complete: int
+    def __init__(self, org_code: _Optional[str] = ..., total: _Optional[int] = ..., draft: _Optional[int] = ..., submitted: _Optional[int] = ..., rejected: _Optional[int] = ..., approved: _Optional[int] = ..., with_photo: _Optional[int] = ..., complete: _Optional[int] = ...) -> None: ...
+
+class ProgressReply(_message.Message):
+    __slots__ = ("orgs",)
+    ORGS_FIELD_NUMBER: _ClassVar[int]
+    orgs: _containers.RepeatedCompositeFieldContainer[OrgCounts]
+    def __init__(self, orgs: _Optional[_Iterable[_Union[OrgCounts, _Mapping]]] = ...) -> None: ...
+
+class GetStatisticsRequest(_message.Message):
+    __slots__ = ("org_code", "dimension", "status")
+    ORG_CODE_FIELD_NUMBER: _ClassVar[int]
+    DIMENSION_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    org_code: str
+    dimension: str
+    status: str
+    def __init__(self, org_code: _Optional[str] = ..., dimension: _Optional[str] = ..., status: _Optional[str] = ...) -> None: ...
+
+class StatBucket(_message.Message):
+    __slots__ = ("key", "label", "count")
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    key: str
+    label: str
+    count: int
+    def __init__(self, key: _Optional[str] = ..., label: _Optional[str] = ..., count: _Optional[int] = ...) -> None: ...
+
+class StatisticsReply(_message.Message):
+    __slots__ = ("buckets",)
+    BUCKETS_FIELD_NUMBER: _ClassVar[int]
+    buckets: _containers.RepeatedCompositeFieldContainer[StatBucket]
+    def __init__(self, buckets: _Optional[_Iterable[_Union[StatBucket, _Mapping]]] = ...) -> None: ...
 
 class GetImportTemplateRequest(_message.Message):
     __slots__ = ("school_type",)

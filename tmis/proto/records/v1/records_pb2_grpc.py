@@ -92,6 +92,26 @@ class RecordsServiceStub:
                 request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ListCodeTablesRequest.SerializeToString,
                 response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.CodeTableList.FromString,
                 _registered_method=True)
+        self.SetReviewStatus = channel.unary_unary(
+                '/tmis.records.v1.RecordsService/SetReviewStatus',
+                request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.SetReviewStatusRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.SetReviewStatusReply.FromString,
+                _registered_method=True)
+        self.AssignPersonalCode = channel.unary_unary(
+                '/tmis.records.v1.RecordsService/AssignPersonalCode',
+                request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.AssignPersonalCodeRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.Teacher.FromString,
+                _registered_method=True)
+        self.GetProgress = channel.unary_unary(
+                '/tmis.records.v1.RecordsService/GetProgress',
+                request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.GetProgressRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ProgressReply.FromString,
+                _registered_method=True)
+        self.GetStatistics = channel.unary_unary(
+                '/tmis.records.v1.RecordsService/GetStatistics',
+                request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.GetStatisticsRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.StatisticsReply.FromString,
+                _registered_method=True)
         self.GetImportTemplate = channel.unary_unary(
                 '/tmis.records.v1.RecordsService/GetImportTemplate',
                 request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.GetImportTemplateRequest.SerializeToString,
@@ -199,6 +219,36 @@ class RecordsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SetReviewStatus(self, request, context):
+        """Review (service callers only): the review service owns the state machine and pushes each
+        state here with its sequence number; a push older than the stored one is ignored, so
+        replays are harmless. SUBMITTED is refused while the record is incomplete.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AssignPersonalCode(self, request, context):
+        """个人标识码 after final approval (service callers only); idempotent.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetProgress(self, request, context):
+        """Progress of an org's subtree: one row per child org (a school: itself), counted in MongoDB.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetStatistics(self, request, context):
+        """Counts of an org's subtree by one dimension, counted in MongoDB.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetImportTemplate(self, request, context):
         """Public: the import template (.xlsx) of a school type, generated from the field registry.
         """
@@ -291,6 +341,26 @@ def add_RecordsServiceServicer_to_server(servicer, server):
                     servicer.ListCodeTables,
                     request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ListCodeTablesRequest.FromString,
                     response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.CodeTableList.SerializeToString,
+            ),
+            'SetReviewStatus': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetReviewStatus,
+                    request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.SetReviewStatusRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.SetReviewStatusReply.SerializeToString,
+            ),
+            'AssignPersonalCode': grpc.unary_unary_rpc_method_handler(
+                    servicer.AssignPersonalCode,
+                    request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.AssignPersonalCodeRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.Teacher.SerializeToString,
+            ),
+            'GetProgress': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetProgress,
+                    request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.GetProgressRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ProgressReply.SerializeToString,
+            ),
+            'GetStatistics': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetStatistics,
+                    request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.GetStatisticsRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.StatisticsReply.SerializeToString,
             ),
             'GetImportTemplate': grpc.unary_unary_rpc_method_handler(
                     servicer.GetImportTemplate,
@@ -618,6 +688,114 @@ class RecordsService:
             '/tmis.records.v1.RecordsService/ListCodeTables',
             tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ListCodeTablesRequest.SerializeToString,
             tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.CodeTableList.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetReviewStatus(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.records.v1.RecordsService/SetReviewStatus',
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.SetReviewStatusRequest.SerializeToString,
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.SetReviewStatusReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AssignPersonalCode(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.records.v1.RecordsService/AssignPersonalCode',
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.AssignPersonalCodeRequest.SerializeToString,
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.Teacher.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetProgress(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.records.v1.RecordsService/GetProgress',
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.GetProgressRequest.SerializeToString,
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ProgressReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetStatistics(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.records.v1.RecordsService/GetStatistics',
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.GetStatisticsRequest.SerializeToString,
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.StatisticsReply.FromString,
             options,
             channel_credentials,
             insecure,

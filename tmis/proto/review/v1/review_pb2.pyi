@@ -6,17 +6,51 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class Finding(_message.Message):
+    __slots__ = ("code", "message", "field", "blocking")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    BLOCKING_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    message: str
+    field: str
+    blocking: bool
+    def __init__(self, code: _Optional[str] = ..., message: _Optional[str] = ..., field: _Optional[str] = ..., blocking: _Optional[bool] = ...) -> None: ...
+
+class ReviewEvent(_message.Message):
+    __slots__ = ("at", "actor", "level", "org_code", "action", "comment")
+    AT_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    ORG_CODE_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    at: str
+    actor: str
+    level: str
+    org_code: str
+    action: str
+    comment: str
+    def __init__(self, at: _Optional[str] = ..., actor: _Optional[str] = ..., level: _Optional[str] = ..., org_code: _Optional[str] = ..., action: _Optional[str] = ..., comment: _Optional[str] = ...) -> None: ...
+
 class ReviewState(_message.Message):
-    __slots__ = ("teacher_id", "status", "pending_level", "pending_org_code")
+    __slots__ = ("teacher_id", "status", "pending_level", "pending_org_code", "history", "findings", "identity_check")
     TEACHER_ID_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     PENDING_LEVEL_FIELD_NUMBER: _ClassVar[int]
     PENDING_ORG_CODE_FIELD_NUMBER: _ClassVar[int]
+    HISTORY_FIELD_NUMBER: _ClassVar[int]
+    FINDINGS_FIELD_NUMBER: _ClassVar[int]
+    IDENTITY_CHECK_FIELD_NUMBER: _ClassVar[int]
     teacher_id: str
     status: str
     pending_level: str
     pending_org_code: str
-    def __init__(self, teacher_id: _Optional[str] = ..., status: _Optional[str] = ..., pending_level: _Optional[str] = ..., pending_org_code: _Optional[str] = ...) -> None: ...
+    history: _containers.RepeatedCompositeFieldContainer[ReviewEvent]
+    findings: _containers.RepeatedCompositeFieldContainer[Finding]
+    identity_check: str
+    def __init__(self, teacher_id: _Optional[str] = ..., status: _Optional[str] = ..., pending_level: _Optional[str] = ..., pending_org_code: _Optional[str] = ..., history: _Optional[_Iterable[_Union[ReviewEvent, _Mapping]]] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ..., identity_check: _Optional[str] = ...) -> None: ...
 
 class ReviewStateList(_message.Message):
     __slots__ = ("states",)
@@ -29,3 +63,65 @@ class BatchGetReviewStatesRequest(_message.Message):
     TEACHER_IDS_FIELD_NUMBER: _ClassVar[int]
     teacher_ids: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, teacher_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class SubmitRecordsRequest(_message.Message):
+    __slots__ = ("teacher_ids",)
+    TEACHER_IDS_FIELD_NUMBER: _ClassVar[int]
+    teacher_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, teacher_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ApproveRecordsRequest(_message.Message):
+    __slots__ = ("teacher_ids", "comment")
+    TEACHER_IDS_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    teacher_ids: _containers.RepeatedScalarFieldContainer[str]
+    comment: str
+    def __init__(self, teacher_ids: _Optional[_Iterable[str]] = ..., comment: _Optional[str] = ...) -> None: ...
+
+class RejectRecordsRequest(_message.Message):
+    __slots__ = ("teacher_ids", "reason")
+    TEACHER_IDS_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    teacher_ids: _containers.RepeatedScalarFieldContainer[str]
+    reason: str
+    def __init__(self, teacher_ids: _Optional[_Iterable[str]] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class RecordError(_message.Message):
+    __slots__ = ("teacher_id", "code", "message", "field")
+    TEACHER_ID_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    teacher_id: str
+    code: str
+    message: str
+    field: str
+    def __init__(self, teacher_id: _Optional[str] = ..., code: _Optional[str] = ..., message: _Optional[str] = ..., field: _Optional[str] = ...) -> None: ...
+
+class BatchReply(_message.Message):
+    __slots__ = ("succeeded", "errors")
+    SUCCEEDED_FIELD_NUMBER: _ClassVar[int]
+    ERRORS_FIELD_NUMBER: _ClassVar[int]
+    succeeded: _containers.RepeatedScalarFieldContainer[str]
+    errors: _containers.RepeatedCompositeFieldContainer[RecordError]
+    def __init__(self, succeeded: _Optional[_Iterable[str]] = ..., errors: _Optional[_Iterable[_Union[RecordError, _Mapping]]] = ...) -> None: ...
+
+class ListReviewQueueRequest(_message.Message):
+    __slots__ = ("first", "after")
+    FIRST_FIELD_NUMBER: _ClassVar[int]
+    AFTER_FIELD_NUMBER: _ClassVar[int]
+    first: int
+    after: str
+    def __init__(self, first: _Optional[int] = ..., after: _Optional[str] = ...) -> None: ...
+
+class ReviewQueuePage(_message.Message):
+    __slots__ = ("teacher_ids", "has_next_page", "total_count", "end_cursor")
+    TEACHER_IDS_FIELD_NUMBER: _ClassVar[int]
+    HAS_NEXT_PAGE_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_COUNT_FIELD_NUMBER: _ClassVar[int]
+    END_CURSOR_FIELD_NUMBER: _ClassVar[int]
+    teacher_ids: _containers.RepeatedScalarFieldContainer[str]
+    has_next_page: bool
+    total_count: int
+    end_cursor: str
+    def __init__(self, teacher_ids: _Optional[_Iterable[str]] = ..., has_next_page: _Optional[bool] = ..., total_count: _Optional[int] = ..., end_cursor: _Optional[str] = ...) -> None: ...

@@ -26,7 +26,8 @@ if _version_not_supported:
 
 
 class ReviewServiceStub:
-    """The review chain: states, transitions, history.
+    """The review chain: states, transitions, history. The review service owns the state
+    machine; it pushes every state to the records service, which freezes records under review.
     """
 
     def __init__(self, channel):
@@ -40,14 +41,63 @@ class ReviewServiceStub:
                 request_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.BatchGetReviewStatesRequest.SerializeToString,
                 response_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ReviewStateList.FromString,
                 _registered_method=True)
+        self.SubmitRecords = channel.unary_unary(
+                '/tmis.review.v1.ReviewService/SubmitRecords',
+                request_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.SubmitRecordsRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.BatchReply.FromString,
+                _registered_method=True)
+        self.ApproveRecords = channel.unary_unary(
+                '/tmis.review.v1.ReviewService/ApproveRecords',
+                request_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ApproveRecordsRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.BatchReply.FromString,
+                _registered_method=True)
+        self.RejectRecords = channel.unary_unary(
+                '/tmis.review.v1.ReviewService/RejectRecords',
+                request_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.RejectRecordsRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.BatchReply.FromString,
+                _registered_method=True)
+        self.ListReviewQueue = channel.unary_unary(
+                '/tmis.review.v1.ReviewService/ListReviewQueue',
+                request_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ListReviewQueueRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ReviewQueuePage.FromString,
+                _registered_method=True)
 
 
 class ReviewServiceServicer:
-    """The review chain: states, transitions, history.
+    """The review chain: states, transitions, history. The review service owns the state
+    machine; it pushes every state to the records service, which freezes records under review.
     """
 
     def BatchGetReviewStates(self, request, context):
         """Review state of each teacher id; a record never submitted is DRAFT.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SubmitRecords(self, request, context):
+        """报送 (DATA_ENTRY): DRAFT or REJECTED -> SUBMITTED, pending at the school; per record.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ApproveRecords(self, request, context):
+        """审核通过 (REVIEWER of the org the records are pending at): on to the next level, or APPROVED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RejectRecords(self, request, context):
+        """驳回 (same reviewers): back to the school as REJECTED; a reason is required.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListReviewQueue(self, request, context):
+        """Records pending at the caller's org, oldest submission first (keyset paging).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -61,6 +111,26 @@ def add_ReviewServiceServicer_to_server(servicer, server):
                     request_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.BatchGetReviewStatesRequest.FromString,
                     response_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ReviewStateList.SerializeToString,
             ),
+            'SubmitRecords': grpc.unary_unary_rpc_method_handler(
+                    servicer.SubmitRecords,
+                    request_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.SubmitRecordsRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.BatchReply.SerializeToString,
+            ),
+            'ApproveRecords': grpc.unary_unary_rpc_method_handler(
+                    servicer.ApproveRecords,
+                    request_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ApproveRecordsRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.BatchReply.SerializeToString,
+            ),
+            'RejectRecords': grpc.unary_unary_rpc_method_handler(
+                    servicer.RejectRecords,
+                    request_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.RejectRecordsRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.BatchReply.SerializeToString,
+            ),
+            'ListReviewQueue': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListReviewQueue,
+                    request_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ListReviewQueueRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ReviewQueuePage.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'tmis.review.v1.ReviewService', rpc_method_handlers)
@@ -70,7 +140,8 @@ def add_ReviewServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class ReviewService:
-    """The review chain: states, transitions, history.
+    """The review chain: states, transitions, history. The review service owns the state
+    machine; it pushes every state to the records service, which freezes records under review.
     """
 
     @staticmethod
@@ -90,6 +161,114 @@ class ReviewService:
             '/tmis.review.v1.ReviewService/BatchGetReviewStates',
             tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.BatchGetReviewStatesRequest.SerializeToString,
             tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ReviewStateList.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SubmitRecords(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.review.v1.ReviewService/SubmitRecords',
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.SubmitRecordsRequest.SerializeToString,
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.BatchReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ApproveRecords(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.review.v1.ReviewService/ApproveRecords',
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ApproveRecordsRequest.SerializeToString,
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.BatchReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RejectRecords(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.review.v1.ReviewService/RejectRecords',
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.RejectRecordsRequest.SerializeToString,
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.BatchReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListReviewQueue(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.review.v1.ReviewService/ListReviewQueue',
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ListReviewQueueRequest.SerializeToString,
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ReviewQueuePage.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,85 @@
+"""Records' side of review: the review service (a service caller only) pushes each review
+state here; records freezes a record while it is under review and keeps what was approved.
+
+`Storage.set_review_status` applies a push only when its sequence number is newer than the
+stored one, so the review service may retry a push any number of times (after a crash, a
+timeout, a lost reply) and records converges on the latest state.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import secrets
+
+from services.records.derived import diff
+from services.records.model import Change, Teacher
+from services.records.storage import Storage
+from services.records.teachers import STATUS
+from services.records.validation import Problem
+from tmis.auth import Caller
+from tmis.errors import DomainError, ErrorCode
+
+RESIDENT_ID = "1"  # 居民身份证: the only document the national population database verifies
+
+
+def region_of(teacher: Teacher) -> str:
+    """The 6-digit administrative code of the school's nearest ancestor that has one."""
+    return next((c for c in reversed(teacher.org_path[:-1]) if len(c) == 6 and c.isdigit()), "000000")
+
+
+def changes_since_approval(teacher: Teacher) -> list[Change]:
+    """Field-level changes from the record as last approved to the record now."""
+    if teacher.approved is None:
+        return []
+    return diff(teacher.approved, teacher, "", teacher.updated_at or dt.datetime.now(dt.UTC))
+
+
+class ReviewLink:
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+
+    @staticmethod
+    def _service_only(caller: Caller) -> None:
+        if not caller.service:
+            raise DomainError(ErrorCode.FORBIDDEN, "只有审核服务可以改变审核状态")
+
+    async def set_status(self, caller: Caller, teacher_id: str, status: str, seq: int, snapshot: bool) -> list[Problem]:
+        """Nothing when applied (now or before); else why not (deleted, or incomplete: what is missing)."""
+        self._service_only(caller)
+        if status not in STATUS or seq < 1:
+            raise DomainError(ErrorCode.INVALID_INPUT, "审核状态无效", "status")
+        outcome, missing = await self.storage.set_review_status(teacher_id, status, seq, snapshot)
+        if outcome == "missing":
+            return [Problem("NOT_FOUND", "教师信息不存在，可能已被删除", "teacherId")]
+        if outcome == "incomplete":
+            return [Problem("INCOMPLETE", f"信息不完整，不能报送：缺少 {path}", path) for path in missing]
+        return []
+
+    async def assign_personal_code(self, caller: Caller, teacher_id: str, formal: bool, letter: str) -> Teacher:
+        """临时个人标识码 (L + region + birth date + 4 random digits, unique) once 省内查重 finds no
+        look-alike, or the formal one (type letter + 身份证件号) once identity is verified. Idempotent."""
+        self._service_only(caller)
+        found = await self.storage.get([teacher_id])
+        if not found:
+            raise DomainError(ErrorCode.NOT_FOUND, "教师信息不存在", "teacherId")
+        teacher = found[0]
+        if teacher.status != "APPROVED":
+            raise DomainError(ErrorCode.WRONG_STATE, "只有审核通过的记录才能生成个人标识码", "teacherId")
+        if formal:
+            if teacher.basic.get("idType") != RESIDENT_ID:
+                raise DomainError(ErrorCode.INVALID_INPUT, "非居民身份证的教师暂不能生成正式个人标识码", "teacherId")
+            code = f"{letter or 'G'}{teacher.basic['idNumber']}"
+            if teacher.personal_code != code and not await self.storage.set_personal_code(teacher, code, True):
+                raise DomainError(ErrorCode.ALREADY_EXISTS, "该正式个人标识码已被其他记录使用，请核查重复人员", "teacherId")
+            return dataclasses.replace(teacher, personal_code=code, personal_code_formal=True)
+        if teacher.personal_code:
+            return teacher
+        if len(teacher.org_path) > 1 and (alikes := await self.storage.look_alikes(teacher, teacher.org_path[1])):
+            names = "、".join(f"{t.basic.get('name', '')}（{t.school_code}）" for t in alikes)
+            raise DomainError(ErrorCode.DUPLICATE_PERSON, f"省内查重未通过：与 {names}疑似为同一人，请核实后处理", "teacherId")
+        birth = str(teacher.basic.get("birthDate", "")).replace("-", "")[:8].ljust(8, "0")
+        for _ in range(50):
+            code = f"L{region_of(teacher)}{birth}{secrets.randbelow(10_000):04d}"
+            if await self.storage.set_personal_code(teacher, code, False):
+                return dataclasses.replace(teacher, personal_code=code, personal_code_formal=False)
+        raise DomainError(ErrorCode.INTERNAL, "临时个人标识码已用尽，请联系管理员")

@@ -1,0 +1,281 @@
+"""The review chain (SPEC §5): 报送 at the school, approval level by level up the school's
+ancestors, rejection back to the school, and what follows final approval.
+
+The review service owns the state machine; records only mirrors the status (and refuses
+writes to records under review). Every transition is one compare-and-set on the state
+(`seq`), stored with `synced=False`, then pushed to records, then marked synced. A push
+carries `seq` and records ignores pushes older than what it has, so re-pushing is always
+safe: a crash or a lost reply between the steps leaves a state that the reconciler
+(`reconcile`) pushes again a few seconds later. Final approval is stored with
+`followups=PENDING` and the 个人标识码 and final hooks (idempotent) are retried the same way.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+import pluggy
+
+from services.review.model import LEVEL_NAMES, Event, ReviewState
+from services.review.storage import Storage
+from tmis.auth import Caller
+from tmis.errors import DomainError, ErrorCode
+from tmis.hookspecs import LEVELS, Finding, ReviewRecord, Reviewer
+from tmis.paging import after_key, page_size
+
+logger = logging.getLogger("tmis.review")
+MAX_BATCH = 500
+MAX_COMMENT = 500
+
+# records by teacher id, read as the caller (or as the service itself: `as_service`)
+ReadRecords = Callable[[list[str], bool], Awaitable[dict[str, ReviewRecord]]]
+# push a state to records: the problems records refused it with ((code, message, field), ...)
+Push = Callable[[str, str, int, bool], Awaitable[list[tuple[str, str, str]]]]
+# 个人标识码: (teacher id, formal, type letter) -> the code now held
+AssignCode = Callable[[str, bool, str], Awaitable[str]]
+# org code -> level, for the codes of a path
+LevelsOf = Callable[[Sequence[str]], Awaitable[dict[str, str]]]
+
+
+@dataclass(frozen=True)
+class Ports:
+    read: ReadRecords
+    push: Push
+    assign_code: AssignCode
+    levels_of: LevelsOf
+
+
+@dataclass(frozen=True)
+class Config:
+    # the levels of the chain, in order; a level the school's path lacks is skipped
+    levels: tuple[str, ...] = LEVELS
+    formal_letter: str = "G"
+    # a state left unpushed (or final steps not run) this long is retried by the reconciler
+    retry_after: dt.timedelta = dt.timedelta(seconds=5)
+
+    @classmethod
+    def from_raw(cls, raw: dict[str, str]) -> Config:
+        levels = tuple(x.strip().upper() for x in raw.get("TMIS_REVIEW_LEVELS", ",".join(LEVELS)).split(",") if x.strip())
+        unknown = [x for x in levels if x not in LEVELS]
+        if unknown or not levels or levels[0] != "SCHOOL":
+            raise ValueError(f"TMIS_REVIEW_LEVELS must start with SCHOOL and use {','.join(LEVELS)}; got {raw.get('TMIS_REVIEW_LEVELS')!r}")
+        retry = dt.timedelta(milliseconds=int(raw.get("TMIS_REVIEW_RETRY_MS", "5000")))
+        return cls(levels=levels, formal_letter=raw.get("TMIS_PERSONAL_CODE_LETTER", "G")[:1] or "G", retry_after=retry)
+
+
+class Failed(DomainError):
+    """One record of a batch could not be moved."""
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Workflow:
+    def __init__(self, storage: Storage, ports: Ports, plugins: pluggy.PluginManager, config: Config) -> None:
+        self.storage = storage
+        self.ports = ports
+        self.plugins = plugins
+        self.config = config
+
+    # reads
+
+    async def states(self, caller: Caller, teacher_ids: list[str]) -> list[ReviewState]:
+        """States of the records the caller may see; a record never submitted is DRAFT."""
+        caller.require()
+        ids = list(dict.fromkeys(teacher_ids[:1000]))
+        stored = await self.storage.get(ids)
+        out = []
+        for teacher_id in ids:
+            state = stored.get(teacher_id)
+            if state is None:
+                out.append(ReviewState(teacher_id))
+            elif caller.service or caller.reaches(state.org_path) or (caller.teacher_only and caller.teacher_id == teacher_id):
+                out.append(state)
+        return out
+
+    async def queue(self, caller: Caller, first: int, after: str) -> tuple[list[str], bool, int, str]:
+        """(teacher ids pending at the caller's org, has next, total, end cursor)."""
+        caller.require("REVIEWER")
+        first = page_size(first)
+        keys, total = await self.storage.queue(caller.org_code, after_key(after), first + 1)
+        page = keys[:first]
+        return [k.partition("|")[2] for k in page], len(keys) > first, total, page[-1] if page else ""
+
+    # transitions: each returns (succeeded ids, errors), one error per failed record
+
+    async def submit(self, caller: Caller, teacher_ids: list[str]) -> tuple[list[str], list[Failed]]:
+        caller.require("DATA_ENTRY")
+        ids = self._batch(teacher_ids)
+        records = await self.ports.read(ids, False)
+        states = await self.storage.get(ids)
+        return await self._each(ids, lambda i: self._submit(caller, records.get(i), states.get(i) or ReviewState(i)))
+
+    async def approve(self, caller: Caller, teacher_ids: list[str], comment: str) -> tuple[list[str], list[Failed]]:
+        caller.require("REVIEWER")
+        ids = self._batch(teacher_ids)
+        states = await self.storage.get(ids)
+        records = await self.ports.read([i for i in ids if i in states], False)
+        return await self._each(ids, lambda i: self._approve(caller, states.get(i), records.get(i), comment.strip()[:MAX_COMMENT]))
+
+    async def reject(self, caller: Caller, teacher_ids: list[str], reason: str) -> tuple[list[str], list[Failed]]:
+        caller.require("REVIEWER")
+        reason = reason.strip()
+        if not reason:
+            raise DomainError(ErrorCode.INVALID_INPUT, "驳回必须填写原因（审核意见）", "reason")
+        ids = self._batch(teacher_ids)
+        states = await self.storage.get(ids)
+        return await self._each(ids, lambda i: self._reject(caller, states.get(i), reason[:MAX_COMMENT]))
+
+    @staticmethod
+    def _batch(teacher_ids: list[str]) -> list[str]:
+        ids = list(dict.fromkeys(i for i in teacher_ids if i))
+        if not ids:
+            raise DomainError(ErrorCode.INVALID_INPUT, "请选择要处理的教师记录", "teacherIds")
+        if len(ids) > MAX_BATCH:
+            raise DomainError(ErrorCode.INVALID_INPUT, f"一次最多处理 {MAX_BATCH} 条记录", "teacherIds")
+        return ids
+
+    @staticmethod
+    async def _each(ids: list[str], act: Callable[[str], Awaitable[None]]) -> tuple[list[str], list[Failed]]:
+        done, failed = [], []
+        for teacher_id in ids:
+            try:
+                await act(teacher_id)
+                done.append(teacher_id)
+            except DomainError as err:
+                failed.append(Failed(err.code, err.message, teacher_id))
+        return done, failed
+
+    async def _submit(self, caller: Caller, record: ReviewRecord | None, state: ReviewState) -> None:
+        if record is None:  # absent or out of the caller's reach: one answer
+            raise DomainError(ErrorCode.NOT_FOUND, "教师信息不存在，或不在您的管理范围内")
+        if state.status not in ("DRAFT", "REJECTED"):
+            raise DomainError(ErrorCode.WRONG_STATE, "该记录已报送，审核期间不能重复报送")
+        if record.missing:
+            raise DomainError(ErrorCode.INCOMPLETE, "信息不完整，不能报送；缺少：" + "、".join(record.missing[:20]))
+        chain = await self._chain(record.org_path)
+        new = dataclasses.replace(
+            state, status="SUBMITTED", seq=state.seq + 1, chain=chain, step=0, org_path=record.org_path,
+            findings=(), synced=False, followups="", identity_check="", updated_at=_now(),
+        )
+        new = await self._move(state, new, Event(_now(), caller.username, chain[0][0], chain[0][1], "SUBMIT"))
+        problems = await self._sync(new)
+        if problems:
+            raise DomainError(ErrorCode.INCOMPLETE, "；".join(m for _, m, _ in problems[:5]))
+
+    def _pending_at_caller(self, caller: Caller, state: ReviewState | None) -> tuple[str, str]:
+        if state is None or not (caller.service or caller.reaches(state.org_path)):
+            raise DomainError(ErrorCode.NOT_FOUND, "教师信息不存在，或不在您的管理范围内")
+        if state.status != "SUBMITTED":
+            raise DomainError(ErrorCode.WRONG_STATE, "该记录不在待审核状态（可能已被其他审核员处理）")
+        level, org = state.pending
+        if org != caller.org_code:
+            raise DomainError(ErrorCode.FORBIDDEN, f"该记录正等待{LEVEL_NAMES.get(level, level)}（{org}）审核，您无权审核")
+        return level, org
+
+    async def _approve(self, caller: Caller, state: ReviewState | None, record: ReviewRecord | None, comment: str) -> None:
+        level, org = self._pending_at_caller(caller, state)
+        assert state is not None
+        if record is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "教师信息不存在，或不在您的管理范围内")
+        reviewer = Reviewer(caller.username, caller.org_code, level)
+        findings = self.check(level, record, reviewer)
+        blocking = [f for f in findings if f.blocking]
+        if blocking:
+            raise DomainError(ErrorCode.REVIEW_BLOCKED, "；".join(f.message for f in blocking[:5]))
+        final = state.step + 1 >= len(state.chain)
+        new = dataclasses.replace(
+            state, status="APPROVED" if final else "SUBMITTED", seq=state.seq + 1, step=state.step if final else state.step + 1,
+            findings=tuple(findings), synced=False, followups="PENDING" if final else "", updated_at=_now(),
+        )
+        new = await self._move(state, new, Event(_now(), caller.username, level, org, "APPROVE", comment))
+        await self._sync(new)
+        try:
+            self.plugins.hook.tmis_after_approval(record=record, reviewer=reviewer, final=final)
+        except Exception:  # noqa: BLE001 - a plugin's failure after the fact must not undo the approval
+            logger.exception("tmis_after_approval failed for %s", state.teacher_id)
+        if final:
+            await self._finish(new, record)
+
+    async def _reject(self, caller: Caller, state: ReviewState | None, reason: str) -> None:
+        level, org = self._pending_at_caller(caller, state)
+        assert state is not None
+        new = dataclasses.replace(state, status="REJECTED", seq=state.seq + 1, step=0, findings=(), synced=False, updated_at=_now())
+        new = await self._move(state, new, Event(_now(), caller.username, level, org, "REJECT", reason))
+        await self._sync(new)
+
+    def check(self, level: str, record: ReviewRecord, reviewer: Reviewer) -> list[Finding]:
+        """Every plugin's findings for an approval at `level` (the built-in checks included)."""
+        hook = getattr(self.plugins.hook, f"tmis_review_{level.lower()}")
+        return [f for found in hook(record=record, reviewer=reviewer) for f in found or ()]
+
+    async def _chain(self, org_path: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+        levels = await self.ports.levels_of(org_path)
+        chain = [(levels[c], c) for c in reversed(org_path) if levels.get(c) in self.config.levels]
+        if not chain or chain[0][0] != "SCHOOL":
+            raise DomainError(ErrorCode.INTERNAL, "无法确定该学校的审核链，请联系管理员")
+        return tuple(sorted(chain, key=lambda c: self.config.levels.index(c[0])))
+
+    async def _move(self, old: ReviewState, new: ReviewState, event: Event) -> ReviewState:
+        if not await self.storage.move(old, new, event):
+            raise DomainError(ErrorCode.VERSION_CONFLICT, "该记录刚被他人处理，请刷新后重试")
+        return dataclasses.replace(new, events=(*old.events, event))
+
+    # records and the steps after final approval, retried until done
+
+    async def _sync(self, state: ReviewState) -> list[tuple[str, str, str]]:
+        """Pushes the state to records; a submission records refuses is taken back."""
+        approved = bool(state.events) and state.events[-1].action == "APPROVE"  # keep what was approved
+        try:
+            problems = await self.ports.push(state.teacher_id, state.status, state.seq, approved)
+        except DomainError as err:  # records unreachable: the transition stands, the reconciler pushes it
+            logger.warning("pushing %s to records failed (%s); will retry", state.teacher_id, err.message)
+            return []
+        if problems and state.status == "SUBMITTED" and state.step == 0 and problems[0][0] != "NOT_FOUND":
+            before = "REJECTED" if any(e.action == "REJECT" for e in state.events) else "DRAFT"
+            back = dataclasses.replace(state, status=before, seq=state.seq + 1, events=state.events[:-1], synced=False, updated_at=_now())
+            if await self.storage.undo_submit(state, back):
+                await self._sync(back)
+            return problems
+        await self.storage.mark(state, synced=True)
+        return problems
+
+    async def _finish(self, state: ReviewState, record: ReviewRecord) -> None:
+        """After final approval: the temporary 个人标识码, identity verification, the formal code."""
+        try:
+            code = await self.ports.assign_code(state.teacher_id, False, "")
+        except DomainError as err:
+            if err.code != ErrorCode.DUPLICATE_PERSON:
+                logger.warning("personal code for %s failed (%s); will retry", state.teacher_id, err.message)
+                return
+            await self.storage.mark(state, followups="DUPLICATE", identity_check=err.message)  # for a person to resolve
+            return
+        try:
+            check = self.plugins.hook.tmis_verify_identity(record=record)
+            if check is not None and check.verified:
+                code = await self.ports.assign_code(state.teacher_id, True, self.config.formal_letter)
+            self.plugins.hook.tmis_after_final_approval(record=dataclasses.replace(record, personal_code=code))
+        except Exception:  # noqa: BLE001 - retried by the reconciler
+            logger.exception("steps after final approval failed for %s; will retry", state.teacher_id)
+            return
+        outcome = f"{check.source}: {check.message}" if check else ""
+        await self.storage.mark(state, followups="DONE", identity_check=outcome)
+
+    async def reconcile(self) -> int:
+        """Finishes what a crash or a failed call left half-done; returns how many it touched."""
+        stale = await self.storage.stale(_now() - self.config.retry_after)
+        for state in stale:
+            try:
+                if not state.synced:
+                    await self._sync(state)
+                if state.followups == "PENDING":
+                    records = await self.ports.read([state.teacher_id], True)
+                    if state.teacher_id in records:
+                        await self._finish(state, records[state.teacher_id])
+            except Exception:  # noqa: BLE001 - next round
+                logger.exception("reconciling %s failed", state.teacher_id)
+        return len(stale)

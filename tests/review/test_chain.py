@@ -1,0 +1,139 @@
+"""The review chain through the gateway: school → district → city → province, rejection and
+resubmission, every refusal, the race, and the records service's freeze."""
+from __future__ import annotations
+
+import asyncio
+
+from tests.review.conftest import Chain
+from tmis.proto.review.v1 import review_pb2 as pb
+
+SUBMIT = "mutation($ids: [ID!]!) { submitRecords(teacherIds: $ids) { succeeded userErrors { code message field } } }"
+APPROVE = "mutation($ids: [ID!]!, $c: String) { approveRecords(teacherIds: $ids, comment: $c) { succeeded userErrors { code message field } } }"
+REJECT = "mutation($ids: [ID!]!, $r: String!) { rejectRecords(teacherIds: $ids, reason: $r) { succeeded userErrors { code message field } } }"
+STATE = """query($id: ID!) { teacher(id: $id) { version personalCode personalCodeFormal
+  review { status pendingLevel pendingOrg { code } history { actor level action comment orgCode } findings { code blocking } identityCheck } } }"""
+SAVE_NAME = """mutation($t: ID!, $v: Int!, $b: BasicInfoInput!) { saveBasicInfo(teacherId: $t, expectedVersion: $v, basic: $b) {
+  teacher { version } userErrors { code } } }"""
+
+
+async def state(chain: Chain, teacher_id: str, token: str | None = None) -> dict:
+    result = await chain.suite.graphql(STATE, {"id": teacher_id}, token or chain.world.clerk)
+    return result["data"]["teacher"]
+
+
+async def act(chain: Chain, mutation: str, token: str, ids: list[str], **variables: str) -> dict:
+    result = await chain.suite.graphql(mutation, {"ids": ids, **variables}, token)
+    assert "errors" not in result, result
+    return next(iter(result["data"].values()))
+
+
+async def test_a_record_goes_up_the_whole_chain(chain: Chain) -> None:
+    teacher = await chain.complete_teacher(1)
+    assert (await act(chain, SUBMIT, chain.world.clerk, [teacher]))["succeeded"] == [teacher]
+    for level, org in [("SCHOOL", "3162010201"), ("DISTRICT", "620102"), ("CITY", "620100"), ("PROVINCE", "620000")]:
+        now = await state(chain, teacher)
+        assert now["review"]["status"] == "SUBMITTED" and now["review"]["pendingLevel"] == level and now["review"]["pendingOrg"]["code"] == org
+        queue = await chain.suite.graphql("{ reviewQueue { totalCount edges { node { id } } } }", None, chain.reviewers[level])
+        assert [e["node"]["id"] for e in queue["data"]["reviewQueue"]["edges"]] == [teacher]
+        assert (await act(chain, APPROVE, chain.reviewers[level], [teacher], c=f"{level} 通过"))["succeeded"] == [teacher]
+    final = await state(chain, teacher)
+    assert final["review"]["status"] == "APPROVED" and final["review"]["pendingLevel"] is None
+    assert [(e["action"], e["level"]) for e in final["review"]["history"]] == [
+        ("SUBMIT", "SCHOOL"), ("APPROVE", "SCHOOL"), ("APPROVE", "DISTRICT"), ("APPROVE", "CITY"), ("APPROVE", "PROVINCE"),
+    ]
+    assert final["review"]["history"][2] == {"actor": "reviewer_620102", "level": "DISTRICT", "action": "APPROVE", "comment": "DISTRICT 通过", "orgCode": "620102"}
+    # 临时个人标识码: L + region of the school's district + birth date + 4 digits; the built-in verifier only checks locally
+    basic = (await chain.suite.graphql('query($id: ID!) { teacher(id: $id) { basic { birthDate } } }', {"id": teacher}, chain.world.clerk))["data"]["teacher"]["basic"]
+    code = final["personalCode"]
+    assert len(code) == 19 and code.startswith("L620102" + basic["birthDate"].replace("-", "")) and final["personalCodeFormal"] is False
+    assert final["review"]["identityCheck"].startswith("local: 本地校验通过")
+    # approved records stay frozen; the records service's own filter agrees with review
+    refused = (await chain.suite.graphql(SAVE_NAME, {"t": teacher, "v": final["version"], "b": {}}, chain.world.clerk))
+    assert "errors" in refused or refused["data"]["saveBasicInfo"]["userErrors"]
+    listed = await chain.suite.graphql('{ teachers(orgCode: "620102", status: APPROVED) { totalCount } }', None, chain.reviewers["DISTRICT"])
+    assert listed["data"]["teachers"]["totalCount"] == 1
+
+
+async def test_rejection_returns_to_the_school_and_resubmission_restarts_the_chain(chain: Chain) -> None:
+    from tests.records.test_gateway_teachers import basic_input
+
+    teacher = await chain.complete_teacher(2)
+    await act(chain, SUBMIT, chain.world.clerk, [teacher])
+    await act(chain, APPROVE, chain.reviewers["SCHOOL"], [teacher])
+    frozen = await chain.suite.graphql(SAVE_NAME, {"t": teacher, "v": (await state(chain, teacher))["version"], "b": basic_input(2)}, chain.world.clerk)
+    assert [e["code"] for e in frozen["data"]["saveBasicInfo"]["userErrors"]] == ["NOT_EDITABLE"]
+    no_reason = await act(chain, REJECT, chain.reviewers["DISTRICT"], [teacher], r="  ")
+    assert no_reason["succeeded"] == [] and no_reason["userErrors"][0]["code"] == "INVALID_INPUT"
+    rejected = await act(chain, REJECT, chain.reviewers["DISTRICT"], [teacher], r="民族与档案不符")
+    assert rejected["succeeded"] == [teacher]
+    now = await state(chain, teacher)
+    assert now["review"]["status"] == "REJECTED" and now["review"]["history"][-1]["comment"] == "民族与档案不符"
+    # editable again; the reviewer sees what changed since the school's approval
+    saved = await chain.suite.graphql(SAVE_NAME, {"t": teacher, "v": now["version"], "b": {**basic_input(2), "ethnicity": "02"}}, chain.world.clerk)
+    assert saved["data"]["saveBasicInfo"]["userErrors"] == []
+    changes = await chain.suite.graphql('query($id: ID!) { teacher(id: $id) { changesSinceApproval { path oldValue newValue } } }', {"id": teacher}, chain.reviewers["SCHOOL"])
+    assert {"path": "basic.ethnicity", "oldValue": '"01"', "newValue": '"02"'} in changes["data"]["teacher"]["changesSinceApproval"]
+    await act(chain, SUBMIT, chain.world.clerk, [teacher])
+    again = await state(chain, teacher)
+    assert again["review"]["status"] == "SUBMITTED" and again["review"]["pendingLevel"] == "SCHOOL"
+    assert [e["action"] for e in again["review"]["history"]] == ["SUBMIT", "APPROVE", "REJECT", "SUBMIT"]
+
+
+async def test_every_refusal_names_the_record(chain: Chain) -> None:
+    complete, other_school = await chain.complete_teacher(3), await chain.complete_teacher(4, school="3162010301")
+    created = await chain.world.create(5)  # 基本信息 only: incomplete
+    incomplete = created.teacher.id
+    submitted = await act(chain, SUBMIT, chain.world.clerk, [complete, incomplete, other_school, "nope"])
+    assert submitted["succeeded"] == [complete]
+    codes = {e["field"]: e["code"] for e in submitted["userErrors"]}
+    assert codes == {incomplete: "INCOMPLETE", other_school: "NOT_FOUND", "nope": "NOT_FOUND"}
+    assert "education" in next(e["message"] for e in submitted["userErrors"] if e["field"] == incomplete)
+    assert (await act(chain, SUBMIT, chain.world.clerk, [complete]))["userErrors"][0]["code"] == "WRONG_STATE"  # twice
+    refusals = [
+        (chain.reviewers["DISTRICT"], "FORBIDDEN"),  # wrong level: pending at the school
+        (chain.other_district_reviewer, "NOT_FOUND"),  # wrong org: outside its subtree
+    ]
+    for token, code in refusals:
+        assert (await act(chain, APPROVE, token, [complete]))["userErrors"][0]["code"] == code
+        assert (await act(chain, REJECT, token, [complete], r="x"))["userErrors"][0]["code"] == code
+    wrong_role = await chain.suite.graphql(APPROVE, {"ids": [complete]}, chain.world.clerk)  # a clerk is no reviewer
+    assert wrong_role["data"]["approveRecords"]["userErrors"][0]["code"] == "FORBIDDEN"
+    teacher_submits = await chain.suite.graphql(SUBMIT, {"ids": [incomplete]}, chain.world.teacher_token(incomplete))
+    assert teacher_submits["data"]["submitRecords"]["userErrors"][0]["code"] == "FORBIDDEN"
+    draft = await act(chain, APPROVE, chain.reviewers["SCHOOL"], [incomplete])  # wrong state: never submitted
+    assert draft["userErrors"][0]["code"] in ("WRONG_STATE", "NOT_FOUND")
+    assert (await state(chain, complete))["review"]["pendingLevel"] == "SCHOOL"  # nothing moved
+
+
+async def test_two_reviewers_at_once_advance_a_record_exactly_once(chain: Chain) -> None:
+    teacher = await chain.complete_teacher(6)
+    await act(chain, SUBMIT, chain.world.clerk, [teacher])
+    review = chain.suite.clients.review
+    request = pb.ApproveRecordsRequest(teacher_ids=[teacher])
+    replies = await asyncio.gather(*(review.ApproveRecords(request, token=chain.reviewers["SCHOOL"]) for _ in range(4)))
+    assert sum(len(r.succeeded) for r in replies) == 1
+    assert {e.code for r in replies for e in r.errors} <= {"VERSION_CONFLICT", "WRONG_STATE", "FORBIDDEN"}
+    now = await state(chain, teacher)
+    assert now["review"]["pendingLevel"] == "DISTRICT" and [e["action"] for e in now["review"]["history"]] == ["SUBMIT", "APPROVE"]
+
+
+async def test_a_look_alike_in_the_province_stops_the_personal_code(chain: Chain) -> None:
+    import datetime as dt
+
+    from tests.records.test_gateway_teachers import basic_input
+    from tmis import idcard
+
+    teacher = await chain.complete_teacher(41)
+    basic = basic_input(41)
+    birth = dt.date.fromisoformat(basic["birthDate"])
+    twin = {**basic_input(42), "name": basic["name"], "birthDate": basic["birthDate"], "gender": basic["gender"], "idNumber": idcard.make("620103", birth, 77, basic["gender"])}
+    made = await chain.suite.graphql(
+        'mutation($s: String!, $b: BasicInfoInput!) { createTeacher(schoolCode: $s, basic: $b) { userErrors { code } } }', {"s": "3162010301", "b": twin}, chain.other_clerk
+    )
+    assert made["data"]["createTeacher"]["userErrors"] == []
+    await act(chain, SUBMIT, chain.world.clerk, [teacher])
+    for level in ("SCHOOL", "DISTRICT", "CITY", "PROVINCE"):
+        assert (await act(chain, APPROVE, chain.reviewers[level], [teacher]))["succeeded"] == [teacher]
+    final = await state(chain, teacher)
+    assert final["review"]["status"] == "APPROVED" and final["personalCode"] is None
+    assert final["review"]["identityCheck"].startswith(f"省内查重未通过：与 {basic['name']}（3162010301）疑似为同一人")
