@@ -360,7 +360,8 @@ class _Run:
         prefix = "entry." + sheet.layout.info_set.key.lower()
         for row in rows:
             name = row.values.pop("name", None)
-            row.values.pop("idType", None), row.values.pop("idNumber", None)
+            for key in ("idType", "idNumber"):
+                row.values.pop(key, None)
             if name and name != teacher.basic.get("name") and not row.errors:
                 row.errors["姓名"] = f"姓名“{name}”与该身份证件号登记的姓名“{teacher.basic.get('name')}”不一致"
             clean = self._validate(sheet.layout.info_set.key, row, row.values, prefix)[0] if not row.errors else None
