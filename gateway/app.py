@@ -154,6 +154,9 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
         Route("/-/plugins", plugins_page(plugins)),
         Route("/files/teacher-accounts/{school}.xlsx", downloads.teacher_accounts),
         Route("/files/photos/{teacher_id}.jpg", PhotoFiles(downloads).photo),
+        Route("/files/templates/{school_type}.xlsx", downloads.template),
+        Route("/files/imports/{job}/errors.xlsx", downloads.import_errors),
+        Route("/files/exports/{org}/{status}.xlsx", downloads.export),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.router.default = web_app(settings)  # the browser client at / (and its client routes)

@@ -12,6 +12,7 @@ from gateway.media.mutations import MediaMutation
 from gateway.media.queries import MediaQuery
 from gateway.identity.queries import IdentityQuery
 from gateway.records.generated import ENTRY_DATA_SCALAR, EntryData
+from gateway.records.imports import ImportMutation, ImportQuery
 from gateway.records.queries import RecordsQuery
 from gateway.records.teachers import teacher_schema
 from gateway.review.operations import ReviewMutation, ReviewQuery
@@ -31,8 +32,8 @@ class _Schema(strawberry.Schema):
 def build_schema(registry: Registry | None = None) -> strawberry.Schema:
     """The schema for a registry (national sets, plus what the deployment's plugins add)."""
     teacher_query, teacher_mutation = teacher_schema(registry or Registry())
-    query = strawberry.type(type("Query", (SystemQuery, IdentityQuery, RecordsQuery, JobQuery, ReviewQuery, MediaQuery, teacher_query), {}))
-    mutation = strawberry.type(type("Mutation", (IdentityMutation, ReviewMutation, teacher_mutation, MediaMutation), {}))
+    query = strawberry.type(type("Query", (SystemQuery, IdentityQuery, RecordsQuery, JobQuery, ImportQuery, ReviewQuery, MediaQuery, teacher_query), {}))
+    mutation = strawberry.type(type("Mutation", (IdentityMutation, ImportMutation, ReviewMutation, MediaMutation, teacher_mutation), {}))
     return _Schema(
         query=query,
         mutation=mutation,

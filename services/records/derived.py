@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from services.records.model import Change, Entry, Teacher
-from services.records.validation import LocalRules, validate
+from services.records.validation import LocalRules, Problem, validate
 from tmis.codes import CodeTable
 from tmis.registry import Registry
 
@@ -45,14 +45,23 @@ def education_levels(entries: tuple[Entry, ...]) -> str | None:
 
 
 def completeness(
-    registry: Registry, teacher: Teacher, tables: Mapping[str, CodeTable], today: dt.date, rules: LocalRules | None = None
+    registry: Registry,
+    teacher: Teacher,
+    tables: Mapping[str, CodeTable],
+    today: dt.date,
+    rules: LocalRules | None = None,
+    basic_problems: list[Problem] | None = None,
 ) -> tuple[list[str], list[tuple[str, str, str]]]:
     """(missing paths, warnings) of a whole record: required fields of 基本信息 and required sets;
-    the warnings of the national checks and of the plugins' rules."""
+    the warnings of the national checks and of the plugins' rules. `basic_problems`: those of
+    validating this very 基本信息 just before (not done again)."""
     basic_set = registry.set("BASIC")
     missing, warnings = [], []
     if basic_set is not None:
-        _, problems = validate(basic_set, {f.key: teacher.basic[f.key] for f in basic_set.fields if not f.derived and f.key in teacher.basic}, teacher.school_type, tables, "basic", today, rules)
+        problems = basic_problems
+        if problems is None:
+            basic = {f.key: teacher.basic[f.key] for f in basic_set.fields if not f.derived and f.key in teacher.basic}
+            _, problems = validate(basic_set, basic, teacher.school_type, tables, "basic", today, rules)
         missing += [p.field for p in problems if p.code == "REQUIRED"]
         warnings += [(p.code, p.message, p.field) for p in problems if p.warning]
     for info_set in registry.sets.values():

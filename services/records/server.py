@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import grpc
 
+from services.records.job_storage import JobStore
+from services.records.jobs import Workbooks
 from services.records.model import OrgRef
+from services.records.reading import Limits
 from services.records.review_link import ReviewLink
 from services.records.servicer import PUBLIC_METHODS, RecordsServicer
 from services.records.stats import Stats
@@ -30,12 +33,10 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
         return OrgRef(code, reply.orgs[0].level, tuple(reply.orgs[0].path), reply.orgs[0].school_type) if reply.orgs else None
 
     registry = build_registry(plugins)
-    servicer = RecordsServicer(
-        Teachers(storage, org_of, registry, code_tables, local_rules(plugins)),
-        ReviewLink(storage),
-        Stats(storage, org_of, registry, code_tables),
-        code_tables,
-    )
+    teachers = Teachers(storage, org_of, registry, code_tables, local_rules(plugins))
+    jobs = await JobStore(storage.client, settings.databases["records"]).open()
+    workbooks = Workbooks(jobs, teachers, registry, code_tables, Limits.of(settings), settings.int("TMIS_IMPORT_STALE_SECONDS", 120))
+    servicer = RecordsServicer(teachers, ReviewLink(storage), Stats(storage, org_of, registry, code_tables), code_tables, workbooks)
 
     def register(server: grpc.aio.Server) -> list[str]:
         records_pb2_grpc.add_RecordsServiceServicer_to_server(servicer, server)
@@ -43,5 +44,6 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
 
     handle = await build_server("records", settings, register, port=port, public_methods=PUBLIC_METHODS)
     handle.every(settings.int("TMIS_STATS_REFRESH_MS", 3000) / 1000, storage.summaries.refresh_marked, "refreshing school summaries")
-    handle.on_stop += [storage.close, identity.close]
+    await workbooks.resume()
+    handle.on_stop += [workbooks.close, storage.close, identity.close]
     return handle

@@ -4,10 +4,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import grpc
 
+from services.records.job_storage import Job
+from services.records.jobs import Workbooks
 from services.records.model import Change, Teacher
 from services.records.review_link import ReviewLink, changes_since_approval
 from services.records.stats import Stats
@@ -20,7 +22,8 @@ from tmis.rpc import current_caller
 from tmis.rpc.structs import from_struct as _dict
 from tmis.rpc.structs import to_struct as _struct
 
-PUBLIC_METHODS = ("/tmis.records.v1.RecordsService/ListCodeTables",)
+PUBLIC_METHODS = ("/tmis.records.v1.RecordsService/ListCodeTables", "/tmis.records.v1.RecordsService/GetImportTemplate")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _json(value: object) -> str:
@@ -76,12 +79,33 @@ def code_table_pb(table: CodeTable) -> pb.CodeTable:
     )
 
 
+def job_pb(job: Job) -> pb.ImportJob:
+    counts = job.counts
+    return pb.ImportJob(
+        id=job.id,
+        status=job.status,
+        errors=[pb.ImportRowError(sheet=e.get("sheet", ""), row=e.get("row", 0), column=e.get("column", ""), message=e.get("message", "")) for e in job.errors],
+        has_error_report=any(e.get("row", 0) > 1 for e in job.errors),
+        school_code=job.school_code,
+        mode=job.mode,
+        dry_run=job.dry_run,
+        **{k: counts.get(k, 0) for k in ("total", "processed", "succeeded", "failed", "inserted", "updated", "unchanged", "appended", "removed")},
+    )
+
+
+async def _send(context: grpc.aio.ServicerContext, pieces: Iterable[bytes]) -> None:
+    """A file in chunks (a coroutine writing them, so the interceptors wrap it like a unary call)."""
+    for piece in pieces:
+        await context.write(pb.FileChunk(data=piece))
+
+
 class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
-    def __init__(self, teachers: Teachers, review: ReviewLink, stats: Stats, code_tables: Mapping[str, CodeTable]) -> None:
+    def __init__(self, teachers: Teachers, review: ReviewLink, stats: Stats, code_tables: Mapping[str, CodeTable], workbooks: Workbooks) -> None:
         self.teachers = teachers
         self.review = review
         self.stats = stats
         self.code_tables = code_tables
+        self.workbooks = workbooks
 
     async def CreateTeacher(self, request: pb.CreateTeacherRequest, context: grpc.aio.ServicerContext) -> pb.TeacherWrite:
         return write_pb(await self.teachers.create(current_caller(), request.school_code, _dict(request.basic)))
@@ -154,3 +178,20 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
     async def GetStatistics(self, request: pb.GetStatisticsRequest, context: grpc.aio.ServicerContext) -> pb.StatisticsReply:
         rows = await self.stats.statistics(current_caller(), request.org_code, request.dimension, request.status, dt.date.today())
         return pb.StatisticsReply(buckets=[pb.StatBucket(key=k, label=label, count=n) for k, label, n in rows])
+
+    async def GetImportTemplate(self, request: pb.GetImportTemplateRequest, context: grpc.aio.ServicerContext) -> pb.FileContent:
+        content = self.workbooks.template(request.school_type)
+        return pb.FileContent(filename=f"教师信息导入模板-{request.school_type}.xlsx", content_type=XLSX, content=content)
+
+    async def StartImport(self, request: pb.StartImportRequest, context: grpc.aio.ServicerContext) -> pb.ImportJob:
+        job = await self.workbooks.start(current_caller(), request.school_code, request.filename, request.content, request.mode or "APPEND", request.dry_run)
+        return job_pb(job)
+
+    async def GetImportJob(self, request: pb.GetImportJobRequest, context: grpc.aio.ServicerContext) -> pb.ImportJob:
+        return job_pb(await self.workbooks.job(current_caller(), request.id))
+
+    async def GetImportErrorReport(self, request: pb.GetImportJobRequest, context: grpc.aio.ServicerContext) -> None:
+        await _send(context, await self.workbooks.error_report(current_caller(), request.id))
+
+    async def ExportTeachers(self, request: pb.ExportTeachersRequest, context: grpc.aio.ServicerContext) -> None:
+        await _send(context, await self.workbooks.export(current_caller(), request.org_code, request.status))

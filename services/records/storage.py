@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import AsyncIterator
 from typing import Any
 
 from bson import ObjectId
 from bson.errors import InvalidId
-from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
-from pymongo.errors import DuplicateKeyError
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, UpdateOne
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from services.records.model import Change, Entry, Teacher
+from services.records.model import EDITABLE, Change, Entry, Teacher
 from services.records.summaries import Summaries
 from tmis import mongo
 from tmis.settings import Settings
@@ -82,8 +83,9 @@ class Storage:
     async def close(self) -> None:
         await self.client.close()
 
-    async def insert(self, teacher: Teacher, now: dt.datetime) -> Teacher:
-        doc = {
+    @staticmethod
+    def _new_doc(teacher: Teacher, now: dt.datetime) -> dict[str, Any]:
+        return {
             "school_code": teacher.school_code,
             "school_type": teacher.school_type,
             "org_path": list(teacher.org_path),
@@ -97,6 +99,10 @@ class Storage:
             "created_at": now,
             "updated_at": now,
         }
+
+    async def insert(self, teacher: Teacher, now: dt.datetime) -> Teacher:
+        doc = self._new_doc(teacher, now)
+        await self.summaries.touch(teacher.school_code, teacher.org_path)
         try:
             result = await self.teachers.insert_one(doc)
         except DuplicateKeyError:
@@ -112,10 +118,9 @@ class Storage:
         oids = [o for o in map(object_id, ids) if o is not None]
         return [_teacher(doc) async for doc in self.teachers.find({"_id": {"$in": oids}})]
 
-    async def write(self, old: Teacher, new: Teacher, now: dt.datetime, changes: list[Change]) -> bool:
-        """Replaces the record if it is still at `old.version`; then records the changes."""
-        oid = object_id(old.id)
-        update = {
+    @staticmethod
+    def _update(new: Teacher, now: dt.datetime) -> dict[str, Any]:
+        return {
             "$set": {
                 "basic": new.basic,
                 "entries": [{"id": e.id, "set": e.set, "data": e.data} for e in new.entries],
@@ -125,17 +130,29 @@ class Storage:
             },
             "$inc": {"version": 1},
         }
+
+    @staticmethod
+    def _unchanged_since(old: Teacher) -> dict[str, Any]:
+        """The record as read, still editable: every write is conditioned on it."""
+        return {"_id": object_id(old.id), "version": old.version, "status": {"$in": list(EDITABLE)}}
+
+    async def _record(self, changes: list[tuple[str, Change]]) -> None:
+        """History: (teacher id, change) each."""
+        if changes:
+            await self.history.insert_many(
+                [{"teacher_id": tid, "at": c.at, "actor": c.actor, "path": c.path, "old": c.old, "new": c.new} for tid, c in changes]
+            )
+
+    async def write(self, old: Teacher, new: Teacher, now: dt.datetime, changes: list[Change]) -> bool:
+        """Replaces the record if it is still at `old.version`; then records the changes."""
         try:
-            result = await self.teachers.update_one({"_id": oid, "version": old.version, "status": {"$in": ["DRAFT", "REJECTED"]}}, update)
+            result = await self.teachers.update_one(self._unchanged_since(old), self._update(new, now))
         except DuplicateKeyError:
             raise await self._duplicate(new.basic) from None
         if result.modified_count != 1:
             return False
         await self.summaries.touch(old.school_code, old.org_path)
-        if changes:
-            await self.history.insert_many(
-                [{"teacher_id": old.id, "at": c.at, "actor": c.actor, "path": c.path, "old": c.old, "new": c.new} for c in changes]
-            )
+        await self._record([(old.id, c) for c in changes])
         return True
 
     async def attach_photo(self, teacher: Teacher, photo: dict[str, Any], now: dt.datetime, actor: str) -> bool:
@@ -151,6 +168,53 @@ class Storage:
         old = teacher.photo["id"] if teacher.photo else None
         await self.history.insert_one({"teacher_id": teacher.id, "at": now, "actor": actor, "path": "photo", "old": old, "new": photo["id"]})
         return True
+
+    # batches (imports, exports): one request for many records, each record still one atomic write
+
+    async def by_identity(self, id_numbers: list[str]) -> list[Teacher]:
+        """Every record holding one of these 身份证件号 (of any document type, in any school)."""
+        return [_teacher(doc) async for doc in self.teachers.find({"basic.idNumber": {"$in": id_numbers}})]
+
+    async def insert_many(self, teachers: list[Teacher], now: dt.datetime) -> set[int]:
+        """Inserts the new records; returns the positions refused as duplicates (a race with another writer)."""
+        if not teachers:
+            return set()
+        await self._touch(teachers)
+        try:
+            await self.teachers.insert_many([self._new_doc(t, now) for t in teachers], ordered=False)
+        except BulkWriteError as err:
+            return {e["index"] for e in err.details.get("writeErrors", ())}
+        finally:
+            await self._touch(teachers)
+        return set()
+
+    async def _touch(self, teachers: list[Teacher]) -> None:
+        """Marks the schools of a batch (once each) for the summaries."""
+        for school, path in {t.school_code: t.org_path for t in teachers}.items():
+            await self.summaries.touch(school, path)
+
+    async def write_many(self, writes: list[tuple[Teacher, Teacher, list[Change]]], now: dt.datetime) -> set[str]:
+        """Each (old, new, changes) as one conditioned update (see `write`); returns the ids not
+        written because the record changed or left DRAFT/REJECTED meanwhile."""
+        if not writes:
+            return set()
+        ops = [UpdateOne(self._unchanged_since(old), self._update(new, now)) for old, new, _ in writes]
+        result = await self.teachers.bulk_write(ops, ordered=False)
+        await self._touch([old for old, _, _ in writes])
+        failed: set[str] = set()
+        if result.modified_count != len(writes):
+            now_at = {str(d["_id"]): d["version"] async for d in self.teachers.find({"_id": {"$in": [object_id(o.id) for o, _, _ in writes]}}, {"version": 1})}
+            failed = {old.id for old, _, _ in writes if now_at.get(old.id) != old.version + 1}
+        await self._record([(old.id, c) for old, _, cs in writes if old.id not in failed for c in cs])
+        return failed
+
+    async def each(self, org_code: str, status: str) -> AsyncIterator[Teacher]:
+        """Every record of an org's subtree, in one cursor (one pass over the matches)."""
+        query: dict[str, Any] = {"org_path": org_code}
+        if status:
+            query["status"] = status
+        async for doc in self.teachers.find(query).sort([("updated_at", DESCENDING), ("_id", DESCENDING)]).batch_size(500):
+            yield _teacher(doc)
 
     async def delete(self, teacher: Teacher) -> bool:
         result = await self.teachers.delete_one({"_id": object_id(teacher.id), "status": {"$in": ["DRAFT", "REJECTED"]}})

@@ -6,10 +6,12 @@ district-wide aggregation costs ~50-100 µs per teacher: seconds for 50,000 teac
 school's counts are computed by aggregations over that school's records (the `school_code`
 index) and kept in `school_stats`; a subtree's answer merges a few hundred of them.
 
-Freshness: every write of a teacher marks its school (`touch`, an `$inc` of `seq`); a
-background task recomputes marked schools every few seconds, and a question recomputes the
-marked schools of its subtree first, so answers are always exact. A recompute stores its counts
-only if no write came in meanwhile (`seq` unchanged); otherwise the school stays marked.
+Freshness: every write of a teacher marks its school after writing (`touch`, an `$inc` of
+`seq`; a new record also before, so its school has a summary); a background task recomputes
+marked schools every few seconds, and a question recomputes the marked schools of its subtree
+first, so answers are exact. A recompute stores its counts only if no write came in meanwhile
+(`seq` unchanged); otherwise the school stays marked. A mark lost to a crash between a write and
+its `touch` is made good at the next start, which marks every school.
 """
 from __future__ import annotations
 
@@ -51,6 +53,8 @@ class Summaries:
             rows = await (await self.teachers.aggregate([{"$group": {"_id": "$school_code", "path": {"$first": "$org_path"}}}])).to_list()
             for row in rows:
                 await self.touch(row["_id"], row["path"])
+        else:  # a write whose mark a crash lost is recounted: every school, in the background
+            await self.docs.update_many({}, {"$inc": {"seq": 1}, "$set": {"dirty": True}})
 
     async def touch(self, school_code: str, org_path: Iterable[str]) -> None:
         await self.docs.update_one({"_id": school_code}, {"$inc": {"seq": 1}, "$set": {"org_path": list(org_path), "dirty": True}}, upsert=True)

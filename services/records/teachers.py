@@ -34,6 +34,16 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def finish(
+    registry: Registry, tables: Mapping[str, CodeTable], teacher: Teacher, rules: LocalRules | None = None, basic_problems: list[Problem] | None = None
+) -> Teacher:
+    """Derived fields, completeness and warnings of the record as it will be stored
+    (`basic_problems`: see `completeness`)."""
+    teacher = dataclasses.replace(teacher, basic=derive(teacher.basic, teacher.entries))
+    missing, warnings = completeness(registry, teacher, tables, _now().date(), rules, basic_problems)
+    return dataclasses.replace(teacher, missing=tuple(missing), warnings=tuple(warnings))
+
+
 def hidden(info_set: InfoSet, stored: Mapping[str, Any]) -> dict[str, Any]:
     """Stored values of fields this deployment does not know (a plugin since removed): kept, unseen."""
     known = {f.key for f in info_set.fields}
@@ -52,7 +62,7 @@ class Teachers:
 
     # access
 
-    async def _school(self, caller: Caller, school_code: str) -> OrgRef:
+    async def school(self, caller: Caller, school_code: str) -> OrgRef:
         """The school, when it is one in the caller's reach (one refusal for absent and out of reach)."""
         school = await self.org_of(school_code)
         if school is None or school.level != "SCHOOL" or not (caller.service or caller.reaches(school.path)):
@@ -99,11 +109,7 @@ class Teachers:
     # writes
 
     def _finish(self, teacher: Teacher) -> Teacher:
-        """Derived fields, completeness and warnings of the record as it will be stored."""
-        basic = derive(teacher.basic, teacher.entries)
-        teacher = dataclasses.replace(teacher, basic=basic)
-        missing, warnings = completeness(self.registry, teacher, self.tables, _now().date(), self.rules)
-        return dataclasses.replace(teacher, missing=tuple(missing), warnings=tuple(warnings))
+        return finish(self.registry, self.tables, teacher, self.rules)
 
     def _basic(self, school_type: str, basic: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
         data, problems = validate(self._set("BASIC", "basic"), basic, school_type, self.tables, "basic", rules=self.rules)
@@ -111,7 +117,7 @@ class Teachers:
 
     async def create(self, caller: Caller, school_code: str, basic: Mapping[str, Any]) -> Write:
         caller.require("DATA_ENTRY")
-        school = await self._school(caller, school_code)
+        school = await self.school(caller, school_code)
         data, problems = self._basic(school.school_type, basic)
         if problems:
             return None, problems
@@ -216,7 +222,7 @@ class Teachers:
         caller.require("DATA_ENTRY", "REVIEWER", "QUERY", "SYSTEM_ADMIN")
         if status and status not in STATUS:
             raise DomainError(ErrorCode.INVALID_INPUT, "审核状态无效", "status")
-        if not (caller.service or org_code == caller.org_code or await self._in_reach(caller, org_code)):
+        if not (caller.service or org_code == caller.org_code or await self.in_reach(caller, org_code)):
             raise DomainError(ErrorCode.FORBIDDEN, "单位不存在，或不在您的管理范围内", "orgCode")
         search = search.strip()[:30]
         first = page_size(first)
@@ -225,7 +231,7 @@ class Teachers:
         end = cursor(page[-1].updated_at, page[-1].id) if page and page[-1].updated_at else ""
         return Page(page, len(teachers) > first, total, end)
 
-    async def _in_reach(self, caller: Caller, org_code: str) -> bool:
+    async def in_reach(self, caller: Caller, org_code: str) -> bool:
         """An org in the caller's subtree (identity also shows ancestors, which are not)."""
         org = await self.org_of(org_code)
         return org is not None and caller.reaches(org.path)
@@ -239,5 +245,5 @@ class Teachers:
 
     async def roster(self, caller: Caller, school_code: str) -> list[Teacher]:
         caller.require("SYSTEM_ADMIN", "DATA_ENTRY", "REVIEWER", "QUERY")
-        await self._school(caller, school_code)
+        await self.school(caller, school_code)
         return await self.storage.roster(school_code)

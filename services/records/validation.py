@@ -282,8 +282,8 @@ def validate(
     check = _Check(prefix)
     fields = {f.key: f for f in info_set.for_school_type(school_type)}
     for key in data:
-        known = any(f.key == key for f in info_set.fields)
         if key not in fields:
+            known = any(f.key == key for f in info_set.fields)
             check.add(str(key)[:50], "UNKNOWN_FIELD", "该学校类型的此信息集没有这个字段" if known else "没有这个字段")
         elif fields[key].derived and not _empty(data[key]):
             check.add(key, "READ_ONLY", f"{fields[key].label_for(school_type)}由其他信息集自动生成，不能填写")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,19 @@ class CodeTable:
     partial: bool = False
 
     def get(self, code: str) -> Code | None:
-        return next((e for e in self.entries if e.code == code), None)
+        return self._by_code.get(code)
+
+    @cached_property
+    def _by_code(self) -> dict[str, Code]:
+        return {e.code: e for e in self.entries}
+
+    @cached_property
+    def by_name(self) -> dict[str, list[Code]]:
+        """Entries by name (a name may be shared, e.g. under different parents)."""
+        found: dict[str, list[Code]] = {}
+        for e in self.entries:
+            found.setdefault(e.name, []).append(e)
+        return found
 
 
 def _table(raw: Any, source: str) -> CodeTable:

@@ -60,6 +60,8 @@ class Field:
     code_tables: Mapping[str, str] = field(default_factory=dict)
     # the province plugin that added it; None for national fields
     plugin: str | None = None
+    # other header texts real templates carry for this column (import finds the column by any)
+    aliases: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.type not in FIELD_TYPES:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import grpc
@@ -50,22 +50,34 @@ class ServiceClient:
         self._health = health_pb2_grpc.HealthStub(self.channel)
         self.timeout = timeout
 
+    @staticmethod
+    def _metadata(token: str | None) -> list[tuple[str, str]]:
+        metadata = [("x-request-id", log.request_id.get() or log.new_request_id())]
+        if context.client_addr.get():
+            metadata.append(("x-client-addr", context.client_addr.get()))
+        bearer = context.current_token() if token is None else token
+        if bearer:
+            metadata.append(("authorization", f"Bearer {bearer}"))
+        return metadata
+
     def __getattr__(self, rpc: str) -> Callable[..., Any]:
         method = getattr(self._stub, rpc)
 
         async def call(request: Any, *, timeout: float | None = None, token: str | None = None) -> Any:
-            metadata = [("x-request-id", log.request_id.get() or log.new_request_id())]
-            if context.client_addr.get():
-                metadata.append(("x-client-addr", context.client_addr.get()))
-            bearer = context.current_token() if token is None else token
-            if bearer:
-                metadata.append(("authorization", f"Bearer {bearer}"))
             try:
-                return await method(request, metadata=metadata, timeout=timeout or self.timeout)
+                return await method(request, metadata=self._metadata(token), timeout=timeout or self.timeout)
             except grpc.aio.AioRpcError as err:
                 raise self._translate(err) from None
 
         return call
+
+    async def stream(self, rpc: str, request: Any, *, timeout: float = 600.0, token: str | None = None) -> AsyncIterator[Any]:
+        """The messages of a server-streaming RPC, errors translated like `call`'s."""
+        try:
+            async for message in getattr(self._stub, rpc)(request, metadata=self._metadata(token), timeout=timeout):
+                yield message
+        except grpc.aio.AioRpcError as err:
+            raise self._translate(err) from None
 
     def _translate(self, err: grpc.aio.AioRpcError) -> Exception:
         for key, value in err.trailing_metadata() or ():

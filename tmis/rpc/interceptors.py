@@ -6,6 +6,8 @@ errors, auth.
 """
 from __future__ import annotations
 
+import inspect
+
 import logging
 import time
 from collections.abc import Awaitable, Callable, Collection
@@ -37,8 +39,15 @@ def _wrap_handler(handler: grpc.RpcMethodHandler, method: str, wrap: Wrapper) ->
             request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer,
         )
-    # Streaming RPCs (only the health service's Watch) pass through unwrapped:
-    # every TMIS RPC is unary, large results are paged.
+    if handler.unary_stream is not None and not inspect.isasyncgenfunction(handler.unary_stream):
+        # a download in chunks: a coroutine that awaits ctx.write(...) for each, so it runs
+        # inside the wrappers (caller, request id, errors) like a unary call
+        return grpc.unary_stream_rpc_method_handler(
+            wrap(handler.unary_stream, method),
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+    # Other streaming RPCs (the health service's Watch, an async generator) pass through unwrapped.
     return handler
 
 

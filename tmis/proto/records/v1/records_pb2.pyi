@@ -384,3 +384,101 @@ class AttachPhotoReply(_message.Message):
     replaced_id: str
     version: int
     def __init__(self, replaced_id: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
+
+class GetImportTemplateRequest(_message.Message):
+    __slots__ = ("school_type",)
+    SCHOOL_TYPE_FIELD_NUMBER: _ClassVar[int]
+    school_type: str
+    def __init__(self, school_type: _Optional[str] = ...) -> None: ...
+
+class FileContent(_message.Message):
+    __slots__ = ("filename", "content_type", "content")
+    FILENAME_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    filename: str
+    content_type: str
+    content: bytes
+    def __init__(self, filename: _Optional[str] = ..., content_type: _Optional[str] = ..., content: _Optional[bytes] = ...) -> None: ...
+
+class FileChunk(_message.Message):
+    __slots__ = ("data",)
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    data: bytes
+    def __init__(self, data: _Optional[bytes] = ...) -> None: ...
+
+class StartImportRequest(_message.Message):
+    __slots__ = ("school_code", "filename", "content", "mode", "dry_run")
+    SCHOOL_CODE_FIELD_NUMBER: _ClassVar[int]
+    FILENAME_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    DRY_RUN_FIELD_NUMBER: _ClassVar[int]
+    school_code: str
+    filename: str
+    content: bytes
+    mode: str
+    dry_run: bool
+    def __init__(self, school_code: _Optional[str] = ..., filename: _Optional[str] = ..., content: _Optional[bytes] = ..., mode: _Optional[str] = ..., dry_run: _Optional[bool] = ...) -> None: ...
+
+class GetImportJobRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class ImportRowError(_message.Message):
+    __slots__ = ("sheet", "row", "column", "message")
+    SHEET_FIELD_NUMBER: _ClassVar[int]
+    ROW_FIELD_NUMBER: _ClassVar[int]
+    COLUMN_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    sheet: str
+    row: int
+    column: str
+    message: str
+    def __init__(self, sheet: _Optional[str] = ..., row: _Optional[int] = ..., column: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
+
+class ImportJob(_message.Message):
+    __slots__ = ("id", "status", "total", "processed", "succeeded", "failed", "errors", "has_error_report", "school_code", "mode", "dry_run", "inserted", "updated", "unchanged", "appended", "removed")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    PROCESSED_FIELD_NUMBER: _ClassVar[int]
+    SUCCEEDED_FIELD_NUMBER: _ClassVar[int]
+    FAILED_FIELD_NUMBER: _ClassVar[int]
+    ERRORS_FIELD_NUMBER: _ClassVar[int]
+    HAS_ERROR_REPORT_FIELD_NUMBER: _ClassVar[int]
+    SCHOOL_CODE_FIELD_NUMBER: _ClassVar[int]
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    DRY_RUN_FIELD_NUMBER: _ClassVar[int]
+    INSERTED_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_FIELD_NUMBER: _ClassVar[int]
+    UNCHANGED_FIELD_NUMBER: _ClassVar[int]
+    APPENDED_FIELD_NUMBER: _ClassVar[int]
+    REMOVED_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    status: str
+    total: int
+    processed: int
+    succeeded: int
+    failed: int
+    errors: _containers.RepeatedCompositeFieldContainer[ImportRowError]
+    has_error_report: bool
+    school_code: str
+    mode: str
+    dry_run: bool
+    inserted: int
+    updated: int
+    unchanged: int
+    appended: int
+    removed: int
+    def __init__(self, id: _Optional[str] = ..., status: _Optional[str] = ..., total: _Optional[int] = ..., processed: _Optional[int] = ..., succeeded: _Optional[int] = ..., failed: _Optional[int] = ..., errors: _Optional[_Iterable[_Union[ImportRowError, _Mapping]]] = ..., has_error_report: _Optional[bool] = ..., school_code: _Optional[str] = ..., mode: _Optional[str] = ..., dry_run: _Optional[bool] = ..., inserted: _Optional[int] = ..., updated: _Optional[int] = ..., unchanged: _Optional[int] = ..., appended: _Optional[int] = ..., removed: _Optional[int] = ...) -> None: ...
+
+class ExportTeachersRequest(_message.Message):
+    __slots__ = ("org_code", "status")
+    ORG_CODE_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    org_code: str
+    status: str
+    def __init__(self, org_code: _Optional[str] = ..., status: _Optional[str] = ...) -> None: ...

@@ -117,6 +117,31 @@ class RecordsServiceStub:
                 request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.AttachPhotoRequest.SerializeToString,
                 response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.AttachPhotoReply.FromString,
                 _registered_method=True)
+        self.GetImportTemplate = channel.unary_unary(
+                '/tmis.records.v1.RecordsService/GetImportTemplate',
+                request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.GetImportTemplateRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.FileContent.FromString,
+                _registered_method=True)
+        self.StartImport = channel.unary_unary(
+                '/tmis.records.v1.RecordsService/StartImport',
+                request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.StartImportRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ImportJob.FromString,
+                _registered_method=True)
+        self.GetImportJob = channel.unary_unary(
+                '/tmis.records.v1.RecordsService/GetImportJob',
+                request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.GetImportJobRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ImportJob.FromString,
+                _registered_method=True)
+        self.GetImportErrorReport = channel.unary_stream(
+                '/tmis.records.v1.RecordsService/GetImportErrorReport',
+                request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.GetImportJobRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.FileChunk.FromString,
+                _registered_method=True)
+        self.ExportTeachers = channel.unary_stream(
+                '/tmis.records.v1.RecordsService/ExportTeachers',
+                request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ExportTeachersRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.FileChunk.FromString,
+                _registered_method=True)
 
 
 class RecordsServiceServicer:
@@ -237,6 +262,41 @@ class RecordsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetImportTemplate(self, request, context):
+        """Public: the import template (.xlsx) of a school type, generated from the field registry.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StartImport(self, request, context):
+        """Stores the workbook and starts an import job into a school in the caller's reach;
+        a file refused outright (not Excel, too large, a zip bomb) is an INVALID_INPUT error.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetImportJob(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetImportErrorReport(self, request, context):
+        """The failed rows as submitted, with a 错误信息 column (NOT_FOUND when no row failed).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportTeachers(self, request, context):
+        """The records of an org's subtree as a workbook in the template's layout, in chunks.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RecordsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -319,6 +379,31 @@ def add_RecordsServiceServicer_to_server(servicer, server):
                     servicer.AttachPhoto,
                     request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.AttachPhotoRequest.FromString,
                     response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.AttachPhotoReply.SerializeToString,
+            ),
+            'GetImportTemplate': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetImportTemplate,
+                    request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.GetImportTemplateRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.FileContent.SerializeToString,
+            ),
+            'StartImport': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartImport,
+                    request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.StartImportRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ImportJob.SerializeToString,
+            ),
+            'GetImportJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetImportJob,
+                    request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.GetImportJobRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ImportJob.SerializeToString,
+            ),
+            'GetImportErrorReport': grpc.unary_stream_rpc_method_handler(
+                    servicer.GetImportErrorReport,
+                    request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.GetImportJobRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.FileChunk.SerializeToString,
+            ),
+            'ExportTeachers': grpc.unary_stream_rpc_method_handler(
+                    servicer.ExportTeachers,
+                    request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ExportTeachersRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.FileChunk.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -756,6 +841,141 @@ class RecordsService:
             '/tmis.records.v1.RecordsService/AttachPhoto',
             tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.AttachPhotoRequest.SerializeToString,
             tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.AttachPhotoReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetImportTemplate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.records.v1.RecordsService/GetImportTemplate',
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.GetImportTemplateRequest.SerializeToString,
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.FileContent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartImport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.records.v1.RecordsService/StartImport',
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.StartImportRequest.SerializeToString,
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ImportJob.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetImportJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.records.v1.RecordsService/GetImportJob',
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.GetImportJobRequest.SerializeToString,
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ImportJob.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetImportErrorReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/tmis.records.v1.RecordsService/GetImportErrorReport',
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.GetImportJobRequest.SerializeToString,
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.FileChunk.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportTeachers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/tmis.records.v1.RecordsService/ExportTeachers',
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ExportTeachersRequest.SerializeToString,
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.FileChunk.FromString,
             options,
             channel_credentials,
             insecure,

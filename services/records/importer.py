@@ -1,0 +1,393 @@
+"""Importing a workbook into one school: every row validated like a manual save, each teacher's
+change one atomic write conditioned on the version read and an editable state, in batches.
+
+基本信息 rows insert or update (keyed by 身份证件类型 + 身份证件号 within the school; a person of
+another school is a conflict row); sub-table rows APPEND (an entry identical to one the teacher
+already has is not added again) or REPLACE (the teacher's entries of that set become exactly
+the rows of the file; identical ones keep their id). So importing the same file twice changes
+nothing, and a job interrupted by a crash is simply run again.
+"""
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import secrets
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from services.records.derived import diff, education_levels
+from services.records.model import EDITABLE, Entry, OrgRef, Teacher
+from services.records.reading import Limits, Sheet, open_workbook
+from services.records.storage import Storage
+from services.records.teachers import MAX_ENTRIES_PER_SET, finish, hidden
+from services.records.validation import LocalRules, Problem, validate
+from services.records.workbook import CellError, Reader, layouts, reader
+from tmis.codes import CodeTable
+from tmis.registry import Registry
+
+CHUNK_ROWS = 1000
+DERIVED = ("highestEducation", "currentTitle")
+Key = tuple[str, str]  # (身份证件类型, 身份证件号)
+
+
+@dataclass(frozen=True)
+class RowError:
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Request:
+    school: OrgRef
+    actor: str
+    mode: str  # APPEND | REPLACE
+    dry_run: bool
+
+
+@dataclass
+class Outcome:
+    total: int = 0
+    processed: int = 0
+    succeeded: int = 0
+    failed: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    appended: int = 0
+    removed: int = 0
+    errors: list[RowError] = field(default_factory=list)  # since the last progress report
+
+    def counts(self) -> dict[str, int]:
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "errors"}
+
+    def add(self, other: Outcome) -> None:
+        for name, value in other.counts().items():
+            setattr(self, name, getattr(self, name) + value)
+        self.errors += other.errors
+
+    def fail(self, sheet: str, rows: list[_Row], message: str = "", column: str = "") -> None:
+        """The rows failed: each counted once, with every error it has."""
+        for row in rows:
+            if message:
+                row.errors.setdefault(column, message)
+            self.failed += 1
+            self.errors += [RowError(sheet, row.number, col, msg) for col, msg in row.errors.items()]
+
+
+@dataclass
+class _Row:
+    number: int
+    key: Key
+    values: dict[str, Any]
+    errors: dict[str, str]  # column label -> message
+
+
+@dataclass
+class _Batch:
+    """What one chunk will write, and its outcome so far (planned off the event loop, so it
+    touches nothing shared)."""
+
+    inserts: list[tuple[Teacher, list[_Row]]] = field(default_factory=list)
+    writes: list[tuple[Teacher, Teacher, list[_Row]]] = field(default_factory=list)
+    out: Outcome = field(default_factory=Outcome)
+
+
+Progress = Callable[[Outcome], Awaitable[None]]
+
+
+class Importer:
+    def __init__(self, storage: Storage, registry: Registry, tables: Mapping[str, CodeTable], limits: Limits, rules: LocalRules | None = None) -> None:
+        self.storage = storage
+        self.registry = registry
+        self.tables = tables
+        self.limits = limits
+        self.rules = rules  # the province plugins' data rules, as a manual save runs them
+
+    async def run(self, request: Request, data: bytes, progress: Progress) -> Outcome:
+        """Raises DomainError (nothing written) when the file itself is refused."""
+        school_type = request.school.school_type
+        sheets = await asyncio.to_thread(open_workbook, data, layouts(self.registry, school_type), self.limits)
+        out = Outcome(total=sum(s.rows for s in sheets))
+        for sheet in sheets:
+            if sheet.extra:
+                out.errors.append(RowError(sheet.name, 1, "", f"以下列不在模板中，已忽略：{'、'.join(sheet.extra[:20])}"))
+        await progress(out)
+        out.errors = []
+        run = _Run(self, request, out, progress)
+        for sheet in sheets:
+            await (run.basic(sheet) if sheet.layout.basic else run.entries(sheet))
+        if out.processed != out.total:  # blank rows, skipped
+            out.processed = out.total
+            await progress(out)
+        return out
+
+
+class _Run:
+    """One import: the sheets in order, the writes of a chunk overlapping the reading of the next."""
+
+    def __init__(self, importer: Importer, request: Request, out: Outcome, progress: Progress) -> None:
+        self.imp = importer
+        self.req = request
+        self.out = out
+        self.progress = progress
+        self.school_type = request.school.school_type
+        self.now = dt.datetime.now(dt.UTC)
+        self.seen: dict[Key, int] = {}  # person -> first 基本信息 row
+        self.planned: dict[Key, Teacher] = {}  # dry run: the records the file would create
+        self.pending: asyncio.Task[None] | None = None
+
+    # reading rows
+
+    def _readers(self, sheet: Sheet) -> list[tuple[int, str, str, Reader]]:
+        return [(i, c.field.key, c.label, reader(c.field, self.school_type, self.imp.tables)) for i, c in sheet.columns.items()]
+
+    def _rows(self, sheet: Sheet, chunk: list[tuple[int, list[Any]]], readers: list[tuple[int, str, str, Reader]]) -> list[_Row]:
+        out = []
+        for number, cells in chunk:
+            values: dict[str, Any] = {}
+            errors: dict[str, str] = {}
+            for i, key, label, read in readers:
+                raw = cells[i] if i < len(cells) else None
+                if raw is None or raw == "":
+                    continue
+                try:
+                    values[key] = read(raw)
+                except CellError as err:
+                    errors[label] = str(err)
+            id_type = str(values.get("idType") or "1")
+            number_text = str(values.get("idNumber") or "").strip().upper()
+            out.append(_Row(number, (id_type, number_text), values, errors))
+        return out
+
+    def _validate(self, info_set_key: str, row: _Row, data: Mapping[str, Any], prefix: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+        """(the clean data and its warnings), or (None, …) after adding the row's problems to its errors."""
+        info_set = self.imp.registry.sets[info_set_key]
+        clean, problems = validate(info_set, data, self.school_type, self.imp.tables, prefix, rules=self.imp.rules)
+        for p in problems:
+            if not p.warning:
+                key = p.field.rpartition(".")[2]
+                label = next((f.label_for(self.school_type) for f in info_set.fields if f.key == key), "")
+                row.errors.setdefault(label, p.message)
+        return (None if row.errors else clean), problems
+
+    async def _report(self, done: Outcome) -> None:
+        self.out.add(done)
+        await self.progress(self.out)
+        self.out.errors = []
+
+    def _chunks(self, sheet: Sheet) -> Iterator[list[tuple[int, list[Any]]]]:
+        chunk: list[tuple[int, list[Any]]] = []
+        for row in sheet.iter_rows():
+            chunk.append(row)
+            if len(chunk) >= CHUNK_ROWS:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    # 基本信息
+
+    async def basic(self, sheet: Sheet) -> None:
+        readers = self._readers(sheet)
+        present = {c.field.key for c in sheet.columns.values()}
+        rows_of = iter(self._chunks(sheet))
+        planned: tuple[_Batch, int] | None = None
+        while chunk := await asyncio.to_thread(next, rows_of, None):
+            rows = await asyncio.to_thread(self._rows, sheet, chunk, readers)
+            existing = await self._existing({r.key for r in rows})
+            if planned:  # the previous chunk's writes start after this chunk's reads…
+                await self._write(sheet, *planned)
+            # …and run while this chunk is planned (a person twice in the file is an error row)
+            planned = (await asyncio.to_thread(self._plan_basic, sheet, rows, existing, present), len(chunk))
+        if planned:
+            await self._write(sheet, *planned)
+        await self._settle()
+
+    async def _existing(self, keys: set[Key]) -> dict[Key, Teacher]:
+        found = await self.imp.storage.by_identity(list({number for _, number in keys if number}))
+        return {(t.basic.get("idType"), t.basic.get("idNumber")): t for t in found}
+
+    def _finish(self, teacher: Teacher, basic_problems: list[Problem] | None = None) -> Teacher:
+        return finish(self.imp.registry, self.imp.tables, teacher, self.imp.rules, basic_problems)
+
+    def _plan_basic(self, sheet: Sheet, rows: list[_Row], existing: dict[Key, Teacher], present: set[str]) -> _Batch:
+        batch = _Batch()
+        out = batch.out
+        basic_set = self.imp.registry.sets["BASIC"]
+        known = {f.key for f in basic_set.fields}
+        for row in rows:
+            if row.key in self.seen and row.key[1] and not row.errors:
+                row.errors["身份证件号"] = f"与第{self.seen[row.key]}行是同一人（身份证件号重复）"
+            self.seen.setdefault(row.key, row.number)
+            old = existing.get(row.key)
+            if old is not None and not row.errors:
+                self._editable(old, row)
+            data = dict(row.values)
+            if old is not None:  # columns the sheet lacks keep what the record has
+                data = {**{k: v for k, v in old.basic.items() if k in known and k not in present and k not in DERIVED}, **data}
+            clean, warnings = self._validate("BASIC", row, data, "basic") if not row.errors else (None, [])
+            if clean is None:
+                out.fail(sheet.name, [row])
+            elif old is None:
+                teacher = Teacher("", 1, self.req.school.code, self.school_type, self.req.school.path, "DRAFT", clean)
+                batch.inserts.append((self._finish(teacher, warnings), [row]))
+            elif (clean := {**hidden(basic_set, old.basic), **clean}) == {k: v for k, v in old.basic.items() if k not in DERIVED}:
+                out.unchanged += 1
+                out.succeeded += 1
+            else:
+                new = self._finish(dataclasses.replace(old, basic=clean), warnings)
+                batch.writes.append((old, new, [row]))
+        return batch
+
+    def _editable(self, teacher: Teacher, row: _Row) -> bool:
+        if teacher.school_code != self.req.school.code:
+            row.errors["身份证件号"] = "该身份证件号的教师已在其他学校登记，不能重复录入；调入请走调动流程"
+        elif teacher.status not in EDITABLE:
+            row.errors["身份证件号"] = "该教师信息已报送，审核期间不能修改"
+        return not row.errors
+
+    # writing
+
+    async def _write(self, sheet: Sheet, batch: _Batch, rows: int) -> None:
+        """Waits for the previous chunk's writes, then starts this chunk's (not waited for)."""
+        await self._settle()
+        batch.out.processed += rows
+        if self.req.dry_run:
+            for teacher, _ in batch.inserts:
+                self.planned[(teacher.basic["idType"], teacher.basic["idNumber"])] = teacher
+            self._count(batch, set(), set())
+            await self._report(batch.out)
+            return
+
+        async def write() -> None:
+            refused = await self.imp.storage.insert_many([t for t, _ in batch.inserts], self.now)
+            stale = await self.imp.storage.write_many([(o, n, diff(o, n, self.req.actor, self.now)) for o, n, _ in batch.writes], self.now)
+            for i in sorted(refused):
+                batch.out.fail(sheet.name, batch.inserts[i][1], "该身份证件号的教师已在其他学校登记，不能重复录入", "身份证件号")
+            for old, _, rows_ in batch.writes:
+                if old.id in stale:
+                    batch.out.fail(sheet.name, rows_, "该教师信息刚被他人修改或已报送，未导入，请重新导入", "身份证件号")
+            self._count(batch, refused, stale)
+            await self._report(batch.out)
+
+        self.pending = asyncio.create_task(write())
+        await asyncio.sleep(0)  # let the request go out before the next chunk is read
+
+    def _count(self, batch: _Batch, refused: set[int], stale: set[str]) -> None:
+        for i, (_, rows) in enumerate(batch.inserts):
+            if i not in refused:
+                batch.out.inserted += 1
+                batch.out.succeeded += len(rows)
+        for old, _, rows in batch.writes:
+            if old.id not in stale:
+                batch.out.updated += 1
+                batch.out.succeeded += len(rows)
+
+    async def _settle(self) -> None:
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            await pending
+
+    # sub-tables
+
+    async def entries(self, sheet: Sheet) -> None:
+        readers = self._readers(sheet)
+        rows = await asyncio.to_thread(lambda: self._rows(sheet, list(sheet.iter_rows()), readers))
+        groups: dict[Key, list[_Row]] = {}
+        for row in rows:
+            groups.setdefault(row.key, []).append(row)
+        keys = list(groups)
+        step = max(1, CHUNK_ROWS // 4)
+        planned: tuple[_Batch, int] | None = None
+        for start in range(0, len(keys), step):
+            part = keys[start : start + step]
+            existing = await self._existing(set(part))
+            if planned:  # as in `basic`: each teacher is in one part only
+                await self._write(sheet, *planned)
+            planned = (await asyncio.to_thread(self._plan_entries, sheet, {k: groups[k] for k in part}, existing), sum(len(groups[k]) for k in part))
+        if planned:
+            await self._write(sheet, *planned)
+        await self._settle()
+
+    def _plan_entries(self, sheet: Sheet, groups: dict[Key, list[_Row]], existing: dict[Key, Teacher]) -> _Batch:
+        batch = _Batch()
+        out = batch.out
+        info_set = sheet.layout.info_set
+        set_key = info_set.key
+        for key, rows in groups.items():
+            teacher = existing.get(key) or self.planned.get(key)
+            if not key[1]:
+                out.fail(sheet.name, rows, "请填写身份证件号", "身份证件号")
+                continue
+            if teacher is None:
+                out.fail(sheet.name, rows, "找不到该身份证件号的教师，请先导入或录入其基本信息", "身份证件号")
+                continue
+            probe = _Row(0, key, {}, {})
+            if not self._editable(teacher, probe):
+                out.fail(sheet.name, rows, probe.errors["身份证件号"], "身份证件号")
+                continue
+            good = [(row, clean) for row, clean in self._clean_entries(sheet, teacher, rows, out) if clean is not None]
+            entries = self._merge(teacher, set_key, [c for _, c in good], info_set.single)
+            refusal = education_levels(entries) if set_key == "EDUCATION" else None
+            limit = 1 if info_set.single else MAX_ENTRIES_PER_SET
+            mine = [e for e in entries if e.set == set_key]
+            if refusal and refusal != education_levels(teacher.entries):
+                out.fail(sheet.name, [r for r, _ in good], refusal)
+            elif len(mine) > limit:
+                out.fail(sheet.name, [r for r, _ in good], f"{info_set.label}每位教师最多{limit}条")
+            elif entries == teacher.entries:
+                out.unchanged += 1
+                out.succeeded += len(good)
+            else:
+                before = teacher.entries_of(set_key)
+                kept, old_ids = {e.id for e in mine}, {b.id for b in before}
+                out.appended += sum(1 for e in mine if e.id not in old_ids)
+                out.removed += sum(1 for b in before if b.id not in kept)
+                new = self._finish(dataclasses.replace(teacher, entries=entries))
+                if teacher.id:
+                    batch.writes.append((teacher, new, [r for r, _ in good]))
+                else:  # dry run: a record the file's 基本信息 would create
+                    self.planned[key] = new
+                    out.succeeded += len(good)
+        return batch
+
+    def _clean_entries(self, sheet: Sheet, teacher: Teacher, rows: list[_Row], done: Outcome) -> list[tuple[_Row, dict[str, Any] | None]]:
+        out: list[tuple[_Row, dict[str, Any] | None]] = []
+        prefix = "entry." + sheet.layout.info_set.key.lower()
+        for row in rows:
+            name = row.values.pop("name", None)
+            for key in ("idType", "idNumber"):
+                row.values.pop(key, None)
+            if name and name != teacher.basic.get("name") and not row.errors:
+                row.errors["姓名"] = f"姓名“{name}”与该身份证件号登记的姓名“{teacher.basic.get('name')}”不一致"
+            clean = self._validate(sheet.layout.info_set.key, row, row.values, prefix)[0] if not row.errors else None
+            if clean is None:
+                done.fail(sheet.name, [row])
+            out.append((row, clean))
+        return out
+
+    def _merge(self, teacher: Teacher, set_key: str, cleans: list[dict[str, Any]], single: bool) -> tuple[Entry, ...]:
+        """The teacher's entries after APPEND or REPLACE of `cleans` (no two identical entries
+        added); a set of one entry (联系方式) is always replaced. Values of fields this deployment
+        no longer knows (a plugin removed) are kept and not compared."""
+        info_set = self.imp.registry.sets[set_key]
+        before = [Entry(e.id, e.set, {k: v for k, v in e.data.items() if k not in hidden(info_set, e.data)}) for e in teacher.entries_of(set_key)]
+        unique = [c for i, c in enumerate(cleans) if c not in cleans[:i]]
+        if self.req.mode == "REPLACE" or single:
+            pool = list(before)
+            mine = []
+            stored = {e.id: e for e in teacher.entries}
+            for clean in unique:
+                match = next((e for e in pool if e.data == clean), None)
+                if match is not None:
+                    pool.remove(match)
+                mine.append(stored[match.id] if match else Entry(secrets.token_hex(8), set_key, clean))
+            if [e.id for e in mine] == [e.id for e in before]:
+                return teacher.entries
+            return (*(e for e in teacher.entries if e.set != set_key), *mine)
+        added = [Entry(secrets.token_hex(8), set_key, c) for c in unique if all(e.data != c for e in before)]
+        return (*teacher.entries, *added) if added else teacher.entries
