@@ -84,7 +84,7 @@ class Stats:
         if status and status not in STATUS:
             raise DomainError(ErrorCode.INVALID_INPUT, "审核状态无效", "status")
         counts: Counter[tuple[str, str]] = Counter()
-        for school in await self.storage.summaries.of_subtree(org_code):
+        for school in await self.storage.summaries.of_subtree(org_code, dimension):
             for row_status, school_type, value, n in school["dims"].get(dimension, ()):
                 if status and row_status != status:
                     continue

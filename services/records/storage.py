@@ -6,9 +6,10 @@ cannot lose each other's updates. Indexes (see `open`) serve every filter of `li
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 from bson import ObjectId
@@ -102,12 +103,11 @@ class Storage:
 
     async def insert(self, teacher: Teacher, now: dt.datetime) -> Teacher:
         doc = self._new_doc(teacher, now)
-        await self.summaries.touch(teacher.school_code, teacher.org_path)
         try:
-            result = await self.teachers.insert_one(doc)
+            async with self._marking([teacher]):
+                result = await self.teachers.insert_one(doc)
         except DuplicateKeyError:
             raise await self._duplicate(teacher.basic) from None
-        await self.summaries.touch(teacher.school_code, teacher.org_path)
         return _teacher({**doc, "_id": result.inserted_id})
 
     async def _duplicate(self, basic: dict[str, Any]) -> DuplicatePerson:
@@ -146,25 +146,25 @@ class Storage:
     async def write(self, old: Teacher, new: Teacher, now: dt.datetime, changes: list[Change]) -> bool:
         """Replaces the record if it is still at `old.version`; then records the changes."""
         try:
-            result = await self.teachers.update_one(self._unchanged_since(old), self._update(new, now))
+            async with self._marking([old]):
+                result = await self.teachers.update_one(self._unchanged_since(old), self._update(new, now))
         except DuplicateKeyError:
             raise await self._duplicate(new.basic) from None
         if result.modified_count != 1:
             return False
-        await self.summaries.touch(old.school_code, old.org_path)
         await self._record([(old.id, c) for c in changes])
         return True
 
     async def attach_photo(self, teacher: Teacher, photo: dict[str, Any], now: dt.datetime, actor: str) -> bool:
         """Sets the photo if the record is still editable and at `teacher.version` (so the photo it
         replaces is the one read); then records the change."""
-        result = await self.teachers.update_one(
-            {"_id": object_id(teacher.id), "version": teacher.version, "status": {"$in": ["DRAFT", "REJECTED"]}},
-            {"$set": {"photo": photo, "updated_at": now}, "$inc": {"version": 1}},
-        )
+        async with self._marking([teacher]):
+            result = await self.teachers.update_one(
+                {"_id": object_id(teacher.id), "version": teacher.version, "status": {"$in": ["DRAFT", "REJECTED"]}},
+                {"$set": {"photo": photo, "updated_at": now}, "$inc": {"version": 1}},
+            )
         if result.modified_count != 1:
             return False
-        await self.summaries.touch(teacher.school_code, teacher.org_path)
         old = teacher.photo["id"] if teacher.photo else None
         await self.history.insert_one({"teacher_id": teacher.id, "at": now, "actor": actor, "path": "photo", "old": old, "new": photo["id"]})
         return True
@@ -179,19 +179,20 @@ class Storage:
         """Inserts the new records; returns the positions refused as duplicates (a race with another writer)."""
         if not teachers:
             return set()
-        await self._touch(teachers)
         try:
-            await self.teachers.insert_many([self._new_doc(t, now) for t in teachers], ordered=False)
+            async with self._marking(teachers):
+                await self.teachers.insert_many([self._new_doc(t, now) for t in teachers], ordered=False)
         except BulkWriteError as err:
             return {e["index"] for e in err.details.get("writeErrors", ())}
-        finally:
-            await self._touch(teachers)
         return set()
 
-    async def _touch(self, teachers: list[Teacher]) -> None:
-        """Marks the schools of a batch (once each) for the summaries."""
-        for school, path in {t.school_code: t.org_path for t in teachers}.items():
-            await self.summaries.touch(school, path)
+    @contextlib.asynccontextmanager
+    async def _marking(self, teachers: Iterable[Teacher]) -> AsyncIterator[None]:
+        """Around a write of these records: their schools marked for the summaries (once each)."""
+        async with contextlib.AsyncExitStack() as stack:
+            for school, path in {t.school_code: t.org_path for t in teachers}.items():
+                await stack.enter_async_context(self.summaries.marking(school, path))
+            yield
 
     async def write_many(self, writes: list[tuple[Teacher, Teacher, list[Change]]], now: dt.datetime) -> set[str]:
         """Each (old, new, changes) as one conditioned update (see `write`); returns the ids not
@@ -199,8 +200,8 @@ class Storage:
         if not writes:
             return set()
         ops = [UpdateOne(self._unchanged_since(old), self._update(new, now)) for old, new, _ in writes]
-        result = await self.teachers.bulk_write(ops, ordered=False)
-        await self._touch([old for old, _, _ in writes])
+        async with self._marking(old for old, _, _ in writes):
+            result = await self.teachers.bulk_write(ops, ordered=False)
         failed: set[str] = set()
         if result.modified_count != len(writes):
             now_at = {str(d["_id"]): d["version"] async for d in self.teachers.find({"_id": {"$in": [object_id(o.id) for o, _, _ in writes]}}, {"version": 1})}
@@ -217,8 +218,8 @@ class Storage:
             yield _teacher(doc)
 
     async def delete(self, teacher: Teacher) -> bool:
-        result = await self.teachers.delete_one({"_id": object_id(teacher.id), "status": {"$in": ["DRAFT", "REJECTED"]}})
-        await self.summaries.touch(teacher.school_code, teacher.org_path)
+        async with self._marking([teacher]):
+            result = await self.teachers.delete_one({"_id": object_id(teacher.id), "status": {"$in": ["DRAFT", "REJECTED"]}})
         return result.deleted_count == 1
 
     async def list(self, org_code: str, status: str, search: str, after: tuple[dt.datetime, str] | None, limit: int) -> tuple[list[Teacher], int]:
@@ -264,9 +265,9 @@ class Storage:
             if snapshot:
                 update["approved"] = {"basic": doc.get("basic") or {}, "entries": doc.get("entries") or []}
             # the version condition: the record checked above is the one frozen (no write slipped in)
-            result = await self.teachers.update_one({"_id": oid, "version": doc["version"], "review_seq": doc.get("review_seq")}, {"$set": update})
+            async with self.summaries.marking(doc["school_code"], doc["org_path"]):
+                result = await self.teachers.update_one({"_id": oid, "version": doc["version"], "review_seq": doc.get("review_seq")}, {"$set": update})
             if result.modified_count == 1:
-                await self.summaries.touch(doc["school_code"], doc["org_path"])
                 return "applied", []
         raise RuntimeError(f"review status of {teacher_id} kept changing under the push")
 

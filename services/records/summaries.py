@@ -6,17 +6,19 @@ district-wide aggregation costs ~50-100 µs per teacher: seconds for 50,000 teac
 school's counts are computed by aggregations over that school's records (the `school_code`
 index) and kept in `school_stats`; a subtree's answer merges a few hundred of them.
 
-Freshness: every write of a teacher marks its school after writing (`touch`, an `$inc` of
-`seq`; a new record also before, so its school has a summary); a background task recomputes
-marked schools every few seconds, and a question recomputes the marked schools of its subtree
-first, so answers are exact. A recompute stores its counts only if no write came in meanwhile
-(`seq` unchanged); otherwise the school stays marked. A mark lost to a crash between a write and
-its `touch` is made good at the next start, which marks every school.
+Freshness: every write of a teacher marks its school before and after writing (`marking`: an
+`$inc` of `seq`); a background task recomputes marked schools every few seconds, and a
+question recomputes the marked schools of its subtree first, so answers are exact. A recompute
+stores its counts only if no write came in meanwhile (`seq` unchanged); otherwise the school
+stays marked. A crash between a write and its second mark leaves the first one, unless a
+recompute ran in the millisecond between the first mark and the write (then the school is
+stale until its next write).
 """
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+import contextlib
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 from pymongo import ASCENDING
@@ -44,7 +46,8 @@ class Summaries:
     def __init__(self, db: AsyncDatabase) -> None:
         self.docs = db["school_stats"]
         self.teachers = db["teachers"]
-        self._refreshing: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        # school -> (the seq a running recompute started from, its result)
+        self._running: dict[str, tuple[int, asyncio.Future[dict[str, Any]]]] = {}
 
     async def open(self) -> None:
         await self.docs.create_index([("org_path", ASCENDING)])
@@ -53,28 +56,41 @@ class Summaries:
             rows = await (await self.teachers.aggregate([{"$group": {"_id": "$school_code", "path": {"$first": "$org_path"}}}])).to_list()
             for row in rows:
                 await self.touch(row["_id"], row["path"])
-        else:  # a write whose mark a crash lost is recounted: every school, in the background
-            await self.docs.update_many({}, {"$inc": {"seq": 1}, "$set": {"dirty": True}})
 
     async def touch(self, school_code: str, org_path: Iterable[str]) -> None:
         await self.docs.update_one({"_id": school_code}, {"$inc": {"seq": 1}, "$set": {"org_path": list(org_path), "dirty": True}}, upsert=True)
 
+    @contextlib.asynccontextmanager
+    async def marking(self, school_code: str, org_path: Iterable[str]) -> AsyncIterator[None]:
+        """Around a write: marks the school before (a crash after the write leaves it marked) and
+        after (a recompute that ran during the write does not count as fresh)."""
+        path = list(org_path)
+        await self.touch(school_code, path)
+        try:
+            yield
+        finally:
+            await self.touch(school_code, path)
+
     async def _compute(self, school_code: str) -> dict[str, Any]:
-        match = {"$match": {"school_code": school_code}}
+        """Every count of one school in one pass over its records ($facet)."""
         status = lambda s: _count({"$eq": ["$status", s]})  # noqa: E731
-        progress = {
-            "total": {"$sum": 1}, "draft": status("DRAFT"), "submitted": status("SUBMITTED"), "rejected": status("REJECTED"), "approved": status("APPROVED"),
-            "with_photo": _count({"$ifNull": ["$photo", False]}), "complete": _count({"$eq": [{"$size": {"$ifNull": ["$missing", []]}}, 0]}),
-        }
-        rows = await (await self.teachers.aggregate([match, {"$group": {"_id": None, **progress}}])).to_list()
-        counts = {k: rows[0][k] for k in PROGRESS} if rows else dict.fromkeys(PROGRESS, 0)
-        dims = {}
+        facets: dict[str, Any] = {"progress": [{"$group": {
+            "_id": None, "total": {"$sum": 1}, "draft": status("DRAFT"), "submitted": status("SUBMITTED"), "rejected": status("REJECTED"),
+            "approved": status("APPROVED"), "with_photo": _count({"$ifNull": ["$photo", False]}),
+            "complete": _count({"$eq": [{"$size": {"$ifNull": ["$missing", []]}}, 0]}),
+        }}]}
         for dimension, key in DIMENSIONS.items():
-            # a list (政治面貌) is grouped as a whole, split when merged: `$unwind` costs 2-3 times a group here
-            value = {"$substrBytes": [{"$ifNull": [f"$basic.{key}", ""]}, 0, 7]} if dimension == "AGE_BAND" else f"$basic.{key}"  # birth month
-            grouped = await (await self.teachers.aggregate([match, {"$group": {"_id": {"s": "$status", "t": "$school_type", "v": value}, "n": {"$sum": 1}}}])).to_list()
-            dims[dimension] = [[g["_id"].get("s") or "DRAFT", g["_id"].get("t") or "", g["_id"].get("v"), g["n"]] for g in grouped]
-        return {"progress": counts, "dims": dims}
+            # a list (政治面貌) is grouped as a whole and split when merged ($unwind costs 2-3 groups here);
+            # ages by birth month, whatever the school type
+            if dimension == "AGE_BAND":
+                group = {"s": "$status", "v": {"$substrBytes": [{"$ifNull": [f"$basic.{key}", ""]}, 0, 7]}}
+            else:
+                group = {"s": "$status", "t": "$school_type", "v": f"$basic.{key}"}
+            facets[dimension] = [{"$group": {"_id": group, "n": {"$sum": 1}}}]
+        found = (await (await self.teachers.aggregate([{"$match": {"school_code": school_code}}, {"$facet": facets}])).to_list())[0]
+        totals = found["progress"][0] if found["progress"] else {}
+        dims = {d: [[g["_id"].get("s") or "DRAFT", g["_id"].get("t") or "", g["_id"].get("v"), g["n"]] for g in found[d]] for d in DIMENSIONS}
+        return {"progress": {k: totals.get(k, 0) for k in PROGRESS}, "dims": dims}
 
     async def _refresh(self, doc: dict[str, Any]) -> dict[str, Any]:
         computed = await self._compute(doc["_id"])
@@ -82,21 +98,32 @@ class Summaries:
         return {**doc, **computed}
 
     async def refresh(self, doc: dict[str, Any]) -> dict[str, Any]:
-        """The school's summary recomputed now (one recompute at a time per school)."""
-        running = self._refreshing.get(doc["_id"])
-        if running is None:
-            running = self._refreshing[doc["_id"]] = asyncio.ensure_future(self._refresh(doc))
-            running.add_done_callback(lambda _: self._refreshing.pop(doc["_id"], None))
-        return await asyncio.shield(running)
+        """The school's summary counted after every write `doc` was marked by: a recompute already
+        running joins in only if it started from the same mark or a later one."""
+        school, seq = doc["_id"], doc["seq"]
+        running = self._running.get(school)
+        if running is not None and running[0] >= seq:
+            return await asyncio.shield(running[1])
+        future = asyncio.ensure_future(self._refresh(doc))
+        self._running[school] = (seq, future)
 
-    async def of_subtree(self, org_code: str) -> list[dict[str, Any]]:
-        """The exact summary of every school of the subtree (with teachers)."""
-        docs = [d async for d in self.docs.find({"org_path": org_code})]
+        def forget(_: object) -> None:
+            if self._running.get(school, (0, None))[1] is future:
+                del self._running[school]
+
+        future.add_done_callback(forget)
+        return await asyncio.shield(future)
+
+    async def of_subtree(self, org_code: str, dimension: str = "") -> list[dict[str, Any]]:
+        """The exact summary of every school of the subtree (with teachers): its progress counts,
+        and the counts of `dimension` when one is asked."""
+        fields = {"org_path": 1, "seq": 1, "dirty": 1, "progress": 1, **({f"dims.{dimension}": 1} if dimension else {})}
+        docs = [d async for d in self.docs.find({"org_path": org_code}, fields)]
         return [await self.refresh(d) if d.get("dirty") or "progress" not in d else d for d in docs]
 
     async def refresh_marked(self, limit: int = 100) -> int:
         """Background: recompute marked schools (the questions then find them fresh)."""
-        docs = [d async for d in self.docs.find({"dirty": True}).limit(limit)]
+        docs = [d async for d in self.docs.find({"dirty": True}, {"seq": 1}).limit(limit)]
         for doc in docs:
             await self.refresh(doc)
         return len(docs)
