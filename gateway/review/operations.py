@@ -10,6 +10,8 @@ from gateway.review.types import BatchPayload, OrgProgress, RecordStatus, StatBu
 from tmis.proto.records.v1 import records_pb2 as rec_pb
 from tmis.proto.review.v1 import review_pb2 as pb
 
+STATS_DEADLINE = 60.0
+
 
 async def _batch(info: Info, rpc: str, request: object) -> BatchPayload:
     if errors := refusal(info.context.caller):
@@ -41,7 +43,8 @@ class ReviewQuery:
     @strawberry.field(description="One row per child org (a school: itself).")
     async def progress(self, info: Info, org_code: str) -> list[OrgProgress]:
         require(info.context.caller, "QUERY")
-        reply = await info.context.clients.records.GetProgress(rec_pb.GetProgressRequest(org_code=org_code), token=info.context.token)
+        # after a bulk import the schools it touched are recounted first: seconds, not the default deadline
+        reply = await info.context.clients.records.GetProgress(rec_pb.GetProgressRequest(org_code=org_code), token=info.context.token, timeout=STATS_DEADLINE)
         counts = {c.org_code: c for c in reply.orgs}
         org = await info.context.loaders.org_by_code.load(org_code)
         if org is None:
@@ -59,5 +62,5 @@ class ReviewQuery:
     async def statistics(self, info: Info, org_code: str, dimension: StatDimension, status: RecordStatus | None = None) -> list[StatBucket]:
         require(info.context.caller, "QUERY")
         request = rec_pb.GetStatisticsRequest(org_code=org_code, dimension=dimension.value, status=status.value if status else "")
-        reply = await info.context.clients.records.GetStatistics(request, token=info.context.token)
+        reply = await info.context.clients.records.GetStatistics(request, token=info.context.token, timeout=STATS_DEADLINE)
         return [StatBucket(key=b.key, label=b.label, count=b.count) for b in reply.buckets]
