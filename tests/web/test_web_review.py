@@ -15,7 +15,7 @@ def test_clerk_submits_and_the_reviewer_approves_and_rejects(page: Page, demo: D
     page.wait_for_url("**/teachers")
     page.locator("[data-test=status]").click()
     page.get_by_role("option", name="未报送").click()
-    items = page.locator(".item")
+    items = page.locator("[data-test=list-item]")
     expect(items).to_have_count(4)
     complete = items.filter(has=page.locator("[data-test=teacher-row][data-complete=true]"))
     incomplete = items.filter(has=page.locator("[data-test=teacher-row][data-complete=false]")).first
