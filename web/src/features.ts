@@ -1,5 +1,5 @@
 // The menu and its routes in one list: a feature is one view (with its .graphql beside it) and
-// one entry here.
+// one entry here. A role starts at its first entry (the reviewer at its queue).
 import type { Component } from 'vue'
 import { t } from '@/messages'
 
@@ -13,12 +13,12 @@ export interface Feature {
 
 export const features: Feature[] = [
   { path: '/me', label: t.menu.myRecord, roles: ['TEACHER'], view: () => import('@/pages/teacher/MyRecordPage.vue') },
+  { path: '/review', label: t.menu.review, roles: ['REVIEWER'], view: () => import('@/pages/review/ReviewQueuePage.vue') },
   { path: '/teachers', label: t.menu.teachers, roles: ['DATA_ENTRY', 'QUERY', 'REVIEWER'], view: () => import('@/pages/entry/TeacherListPage.vue') },
   { path: '/teachers/new', label: t.menu.newTeacher, roles: ['DATA_ENTRY'], view: () => import('@/pages/entry/NewTeacherPage.vue') },
   { path: '/teachers/:id', label: t.menu.teachers, roles: ['DATA_ENTRY', 'QUERY', 'REVIEWER'], view: () => import('@/pages/entry/TeacherPage.vue'), menu: false },
   { path: '/import', label: t.menu.importExport, roles: ['DATA_ENTRY'], view: () => import('@/pages/entry/ImportPage.vue') },
   { path: '/photos', label: t.menu.photos, roles: ['DATA_ENTRY'], view: () => import('@/pages/entry/PhotosPage.vue') },
-  { path: '/review', label: t.menu.review, roles: ['REVIEWER'], view: () => import('@/pages/review/ReviewQueuePage.vue') },
   { path: '/review/:id', label: t.menu.review, roles: ['REVIEWER'], view: () => import('@/pages/review/ReviewRecordPage.vue'), menu: false },
   { path: '/stats', label: t.menu.stats, roles: ['QUERY', 'REVIEWER', 'DATA_ENTRY'], view: () => import('@/pages/query/StatsPage.vue') },
   { path: '/admin/orgs', label: t.menu.orgs, roles: ['SYSTEM_ADMIN'], view: () => import('@/pages/admin/OrgsPage.vue') },
