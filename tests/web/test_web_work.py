@@ -1,9 +1,10 @@
 """The long work, in the browser: the clerk's template download and import dry run with its row
-errors and error workbook; the query user's progress drill-down and a chart; the teacher's photo
+errors and error workbook; a zip of photos with each file's outcome; the query user's progress drill-down and a chart; the teacher's photo
 upload showing the normalised photo and its compliance report on a phone."""
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -70,16 +71,37 @@ def test_query_user_drills_down_the_progress_and_sees_a_chart(page: Page, demo: 
     expect(numbers).to_contain_text("岁")
 
 
+def _jpeg() -> bytes:
+    photo = Image.new("RGB", (900, 1200), (230, 236, 245))
+    ImageDraw.Draw(photo).ellipse((300, 250, 600, 650), fill=(200, 160, 140))
+    data = io.BytesIO()
+    photo.save(data, "JPEG")
+    return data.getvalue()
+
+
+def test_clerk_imports_a_zip_of_photos_and_sees_each_file(page: Page, demo: Demo) -> None:
+    school = "3162010202"
+    clerk = f"{school}_entry"
+    first_login(page, clerk, demo.accounts[clerk]["初始密码"])
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr(f"{demo.teachers(school)[0]}.jpg", _jpeg())
+        z.writestr("110101199003070000.jpg", _jpeg())  # nobody of the school
+    page.goto("/photos")
+    page.set_input_files("[data-test=photo-archive]", files=[{"name": "照片.zip", "mimeType": "application/zip", "buffer": archive.getvalue()}])
+    page.click("[data-test=start-photos]")
+    results = page.locator("[data-test=photo-results]")
+    expect(results).to_contain_text("已关联", timeout=60_000)
+    expect(results).to_contain_text("无此教师")
+    expect(page.locator("[data-test=job-counts]")).to_contain_text("成功 1，失败 1")
+
+
 def test_teacher_uploads_a_photo_and_sees_the_report_on_a_phone(page: Page, demo: Demo) -> None:
     page.set_viewport_size({"width": 375, "height": 800})
     teacher = demo.teachers("3162010201")[3]
     first_login(page, teacher, demo.accounts[teacher]["初始密码"])
     page.wait_for_url("**/me")
-    photo = Image.new("RGB", (900, 1200), (230, 236, 245))
-    ImageDraw.Draw(photo).ellipse((300, 250, 600, 650), fill=(200, 160, 140))
-    data = io.BytesIO()
-    photo.save(data, "JPEG")
-    page.set_input_files("[data-test=photo-input]", files=[{"name": "我的照片.jpg", "mimeType": "image/jpeg", "buffer": data.getvalue()}])
+    page.set_input_files("[data-test=photo-input]", files=[{"name": "我的照片.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}])
     report = page.locator("[data-test=photo-report]")
     expect(report).to_contain_text("197 × 244 px，200 dpi")
     expect(report).to_contain_text("JPEG，900 × 1200 px")
