@@ -14,7 +14,7 @@ const config: CodegenConfig = {
         documentMode: 'string',
         useTypeImports: true,
         enumsAsTypes: true,
-        scalars: { EntryData: 'Record<string, unknown>', ID: 'string' },
+        scalars: { EntryData: 'Record<string, unknown>', ID: 'string', Upload: 'File' },
       },
     },
   },

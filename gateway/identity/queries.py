@@ -30,6 +30,11 @@ class IdentityQuery:
         found = await info.context.loaders.org_by_code.load(code)
         return Org.of(found) if found else None
 
+    @strawberry.field(description="教师自助: at most 20 schools under a region (province, city or district code) whose name contains `name` (2 characters or more); open to visitors.")
+    async def search_schools(self, info: Info, region_code: str, name: str) -> list[Org]:
+        request = pb.SearchSchoolsRequest(region_code=region_code, name=name)
+        return [Org.of(o) for o in (await info.context.clients.identity.SearchSchools(request, token="")).orgs]
+
     @strawberry.field(description="Accounts of an org that the caller (a SYSTEM_ADMIN) manages, by username.")
     async def accounts(self, info: Info, org_code: str, role: Role | None = None, first: int | None = 50, after: str | None = None) -> AccountConnection:
         require(info.context.caller, "SYSTEM_ADMIN")

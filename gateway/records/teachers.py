@@ -78,6 +78,30 @@ def teacher_schema(registry: Registry) -> tuple[type, type]:
             raise DomainError(ErrorCode.INVALID_INPUT, "data 应为字段到值的对象", "entry.other.data")
         return other.set.value, other.data
 
+    async def shown_data(info: Info, set_key: str, school_type: str, raw: dict[str, Any]) -> dict[str, Any]:
+        """A set's stored values by field key as the API shows them: codes as {code, name}, whole
+        numbers as ints; values of fields the registry no longer has (a removed plugin) left out."""
+        described = registry.set(set_key)
+        fields = {f.key: f for f in described.fields} if described else {}
+        names = {f.key: f.table_for(school_type) for f in fields.values() if f.type in ("code", "codes")}
+        # one load for every table of the entry, batched with the other entries of the page
+        loaded = await info.context.loaders.code_table_by_name.load_many(list(dict.fromkeys(t for t in names.values() if t)))
+        tables = {t.table.name: t for t in loaded if t is not None}
+
+        def as_code(table: Any, code: str) -> dict[str, str]:
+            return {"code": code, "name": table.shown(code).name if table else code}
+
+        def shown(key: str, value: Any) -> Any:
+            field = fields.get(key)
+            if field is None or value is None:
+                return value
+            if field.type in ("code", "codes"):
+                table = tables.get(names[key] or "")
+                return as_code(table, value) if field.type == "code" else [as_code(table, v) for v in value]
+            return int(value) if field.type in ("int", "year") else value
+
+        return {key: shown(key, value) for key, value in raw.items() if key in fields}
+
     @strawberry.type(description="One entry of a set. `data` carries every field of the set by key (see fieldDefinitions), codes as Code objects.")
     class Entry:
         id: strawberry.ID
@@ -87,26 +111,7 @@ def teacher_schema(registry: Registry) -> tuple[type, type]:
 
         @strawberry.field
         async def data(self, info: Info) -> EntryData:
-            described = registry.set(self.set.value)
-            fields = {f.key: f for f in described.fields} if described else {}
-            names = {f.key: f.table_for(self.school_type) for f in fields.values() if f.type in ("code", "codes")}
-            # one load for every table of the entry, batched with the other entries of the page
-            loaded = await info.context.loaders.code_table_by_name.load_many(list(dict.fromkeys(t for t in names.values() if t)))
-            tables = {t.table.name: t for t in loaded if t is not None}
-
-            def as_code(table: Any, code: str) -> dict[str, str]:
-                return {"code": code, "name": table.shown(code).name if table else code}
-
-            def shown(key: str, value: Any) -> Any:
-                field = fields.get(key)
-                if field is None or value is None:
-                    return value
-                if field.type in ("code", "codes"):
-                    table = tables.get(names[key] or "")
-                    return as_code(table, value) if field.type == "code" else [as_code(table, v) for v in value]
-                return int(value) if field.type in ("int", "year") else value
-
-            return {key: shown(key, value) for key, value in self.raw.items() if key in fields}  # a removed plugin's values stay unseen
+            return await shown_data(info, self.set.value, self.school_type, self.raw)
 
     @strawberry.type
     class Teacher:
@@ -133,6 +138,10 @@ def teacher_schema(registry: Registry) -> tuple[type, type]:
         @strawberry.field
         def basic(self) -> BasicInfo:
             return make(BasicInfo, _dict(self.stored.basic), self.stored.school_type)
+
+        @strawberry.field(description="Every 基本信息 value by field key (see fieldDefinitions(set: BASIC)), codes as Code objects like Entry.data: plugin fields included, so a form generated from fieldDefinitions round-trips them.")
+        async def basic_data(self, info: Info) -> EntryData:
+            return await shown_data(info, "BASIC", self.stored.school_type, _dict(self.stored.basic))
 
         @strawberry.field(description="Null until a photo is uploaded.")
         def photo(self, info: Info) -> Optional[Photo]:

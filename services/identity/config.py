@@ -21,6 +21,8 @@ class IdentityConfig:
     # 获取初始密码: attempts per 10 minutes, per identity document and per client address
     retrieve_per_identity: int = 5
     retrieve_per_address: int = 20
+    # 获取初始密码's school search: queries per minute per client address
+    school_search_per_minute: int = 60
 
     @classmethod
     def from_settings(cls, settings: Settings) -> IdentityConfig:

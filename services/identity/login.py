@@ -5,7 +5,7 @@ import datetime as dt
 
 from services.identity.audit import Audit, now
 from services.identity.config import IdentityConfig
-from services.identity.model import NATION_CODE, Account
+from services.identity.model import NATION_CODE, Account, Org
 from services.identity.passwords import Hasher, PasswordPolicy, Sealer, same
 from services.identity.storage import Storage
 from tmis.auth import Caller, TokenSigner
@@ -16,6 +16,8 @@ WRONG = "用户名或密码错误"
 NOT_MATCHED = "信息不匹配，或初始密码已修改。如忘记密码，请联系学校系统管理员重置"
 WINDOW_CLOSED = "本校教师信息采集已关闭，暂不能登录，请联系学校管理员"
 RETRIEVE_WINDOW = dt.timedelta(minutes=10)
+SEARCH_WINDOW = dt.timedelta(minutes=1)
+SEARCH_LIMIT = 20
 
 
 def locked_message(until: dt.datetime) -> str:
@@ -140,3 +142,15 @@ class Login:
         if not matches:
             raise DomainError(ErrorCode.NOT_MATCHED, NOT_MATCHED)
         return initial
+
+    async def search_schools(self, region_code: str, name: str) -> list[Org]:
+        """教师自助: the schools (at most 20) under a region whose name contains `name`, for a
+        visitor picking the school to retrieve a password with; rate-limited per address."""
+        name = name.strip()[:50]
+        if len(name) < 2:
+            raise DomainError(ErrorCode.INVALID_INPUT, "请至少输入学校名称中的2个字", "name")
+        if client_addr.get():
+            hits = await self.storage.hit(f"schools:addr:{client_addr.get()}", SEARCH_WINDOW, now())
+            if hits > self.config.school_search_per_minute:
+                raise DomainError(ErrorCode.RATE_LIMITED, "查询过于频繁，请1分钟后再试")
+        return await self.storage.search_schools(region_code.strip(), name, SEARCH_LIMIT)

@@ -16,7 +16,11 @@ from tmis.proto.identity.v1 import identity_pb2_grpc
 from tmis.revocations import Revocations
 from tmis.rpc import current_caller
 
-PUBLIC_METHODS = ("/tmis.identity.v1.IdentityService/Login", "/tmis.identity.v1.IdentityService/RetrieveInitialPassword")
+PUBLIC_METHODS = (
+    "/tmis.identity.v1.IdentityService/Login",
+    "/tmis.identity.v1.IdentityService/RetrieveInitialPassword",
+    "/tmis.identity.v1.IdentityService/SearchSchools",
+)
 
 
 def org_pb(org: Org) -> pb.Org:
@@ -154,3 +158,6 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
     async def EnsureAdmin(self, request: pb.EnsureAdminRequest, context: grpc.aio.ServicerContext) -> pb.EnsureAdminReply:
         created, password = await self.accounts.ensure_admin(current_caller(), request.password)
         return pb.EnsureAdminReply(created=created, password=password)
+
+    async def SearchSchools(self, request: pb.SearchSchoolsRequest, context: grpc.aio.ServicerContext) -> pb.OrgList:
+        return pb.OrgList(orgs=[org_pb(o) for o in await self.login.search_schools(request.region_code, request.name)])

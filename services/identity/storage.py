@@ -6,6 +6,7 @@ revocations (per account: tokens issued before `not_before_ms` are void), audit,
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from bson import ObjectId
@@ -71,6 +72,7 @@ class Storage:
         s = cls(mongo.connect(settings, "identity"), settings.databases["identity"])
         await s.orgs.create_index([("parent_code", ASCENDING), ("_id", ASCENDING)])
         await s.orgs.create_index([("login_changed_at_ms", ASCENDING)], sparse=True)
+        await s.orgs.create_index([("path", ASCENDING), ("level", ASCENDING), ("name", ASCENDING)])
         await s.accounts.create_index([("username", ASCENDING)], unique=True)
         await s.accounts.create_index([("org_code", ASCENDING), ("username", ASCENDING)])
         await s.accounts.create_index([("teacher_id", ASCENDING)], sparse=True)
@@ -105,6 +107,13 @@ class Storage:
 
     async def child_orgs(self, parent_codes: list[str]) -> list[Org]:
         cursor = self.orgs.find({"parent_code": {"$in": parent_codes}}).sort([("parent_code", 1), ("_id", 1)])
+        return [_org(doc) async for doc in cursor]
+
+    async def search_schools(self, region_code: str, name: str, limit: int) -> list[Org]:
+        """Schools under `region_code` whose name contains `name`, by name: the (path, level, name)
+        index narrows to the region's schools and the name is matched on the index keys."""
+        query = {"path": region_code, "level": "SCHOOL", "name": {"$regex": re.escape(name)}}
+        cursor = self.orgs.find(query).sort([("name", 1), ("_id", 1)]).limit(limit)
         return [_org(doc) async for doc in cursor]
 
     async def set_teacher_login(self, code: str, enabled: bool, now: dt.datetime) -> None:

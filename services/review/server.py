@@ -41,7 +41,8 @@ async def create_server(settings: Settings, *, port: int | None = None, plugins:
     records = ServiceClient("records", settings.addrs["records"], records_pb2_grpc.RecordsServiceStub)
     identity = ServiceClient("identity", settings.addrs["identity"], identity_pb2_grpc.IdentityServiceStub)
     manager = make_plugin_manager(settings.plugins, builtins=(checks, *plugins))
-    sets = build_registry(manager).entry_sets()
+    registry = build_registry(manager)
+    sets = registry.entry_sets()
 
     def system() -> str:
         return signer.sign(SYSTEM, ttl_seconds=120)
@@ -66,7 +67,7 @@ async def create_server(settings: Settings, *, port: int | None = None, plugins:
         reply = await identity.BatchGetOrgs(identity_pb2.BatchGetOrgsRequest(codes=list(codes)), token=system())
         return {o.code: o.level for o in reply.orgs}
 
-    workflow = Workflow(storage, Ports(read, push, assign_code, levels_of), manager, Config.from_raw(settings.raw))
+    workflow = Workflow(storage, Ports(read, push, assign_code, levels_of, registry.label_of), manager, Config.from_raw(settings.raw))
     servicer = ReviewServicer(workflow)
 
     def register(server: grpc.aio.Server) -> list[str]:

@@ -46,6 +46,8 @@ class Ports:
     push: Push
     assign_code: AssignCode
     levels_of: LevelsOf
+    # a completeness path in words (学习经历, 姓名), for the clerk: path, school type -> label
+    describe: Callable[[str, str], str] = lambda path, school_type: path
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,8 @@ class Workflow:
         if state.status not in ("DRAFT", "REJECTED"):
             raise DomainError(ErrorCode.WRONG_STATE, "该记录已报送，审核期间不能重复报送")
         if record.missing:
-            raise DomainError(ErrorCode.INCOMPLETE, "信息不完整，不能报送；缺少：" + "、".join(record.missing[:20]))
+            missing = [self.ports.describe(path, record.school_type) for path in record.missing[:20]]
+            raise DomainError(ErrorCode.INCOMPLETE, "信息不完整，不能报送；缺少：" + "、".join(missing))
         chain = await self._chain(record.org_path)
         new = dataclasses.replace(
             state, status="SUBMITTED", seq=state.seq + 1, chain=chain, step=0, org_path=record.org_path,

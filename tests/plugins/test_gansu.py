@@ -45,6 +45,10 @@ async def test_local_fields_round_trip_validate_and_review(chain: Chain) -> None
     ]
     made = (await gql(CREATE, {"s": SCHOOL, "b": {**basic_input(31), "gsRuralTeacher": "1", "gsRuralAllowance": 600}}, clerk))["data"]["createTeacher"]
     assert made["teacher"]["basic"] == {"gsRuralTeacher": {"code": "1", "name": "是，乡村学校任教"}, "gsRuralAllowance": 600.0}
+    # basicData: every 基本信息 value by key, plugin fields included, so a generated form round-trips them
+    data = (await gql("query($id: ID!) { teacher(id: $id) { basicData } }", {"id": made["teacher"]["id"]}, clerk))["data"]["teacher"]["basicData"]
+    assert data["gsRuralTeacher"] == {"code": "1", "name": "是，乡村学校任教"} and data["gsRuralAllowance"] == 600
+    assert data["name"] == basic_input(31)["name"] and data["gender"]["code"] == basic_input(31)["gender"] and data["gender"]["name"] in ("男", "女")
     add = """mutation($t: ID!, $v: Int!, $e: EntryInput!) { addEntry(teacherId: $t, expectedVersion: $v, entry: $e) {
       teacher { version entries(set: GS_TALENT) { set data } } userErrors { code field } } }"""
     entry = {"other": {"set": "GS_TALENT", "data": {"program": "03", "selectedYear": 2021}}}

@@ -87,7 +87,8 @@ async def test_every_refusal_names_the_record(chain: Chain) -> None:
     assert submitted["succeeded"] == [complete]
     codes = {e["field"]: e["code"] for e in submitted["userErrors"]}
     assert codes == {incomplete: "INCOMPLETE", other_school: "NOT_FOUND", "nope": "NOT_FOUND"}
-    assert "education" in next(e["message"] for e in submitted["userErrors"] if e["field"] == incomplete)
+    message = next(e["message"] for e in submitted["userErrors"] if e["field"] == incomplete)
+    assert "学习经历" in message and "岗位聘任" in message and "education" not in message  # what is missing, in words
     assert (await act(chain, SUBMIT, chain.world.clerk, [complete]))["userErrors"][0]["code"] == "WRONG_STATE"  # twice
     refusals = [
         (chain.reviewers["DISTRICT"], "FORBIDDEN"),  # wrong level: pending at the school

@@ -88,9 +88,14 @@ def test_a_teacher_retrieves_the_initial_password(page: Page, demo: Demo) -> Non
     page.get_by_role("link", name="教师获取初始密码").click()
     page.fill("#rt-name", name)
     page.fill("#rt-id", teacher)
-    page.fill("#rt-school", "3162010202")  # not the teacher's school
+    page.locator(".el-cascader input").first.fill("城关")  # the region by its name, then the school by a part of its name
+    page.locator(".el-cascader__suggestion-item", has_text="城关区").first.click()
+    school = page.locator("[data-test=school] input")
+    school.fill("示范")
+    page.get_by_role("option", name="兰州市城关区示范幼儿园").click()  # not the teacher's school
     page.click("button[type=submit]")
     expect(page.locator(".el-alert, .el-form-item__error").first).to_contain_text("信息不匹配")
-    page.fill("#rt-school", SCHOOL)
+    school.fill("示范小")
+    page.get_by_role("option", name="兰州市城关区示范小学").click()
     page.click("button[type=submit]")
     expect(page.locator("[data-test=initial-password]")).to_have_text(demo.accounts[teacher]["初始密码"])

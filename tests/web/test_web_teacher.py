@@ -28,10 +28,17 @@ def test_teacher_fills_the_record_on_a_phone(page: Page, demo: Demo) -> None:
     no_horizontal_scroll(page)
 
     page.fill("#basic-formerName", "王小明")
+    rural = basic.locator("[data-field=gsRuralTeacher] .el-select")  # a field of the gansu plugin
+    expect(rural).to_contain_text("否")  # its default, saved by the demo
+    rural.click()
+    page.get_by_role("option", name="是，乡村学校任教").click()
+    page.fill("#basic-gsRuralAllowance", "600")
     page.click("[data-test=save-basic]")
     expect(page.get_by_text("已保存")).to_be_visible()
     page.reload()
     expect(page.locator("#basic-formerName")).to_have_value("王小明")
+    expect(rural).to_contain_text("是，乡村学校任教")  # plugin values come back (Teacher.basicData)
+    expect(page.locator("#basic-gsRuralAllowance")).to_have_value("600.00")
 
     checklist = page.locator("[data-test=completeness]")
     checklist.get_by_role("link", name="学习经历").click()  # links to the missing set

@@ -20,3 +20,13 @@ class Registry:
     def entry_sets(self) -> list[str]:
         """Every set but 基本信息 (the main table)."""
         return [key for key in self.sets if key != "BASIC"]
+
+    def label_of(self, path: str, school_type: str = "") -> str:
+        """A completeness path as a clerk reads it: `education` -> 学习经历, `basic.name` -> 姓名;
+        an unknown path is returned as it is."""
+        head, _, key = path.partition(".")
+        if head == "basic":
+            found = next((f for f in self.sets["BASIC"].fields if f.key == key), None)
+            return found.label_for(school_type) if found else path
+        found_set = next((s for s in self.sets.values() if s.key.replace("_", "").lower() == head.lower()), None)
+        return found_set.label if found_set else path

@@ -1,5 +1,5 @@
 // The menu and its routes in one list: a feature is one view (with its .graphql beside it) and
-// one entry here. `ready: false` routes to the "being connected" page until its backend lands.
+// one entry here. A role starts at its first entry (the reviewer at its queue).
 import type { Component } from 'vue'
 import { t } from '@/messages'
 
@@ -8,21 +8,19 @@ export interface Feature {
   label: string
   roles: string[]
   view: () => Promise<{ default: Component }>
-  ready?: boolean
   menu?: boolean
 }
 
-const soon = () => import('@/pages/common/ComingSoonPage.vue')
-
 export const features: Feature[] = [
   { path: '/me', label: t.menu.myRecord, roles: ['TEACHER'], view: () => import('@/pages/teacher/MyRecordPage.vue') },
+  { path: '/review', label: t.menu.review, roles: ['REVIEWER'], view: () => import('@/pages/review/ReviewQueuePage.vue') },
   { path: '/teachers', label: t.menu.teachers, roles: ['DATA_ENTRY', 'QUERY', 'REVIEWER'], view: () => import('@/pages/entry/TeacherListPage.vue') },
   { path: '/teachers/new', label: t.menu.newTeacher, roles: ['DATA_ENTRY'], view: () => import('@/pages/entry/NewTeacherPage.vue') },
   { path: '/teachers/:id', label: t.menu.teachers, roles: ['DATA_ENTRY', 'QUERY', 'REVIEWER'], view: () => import('@/pages/entry/TeacherPage.vue'), menu: false },
-  { path: '/import', label: t.menu.importExport, roles: ['DATA_ENTRY'], view: soon, ready: false },
-  { path: '/photos', label: t.menu.photos, roles: ['DATA_ENTRY'], view: soon, ready: false },
-  { path: '/review', label: t.menu.review, roles: ['REVIEWER'], view: soon, ready: false },
-  { path: '/stats', label: t.menu.stats, roles: ['QUERY', 'REVIEWER', 'DATA_ENTRY'], view: soon, ready: false },
+  { path: '/import', label: t.menu.importExport, roles: ['DATA_ENTRY'], view: () => import('@/pages/entry/ImportPage.vue') },
+  { path: '/photos', label: t.menu.photos, roles: ['DATA_ENTRY'], view: () => import('@/pages/entry/PhotosPage.vue') },
+  { path: '/review/:id', label: t.menu.review, roles: ['REVIEWER'], view: () => import('@/pages/review/ReviewRecordPage.vue'), menu: false },
+  { path: '/stats', label: t.menu.stats, roles: ['QUERY', 'REVIEWER', 'DATA_ENTRY'], view: () => import('@/pages/query/StatsPage.vue') },
   { path: '/admin/orgs', label: t.menu.orgs, roles: ['SYSTEM_ADMIN'], view: () => import('@/pages/admin/OrgsPage.vue') },
   { path: '/admin/accounts', label: t.menu.accounts, roles: ['SYSTEM_ADMIN'], view: () => import('@/pages/admin/AccountsPage.vue') },
   { path: '/admin/teacher-accounts', label: t.menu.teacherAccounts, roles: ['SYSTEM_ADMIN'], view: () => import('@/pages/admin/TeacherAccountsPage.vue') },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { editable, fieldKey, passwordRules, setEnum, setKey, shown } from './format'
+import { changePath, changeValue, editable, fieldKey, passwordRules, setEnum, setKey, shown } from './format'
 
 describe('passwordRules', () => {
   it('passes a good password and names each broken rule', () => {
@@ -25,5 +25,19 @@ describe('paths and values', () => {
     expect(shown([{ code: '13', name: '群众' }, { code: '1', name: '中共党员' }])).toBe('群众、中共党员')
     expect(shown(true)).toBe('是')
     expect(editable([{ code: '13', name: '群众' }])).toEqual(['13'])
+  })
+})
+
+describe('changes since approval', () => {
+  it('splits paths into set and field', () => {
+    expect(changePath('basic.ethnicity')).toEqual({ set: 'basic', field: 'ethnicity' })
+    expect(changePath('entry.education[6650a1].endMonth')).toEqual({ set: 'education', field: 'endMonth' })
+    expect(changePath('entry.postAppointment[6650a1]')).toEqual({ set: 'postAppointment', field: '' })
+  })
+  it('shows old and new values', () => {
+    expect(changeValue(null)).toBe('（无）')
+    expect(changeValue('"2005-07"')).toBe('2005-07')
+    expect(changeValue('{"institution": "西北师范大学", "endMonth": "2005-07"}')).toBe('西北师范大学，2005-07')
+    expect(changeValue('not json')).toBe('not json')
   })
 })

@@ -61,3 +61,23 @@ export function editable(value: unknown): unknown {
 export function recordField(path: string): string {
   return path.startsWith('basic.') || path.startsWith('entry.') ? fieldKey(path) : ''
 }
+
+/** A change's path (basic.<field>, entry.<set>[<id>], entry.<set>[<id>].<field>) as its set key
+ * ('basic' for 基本信息) and field key ('' when a whole entry was added or removed). */
+export function changePath(path: string): { set: string; field: string } {
+  if (path.startsWith('basic.')) return { set: 'basic', field: fieldKey(path) }
+  const [, set = '', field = ''] = /^entry\.([^.[]*)(?:\[[^\]]*\])?\.?(.*)$/.exec(path) ?? []
+  return { set, field }
+}
+
+/** A change's old or new value (JSON) as a person reads it; a whole entry as its values. */
+export function changeValue(value: string | null | undefined): string {
+  if (value === null || value === undefined) return t.none
+  try {
+    const v: unknown = JSON.parse(value)
+    const text = typeof v === 'object' && v !== null && !Array.isArray(v) && !('code' in v) ? Object.values(v).map(shown).filter(Boolean).join('，') : shown(v)
+    return text || t.none
+  } catch {
+    return value
+  }
+}

@@ -38,8 +38,8 @@ whenExpired(() => {
   if (!here.meta.public) void router.push({ name: 'login', query: { redirect: here.fullPath } })
 })
 
-/** Where a role starts: its first connected feature, else its first menu entry. */
+/** Where a role starts: its first menu entry. */
 export function homeOf(roles: readonly string[]): string {
   const entries = featuresFor(roles).filter((f) => f.menu !== false)
-  return (entries.find((f) => f.ready !== false) ?? entries[0])?.path ?? '/password'
+  return entries[0]?.path ?? '/password'
 }

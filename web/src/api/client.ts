@@ -38,24 +38,37 @@ function unauthenticated(data: Record<string, unknown> | null, errors: { extensi
 }
 
 export async function request<R, V>(document: TypedDocumentString<R, V>, ...[variables]: V extends Record<string, never> ? [] | [V] : [V]): Promise<R> {
+  return send<R>(JSON.stringify({ query: document.toString(), variables: variables ?? {} }), { 'content-type': 'application/json' })
+}
+
+/** A mutation with files, by the GraphQL multipart request spec: each file goes under its variable name. */
+export async function upload<R, V>(document: TypedDocumentString<R, V>, variables: V, files: Record<string, File>): Promise<R> {
+  const form = new FormData()
+  const names = Object.keys(files)
+  form.append('operations', JSON.stringify({ query: document.toString(), variables: { ...variables, ...Object.fromEntries(names.map((n) => [n, null])) } }))
+  form.append('map', JSON.stringify(Object.fromEntries(names.map((n, i) => [String(i), [`variables.${n}`]]))))
+  names.forEach((n, i) => form.append(String(i), files[n], files[n].name))
+  return send<R>(form, {})
+}
+
+async function send<R>(body: BodyInit, headers: Record<string, string>): Promise<R> {
   const sent = token()
-  const headers: Record<string, string> = { 'content-type': 'application/json' }
   if (sent) headers.authorization = `Bearer ${sent}`
   let reply: Response
   try {
-    reply = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query: document.toString(), variables: variables ?? {} }) })
+    reply = await fetch('/graphql', { method: 'POST', headers, body })
   } catch {
     throw new ApiError(t.network, 'NETWORK')
   }
   const renewed = reply.headers.get('x-tmis-token')
   if (renewed && sent && token() === sent) setToken(renewed)
   if (!reply.ok) throw new ApiError(t.serverError, `HTTP_${reply.status}`)
-  const body = (await reply.json()) as { data?: R; errors?: { message: string; extensions?: { code?: string } }[] }
-  const errors = body.errors ?? []
-  if (sent && unauthenticated(body.data as Record<string, unknown> | null, errors)) {
+  const result = (await reply.json()) as { data?: R; errors?: { message: string; extensions?: { code?: string } }[] }
+  const errors = result.errors ?? []
+  if (sent && unauthenticated(result.data as Record<string, unknown> | null, errors)) {
     onExpired()
     throw new ApiError(t.sessionExpired, 'UNAUTHENTICATED')
   }
   if (errors.length) throw new ApiError(errors[0].message, errors[0].extensions?.code ?? 'ERROR')
-  return body.data as R
+  return result.data as R
 }

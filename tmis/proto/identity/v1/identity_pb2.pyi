@@ -313,3 +313,11 @@ class EnsureAdminReply(_message.Message):
     created: bool
     password: str
     def __init__(self, created: _Optional[bool] = ..., password: _Optional[str] = ...) -> None: ...
+
+class SearchSchoolsRequest(_message.Message):
+    __slots__ = ("region_code", "name")
+    REGION_CODE_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    region_code: str
+    name: str
+    def __init__(self, region_code: _Optional[str] = ..., name: _Optional[str] = ...) -> None: ...

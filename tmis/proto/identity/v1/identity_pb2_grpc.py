@@ -28,7 +28,7 @@ if _version_not_supported:
 class IdentityServiceStub:
     """Orgs, accounts, roles, passwords, tokens and the security audit. Levels, school types and
     roles are the GraphQL enum names (NATION, PRIMARY_SECONDARY, SYSTEM_ADMIN, ...). Every RPC
-    but Login and RetrieveInitialPassword needs a caller token; each checks role and reach.
+    but Login, RetrieveInitialPassword and SearchSchools needs a caller token; each checks role and reach.
     """
 
     def __init__(self, channel):
@@ -137,12 +137,17 @@ class IdentityServiceStub:
                 request_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.EnsureAdminRequest.SerializeToString,
                 response_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.EnsureAdminReply.FromString,
                 _registered_method=True)
+        self.SearchSchools = channel.unary_unary(
+                '/tmis.identity.v1.IdentityService/SearchSchools',
+                request_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.SearchSchoolsRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.OrgList.FromString,
+                _registered_method=True)
 
 
 class IdentityServiceServicer:
     """Orgs, accounts, roles, passwords, tokens and the security audit. Levels, school types and
     roles are the GraphQL enum names (NATION, PRIMARY_SECONDARY, SYSTEM_ADMIN, ...). Every RPC
-    but Login and RetrieveInitialPassword needs a caller token; each checks role and reach.
+    but Login, RetrieveInitialPassword and SearchSchools needs a caller token; each checks role and reach.
     """
 
     def Login(self, request, context):
@@ -280,6 +285,13 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SearchSchools(self, request, context):
+        """Public (教师自助 获取初始密码): at most 20 schools under a region whose name contains a text.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IdentityServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -383,6 +395,11 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     request_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.EnsureAdminRequest.FromString,
                     response_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.EnsureAdminReply.SerializeToString,
             ),
+            'SearchSchools': grpc.unary_unary_rpc_method_handler(
+                    servicer.SearchSchools,
+                    request_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.SearchSchoolsRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.OrgList.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'tmis.identity.v1.IdentityService', rpc_method_handlers)
@@ -394,7 +411,7 @@ def add_IdentityServiceServicer_to_server(servicer, server):
 class IdentityService:
     """Orgs, accounts, roles, passwords, tokens and the security audit. Levels, school types and
     roles are the GraphQL enum names (NATION, PRIMARY_SECONDARY, SYSTEM_ADMIN, ...). Every RPC
-    but Login and RetrieveInitialPassword needs a caller token; each checks role and reach.
+    but Login, RetrieveInitialPassword and SearchSchools needs a caller token; each checks role and reach.
     """
 
     @staticmethod
@@ -927,6 +944,33 @@ class IdentityService:
             '/tmis.identity.v1.IdentityService/EnsureAdmin',
             tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.EnsureAdminRequest.SerializeToString,
             tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.EnsureAdminReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SearchSchools(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.identity.v1.IdentityService/SearchSchools',
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.SearchSchoolsRequest.SerializeToString,
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.OrgList.FromString,
             options,
             channel_credentials,
             insecure,
