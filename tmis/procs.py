@@ -12,10 +12,19 @@ from collections.abc import Callable
 __all__ = ["free_port", "spawn", "stop_process"]
 
 
+_HANDED_OUT: set[int] = set()
+
+
 def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
+    """A port free now and not handed out before by this process (the kernel may offer a port
+    again as soon as the probing socket closes, before its first taker has bound it)."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind((host, 0))
+            port = sock.getsockname()[1]
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
 
 
 def _die_with_parent() -> Callable[[], None] | None:

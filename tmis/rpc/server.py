@@ -87,6 +87,9 @@ async def build_server(
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+            # a port another process (or another of our servers) holds is an error, not a port
+            # shared with it: with SO_REUSEPORT the kernel would spread calls over both
+            ("grpc.so_reuseport", 0),
         ],
     )
     names = list(register(server))
