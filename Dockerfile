@@ -1,6 +1,6 @@
 # One image for the whole suite: the gateway (default CMD) and every gRPC service
 # (`python -m services.<name>`, chosen by docker-compose.yml's `command`).
-FROM python:3.11-slim
+FROM python:3.11-slim AS app
 
 ENV PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
@@ -35,3 +35,17 @@ USER tmis
 
 EXPOSE 8000 50051
 CMD ["python", "-m", "gateway"]
+
+# The browser client, built with node and served by the gateway at / (TMIS_WEB_DIR); its typed
+# operations are generated from the committed printed schema, so a mismatch fails the build.
+FROM node:20-slim AS web
+WORKDIR /src/web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY web/ ./
+COPY gateway/schema.graphql /src/gateway/schema.graphql
+RUN npm run build
+
+FROM app
+COPY --from=web /src/web/dist /app/web/dist
+ENV TMIS_WEB_DIR=/app/web/dist
