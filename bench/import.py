@@ -25,7 +25,6 @@ import argparse
 import asyncio
 import dataclasses
 import datetime as dt
-import io
 import resource
 import sys
 import tempfile

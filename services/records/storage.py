@@ -277,7 +277,7 @@ class Storage:
             result = await self.teachers.update_one({"_id": object_id(teacher.id), "status": "APPROVED"}, {"$set": {"personal_code": code, "personal_code_formal": formal}})
         except DuplicateKeyError:
             return False
-        return result.modified_count == 1 or result.matched_count == 1
+        return result.matched_count == 1
 
     async def look_alikes(self, teacher: Teacher, province: str) -> list[Teacher]:
         """Other records of the province with the same document number (any document type), or

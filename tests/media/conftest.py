@@ -36,7 +36,7 @@ async def upload(suite: Suite, query: str, variables: dict, name: str, data: byt
 
 
 @pytest.fixture
-async def media_db(world: World) -> AsyncIterator[AsyncDatabase]:
+async def media_db(world: World) -> AsyncIterator[AsyncDatabase]:  # noqa: F811 (the fixture, imported above)
     """The media service's own database, to check what is stored (and what is not)."""
     client: AsyncMongoClient = mongo.connect(world.suite.settings, "test")
     yield client[world.suite.settings.databases["media"]]
