@@ -30,6 +30,7 @@ TYPED_MEMBERS = {"education": "EDUCATION", "work": "WORK", "assessment": "ASSESS
 class Completeness:
     complete: bool
     missing: list[str] = strawberry.field(description="Required sets or fields still missing, as dotted paths.")
+    missing_labels: list[str] = strawberry.field(description="The Chinese labels of `missing`, in the same order (学习经历, 姓名).")
 
 
 @strawberry.type
@@ -173,7 +174,9 @@ def teacher_schema(registry: Registry) -> tuple[type, type]:
 
         @strawberry.field
         def completeness(self) -> Completeness:
-            return Completeness(complete=not self.stored.missing, missing=list(self.stored.missing))
+            missing = list(self.stored.missing)
+            labels = [registry.label_of(path, self.stored.school_type) for path in missing]
+            return Completeness(complete=not missing, missing=missing, missing_labels=labels)
 
         @strawberry.field(description="Every change: who, when, field path, old and new value; newest first.")
         async def history(self, info: Info, first: Optional[int] = 50) -> list[TeacherChange]:

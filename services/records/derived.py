@@ -10,7 +10,7 @@ from typing import Any
 from services.records.model import Change, Entry, Teacher
 from services.records.validation import LocalRules, Problem, validate
 from tmis.codes import CodeTable
-from tmis.registry import Registry
+from tmis.registry import Field, InfoSet, Registry
 
 
 def set_path(set_key: str) -> str:
@@ -19,17 +19,42 @@ def set_path(set_key: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
+DERIVED = (
+    "highestEducation", "highestEducationInstitution", "highestDegreeLevel", "highestDegree", "highestDegreeInstitution",
+    "currentTitle", "currentPostCategory", "currentPostGrade",
+)
+
+
 def derive(basic: dict[str, Any], entries: tuple[Entry, ...]) -> dict[str, Any]:
-    """最高学历 is the best 学历 of 学习经历 (the lowest GB/T 4658 code, 0 无 aside); 现任专业技术职务
-    is the title of the latest 专业技术职务聘任 still running (or else the latest)."""
-    out = {k: v for k, v in basic.items() if k not in ("highestEducation", "currentTitle")}
-    educations = sorted(e.data["education"] for e in entries if e.set == "EDUCATION" and e.data.get("education") not in (None, "0"))
-    if educations:
-        out["highestEducation"] = educations[0]
-    titles = sorted((e.data.get("endMonth") is None, e.data.get("startMonth") or "", e.data["title"]) for e in entries if e.set == "TITLE_APPOINTMENT" and e.data.get("title"))
+    """引自学习经历: 最高学历 is the best 学历 (the lowest GB/T 4658 code, 0 无 aside), with its 院校;
+    最高学位 the best 学位层次 (2 博士 first, 0 无 aside), with its 名称 and 院校. 引自聘任: 现任专业技术职务
+    and 现任岗位类别/等级 come from the latest appointment still running (or else the latest)."""
+    out = {k: v for k, v in basic.items() if k not in DERIVED}
+    studies = [e.data for e in entries if e.set == "EDUCATION"]
+    educated = sorted((d for d in studies if d.get("education") not in (None, "0")), key=lambda d: str(d["education"]))
+    if educated:
+        out |= _present({"highestEducation": educated[0]["education"], "highestEducationInstitution": educated[0].get("institution")})
+    degrees = sorted((d for d in studies if d.get("degreeLevel") not in (None, "0")), key=lambda d: str(d["degreeLevel"]))
+    if degrees:
+        best = degrees[0]
+        out |= _present({"highestDegreeLevel": best["degreeLevel"], "highestDegree": best.get("degree"), "highestDegreeInstitution": best.get("degreeInstitution")})
+    titles = _latest(entries, "TITLE_APPOINTMENT", "title")
     if titles:
-        out["currentTitle"] = titles[-1][2]
+        out["currentTitle"] = titles["title"]
+    posts = _latest(entries, "POST_APPOINTMENT", "postCategory")
+    if posts:
+        out |= _present({"currentPostCategory": posts["postCategory"], "currentPostGrade": posts.get("postGrade")})
     return out
+
+
+def _present(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _latest(entries: tuple[Entry, ...], set_key: str, key: str) -> dict[str, Any] | None:
+    """The entry still running (no end), latest started; or else the latest started."""
+    found = sorted((e.data.get("endMonth") is None, e.data.get("startMonth") or "", i) for i, e in enumerate(entries) if e.set == set_key and e.data.get(key))
+    return entries[found[-1][2]].data if found else None
 
 
 BELOW_HIGH_SCHOOL = ("7", "8")  # GB/T 4658 初级中学 and 小学 groups
@@ -42,6 +67,26 @@ def education_levels(entries: tuple[Entry, ...]) -> str | None:
     if len(levels) > 1 and any(level.startswith(BELOW_HIGH_SCHOOL) for level in levels):
         return "学习经历从高中(中师/中专)填起；学历低于高中的，只填写最高学历一条"
     return None
+
+
+def one_per(
+    info_set: InfoSet, data: Mapping[str, Any], others: list[Entry], tables: Mapping[str, CodeTable], school_type: str, path: str
+) -> Problem | None:
+    """A second entry for the same 年度 (学年 and 学期, …) of a set that holds one each: refused,
+    naming the entry that exists."""
+    if not info_set.one_per or any(data.get(k) is None for k in info_set.one_per):
+        return None
+    if not any(all(e.data.get(k) == data.get(k) for k in info_set.one_per) for e in others):
+        return None
+    fields = [info_set.field(k) for k in info_set.one_per]
+    which = "、".join(f"{f.label_for(school_type)}{_shown(f, data[f.key], tables, school_type)}" for f in fields)
+    return Problem("DUPLICATE_ENTRY", f"{info_set.label}已有{which}的一条，每{'、'.join(f.label_for(school_type) for f in fields)}只能有一条，请修改已有的那条", f"{path}.{fields[0].key}")
+
+
+def _shown(field: Field, value: Any, tables: Mapping[str, CodeTable], school_type: str) -> str:
+    table = tables.get(field.table_for(school_type) or "")
+    entry = table.get(str(value)) if table and field.type == "code" else None
+    return f"“{entry.name}”" if entry else f"“{value}”"
 
 
 def completeness(

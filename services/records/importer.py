@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.records.derived import diff, education_levels
+from services.records.derived import diff, education_levels, one_per
 from services.records.model import EDITABLE, Entry, OrgRef, Teacher
 from services.records.reading import Limits, Sheet, open_workbook
 from services.records.storage import Storage
@@ -166,7 +166,7 @@ class _Run:
     def _validate(self, info_set_key: str, row: _Row, data: Mapping[str, Any], prefix: str) -> tuple[dict[str, Any] | None, list[Problem]]:
         """(the clean data and its warnings), or (None, …) after adding the row's problems to its errors."""
         info_set = self.imp.registry.sets[info_set_key]
-        clean, problems = validate(info_set, data, self.school_type, self.imp.tables, prefix, rules=self.imp.rules)
+        clean, problems = validate(info_set, data, self.school_type, self.imp.tables, prefix, rules=self.imp.rules, school_name=self.req.school.name)
         for p in problems:
             if not p.warning:
                 key = p.field.rpartition(".")[2]
@@ -330,7 +330,7 @@ class _Run:
             if not self._editable(teacher, probe):
                 out.fail(sheet.name, rows, probe.errors["身份证件号"], "身份证件号")
                 continue
-            good = [(row, clean) for row, clean in self._clean_entries(sheet, teacher, rows, out) if clean is not None]
+            good = self._one_per(sheet, teacher, [(row, clean) for row, clean in self._clean_entries(sheet, teacher, rows, out) if clean is not None], out)
             entries = self._merge(teacher, set_key, [c for _, c in good], info_set.single)
             refusal = education_levels(entries) if set_key == "EDUCATION" else None
             limit = 1 if info_set.single else MAX_ENTRIES_PER_SET
@@ -367,6 +367,24 @@ class _Run:
             clean = self._validate(sheet.layout.info_set.key, row, row.values, prefix)[0] if not row.errors else None
             if clean is None:
                 done.fail(sheet.name, [row])
+            out.append((row, clean))
+        return out
+
+    def _one_per(self, sheet: Sheet, teacher: Teacher, good: list[tuple[_Row, dict[str, Any]]], done: Outcome) -> list[tuple[_Row, dict[str, Any]]]:
+        """Rows that would make a second entry for a year (学年 and 学期) of a set that holds one each
+        fail, naming the entry that exists; a row equal to a stored entry is no second one."""
+        info_set = sheet.layout.info_set
+        if not info_set.one_per:
+            return good
+        kept = [] if self.req.mode == "REPLACE" or info_set.single else list(teacher.entries_of(info_set.key))
+        out = []
+        for row, clean in good:
+            if not any(e.data == clean for e in kept):
+                problem = one_per(info_set, clean, kept, self.imp.tables, self.school_type, "entry")
+                if problem:
+                    done.fail(sheet.name, [row], problem.message, info_set.field(info_set.one_per[0]).label_for(self.school_type))
+                    continue
+                kept.append(Entry("", info_set.key, clean))
             out.append((row, clean))
         return out
 

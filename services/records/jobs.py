@@ -77,12 +77,13 @@ class Workbooks:
     async def _run(self, job: Job) -> None:
         if not await self.store.claim(job, _now()):
             return  # another instance runs it
-        request = Request(OrgRef(job.school_code, "SCHOOL", job.org_path, job.school_type), job.actor, job.mode, job.dry_run)
 
         async def progress(out: Outcome) -> None:
             await self.store.progress(job, out.counts(), [dataclasses.asdict(e) for e in out.errors], _now())
 
         try:
+            school = OrgRef(job.school_code, "SCHOOL", job.org_path, job.school_type, await self.teachers.school_name(job.school_code))
+            request = Request(school, job.actor, job.mode, job.dry_run)
             await self.importer.run(request, await self.store.file(job), progress)
         except DomainError as err:
             await self.store.finish(job, "FAILED", _now(), {"sheet": "", "row": 0, "column": "", "message": err.message})

@@ -14,6 +14,7 @@ class OrgRef:
     level: str
     path: tuple[str, ...]
     school_type: str
+    name: str = ""
 
 
 @dataclass(frozen=True)

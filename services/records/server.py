@@ -30,7 +30,10 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
 
     async def org_of(code: str) -> OrgRef | None:
         reply = await identity.BatchGetOrgs(identity_pb2.BatchGetOrgsRequest(codes=[code]))
-        return OrgRef(code, reply.orgs[0].level, tuple(reply.orgs[0].path), reply.orgs[0].school_type) if reply.orgs else None
+        if not reply.orgs:
+            return None
+        org = reply.orgs[0]
+        return OrgRef(code, org.level, tuple(org.path), org.school_type, org.name)
 
     registry = build_registry(plugins)
     teachers = Teachers(storage, org_of, registry, code_tables, local_rules(plugins))

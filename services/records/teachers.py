@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from services.records.derived import completeness, derive, diff, education_levels, set_path
+from services.records.derived import completeness, derive, diff, education_levels, one_per, set_path
 from services.records.model import EDITABLE, Change, Entry, Page, OrgRef, Teacher
 from services.records.storage import DuplicatePerson, Storage
 from services.records.validation import LocalRules, Problem, validate
@@ -125,12 +125,19 @@ class Teachers:
         try:
             return await self.storage.insert(teacher, _now()), []
         except DuplicatePerson as dup:
-            return None, [self._duplicate(caller, dup)]
+            return None, [await self._duplicate(caller, dup, school.code)]
 
-    @staticmethod
-    def _duplicate(caller: Caller, dup: DuplicatePerson) -> Problem:
+    async def _duplicate(self, caller: Caller, dup: DuplicatePerson, school_code: str) -> Problem:
+        """Already in this very school: say so and name it; in another: 调动 (its code only when in reach)."""
+        if dup.school_code == school_code:
+            name = await self.school_name(school_code)
+            return Problem("DUPLICATE_PERSON", f"该身份证件号的教师已在本校{f'（{name}）' if name else ''}登记，不能重复录入，请在本校教师名单中查找", "basic.idNumber")
         where = f"（{dup.school_code}）" if caller.service or caller.reaches(dup.org_path) else ""
         return Problem("DUPLICATE_PERSON", f"该身份证件号的教师已在其他学校{where}登记，不能重复录入；调入请走调动流程", "basic.idNumber")
+
+    async def school_name(self, school_code: str) -> str:
+        org = await self.org_of(school_code)
+        return org.name if org else ""
 
     async def _save(self, caller: Caller, old: Teacher, new: Teacher) -> Write:
         refusal = education_levels(new.entries)
@@ -140,7 +147,7 @@ class Teachers:
         try:
             written = await self.storage.write(old, new, _now(), diff(old, new, caller.username, _now()))
         except DuplicatePerson as dup:
-            return None, [self._duplicate(caller, dup)]
+            return None, [await self._duplicate(caller, dup, old.school_code)]
         if not written:
             raise DomainError(ErrorCode.VERSION_CONFLICT, "该教师信息已被他人修改，请刷新后重试", "expectedVersion")
         return (await self.storage.get([old.id]))[0], []
@@ -154,9 +161,15 @@ class Teachers:
             return None, [Problem("FORBIDDEN", "身份证件类型和号码只能由学校信息录入员修改", "basic.idNumber")]
         return await self._save(caller, teacher, dataclasses.replace(teacher, basic={**hidden(self._set("BASIC", "basic"), teacher.basic), **data}))
 
-    def _entry(self, teacher: Teacher, info_set: InfoSet, data: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
-        clean, problems = validate(info_set, data, teacher.school_type, self.tables, f"entry.{set_path(info_set.key)}", rules=self.rules)
-        return clean, [p for p in problems if not p.warning]
+    async def _entry(self, teacher: Teacher, info_set: InfoSet, data: Mapping[str, Any], entry_id: str = "") -> tuple[dict[str, Any], list[Problem]]:
+        path = f"entry.{set_path(info_set.key)}"
+        name = await self.school_name(teacher.school_code)
+        clean, problems = validate(info_set, data, teacher.school_type, self.tables, path, rules=self.rules, school_name=name)
+        problems = [p for p in problems if not p.warning]
+        if not problems:
+            others = [e for e in teacher.entries_of(info_set.key) if e.id != entry_id]
+            problems = [p for p in [one_per(info_set, clean, others, self.tables, teacher.school_type, path)] if p]
+        return clean, problems
 
     async def add_entry(self, caller: Caller, teacher_id: str, version: int, set_key: str, data: Mapping[str, Any]) -> Write:
         info_set = self._set(set_key, "entry")
@@ -168,7 +181,7 @@ class Teachers:
             raise DomainError(ErrorCode.INVALID_INPUT, f"{info_set.label}只能有一条，请修改已有的那条", "entry")
         if len(existing) >= MAX_ENTRIES_PER_SET:
             raise DomainError(ErrorCode.INVALID_INPUT, f"{info_set.label}最多{MAX_ENTRIES_PER_SET}条", "entry")
-        clean, problems = self._entry(teacher, info_set, data)
+        clean, problems = await self._entry(teacher, info_set, data)
         if problems:
             return None, problems
         entry = Entry(secrets.token_hex(8), info_set.key, clean)
@@ -184,7 +197,7 @@ class Teachers:
         teacher = await self._load(caller, teacher_id)
         info_set = self._set(self._find_entry(teacher, entry_id).set, "entry")
         self._check_write(caller, teacher, version, info_set)
-        clean, problems = self._entry(teacher, info_set, data)
+        clean, problems = await self._entry(teacher, info_set, data, entry_id)
         if problems:
             return None, problems
         entries = tuple(Entry(e.id, e.set, {**hidden(info_set, e.data), **clean}) if e.id == entry_id else e for e in teacher.entries)

@@ -14,13 +14,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from services.records.workbook import SheetLayout, code_choices, layouts
 from tmis.codes import CodeTable
-from tmis.registry import Registry
+from tmis.registry import SCHOOL_TYPE_NAMES, Registry
 
 CODES_SHEET = "代码"
 INSTRUCTIONS_SHEET = "填写说明"
 MAX_ROW = 200_001
 NUMBER_FORMAT = {"date": "yyyy-mm-dd", "month": "yyyy-mm"}
-SCHOOL_TYPE_NAMES = {"PRIMARY_SECONDARY": "中小学", "VOCATIONAL": "中职", "SPECIAL_EDUCATION": "特教", "KINDERGARTEN": "幼儿园"}
 INSTRUCTIONS = (
     "一、每个信息集一张工作表，第一行为表头，请勿修改表头、合并单元格或使用公式；从第二行起每行一条信息。",
     "二、表头带 * 的列必须填写。",

@@ -16,7 +16,7 @@ from typing import Any
 from tmis import idcard
 from tmis.codes import CodeTable
 from tmis.hookspecs import Finding
-from tmis.registry import Field, InfoSet
+from tmis.registry import SCHOOL_TYPE_NAMES, Default, Field, InfoSet
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -179,6 +179,36 @@ def _cascades(info_set: InfoSet, out: Mapping[str, Any], school_type: str, table
             check.add(field.key, "CASCADE", f"{field.label_for(school_type)}与{other}不匹配")
 
 
+def _root(table: CodeTable, code: str) -> str:
+    entry = table.get(code)
+    while entry is not None and entry.parent is not None and table.get(entry.parent) is not None:
+        entry = table.get(entry.parent)
+    return entry.code if entry else code
+
+
+def _within(info_set: InfoSet, out: Mapping[str, Any], school_type: str, tables: Mapping[str, CodeTable], check: _Check) -> None:
+    """Tree codes under the value of another field (学位名称 within 学位层次), and codes that only
+    some school types may use (教职工来源 301/302 幼儿园)."""
+    for field in info_set.fields:
+        value, label = out.get(field.key), field.label_for(school_type)
+        codes = value if isinstance(value, list) else [] if _empty(value) else [str(value)]
+        for code in codes:
+            if code in field.codes_only_in and school_type not in field.codes_only_in[code]:
+                where = "、".join(SCHOOL_TYPE_NAMES.get(t, t) for t in sorted(field.codes_only_in[code]))
+                check.add(field.key, "NOT_FOR_SCHOOL_TYPE", f"{label}“{code}”只适用于{where}")
+        table = tables.get(field.table_for(school_type) or "")
+        if field.within is None or table is None or not codes or _empty(out.get(field.within[0])):
+            continue
+        controlling, roots = field.within
+        chosen = out[controlling] if isinstance(out[controlling], list) else [out[controlling]]
+        allowed = {root for c in chosen for root in roots.get(str(c), ())}
+        wrong = [c for c in codes if _root(table, c) not in allowed]
+        if wrong:
+            other = info_set.field(controlling).label_for(school_type)
+            names = "、".join(getattr(table.get(c), "name", c) for c in wrong)
+            check.add(field.key, "CASCADE", f"{label}“{names}”与{other}不匹配")
+
+
 Rule = Callable[[dict[str, Any], _Check, dt.date], None]
 
 
@@ -267,6 +297,20 @@ SET_RULES: dict[str, tuple[Rule, ...]] = {
 }
 
 
+def _default(default: Any, school_name: str, today: dt.date) -> Any:
+    if default is Default.SCHOOL_NAME:
+        return school_name or None
+    if default is Default.THIS_YEAR:
+        return today.year
+    return list(default) if isinstance(default, tuple) else default
+
+
+def _required(field: Field, out: Mapping[str, Any], school_type: str) -> bool:
+    if field.required_when is not None and field.required_when.holds(out):
+        return True
+    return field.required and (field.required_in is None or school_type in field.required_in)
+
+
 def validate(
     info_set: InfoSet,
     data: Mapping[str, Any],
@@ -275,16 +319,21 @@ def validate(
     prefix: str,
     today: dt.date | None = None,
     rules: LocalRules | None = None,
+    school_name: str = "",
 ) -> tuple[dict[str, Any], list[Problem]]:
     """(the normalised data, problems); warnings are problems with `warning` set. `rules`: the
-    province plugins' data rules, run once the national checks found nothing blocking."""
+    province plugins' data rules, run once the national checks found nothing blocking.
+    `school_name` fills the defaults that are the school's name (考核单位名称)."""
     today = today or dt.date.today()
     check = _Check(prefix)
     fields = {f.key: f for f in info_set.for_school_type(school_type)}
     for key in data:
         if key not in fields:
             known = any(f.key == key for f in info_set.fields)
-            check.add(str(key)[:50], "UNKNOWN_FIELD", "该学校类型的此信息集没有这个字段" if known else "没有这个字段")
+            label = info_set.field(key).label if known else str(key)[:50]
+            kind = SCHOOL_TYPE_NAMES.get(school_type, school_type)
+            message = f"{kind}的{info_set.label}没有“{label}”这个字段" if known else f"{info_set.label}没有“{label}”这个字段"
+            check.add(str(key)[:50], "UNKNOWN_FIELD", message)
         elif fields[key].derived and not _empty(data[key]):
             check.add(key, "READ_ONLY", f"{fields[key].label_for(school_type)}由其他信息集自动生成，不能填写")
     out: dict[str, Any] = {}
@@ -293,7 +342,7 @@ def validate(
             continue
         value = data.get(key)
         if _empty(value) and field.default is not None:
-            value = list(field.default) if isinstance(field.default, tuple) else field.default
+            value = _default(field.default, school_name, today)
         out[key] = None if _empty(value) else _parse(field, value, tables, school_type, today, check)
     for rule in SET_RULES.get(info_set.key, ()):
         rule(out, check, today)
@@ -304,11 +353,12 @@ def validate(
             continue
         if f"{prefix}.{key}" in disabled:
             out[key] = None  # disabled by its controlling field (e.g. a 无 value): cleared
-        elif _empty(out.get(key)) and field.required and (field.required_in is None or school_type in field.required_in):
+        elif _empty(out.get(key)) and _required(field, out, school_type):
             if not any(p.field == f"{prefix}.{key}" for p in check.problems):
                 check.add(key, "REQUIRED", f"请填写{field.label_for(school_type)}")
     _order(info_set, out, school_type, check)
     _cascades(info_set, out, school_type, tables, check)
+    _within(info_set, out, school_type, tables, check)
     clean = {k: v for k, v in out.items() if v is not None}
     if rules is not None and not any(not p.warning for p in check.problems):
         for finding in rules(info_set.key, clean, school_type):

@@ -67,7 +67,12 @@ async def create_server(settings: Settings, *, port: int | None = None, plugins:
         reply = await identity.BatchGetOrgs(identity_pb2.BatchGetOrgsRequest(codes=list(codes)), token=system())
         return {o.code: o.level for o in reply.orgs}
 
-    workflow = Workflow(storage, Ports(read, push, assign_code, levels_of, registry.label_of), manager, Config.from_raw(settings.raw))
+    async def name_of(code: str) -> str:
+        reply = await identity.BatchGetOrgs(identity_pb2.BatchGetOrgsRequest(codes=[code]), token=system())
+        return reply.orgs[0].name if reply.orgs else code
+
+    ports = Ports(read, push, assign_code, levels_of, registry.label_of, name_of)
+    workflow = Workflow(storage, ports, manager, Config.from_raw(settings.raw))
     servicer = ReviewServicer(workflow)
 
     def register(server: grpc.aio.Server) -> list[str]:

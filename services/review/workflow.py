@@ -48,6 +48,12 @@ class Ports:
     levels_of: LevelsOf
     # a completeness path in words (学习经历, 姓名), for the clerk: path, school type -> label
     describe: Callable[[str, str], str] = lambda path, school_type: path
+    # an org's name, for messages (its code when unknown)
+    name_of: Callable[[str], Awaitable[str]] = lambda code: _same(code)
+
+
+async def _same(code: str) -> str:
+    return code
 
 
 @dataclass(frozen=True)
@@ -110,7 +116,9 @@ class Workflow:
     # transitions: each returns (succeeded ids, errors), one error per failed record
 
     async def submit(self, caller: Caller, teacher_ids: list[str]) -> tuple[list[str], list[Failed]]:
-        caller.require("DATA_ENTRY")
+        caller.require()
+        if not caller.has_role("DATA_ENTRY"):
+            raise DomainError(ErrorCode.FORBIDDEN, "报送由本校信息录入员执行：信息填好后，请联系学校信息录入员报送")
         ids = self._batch(teacher_ids)
         records = await self.ports.read(ids, False)
         states = await self.storage.get(ids)
@@ -170,18 +178,19 @@ class Workflow:
         if problems:
             raise DomainError(ErrorCode.INCOMPLETE, "；".join(m for _, m, _ in problems[:5]))
 
-    def _pending_at_caller(self, caller: Caller, state: ReviewState | None) -> tuple[str, str]:
+    async def _pending_at_caller(self, caller: Caller, state: ReviewState | None) -> tuple[str, str]:
         if state is None or not (caller.service or caller.reaches(state.org_path)):
             raise DomainError(ErrorCode.NOT_FOUND, "教师信息不存在，或不在您的管理范围内")
         if state.status != "SUBMITTED":
             raise DomainError(ErrorCode.WRONG_STATE, "该记录不在待审核状态（可能已被其他审核员处理）")
         level, org = state.pending
         if org != caller.org_code:
-            raise DomainError(ErrorCode.FORBIDDEN, f"该记录正等待{LEVEL_NAMES.get(level, level)}（{org}）审核，您无权审核")
+            name = await self.ports.name_of(org)
+            raise DomainError(ErrorCode.FORBIDDEN, f"该记录正等待{LEVEL_NAMES.get(level, level)}（{name}）审核，您无权审核")
         return level, org
 
     async def _approve(self, caller: Caller, state: ReviewState | None, record: ReviewRecord | None, comment: str) -> None:
-        level, org = self._pending_at_caller(caller, state)
+        level, org = await self._pending_at_caller(caller, state)
         assert state is not None
         if record is None:
             raise DomainError(ErrorCode.NOT_FOUND, "教师信息不存在，或不在您的管理范围内")
@@ -205,7 +214,7 @@ class Workflow:
             await self._finish(new, record)
 
     async def _reject(self, caller: Caller, state: ReviewState | None, reason: str) -> None:
-        level, org = self._pending_at_caller(caller, state)
+        level, org = await self._pending_at_caller(caller, state)
         assert state is not None
         new = dataclasses.replace(state, status="REJECTED", seq=state.seq + 1, step=0, findings=(), synced=False, updated_at=_now())
         new = await self._move(state, new, Event(_now(), caller.username, level, org, "REJECT", reason))

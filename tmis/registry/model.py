@@ -6,10 +6,12 @@ templates, import, export and statistics all read these descriptions; plugins ad
 from __future__ import annotations
 
 from collections.abc import Mapping
+import enum
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 SCHOOL_TYPES = ("PRIMARY_SECONDARY", "VOCATIONAL", "SPECIAL_EDUCATION", "KINDERGARTEN")
+SCHOOL_TYPE_NAMES = {"PRIMARY_SECONDARY": "中小学", "VOCATIONAL": "中职", "SPECIAL_EDUCATION": "特教", "KINDERGARTEN": "幼儿园"}
 FieldType = Literal["text", "code", "codes", "date", "month", "year", "int", "decimal", "bool"]
 FIELD_TYPES: tuple[str, ...] = ("text", "code", "codes", "date", "month", "year", "int", "decimal", "bool")
 # teacher: the teacher and the school's DATA_ENTRY may write it; school: only the school
@@ -25,7 +27,16 @@ class Condition:
     negate: bool = False
 
     def holds(self, record: Mapping[str, Any]) -> bool:
-        return (record.get(self.field) in self.values) != self.negate
+        value = record.get(self.field)
+        value = tuple(value) if isinstance(value, list) else value  # a multi-select: ("00",) is 无
+        return (value in self.values) != self.negate
+
+
+class Default(enum.Enum):
+    """A default known only when a record is saved."""
+
+    SCHOOL_NAME = "the school's name"
+    THIS_YEAR = "the current year"
 
 
 @dataclass(frozen=True)
@@ -36,12 +47,15 @@ class Field:
     code_table: str | None = None
     # must be filled (where it applies: its school types, and while `when` holds)
     required: bool = False
+    # must be filled while this holds too (证书名称 when 语言证书名称 is 9 其他)
+    required_when: Condition | None = None
     # only in these school-type variants (None: every variant)
     school_types: frozenset[str] | None = None
     # required only in these variants (None: wherever it applies)
     required_in: frozenset[str] | None = None
     # enabled only while this holds; cleared otherwise (e.g. 用人形式 only when not 在编)
     when: Condition | None = None
+    # applied when the field is left empty; a `Default` is resolved at save time
     default: Any = None
     writer: Writer = "teacher"
     # computed from the sub-tables (引自…信息表), never written
@@ -55,6 +69,11 @@ class Field:
     # cascade: (controlling field, key of the code entries listing the controlling values they go
     # with), e.g. 岗位等级 within 岗位类别: ("postCategory", "applies_to_post_category")
     cascade: tuple[str, str] | None = None
+    # tree codes within another field: (controlling field, controlling value -> the top-level codes
+    # allowed), e.g. 学位名称 within 学位层次, 任教课程 within 任教学段 (a multi-select: any chosen)
+    within: tuple[str, Mapping[str, tuple[str, ...]]] | None = None
+    # codes allowed only in some school types, e.g. 教职工来源 301/302 幼儿园 only
+    codes_only_in: Mapping[str, frozenset[str]] = field(default_factory=dict)
     # per-variant label and code table where they differ (进本园年月; 教职工类别 per school type)
     labels: Mapping[str, str] = field(default_factory=dict)
     code_tables: Mapping[str, str] = field(default_factory=dict)
@@ -99,6 +118,8 @@ class InfoSet:
     single: bool = False
     # completeness asks for at least one entry
     required: bool = False
+    # at most one entry for each value of these fields (one 年度考核 a year)
+    one_per: tuple[str, ...] = ()
     # the province plugin that added the set; None for national sets
     plugin: str | None = None
 

@@ -2,7 +2,7 @@
 public contract types (EDUCATION, WORK, SALARY, ASSESSMENT) are the contract's own."""
 from __future__ import annotations
 
-from tmis.registry.model import Condition, Field, InfoSet
+from tmis.registry.model import Condition, Default, Field, InfoSet
 
 PS, VOC, SPE, KG = "PRIMARY_SECONDARY", "VOCATIONAL", "SPECIAL_EDUCATION", "KINDERGARTEN"
 
@@ -29,7 +29,11 @@ EDUCATION = InfoSet(
         Field("startMonth", "入学年月", "month", required=True, input_required=True),
         Field("endMonth", "毕业年月", "month", required=True, input_required=True, after="startMonth"),
         Field("degreeLevel", "学位层次", "code", "degree_level", required=True, input_required=True),
-        Field("degree", "学位名称", "code", "degree", required=True, when=HAS_DEGREE),
+        # GB/T 6864: a 学位名称 sits under its 层次 (名誉博士 with 博士)
+        Field(
+            "degree", "学位名称", "code", "degree", required=True, when=HAS_DEGREE,
+            within=("degreeLevel", {"2": ("1", "2"), "3": ("3",), "4": ("4",)}),
+        ),
         Field("degreeCountry", "获得学位的国家(地区)", "code", "nationality", required=True, when=HAS_DEGREE, default="156"),
         Field("degreeInstitution", "获得学位的院校或机构", "text", required=True, when=HAS_DEGREE, max_length=100),
         Field("degreeMonth", "学位授予年月", "month", when=HAS_DEGREE, not_before="startMonth"),
@@ -65,7 +69,7 @@ POST_APPOINTMENT = InfoSet(
         Field("concurrentPostCategory", "兼任岗位类别", "code", "part_time_post_category", required=True, when=CONCURRENT),
         Field("concurrentPostGrade", "兼任岗位等级", "code", "post_grade", when=CONCURRENT, cascade=("concurrentPostCategory", "applies_to_post_category")),
         Field("schoolDuties", "校级职务", "codes", "school_duty", required=True, default=("00",)),
-        Field("dutyStartMonth", "任职开始年月", "month"),
+        Field("dutyStartMonth", "任职开始年月", "month", when=Condition("schoolDuties", (("00",), (), None), negate=True)),
     ),
     required=True,
 )
@@ -132,13 +136,15 @@ TEACHING = InfoSet(
         Field("teachingStage", "任教学段", "codes", "teaching_stage", required=True),
         Field("teachingStatus", "任课状况", "code", "teaching_status", required=True, default="20"),
         Field("teachingStatusNote", "任课状况为其他情况的具体说明", "text", required=True, when=is_("teachingStatus", "99"), max_length=200),
-        Field("courses", "任教课程", "codes", "teaching_course", when=TEACHES),
+        # the course tree's roots 1/2/3 are 小学/初中/高中 courses [CL S6, S6b]
+        Field("courses", "任教课程", "codes", "teaching_course", when=TEACHES, within=("teachingStage", {"2": ("1",), "3": ("2",), "4": ("3",)})),
         Field("weeklyHours", "平均每周课堂教学课时数", "int", required=True, when=TEACHES),
         Field("otherWeeklyHours", "平均每周其他工作折合教学课时数", "int"),
         Field("concurrentWork", "兼任工作", "code", "concurrent_work", required=True, default="00"),
         Field("concurrentWorkName", "兼任其他工作名称", "text", required=True, when=is_("concurrentWork", "99"), max_length=50),
     ),
     required=True,
+    one_per=("schoolYear", "semester"),
 )
 
 TALENT_PROGRAM = InfoSet(
@@ -146,7 +152,7 @@ TALENT_PROGRAM = InfoSet(
     "入选人才项目",
     (
         Field("program", "入选人才项目名称", "code", "talent_program", required=True),
-        Field("year", "入选年份", "year", when=unless("program", "00")),
+        Field("year", "入选年份", "year", when=unless("program", "00"), default=Default.THIS_YEAR),
     ),
 )
 
@@ -192,7 +198,10 @@ SKILL = InfoSet(
         Field("otherSkillProficiency", "其他技能掌握程度", "code", "proficiency"),
         Field("certificateType", "证书类型", "code", "certificate_type", default="2"),
         Field("languageCertificate", "语言证书名称", "code", "language_certificate_name", required=True, when=is_("certificateType", "2")),
-        Field("certificateName", "证书名称", "text", when=HAS_CERTIFICATE, max_length=100),
+        Field(
+            "certificateName", "证书名称", "text", when=HAS_CERTIFICATE, max_length=100,
+            required_when=Condition("languageCertificate", ("9",)),
+        ),
         Field("issueMonth", "发证年月", "month", when=HAS_CERTIFICATE),
         Field("issuer", "发证单位", "text", when=HAS_CERTIFICATE, max_length=100),
         Field("certificateNumber", "证书编号", "text", when=HAS_CERTIFICATE, max_length=50),
@@ -208,7 +217,7 @@ EXCHANGE = InfoSet(
         Field("transferred", "是否调动人事关系", "bool", required=True, when=ROTATES),
         Field("startMonth", "开始年月", "month", required=True, when=ROTATES),
         Field("endMonth", "结束年月", "month", when=ROTATES, not_before="startMonth"),
-        Field("fromEmployer", "原单位名称", "text", required=True, when=ROTATES, max_length=100),
+        Field("fromEmployer", "原单位名称", "text", required=True, when=ROTATES, max_length=100, default=Default.SCHOOL_NAME),
         Field("toEmployer", "交流轮岗单位名称", "text", required=True, when=ROTATES, max_length=100),
     ),
 )
@@ -245,6 +254,7 @@ SALARY = InfoSet(
     ),
     writer="school",
     required=True,
+    one_per=("year",),
 )
 
 ASSESSMENT = InfoSet(
@@ -253,10 +263,11 @@ ASSESSMENT = InfoSet(
     (
         Field("year", "考核年度", "year", required=True, input_required=True),
         Field("result", "考核结果", "code", "assessment_result", required=True, input_required=True),
-        Field("assessor", "考核单位名称", "text", max_length=100),
+        Field("assessor", "考核单位名称", "text", max_length=100, default=Default.SCHOOL_NAME),
     ),
     writer="school",
     required=True,
+    one_per=("year",),
 )
 
 KIND = {name: is_("kind", code) for code, name in (
@@ -294,6 +305,7 @@ RESEARCH = InfoSet(
         Field("indexedBy", "收录情况", "text", when=KIND["paper"], max_length=50),
         Field("awardCategory", "奖励类别", "text", required=True, when=Condition("kind", ("4", "10")), max_length=50),
         Field("awardGrade", "奖励等级", "code", "award_grade", when=Condition("kind", ("4", "10"))),
+        Field("otherGrade", "其他等级", "text", required=True, when=Condition("awardGrade", ("9",)), max_length=50),
         Field("awardCountry", "授奖国家(地区)", "code", "nationality", when=KIND["award"], default="156"),
         Field("grantor", "授奖单位", "text", when=KIND["award"], max_length=100),
         Field("artCategory", "文艺作品类别", "text", required=True, when=KIND["art"], max_length=50),
