@@ -60,7 +60,10 @@ DEMO_ENTRIES: dict[str, dict[str, Any]] = {
     "TALENT_PROGRAM": {"program": "00"},
     "TRAINING": {"year": 2024, "category": "2", "project": "国培计划", "mode": "1", "hours": 24},
     "OVERSEAS_STUDY": {"hasOverseasStudy": False},
-    "SKILL": {"language": "英语", "proficiency": "3", "certificateType": "2", "languageCertificate": "9", "certificateName": "大学英语六级证书"},
+    "SKILL": {
+        "language": "英语", "proficiency": "3", "certificateType": "2", "languageCertificate": "9",
+        "certificateName": "大学英语六级证书",
+    },
     "EXCHANGE": {"rotationType": "0"},
     "CONTACT": {"mobile": "13800000000", "email": "teacher@example.cn"},
 }

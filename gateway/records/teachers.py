@@ -30,7 +30,7 @@ TYPED_MEMBERS = {"education": "EDUCATION", "work": "WORK", "assessment": "ASSESS
 class Completeness:
     complete: bool
     missing: list[str] = strawberry.field(description="Required sets or fields still missing, as dotted paths.")
-    missing_labels: list[str] = strawberry.field(description="The Chinese labels of `missing`, in the same order (学习经历, 姓名).")
+    missing_labels: list[str] = strawberry.field(description="The Chinese labels of `missing`, in order (学习经历, 姓名).")
 
 
 @strawberry.type

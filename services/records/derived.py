@@ -10,7 +10,7 @@ from typing import Any
 from services.records.model import Change, Entry, Teacher
 from services.records.validation import LocalRules, Problem, validate
 from tmis.codes import CodeTable
-from tmis.registry import Field, InfoSet, Registry
+from tmis.registry import BASIC, Field, InfoSet, Registry
 
 
 def set_path(set_key: str) -> str:
@@ -19,10 +19,8 @@ def set_path(set_key: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-DERIVED = (
-    "highestEducation", "highestEducationInstitution", "highestDegreeLevel", "highestDegree", "highestDegreeInstitution",
-    "currentTitle", "currentPostCategory", "currentPostGrade",
-)
+# the fields of 基本信息 computed here (引自…信息表)
+DERIVED = frozenset(f.key for f in BASIC.fields if f.derived)
 
 
 def derive(basic: dict[str, Any], entries: tuple[Entry, ...]) -> dict[str, Any]:
@@ -33,11 +31,13 @@ def derive(basic: dict[str, Any], entries: tuple[Entry, ...]) -> dict[str, Any]:
     studies = [e.data for e in entries if e.set == "EDUCATION"]
     educated = sorted((d for d in studies if d.get("education") not in (None, "0")), key=lambda d: str(d["education"]))
     if educated:
-        out |= _present({"highestEducation": educated[0]["education"], "highestEducationInstitution": educated[0].get("institution")})
-    degrees = sorted((d for d in studies if d.get("degreeLevel") not in (None, "0")), key=lambda d: str(d["degreeLevel"]))
+        best = educated[0]
+        out |= _present({"highestEducation": best["education"], "highestEducationInstitution": best.get("institution")})
+    degrees = sorted((d for d in studies if d.get("degreeLevel") not in (None, "0")), key=lambda d: d["degreeLevel"])
     if degrees:
         best = degrees[0]
-        out |= _present({"highestDegreeLevel": best["degreeLevel"], "highestDegree": best.get("degree"), "highestDegreeInstitution": best.get("degreeInstitution")})
+        out |= _present({"highestDegreeLevel": best["degreeLevel"], "highestDegree": best.get("degree")})
+        out |= _present({"highestDegreeInstitution": best.get("degreeInstitution")})
     titles = _latest(entries, "TITLE_APPOINTMENT", "title")
     if titles:
         out["currentTitle"] = titles["title"]
@@ -53,7 +53,8 @@ def _present(values: dict[str, Any]) -> dict[str, Any]:
 
 def _latest(entries: tuple[Entry, ...], set_key: str, key: str) -> dict[str, Any] | None:
     """The entry still running (no end), latest started; or else the latest started."""
-    found = sorted((e.data.get("endMonth") is None, e.data.get("startMonth") or "", i) for i, e in enumerate(entries) if e.set == set_key and e.data.get(key))
+    mine = [(i, e.data) for i, e in enumerate(entries) if e.set == set_key and e.data.get(key)]
+    found = sorted((data.get("endMonth") is None, data.get("startMonth") or "", i) for i, data in mine)
     return entries[found[-1][2]].data if found else None
 
 
@@ -70,7 +71,8 @@ def education_levels(entries: tuple[Entry, ...]) -> str | None:
 
 
 def one_per(
-    info_set: InfoSet, data: Mapping[str, Any], others: list[Entry], tables: Mapping[str, CodeTable], school_type: str, path: str
+    info_set: InfoSet, data: Mapping[str, Any], others: list[Entry], tables: Mapping[str, CodeTable], school_type: str,
+    path: str,
 ) -> Problem | None:
     """A second entry for the same 年度 (学年 and 学期, …) of a set that holds one each: refused,
     naming the entry that exists."""
@@ -80,7 +82,9 @@ def one_per(
         return None
     fields = [info_set.field(k) for k in info_set.one_per]
     which = "、".join(f"{f.label_for(school_type)}{_shown(f, data[f.key], tables, school_type)}" for f in fields)
-    return Problem("DUPLICATE_ENTRY", f"{info_set.label}已有{which}的一条，每{'、'.join(f.label_for(school_type) for f in fields)}只能有一条，请修改已有的那条", f"{path}.{fields[0].key}")
+    each = "、".join(f.label_for(school_type) for f in fields)
+    message = f"{info_set.label}已有{which}的一条，每{each}只能有一条，请修改已有的那条"
+    return Problem("DUPLICATE_ENTRY", message, f"{path}.{fields[0].key}")
 
 
 def _shown(field: Field, value: Any, tables: Mapping[str, CodeTable], school_type: str) -> str:

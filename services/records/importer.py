@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.records.derived import diff, education_levels, one_per
+from services.records.derived import DERIVED, diff, education_levels, one_per
 from services.records.model import EDITABLE, Entry, OrgRef, Teacher
 from services.records.reading import Limits, Sheet, open_workbook
 from services.records.storage import Storage
@@ -28,7 +28,6 @@ from tmis.codes import CodeTable
 from tmis.registry import Registry
 
 CHUNK_ROWS = 1000
-DERIVED = ("highestEducation", "currentTitle")
 Key = tuple[str, str]  # (身份证件类型, 身份证件号)
 
 
@@ -84,6 +83,9 @@ class _Row:
     key: Key
     values: dict[str, Any]
     errors: dict[str, str]  # column label -> message
+
+
+_Clean = tuple[_Row, dict[str, Any]]  # a row and its validated data
 
 
 @dataclass
@@ -166,7 +168,8 @@ class _Run:
     def _validate(self, info_set_key: str, row: _Row, data: Mapping[str, Any], prefix: str) -> tuple[dict[str, Any] | None, list[Problem]]:
         """(the clean data and its warnings), or (None, …) after adding the row's problems to its errors."""
         info_set = self.imp.registry.sets[info_set_key]
-        clean, problems = validate(info_set, data, self.school_type, self.imp.tables, prefix, rules=self.imp.rules, school_name=self.req.school.name)
+        tables, rules, name = self.imp.tables, self.imp.rules, self.req.school.name
+        clean, problems = validate(info_set, data, self.school_type, tables, prefix, rules=rules, school_name=name)
         for p in problems:
             if not p.warning:
                 key = p.field.rpartition(".")[2]
@@ -330,7 +333,8 @@ class _Run:
             if not self._editable(teacher, probe):
                 out.fail(sheet.name, rows, probe.errors["身份证件号"], "身份证件号")
                 continue
-            good = self._one_per(sheet, teacher, [(row, clean) for row, clean in self._clean_entries(sheet, teacher, rows, out) if clean is not None], out)
+            cleaned = [(row, data) for row, data in self._clean_entries(sheet, teacher, rows, out) if data is not None]
+            good = self._one_per(sheet, teacher, cleaned, out)
             entries = self._merge(teacher, set_key, [c for _, c in good], info_set.single)
             refusal = education_levels(entries) if set_key == "EDUCATION" else None
             limit = 1 if info_set.single else MAX_ENTRIES_PER_SET
@@ -370,7 +374,7 @@ class _Run:
             out.append((row, clean))
         return out
 
-    def _one_per(self, sheet: Sheet, teacher: Teacher, good: list[tuple[_Row, dict[str, Any]]], done: Outcome) -> list[tuple[_Row, dict[str, Any]]]:
+    def _one_per(self, sheet: Sheet, teacher: Teacher, good: list[_Clean], done: Outcome) -> list[_Clean]:
         """Rows that would make a second entry for a year (学年 and 学期) of a set that holds one each
         fail, naming the entry that exists; a row equal to a stored entry is no second one."""
         info_set = sheet.layout.info_set
@@ -382,7 +386,8 @@ class _Run:
             if not any(e.data == clean for e in kept):
                 problem = one_per(info_set, clean, kept, self.imp.tables, self.school_type, "entry")
                 if problem:
-                    done.fail(sheet.name, [row], problem.message, info_set.field(info_set.one_per[0]).label_for(self.school_type))
+                    column = info_set.field(info_set.one_per[0]).label_for(self.school_type)
+                    done.fail(sheet.name, [row], problem.message, column)
                     continue
                 kept.append(Entry("", info_set.key, clean))
             out.append((row, clean))

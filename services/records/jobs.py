@@ -82,7 +82,8 @@ class Workbooks:
             await self.store.progress(job, out.counts(), [dataclasses.asdict(e) for e in out.errors], _now())
 
         try:
-            school = OrgRef(job.school_code, "SCHOOL", job.org_path, job.school_type, await self.teachers.school_name(job.school_code))
+            name = await self.teachers.school_name(job.school_code)
+            school = OrgRef(job.school_code, "SCHOOL", job.org_path, job.school_type, name)
             request = Request(school, job.actor, job.mode, job.dry_run)
             await self.importer.run(request, await self.store.file(job), progress)
         except DomainError as err:

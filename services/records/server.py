@@ -12,6 +12,7 @@ from services.records.servicer import PUBLIC_METHODS, RecordsServicer
 from services.records.stats import Stats
 from services.records.storage import Storage
 from services.records.teachers import Teachers
+from tmis.auth import SYSTEM, TokenSigner
 from tmis.plugins import build_registry, local_rules, make_plugin_manager
 from tmis.plugins import code_tables as load_tables
 from tmis.proto.identity.v1 import identity_pb2, identity_pb2_grpc
@@ -35,8 +36,15 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
         org = reply.orgs[0]
         return OrgRef(code, org.level, tuple(org.path), org.school_type, org.name)
 
+    signer = TokenSigner(settings.require_secret(), settings.token_ttl_seconds)
+
+    async def name_of(code: str) -> str:
+        """An org's name for messages and defaults, asked as the service (an import job has no caller)."""
+        reply = await identity.BatchGetOrgs(identity_pb2.BatchGetOrgsRequest(codes=[code]), token=signer.sign(SYSTEM, ttl_seconds=120))
+        return reply.orgs[0].name if reply.orgs else ""
+
     registry = build_registry(plugins)
-    teachers = Teachers(storage, org_of, registry, code_tables, local_rules(plugins))
+    teachers = Teachers(storage, org_of, registry, code_tables, local_rules(plugins), name_of)
     jobs = await JobStore(storage.client, settings.databases["records"]).open()
     workbooks = Workbooks(jobs, teachers, registry, code_tables, Limits.of(settings), settings.int("TMIS_IMPORT_STALE_SECONDS", 120))
     servicer = RecordsServicer(teachers, ReviewLink(storage), Stats(storage, org_of, registry, code_tables), code_tables, workbooks)

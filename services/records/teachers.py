@@ -25,6 +25,8 @@ from tmis.registry import InfoSet, Registry
 
 # org code -> the org as identity knows it, or None when unknown or out of the caller's sight
 OrgLookup = Callable[[str], Awaitable[OrgRef | None]]
+# org code -> its name ("" when unknown), whoever asks
+NameLookup = Callable[[str], Awaitable[str]]
 STATUS = ("DRAFT", "SUBMITTED", "REJECTED", "APPROVED")
 MAX_ENTRIES_PER_SET = 100
 Write = tuple[Teacher | None, list[Problem]]
@@ -52,13 +54,20 @@ def hidden(info_set: InfoSet, stored: Mapping[str, Any]) -> dict[str, Any]:
 
 class Teachers:
     def __init__(
-        self, storage: Storage, org_of: OrgLookup, registry: Registry, tables: Mapping[str, CodeTable], rules: LocalRules | None = None
+        self,
+        storage: Storage,
+        org_of: OrgLookup,
+        registry: Registry,
+        tables: Mapping[str, CodeTable],
+        rules: LocalRules | None = None,
+        name_of: NameLookup | None = None,
     ) -> None:
         self.storage = storage
         self.org_of = org_of
         self.registry = registry
         self.tables = tables
         self.rules = rules
+        self.name_of = name_of
 
     # access
 
@@ -131,11 +140,14 @@ class Teachers:
         """Already in this very school: say so and name it; in another: 调动 (its code only when in reach)."""
         if dup.school_code == school_code:
             name = await self.school_name(school_code)
-            return Problem("DUPLICATE_PERSON", f"该身份证件号的教师已在本校{f'（{name}）' if name else ''}登记，不能重复录入，请在本校教师名单中查找", "basic.idNumber")
+            here = f"本校（{name}）" if name else "本校"
+            return Problem("DUPLICATE_PERSON", f"该身份证件号的教师已在{here}登记，不能重复录入，请在本校教师名单中查找", "basic.idNumber")
         where = f"（{dup.school_code}）" if caller.service or caller.reaches(dup.org_path) else ""
         return Problem("DUPLICATE_PERSON", f"该身份证件号的教师已在其他学校{where}登记，不能重复录入；调入请走调动流程", "basic.idNumber")
 
     async def school_name(self, school_code: str) -> str:
+        if self.name_of is not None:
+            return await self.name_of(school_code)
         org = await self.org_of(school_code)
         return org.name if org else ""
 
@@ -161,10 +173,14 @@ class Teachers:
             return None, [Problem("FORBIDDEN", "身份证件类型和号码只能由学校信息录入员修改", "basic.idNumber")]
         return await self._save(caller, teacher, dataclasses.replace(teacher, basic={**hidden(self._set("BASIC", "basic"), teacher.basic), **data}))
 
-    async def _entry(self, teacher: Teacher, info_set: InfoSet, data: Mapping[str, Any], entry_id: str = "") -> tuple[dict[str, Any], list[Problem]]:
+    async def _entry(
+        self, teacher: Teacher, info_set: InfoSet, data: Mapping[str, Any], entry_id: str = ""
+    ) -> tuple[dict[str, Any], list[Problem]]:
+        """The entry validated, defaults (the school's name) applied; a second one for a year refused."""
         path = f"entry.{set_path(info_set.key)}"
         name = await self.school_name(teacher.school_code)
-        clean, problems = validate(info_set, data, teacher.school_type, self.tables, path, rules=self.rules, school_name=name)
+        school_type, rules = teacher.school_type, self.rules
+        clean, problems = validate(info_set, data, school_type, self.tables, path, rules=rules, school_name=name)
         problems = [p for p in problems if not p.warning]
         if not problems:
             others = [e for e in teacher.entries_of(info_set.key) if e.id != entry_id]

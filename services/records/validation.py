@@ -186,7 +186,9 @@ def _root(table: CodeTable, code: str) -> str:
     return entry.code if entry else code
 
 
-def _within(info_set: InfoSet, out: Mapping[str, Any], school_type: str, tables: Mapping[str, CodeTable], check: _Check) -> None:
+def _within(
+    info_set: InfoSet, out: Mapping[str, Any], school_type: str, tables: Mapping[str, CodeTable], check: _Check
+) -> None:
     """Tree codes under the value of another field (学位名称 within 学位层次), and codes that only
     some school types may use (教职工来源 301/302 幼儿园)."""
     for field in info_set.fields:
@@ -332,7 +334,8 @@ def validate(
             known = any(f.key == key for f in info_set.fields)
             label = info_set.field(key).label if known else str(key)[:50]
             kind = SCHOOL_TYPE_NAMES.get(school_type, school_type)
-            message = f"{kind}的{info_set.label}没有“{label}”这个字段" if known else f"{info_set.label}没有“{label}”这个字段"
+            message = f"{info_set.label}没有“{label}”这个字段"
+            message = f"{kind}的{message}" if known else message
             check.add(str(key)[:50], "UNKNOWN_FIELD", message)
         elif fields[key].derived and not _empty(data[key]):
             check.add(key, "READ_ONLY", f"{fields[key].label_for(school_type)}由其他信息集自动生成，不能填写")

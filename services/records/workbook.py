@@ -201,8 +201,10 @@ def shown(field: Field, school_type: str, value: Any, tables: Mapping[str, CodeT
 
 
 def code_choices(field: Field, school_type: str, tables: Mapping[str, CodeTable]) -> list[str]:
-    """The dropdown of a coded column ("code-name"), also for yes/no columns."""
+    """The dropdown of a coded column ("code-name"), also for yes/no columns; codes of other school
+    types (教职工来源 301/302 幼儿园) left out."""
     if field.type == "bool":
         return ["1-是", "0-否"]
     table = tables.get(field.table_for(school_type) or "")
-    return [f"{e.code}-{e.name}" for e in table.entries] if table else []
+    entries = [e for e in table.entries if not school_type or school_type in field.codes_only_in.get(e.code, (school_type,))] if table else []
+    return [f"{e.code}-{e.name}" for e in entries]

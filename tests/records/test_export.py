@@ -40,7 +40,7 @@ async def test_export_imports_again_unchanged(world: World) -> None:
     assert wb["学习经历"].max_row == 3
 
     again = await run(world, exported, mode="REPLACE")
-    assert (again["status"], again["failed"]) == ("SUCCEEDED", 0)
+    assert (again["status"], again["failed"], again["errors"]) == ("SUCCEEDED", 0, [])
     assert await teachers(world) == before  # not one version moved
 
 

@@ -1,5 +1,6 @@
 """A deployment that has the official codes replaces a provisional table with no code change
 (TMIS_CODES_DIR), and the import still matches the old provisional cells by name (issue 20)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -14,8 +15,16 @@ from tests.records.excel import basic_row, fill, run, template
 from tests.records.test_fidelity import TITLE, Record, title_rows
 from tmis.settings import Settings
 
-OFFICIAL_TITLE = {"name": "title", "label": "专业技术职务", "entries": [{"code": "0", "name": "无"}, {"code": "12", "name": "中小学一级教师"}]}
-PROGRAMMES = {"name": "talent_program", "label": "入选人才项目名称", "entries": [{"code": "00", "name": "无"}, {"code": "01", "name": "省级骨干教师"}]}
+OFFICIAL_TITLE = {
+    "name": "title",
+    "label": "专业技术职务",
+    "entries": [{"code": "0", "name": "无"}, {"code": "12", "name": "中小学一级教师"}],
+}
+PROGRAMMES = {
+    "name": "talent_program",
+    "label": "入选人才项目名称",
+    "entries": [{"code": "00", "name": "无"}, {"code": "01", "name": "省级骨干教师"}],
+}
 
 
 @pytest.fixture
@@ -31,7 +40,10 @@ async def test_a_deployment_with_the_official_codes_replaces_the_table(world: Wo
     assert (await record.entry("TITLE_APPOINTMENT", {**TITLE, "title": "12"}))["title"]["name"] == "中小学一级教师"
     assert await record.errors("TITLE_APPOINTMENT", TITLE) == [("INVALID_CODE", "entry.titleAppointment.title")]
     row = basic_row(2)
-    job = await run(world, fill(await template(world), {"基本信息": [row], **title_rows(row["身份证件号"], "P03-中小学一级教师", "110")}))
+    job = await run(
+        world,
+        fill(await template(world), {"基本信息": [row], **title_rows(row["身份证件号"], "P03-中小学一级教师", "110")}),
+    )
     assert (job["failed"], job["errors"]) == (0, [])  # an old provisional cell still finds the entry by its name
 
 

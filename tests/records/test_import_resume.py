@@ -33,7 +33,7 @@ async def test_a_stale_job_is_run_again_at_start(world: World) -> None:
         finished = await wait(world, job.id)
     finally:
         await second.stop(0)
-    assert (finished["status"], finished["succeeded"], finished["failed"]) == ("SUCCEEDED", 3, 0)
+    assert (finished["status"], finished["succeeded"], finished["failed"]) == ("SUCCEEDED", 3, 0), finished["errors"]
     found = await teachers(world)
     assert sorted(found) == sorted(r["身份证件号"] for r in rows) and len(found[rows[0]["身份证件号"]]["education"]) == 1
     alive = (await world.suite.graphql("query($id: ID!) { importJob(id: $id) { status } }", {"id": fresh.id}, world.clerk))["data"]["importJob"]

@@ -5,7 +5,10 @@ from tmis.registry.basic import BASIC
 from tmis.registry.model import FIELD_TYPES, SCHOOL_TYPE_NAMES, SCHOOL_TYPES, Condition, Default, Field, InfoSet
 from tmis.registry.sets import SUB_TABLES
 
-__all__ = ["BASIC", "FIELD_TYPES", "SCHOOL_TYPE_NAMES", "SCHOOL_TYPES", "SUB_TABLES", "Condition", "Default", "Field", "InfoSet", "Registry"]
+__all__ = [
+    "BASIC", "FIELD_TYPES", "SCHOOL_TYPE_NAMES", "SCHOOL_TYPES", "SUB_TABLES",
+    "Condition", "Default", "Field", "InfoSet", "Registry",
+]
 
 
 class Registry:

@@ -5,8 +5,8 @@ templates, import, export and statistics all read these descriptions; plugins ad
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 

@@ -137,7 +137,10 @@ TEACHING = InfoSet(
         Field("teachingStatus", "任课状况", "code", "teaching_status", required=True, default="20"),
         Field("teachingStatusNote", "任课状况为其他情况的具体说明", "text", required=True, when=is_("teachingStatus", "99"), max_length=200),
         # the course tree's roots 1/2/3 are 小学/初中/高中 courses [CL S6, S6b]
-        Field("courses", "任教课程", "codes", "teaching_course", when=TEACHES, within=("teachingStage", {"2": ("1",), "3": ("2",), "4": ("3",)})),
+        Field(
+            "courses", "任教课程", "codes", "teaching_course", when=TEACHES,
+            within=("teachingStage", {"2": ("1",), "3": ("2",), "4": ("3",)}),
+        ),
         Field("weeklyHours", "平均每周课堂教学课时数", "int", required=True, when=TEACHES),
         Field("otherWeeklyHours", "平均每周其他工作折合教学课时数", "int"),
         Field("concurrentWork", "兼任工作", "code", "concurrent_work", required=True, default="00"),
@@ -217,7 +220,9 @@ EXCHANGE = InfoSet(
         Field("transferred", "是否调动人事关系", "bool", required=True, when=ROTATES),
         Field("startMonth", "开始年月", "month", required=True, when=ROTATES),
         Field("endMonth", "结束年月", "month", when=ROTATES, not_before="startMonth"),
-        Field("fromEmployer", "原单位名称", "text", required=True, when=ROTATES, max_length=100, default=Default.SCHOOL_NAME),
+        Field(
+            "fromEmployer", "原单位名称", "text", required=True, when=ROTATES, max_length=100, default=Default.SCHOOL_NAME,
+        ),
         Field("toEmployer", "交流轮岗单位名称", "text", required=True, when=ROTATES, max_length=100),
     ),
 )
