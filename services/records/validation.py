@@ -194,11 +194,12 @@ def _within(
     for field in info_set.fields:
         value, label = out.get(field.key), field.label_for(school_type)
         codes = value if isinstance(value, list) else [] if _empty(value) else [str(value)]
+        table = tables.get(field.table_for(school_type) or "")
         for code in codes:
             if code in field.codes_only_in and school_type not in field.codes_only_in[code]:
                 where = "、".join(SCHOOL_TYPE_NAMES.get(t, t) for t in sorted(field.codes_only_in[code]))
-                check.add(field.key, "NOT_FOR_SCHOOL_TYPE", f"{label}“{code}”只适用于{where}")
-        table = tables.get(field.table_for(school_type) or "")
+                name = getattr(table.get(code) if table else None, "name", code)
+                check.add(field.key, "NOT_FOR_SCHOOL_TYPE", f"{label}“{name}”只适用于{where}")
         if field.within is None or table is None or not codes or _empty(out.get(field.within[0])):
             continue
         controlling, roots = field.within

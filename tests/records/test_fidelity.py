@@ -255,7 +255,7 @@ async def test_kindergarten_only_staff_sources(world: World) -> None:
         await world.suite.graphql(CREATE, {"s": SCHOOL, "b": {**basic_input(1), "staffSource": "301"}}, world.clerk)
     )["data"]["createTeacher"]
     assert [(e["code"], e["field"]) for e in made["userErrors"]] == [("NOT_FOR_SCHOOL_TYPE", "basic.staffSource")]
-    assert "幼儿园" in made["userErrors"][0]["message"]
+    assert made["userErrors"][0]["message"] == "教职工来源“从中小学调入”只适用于幼儿园"
     assert "301-从中小学调入" not in choices(await template(world))  # nor offered in the dropdown
     assert "301-从中小学调入" in choices(await template(world, "KINDERGARTEN"))
 
