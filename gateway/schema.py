@@ -6,6 +6,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
 
 from gateway.errors import ErrorMasking
+from gateway.first_change import guard_first_change
 from gateway.identity.mutations import IdentityMutation
 from gateway.jobs import JobQuery
 from gateway.media.mutations import MediaMutation
@@ -34,7 +35,7 @@ def build_schema(registry: Registry | None = None) -> strawberry.Schema:
     teacher_query, teacher_mutation = teacher_schema(registry or Registry())
     query = strawberry.type(type("Query", (SystemQuery, IdentityQuery, RecordsQuery, JobQuery, ImportQuery, ReviewQuery, MediaQuery, teacher_query), {}))
     mutation = strawberry.type(type("Mutation", (IdentityMutation, ImportMutation, ReviewMutation, MediaMutation, teacher_mutation), {}))
-    return _Schema(
+    schema = _Schema(
         query=query,
         mutation=mutation,
         config=StrawberryConfig(scalar_map={EntryData: ENTRY_DATA_SCALAR}),
@@ -47,3 +48,5 @@ def build_schema(registry: Registry | None = None) -> strawberry.Schema:
             ErrorMasking,
         ],
     )
+    guard_first_change(schema)
+    return schema

@@ -114,21 +114,28 @@ class ErrorInterceptor(_WrappingInterceptor):
 
 class AuthInterceptor(_WrappingInterceptor):
     """Verifies `authorization: Bearer <token>` (signature, expiry, revocations) and binds the caller;
-    public methods may omit it."""
+    public methods may omit it. Before its first password change a token opens the public
+    methods and `before_change_methods` only."""
 
-    def __init__(self, signer: TokenSigner, revocations: Revocations, public_methods: Collection[str] = ()) -> None:
+    def __init__(
+        self, signer: TokenSigner, revocations: Revocations, public_methods: Collection[str] = (), before_change_methods: Collection[str] = ()
+    ) -> None:
         self.signer = signer
         self.revocations = revocations
         self.public = set(public_methods)
+        self.before_change = set(before_change_methods)
 
     def wrap(self, behavior: Behavior, method: str) -> Behavior:
         public = method in self.public or method.startswith(HEALTH_PREFIX)
+        before_change = public or method in self.before_change
 
         async def call(request: Any, ctx: grpc.aio.ServicerContext) -> Any:
             raw = bearer_token(str(_metadata(ctx).get("authorization", "")))
             caller = self.revocations.verify_access(self.signer, raw) if raw else None
             if caller is None and not public:
                 raise DomainError(ErrorCode.UNAUTHENTICATED, "请先登录")
+            if caller is not None and not before_change:
+                caller.require()  # PASSWORD_CHANGE_REQUIRED before the first change
             caller_tok = context.set_caller(caller)
             token_tok = context.token.set(raw)
             try:

@@ -69,11 +69,13 @@ async def build_server(
     *,
     port: int | None = None,
     public_methods: Collection[str] = (),
+    before_change_methods: Collection[str] = (),
     revocations: Revocations | None = None,
 ) -> ServerHandle:
     """Create, bind and start a server. `register` adds the servicers and returns their full service names.
 
-    Tokens are checked against `revocations`, by default fed from the identity service.
+    Tokens are checked against `revocations`, by default fed from the identity service. A token
+    before its first password change opens `public_methods` and `before_change_methods` only.
     """
     signer = TokenSigner(settings.require_secret(), settings.token_ttl_seconds)
     on_stop: list[Callable[[], Awaitable[None]]] = []
@@ -83,7 +85,7 @@ async def build_server(
     else:
         on_stop.append(revocations.stop)
     server = grpc.aio.server(
-        interceptors=[RequestIdInterceptor(), ErrorInterceptor(), AuthInterceptor(signer, revocations, public_methods)],
+        interceptors=[RequestIdInterceptor(), ErrorInterceptor(), AuthInterceptor(signer, revocations, public_methods, before_change_methods)],
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
