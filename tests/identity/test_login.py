@@ -5,11 +5,19 @@ import asyncio
 
 import pytest
 
+from dataclasses import replace
+
+from services.identity.server import create_server as identity_server
 from tests.identity.conftest import CHANGE, CREATE_ORG, ME, NEW_PASSWORD, Tree, eventually
 from tests.identity.test_reach import ENABLE, RESET, UNLOCK, codes
+from tmis.auth import SYSTEM, TokenSigner
 from tmis.errors import DomainError, ErrorCode
+from tmis.procs import free_port
 from tmis.proto.identity.v1 import identity_pb2 as pb
+from tmis.proto.identity.v1 import identity_pb2_grpc
 from tmis.proto.records.v1 import records_pb2 as rec_pb
+from tmis.rpc import ServiceClient
+from tmis.settings import SERVICES, Settings
 
 
 async def test_first_login_allows_only_me_and_change(tree: Tree) -> None:
@@ -27,6 +35,28 @@ async def test_first_login_allows_only_me_and_change(tree: Tree) -> None:
     assert changed["userErrors"] == [] and changed["account"]["mustChangePassword"] is False
     assert (await tree.gql(CREATE_ORG, org, changed["token"]))["createOrg"]["userErrors"] == []
     await eventually(lambda: _me_is_gone(tree, token))  # the token from before the change stops working
+
+
+async def test_admin_with_a_generated_password_changes_it_first(settings: Settings) -> None:
+    """The bootstrap admin without TMIS_ADMIN_PASSWORD: its printed password is an initial one."""
+    port = free_port()
+    settings = replace(settings, ports={"identity": port}, addrs={s: f"127.0.0.1:{port}" for s in SERVICES})
+    server = await identity_server(settings)
+    identity = ServiceClient("identity", settings.addrs["identity"], identity_pb2_grpc.IdentityServiceStub)
+    try:
+        system = TokenSigner(settings.token_secret).sign(SYSTEM)
+        created = await identity.EnsureAdmin(pb.EnsureAdminRequest(password=""), token=system)
+        assert created.created and created.password
+        login = await identity.Login(pb.LoginRequest(username="admin", password=created.password))
+        assert login.account.must_change_password is True
+        with pytest.raises(DomainError) as caught:
+            await identity.ListChildOrgs(pb.ListChildOrgsRequest(parent_codes=["100000"]), token=login.token)
+        assert caught.value.code == ErrorCode.PASSWORD_CHANGE_REQUIRED
+        change = pb.ChangePasswordRequest(old_password=created.password, new_password=NEW_PASSWORD)
+        assert (await identity.ChangePassword(change, token=login.token)).account.must_change_password is False
+    finally:
+        await identity.close()
+        await server.stop(0)
 
 
 async def _me_is_gone(tree: Tree, token: str) -> bool:
