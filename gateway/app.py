@@ -25,7 +25,8 @@ from tmis import log
 from tmis.auth import TokenSigner, bearer_token
 from tmis.errors import DomainError
 from tmis.plugins import build_registry, make_plugin_manager
-from tmis.rpc.feed import via_identity
+from tmis.revocations import Revocations
+from tmis.rpc.feed import identity_fetch
 from tmis.rpc import context as rpc_context
 from tmis.rpc.server import poll_seconds
 from tmis.settings import Settings
@@ -118,7 +119,7 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
     signer = TokenSigner(settings.require_secret(), settings.token_ttl_seconds)
     plugins = make_plugin_manager(settings.plugins)
     registry = build_registry(plugins)
-    revocations, close_revocations = via_identity(settings, poll_seconds(settings))
+    revocations = Revocations(interval_seconds=poll_seconds(settings))  # fed once the clients exist
     downloads = Downloads(signer, revocations)
 
     class TmisGraphQL(GraphQL):
@@ -141,10 +142,11 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # gRPC channels belong to the running event loop: made here, never in create_app
         app.state.clients = clients or Clients.from_settings(settings)
-        revocations.start()
+        revocations.start(identity_fetch(app.state.clients.identity, settings.require_secret()))
         yield
-        await close_revocations()
+        await revocations.stop()
         if clients is None:
             await app.state.clients.close()
 
