@@ -135,7 +135,8 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
                 caller = None
             return Context(request, response, request.app.state.clients, plugins, caller, signer, registry, token if caller else "")
 
-    graphql = TmisGraphQL(build_schema(registry), graphql_ide="graphiql" if settings.development else None, multipart_uploads_enabled=True)
+    schema = build_schema(registry, introspection=settings.development)  # production: neither GraphiQL nor introspection
+    graphql = TmisGraphQL(schema, graphql_ide="graphiql" if settings.development else None, multipart_uploads_enabled=True)
 
     async def healthz(request: Request) -> Response:
         return PlainTextResponse("ok")

@@ -22,7 +22,7 @@ from tmis.revocations import Revocations
 from tmis.rpc.client import MAX_MESSAGE_BYTES
 from tmis.rpc.feed import via_identity
 from tmis.rpc.interceptors import AuthInterceptor, ErrorInterceptor, RequestIdInterceptor
-from tmis.settings import Settings
+from tmis.settings import Settings, settings_or_exit
 
 logger = logging.getLogger("tmis.rpc")
 
@@ -129,6 +129,6 @@ async def _serve(name: str, factory: Factory, settings: Settings) -> None:
 
 
 def run_service(name: str, factory: Factory) -> None:
-    settings = Settings.from_env()
-    setup_logging(name, settings.log_level)
+    settings = settings_or_exit(name)
+    setup_logging(name, settings.log_level, settings.log_format)
     asyncio.run(_serve(name, factory, settings))
