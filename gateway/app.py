@@ -64,7 +64,8 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             ms = round((time.perf_counter() - started) * 1000, 1)
-            logger.info("%s %s %d", scope["method"], scope["path"], status, extra={"fields": {"status": status, "ms": ms}})
+            level = logging.DEBUG if scope["path"] == "/healthz" else logging.INFO  # health checks are routine
+            logger.log(level, "%s %s %d", scope["method"], scope["path"], status, extra={"fields": {"status": status, "ms": ms}})
             rpc_context.client_addr.reset(addr)
             log.request_id.reset(token)
 

@@ -35,7 +35,7 @@ async def bootstrap(settings: Settings, wait_seconds: float = 0.0) -> None:
             await asyncio.sleep(0.5)
         reply = await identity.EnsureAdmin(identity_pb2.EnsureAdminRequest(password=settings.admin_password), token=token)
         if reply.created and not settings.admin_password:
-            print(f"\n  管理员账号 admin 的初始密码 (shown once): {reply.password}\n", flush=True)
+            print(f"\n  管理员账号 admin 的初始密码（仅显示一次，首次登录须修改）: {reply.password}\n", flush=True)
         if settings.demo:
             await demo.seed(identity, records, review, token, Path(settings.data_dir))
     finally:

@@ -26,6 +26,8 @@ logger = logging.getLogger("tmis.rpc")
 Behavior = Callable[[Any, grpc.aio.ServicerContext], Any]
 Wrapper = Callable[[Behavior, str], Behavior]
 HEALTH_PREFIX = "/grpc.health.v1.Health/"
+# what every process calls every second or so: logged at DEBUG, so an idle suite is quiet
+ROUTINE_METHODS = ("/tmis.identity.v1.IdentityService/ListRevocations",)
 
 
 def _metadata(ctx: grpc.aio.ServicerContext) -> dict[str, str | bytes]:
@@ -87,7 +89,7 @@ class ErrorInterceptor(_WrappingInterceptor):
     """Maps DomainError to a status (code, message, field in trailing metadata); masks the rest."""
 
     def wrap(self, behavior: Behavior, method: str) -> Behavior:
-        quiet = method.startswith(HEALTH_PREFIX)
+        level = logging.DEBUG if method.startswith(HEALTH_PREFIX) or method in ROUTINE_METHODS else logging.INFO
 
         async def call(request: Any, ctx: grpc.aio.ServicerContext) -> Any:
             started = time.perf_counter()
@@ -105,9 +107,9 @@ class ErrorInterceptor(_WrappingInterceptor):
                 masked = DomainError(ErrorCode.INTERNAL, "服务内部错误，请稍后重试")
                 await ctx.abort(grpc.StatusCode.INTERNAL, masked.message, trailing_metadata=((ERROR_METADATA_KEY, masked.to_metadata()),))
             finally:
-                if not quiet:
-                    ms = round((time.perf_counter() - started) * 1000, 1)
-                    logger.info("rpc %s %s", method, outcome, extra={"fields": {"rpc": method, "outcome": outcome, "ms": ms}})
+                ms = round((time.perf_counter() - started) * 1000, 1)
+                fields = {"rpc": method, "outcome": outcome, "ms": ms}
+                logger.log(level if outcome == "OK" else logging.INFO, "rpc %s %s", method, outcome, extra={"fields": fields})
 
         return call
 
