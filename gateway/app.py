@@ -65,7 +65,8 @@ class RequestContextMiddleware:
         finally:
             ms = round((time.perf_counter() - started) * 1000, 1)
             level = logging.DEBUG if scope["path"] == "/healthz" else logging.INFO  # health checks are routine
-            logger.log(level, "%s %s %d", scope["method"], scope["path"], status, extra={"fields": {"status": status, "ms": ms}})
+            fields = {"status": status, "ms": ms}
+            logger.log(level, "%s %s %d", scope["method"], scope["path"], status, extra={"fields": fields})
             rpc_context.client_addr.reset(addr)
             log.request_id.reset(token)
 
@@ -136,8 +137,10 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
                 caller = None
             return Context(request, response, request.app.state.clients, plugins, caller, signer, registry, token if caller else "")
 
-    schema = build_schema(registry, introspection=settings.development)  # production: neither GraphiQL nor introspection
-    graphql = TmisGraphQL(schema, graphql_ide="graphiql" if settings.development else None, multipart_uploads_enabled=True)
+    # production: neither GraphiQL nor introspection
+    schema = build_schema(registry, introspection=settings.development)
+    ide = "graphiql" if settings.development else None
+    graphql = TmisGraphQL(schema, graphql_ide=ide, multipart_uploads_enabled=True)
 
     async def healthz(request: Request) -> Response:
         return PlainTextResponse("ok")

@@ -7,11 +7,12 @@ token as well, each in its auth interceptor.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import strawberry
-from graphql import GraphQLField, GraphQLNamedType, GraphQLObjectType, GraphQLResolveInfo, get_named_type
-from strawberry.types.base import StrawberryList, StrawberryOptional
+from graphql import GraphQLResolveInfo, default_field_resolver, get_named_type
+from strawberry.types.base import StrawberryList, StrawberryObjectDefinition, StrawberryOptional
 
 from gateway.errors import UserError
 from tmis.errors import DomainError, ErrorCode
@@ -29,13 +30,11 @@ def guard_first_change(schema: strawberry.Schema) -> None:
     for root, as_payload in ((core.query_type, False), (core.mutation_type, True)):
         for name, field in (root.fields if root else {}).items():
             if name not in OPEN | BEFORE_CHANGE:
-                field.resolve = _guarded(field, get_named_type(field.type) if as_payload else None)
+                payload = get_named_type(field.type).extensions["strawberry-definition"] if as_payload else None
+                field.resolve = _guarded(field.resolve or default_field_resolver, payload)
 
 
-def _guarded(field: GraphQLField, payload: GraphQLNamedType | None) -> Any:
-    resolve = field.resolve
-    assert resolve is not None, "every root field has a resolver"
-
+def _guarded(resolve: Callable[..., Any], payload: StrawberryObjectDefinition | None) -> Callable[..., Any]:
     def guarded(source: Any, info: GraphQLResolveInfo, **kwargs: Any) -> Any:
         caller = info.context.caller
         if caller is None or not caller.must_change_password:
@@ -48,14 +47,16 @@ def _guarded(field: GraphQLField, payload: GraphQLNamedType | None) -> Any:
     return guarded
 
 
-def _refused_payload(payload: GraphQLNamedType, error: UserError) -> Any:
+def _empty(kind: Any) -> Any:
+    if isinstance(kind, StrawberryOptional):
+        return None
+    return [] if isinstance(kind, StrawberryList) else _SCALARS[kind]
+
+
+def _refused_payload(payload: StrawberryObjectDefinition, error: UserError) -> Any:
     """The mutation's payload with only `userErrors` set (nothing else was done)."""
-    assert isinstance(payload, GraphQLObjectType)
-    definition = payload.extensions["strawberry-definition"]
     values: dict[str, Any] = {}
-    for f in definition.fields:
-        if f.base_resolver is not None:
-            continue
-        kind = f.type
-        values[f.python_name] = None if isinstance(kind, StrawberryOptional) else [] if isinstance(kind, StrawberryList) else _SCALARS[kind]
-    return definition.origin(**{**values, "user_errors": [error]})
+    for f in payload.fields:
+        if f.base_resolver is None:
+            values[f.python_name] = _empty(f.type)
+    return payload.origin(**{**values, "user_errors": [error]})

@@ -22,9 +22,12 @@ from tmis.procs import free_port
 from tmis.proto.identity.v1 import identity_pb2
 from tmis.settings import SERVICES, Settings
 
-SERVERS = (("identity", identity_server), ("records", records_server), ("review", review_server), ("media", media_server))
+SERVERS = (
+    ("identity", identity_server), ("records", records_server), ("review", review_server), ("media", media_server)
+)
 LOGIN = 'mutation($p: String!) { login(username: "admin", password: $p) { token } }'
-CHANGE = 'mutation($o: String!, $n: String!) { changePassword(oldPassword: $o, newPassword: $n) { userErrors { code } } }'
+CHANGE = """mutation($o: String!, $n: String!) {
+  changePassword(oldPassword: $o, newPassword: $n) { userErrors { code } } }"""
 TEMPLATE = "{ importTemplateUrl(schoolType: PRIMARY_SECONDARY) }"
 
 

@@ -46,7 +46,8 @@ async def test_production_turns_graphiql_and_introspection_off(suite: Suite) -> 
     for env, development in (("development", True), ("production", False)):
         app = create_app(replace(suite.settings, env=env), clients=suite.clients)
         transport = httpx.ASGITransport(app=app)
-        async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://gw") as http:
+        http = httpx.AsyncClient(transport=transport, base_url="http://gateway")
+        async with app.router.lifespan_context(app), http:
             page = await http.get("/graphql", headers={"accept": "text/html"})
             assert ("graphiql" in page.text.lower()) is development, page.text[:200]
             reply = (await http.post("/graphql", json={"query": INTROSPECTION})).json()

@@ -116,7 +116,8 @@ def test_an_idle_suite_prints_nothing_after_start_up(tmp_path: Path) -> None:
     """`make run` in development: readable lines while it starts, then silence while nobody calls
     (every process polls the revocation feed each second, at DEBUG)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TMIS_")}
-    env |= {"TMIS_DATA_DIR": str(tmp_path / "var"), "TMIS_HTTP_PORT": str(free_port()), "TMIS_DEMO": "0", "TMIS_ADMIN_PASSWORD": ADMIN_PASSWORD}
+    env |= {"TMIS_DATA_DIR": str(tmp_path / "var"), "TMIS_HTTP_PORT": str(free_port()), "TMIS_DEMO": "0"}
+    env["TMIS_ADMIN_PASSWORD"] = ADMIN_PASSWORD
     log = tmp_path / "console.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "tmis"], env=env, stdout=out, stderr=subprocess.STDOUT)

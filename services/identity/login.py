@@ -71,7 +71,8 @@ class Login:
             await self.audit.record("LOCKED", actor="system", target=username, org_path=path, detail=detail)
         changing = event == "PASSWORD_CHANGE_FAILED"
         if until:
-            raise DomainError(ErrorCode.ACCOUNT_LOCKED, locked_message(until), "oldPassword" if changing else "username")
+            field = "oldPassword" if changing else "username"
+            raise DomainError(ErrorCode.ACCOUNT_LOCKED, locked_message(until), field)
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, WRONG, "oldPassword" if changing else "password")
 
     async def login(self, username: str, password: str) -> tuple[str, Account]:

@@ -58,7 +58,13 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
         return [SERVICE_NAME]
 
     handle = await build_server(
-        "identity", settings, register, port=port, public_methods=PUBLIC_METHODS, before_change_methods=BEFORE_CHANGE_METHODS, revocations=revocations
+        "identity",
+        settings,
+        register,
+        port=port,
+        public_methods=PUBLIC_METHODS,
+        before_change_methods=BEFORE_CHANGE_METHODS,
+        revocations=revocations,
     )
     handle.on_stop += [storage.close, records.close]
     return handle

@@ -38,7 +38,9 @@ BEFORE_CHANGE = {"me", "changePassword"}
 ORG = "620000"  # the caller's own org: the most a field could be expected to show it
 SCALARS: dict[str, Any] = {"String": ORG, "ID": "x", "Int": 1, "Float": 1.0, "Boolean": True, "EntryData": {}}
 # RPCs a token before its first change may call: those open to anyone, and identity's few
-RPC_OPEN = {m.rsplit("/", 1)[1] for m in (*identity.PUBLIC_METHODS, *identity.BEFORE_CHANGE_METHODS, *records.PUBLIC_METHODS)}
+RPC_OPEN = {
+    m.rsplit("/", 1)[1] for m in (*identity.PUBLIC_METHODS, *identity.BEFORE_CHANGE_METHODS, *records.PUBLIC_METHODS)
+}
 
 
 def _value(kind: Any) -> Any:
@@ -53,9 +55,8 @@ def _value(kind: Any) -> Any:
         name, first = next(iter(kind.fields.items()))
         return {name: _value(first.type)}
     if isinstance(kind, GraphQLInputObjectType):
-        return {
-            name: _value(f.type) for name, f in kind.fields.items() if isinstance(f.type, GraphQLNonNull) and f.default_value is Undefined
-        }
+        fields = kind.fields.items()
+        return {n: _value(f.type) for n, f in fields if isinstance(f.type, GraphQLNonNull) and f.default_value is Undefined}
     assert isinstance(kind, GraphQLScalarType)
     return SCALARS.get(kind.name)
 
@@ -71,7 +72,8 @@ def _operation(op: str, name: str, field: GraphQLField) -> tuple[str, dict[str, 
         selection = "{ __typename" + (" userErrors { code }" if "userErrors" in result.fields else "") + " }"
     elif not isinstance(result, GraphQLScalarType | GraphQLEnumType):
         selection = "{ __typename }"
-    query = f"{op}{'(' + declared + ')' if declared else ''} {{ {name}{'(' + given + ')' if given else ''} {selection} }}"
+    declared, given = f"({declared})" if declared else "", f"({given})" if given else ""
+    query = f"{op}{declared} {{ {name}{given} {selection} }}"
     return query, {a: _value(arg.type) for a, arg in required.items()}
 
 
@@ -93,7 +95,8 @@ def _refused(name: str, result: dict) -> bool:
     if any((e.get("extensions") or {}).get("code") == "PASSWORD_CHANGE_REQUIRED" for e in errors):
         return True
     payload = (result.get("data") or {}).get(name)
-    return isinstance(payload, dict) and [e["code"] for e in payload.get("userErrors") or ()] == ["PASSWORD_CHANGE_REQUIRED"]
+    codes = [e["code"] for e in payload.get("userErrors") or ()] if isinstance(payload, dict) else []
+    return codes == ["PASSWORD_CHANGE_REQUIRED"]
 
 
 @pytest.fixture
@@ -121,7 +124,8 @@ async def test_every_field_refuses_a_token_before_its_first_change(tree: Tree, f
     assert answered == [], "\n".join(map(str, answered))
     me = await tree.gql("{ me { username mustChangePassword org { code name } } }", user=first_token)
     assert me["me"] == {"username": "gs_admin", "mustChangePassword": True, "org": {"code": ORG, "name": "甘肃省"}}
-    download = await tree.suite.http.get("/files/templates/PRIMARY_SECONDARY.xlsx", headers={"authorization": f"Bearer {first_token}"})
+    bearer = {"authorization": f"Bearer {first_token}"}
+    download = await tree.suite.http.get("/files/templates/PRIMARY_SECONDARY.xlsx", headers=bearer)
     assert (download.status_code, download.json()["code"]) == (403, "PASSWORD_CHANGE_REQUIRED")
 
 

@@ -10,6 +10,7 @@ from tmis.rpc.client import ServiceClient
 from tmis.settings import Settings
 
 FEED_TIMEOUT = 3.0
+Closer = Callable[[], Awaitable[None]]
 
 
 def identity_fetch(identity: ServiceClient, secret: str) -> Fetch:
@@ -24,7 +25,7 @@ def identity_fetch(identity: ServiceClient, secret: str) -> Fetch:
     return fetch
 
 
-def via_identity(settings: Settings, interval_seconds: float = 1.0) -> tuple[Revocations, Callable[[], Awaitable[None]]]:
+def via_identity(settings: Settings, interval_seconds: float = 1.0) -> tuple[Revocations, Closer]:
     """A Revocations fed by the identity service, and its closer. Its channel belongs to the running
     event loop: call this inside it (a service's `create_server`)."""
     client = ServiceClient("identity", settings.addrs["identity"], identity_pb2_grpc.IdentityServiceStub)

@@ -109,7 +109,8 @@ class ErrorInterceptor(_WrappingInterceptor):
             finally:
                 ms = round((time.perf_counter() - started) * 1000, 1)
                 fields = {"rpc": method, "outcome": outcome, "ms": ms}
-                logger.log(level if outcome == "OK" else logging.INFO, "rpc %s %s", method, outcome, extra={"fields": fields})
+                routine = level if outcome == "OK" else logging.INFO
+                logger.log(routine, "rpc %s %s", method, outcome, extra={"fields": fields})
 
         return call
 
@@ -120,7 +121,11 @@ class AuthInterceptor(_WrappingInterceptor):
     methods and `before_change_methods` only."""
 
     def __init__(
-        self, signer: TokenSigner, revocations: Revocations, public_methods: Collection[str] = (), before_change_methods: Collection[str] = ()
+        self,
+        signer: TokenSigner,
+        revocations: Revocations,
+        public_methods: Collection[str] = (),
+        before_change_methods: Collection[str] = (),
     ) -> None:
         self.signer = signer
         self.revocations = revocations

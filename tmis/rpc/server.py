@@ -85,7 +85,11 @@ async def build_server(
     else:
         on_stop.append(revocations.stop)
     server = grpc.aio.server(
-        interceptors=[RequestIdInterceptor(), ErrorInterceptor(), AuthInterceptor(signer, revocations, public_methods, before_change_methods)],
+        interceptors=[
+            RequestIdInterceptor(),
+            ErrorInterceptor(),
+            AuthInterceptor(signer, revocations, public_methods, before_change_methods),
+        ],
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
