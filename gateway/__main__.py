@@ -5,12 +5,12 @@ import uvicorn
 
 from gateway.app import create_app
 from tmis.log import setup_logging
-from tmis.settings import Settings
+from tmis.settings import settings_or_exit
 
 
 def main() -> None:
-    settings = Settings.from_env()
-    setup_logging("gateway", settings.log_level)
+    settings = settings_or_exit("gateway")
+    setup_logging("gateway", settings.log_level, settings.log_format)
     uvicorn.run(
         create_app(settings),
         host=settings.http_host,

@@ -25,7 +25,8 @@ from tmis import log
 from tmis.auth import TokenSigner, bearer_token
 from tmis.errors import DomainError
 from tmis.plugins import build_registry, make_plugin_manager
-from tmis.rpc.feed import via_identity
+from tmis.revocations import Revocations
+from tmis.rpc.feed import identity_fetch
 from tmis.rpc import context as rpc_context
 from tmis.rpc.server import poll_seconds
 from tmis.settings import Settings
@@ -63,7 +64,9 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             ms = round((time.perf_counter() - started) * 1000, 1)
-            logger.info("%s %s %d", scope["method"], scope["path"], status, extra={"fields": {"status": status, "ms": ms}})
+            level = logging.DEBUG if scope["path"] == "/healthz" else logging.INFO  # health checks are routine
+            fields = {"status": status, "ms": ms}
+            logger.log(level, "%s %s %d", scope["method"], scope["path"], status, extra={"fields": fields})
             rpc_context.client_addr.reset(addr)
             log.request_id.reset(token)
 
@@ -118,7 +121,7 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
     signer = TokenSigner(settings.require_secret(), settings.token_ttl_seconds)
     plugins = make_plugin_manager(settings.plugins)
     registry = build_registry(plugins)
-    revocations, close_revocations = via_identity(settings, poll_seconds(settings))
+    revocations = Revocations(interval_seconds=poll_seconds(settings))  # fed once the clients exist
     downloads = Downloads(signer, revocations)
 
     class TmisGraphQL(GraphQL):
@@ -134,17 +137,21 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
                 caller = None
             return Context(request, response, request.app.state.clients, plugins, caller, signer, registry, token if caller else "")
 
-    graphql = TmisGraphQL(build_schema(registry), graphql_ide="graphiql" if settings.development else None, multipart_uploads_enabled=True)
+    # production: neither GraphiQL nor introspection
+    schema = build_schema(registry, introspection=settings.development)
+    ide = "graphiql" if settings.development else None
+    graphql = TmisGraphQL(schema, graphql_ide=ide, multipart_uploads_enabled=True)
 
     async def healthz(request: Request) -> Response:
         return PlainTextResponse("ok")
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # gRPC channels belong to the running event loop: made here, never in create_app
         app.state.clients = clients or Clients.from_settings(settings)
-        revocations.start()
+        revocations.start(identity_fetch(app.state.clients.identity, settings.require_secret()))
         yield
-        await close_revocations()
+        await revocations.stop()
         if clients is None:
             await app.state.clients.close()
 

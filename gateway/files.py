@@ -41,6 +41,7 @@ class Downloads:
         if caller.scope and caller.scope != request.url.path:
             raise DomainError(ErrorCode.UNAUTHENTICATED, "下载链接无效或已过期，请重新导出")
         self.revocations.check(caller)
+        caller.require()  # PASSWORD_CHANGE_REQUIRED before the first change, as for every field
         # the services accept access tokens only: mint one that keeps the original issue time
         return self.signer.sign(dataclasses.replace(caller, scope=""), ttl_seconds=60) if caller.scope else raw
 

@@ -3,9 +3,17 @@ from __future__ import annotations
 
 import strawberry
 from strawberry.schema.config import StrawberryConfig
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 
 from gateway.errors import ErrorMasking
+from gateway.first_change import guard_first_change
 from gateway.identity.mutations import IdentityMutation
 from gateway.jobs import JobQuery
 from gateway.media.mutations import MediaMutation
@@ -29,12 +37,13 @@ class _Schema(strawberry.Schema):
         """ErrorMasking logs what needs logging, once; nothing more here."""
 
 
-def build_schema(registry: Registry | None = None) -> strawberry.Schema:
-    """The schema for a registry (national sets, plus what the deployment's plugins add)."""
+def build_schema(registry: Registry | None = None, introspection: bool = True) -> strawberry.Schema:
+    """The schema for a registry (national sets, plus what the deployment's plugins add);
+    without introspection in production, as Apollo's default there."""
     teacher_query, teacher_mutation = teacher_schema(registry or Registry())
     query = strawberry.type(type("Query", (SystemQuery, IdentityQuery, RecordsQuery, JobQuery, ImportQuery, ReviewQuery, MediaQuery, teacher_query), {}))
     mutation = strawberry.type(type("Mutation", (IdentityMutation, ImportMutation, ReviewMutation, MediaMutation, teacher_mutation), {}))
-    return _Schema(
+    schema = _Schema(
         query=query,
         mutation=mutation,
         config=StrawberryConfig(scalar_map={EntryData: ENTRY_DATA_SCALAR}),
@@ -45,5 +54,8 @@ def build_schema(registry: Registry | None = None) -> strawberry.Schema:
             lambda: ParserCache(maxsize=512),
             lambda: ValidationCache(maxsize=512),
             ErrorMasking,
+            *([] if introspection else [DisableIntrospection]),
         ],
     )
+    guard_first_change(schema)
+    return schema

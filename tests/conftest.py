@@ -49,7 +49,6 @@ def settings(mongo_uri: str) -> Settings:
         mongodb_uri=mongo_uri,
         token_secret=secrets.token_urlsafe(40),
         databases={s: f"{prefix}_{s}" for s in SERVICES},
-        development=False,
     )
 
 

@@ -133,7 +133,7 @@ def test_environment(name):
     env = env_of(services()[name])
     assert re.fullmatch(r"\$\{TMIS_TOKEN_SECRET:\?[^}]+\}", env.get("TMIS_TOKEN_SECRET", "")), "secret must be required"
     assert env.get("TMIS_MONGODB_URI", "").startswith("mongodb://mongo:27017/") and "replicaSet=rs0" in env["TMIS_MONGODB_URI"]
-    assert env.get("TMIS_DEVELOPMENT") == "0"
+    assert env.get("TMIS_ENV") == "production"
     for target in GRPC_SERVICES:
         addr = env.get(f"TMIS_{target.upper()}_ADDR", "")
         assert re.fullmatch(rf"(dns:///)?{target}:50051", addr), f"{name}: TMIS_{target.upper()}_ADDR={addr!r}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -106,3 +107,28 @@ def test_run_restarts_a_dead_service_and_stops_everything(tmp_path: Path) -> Non
         assert "demo data seeded" not in again.log.read_text()
     finally:
         assert again.stop() == 0
+
+
+TEXT_LINE = re.compile(r"^\d\d:\d\d:\d\d\.\d{3} \S+ +(DEBUG|INFO|WARNING|ERROR|CRITICAL) +\S")
+
+
+def test_an_idle_suite_prints_nothing_after_start_up(tmp_path: Path) -> None:
+    """`make run` in development: readable lines while it starts, then silence while nobody calls
+    (every process polls the revocation feed each second, at DEBUG)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TMIS_")}
+    env |= {"TMIS_DATA_DIR": str(tmp_path / "var"), "TMIS_HTTP_PORT": str(free_port()), "TMIS_DEMO": "0"}
+    env["TMIS_ADMIN_PASSWORD"] = ADMIN_PASSWORD
+    log = tmp_path / "console.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "tmis"], env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        _wait(lambda: "Ctrl-C stops it." in log.read_text(), what="the suite to start")
+        started = log.read_text()
+        time.sleep(6)  # several revocation polls of every process, a stats refresh, a review reconciliation
+        idle = log.read_text()[len(started):]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(30)
+    assert idle == ""
+    lines = [line for line in started.splitlines() if line.strip() and not line.startswith("  ")]  # but the banner
+    assert lines and all(TEXT_LINE.match(line) for line in lines), started

@@ -17,7 +17,7 @@ from tmis.proto.identity.v1 import identity_pb2, identity_pb2_grpc
 from tmis.proto.records.v1 import records_pb2_grpc
 from tmis.proto.review.v1 import review_pb2_grpc
 from tmis.rpc import ServiceClient
-from tmis.settings import Settings
+from tmis.settings import Settings, settings_or_exit
 
 logger = logging.getLogger("tmis.bootstrap")
 
@@ -35,7 +35,7 @@ async def bootstrap(settings: Settings, wait_seconds: float = 0.0) -> None:
             await asyncio.sleep(0.5)
         reply = await identity.EnsureAdmin(identity_pb2.EnsureAdminRequest(password=settings.admin_password), token=token)
         if reply.created and not settings.admin_password:
-            print(f"\n  管理员账号 admin 的初始密码 (shown once): {reply.password}\n", flush=True)
+            print(f"\n  管理员账号 admin 的初始密码（仅显示一次，首次登录须修改）: {reply.password}\n", flush=True)
         if settings.demo:
             await demo.seed(identity, records, review, token, Path(settings.data_dir))
     finally:
@@ -44,7 +44,7 @@ async def bootstrap(settings: Settings, wait_seconds: float = 0.0) -> None:
 
 
 if __name__ == "__main__":
-    settings = Settings.from_env()
-    setup_logging("bootstrap", settings.log_level)
+    settings = settings_or_exit("bootstrap")
+    setup_logging("bootstrap", settings.log_level, settings.log_format)
     asyncio.run(bootstrap(settings, wait_seconds=120))
     sys.exit(0)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -20,6 +21,7 @@ from tmis.errors import DomainError, ErrorCode
 
 logger = logging.getLogger("tmis.revocations")
 OVERLAP_MS = 5_000  # re-read a little of the past each poll: writes may land out of order
+START_GRACE_SECONDS = 10.0
 
 
 @dataclass
@@ -32,8 +34,12 @@ class Feed:
 Fetch = Callable[[int], Awaitable[Feed]]
 
 
+async def _not_connected(since_ms: int) -> Feed:
+    raise ConnectionError("the revocation feed is not connected yet")
+
+
 class Revocations:
-    def __init__(self, fetch: Fetch, interval_seconds: float = 1.0) -> None:
+    def __init__(self, fetch: Fetch = _not_connected, interval_seconds: float = 1.0) -> None:
         self.fetch = fetch
         self.interval = interval_seconds
         self.not_before: dict[str, int] = {}
@@ -70,20 +76,24 @@ class Revocations:
         self.apply(await self.fetch(self.since))
 
     async def _run(self) -> None:
-        failing = False
+        started, warned = time.monotonic(), False
         while True:
             try:
                 await self.refresh()
-                if failing:
+                if warned:
                     logger.info("revocation feed reachable again")
-                failing = False
+                warned = False
             except Exception as err:  # identity down or restarting: keep what we have, say so once
-                if not failing:
-                    logger.warning("revocation feed unavailable: %s", err)
-                failing = True
+                # identity may start after this process: quiet for a few seconds at first
+                quiet = warned or (not self.synced and time.monotonic() - started < START_GRACE_SECONDS)
+                (logger.debug if quiet else logger.warning)("revocation feed unavailable: %s", err)
+                warned = warned or not quiet
             await asyncio.sleep(self.interval)
 
-    def start(self) -> None:
+    def start(self, fetch: Fetch | None = None) -> None:
+        """Polls the feed until `stop`. `fetch`, when given, replaces the one given at construction:
+        the gateway's goes through its identity client, made in its lifespan (in the running loop)."""
+        self.fetch = fetch or self.fetch
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="revocations")
 

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 SERVICES = ("identity", "records", "review", "media")
+ENVIRONMENTS = ("development", "production")
+LOG_FORMATS = ("text", "json")
 
 
 class SettingsError(ValueError):
@@ -37,6 +39,13 @@ def _bool(env: Mapping[str, str], key: str, default: bool) -> bool:
     raise SettingsError(f"{key} must be a boolean (1/0), got {raw!r}")
 
 
+def _choice(env: Mapping[str, str], key: str, choices: tuple[str, ...], default: str) -> str:
+    raw = env.get(key) or default
+    if raw not in choices:
+        raise SettingsError(f"{key} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     mongodb_uri: str = ""
@@ -51,8 +60,11 @@ class Settings:
     plugins: str = ""
     demo: bool = True
     admin_password: str = ""
-    development: bool = True
+    # production: no GraphiQL, no introspection, the token secret required
+    env: str = "development"
     log_level: str = "INFO"
+    # "text": one readable line per event (development); "json": one object per line (production)
+    log_format: str = "text"
     # per service: gRPC listen port (0 = any free port) and address the gateway dials
     ports: Mapping[str, int] = field(default_factory=dict)
     addrs: Mapping[str, str] = field(default_factory=dict)
@@ -63,6 +75,12 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
+        mode = _choice(env, "TMIS_ENV", ENVIRONMENTS, "development")
+        if mode == "production" and len(env.get("TMIS_TOKEN_SECRET", "")) < 32:
+            raise SettingsError(
+                "TMIS_TOKEN_SECRET must be set to at least 32 characters when TMIS_ENV=production, the same for "
+                "every process; make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
         return cls(
             mongodb_uri=env.get("TMIS_MONGODB_URI", ""),
             data_dir=env.get("TMIS_DATA_DIR", "./var"),
@@ -75,13 +93,18 @@ class Settings:
             plugins=env.get("TMIS_PLUGINS", ""),
             demo=_bool(env, "TMIS_DEMO", True),
             admin_password=env.get("TMIS_ADMIN_PASSWORD", ""),
-            development=_bool(env, "TMIS_DEVELOPMENT", True),
+            env=mode,
             log_level=env.get("TMIS_LOG_LEVEL", "INFO"),
+            log_format=_choice(env, "TMIS_LOG_FORMAT", LOG_FORMATS, "json" if mode == "production" else "text"),
             ports={s: _int(env, f"TMIS_{s.upper()}_PORT", 0) for s in SERVICES},
             addrs={s: env.get(f"TMIS_{s.upper()}_ADDR", "") for s in SERVICES},
             databases={s: env.get(f"TMIS_{s.upper()}_DB", f"tmis_{s}") for s in SERVICES},
             raw=dict(env),
         )
+
+    @property
+    def development(self) -> bool:
+        return self.env != "production"
 
     def int(self, key: str, default: int) -> int:
         return _int(self.raw, key, default)
@@ -93,3 +116,11 @@ class Settings:
         if len(self.token_secret) < 32:
             raise SettingsError("TMIS_TOKEN_SECRET must be set to at least 32 characters")
         return self.token_secret
+
+
+def settings_or_exit(process: str) -> Settings:
+    """A process entry point's settings: a bad one stops it with its message, not a traceback."""
+    try:
+        return Settings.from_env()
+    except SettingsError as err:
+        raise SystemExit(f"{process} cannot start: {err}") from None

@@ -25,7 +25,7 @@ from tmis.embedded_db import EmbeddedMongo
 from tmis.log import setup_logging
 from tmis.procs import free_port, spawn, stop_process
 from tmis.rpc import ServiceClient
-from tmis.settings import SERVICES, Settings
+from tmis.settings import SERVICES, Settings, settings_or_exit
 
 logger = logging.getLogger("tmis.supervisor")
 START_TIMEOUT = 60.0
@@ -186,8 +186,8 @@ async def _main(settings: Settings) -> int:
 
 
 def main() -> None:
-    settings = Settings.from_env()
-    setup_logging("supervisor", settings.log_level)
+    settings = settings_or_exit("supervisor")
+    setup_logging("supervisor", settings.log_level, settings.log_format)
     sys.exit(asyncio.run(_main(settings)))
 
 

@@ -152,7 +152,8 @@ class Accounts:
         return await self.with_locks(found[:first]), len(found) > first, total
 
     async def ensure_admin(self, caller: Caller, password: str) -> tuple[bool, str]:
-        """The NATION org and its `admin` account, created once (suite start-up only)."""
+        """The NATION org and its `admin` account, created once (suite start-up only). A generated
+        password is an initial password: it must be changed at the first login."""
         if not caller.service:
             raise DomainError(ErrorCode.FORBIDDEN, "没有执行此操作的权限")
         if not await self.storage.get_orgs([NATION_CODE]):
@@ -161,8 +162,12 @@ class Accounts:
             return False, ""
         if password:
             self.policy.check(password, ADMIN_USERNAME, field="TMIS_ADMIN_PASSWORD")
+        generated = not password
         password = password or self.policy.generate()
-        admin = Account(new_id(), ADMIN_USERNAME, "系统管理员", NATION_CODE, (NATION_CODE,), ("SYSTEM_ADMIN",), password_hash=await self.hasher.hash(password))
+        admin = Account(
+            new_id(), ADMIN_USERNAME, "系统管理员", NATION_CODE, (NATION_CODE,), ("SYSTEM_ADMIN",),
+            must_change_password=generated, password_hash=await self.hasher.hash(password),
+        )
         await self.storage.insert_account(admin, now())
         await self.audit.record("ACCOUNT_CREATED", actor="system", target=ADMIN_USERNAME, org_path=(NATION_CODE,), detail="SYSTEM_ADMIN")
         return True, password

@@ -47,37 +47,38 @@ class Login:
             return same(self.sealer.open(account.initial_password, account.id), password)
         return await self.hasher.verify(account.password_hash if account else None, password)
 
-    async def _fail(self, username: str, account: Account | None, event: str = "LOGIN_FAILED") -> DomainError:
-        """Counts a failure against the username (known or not) and returns the error to raise."""
+    async def _verified(
+        self, username: str, account: Account | None, password: str, event: str = "LOGIN_FAILED"
+    ) -> Account:
+        """The account, when the password is right. Each attempt is counted before its password is
+        verified, so however many arrive together, at most `lockout_threshold` fail per lock window;
+        the others are refused as locked. Unknown usernames are counted and locked the same way."""
         at = now()
         path = account.org_path if account else (NATION_CODE,)
-        locked = await self.storage.record_failure(username, self.config.lockout_threshold, dt.timedelta(minutes=self.config.lockout_minutes), at)
-        await self.audit.record(event, actor=username, target=username, org_path=path, result=str(ErrorCode.INVALID_CREDENTIALS))
-        if locked:
-            await self.audit.record("LOCKED", actor="system", target=username, org_path=path, detail=f"until {locked.isoformat()}")
-            return DomainError(ErrorCode.ACCOUNT_LOCKED, locked_message(locked), "username")
-        field = "oldPassword" if event == "PASSWORD_CHANGE_FAILED" else "password"
-        return DomainError(ErrorCode.INVALID_CREDENTIALS, WRONG, field)
-
-    async def _check_lock(self, username: str, path: tuple[str, ...], password: str) -> bool:
-        """Refuses a locked username; True when earlier failures are on record (to clear on success)."""
-        lock = await self.storage.lock_of(username)
-        until = lock.get("locked_until") if lock else None
-        if until and until > now():
+        threshold, lock_for = self.config.lockout_threshold, dt.timedelta(minutes=self.config.lockout_minutes)
+        if await self.storage.reserve_attempt(username, threshold, at, at + lock_for + dt.timedelta(days=1)):
+            if await self._verify(account, password) and account is not None:
+                await self.storage.clear_failures(username)
+                return account
+            result = ErrorCode.INVALID_CREDENTIALS
+        else:
             await self.hasher.verify(None, password)  # same time as any other refusal
-            await self.audit.record("LOGIN_FAILED", actor=username, target=username, org_path=path, result=str(ErrorCode.ACCOUNT_LOCKED))
-            raise DomainError(ErrorCode.ACCOUNT_LOCKED, locked_message(until), "username")
-        return lock is not None
+            result = ErrorCode.ACCOUNT_LOCKED
+        until, started = await self.storage.lock(username, threshold, at + lock_for)
+        await self.audit.record(event, actor=username, target=username, org_path=path, result=str(result))
+        if started and until:
+            detail = f"until {until.isoformat()}"
+            await self.audit.record("LOCKED", actor="system", target=username, org_path=path, detail=detail)
+        changing = event == "PASSWORD_CHANGE_FAILED"
+        if until:
+            field = "oldPassword" if changing else "username"
+            raise DomainError(ErrorCode.ACCOUNT_LOCKED, locked_message(until), field)
+        raise DomainError(ErrorCode.INVALID_CREDENTIALS, WRONG, "oldPassword" if changing else "password")
 
     async def login(self, username: str, password: str) -> tuple[str, Account]:
         username, password = username.strip()[:64], password[:256]  # longer ones can never match
-        account = await self.storage.account_by_username(username)
-        path = account.org_path if account else (NATION_CODE,)
-        failed_before = await self._check_lock(username, path, password)
-        if not await self._verify(account, password) or account is None:
-            raise await self._fail(username, account)
-        if failed_before:
-            await self.storage.clear_failures(username)
+        account = await self._verified(username, await self.storage.account_by_username(username), password)
+        path = account.org_path
         if not account.enabled:
             await self.audit.record("LOGIN_FAILED", actor=username, target=username, org_path=path, result=str(ErrorCode.FORBIDDEN), detail="disabled")
             raise DomainError(ErrorCode.FORBIDDEN, "该账号已停用，请联系本单位系统管理员", "username")
@@ -94,8 +95,7 @@ class Login:
         account = await self.storage.account_by_id(caller.account_id) if not caller.service else None
         if account is None or not account.enabled:
             raise DomainError(ErrorCode.UNAUTHENTICATED, "账号不存在或已停用")
-        if not await self._verify(account, old):
-            raise await self._fail(account.username, account, "PASSWORD_CHANGE_FAILED")
+        await self._verified(account.username, account, old, "PASSWORD_CHANGE_FAILED")
         self.policy.check(new, account.username)
         initial = self.sealer.open(account.initial_password, account.id)
         reused = same(initial, new) or same(old, new)

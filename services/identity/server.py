@@ -12,7 +12,7 @@ from services.identity.config import IdentityConfig
 from services.identity.login import Login
 from services.identity.orgs import Orgs
 from services.identity.passwords import Hasher, PasswordPolicy, Sealer
-from services.identity.servicer import PUBLIC_METHODS, IdentityServicer
+from services.identity.servicer import BEFORE_CHANGE_METHODS, PUBLIC_METHODS, IdentityServicer
 from services.identity.storage import Storage
 from services.identity.teacher_accounts import RosterEntry, TeacherAccounts
 from tmis.auth import TokenSigner
@@ -57,6 +57,14 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
         identity_pb2_grpc.add_IdentityServiceServicer_to_server(servicer, server)
         return [SERVICE_NAME]
 
-    handle = await build_server("identity", settings, register, port=port, public_methods=PUBLIC_METHODS, revocations=revocations)
+    handle = await build_server(
+        "identity",
+        settings,
+        register,
+        port=port,
+        public_methods=PUBLIC_METHODS,
+        before_change_methods=BEFORE_CHANGE_METHODS,
+        revocations=revocations,
+    )
     handle.on_stop += [storage.close, records.close]
     return handle

@@ -21,6 +21,12 @@ PUBLIC_METHODS = (
     "/tmis.identity.v1.IdentityService/RetrieveInitialPassword",
     "/tmis.identity.v1.IdentityService/SearchSchools",
 )
+# what a token opens before its first password change (BatchGetOrgs: its own org path, for `me`)
+BEFORE_CHANGE_METHODS = (
+    "/tmis.identity.v1.IdentityService/GetMe",
+    "/tmis.identity.v1.IdentityService/ChangePassword",
+    "/tmis.identity.v1.IdentityService/BatchGetOrgs",
+)
 
 
 def org_pb(org: Org) -> pb.Org:

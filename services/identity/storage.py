@@ -1,6 +1,6 @@
 """Identity's storage: the only module that touches its MongoDB database.
 
-Collections: orgs, accounts, login_failures (by username, known or not: no enumeration),
+Collections: orgs, accounts, login_failures (attempts counted by username, known or not: no enumeration),
 revocations (per account: tokens issued before `not_before_ms` are void), audit, rate_limits.
 """
 from __future__ import annotations
@@ -168,25 +168,38 @@ class Storage:
     async def delete_account(self, account: Account) -> bool:
         return (await self.accounts.delete_one({"_id": account.id, "version": account.version})).deleted_count == 1
 
-    # login failures and locks, by username (whether or not it exists)
-
-    async def lock_of(self, username: str) -> dict[str, Any] | None:
-        return await self.failures.find_one({"_id": username})
+    # login attempts and locks, by username (whether or not it exists)
 
     async def locks_of(self, usernames: list[str]) -> dict[str, dt.datetime]:
         cursor = self.failures.find({"_id": {"$in": usernames}, "locked_until": {"$ne": None}})
         return {d["_id"]: d["locked_until"] async for d in cursor}
 
-    async def record_failure(self, username: str, threshold: int, lock_for: dt.timedelta, now: dt.datetime) -> dt.datetime | None:
-        """Counts a failed login; returns the lock's end when this failure locks the username."""
-        forget = now + lock_for + dt.timedelta(days=1)
-        await self.failures.update_one({"_id": username}, {"$inc": {"count": 1}, "$set": {"expires_at": forget}}, upsert=True)
+    async def reserve_attempt(self, username: str, threshold: int, now: dt.datetime, forget: dt.datetime) -> bool:
+        """Counts an attempt before its password is verified; False when `threshold` are counted
+        already (locked, or that many still being verified). The count is one conditional update:
+        of attempts arriving together, `threshold` at most get through."""
         doc = await self.failures.find_one({"_id": username})
-        if doc and doc["count"] >= threshold:
-            until = now + lock_for
-            await self.failures.update_one({"_id": username}, {"$set": {"count": 0, "locked_until": until}})
-            return until
-        return None
+        until = doc.get("locked_until") if doc else None
+        if until and until > now:
+            return False
+        if doc is None:
+            await self.failures.update_one({"_id": username}, {"$setOnInsert": {"count": 0}}, upsert=True)
+        elif until:  # the lock is over: a new window
+            over = {"_id": username, "locked_until": until}
+            await self.failures.update_one(over, {"$set": {"count": 0}, "$unset": {"locked_until": ""}})
+        counted = await self.failures.update_one(
+            {"_id": username, "count": {"$lt": threshold}}, {"$inc": {"count": 1}, "$set": {"expires_at": forget}}
+        )
+        return counted.modified_count == 1
+
+    async def lock(self, username: str, threshold: int, until: dt.datetime) -> tuple[dt.datetime | None, bool]:
+        """Locks the username until `until` once `threshold` attempts are counted; returns the
+        lock's end (None: not locked) and whether this call started it."""
+        started = await self.failures.update_one(
+            {"_id": username, "count": {"$gte": threshold}, "locked_until": None}, {"$set": {"locked_until": until}}
+        )
+        doc = await self.failures.find_one({"_id": username})
+        return (doc or {}).get("locked_until"), started.modified_count == 1
 
     async def clear_failures(self, username: str) -> None:
         await self.failures.delete_one({"_id": username})

@@ -1,13 +1,23 @@
 """Passwords, first login, lockout, enumeration, and tokens that stop working."""
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
+from dataclasses import replace
+
+from services.identity.server import create_server as identity_server
 from tests.identity.conftest import CHANGE, CREATE_ORG, ME, NEW_PASSWORD, Tree, eventually
 from tests.identity.test_reach import ENABLE, RESET, UNLOCK, codes
+from tmis.auth import SYSTEM, TokenSigner
 from tmis.errors import DomainError, ErrorCode
+from tmis.procs import free_port
 from tmis.proto.identity.v1 import identity_pb2 as pb
+from tmis.proto.identity.v1 import identity_pb2_grpc
 from tmis.proto.records.v1 import records_pb2 as rec_pb
+from tmis.rpc import ServiceClient
+from tmis.settings import SERVICES, Settings
 
 
 async def test_first_login_allows_only_me_and_change(tree: Tree) -> None:
@@ -25,6 +35,28 @@ async def test_first_login_allows_only_me_and_change(tree: Tree) -> None:
     assert changed["userErrors"] == [] and changed["account"]["mustChangePassword"] is False
     assert (await tree.gql(CREATE_ORG, org, changed["token"]))["createOrg"]["userErrors"] == []
     await eventually(lambda: _me_is_gone(tree, token))  # the token from before the change stops working
+
+
+async def test_admin_with_a_generated_password_changes_it_first(settings: Settings) -> None:
+    """The bootstrap admin without TMIS_ADMIN_PASSWORD: its printed password is an initial one."""
+    port = free_port()
+    settings = replace(settings, ports={"identity": port}, addrs={s: f"127.0.0.1:{port}" for s in SERVICES})
+    server = await identity_server(settings)
+    identity = ServiceClient("identity", settings.addrs["identity"], identity_pb2_grpc.IdentityServiceStub)
+    try:
+        system = TokenSigner(settings.token_secret).sign(SYSTEM)
+        created = await identity.EnsureAdmin(pb.EnsureAdminRequest(password=""), token=system)
+        assert created.created and created.password
+        login = await identity.Login(pb.LoginRequest(username="admin", password=created.password))
+        assert login.account.must_change_password is True
+        with pytest.raises(DomainError) as caught:
+            await identity.ListChildOrgs(pb.ListChildOrgsRequest(parent_codes=["100000"]), token=login.token)
+        assert caught.value.code == ErrorCode.PASSWORD_CHANGE_REQUIRED
+        change = pb.ChangePasswordRequest(old_password=created.password, new_password=NEW_PASSWORD)
+        assert (await identity.ChangePassword(change, token=login.token)).account.must_change_password is False
+    finally:
+        await identity.close()
+        await server.stop(0)
 
 
 async def _me_is_gone(tree: Tree, token: str) -> bool:
@@ -84,6 +116,25 @@ async def test_lockout_unlock_and_reset(tree: Tree) -> None:
     reset = (await tree.gql(RESET, {"a": clerk.id}, province))["resetPassword"]
     after_reset = await tree.login("gs_clerk", reset["initialPassword"])  # a reset clears the lock
     assert after_reset["token"] and after_reset["mustChangePassword"] is True
+
+
+AUDIT = 'query($o: String!) { auditLog(orgCode: $o, first: 200) { edges { node { event result target } } } }'
+
+
+async def test_lockout_holds_under_concurrent_logins(tree: Tree) -> None:
+    """20 logins at once, 19 wrong: at most 5 passwords are verified and fail, the rest are refused as locked."""
+    province = await tree.activate(tree.root, "gs_admin", "620000", ["SYSTEM_ADMIN"])
+    await tree.activate(province, "gs_clerk", "620000", ["DATA_ENTRY"])
+    for username in ("gs_clerk", "no_such_user"):
+        passwords = ["Wrong#Pass1"] * 19 + [NEW_PASSWORD]
+        answers = await asyncio.gather(*(tree.login(username, p) for p in passwords))
+        refused = [codes(a) for a in answers if not a["token"]]
+        assert {tuple(c) for c in refused} <= {("INVALID_CREDENTIALS",), ("ACCOUNT_LOCKED",)}
+        events = [e["node"] for e in (await tree.gql(AUDIT, {"o": "100000"}, tree.root))["auditLog"]["edges"]]
+        failed = [e for e in events if e["target"] == username and e["event"] == "LOGIN_FAILED"]
+        assert len(failed) == len(refused)
+        assert len([e for e in failed if e["result"] == "INVALID_CREDENTIALS"]) <= 5
+        assert len(refused) >= 15
 
 
 async def test_unknown_usernames_answer_like_known_ones(tree: Tree) -> None:

@@ -5,21 +5,31 @@ from collections.abc import Awaitable, Callable
 
 from tmis.auth import SYSTEM, TokenSigner
 from tmis.proto.identity.v1 import identity_pb2, identity_pb2_grpc
-from tmis.revocations import Feed, Revocations
+from tmis.revocations import Feed, Fetch, Revocations
 from tmis.rpc.client import ServiceClient
 from tmis.settings import Settings
 
+FEED_TIMEOUT = 3.0
+Closer = Callable[[], Awaitable[None]]
 
-def via_identity(settings: Settings, interval_seconds: float = 1.0) -> tuple[Revocations, Callable[[], Awaitable[None]]]:
-    """A Revocations fed by the identity service; returns it and its closer."""
-    client = ServiceClient("identity", settings.addrs["identity"], identity_pb2_grpc.IdentityServiceStub, timeout=3.0)
-    signer = TokenSigner(settings.require_secret())
+
+def identity_fetch(identity: ServiceClient, secret: str) -> Fetch:
+    """Reads the feed through `identity`, as the suite itself."""
+    signer = TokenSigner(secret)
 
     async def fetch(since_ms: int) -> Feed:
-        reply = await client.ListRevocations(identity_pb2.ListRevocationsRequest(since_ms=since_ms), token=signer.sign(SYSTEM))
+        request = identity_pb2.ListRevocationsRequest(since_ms=since_ms)
+        reply = await identity.ListRevocations(request, token=signer.sign(SYSTEM), timeout=FEED_TIMEOUT)
         return Feed(dict(reply.accounts), dict(reply.closed_schools), reply.until_ms)
 
-    revocations = Revocations(fetch, interval_seconds)
+    return fetch
+
+
+def via_identity(settings: Settings, interval_seconds: float = 1.0) -> tuple[Revocations, Closer]:
+    """A Revocations fed by the identity service, and its closer. Its channel belongs to the running
+    event loop: call this inside it (a service's `create_server`)."""
+    client = ServiceClient("identity", settings.addrs["identity"], identity_pb2_grpc.IdentityServiceStub)
+    revocations = Revocations(identity_fetch(client, settings.require_secret()), interval_seconds)
 
     async def close() -> None:
         await revocations.stop()

@@ -26,6 +26,8 @@ logger = logging.getLogger("tmis.rpc")
 Behavior = Callable[[Any, grpc.aio.ServicerContext], Any]
 Wrapper = Callable[[Behavior, str], Behavior]
 HEALTH_PREFIX = "/grpc.health.v1.Health/"
+# what every process calls every second or so: logged at DEBUG, so an idle suite is quiet
+ROUTINE_METHODS = ("/tmis.identity.v1.IdentityService/ListRevocations",)
 
 
 def _metadata(ctx: grpc.aio.ServicerContext) -> dict[str, str | bytes]:
@@ -87,7 +89,7 @@ class ErrorInterceptor(_WrappingInterceptor):
     """Maps DomainError to a status (code, message, field in trailing metadata); masks the rest."""
 
     def wrap(self, behavior: Behavior, method: str) -> Behavior:
-        quiet = method.startswith(HEALTH_PREFIX)
+        level = logging.DEBUG if method.startswith(HEALTH_PREFIX) or method in ROUTINE_METHODS else logging.INFO
 
         async def call(request: Any, ctx: grpc.aio.ServicerContext) -> Any:
             started = time.perf_counter()
@@ -105,30 +107,42 @@ class ErrorInterceptor(_WrappingInterceptor):
                 masked = DomainError(ErrorCode.INTERNAL, "服务内部错误，请稍后重试")
                 await ctx.abort(grpc.StatusCode.INTERNAL, masked.message, trailing_metadata=((ERROR_METADATA_KEY, masked.to_metadata()),))
             finally:
-                if not quiet:
-                    ms = round((time.perf_counter() - started) * 1000, 1)
-                    logger.info("rpc %s %s", method, outcome, extra={"fields": {"rpc": method, "outcome": outcome, "ms": ms}})
+                ms = round((time.perf_counter() - started) * 1000, 1)
+                fields = {"rpc": method, "outcome": outcome, "ms": ms}
+                routine = level if outcome == "OK" else logging.INFO
+                logger.log(routine, "rpc %s %s", method, outcome, extra={"fields": fields})
 
         return call
 
 
 class AuthInterceptor(_WrappingInterceptor):
     """Verifies `authorization: Bearer <token>` (signature, expiry, revocations) and binds the caller;
-    public methods may omit it."""
+    public methods may omit it. Before its first password change a token opens the public
+    methods and `before_change_methods` only."""
 
-    def __init__(self, signer: TokenSigner, revocations: Revocations, public_methods: Collection[str] = ()) -> None:
+    def __init__(
+        self,
+        signer: TokenSigner,
+        revocations: Revocations,
+        public_methods: Collection[str] = (),
+        before_change_methods: Collection[str] = (),
+    ) -> None:
         self.signer = signer
         self.revocations = revocations
         self.public = set(public_methods)
+        self.before_change = set(before_change_methods)
 
     def wrap(self, behavior: Behavior, method: str) -> Behavior:
         public = method in self.public or method.startswith(HEALTH_PREFIX)
+        before_change = public or method in self.before_change
 
         async def call(request: Any, ctx: grpc.aio.ServicerContext) -> Any:
             raw = bearer_token(str(_metadata(ctx).get("authorization", "")))
             caller = self.revocations.verify_access(self.signer, raw) if raw else None
             if caller is None and not public:
                 raise DomainError(ErrorCode.UNAUTHENTICATED, "请先登录")
+            if caller is not None and not before_change:
+                caller.require()  # PASSWORD_CHANGE_REQUIRED before the first change
             caller_tok = context.set_caller(caller)
             token_tok = context.token.set(raw)
             try:

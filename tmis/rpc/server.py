@@ -22,7 +22,7 @@ from tmis.revocations import Revocations
 from tmis.rpc.client import MAX_MESSAGE_BYTES
 from tmis.rpc.feed import via_identity
 from tmis.rpc.interceptors import AuthInterceptor, ErrorInterceptor, RequestIdInterceptor
-from tmis.settings import Settings
+from tmis.settings import Settings, settings_or_exit
 
 logger = logging.getLogger("tmis.rpc")
 
@@ -69,11 +69,13 @@ async def build_server(
     *,
     port: int | None = None,
     public_methods: Collection[str] = (),
+    before_change_methods: Collection[str] = (),
     revocations: Revocations | None = None,
 ) -> ServerHandle:
     """Create, bind and start a server. `register` adds the servicers and returns their full service names.
 
-    Tokens are checked against `revocations`, by default fed from the identity service.
+    Tokens are checked against `revocations`, by default fed from the identity service. A token
+    before its first password change opens `public_methods` and `before_change_methods` only.
     """
     signer = TokenSigner(settings.require_secret(), settings.token_ttl_seconds)
     on_stop: list[Callable[[], Awaitable[None]]] = []
@@ -83,7 +85,11 @@ async def build_server(
     else:
         on_stop.append(revocations.stop)
     server = grpc.aio.server(
-        interceptors=[RequestIdInterceptor(), ErrorInterceptor(), AuthInterceptor(signer, revocations, public_methods)],
+        interceptors=[
+            RequestIdInterceptor(),
+            ErrorInterceptor(),
+            AuthInterceptor(signer, revocations, public_methods, before_change_methods),
+        ],
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
@@ -127,6 +133,6 @@ async def _serve(name: str, factory: Factory, settings: Settings) -> None:
 
 
 def run_service(name: str, factory: Factory) -> None:
-    settings = Settings.from_env()
-    setup_logging(name, settings.log_level)
+    settings = settings_or_exit(name)
+    setup_logging(name, settings.log_level, settings.log_format)
     asyncio.run(_serve(name, factory, settings))
