@@ -18,6 +18,7 @@ from gateway.clients import Clients
 from gateway.context import Context
 from gateway.files import Downloads
 from gateway.media.files import PhotoFiles
+from gateway.metrics import GatewayMetrics, UploadsInFlight
 from gateway.schema import build_schema
 from gateway.system.pages import plugins_page
 from gateway.web import web_app
@@ -134,7 +135,10 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
                 caller = None
             return Context(request, response, request.app.state.clients, plugins, caller, signer, registry, token if caller else "")
 
-    graphql = TmisGraphQL(build_schema(registry), graphql_ide="graphiql" if settings.development else None, multipart_uploads_enabled=True)
+    metrics = GatewayMetrics()
+    schema = build_schema(registry)
+    schema.extensions = (*schema.extensions, metrics.extension)
+    graphql = TmisGraphQL(schema, graphql_ide="graphiql" if settings.development else None, multipart_uploads_enabled=True)
 
     async def healthz(request: Request) -> Response:
         return PlainTextResponse("ok")
@@ -151,6 +155,7 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
     routes = [
         Route("/graphql", graphql),
         Route("/healthz", healthz),
+        Route("/metrics", metrics.endpoint),
         Route("/-/plugins", plugins_page(plugins)),
         Route("/files/teacher-accounts/{school}.xlsx", downloads.teacher_accounts),
         Route("/files/photos/{teacher_id}.jpg", PhotoFiles(downloads).photo),
@@ -161,5 +166,6 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
     app = Starlette(routes=routes, lifespan=lifespan)
     app.router.default = web_app(settings)  # the browser client at / (and its client routes)
     app.add_middleware(BodyLimitMiddleware, limit=settings.int("TMIS_HTTP_MAX_BODY_BYTES", 2 * MB), upload_limit=settings.int("TMIS_HTTP_MAX_UPLOAD_BYTES", 64 * MB))
+    app.add_middleware(UploadsInFlight, gauge=metrics.uploads)
     app.add_middleware(RequestContextMiddleware)
     return app

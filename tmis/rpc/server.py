@@ -14,14 +14,17 @@ from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 
 import grpc
+from prometheus_client import CollectorRegistry, start_http_server
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
 from tmis.auth import TokenSigner
+from tmis import metrics as process_metrics
 from tmis.log import setup_logging
 from tmis.revocations import Revocations
 from tmis.rpc.client import MAX_MESSAGE_BYTES
 from tmis.rpc.feed import via_identity
 from tmis.rpc.interceptors import AuthInterceptor, ErrorInterceptor, RequestIdInterceptor
+from tmis.rpc.metrics import MetricsInterceptor
 from tmis.settings import Settings
 
 logger = logging.getLogger("tmis.rpc")
@@ -34,6 +37,7 @@ class ServerHandle:
     port: int
     health: health.aio.HealthServicer
     on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    metrics_port: int = 0  # where its Prometheus metrics are served (0: not served)
 
     async def stop(self, grace: float = 5.0) -> None:
         await self.health.enter_graceful_shutdown()
@@ -76,6 +80,7 @@ async def build_server(
     Tokens are checked against `revocations`, by default fed from the identity service.
     """
     signer = TokenSigner(settings.require_secret(), settings.token_ttl_seconds)
+    metrics = process_metrics.for_service(name)
     on_stop: list[Callable[[], Awaitable[None]]] = []
     if revocations is None:
         revocations, close = via_identity(settings, poll_seconds(settings))
@@ -83,7 +88,9 @@ async def build_server(
     else:
         on_stop.append(revocations.stop)
     server = grpc.aio.server(
-        interceptors=[RequestIdInterceptor(), ErrorInterceptor(), AuthInterceptor(signer, revocations, public_methods)],
+        interceptors=[
+            MetricsInterceptor(metrics), RequestIdInterceptor(), ErrorInterceptor(), AuthInterceptor(signer, revocations, public_methods),
+        ],
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
@@ -103,7 +110,24 @@ async def build_server(
     revocations.start()
     for service_name in ["", *names]:
         await checker.set(service_name, health_pb2.HealthCheckResponse.SERVING)
-    return ServerHandle(name, server, bound, checker, on_stop)
+    handle = ServerHandle(name, server, bound, checker, on_stop)
+    metrics_port = settings.metrics_ports.get(name)
+    if metrics_port is not None:
+        handle.metrics_port = _serve_metrics(handle, metrics.registry, settings.grpc_host, metrics_port)
+    return handle
+
+
+def _serve_metrics(handle: ServerHandle, registry: CollectorRegistry, host: str, port: int) -> int:
+    """Serves the registry at http://host:port/metrics (a thread) until the server stops."""
+    httpd, thread = start_http_server(port, addr=host, registry=registry)
+
+    async def stop() -> None:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(5)
+
+    handle.on_stop.append(stop)
+    return int(httpd.server_port)
 
 
 def poll_seconds(settings: Settings) -> float:
