@@ -22,7 +22,7 @@ from gateway.metrics import GatewayMetrics, UploadsInFlight
 from gateway.schema import build_schema
 from gateway.system.pages import plugins_page
 from gateway.web import web_app
-from tmis import log
+from tmis import log, tracing
 from tmis.auth import TokenSigner, bearer_token
 from tmis.errors import DomainError
 from tmis.plugins import build_registry, make_plugin_manager
@@ -167,5 +167,6 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
     app.router.default = web_app(settings)  # the browser client at / (and its client routes)
     app.add_middleware(BodyLimitMiddleware, limit=settings.int("TMIS_HTTP_MAX_BODY_BYTES", 2 * MB), upload_limit=settings.int("TMIS_HTTP_MAX_UPLOAD_BYTES", 64 * MB))
     app.add_middleware(UploadsInFlight, gauge=metrics.uploads)
+    tracing.instrument_app(app)  # inside RequestContextMiddleware: its spans carry the request id
     app.add_middleware(RequestContextMiddleware)
     return app

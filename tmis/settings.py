@@ -63,6 +63,8 @@ class Settings:
     databases: Mapping[str, str] = field(default_factory=dict)
     # per service: Prometheus metrics port (None: not served, 0: any free port)
     metrics_ports: Mapping[str, int | None] = field(default_factory=dict)
+    # traces go over OTLP when set (the standard OpenTelemetry variable); off when empty
+    otel_endpoint: str = ""
     # the environment it was read from, for one service's own settings (`int`, `bool`)
     raw: Mapping[str, str] = field(default_factory=dict, repr=False)
 
@@ -87,6 +89,7 @@ class Settings:
             addrs={s: env.get(f"TMIS_{s.upper()}_ADDR", "") for s in SERVICES},
             databases={s: env.get(f"TMIS_{s.upper()}_DB", f"tmis_{s}") for s in SERVICES},
             metrics_ports={s: _optional_int(env, f"TMIS_{s.upper()}_METRICS_PORT") for s in SERVICES},
+            otel_endpoint=env.get("OTEL_EXPORTER_OTLP_ENDPOINT", ""),
             raw=dict(env),
         )
 

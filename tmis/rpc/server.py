@@ -19,6 +19,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
 from tmis.auth import TokenSigner
 from tmis import metrics as process_metrics
+from tmis import tracing
 from tmis.log import setup_logging
 from tmis.revocations import Revocations
 from tmis.rpc.client import MAX_MESSAGE_BYTES
@@ -153,4 +154,8 @@ async def _serve(name: str, factory: Factory, settings: Settings) -> None:
 def run_service(name: str, factory: Factory) -> None:
     settings = Settings.from_env()
     setup_logging(name, settings.log_level)
-    asyncio.run(_serve(name, factory, settings))
+    tracing.start(name, settings)
+    try:
+        asyncio.run(_serve(name, factory, settings))
+    finally:
+        tracing.stop()
