@@ -18,6 +18,7 @@ Measured here (2 shared cores, 2026-11-30), MiB:
     gateway          59       59       59   (no uploads through it here: it buffers up to 64 MB)
     database         52       67       68
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -48,8 +49,12 @@ from tmis.settings import SERVICES  # noqa: E402
 
 SCHOOL = "3162010201"
 PATH = ("100000", "620000", "620100", "620102", SCHOOL)
-STUBS = {"identity": identity_pb2_grpc.IdentityServiceStub, "records": records_pb2_grpc.RecordsServiceStub,
-         "review": review_pb2_grpc.ReviewServiceStub, "media": media_pb2_grpc.MediaServiceStub}
+STUBS = {
+    "identity": identity_pb2_grpc.IdentityServiceStub,
+    "records": records_pb2_grpc.RecordsServiceStub,
+    "review": review_pb2_grpc.ReviewServiceStub,
+    "media": media_pb2_grpc.MediaServiceStub,
+}
 
 
 def mib(pid: int, key: str) -> float:
@@ -75,17 +80,27 @@ async def workload(clients: dict[str, ServiceClient], signer: TokenSigner, data_
     await clients["identity"].EnsureAdmin(identity_pb2.EnsureAdminRequest(password="Tmis#Bench2026"), token=system)
     await demo.seed(clients["identity"], clients["records"], clients["review"], system, data_dir)
     clerk = signer.sign(Caller("bench", "bench", SCHOOL, PATH, ("DATA_ENTRY",)))
-    template = (await clients["records"].GetImportTemplate(records_pb2.GetImportTemplateRequest(school_type="PRIMARY_SECONDARY"), token=clerk)).content
+    template = (
+        await clients["records"].GetImportTemplate(
+            records_pb2.GetImportTemplateRequest(school_type="PRIMARY_SECONDARY"), token=clerk
+        )
+    ).content
     workbook = excel.fill(template, {"基本信息": [excel.basic_row(1000 + n) for n in range(500)]})
-    job = await clients["records"].StartImport(records_pb2.StartImportRequest(school_code=SCHOOL, filename="b.xlsx", content=workbook), token=clerk)
+    job = await clients["records"].StartImport(
+        records_pb2.StartImportRequest(school_code=SCHOOL, filename="b.xlsx", content=workbook), token=clerk
+    )
     while job.status not in ("SUCCEEDED", "FAILED"):
         await asyncio.sleep(0.5)
         job = await clients["records"].GetImportJob(records_pb2.GetImportJobRequest(id=job.id), token=clerk)
     print(f"import: {job.status}, {job.inserted} inserted", flush=True)
-    teachers = (await clients["records"].ListTeachers(records_pb2.ListTeachersRequest(org_code=SCHOOL, first=5), token=clerk)).teachers
+    teachers = (
+        await clients["records"].ListTeachers(records_pb2.ListTeachersRequest(org_code=SCHOOL, first=5), token=clerk)
+    ).teachers
     photo = phone_photo()
     for teacher in teachers:
-        await clients["media"].UploadPhoto(media_pb2.UploadPhotoRequest(teacher_id=teacher.id, content=photo), token=clerk, timeout=60)
+        await clients["media"].UploadPhoto(
+            media_pb2.UploadPhotoRequest(teacher_id=teacher.id, content=photo), token=clerk, timeout=60
+        )
     print(f"photos: {len(teachers)} normalised from {len(photo) // 1024} KiB JPEGs", flush=True)
 
 
@@ -94,12 +109,20 @@ async def main() -> None:
     secret = secrets.token_urlsafe(40)
     db = EmbeddedMongo(data_dir / "db")
     uri = db.start()
-    env = {**os.environ, "TMIS_MONGODB_URI": uri, "TMIS_TOKEN_SECRET": secret, "TMIS_LOG_LEVEL": "WARNING", "TMIS_DATA_DIR": str(data_dir)}
+    env = {
+        **os.environ,
+        "TMIS_MONGODB_URI": uri,
+        "TMIS_TOKEN_SECRET": secret,
+        "TMIS_LOG_LEVEL": "WARNING",
+        "TMIS_DATA_DIR": str(data_dir),
+    }
     ports = {name: free_port() for name in SERVICES}
     for name, port in ports.items():
         env[f"TMIS_{name.upper()}_PORT"], env[f"TMIS_{name.upper()}_ADDR"] = str(port), f"127.0.0.1:{port}"
     env["TMIS_HTTP_PORT"] = str(free_port())
-    procs: dict[str, subprocess.Popen[bytes]] = {n: spawn([sys.executable, "-m", f"services.{n}"], env=env) for n in SERVICES}
+    procs: dict[str, subprocess.Popen[bytes]] = {
+        n: spawn([sys.executable, "-m", f"services.{n}"], env=env) for n in SERVICES
+    }
     procs["gateway"] = spawn([sys.executable, "-m", "gateway"], env=env)
     clients = {n: ServiceClient(n, f"127.0.0.1:{p}", STUBS[n], timeout=120) for n, p in ports.items()}
     try:

@@ -4,6 +4,7 @@ their latency, userErrors by code, uploads in flight. One registry per app, made
 Jobs in flight are the services' `tmis_jobs` gauge: a job lives in its service's database, so
 any gateway may have started it and no gateway's own count would be right.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,12 +42,23 @@ class GatewayMetrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         r = self.registry
-        self.requests = Counter("tmis_graphql_requests", "GraphQL operations, by operation name and outcome (ok, user_error, error)",
-                                ["operation", "outcome"], registry=r)
-        self.seconds = Histogram("tmis_graphql_request_duration_seconds", "GraphQL operation latency, by operation name", ["operation"],
-                                 buckets=_BUCKETS, registry=r)
+        self.requests = Counter(
+            "tmis_graphql_requests",
+            "GraphQL operations, by operation name and outcome (ok, user_error, error)",
+            ["operation", "outcome"],
+            registry=r,
+        )
+        self.seconds = Histogram(
+            "tmis_graphql_request_duration_seconds",
+            "GraphQL operation latency, by operation name",
+            ["operation"],
+            buckets=_BUCKETS,
+            registry=r,
+        )
         self.user_errors = Counter("tmis_graphql_user_errors", "userErrors returned, by code", ["code"], registry=r)
-        self.uploads = Gauge("tmis_http_uploads_in_flight", "Multipart uploads being received or passed on", registry=r)
+        self.uploads = Gauge(
+            "tmis_http_uploads_in_flight", "Multipart uploads being received or passed on", registry=r
+        )
         self._names: set[str] = set()
 
     def operation(self, name: str | None) -> str:
@@ -65,7 +77,6 @@ class GatewayMetrics:
 
     async def endpoint(self, request: Request) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
-
 
 
 class UploadsInFlight:

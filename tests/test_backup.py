@@ -1,4 +1,5 @@
 """Backup and restore of every service's database, GridFS files included, on the real database server."""
+
 from __future__ import annotations
 
 import asyncio
@@ -43,11 +44,15 @@ async def contents(settings: Settings) -> dict[str, Any]:
                 raw = db.get_collection(name, codec_options=backups.RAW)
                 seen[f"{service}.{name}"] = [d.raw async for d in raw.find({}, sort=[("_id", 1)])]
                 indexes = [dict(i) async for i in await db[name].list_indexes()]
-                seen[f"{service}.{name}/indexes"] = sorted(json.dumps({k: v for k, v in i.items() if k != "ns"}, sort_keys=True) for i in indexes)
+                seen[f"{service}.{name}/indexes"] = sorted(
+                    json.dumps({k: v for k, v in i.items() if k != "ns"}, sort_keys=True) for i in indexes
+                )
             for bucket_name in BUCKETS.get(service, ()):
                 bucket = AsyncGridFSBucket(db, bucket_name=bucket_name)
                 async for info in bucket.find({}):
-                    seen[f"{service}/{bucket_name}/{info._id}"] = await (await bucket.open_download_stream(info._id)).read()
+                    seen[f"{service}/{bucket_name}/{info._id}"] = await (
+                        await bucket.open_download_stream(info._id)
+                    ).read()
     finally:
         await client.close()
     return seen
@@ -66,7 +71,9 @@ async def workload(world: World) -> None:
     teachers = [(await world.create(serial)).teacher for serial in (1, 2)]
     for teacher in teachers:
         source = images.encoded(images.portrait(), "JPEG")
-        await suite.clients.media.UploadPhoto(media_pb.UploadPhotoRequest(teacher_id=teacher.id, content=source), token=world.clerk)
+        await suite.clients.media.UploadPhoto(
+            media_pb.UploadPhotoRequest(teacher_id=teacher.id, content=source), token=world.clerk
+        )
     template = await excel.template(world)
     job = await excel.run(world, excel.fill(template, {"基本信息": [excel.basic_row(7), excel.basic_row(8)]}))
     assert job["status"] == "SUCCEEDED", job
@@ -95,7 +102,9 @@ async def test_backup_wipe_restore_is_byte_for_byte(world: World, tmp_path: Path
     await wipe(settings)
     assert await contents(settings) == {}
     restored = await backups.restore(settings, tmp_path / "b")
-    assert restored["records"].documents == sum(c["documents"] for c in manifest["databases"]["records"]["collections"].values())
+    assert restored["records"].documents == sum(
+        c["documents"] for c in manifest["databases"]["records"]["collections"].values()
+    )
     assert await contents(settings) == before
 
     with pytest.raises(backups.BackupError, match="not empty"):
@@ -109,7 +118,9 @@ async def test_backup_wipe_restore_is_byte_for_byte(world: World, tmp_path: Path
         await backups.restore(settings, tmp_path / "b", replace=True)
 
 
-async def test_restore_into_a_newer_release_runs_its_migrations(world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_restore_into_a_newer_release_runs_its_migrations(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     await world.create(1)
     await stop_services(world)
     settings = world.suite.settings
@@ -173,7 +184,9 @@ async def test_backup_is_one_point_in_time_per_database_while_writes_run(mongo_u
 
 
 def cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tmis", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "tmis", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 async def test_command_line_on_a_uri_and_on_the_embedded_default(world: World, tmp_path: Path) -> None:

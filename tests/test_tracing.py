@@ -3,6 +3,7 @@ its gRPC call, records' server span and the database commands under it. The serv
 this process (the suite fixture) on real ports and real channels, so the SDK's in-memory
 exporter sees every span; the context crosses each gRPC hop only through the `traceparent`
 metadata, as between processes."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -17,7 +18,8 @@ from tests.records.test_gateway_teachers import basic_input
 from tmis import tracing
 from tmis.settings import Settings
 
-SAVE = """mutation SaveBasic($t: ID!, $v: Int!, $b: BasicInfoInput!) { saveBasicInfo(teacherId: $t, expectedVersion: $v, basic: $b) {
+SAVE = """mutation SaveBasic($t: ID!, $v: Int!, $b: BasicInfoInput!) {
+  saveBasicInfo(teacherId: $t, expectedVersion: $v, basic: $b) {
   teacher { version } userErrors { code } } }"""
 
 
@@ -35,12 +37,18 @@ def test_tracing_is_off_without_an_endpoint(settings: Settings) -> None:
     assert tracing.start("test", settings) is None
 
 
-async def test_one_save_is_one_trace_from_gateway_through_records_to_the_database(spans: InMemorySpanExporter, world: World) -> None:
+async def test_one_save_is_one_trace_from_gateway_through_records_to_the_database(
+    spans: InMemorySpanExporter, world: World
+) -> None:
     made = await world.create(1)
     spans.clear()
     reply = await world.suite.http.post(
         "/graphql",
-        json={"query": SAVE, "operationName": "SaveBasic", "variables": {"t": made.teacher.id, "v": made.teacher.version, "b": basic_input(1)}},
+        json={
+            "query": SAVE,
+            "operationName": "SaveBasic",
+            "variables": {"t": made.teacher.id, "v": made.teacher.version, "b": basic_input(1)},
+        },
         headers={"authorization": f"Bearer {world.clerk}", "x-request-id": "req-trace-1"},
     )
     assert reply.json()["data"]["saveBasicInfo"]["userErrors"] == []
@@ -63,12 +71,18 @@ async def test_one_save_is_one_trace_from_gateway_through_records_to_the_databas
     client = by_id[server.parent.span_id]
     assert client.kind == SpanKind.CLIENT and client.name == method, "records' span is the child of the gateway's call"
     assert chain(server)[-1] is root
-    database = [s for s in trace if s.attributes.get("db.system") == "mongodb" or s.attributes.get("db.system.name") == "mongodb"]
+    database = [
+        s
+        for s in trace
+        if s.attributes.get("db.system") == "mongodb" or s.attributes.get("db.system.name") == "mongodb"
+    ]
     under_records = [s for s in database if server in chain(s)]
     assert under_records, "the database commands of the save are in the trace, under records' span"
     records_db = world.suite.settings.databases["records"]
     assert {s.attributes["db.name"] for s in under_records} == {records_db}
-    assert {f"{records_db}.find", f"{records_db}.update"} <= {s.name for s in under_records}, "the record read, then written"
+    assert {f"{records_db}.find", f"{records_db}.update"} <= {s.name for s in under_records}, (
+        "the record read, then written"
+    )
     assert all(s.attributes.get("tmis.request_id") == "req-trace-1" for s in under_records + [server])
     assert len({s.context.trace_id for s in finished if s.attributes.get("tmis.request_id") == "req-trace-1"}) == 1
 
@@ -86,12 +100,16 @@ async def test_the_trace_context_travels_in_grpc_metadata_as_w3c_traceparent(spa
         return request
 
     server = grpc.aio.server()
-    server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler("t.Echo", {"Say": grpc.unary_unary_rpc_method_handler(echo)})])
+    server.add_generic_rpc_handlers(
+        [grpc.method_handlers_generic_handler("t.Echo", {"Say": grpc.unary_unary_rpc_method_handler(echo)})]
+    )
     port = server.add_insecure_port("127.0.0.1:0")
     await server.start()
     channel = make_channel(f"127.0.0.1:{port}")
     try:
-        with trace.get_tracer("test", tracer_provider=tracing._state["provider"]).start_as_current_span("outer") as outer:
+        with trace.get_tracer("test", tracer_provider=tracing._state["provider"]).start_as_current_span(
+            "outer"
+        ) as outer:
             assert await channel.unary_unary("/t.Echo/Say")(b"hi") == b"hi"
     finally:
         await channel.close()

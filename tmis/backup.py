@@ -10,6 +10,7 @@ or not at all, per database. Two databases are not read at the same instant.
 Layout of DIR: `manifest.json`, and `<service>/<collection>.bson` (documents one after another,
 as mongodump writes them, in `_id` order).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -81,13 +82,19 @@ async def backup_database(db: AsyncDatabase[Any], folder: Path) -> dict[str, Any
             name = info["name"]
             digest, count, size = hashlib.sha256(), 0, 0
             with (folder / f"{name}.bson").open("wb") as out:
-                async for doc in db.get_collection(name, codec_options=RAW).find({}, sort=[("_id", 1)], session=session):
+                async for doc in db.get_collection(name, codec_options=RAW).find(
+                    {}, sort=[("_id", 1)], session=session
+                ):
                     out.write(doc.raw)
                     digest.update(doc.raw)
                     count, size = count + 1, size + len(doc.raw)
             collections[name] = {
-                "file": f"{folder.name}/{name}.bson", "documents": count, "bytes": size, "sha256": digest.hexdigest(),
-                "options": info.get("options", {}), "indexes": [i for i in indexes[name] if i["name"] != "_id_"],
+                "file": f"{folder.name}/{name}.bson",
+                "documents": count,
+                "bytes": size,
+                "sha256": digest.hexdigest(),
+                "options": info.get("options", {}),
+                "indexes": [i for i in indexes[name] if i["name"] != "_id_"],
             }
         version = await db[SCHEMA_COLLECTION].find_one({"_id": "version"}, session=session)
     return {"name": db.name, "schema_version": int(version["version"]) if version else 0, "collections": collections}
@@ -101,11 +108,15 @@ def read_dump(path: Path) -> Iterator[RawBSONDocument]:
             yield RawBSONDocument(head + dump.read(size - 4), RAW)
 
 
-async def restore_database(db: AsyncDatabase[Any], entry: dict[str, Any], root: Path, replace: bool = False) -> Summary:
+async def restore_database(
+    db: AsyncDatabase[Any], entry: dict[str, Any], root: Path, replace: bool = False
+) -> Summary:
     """Loads one database's dump; refuses a database holding data unless `replace`, which drops it first."""
     existing = [n for n in await db.list_collection_names() if not n.startswith("system.")]
     if existing and not replace:
-        raise BackupError(f"database {db.name} is not empty ({', '.join(sorted(existing))}); pass --replace to overwrite it")
+        raise BackupError(
+            f"database {db.name} is not empty ({', '.join(sorted(existing))}); pass --replace to overwrite it"
+        )
     await db.client.drop_database(db.name)
     total = Summary(0, 0)
     for name, spec in entry["collections"].items():
@@ -147,9 +158,15 @@ async def backup(settings: Settings, target: Path) -> dict[str, Any]:
         databases = {s: await backup_database(client[settings.databases[s]], target / s) for s in SERVICES}
     finally:
         await client.close()
-    manifest = {"format": FORMAT, "started_at": started.isoformat(), "finished_at": dt.datetime.now(dt.UTC).isoformat(),
-                "databases": databases}
-    (target / "manifest.json").write_text(json_util.dumps(manifest, json_options=json_util.CANONICAL_JSON_OPTIONS, indent=1))
+    manifest = {
+        "format": FORMAT,
+        "started_at": started.isoformat(),
+        "finished_at": dt.datetime.now(dt.UTC).isoformat(),
+        "databases": databases,
+    }
+    (target / "manifest.json").write_text(
+        json_util.dumps(manifest, json_options=json_util.CANONICAL_JSON_OPTIONS, indent=1)
+    )
     return manifest
 
 
@@ -169,12 +186,22 @@ async def restore(settings: Settings, source: Path, replace: bool = False) -> di
     manifest = load_manifest(source)
     client = _client(settings)
     try:
-        return {s: await restore_database(client[settings.databases[s]], manifest["databases"][s], source, replace)
-                for s in SERVICES if s in manifest["databases"]}
+        return {
+            s: await restore_database(client[settings.databases[s]], manifest["databases"][s], source, replace)
+            for s in SERVICES
+            if s in manifest["databases"]
+        }
     finally:
         await client.close()
 
 
 def manifest_json(manifest: dict[str, Any]) -> str:
-    return json.dumps({s: {"documents": sum(c["documents"] for c in d["collections"].values()), "schema_version": d["schema_version"]}
-                       for s, d in manifest["databases"].items()})
+    return json.dumps(
+        {
+            s: {
+                "documents": sum(c["documents"] for c in d["collections"].values()),
+                "schema_version": d["schema_version"],
+            }
+            for s, d in manifest["databases"].items()
+        }
+    )

@@ -4,6 +4,7 @@ With TMIS_MONGODB_URI set it works on that server. Otherwise on the embedded dat
 TMIS_DATA_DIR: the running one when `make run` is up (its address is in `run.json`), else one
 it starts on the data directory for the time it needs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,7 +54,9 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m tmis", description="Back up or restore every service's database.")
     parser.add_argument("command", choices=["backup", "restore"])
     parser.add_argument("dir", type=Path)
-    parser.add_argument("--replace", action="store_true", help="restore over databases that hold data (they are dropped)")
+    parser.add_argument(
+        "--replace", action="store_true", help="restore over databases that hold data (they are dropped)"
+    )
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     setup_logging("backup", settings.log_level)

@@ -5,6 +5,7 @@ A service's registry is made on first use (`for_service`), never at import time;
 one service in one process (the tests) share it. Names follow Prometheus' conventions: a
 `tmis_` prefix, base units (seconds), `_total` on counters (prometheus-client adds it).
 """
+
 from __future__ import annotations
 
 import threading
@@ -41,22 +42,42 @@ class ServiceMetrics:
         self.service = service
         self.registry = CollectorRegistry()
         r = self.registry
-        self.rpcs = Counter("tmis_rpc_server_handled", "RPCs handled, by method and gRPC status code", ["method", "code"], registry=r)
+        self.rpcs = Counter(
+            "tmis_rpc_server_handled", "RPCs handled, by method and gRPC status code", ["method", "code"], registry=r
+        )
         self.rpc_seconds = Histogram(
-            "tmis_rpc_server_handling_seconds", "Time to handle an RPC, by method", ["method"], buckets=_BUCKETS, registry=r
+            "tmis_rpc_server_handling_seconds",
+            "Time to handle an RPC, by method",
+            ["method"],
+            buckets=_BUCKETS,
+            registry=r,
         )
         self.db_seconds = Histogram(
-            "tmis_db_command_duration_seconds", "Database command latency, by command and outcome", ["command", "outcome"],
-            buckets=_BUCKETS, registry=r,
+            "tmis_db_command_duration_seconds",
+            "Database command latency, by command and outcome",
+            ["command", "outcome"],
+            buckets=_BUCKETS,
+            registry=r,
         )
-        self.jobs = Gauge("tmis_jobs", "Long jobs not finished in the service's database (the queue), by status", ["status"], registry=r)
-        self.photos_normalised = Counter("tmis_media_photos_normalised", "Photos normalised to the standard", registry=r)
+        self.jobs = Gauge(
+            "tmis_jobs",
+            "Long jobs not finished in the service's database (the queue), by status",
+            ["status"],
+            registry=r,
+        )
+        self.photos_normalised = Counter(
+            "tmis_media_photos_normalised", "Photos normalised to the standard", registry=r
+        )
         self.db_listener = _DbListener(self.db_seconds)
 
     async def count_jobs(self, jobs: Any) -> None:
         """Sets the job gauge from a jobs collection (documents with a `status`); run periodically."""
-        counts = {row["_id"]: row["n"] async for row in await jobs.aggregate(
-            [{"$match": {"status": {"$in": list(JOB_STATUSES)}}}, {"$group": {"_id": "$status", "n": {"$sum": 1}}}])}
+        counts = {
+            row["_id"]: row["n"]
+            async for row in await jobs.aggregate(
+                [{"$match": {"status": {"$in": list(JOB_STATUSES)}}}, {"$group": {"_id": "$status", "n": {"$sum": 1}}}]
+            )
+        }
         for status in JOB_STATUSES:
             self.jobs.labels(status).set(counts.get(status, 0))
 

@@ -5,6 +5,7 @@ A step runs once per database, in order, when a service instance starts. Steps m
 idempotent: several instances of a service may start at once and run the same step.
 A database newer than the code (a backup of a later release) is refused, never downgraded.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,5 +37,7 @@ async def migrate(db: AsyncDatabase[Any], steps: Sequence[Step]) -> int:
     for number, step in enumerate(steps[current:], start=current + 1):
         await step(db)
         now = dt.datetime.now(dt.UTC)
-        await db[SCHEMA_COLLECTION].update_one({"_id": "version"}, {"$max": {"version": number}, "$set": {"at": now}}, upsert=True)
+        await db[SCHEMA_COLLECTION].update_one(
+            {"_id": "version"}, {"$max": {"version": number}, "$set": {"at": now}}, upsert=True
+        )
     return max(current, len(steps))

@@ -8,6 +8,7 @@ variables) in batches. Every span started while a request id is bound carries it
 (`tmis.request_id`), and every log line written inside a span carries `trace_id` and `span_id`,
 so a log line leads to its trace and a trace to its log lines.
 """
+
 from __future__ import annotations
 
 import logging
@@ -31,7 +32,11 @@ class _TraceFields(logging.Filter):
 
         context = trace.get_current_span().get_span_context()
         if context.is_valid:
-            record.fields = {**(getattr(record, "fields", None) or {}), "trace_id": f"{context.trace_id:032x}", "span_id": f"{context.span_id:016x}"}
+            record.fields = {
+                **(getattr(record, "fields", None) or {}),
+                "trace_id": f"{context.trace_id:032x}",
+                "span_id": f"{context.span_id:016x}",
+            }
         return True
 
 
@@ -62,7 +67,11 @@ def start(process: str, settings: Settings, exporter: SpanExporter | None = None
     else:
         provider.add_span_processor(SimpleSpanProcessor(exporter))
     quiet = filters.negate(filters.service_name("grpc.health.v1.Health"))  # probes every few seconds
-    instrumentors = [GrpcAioInstrumentorServer(filter_=quiet), GrpcAioInstrumentorClient(filter_=quiet), PymongoInstrumentor()]
+    instrumentors = [
+        GrpcAioInstrumentorServer(filter_=quiet),
+        GrpcAioInstrumentorClient(filter_=quiet),
+        PymongoInstrumentor(),
+    ]
     for instrumentor in instrumentors:
         instrumentor.instrument(tracer_provider=provider)
     fields = _TraceFields()

@@ -1,4 +1,5 @@
 """The server interceptor that counts and times every RPC by method and status code."""
+
 from __future__ import annotations
 
 import time
