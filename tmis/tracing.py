@@ -12,6 +12,7 @@ so a log line leads to its trace and a trace to its log lines.
 from __future__ import annotations
 
 import logging
+import threading
 from typing import TYPE_CHECKING, Any
 
 from tmis import log
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["instrument_app", "start", "stop", "tag_request_id"]
 
 _state: dict[str, Any] = {}
+STOP_SECONDS = 2.0
 
 
 class _TraceFields(logging.Filter):
@@ -107,5 +109,8 @@ def stop() -> None:
         instrumentor.uninstrument()
     for handler in logging.getLogger().handlers:
         handler.removeFilter(_state["filter"])
-    _state["provider"].shutdown()
+    # exports what is batched, but never holds up a stop for long when the collector is away
+    done = threading.Thread(target=_state["provider"].shutdown, daemon=True)
+    done.start()
+    done.join(STOP_SECONDS)
     _state.clear()
