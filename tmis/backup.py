@@ -17,7 +17,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,7 +65,7 @@ async def _snapshot(client: AsyncMongoClient[Any]) -> AsyncIterator[AsyncClientS
             yield session
 
 
-def _user_collection(info: dict[str, Any]) -> bool:
+def _user_collection(info: Mapping[str, Any]) -> bool:
     return info.get("type", "collection") == "collection" and not info["name"].startswith("system.")
 
 

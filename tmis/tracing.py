@@ -19,7 +19,8 @@ from tmis import log
 from tmis.settings import Settings
 
 if TYPE_CHECKING:
-    from opentelemetry.sdk.trace import SpanExporter, TracerProvider
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SpanExporter
     from starlette.applications import Starlette
 
 __all__ = ["instrument_app", "start", "stop", "tag_request_id"]
@@ -69,9 +70,9 @@ def start(process: str, settings: Settings, exporter: SpanExporter | None = None
     else:
         provider.add_span_processor(SimpleSpanProcessor(exporter))
     quiet = filters.negate(filters.service_name("grpc.health.v1.Health"))  # probes every few seconds
-    instrumentors = [
-        GrpcAioInstrumentorServer(filter_=quiet),
-        GrpcAioInstrumentorClient(filter_=quiet),
+    instrumentors: list[Any] = [
+        GrpcAioInstrumentorServer(filter_=quiet),  # type: ignore[no-untyped-call]
+        GrpcAioInstrumentorClient(filter_=quiet),  # type: ignore[no-untyped-call]
         PymongoInstrumentor(),
     ]
     for instrumentor in instrumentors:

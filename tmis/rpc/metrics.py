@@ -16,7 +16,7 @@ __all__ = ["MetricsInterceptor"]
 def _code(ctx: grpc.aio.ServicerContext, failed: bool) -> str:
     code = ctx.code()  # set by abort() (the error interceptor maps every failure to one)
     if isinstance(code, grpc.StatusCode):
-        return code.name
+        return str(code.name)
     if isinstance(code, int):
         return next((c.name for c in grpc.StatusCode if c.value[0] == code), "UNKNOWN")
     return "UNKNOWN" if failed else "OK"
