@@ -213,3 +213,13 @@ async def test_command_line_on_a_uri_and_on_the_embedded_default(world: World, t
         sums = [{n: c["sha256"] for n, c in m[service]["collections"].items()} for m in (first, second)]
         assert sums[0] == sums[1], service
     assert len(first["records"]["collections"]) > 2
+
+
+def test_the_embedded_database_of_a_running_suite_is_used_where_it_runs(tmp_path: Path, mongo_uri: str) -> None:
+    from tmis.backup_cli import database
+
+    settings = Settings.from_env({"TMIS_DATA_DIR": str(tmp_path)})
+    (tmp_path / "run.json").write_text(json.dumps({"database": {"pid": os.getpid(), "uri": mongo_uri}}))
+    with database(settings) as target:
+        assert target.mongodb_uri == mongo_uri  # `make run` is up: its database, not a second one on the same files
+    assert not (tmp_path / "db").exists()
