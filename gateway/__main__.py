@@ -4,6 +4,7 @@ from __future__ import annotations
 import uvicorn
 
 from gateway.app import create_app
+from tmis import tracing
 from tmis.log import setup_logging
 from tmis.settings import settings_or_exit
 
@@ -11,14 +12,18 @@ from tmis.settings import settings_or_exit
 def main() -> None:
     settings = settings_or_exit("gateway")
     setup_logging("gateway", settings.log_level, settings.log_format)
-    uvicorn.run(
-        create_app(settings),
-        host=settings.http_host,
-        port=settings.http_port,
-        log_config=None,
-        access_log=False,
-        timeout_graceful_shutdown=5,
-    )
+    tracing.start("gateway", settings)
+    try:
+        uvicorn.run(
+            create_app(settings),
+            host=settings.http_host,
+            port=settings.http_port,
+            log_config=None,
+            access_log=False,
+            timeout_graceful_shutdown=5,
+        )
+    finally:
+        tracing.stop()  # exports the spans still batched
 
 
 if __name__ == "__main__":

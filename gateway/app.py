@@ -18,10 +18,11 @@ from gateway.clients import Clients
 from gateway.context import Context
 from gateway.files import Downloads
 from gateway.media.files import PhotoFiles
+from gateway.metrics import GatewayMetrics, UploadsInFlight
 from gateway.schema import build_schema
 from gateway.system.pages import plugins_page
 from gateway.web import web_app
-from tmis import log
+from tmis import log, tracing
 from tmis.auth import TokenSigner, bearer_token
 from tmis.errors import DomainError
 from tmis.plugins import build_registry, make_plugin_manager
@@ -138,7 +139,9 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
             return Context(request, response, request.app.state.clients, plugins, caller, signer, registry, token if caller else "")
 
     # production: neither GraphiQL nor introspection
+    metrics = GatewayMetrics()
     schema = build_schema(registry, introspection=settings.development)
+    schema.extensions = (*schema.extensions, metrics.extension)
     ide = "graphiql" if settings.development else None
     graphql = TmisGraphQL(schema, graphql_ide=ide, multipart_uploads_enabled=True)
 
@@ -158,6 +161,7 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
     routes = [
         Route("/graphql", graphql),
         Route("/healthz", healthz),
+        Route("/metrics", metrics.endpoint),
         Route("/-/plugins", plugins_page(plugins)),
         Route("/files/teacher-accounts/{school}.xlsx", downloads.teacher_accounts),
         Route("/files/photos/{teacher_id}.jpg", PhotoFiles(downloads).photo),
@@ -168,5 +172,7 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
     app = Starlette(routes=routes, lifespan=lifespan)
     app.router.default = web_app(settings)  # the browser client at / (and its client routes)
     app.add_middleware(BodyLimitMiddleware, limit=settings.int("TMIS_HTTP_MAX_BODY_BYTES", 2 * MB), upload_limit=settings.int("TMIS_HTTP_MAX_UPLOAD_BYTES", 64 * MB))
+    app.add_middleware(UploadsInFlight, gauge=metrics.uploads)
+    tracing.instrument_app(app)  # inside RequestContextMiddleware: its spans carry the request id
     app.add_middleware(RequestContextMiddleware)
     return app

@@ -2,6 +2,7 @@
 
 Static checks always run; `docker compose config` runs only where the compose CLI exists.
 """
+import json
 import os
 import re
 import shlex
@@ -9,6 +10,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import jsonschema
 import pytest
 import yaml
 
@@ -16,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 GRPC_SERVICES = ("identity", "records", "review", "media")
 APP_SERVICES = (*GRPC_SERVICES, "gateway")
 ONE_SHOT = {"mongo-init", "bootstrap"}  # run to completion; everything else is long-running
+OBSERVABILITY = {"prometheus", "otel-collector"}  # only with --profile observability
 SECRET = "s" * 40
 
 
@@ -90,10 +93,48 @@ def test_depends_on_waits_for_health_or_completion():
     assert depends_on(svcs["gateway"]) == {name: "service_healthy" for name in GRPC_SERVICES}
 
 
+def test_valid_against_the_compose_specification():
+    """The official JSON schema, vendored (deploy/compose-spec/README.md says from where)."""
+    schema = json.loads((ROOT / "deploy" / "compose-spec" / "compose-spec.json").read_text())
+    jsonschema.Draft7Validator.check_schema(schema)
+    validator = jsonschema.Draft7Validator(schema)
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(compose())]
+    assert errors == []
+    broken = compose()
+    broken["services"]["media"]["restart"] = ["always"]
+    broken["services"]["gateway"]["helthcheck"] = {}
+    assert len(list(validator.iter_errors(broken))) == 2, "the schema must catch a wrong type and an unknown key"
+
+
+def test_observability_profile_scrapes_every_service():
+    svcs = services()
+    assert {n for n, s in svcs.items() if s.get("profiles")} == OBSERVABILITY
+    assert all(svcs[n]["profiles"] == ["observability"] for n in OBSERVABILITY)
+    config = yaml.safe_load((ROOT / "deploy" / "observability" / "prometheus.yml").read_text())
+    jobs = {job["job_name"]: job for job in config["scrape_configs"]}
+    assert set(jobs) == set(APP_SERVICES)
+    for name in APP_SERVICES:
+        (sd,) = jobs[name]["dns_sd_configs"]
+        assert sd["names"] == [name] and sd["type"] == "A", "every replica is scraped, found through DNS"
+        env = env_of(svcs[name])
+        port = "8000" if name == "gateway" else env[f"TMIS_{name.upper()}_METRICS_PORT"]
+        assert str(sd["port"]) == port, name
+    assert jobs["gateway"]["metrics_path"] == "/metrics"
+    mounted = [v.split(":")[0] for v in svcs["prometheus"]["volumes"] if v.startswith("./")]
+    assert mounted == ["./deploy/observability/prometheus.yml"]
+    collector = yaml.safe_load((ROOT / "deploy" / "observability" / "otel-collector.yaml").read_text())
+    assert collector["service"]["pipelines"]["traces"]["receivers"] == ["otlp"]
+    assert collector["receivers"]["otlp"]["protocols"]["grpc"]["endpoint"].endswith(":4317")
+    assert env_of(svcs["gateway"])["OTEL_EXPORTER_OTLP_ENDPOINT"] == "${OTEL_EXPORTER_OTLP_ENDPOINT:-}"
+
+
 def test_long_running_services_have_healthcheck_and_restart():
     for name, svc in services().items():
         if name in ONE_SHOT:
             assert svc.get("restart", "no") == "no", name
+            continue
+        if name == "otel-collector":  # distroless: nothing to probe with, and nothing waits for it
+            assert svc.get("restart") == "unless-stopped"
             continue
         check = svc.get("healthcheck") or {}
         assert check.get("test") and not check.get("disable"), f"{name} has no healthcheck"
@@ -114,7 +155,7 @@ def test_grpc_healthchecks_probe_the_listen_port():
 
 def test_only_gateway_publishes_ports():
     svcs = services()
-    published = {name for name, svc in svcs.items() if svc.get("ports")}
+    published = {name for name, svc in svcs.items() if svc.get("ports") and name not in OBSERVABILITY}
     assert published == {"gateway"}
     assert svcs["gateway"]["ports"] == ["${TMIS_HTTP_PORT:-8000}:8000"]
     assert "container_name" not in svcs["media"] and "ports" not in svcs["media"]

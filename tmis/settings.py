@@ -28,6 +28,10 @@ def _int(env: Mapping[str, str], key: str, default: int) -> int:
         raise SettingsError(f"{key} must be an integer, got {raw!r}") from None
 
 
+def _optional_int(env: Mapping[str, str], key: str) -> int | None:
+    return None if env.get(key, "") == "" else _int(env, key, 0)
+
+
 def _bool(env: Mapping[str, str], key: str, default: bool) -> bool:
     raw = env.get(key)
     if raw is None or raw == "":
@@ -69,6 +73,10 @@ class Settings:
     ports: Mapping[str, int] = field(default_factory=dict)
     addrs: Mapping[str, str] = field(default_factory=dict)
     databases: Mapping[str, str] = field(default_factory=dict)
+    # per service: Prometheus metrics port (None: not served, 0: any free port)
+    metrics_ports: Mapping[str, int | None] = field(default_factory=dict)
+    # traces go over OTLP when set (the standard OpenTelemetry variable); off when empty
+    otel_endpoint: str = ""
     # the environment it was read from, for one service's own settings (`int`, `bool`)
     raw: Mapping[str, str] = field(default_factory=dict, repr=False)
 
@@ -99,6 +107,8 @@ class Settings:
             ports={s: _int(env, f"TMIS_{s.upper()}_PORT", 0) for s in SERVICES},
             addrs={s: env.get(f"TMIS_{s.upper()}_ADDR", "") for s in SERVICES},
             databases={s: env.get(f"TMIS_{s.upper()}_DB", f"tmis_{s}") for s in SERVICES},
+            metrics_ports={s: _optional_int(env, f"TMIS_{s.upper()}_METRICS_PORT") for s in SERVICES},
+            otel_endpoint=env.get("OTEL_EXPORTER_OTLP_ENDPOINT", ""),
             raw=dict(env),
         )
 

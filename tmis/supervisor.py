@@ -75,7 +75,7 @@ class Supervisor:
 
     def _write_state(self) -> None:
         state = {c.name: {"pid": c.proc.pid if c.proc else None, "restarts": c.restarts} for c in self.children}
-        state["database"] = {"pid": self.db.proc.pid if self.db and self.db.proc else None}
+        state["database"] = {"pid": self.db.proc.pid if self.db and self.db.proc else None, "uri": self.db.uri if self.db else ""}
         (self.data_dir / "run.json").write_text(json.dumps(state, indent=1))
 
     async def start(self) -> None:

@@ -17,6 +17,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 from services.identity.model import Account, AuditEvent, Org
 from tmis import mongo
 from tmis.errors import DomainError, ErrorCode
+from tmis.migrations import Step, migrate
 from tmis.settings import Settings
 
 ACCOUNT_FIELDS = ("username", "display_name", "org_code", "org_path", "roles", "enabled", "must_change_password", "password_hash", "initial_password", "password_history", "teacher_id", "id_type", "version")
@@ -56,6 +57,10 @@ def _ms(now: dt.datetime) -> int:
     return int(now.timestamp() * 1000)
 
 
+# start-up migrations (tmis.migrations), in order; a new release appends
+MIGRATIONS: tuple[Step, ...] = ()
+
+
 class Storage:
     def __init__(self, client: AsyncMongoClient, db_name: str) -> None:
         self.client = client
@@ -80,6 +85,7 @@ class Storage:
         await s.audit.create_index([("org_path", ASCENDING), ("_id", DESCENDING)])
         await s.rate_limits.create_index([("expires_at", ASCENDING)], expireAfterSeconds=0)
         await s.failures.create_index([("expires_at", ASCENDING)], expireAfterSeconds=0)
+        await migrate(s.orgs.database, MIGRATIONS)
         return s
 
     async def close(self) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 from services.media.normalise import normalise
 from services.media.standard import PhotoStandard
 from services.media.storage import Storage
+from tmis import metrics
 from tmis.auth import Caller
 from tmis.errors import DomainError, ErrorCode
 
@@ -47,6 +48,7 @@ class Photos:
             raise DomainError(ErrorCode.FORBIDDEN, "照片只能由本人或学校信息录入员上传", "teacherId")
         # CPU-bound (decode, detect, encode): off the event loop, which keeps serving other calls
         result = await asyncio.to_thread(normalise, content, self.standard, self.config.max_upload_bytes)
+        metrics.for_service("media").photos_normalised.inc()
         photo_id = await self.storage.put_photo(result.jpeg, teacher_id)
         photo = {"id": photo_id, "width": result.width, "height": result.height, "bytes": len(result.jpeg), "dpi": result.dpi, "report": result.report}
         try:

@@ -24,6 +24,8 @@ from tmis.proto.media.v1 import media_pb2, media_pb2_grpc
 from tmis.proto.records.v1 import records_pb2, records_pb2_grpc
 from tmis.rpc import ServerHandle, ServiceClient, build_server
 from tmis.rpc.structs import to_struct
+from tmis import metrics
+from tmis.metrics import JOBS_GAUGE_SECONDS
 from tmis.settings import Settings, SettingsError
 
 SERVICE_NAME = media_pb2.DESCRIPTOR.services_by_name["MediaService"].full_name
@@ -74,5 +76,6 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
         return [SERVICE_NAME]
 
     handle = await build_server("media", settings, register, port=port)
+    handle.every(JOBS_GAUGE_SECONDS, lambda: metrics.for_service("media").count_jobs(storage.jobs), "counting jobs")
     handle.on_stop += [jobs.stop, storage.close, records.close]
     return handle

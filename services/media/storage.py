@@ -17,6 +17,7 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from tmis import mongo
+from tmis.migrations import Step, migrate
 from tmis.settings import Settings
 
 
@@ -25,6 +26,10 @@ def _oid(raw: str) -> ObjectId | None:
         return ObjectId(raw)
     except (InvalidId, TypeError):
         return None
+
+
+# start-up migrations (tmis.migrations), in order; a new release appends
+MIGRATIONS: tuple[Step, ...] = ()
 
 
 class Storage:
@@ -39,6 +44,7 @@ class Storage:
     async def open(cls, settings: Settings) -> Storage:
         storage = cls(mongo.connect(settings, "media"), settings.databases["media"])
         await storage.db.command("ping")
+        await migrate(storage.db, MIGRATIONS)
         return storage
 
     async def close(self) -> None:

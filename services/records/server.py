@@ -18,6 +18,8 @@ from tmis.plugins import code_tables as load_tables
 from tmis.proto.identity.v1 import identity_pb2, identity_pb2_grpc
 from tmis.proto.records.v1 import records_pb2, records_pb2_grpc
 from tmis.rpc import ServerHandle, ServiceClient, build_server
+from tmis import metrics
+from tmis.metrics import JOBS_GAUGE_SECONDS
 from tmis.settings import Settings
 
 SERVICE_NAME = records_pb2.DESCRIPTOR.services_by_name["RecordsService"].full_name
@@ -55,6 +57,7 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
 
     handle = await build_server("records", settings, register, port=port, public_methods=PUBLIC_METHODS)
     handle.every(settings.int("TMIS_STATS_REFRESH_MS", 3000) / 1000, storage.summaries.refresh_marked, "refreshing school summaries")
+    handle.every(JOBS_GAUGE_SECONDS, lambda: metrics.for_service("records").count_jobs(jobs.jobs), "counting jobs")
     await workbooks.resume()
     handle.on_stop += [workbooks.close, storage.close, identity.close]
     return handle

@@ -20,6 +20,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 from services.records.model import EDITABLE, Change, Entry, Teacher
 from services.records.summaries import Summaries
 from tmis import mongo
+from tmis.migrations import Step, migrate
 from tmis.settings import Settings
 
 
@@ -59,6 +60,10 @@ class DuplicatePerson(Exception):
         self.org_path = org_path
 
 
+# start-up migrations (tmis.migrations), in order; a new release appends
+MIGRATIONS: tuple[Step, ...] = ()
+
+
 class Storage:
     def __init__(self, client: AsyncMongoClient, db_name: str) -> None:
         self.client = client
@@ -79,6 +84,7 @@ class Storage:
         await s.teachers.create_index([("personal_code", ASCENDING)], unique=True, partialFilterExpression={"personal_code": {"$type": "string"}})
         await s.history.create_index([("teacher_id", ASCENDING), ("_id", DESCENDING)])
         await s.summaries.open()
+        await migrate(s.teachers.database, MIGRATIONS)
         return s
 
     async def close(self) -> None:

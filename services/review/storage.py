@@ -16,6 +16,7 @@ from pymongo.errors import DuplicateKeyError
 from services.review.model import Event, ReviewState
 from tmis import mongo, paging
 from tmis.hookspecs import Finding
+from tmis.migrations import Step, migrate
 from tmis.settings import Settings
 
 
@@ -54,6 +55,10 @@ def _fields(state: ReviewState) -> dict[str, Any]:
     }
 
 
+# start-up migrations (tmis.migrations), in order; a new release appends
+MIGRATIONS: tuple[Step, ...] = ()
+
+
 class Storage:
     def __init__(self, client: AsyncMongoClient, db_name: str) -> None:
         self.client = client
@@ -65,6 +70,7 @@ class Storage:
         await storage.states.create_index([("pending_org_code", ASCENDING), ("updated_at", ASCENDING), ("_id", ASCENDING)])
         await storage.states.create_index([("synced", ASCENDING), ("updated_at", ASCENDING)])
         await storage.states.create_index([("followups", ASCENDING), ("updated_at", ASCENDING)])
+        await migrate(storage.states.database, MIGRATIONS)
         return storage
 
     async def close(self) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import grpc
 
-from tmis import log
+from tmis import log, tracing
 from tmis.auth import TokenSigner, bearer_token
 from tmis.errors import ERROR_METADATA_KEY, DomainError, ErrorCode
 from tmis.revocations import Revocations
@@ -75,6 +75,7 @@ class RequestIdInterceptor(_WrappingInterceptor):
         async def call(request: Any, ctx: grpc.aio.ServicerContext) -> Any:
             metadata = _metadata(ctx)
             rid = log.request_id.set(str(metadata.get("x-request-id") or log.new_request_id())[:64])
+            tracing.tag_request_id(log.request_id.get())
             addr = context.client_addr.set(str(metadata.get("x-client-addr", ""))[:64])
             try:
                 return await behavior(request, ctx)

@@ -14,14 +14,18 @@ from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 
 import grpc
+from prometheus_client import CollectorRegistry, start_http_server
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
 from tmis.auth import TokenSigner
+from tmis import metrics as process_metrics
+from tmis import tracing
 from tmis.log import setup_logging
 from tmis.revocations import Revocations
 from tmis.rpc.client import MAX_MESSAGE_BYTES
 from tmis.rpc.feed import via_identity
 from tmis.rpc.interceptors import AuthInterceptor, ErrorInterceptor, RequestIdInterceptor
+from tmis.rpc.metrics import MetricsInterceptor
 from tmis.settings import Settings, settings_or_exit
 
 logger = logging.getLogger("tmis.rpc")
@@ -34,6 +38,7 @@ class ServerHandle:
     port: int
     health: health.aio.HealthServicer
     on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    metrics_port: int = 0  # where its Prometheus metrics are served (0: not served)
 
     async def stop(self, grace: float = 5.0) -> None:
         await self.health.enter_graceful_shutdown()
@@ -78,6 +83,7 @@ async def build_server(
     before its first password change opens `public_methods` and `before_change_methods` only.
     """
     signer = TokenSigner(settings.require_secret(), settings.token_ttl_seconds)
+    metrics = process_metrics.for_service(name)
     on_stop: list[Callable[[], Awaitable[None]]] = []
     if revocations is None:
         revocations, close = via_identity(settings, poll_seconds(settings))
@@ -86,6 +92,7 @@ async def build_server(
         on_stop.append(revocations.stop)
     server = grpc.aio.server(
         interceptors=[
+            MetricsInterceptor(metrics),
             RequestIdInterceptor(),
             ErrorInterceptor(),
             AuthInterceptor(signer, revocations, public_methods, before_change_methods),
@@ -109,7 +116,24 @@ async def build_server(
     revocations.start()
     for service_name in ["", *names]:
         await checker.set(service_name, health_pb2.HealthCheckResponse.SERVING)
-    return ServerHandle(name, server, bound, checker, on_stop)
+    handle = ServerHandle(name, server, bound, checker, on_stop)
+    metrics_port = settings.metrics_ports.get(name)
+    if metrics_port is not None:
+        handle.metrics_port = _serve_metrics(handle, metrics.registry, settings.grpc_host, metrics_port)
+    return handle
+
+
+def _serve_metrics(handle: ServerHandle, registry: CollectorRegistry, host: str, port: int) -> int:
+    """Serves the registry at http://host:port/metrics (a thread) until the server stops."""
+    httpd, thread = start_http_server(port, addr=host, registry=registry)
+
+    async def stop() -> None:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(5)
+
+    handle.on_stop.append(stop)
+    return int(httpd.server_port)
 
 
 def poll_seconds(settings: Settings) -> float:
@@ -135,4 +159,8 @@ async def _serve(name: str, factory: Factory, settings: Settings) -> None:
 def run_service(name: str, factory: Factory) -> None:
     settings = settings_or_exit(name)
     setup_logging(name, settings.log_level, settings.log_format)
-    asyncio.run(_serve(name, factory, settings))
+    tracing.start(name, settings)
+    try:
+        asyncio.run(_serve(name, factory, settings))
+    finally:
+        tracing.stop()
