@@ -6,9 +6,8 @@ Steps, each for a reason:
 - a JPEG is decoded at reduced scale (`Image.draft`, DCT scaling by 1/2, 1/4 or 1/8) to the
   smallest size that still leaves twice the output's pixels in the largest crop (DCT scaling
   averages, so it is a proper downscale), and once more, finer, only when the face turns out
-  too small for that: a 12-megapixel phone photo never decodes at full size; faces are looked for on a
-  copy box-averaged by a whole factor (`Image.reduce`), which is what spares PNG and the other
-  formats a full-size detection;
+  too small for that: a 12-megapixel phone photo never decodes at full size; faces are looked for on
+  small grey copies (see faces.py), which is what spares PNG and the other formats a full-size detection;
 - EXIF orientation applied; CMYK, palette, 16-bit, grey and alpha (flattened on white) become
   8-bit sRGB, through the embedded ICC profile when there is one;
 - cropped to the output's aspect ratio around the largest face (head ≈ 2/3 of the height, as the
@@ -100,14 +99,6 @@ def _decoded(image: Image.Image, scale: float) -> tuple[Image.Image, int, str]:
     return image, orientation, colour
 
 
-def _face(image: Image.Image, find_face: FaceFinder, width_px: int, aspect: float) -> Box | None:
-    """The face, found on a copy box-averaged by a whole factor (cheap, and what PNG and the other
-    formats without reduced decoding need), in the image's coordinates."""
-    factor = min(8, _largest_crop(*image.size, aspect)[0] // width_px)
-    face = find_face(image.reduce(factor) if factor > 1 else image)
-    return tuple(v * max(1, factor) for v in face) if face else None  # type: ignore[return-value]
-
-
 def _to_srgb(image: Image.Image) -> tuple[Image.Image, str]:
     """8-bit sRGB; the conversion applied, for the report."""
     mode = image.mode
@@ -189,7 +180,7 @@ def normalise(data: bytes, standard: PhotoStandard, max_upload_bytes: int, find_
         # a JPEG is decoded at twice what the output needs from the largest crop (DCT scaling costs
         # little more at 1/4 than at 1/8: the entropy decoding is the same) ...
         image, orientation, colour = _decoded(image, min(1.0, 2 * standard.width_px / crop_w))
-        face = _face(image, find_face, standard.width_px, aspect)
+        face = find_face(image)  # (it shrinks its own copies: see faces.py)
         # ... and once more, finer, when the face is too small for its crop to fill the output there
         needed = standard.height_px / (FACE_ZOOM * face[3]) if face else 1.0
         if needed > 1.0 and image.width < oriented[0]:

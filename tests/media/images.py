@@ -37,6 +37,26 @@ def face_off_centre() -> Image.Image:
     return canvas
 
 
+FACE_BOX, FACE_SIDE = (177, 66), 95  # the astronaut's face box in its 512-pixel portrait (Haar, full size)
+
+
+def standing(
+    size: tuple[int, int], part: int, centre: tuple[float, float], seed: int = 3
+) -> tuple[bytes, tuple[int, int, int, int]]:
+    """A JPEG of the astronaut scaled so that the face box is 1/`part` of the short side, centred at `centre`
+    (fractions of the width and height, kept inside the frame) on a noisy background; and the true face box."""
+    width, height = size
+    side = min(width, height) / part
+    scale = side / FACE_SIDE
+    person = astronaut().resize((round(512 * scale),) * 2, Image.Resampling.BICUBIC)
+    noise = np.random.default_rng(seed).normal(0, 8, (height, width, 3)) + np.array([150, 160, 175])
+    canvas = Image.fromarray(np.clip(noise, 0, 255).astype(np.uint8))
+    fx = min(max(0, round(centre[0] * width - side / 2)), round(width - side))
+    fy = min(max(0, round(centre[1] * height - side / 2)), round(height - side))
+    canvas.paste(person, (round(fx - FACE_BOX[0] * scale), round(fy - FACE_BOX[1] * scale)))
+    return encoded(canvas, "JPEG", quality=90), (fx, fy, round(side), round(side))
+
+
 def linear_rgb_profile() -> bytes:
     """sRGB primaries with linear tone curves (gamma 1.0): a profile that really changes the colours."""
     data = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())

@@ -199,3 +199,15 @@ def test_damaged_files_never_crash(data: st.DataObject) -> None:
         normalise(bytes(source[:cut]), STANDARD, LIMIT)
     except DomainError as err:
         assert err.code == ErrorCode.INVALID_INPUT
+
+
+@pytest.mark.parametrize("centre", [(0.15, 0.35), (0.85, 0.6)])
+def test_a_small_face_off_centre_is_found_and_centred(centre: tuple[float, float]) -> None:
+    """A teacher photographed standing, off to one side of a landscape shot: the face a tenth of the short side."""
+    jpeg, (tx, ty, tw, th) = images.standing((3200, 2400), 10, centre)
+    result, _ = run(jpeg)
+    assert result.report["faceFound"] and result.report["crop"] == "FACE"
+    x, y, w, h = result.report["face"]
+    assert tx <= x + w / 2 <= tx + tw and ty <= y + h / 2 <= ty + th
+    left, _, right, _ = result.report["cropBox"]
+    assert abs((left + right) / 2 - (tx + tw / 2)) < tw / 4
