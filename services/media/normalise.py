@@ -12,6 +12,8 @@ Steps, each for a reason:
   8-bit sRGB, through the embedded ICC profile when there is one;
 - cropped to the output's aspect ratio around the largest face (head ≈ 2/3 of the height, as the
   学籍 photo rule asks), else on the upper centre, then resized with Lanczos;
+- checked for what a clerk should look at (no face found; a background that is not one light
+  colour, read in the output's top corners): the report's `warnings`;
 - written as a baseline JPEG with the dpi in its JFIF header and no other metadata (EXIF, GPS,
   ICC, comments are not copied), at the highest quality under the size cap (binary search).
 """
@@ -38,6 +40,11 @@ MAX_QUALITY, MIN_QUALITY = 92, 20
 FACE_ZOOM, FACE_CENTRE_Y = 2.2, 0.42
 # without a face: the full width (or height), a quarter of the spare height above the crop
 UPPER_SLACK = 0.25
+# the background is read in the output's top corners, beside and above the head (parts of the width
+# and height); plain: every channel's spread within BACKGROUND_SPREAD; light: mean grey at least BACKGROUND_LIGHT
+BACKGROUND_CORNER, BACKGROUND_SPREAD, BACKGROUND_LIGHT = (0.18, 0.3), 24.0, 170.0
+NO_FACE = "未检测到人脸，已按照片上部居中裁剪：请人工核对是否为本人正面免冠照"
+BACKGROUND_NOT_PLAIN = "背景不是纯净的浅色：标准照片要求白色或浅色的纯色背景，请核对，必要时重新拍摄"
 _SRGB = ImageCms.createProfile("sRGB")
 pillow_heif.register_heif_opener()  # HEIC, what iPhones take photos in
 FaceFinder = Callable[[Image.Image], Box | None]
@@ -138,6 +145,22 @@ def _crop_box(size: tuple[int, int], face: Box | None, aspect: float, min_h: int
     return left, top, left + crop_w, top + crop_h
 
 
+def _plain_light_background(photo: Image.Image) -> bool:
+    """True when the top corners of the output are one light colour."""
+    w, h = round(photo.width * BACKGROUND_CORNER[0]), round(photo.height * BACKGROUND_CORNER[1])
+    boxes = ((0, 0, w, h), (photo.width - w, 0, photo.width, h))
+    pixels = np.concatenate([np.asarray(photo.crop(box), dtype=np.float32).reshape(-1, 3) for box in boxes])
+    return bool(pixels.std(axis=0).max() <= BACKGROUND_SPREAD and pixels.mean() >= BACKGROUND_LIGHT)
+
+
+def warnings(face: Box | None, photo: Image.Image) -> list[dict[str, str]]:
+    """What a clerk should look at, each with a stable code."""
+    found = [] if face else [{"code": "NO_FACE", "message": NO_FACE}]
+    if not _plain_light_background(photo):
+        found.append({"code": "BACKGROUND_NOT_PLAIN", "message": BACKGROUND_NOT_PLAIN})
+    return found
+
+
 def encode(image: Image.Image, dpi: int, max_bytes: int) -> tuple[bytes, int]:
     """Baseline JPEG with `dpi` in the JFIF header and nothing else; the highest quality under the cap."""
 
@@ -208,5 +231,6 @@ def normalise(data: bytes, standard: PhotoStandard, max_upload_bytes: int, find_
         "height": standard.height_px,
         "dpi": standard.dpi,
         "bytes": len(jpeg),
+        "warnings": warnings(face, out),
     }
     return Normalised(jpeg, standard.width_px, standard.height_px, standard.dpi, report)

@@ -6,7 +6,7 @@ import struct
 from typing import Any
 
 import numpy as np
-from PIL import Image, ImageCms
+from PIL import Image, ImageCms, ImageDraw
 
 
 def encoded(image: Image.Image, fmt: str = "JPEG", **options: Any) -> bytes:
@@ -55,6 +55,15 @@ def standing(
     fy = min(max(0, round(centre[1] * height - side / 2)), round(height - side))
     canvas.paste(person, (round(fx - FACE_BOX[0] * scale), round(fy - FACE_BOX[1] * scale)))
     return encoded(canvas, "JPEG", quality=90), (fx, fy, round(side), round(side))
+
+
+def passport(background: tuple[int, int, int] = (246, 246, 246)) -> Image.Image:
+    """The astronaut's head alone (an ellipse around the face) on a plain background, as an ID photo is taken."""
+    canvas = Image.new("RGB", (600, 800), background)
+    mask = Image.new("L", (512, 512), 0)
+    ImageDraw.Draw(mask).ellipse((160, 20, 290, 200), fill=255)
+    canvas.paste(astronaut(), (76, 220), mask)
+    return canvas
 
 
 def linear_rgb_profile() -> bytes:
