@@ -9,6 +9,7 @@ the other in a task of this instance, under a service identity that carries the 
 uploader's token. Progress is stored per file and moves the job's heartbeat. Every instance
 sweeps for jobs whose heartbeat stopped (their instance died) and takes one over from the next
 file; a job taken over too many times (a photo that kills its instance) is marked FAILED.
+Finished jobs and their archives are deleted after `retention_days` (the same sweep, hourly).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -35,6 +37,7 @@ Roster = Callable[[str], Awaitable[dict[str, str]]]
 # a caller -> a short-lived token for it
 Mint = Callable[[Caller], str]
 JOB_PREFIX = "photo-"
+PURGE_EVERY_SECONDS = 3600.0
 ABANDONED = "处理中断，该照片未处理：请重新导入"
 
 
@@ -46,6 +49,7 @@ def _now() -> dt.datetime:
 class JobConfig:
     stale_seconds: float = 60.0  # a RUNNING job with no heartbeat for this long is taken over
     max_attempts: int = 3  # runs of one job (the first and the takeovers) before it is marked FAILED
+    retention_days: int = 30  # finished jobs and their archives are deleted this long after they were created
 
 
 def _acting(uploader: dict[str, Any]) -> Caller:
@@ -146,12 +150,17 @@ class PhotoJobs:
         return taken
 
     async def sweep_forever(self) -> None:
+        """Takes over dead instances' jobs, and deletes old ones (hourly), from now on."""
+        purged_at = -PURGE_EVERY_SECONDS
         while True:
-            await asyncio.sleep(self.config.stale_seconds / 4)
             try:
+                if time.monotonic() - purged_at >= PURGE_EVERY_SECONDS:
+                    purged_at = time.monotonic()
+                    await self.storage.purge_jobs(_now() - dt.timedelta(days=self.config.retention_days))
                 await self.sweep()
             except Exception:  # (the database away for a moment: the next round tries again)
                 logger.exception("photo job sweep failed")
+            await asyncio.sleep(self.config.stale_seconds / 4)
 
     async def get(self, caller: Caller, job_id: str) -> dict[str, Any]:
         """The job, for the account that started it."""

@@ -5,7 +5,8 @@ e.g. {"dpi": 300}), TMIS_MEDIA_MAX_UPLOAD_BYTES (one photo, default 20 MB),
 TMIS_MEDIA_KEEP_ORIGINALS (1: store the uploaded original beside the normalised photo),
 TMIS_MEDIA_ARCHIVE_MAX_FILES (2000) and TMIS_MEDIA_ARCHIVE_MAX_BYTES (uncompressed, 1 GB),
 TMIS_MEDIA_JOB_STALE_SECONDS (60: a photo job with no progress for this long is taken over by another
-instance) and TMIS_MEDIA_JOB_MAX_ATTEMPTS (3: runs of a job before it is marked FAILED).
+instance), TMIS_MEDIA_JOB_MAX_ATTEMPTS (3: runs of a job before it is marked FAILED) and the suite's
+TMIS_JOB_RETENTION_DAYS (30: finished jobs and their archives are deleted after this).
 Stateless apart from its database: run as many instances as the load needs.
 """
 from __future__ import annotations
@@ -79,6 +80,7 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
     job_config = JobConfig(
         stale_seconds=settings.int("TMIS_MEDIA_JOB_STALE_SECONDS", 60),
         max_attempts=settings.int("TMIS_MEDIA_JOB_MAX_ATTEMPTS", 3),
+        retention_days=settings.int("TMIS_JOB_RETENTION_DAYS", 30),
     )
     jobs = PhotoJobs(storage, photos, roster, limits, mint, job_config)
     servicer = MediaServicer(chosen, photos, jobs)

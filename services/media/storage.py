@@ -130,5 +130,18 @@ class Storage:
         )
         return await self.jobs.find_one({"_id": job_id}) if done.modified_count == 1 else None
 
+    async def purge_jobs(self, before: dt.datetime) -> int:
+        """Deletes the finished jobs created before `before`, and their archives; how many."""
+        old = {"status": {"$in": ["SUCCEEDED", "FAILED"]}, "created_at": {"$lt": before}}
+        found = self.jobs.find(old, {"archive_id": 1})
+        purged = 0
+        async for doc in found:
+            try:
+                await self.archives.delete(doc["archive_id"])
+            except (NoFile, KeyError):
+                pass  # (a purge interrupted after the file went; a job from before archives were kept)
+            purged += (await self.jobs.delete_one({"_id": doc["_id"]})).deleted_count
+        return purged
+
     async def get_job(self, job_id: str) -> dict[str, Any] | None:
         return await self.jobs.find_one({"_id": job_id}, {"teachers": 0})

@@ -45,5 +45,6 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
     handle = await build_server("records", settings, register, port=port, public_methods=PUBLIC_METHODS)
     handle.every(settings.int("TMIS_STATS_REFRESH_MS", 3000) / 1000, storage.summaries.refresh_marked, "refreshing school summaries")
     await workbooks.resume()
+    workbooks.keep_purging(settings.int("TMIS_JOB_RETENTION_DAYS", 30))
     handle.on_stop += [workbooks.close, storage.close, identity.close]
     return handle
