@@ -63,7 +63,8 @@ def _search(grey: np.ndarray, step: float, smallest: int, largest: int) -> list[
 
 
 def largest_face(image: Image.Image) -> Box | None:
-    """The largest frontal face in an RGB image, in its pixel coordinates; None when none is found."""
+    """The surest frontal face in an RGB image (the most overlapping detections; of equally sure ones the
+    largest), in its pixel coordinates; None when none is found."""
     grey, scale = _grey(image, COARSE_SIDE)
     found = _search(grey, STEP, WINDOW, max(grey.shape))
     if not found and min(image.size) * 0.8 > COARSE_SIDE:  # (an image barely above the coarse size: searched already)

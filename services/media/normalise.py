@@ -10,7 +10,7 @@ Steps, each for a reason:
   small grey copies (see faces.py), which is what spares PNG and the other formats a full-size detection;
 - EXIF orientation applied; CMYK, palette, 16-bit, grey and alpha (flattened on white) become
   8-bit sRGB, through the embedded ICC profile when there is one;
-- cropped to the output's aspect ratio around the largest face (head ≈ 2/3 of the height, as the
+- cropped to the output's aspect ratio around the face (head ≈ 2/3 of the height, as the
   学籍 photo rule asks), else on the upper centre, then resized with Lanczos;
 - checked for what a clerk should look at (no face found; a background that is not one light
   colour, read in the output's top corners): the report's `warnings`;
