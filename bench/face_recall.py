@@ -3,7 +3,8 @@
 Scenes are generated (`tests.media.images.standing`) from the real portrait shipped
 inside scikit-image (the NASA astronaut, whose face box spans 95 of its 512 pixels): the portrait scaled
 so that the face box is a given part of the photo's short side, pasted at several positions on a
-landscape phone-sized canvas (a noisy grey-blue background), saved as JPEG and normalised by `services.media.normalise.normalise`.
+landscape phone-sized canvas (a noisy grey-blue background), saved as JPEG and
+normalised by `services.media.normalise.normalise`.
 A face counts as found when the report's face centre lies inside the true face box and the crop
 box is centred on it (horizontally within a quarter of the face's width, unless it meets the edge).
 

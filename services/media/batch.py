@@ -49,13 +49,13 @@ def _now() -> dt.datetime:
 class JobConfig:
     stale_seconds: float = 60.0  # a RUNNING job with no heartbeat for this long is taken over
     max_attempts: int = 3  # runs of one job (the first and the takeovers) before it is marked FAILED
-    retention_days: int = 30  # finished jobs and their archives are deleted this long after they were created
+    retention_days: int = 30  # finished jobs and their archives are deleted this long after their start
 
 
 def _acting(uploader: dict[str, Any]) -> Caller:
     """The service identity a job runs with, named after its uploader."""
-    account, name, org, path = uploader["account_id"], uploader["username"], uploader["org_code"], tuple(uploader["org_path"])
-    return Caller(account, name, org, path, ("DATA_ENTRY",), service=True)
+    account, name, org, path = (uploader[k] for k in ("account_id", "username", "org_code", "org_path"))
+    return Caller(account, name, org, tuple(path), ("DATA_ENTRY",), service=True)
 
 
 class PhotoJobs:

@@ -227,6 +227,9 @@ def test_a_plain_light_background_is_not_warned(background: tuple[int, int, int]
     assert codes(images.encoded(images.passport(background), "JPEG")) == []
 
 
-@pytest.mark.parametrize("photo", [images.passport((60, 60, 60)), images.passport((200, 30, 30)), images.astronaut(), images.noise((600, 800))])
+@pytest.mark.parametrize(
+    "photo",
+    [images.passport((60, 60, 60)), images.passport((200, 30, 30)), images.astronaut(), images.noise((600, 800))],
+)
 def test_a_background_that_is_not_plain_and_light_is_warned(photo: Image.Image) -> None:
     assert "BACKGROUND_NOT_PLAIN" in codes(images.encoded(photo, "JPEG"))

@@ -137,7 +137,7 @@ async def test_the_report_warns_the_clerk_through_the_gateway(world: World) -> N
     teacher = (await world.create()).teacher
     dark = images.encoded(images.portrait((600, 800), (60, 60, 60)), "JPEG")
     query = UPLOAD.replace("quality }", "quality warnings { code message } }")
-    reply = (await upload(world.suite, query, {"t": teacher.id, "f": None}, "dark.jpg", dark, world.clerk))["data"]["uploadPhoto"]
-    warnings = reply["photo"]["report"]["warnings"]
+    reply = await upload(world.suite, query, {"t": teacher.id, "f": None}, "dark.jpg", dark, world.clerk)
+    warnings = reply["data"]["uploadPhoto"]["photo"]["report"]["warnings"]
     assert [w["code"] for w in warnings] == ["NO_FACE", "BACKGROUND_NOT_PLAIN"]
     assert "未检测到人脸" in warnings[0]["message"] and "背景" in warnings[1]["message"]
