@@ -22,6 +22,18 @@ class PhotoCrop(Enum):
     UPPER_CENTRE = "UPPER_CENTRE"
 
 
+@strawberry.enum(description="What a clerk should look at in a normalised photo.")
+class PhotoWarningCode(Enum):
+    NO_FACE = "NO_FACE"
+    BACKGROUND_NOT_PLAIN = "BACKGROUND_NOT_PLAIN"
+
+
+@strawberry.type
+class PhotoWarning:
+    code: PhotoWarningCode
+    message: str = strawberry.field(description="In Chinese, for the clerk.")
+
+
 @strawberry.type(description="How the photo was made from the upload: shown to reviewers.")
 class PhotoReport:
     face_found: bool
@@ -33,6 +45,9 @@ class PhotoReport:
     orientation: int = strawberry.field(description="EXIF orientation applied (1 = none).")
     colour: str = strawberry.field(description="Colour conversion applied, e.g. CMYK+ICC→sRGB.")
     quality: int = strawberry.field(description="JPEG quality chosen to stay under the size cap.")
+    warnings: list[PhotoWarning] = strawberry.field(
+        description="What needs a look: no face found, a background that is not one light colour. Empty when none."
+    )
 
     @classmethod
     def of(cls, report: dict[str, Any]) -> PhotoReport:
@@ -47,6 +62,11 @@ class PhotoReport:
             orientation=int(report.get("orientation") or 1),
             colour=str(report.get("colour") or ""),
             quality=int(report.get("quality") or 0),
+            warnings=[
+                PhotoWarning(code=PhotoWarningCode(w["code"]), message=str(w["message"]))
+                for w in report.get("warnings") or []
+                if w.get("code") in PhotoWarningCode.__members__
+            ],
         )
 
 

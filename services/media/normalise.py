@@ -6,13 +6,14 @@ Steps, each for a reason:
 - a JPEG is decoded at reduced scale (`Image.draft`, DCT scaling by 1/2, 1/4 or 1/8) to the
   smallest size that still leaves twice the output's pixels in the largest crop (DCT scaling
   averages, so it is a proper downscale), and once more, finer, only when the face turns out
-  too small for that: a 12-megapixel phone photo never decodes at full size; faces are looked for on a
-  copy box-averaged by a whole factor (`Image.reduce`), which is what spares PNG and the other
-  formats a full-size detection;
+  too small for that: a 12-megapixel phone photo never decodes at full size; faces are looked for on
+  small grey copies (see faces.py), which is what spares PNG and the other formats a full-size detection;
 - EXIF orientation applied; CMYK, palette, 16-bit, grey and alpha (flattened on white) become
   8-bit sRGB, through the embedded ICC profile when there is one;
-- cropped to the output's aspect ratio around the largest face (head ≈ 2/3 of the height, as the
+- cropped to the output's aspect ratio around the face (head ≈ 2/3 of the height, as the
   学籍 photo rule asks), else on the upper centre, then resized with Lanczos;
+- checked for what a clerk should look at (no face found; a background that is not one light
+  colour, read in the output's top corners): the report's `warnings`;
 - written as a baseline JPEG with the dpi in its JFIF header and no other metadata (EXIF, GPS,
   ICC, comments are not copied), at the highest quality under the size cap (binary search).
 """
@@ -39,6 +40,11 @@ MAX_QUALITY, MIN_QUALITY = 92, 20
 FACE_ZOOM, FACE_CENTRE_Y = 2.2, 0.42
 # without a face: the full width (or height), a quarter of the spare height above the crop
 UPPER_SLACK = 0.25
+# the background is read in the output's top corners, beside and above the head (parts of the width
+# and height); plain: every channel's spread within BACKGROUND_SPREAD; light: mean grey at least BACKGROUND_LIGHT
+BACKGROUND_CORNER, BACKGROUND_SPREAD, BACKGROUND_LIGHT = (0.18, 0.3), 24.0, 170.0
+NO_FACE = "未检测到人脸，已按照片上部居中裁剪：请人工核对是否为本人正面免冠照"
+BACKGROUND_NOT_PLAIN = "背景不是纯净的浅色：标准照片要求白色或浅色的纯色背景，请核对，必要时重新拍摄"
 _SRGB = ImageCms.createProfile("sRGB")
 pillow_heif.register_heif_opener()  # HEIC, what iPhones take photos in
 FaceFinder = Callable[[Image.Image], Box | None]
@@ -100,14 +106,6 @@ def _decoded(image: Image.Image, scale: float) -> tuple[Image.Image, int, str]:
     return image, orientation, colour
 
 
-def _face(image: Image.Image, find_face: FaceFinder, width_px: int, aspect: float) -> Box | None:
-    """The face, found on a copy box-averaged by a whole factor (cheap, and what PNG and the other
-    formats without reduced decoding need), in the image's coordinates."""
-    factor = min(8, _largest_crop(*image.size, aspect)[0] // width_px)
-    face = find_face(image.reduce(factor) if factor > 1 else image)
-    return tuple(v * max(1, factor) for v in face) if face else None  # type: ignore[return-value]
-
-
 def _to_srgb(image: Image.Image) -> tuple[Image.Image, str]:
     """8-bit sRGB; the conversion applied, for the report."""
     mode = image.mode
@@ -145,6 +143,22 @@ def _crop_box(size: tuple[int, int], face: Box | None, aspect: float, min_h: int
     left = min(max(0, round(x + w / 2 - crop_w / 2)), width - crop_w)
     top = min(max(0, round(y + h / 2 - crop_h * FACE_CENTRE_Y)), height - crop_h)
     return left, top, left + crop_w, top + crop_h
+
+
+def _plain_light_background(photo: Image.Image) -> bool:
+    """True when the top corners of the output are one light colour."""
+    w, h = round(photo.width * BACKGROUND_CORNER[0]), round(photo.height * BACKGROUND_CORNER[1])
+    boxes = ((0, 0, w, h), (photo.width - w, 0, photo.width, h))
+    pixels = np.concatenate([np.asarray(photo.crop(box), dtype=np.float32).reshape(-1, 3) for box in boxes])
+    return bool(pixels.std(axis=0).max() <= BACKGROUND_SPREAD and pixels.mean() >= BACKGROUND_LIGHT)
+
+
+def warnings(face: Box | None, photo: Image.Image) -> list[dict[str, str]]:
+    """What a clerk should look at, each with a stable code."""
+    found = [] if face else [{"code": "NO_FACE", "message": NO_FACE}]
+    if not _plain_light_background(photo):
+        found.append({"code": "BACKGROUND_NOT_PLAIN", "message": BACKGROUND_NOT_PLAIN})
+    return found
 
 
 def encode(image: Image.Image, dpi: int, max_bytes: int) -> tuple[bytes, int]:
@@ -189,7 +203,7 @@ def normalise(data: bytes, standard: PhotoStandard, max_upload_bytes: int, find_
         # a JPEG is decoded at twice what the output needs from the largest crop (DCT scaling costs
         # little more at 1/4 than at 1/8: the entropy decoding is the same) ...
         image, orientation, colour = _decoded(image, min(1.0, 2 * standard.width_px / crop_w))
-        face = _face(image, find_face, standard.width_px, aspect)
+        face = find_face(image)  # (it shrinks its own copies: see faces.py)
         # ... and once more, finer, when the face is too small for its crop to fill the output there
         needed = standard.height_px / (FACE_ZOOM * face[3]) if face else 1.0
         if needed > 1.0 and image.width < oriented[0]:
@@ -217,5 +231,6 @@ def normalise(data: bytes, standard: PhotoStandard, max_upload_bytes: int, find_
         "height": standard.height_px,
         "dpi": standard.dpi,
         "bytes": len(jpeg),
+        "warnings": warnings(face, out),
     }
     return Normalised(jpeg, standard.width_px, standard.height_px, standard.dpi, report)

@@ -3,11 +3,16 @@
 Settings (besides the suite's): TMIS_MEDIA_STANDARD (JSON overriding keys of the photo standard,
 e.g. {"dpi": 300}), TMIS_MEDIA_MAX_UPLOAD_BYTES (one photo, default 20 MB),
 TMIS_MEDIA_KEEP_ORIGINALS (1: store the uploaded original beside the normalised photo),
-TMIS_MEDIA_ARCHIVE_MAX_FILES (2000) and TMIS_MEDIA_ARCHIVE_MAX_BYTES (uncompressed, 1 GB).
+TMIS_MEDIA_ARCHIVE_MAX_FILES (2000) and TMIS_MEDIA_ARCHIVE_MAX_BYTES (uncompressed, 1 GB),
+TMIS_MEDIA_JOB_STALE_SECONDS (60: a photo job with no progress for this long is taken over by another
+instance), TMIS_MEDIA_JOB_MAX_ATTEMPTS (3: runs of a job before it is marked FAILED) and the suite's
+TMIS_JOB_RETENTION_DAYS (30: finished jobs and their archives are deleted after this).
 Stateless apart from its database: run as many instances as the load needs.
 """
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from typing import Any
 
@@ -15,10 +20,11 @@ import grpc
 
 from services.media import standard
 from services.media.archive import ArchiveLimits
-from services.media.batch import PhotoJobs
+from services.media.batch import JobConfig, PhotoJobs
 from services.media.photos import MediaConfig, Photos
 from services.media.servicer import MediaServicer
 from services.media.storage import Storage
+from tmis.auth import Caller, TokenSigner
 from tmis.plugins import make_plugin_manager
 from tmis.proto.media.v1 import media_pb2, media_pb2_grpc
 from tmis.proto.records.v1 import records_pb2, records_pb2_grpc
@@ -68,7 +74,17 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
     limits = ArchiveLimits(
         max_files=settings.int("TMIS_MEDIA_ARCHIVE_MAX_FILES", 2000), max_file_bytes=max_upload, max_total_bytes=settings.int("TMIS_MEDIA_ARCHIVE_MAX_BYTES", 1024 * MB)
     )
-    jobs = PhotoJobs(storage, photos, roster, limits)
+    signer = TokenSigner(settings.require_secret(), settings.token_ttl_seconds)
+
+    def mint(caller: Caller) -> str:  # a job's token for one file's calls
+        return signer.sign(caller, ttl_seconds=300)
+
+    job_config = JobConfig(
+        stale_seconds=settings.int("TMIS_MEDIA_JOB_STALE_SECONDS", 60),
+        max_attempts=settings.int("TMIS_MEDIA_JOB_MAX_ATTEMPTS", 3),
+        retention_days=settings.int("TMIS_JOB_RETENTION_DAYS", 30),
+    )
+    jobs = PhotoJobs(storage, photos, roster, limits, mint, job_config)
     servicer = MediaServicer(chosen, photos, jobs)
 
     def register(server: grpc.aio.Server) -> list[str]:
@@ -77,5 +93,12 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
 
     handle = await build_server("media", settings, register, port=port)
     handle.every(JOBS_GAUGE_SECONDS, lambda: metrics.for_service("media").count_jobs(storage.jobs), "counting jobs")
-    handle.on_stop += [jobs.stop, storage.close, records.close]
+    sweeper = asyncio.create_task(jobs.sweep_forever())
+
+    async def stop_sweeper() -> None:
+        sweeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweeper
+
+    handle.on_stop += [stop_sweeper, jobs.stop, storage.close, records.close]
     return handle

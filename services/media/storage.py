@@ -2,7 +2,8 @@
 
 Normalised photos live in the GridFS bucket `photos`, originals (when kept) in `originals`
 with the photo's id in their metadata; photo batches in `jobs`, one document per job updated
-once per file, so any instance can report a job's progress.
+once per file (which moves its heartbeat), so any instance can report a job's progress and take
+over a job whose instance died; each batch's archive in the bucket `archives`.
 """
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ class Storage:
         self.db: AsyncDatabase = client[db_name]
         self.photos = AsyncGridFSBucket(self.db, bucket_name="photos")
         self.originals = AsyncGridFSBucket(self.db, bucket_name="originals")
+        self.archives = AsyncGridFSBucket(self.db, bucket_name="archives")
         self.jobs = self.db["jobs"]
 
     @classmethod
@@ -45,6 +47,7 @@ class Storage:
         storage = cls(mongo.connect(settings, "media"), settings.databases["media"])
         await storage.db.command("ping")
         await migrate(storage.db, MIGRATIONS)
+        await storage.jobs.create_index([("status", 1), ("heartbeat", 1)])
         return storage
 
     async def close(self) -> None:
@@ -81,22 +84,70 @@ class Storage:
         async for original in self.originals.find({"metadata.photo_id": photo_id}):
             await self.originals.delete(original._id)
 
-    # jobs
+    # jobs: the archive in GridFS (bucket `archives`), so another instance can take a job over
 
-    async def create_job(self, job_id: str, owner: str, school_code: str, total: int, now: dt.datetime) -> dict[str, Any]:
+    async def create_job(self, job: dict[str, Any], archive: bytes) -> dict[str, Any]:
+        """Stores the archive and the job (`_id`, owner, uploader, school, total, teachers, runner, now)."""
+        archive_id = await self.archives.upload_from_stream(job["_id"] + ".zip", archive, metadata={"job": job["_id"]})
+        now = job.pop("now")
         doc = {
-            "_id": job_id, "owner": owner, "school_code": school_code, "status": "RUNNING", "total": total,
-            "processed": 0, "succeeded": 0, "failed": 0, "results": [], "created_at": now, "updated_at": now,
+            **job, "archive_id": archive_id, "status": "RUNNING", "processed": 0, "succeeded": 0, "failed": 0,
+            "results": [], "attempts": 1, "created_at": now, "updated_at": now, "heartbeat": now,
         }  # fmt: skip
         await self.jobs.insert_one(doc)
         return doc
 
-    async def add_result(self, job_id: str, result: dict[str, Any], ok: bool, now: dt.datetime) -> None:
-        counter = "succeeded" if ok else "failed"
-        await self.jobs.update_one({"_id": job_id}, {"$push": {"results": result}, "$inc": {"processed": 1, counter: 1}, "$set": {"updated_at": now}})
+    async def archive(self, job: dict[str, Any]) -> bytes:
+        stream = await self.archives.open_download_stream(job["archive_id"])
+        return await stream.read()
 
-    async def finish_job(self, job_id: str, status: str, now: dt.datetime) -> None:
-        await self.jobs.update_one({"_id": job_id}, {"$set": {"status": status, "updated_at": now}})
+    async def add_result(self, job_id: str, runner: str, result: dict[str, Any], ok: bool, now: dt.datetime) -> bool:
+        """False when another instance took the job over (its runner is no longer this one)."""
+        counter = "succeeded" if ok else "failed"
+        done = await self.jobs.update_one(
+            {"_id": job_id, "runner": runner},
+            {"$push": {"results": result}, "$inc": {"processed": 1, counter: 1}, 
+             "$set": {"updated_at": now, "heartbeat": now}},
+        )
+        return done.modified_count == 1
+
+    async def finish_job(
+        self, job_id: str, runner: str, status: str, now: dt.datetime, results: list[dict[str, Any]] | None = None
+    ) -> None:
+        """The job's end (only by its runner); `results`: the files left undone, as failed."""
+        update: dict[str, Any] = {"$set": {"status": status, "updated_at": now, "heartbeat": now}}
+        if results:
+            update["$push"] = {"results": {"$each": results}}
+            update["$inc"] = {"processed": len(results), "failed": len(results)}
+        await self.jobs.update_one({"_id": job_id, "runner": runner}, update)
+
+    async def stale_jobs(self, before: dt.datetime) -> list[str]:
+        """Ids of the jobs RUNNING with no heartbeat since `before`: their instance died."""
+        found = self.jobs.find({"status": "RUNNING", "heartbeat": {"$lt": before}}, {"_id": 1})
+        return [doc["_id"] async for doc in found]
+
+    async def claim_job(
+        self, job_id: str, before: dt.datetime, runner: str, now: dt.datetime,
+    ) -> dict[str, Any] | None:
+        """The job, taken over by `runner`, when it is still stale (of two instances trying, one wins)."""
+        done = await self.jobs.update_one(
+            {"_id": job_id, "status": "RUNNING", "heartbeat": {"$lt": before}},
+            {"$set": {"runner": runner, "heartbeat": now, "updated_at": now}, "$inc": {"attempts": 1}},
+        )
+        return await self.jobs.find_one({"_id": job_id}) if done.modified_count == 1 else None
+
+    async def purge_jobs(self, before: dt.datetime) -> int:
+        """Deletes the finished jobs created before `before`, and their archives; how many."""
+        old = {"status": {"$in": ["SUCCEEDED", "FAILED"]}, "created_at": {"$lt": before}}
+        found = self.jobs.find(old, {"archive_id": 1})
+        purged = 0
+        async for doc in found:
+            try:
+                await self.archives.delete(doc["archive_id"])
+            except (NoFile, KeyError):
+                pass  # (a purge interrupted after the file went; a job from before archives were kept)
+            purged += (await self.jobs.delete_one({"_id": doc["_id"]})).deleted_count
+        return purged
 
     async def get_job(self, job_id: str) -> dict[str, Any] | None:
-        return await self.jobs.find_one({"_id": job_id})
+        return await self.jobs.find_one({"_id": job_id}, {"teachers": 0})

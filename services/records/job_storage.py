@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gridfs import AsyncGridFSBucket
+from gridfs.errors import NoFile
 from pymongo import ASCENDING, AsyncMongoClient
 
 MAX_STORED_ERRORS = 10_000
@@ -86,6 +87,19 @@ class JobStore:
         if error:
             update["$push"] = {"errors": error}
         await self.jobs.update_one({"_id": job.id}, update)
+
+    async def purge(self, before: dt.datetime) -> int:
+        """Deletes the finished jobs created before `before`, and their files; how many."""
+        old = {"status": {"$in": ["SUCCEEDED", "FAILED"]}, "created_at": {"$lt": before}}
+        found = self.jobs.find(old, {"file_id": 1})
+        purged = 0
+        async for doc in found:
+            try:
+                await self.files.delete(doc["file_id"])
+            except NoFile:
+                pass  # (a purge interrupted after the file went)
+            purged += (await self.jobs.delete_one({"_id": doc["_id"]})).deleted_count
+        return purged
 
     async def stale(self, before: dt.datetime) -> list[Job]:
         """Jobs left QUEUED or RUNNING by an instance that stopped (no heartbeat since `before`)."""

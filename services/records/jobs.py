@@ -1,5 +1,6 @@
 """Import jobs: stored first (with the file), then run as a background task of this instance.
 
+Finished jobs and their files are deleted `retention_days` after they were created.
 A job's heartbeat moves with every chunk; a job found QUEUED or RUNNING with a stale heartbeat
 when an instance starts is run again from the start, which is safe because an import is
 idempotent (see importer.py). Templates, exports and error workbooks are here too: the file
@@ -100,6 +101,21 @@ class Workbooks:
         for job in stale:
             self._spawn(job)
         return len(stale)
+
+    def keep_purging(self, retention_days: int, every_seconds: float = 3600.0) -> None:
+        """Deletes the finished jobs (and files) older than `retention_days`, now and then every hour."""
+
+        async def purge() -> None:
+            while True:
+                try:
+                    await self.store.purge(_now() - dt.timedelta(days=retention_days))
+                except Exception:  # (the database away for a moment: the next round tries again)
+                    logger.exception("purging old import jobs failed")
+                await asyncio.sleep(every_seconds)
+
+        task = asyncio.create_task(purge())
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
 
     async def close(self) -> None:
         for task in list(self.tasks):

@@ -59,5 +59,6 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
     handle.every(settings.int("TMIS_STATS_REFRESH_MS", 3000) / 1000, storage.summaries.refresh_marked, "refreshing school summaries")
     handle.every(JOBS_GAUGE_SECONDS, lambda: metrics.for_service("records").count_jobs(jobs.jobs), "counting jobs")
     await workbooks.resume()
+    workbooks.keep_purging(settings.int("TMIS_JOB_RETENTION_DAYS", 30))
     handle.on_stop += [workbooks.close, storage.close, identity.close]
     return handle

@@ -6,7 +6,7 @@ import struct
 from typing import Any
 
 import numpy as np
-from PIL import Image, ImageCms
+from PIL import Image, ImageCms, ImageDraw
 
 
 def encoded(image: Image.Image, fmt: str = "JPEG", **options: Any) -> bytes:
@@ -34,6 +34,35 @@ def face_off_centre() -> Image.Image:
     """The face far right on a wide grey canvas: an upper-centre crop would miss it."""
     canvas = Image.new("RGB", (1800, 800), (120, 120, 120))
     canvas.paste(astronaut().resize((640, 640)), (1120, 80))
+    return canvas
+
+
+FACE_BOX, FACE_SIDE = (177, 66), 95  # the astronaut's face box in its 512-pixel portrait (Haar, full size)
+
+
+def standing(
+    size: tuple[int, int], part: int, centre: tuple[float, float], seed: int = 3
+) -> tuple[bytes, tuple[int, int, int, int]]:
+    """A JPEG of the astronaut scaled so that the face box is 1/`part` of the short side, centred at `centre`
+    (fractions of the width and height, kept inside the frame) on a noisy background; and the true face box."""
+    width, height = size
+    side = min(width, height) / part
+    scale = side / FACE_SIDE
+    person = astronaut().resize((round(512 * scale),) * 2, Image.Resampling.BICUBIC)
+    noise = np.random.default_rng(seed).normal(0, 8, (height, width, 3)) + np.array([150, 160, 175])
+    canvas = Image.fromarray(np.clip(noise, 0, 255).astype(np.uint8))
+    fx = min(max(0, round(centre[0] * width - side / 2)), round(width - side))
+    fy = min(max(0, round(centre[1] * height - side / 2)), round(height - side))
+    canvas.paste(person, (round(fx - FACE_BOX[0] * scale), round(fy - FACE_BOX[1] * scale)))
+    return encoded(canvas, "JPEG", quality=90), (fx, fy, round(side), round(side))
+
+
+def passport(background: tuple[int, int, int] = (246, 246, 246)) -> Image.Image:
+    """The astronaut's head alone (an ellipse around the face) on a plain background, as an ID photo is taken."""
+    canvas = Image.new("RGB", (600, 800), background)
+    mask = Image.new("L", (512, 512), 0)
+    ImageDraw.Draw(mask).ellipse((160, 20, 290, 200), fill=255)
+    canvas.paste(astronaut(), (76, 220), mask)
     return canvas
 
 

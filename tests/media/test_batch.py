@@ -122,7 +122,9 @@ async def test_a_school_imports_a_zip_and_sees_per_file_results(world: World) ->
     results = 'query($id: ID!) { photoImportResults(jobId: $id) { index name outcome teacherId message } }'
     listed = (await suite.graphql(results, {"id": job["id"]}, world.clerk))["data"]["photoImportResults"]
     assert [r["outcome"] for r in listed] == ["ATTACHED", "ATTACHED", "BAD_IMAGE", "NO_SUCH_TEACHER", "REFUSED", "REFUSED"]
-    assert listed[0]["teacherId"] == made[0].id and listed[0]["message"] is None and listed[1]["name"] == f"照片/{ids[1].lower()}.png"
+    assert listed[0]["teacherId"] == made[0].id and listed[1]["name"] == f"照片/{ids[1].lower()}.png"
+    # attached, with what needs a look: the grey background; no face in the noise
+    assert "背景" in listed[0]["message"] and "未检测到人脸" in listed[1]["message"]
     # someone else's job is nobody else's business
     assert (await suite.graphql(JOB, {"id": job["id"]}, world.stranger))["data"]["importJob"] is None
     assert (await suite.graphql(results, {"id": job["id"]}, world.stranger))["errors"][0]["extensions"]["code"] == "NOT_FOUND"

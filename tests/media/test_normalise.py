@@ -199,3 +199,37 @@ def test_damaged_files_never_crash(data: st.DataObject) -> None:
         normalise(bytes(source[:cut]), STANDARD, LIMIT)
     except DomainError as err:
         assert err.code == ErrorCode.INVALID_INPUT
+
+
+@pytest.mark.parametrize("centre", [(0.15, 0.35), (0.85, 0.6)])
+def test_a_small_face_off_centre_is_found_and_centred(centre: tuple[float, float]) -> None:
+    """A teacher photographed standing, off to one side of a landscape shot: the face a tenth of the short side."""
+    jpeg, (tx, ty, tw, th) = images.standing((3200, 2400), 10, centre)
+    result, _ = run(jpeg)
+    assert result.report["faceFound"] and result.report["crop"] == "FACE"
+    x, y, w, h = result.report["face"]
+    assert tx <= x + w / 2 <= tx + tw and ty <= y + h / 2 <= ty + th
+    left, _, right, _ = result.report["cropBox"]
+    assert abs((left + right) / 2 - (tx + tw / 2)) < tw / 4
+
+
+def codes(data: bytes) -> list[str]:
+    return [w["code"] for w in run(data)[0].report["warnings"]]
+
+
+def test_the_report_says_plainly_when_no_face_was_found() -> None:
+    result, _ = run(images.encoded(images.portrait((600, 800), (246, 246, 246)), "PNG"))
+    assert result.report["warnings"] == [{"code": "NO_FACE", "message": "未检测到人脸，已按照片上部居中裁剪：请人工核对是否为本人正面免冠照"}]
+
+
+@pytest.mark.parametrize("background", [(246, 246, 246), (200, 225, 250)])
+def test_a_plain_light_background_is_not_warned(background: tuple[int, int, int]) -> None:
+    assert codes(images.encoded(images.passport(background), "JPEG")) == []
+
+
+@pytest.mark.parametrize(
+    "photo",
+    [images.passport((60, 60, 60)), images.passport((200, 30, 30)), images.astronaut(), images.noise((600, 800))],
+)
+def test_a_background_that_is_not_plain_and_light_is_warned(photo: Image.Image) -> None:
+    assert "BACKGROUND_NOT_PLAIN" in codes(images.encoded(photo, "JPEG"))

@@ -130,3 +130,14 @@ async def test_originals_are_kept_when_configured_and_go_with_their_photo(world:
     finally:
         await client.close()
         await instance.stop(0)
+
+
+async def test_the_report_warns_the_clerk_through_the_gateway(world: World) -> None:
+    """No face and a dark background: both said plainly, with stable codes, where the client reads the report."""
+    teacher = (await world.create()).teacher
+    dark = images.encoded(images.portrait((600, 800), (60, 60, 60)), "JPEG")
+    query = UPLOAD.replace("quality }", "quality warnings { code message } }")
+    reply = await upload(world.suite, query, {"t": teacher.id, "f": None}, "dark.jpg", dark, world.clerk)
+    warnings = reply["data"]["uploadPhoto"]["photo"]["report"]["warnings"]
+    assert [w["code"] for w in warnings] == ["NO_FACE", "BACKGROUND_NOT_PLAIN"]
+    assert "未检测到人脸" in warnings[0]["message"] and "背景" in warnings[1]["message"]

@@ -106,5 +106,10 @@ def test_teacher_uploads_a_photo_and_sees_the_report_on_a_phone(page: Page, demo
     expect(report).to_contain_text("197 × 244 px，200 dpi")
     expect(report).to_contain_text("JPEG，900 × 1200 px")
     expect(page.locator("[data-test=photo-image]")).to_have_js_property("naturalWidth", 197)
+    # no face in this drawing: said plainly, above the report; its background is plain and light
+    warnings = page.locator("[data-test=photo-warnings]")
+    expect(warnings).to_contain_text("这张照片需要人工核对")
+    expect(warnings.locator("[data-test=photo-warning-NO_FACE]")).to_contain_text("未检测到人脸")
+    expect(warnings.locator("[data-test=photo-warning-BACKGROUND_NOT_PLAIN]")).to_have_count(0)
     snap(page, "teacher-photo")
     no_horizontal_scroll(page)

@@ -82,6 +82,11 @@ export const t = {
     face: '人脸检测',
     faceFound: '已检测到人脸',
     faceMissing: '未检测到人脸，请确认照片为本人正面免冠照',
+    warningsTitle: '这张照片需要人工核对',
+    warnings: {
+      NO_FACE: '未检测到人脸，已按照片上部居中裁剪：请人工核对是否为本人正面免冠照',
+      BACKGROUND_NOT_PLAIN: '背景不是纯净的浅色：标准照片要求白色或浅色的纯色背景，请核对，必要时重新拍摄',
+    } as Record<string, string>,
     crop: '裁剪方式',
     crops: { FACE: '以人脸为中心', UPPER_CENTRE: '以上部居中' } as Record<string, string>,
     source: '原始照片',

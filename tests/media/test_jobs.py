@@ -1,0 +1,110 @@
+"""Photo jobs that outlive their instance and their uploader's token: a real media process killed
+mid-job, the job taken over by another instance under a service identity, or marked FAILED."""
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from pymongo.asynchronous.database import AsyncDatabase
+
+from services.media.server import create_server as media_server
+from tests.media import images
+from tests.media.test_batch import zipped
+from tests.records.conftest import SCHOOL, World
+from tmis.errors import DomainError
+from tmis.procs import free_port
+from tmis.proto.media.v1 import media_pb2 as pb
+from tmis.proto.media.v1 import media_pb2_grpc
+from tmis.rpc import ServiceClient
+
+FILES = 6
+HISTORY = "query($id: ID!) { teacher(id: $id) { photo { dpi } history { actor path } } }"
+
+
+def media_process(world: World, port: int) -> subprocess.Popen:
+    """A media instance of its own (a real process) on the test's databases and services."""
+    s = world.suite.settings
+    env = {
+        **os.environ, "TMIS_MONGODB_URI": s.mongodb_uri, "TMIS_TOKEN_SECRET": s.token_secret,
+        "TMIS_MEDIA_PORT": str(port),
+        "TMIS_LOG_LEVEL": "WARNING", "TMIS_DEVELOPMENT": "0", "TMIS_MEDIA_JOB_STALE_SECONDS": "600",
+        **{f"TMIS_{n.upper()}_DB": db for n, db in s.databases.items()},
+        **{f"TMIS_{n.upper()}_ADDR": addr for n, addr in s.addrs.items()},
+    }  # fmt: skip
+    quiet = subprocess.DEVNULL
+    return subprocess.Popen([sys.executable, "-m", "services.media"], env=env, stdout=quiet, stderr=quiet)
+
+
+async def ready(client: ServiceClient, token: str) -> None:
+    for _ in range(300):
+        try:
+            await client.GetPhotoStandard(pb.GetPhotoStandardRequest(), token=token)
+            return
+        except DomainError:
+            await asyncio.sleep(0.1)
+    raise AssertionError("the media process did not start")
+
+
+@pytest.mark.parametrize("max_attempts", [3, 1])
+async def test_a_job_whose_instance_is_killed_is_taken_over_or_failed(
+    world: World, media_db: AsyncDatabase, max_attempts: int
+) -> None:
+    suite = world.suite
+    made = [(await world.create(serial)).teacher for serial in range(1, FILES + 1)]
+    # photos that take a moment each (a small face: the fine search), so the job is surely mid-way when killed
+    photo = images.standing((2400, 1800), 12, (0.2, 0.4))[0]
+    content = zipped([(f"{t.basic['idNumber']}.jpg", photo) for t in made])
+    # the uploader's token lasts a few seconds: it has expired when the job is taken over
+    clerk = suite.signer.verify(world.clerk)
+    short = suite.signer.sign(clerk, ttl_seconds=3)
+    expires = suite.signer.verify(short).expires_at
+
+    port = free_port()
+    process = media_process(world, port)
+    client = ServiceClient("media", f"127.0.0.1:{port}", media_pb2_grpc.MediaServiceStub, timeout=30)
+    try:
+        await ready(client, short)
+        job = await client.ImportPhotos(pb.ImportPhotosRequest(school_code=SCHOOL, archive=content), token=short)
+        for _ in range(600):
+            doc = await media_db["jobs"].find_one({"_id": job.id})
+            if doc["processed"] >= 1:
+                break
+            await asyncio.sleep(0.02)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    finally:
+        if process.poll() is None:
+            process.kill()
+        await client.close()
+    killed_at = (await media_db["jobs"].find_one({"_id": job.id}))["processed"]
+    assert 1 <= killed_at < FILES, "the job must be mid-way when its instance dies"
+    await asyncio.sleep(max(0.0, expires + 1 - time.time()))  # the uploader's token is dead too
+
+    # another instance, which sweeps for jobs whose heartbeat stopped
+    raw = {**suite.settings.raw, "TMIS_MEDIA_JOB_STALE_SECONDS": "1", "TMIS_MEDIA_JOB_MAX_ATTEMPTS": str(max_attempts)}
+    other = await media_server(dataclasses.replace(suite.settings, ports={"media": free_port()}, raw=raw))
+    try:
+        for _ in range(1200):
+            doc = await media_db["jobs"].find_one({"_id": job.id})
+            if doc["status"] != "RUNNING":
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await other.stop(0)
+    assert doc["attempts"] == 2 and doc["processed"] == FILES
+    assert [r["index"] for r in doc["results"]] == list(range(1, FILES + 1))  # each file once
+    outcomes = [r["outcome"] for r in doc["results"]]
+    if max_attempts > 1:  # taken over: the rest done with a service identity named after the uploader
+        assert doc["status"] == "SUCCEEDED" and outcomes == ["ATTACHED"] * FILES
+        last = (await suite.graphql(HISTORY, {"id": made[-1].id}, world.clerk))["data"]["teacher"]
+        assert last["photo"]["dpi"] == 200
+        assert {h["actor"] for h in last["history"] if "photo" in h["path"]} == {clerk.username}
+    else:  # one run allowed: the files left are marked, and the job FAILED
+        assert doc["status"] == "FAILED" and outcomes[killed_at:] == ["REFUSED"] * (FILES - killed_at)
+        assert all("处理中断" in r["message"] for r in doc["results"][killed_at:])

@@ -1,0 +1,64 @@
+"""Old files: finished import and photo jobs, and their files in GridFS, are deleted after
+TMIS_JOB_RETENTION_DAYS; newer ones are kept. (A job's age is set back in the database: the one
+thing here that is not done through the API.)"""
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from services.media.server import create_server as media_server
+from services.records.server import create_server as records_server
+from tests.media.conftest import IMPORT, SCHOOL, upload
+from tests.media.test_batch import GOOD, finished, zipped
+from tests.records.conftest import World
+from tests.records.excel import basic_row, fill, run, template
+from tmis import mongo
+from tmis.procs import free_port
+
+
+async def counts(db: AsyncDatabase, bucket: str) -> tuple[int, int]:
+    return await db["jobs"].count_documents({}), await db[f"{bucket}.files"].count_documents({})
+
+
+async def until_gone(db: AsyncDatabase, bucket: str, left: tuple[int, int]) -> tuple[int, int]:
+    for _ in range(400):
+        if await counts(db, bucket) == left:
+            break
+        await asyncio.sleep(0.05)
+    return await counts(db, bucket)
+
+
+async def test_old_jobs_and_their_files_are_deleted(world: World, media_db: AsyncDatabase) -> None:
+    suite = world.suite
+    client = mongo.connect(suite.settings, "test")
+    records_db = client[suite.settings.databases["records"]]
+    try:
+        workbook = fill(await template(world), {"基本信息": [basic_row(1)]})
+        imports = [(await run(world, workbook, dry_run=True))["id"] for _ in range(2)]
+        photos = []
+        for _ in range(2):
+            archive = zipped([("x.jpg", GOOD)])
+            started = await upload(suite, IMPORT, {"s": SCHOOL, "a": None}, "p.zip", archive, world.clerk)
+            photos.append((await finished(world, started["data"]["importPhotos"]["job"]["id"], world.clerk))["id"])
+        assert await counts(records_db, "uploads") == (2, 2) and await counts(media_db, "archives") == (2, 2)
+        old = dt.datetime.now(dt.UTC) - dt.timedelta(days=31)
+        await records_db["jobs"].update_one({"_id": imports[0]}, {"$set": {"created_at": old}})
+        await media_db["jobs"].update_one({"_id": photos[0]}, {"$set": {"created_at": old}})
+
+        # instances starting now purge at once (and hourly after), with the default of 30 days
+        raw = {k: v for k, v in suite.settings.raw.items() if k != "TMIS_JOB_RETENTION_DAYS"}
+        records = await records_server(dataclasses.replace(suite.settings, ports={"records": free_port()}, raw=raw))
+        media = await media_server(dataclasses.replace(suite.settings, ports={"media": free_port()}, raw=raw))
+        try:
+            assert await until_gone(records_db, "uploads", (1, 1)) == (1, 1)
+            assert await until_gone(media_db, "archives", (1, 1)) == (1, 1)
+        finally:
+            await media.stop(0)
+            await records.stop(0)
+        assert [d["_id"] async for d in records_db["jobs"].find({})] == [imports[1]]
+        assert [d["_id"] async for d in media_db["jobs"].find({})] == [photos[1]]
+    finally:
+        await client.close()
