@@ -12,12 +12,14 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from cross_web import HTTPException
 from strawberry.asgi import GraphQL
 
 from gateway.clients import Clients
 from gateway.context import Context
 from gateway.files import Downloads
 from gateway.media.files import PhotoFiles
+from gateway.requests import decode_body, refused
 from gateway.schema import build_schema
 from gateway.system.pages import plugins_page
 from gateway.web import web_app
@@ -122,6 +124,15 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
     downloads = Downloads(signer, revocations)
 
     class TmisGraphQL(GraphQL):
+        def decode_json(self, data: str | bytes) -> object:
+            return decode_body(data)
+
+        async def run(self, request: Request, *args: object) -> Response:  # type: ignore[override]
+            try:
+                return await super().run(request, *args)  # type: ignore[arg-type]
+            except HTTPException as err:  # the request itself is wrong: answered as GraphQL, with a code
+                return refused(err)
+
         async def get_context(self, request: Request, response: Response | None = None) -> Context:  # type: ignore[override]
             token = bearer_token(request.headers.get("authorization", ""))
             try:

@@ -1,0 +1,37 @@
+"""Values that once crashed a resolver or were stored though they should not be: deep entry data,
+invisible or bidi-controlled names."""
+from __future__ import annotations
+
+import pytest
+
+from tests.records.conftest import SCHOOL, World
+from tests.records.test_gateway_teachers import ADD, CREATE, basic_input
+
+TRAINING = {"year": 2024, "category": "2", "project": "国培计划", "mode": "1", "hours": 24}
+
+
+def nested(levels: int) -> dict:
+    value: object = "国培计划"
+    for _ in range(levels):
+        value = {"a": value}
+    return {**TRAINING, "project": value}
+
+
+def nested_literal(levels: int) -> str:
+    """The same as GraphQL text (written without recursion)."""
+    return '{year: 2024, category: "2", mode: "1", hours: 24, project: ' + "{a: " * levels + '"国培计划"' + "}" * levels + "}"
+
+
+async def test_deeply_nested_entry_data_is_refused(world: World) -> None:
+    gql = world.suite.graphql
+    teacher = (await gql(CREATE, {"s": SCHOOL, "b": basic_input(1)}, world.clerk))["data"]["createTeacher"]["teacher"]
+    for levels in (1, 20):
+        given = {"other": {"set": "TRAINING", "data": nested(levels)}}
+        [error] = (await gql(ADD, {"t": teacher["id"], "v": 1, "e": given}, world.clerk))["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT" and "$e" in error["message"], error
+    for levels in (300, 3000):  # in the query text: refused while parsing or validating, never a crash
+        query = 'mutation($t: ID!) { addEntry(teacherId: $t, expectedVersion: 1, entry: {other: {set: TRAINING, data: %s}}) { userErrors { code } } }'
+        [error] = (await gql(query % nested_literal(levels), {"t": teacher["id"]}, world.clerk))["errors"]
+        assert error["extensions"]["code"] in ("GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED"), error
+    added = (await gql(ADD, {"t": teacher["id"], "v": 1, "e": {"other": {"set": "TRAINING", "data": TRAINING}}}, world.clerk))["data"]["addEntry"]
+    assert added["userErrors"] == [] and added["teacher"]["version"] == 2

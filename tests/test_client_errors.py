@@ -1,0 +1,111 @@
+"""Requests the client got wrong are answered as such: the real message and an Apollo code,
+never a masked INTERNAL_SERVER_ERROR; and inputs that once crashed a resolver get a clear error."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import Suite
+from tmis.auth import Caller
+
+ORG = "query($c: String!) { org(code: $c) { code } }"
+TEMPLATE = "query($s: SchoolType!) { importTemplateUrl(schoolType: $s) }"
+SEARCH = "query($r: String!, $n: String!) { searchSchools(regionCode: $r, name: $n) { code } }"
+SCHOOL = "3162010201"
+PATH = ("100000", "620000", "620100", "620102", SCHOOL)
+
+
+def clerk(suite: Suite) -> str:
+    return suite.signer.sign(Caller("c1", "clerk", SCHOOL, PATH, ("DATA_ENTRY",)))
+
+
+async def post(suite: Suite, body: object, token: str | None = None) -> tuple[int, dict]:
+    headers = {"content-type": "application/json", **({"authorization": f"Bearer {token}"} if token else {})}
+    reply = await suite.http.post("/graphql", content=body if isinstance(body, (bytes, str)) else json.dumps(body), headers=headers)
+    return reply.status_code, reply.json()
+
+
+# query, variables, extensions.code, words the message must contain
+CLIENT_ERRORS = [
+    ("{ health { ok }", {}, "GRAPHQL_PARSE_FAILED", "Syntax Error"),
+    ("{ health { nope } }", {}, "GRAPHQL_VALIDATION_FAILED", "nope"),
+    ('{ importTemplateUrl(schoolType: NOPE) }', {}, "GRAPHQL_VALIDATION_FAILED", "NOPE"),
+    (TEMPLATE, {"s": "NOPE"}, "BAD_USER_INPUT", "$s"),
+    (ORG, {"c": 5}, "BAD_USER_INPUT", "$c"),
+    (ORG, {"c": ["620000"]}, "BAD_USER_INPUT", "$c"),
+    (ORG, {}, "BAD_USER_INPUT", "$c"),
+]
+
+
+@pytest.mark.parametrize(("query", "variables", "code", "words"), CLIENT_ERRORS)
+async def test_client_mistakes_keep_their_message_and_get_a_code(suite: Suite, query: str, variables: dict, code: str, words: str) -> None:
+    result = await suite.graphql(query, variables, clerk(suite))
+    assert result.get("data") is None
+    [error] = result["errors"]
+    assert error["extensions"]["code"] == code, error
+    assert words in error["message"]
+
+
+async def test_domain_errors_keep_their_code(suite: Suite) -> None:
+    result = await suite.graphql('{ teachers(orgCode: "3162010201", after: "!!!!") { totalCount } }', token=clerk(suite))
+    assert result["errors"][0]["extensions"] == {"code": "INVALID_INPUT", "field": "after"}
+
+
+UPLOADS = [
+    ('mutation($f: Upload!) { uploadPhoto(teacherId: "t1", file: $f) { userErrors { code } } }', "f"),
+    ('mutation($f: Upload!) { importPhotos(schoolCode: "3162010201", archive: $f) { userErrors { code } } }', "f"),
+    ('mutation($f: Upload!) { importWorkbook(schoolCode: "3162010201", file: $f) { userErrors { code } } }', "f"),
+]
+
+
+@pytest.mark.parametrize(("query", "name"), UPLOADS)
+async def test_an_upload_argument_that_is_no_file_is_refused(suite: Suite, query: str, name: str) -> None:
+    for given in ("photo.jpg", 42, {"filename": "a.zip", "content": "UEsDBA=="}, ["x"]):
+        result = await suite.graphql(query, {name: given}, clerk(suite))
+        [error] = result["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT", (given, error)
+        assert f"${name}" in error["message"] and "文件" in error["message"]
+    inline = await suite.graphql(query.replace("$f: Upload!", "").replace("(", "", 1).replace(")", "", 1).replace("$f", '"x.jpg"'), token=clerk(suite))
+    assert inline["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+async def test_json_nested_beyond_the_bound_gets_a_graphql_error(suite: Suite) -> None:
+    for depth in (100, 100_000):
+        body = '{"query": "{ health { ok } }", "variables": {"v": ' + "[" * depth + "]" * depth + "}}"
+        status, reply = await post(suite, body)
+        assert status == 400
+        assert reply["errors"][0]["extensions"]["code"] == "BAD_REQUEST" and "嵌套" in reply["errors"][0]["message"]
+    status, reply = await post(suite, b'{"query": "{ health { ok } }"')  # not JSON at all
+    assert status == 400 and reply["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    status, reply = await post(suite, b'{"query": "{ health { ok } }", "variables": {"v": "\xff"}}')  # not UTF-8
+    assert status == 400 and reply["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    status, reply = await post(suite, {"query": "{ health { ok } }", "variables": {"v": [[[[["shallow"]]]]]}})
+    assert status == 200 and reply["data"]["health"]["ok"] is True
+
+
+SURROGATE = "\\ud800"  # as JSON escapes it: a lone high surrogate, no character at all
+SURROGATE_CASES = [
+    (SEARCH, '{"r": "620100", "n": "实验%s"}'),
+    ("mutation($i: RetrieveInitialPasswordInput!) { retrieveInitialPassword(input: $i) { initialPassword userErrors { code } } }",
+     '{"i": {"name": "张%s", "idType": "1", "idNumber": "1", "schoolCode": "3162010201"}}'),
+    ('mutation($b: BasicInfoInput!) { createTeacher(schoolCode: "3162010201", basic: $b) { userErrors { code } } }',
+     '{"b": {"name": "张%s", "idNumber": "1", "gender": "1", "birthDate": "1990-01-01", "nationality": "156"}}'),
+]
+
+
+@pytest.mark.parametrize(("query", "variables"), SURROGATE_CASES)
+async def test_a_lone_surrogate_in_any_string_is_refused(suite: Suite, query: str, variables: str) -> None:
+    body = '{"query": %s, "variables": %s}' % (json.dumps(query), variables % SURROGATE)
+    status, reply = await post(suite, body, clerk(suite))
+    assert status == 400, reply
+    [error] = reply["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT" and "variables." in error["message"], error
+
+
+async def test_a_lone_surrogate_in_the_query_text_is_refused(suite: Suite) -> None:
+    query = '{"query": "{ searchSchools(regionCode: \\"620100\\", name: \\"%s\\") { code } }"}'
+    status, reply = await post(suite, query % "\\\\ud800")  # a GraphQL escape in the text
+    assert status == 200 and reply["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED", reply
+    status, reply = await post(suite, query % "\\ud800")  # a JSON escape: the text itself holds it
+    assert status == 400 and reply["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", reply
