@@ -13,6 +13,7 @@ from tmis import idcard
 from tmis.auth import Caller, TokenSigner
 from tmis.errors import DomainError, ErrorCode
 from tmis.settings import Settings, SettingsError
+from tmis.text import BIDI_CONTROLS, text_problem
 
 SECRET = "s" * 40
 CALLER = Caller("id1", "clerk", "620102", ("100000", "620000", "620100", "620102"), ("DATA_ENTRY",))
@@ -110,3 +111,13 @@ def test_settings_name_the_bad_variable() -> None:
 def test_photo_standard_pixels() -> None:
     assert (to_pixels(2.5, 200), to_pixels(3.1, 200)) == (197, 244)
     assert (to_pixels(2.6, 150), to_pixels(3.2, 150)) == (154, 189)
+
+
+_UNSEEN = st.characters(categories=["Cf", "Zs"], exclude_characters=sorted(BIDI_CONTROLS))
+
+
+@given(st.text(_UNSEEN, min_size=1), st.text())
+def test_text_needs_something_visible_and_no_bidi_control(unseen: str, anything: str) -> None:
+    assert text_problem(unseen) == "只含不可见的字符"
+    assert text_problem(unseen + "张" + unseen) is None
+    assert text_problem(anything + "\u202e" + anything) is not None

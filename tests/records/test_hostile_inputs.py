@@ -35,3 +35,25 @@ async def test_deeply_nested_entry_data_is_refused(world: World) -> None:
         assert error["extensions"]["code"] in ("GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED"), error
     added = (await gql(ADD, {"t": teacher["id"], "v": 1, "e": {"other": {"set": "TRAINING", "data": TRAINING}}}, world.clerk))["data"]["addEntry"]
     assert added["userErrors"] == [] and added["teacher"]["version"] == 2
+
+
+NAMES = [  # (name, what the message says)
+    ("\u200b", "不可见"),
+    ("\u200d\u2060", "不可见"),
+    (" \u200b\u3164 ", "不可见"),
+    ("张\u202e三", "方向控制"),
+    ("\u2066张三\u2069", "方向控制"),
+]
+
+
+@pytest.mark.parametrize(("name", "words"), NAMES)
+async def test_a_name_needs_visible_characters_and_no_bidi_controls(world: World, name: str, words: str) -> None:
+    made = (await world.suite.graphql(CREATE, {"s": SCHOOL, "b": {**basic_input(1), "name": name}}, world.clerk))["data"]["createTeacher"]
+    assert made["teacher"] is None
+    [error] = made["userErrors"]
+    assert (error["code"], error["field"]) == ("INVALID_VALUE", "basic.name") and words in error["message"] and "姓名" in error["message"]
+
+
+async def test_names_with_joiners_between_visible_characters_are_kept(world: World) -> None:
+    made = (await world.suite.graphql(CREATE, {"s": SCHOOL, "b": {**basic_input(1), "name": "阿\u200d依"}}, world.clerk))["data"]["createTeacher"]
+    assert made["userErrors"] == [] and made["teacher"]["basic"]["name"] == "阿\u200d依"
