@@ -34,7 +34,11 @@ def decode_body(data: str | bytes) -> Any:
         item, path, depth = stack.pop()
         if isinstance(item, str) and not _is_text(item):
             raise RequestRefused("BAD_USER_INPUT", f"{path or '请求'} 含有无效的字符（孤立的 UTF-16 代理项）")
-        children = list(item.items()) if isinstance(item, dict) else list(enumerate(item)) if isinstance(item, list) else []
+        children: list[tuple[Any, Any]] = []
+        if isinstance(item, dict):
+            children = list(item.items())
+        elif isinstance(item, list):
+            children = list(enumerate(item))
         if children and depth >= MAX_JSON_DEPTH:
             raise too_deep
         stack.extend((child, f"{path}.{key}" if path else str(key), depth + 1) for key, child in children)
@@ -53,7 +57,8 @@ def _is_text(value: str) -> bool:
 def refused(err: HTTPException) -> Response:
     """A request-level refusal as a GraphQL response: `errors` with a message and a code."""
     code = err.code if isinstance(err, RequestRefused) else "BAD_REQUEST"
-    return JSONResponse({"data": None, "errors": [{"message": err.reason, "extensions": {"code": code}}]}, status_code=err.status_code)
+    body = {"data": None, "errors": [{"message": err.reason, "extensions": {"code": code}}]}
+    return JSONResponse(body, status_code=err.status_code)
 
 
 __all__ = ["MAX_JSON_DEPTH", "RequestRefused", "decode_body", "refused"]

@@ -37,7 +37,9 @@ def _file(value: object) -> UploadFile:
 
 
 # Upload takes only a file: anything else is refused as the variable's error, before a resolver runs.
-UPLOAD_SCALAR = strawberry.scalar(name="Upload", description="Represents a file upload.", serialize=lambda value: value, parse_value=_file)
+UPLOAD_SCALAR = strawberry.scalar(
+    name="Upload", description="Represents a file upload.", serialize=lambda value: value, parse_value=_file
+)
 
 
 class _ParserCache(ParserCache):

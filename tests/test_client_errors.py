@@ -22,7 +22,8 @@ def clerk(suite: Suite) -> str:
 
 async def post(suite: Suite, body: object, token: str | None = None) -> tuple[int, dict]:
     headers = {"content-type": "application/json", **({"authorization": f"Bearer {token}"} if token else {})}
-    reply = await suite.http.post("/graphql", content=body if isinstance(body, (bytes, str)) else json.dumps(body), headers=headers)
+    content = body if isinstance(body, (bytes, str)) else json.dumps(body)
+    reply = await suite.http.post("/graphql", content=content, headers=headers)
     return reply.status_code, reply.json()
 
 
@@ -39,7 +40,9 @@ CLIENT_ERRORS = [
 
 
 @pytest.mark.parametrize(("query", "variables", "code", "words"), CLIENT_ERRORS)
-async def test_client_mistakes_keep_their_message_and_get_a_code(suite: Suite, query: str, variables: dict, code: str, words: str) -> None:
+async def test_client_mistakes_keep_their_message_and_get_a_code(
+    suite: Suite, query: str, variables: dict, code: str, words: str
+) -> None:
     result = await suite.graphql(query, variables, clerk(suite))
     assert result.get("data") is None
     [error] = result["errors"]
@@ -48,25 +51,27 @@ async def test_client_mistakes_keep_their_message_and_get_a_code(suite: Suite, q
 
 
 async def test_domain_errors_keep_their_code(suite: Suite) -> None:
-    result = await suite.graphql('{ teachers(orgCode: "3162010201", after: "!!!!") { totalCount } }', token=clerk(suite))
-    assert result["errors"][0]["extensions"] == {"code": "INVALID_INPUT", "field": "after"}
+    query = 'query($a: String) { teachers(orgCode: "3162010201", after: $a) { totalCount } }'
+    for cursor in ("!!!!", "AAAA", "not a cursor"):  # never read as the first page
+        result = await suite.graphql(query, {"a": cursor}, clerk(suite))
+        assert result["errors"][0]["extensions"] == {"code": "INVALID_INPUT", "field": "after"}, cursor
 
 
-UPLOADS = [
-    ('mutation($f: Upload!) { uploadPhoto(teacherId: "t1", file: $f) { userErrors { code } } }', "f"),
-    ('mutation($f: Upload!) { importPhotos(schoolCode: "3162010201", archive: $f) { userErrors { code } } }', "f"),
-    ('mutation($f: Upload!) { importWorkbook(schoolCode: "3162010201", file: $f) { userErrors { code } } }', "f"),
+UPLOADS = [  # a field taking an Upload, written with %s where the file goes
+    'uploadPhoto(teacherId: "t1", file: %s) { userErrors { code } }',
+    'importPhotos(schoolCode: "3162010201", archive: %s) { userErrors { code } }',
+    'importWorkbook(schoolCode: "3162010201", file: %s) { userErrors { code } }',
 ]
 
 
-@pytest.mark.parametrize(("query", "name"), UPLOADS)
-async def test_an_upload_argument_that_is_no_file_is_refused(suite: Suite, query: str, name: str) -> None:
+@pytest.mark.parametrize("field", UPLOADS)
+async def test_an_upload_argument_that_is_no_file_is_refused(suite: Suite, field: str) -> None:
     for given in ("photo.jpg", 42, {"filename": "a.zip", "content": "UEsDBA=="}, ["x"]):
-        result = await suite.graphql(query, {name: given}, clerk(suite))
+        result = await suite.graphql(f"mutation($f: Upload!) {{ {field % '$f'} }}", {"f": given}, clerk(suite))
         [error] = result["errors"]
         assert error["extensions"]["code"] == "BAD_USER_INPUT", (given, error)
-        assert f"${name}" in error["message"] and "文件" in error["message"]
-    inline = await suite.graphql(query.replace("$f: Upload!", "").replace("(", "", 1).replace(")", "", 1).replace("$f", '"x.jpg"'), token=clerk(suite))
+        assert "$f" in error["message"] and "文件" in error["message"]
+    inline = await suite.graphql("mutation { " + field % '"x.jpg"' + " }", token=clerk(suite))
     assert inline["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
 
@@ -85,12 +90,12 @@ async def test_json_nested_beyond_the_bound_gets_a_graphql_error(suite: Suite) -
 
 
 SURROGATE = "\\ud800"  # as JSON escapes it: a lone high surrogate, no character at all
+RETRIEVE = "mutation($i: RetrieveInitialPasswordInput!) { retrieveInitialPassword(input: $i) { initialPassword } }"
+CREATE = 'mutation($b: BasicInfoInput!) { createTeacher(schoolCode: "3162010201", basic: $b) { userErrors { code } } }'
 SURROGATE_CASES = [
     (SEARCH, '{"r": "620100", "n": "实验%s"}'),
-    ("mutation($i: RetrieveInitialPasswordInput!) { retrieveInitialPassword(input: $i) { initialPassword userErrors { code } } }",
-     '{"i": {"name": "张%s", "idType": "1", "idNumber": "1", "schoolCode": "3162010201"}}'),
-    ('mutation($b: BasicInfoInput!) { createTeacher(schoolCode: "3162010201", basic: $b) { userErrors { code } } }',
-     '{"b": {"name": "张%s", "idNumber": "1", "gender": "1", "birthDate": "1990-01-01", "nationality": "156"}}'),
+    (RETRIEVE, '{"i": {"name": "张%s", "idType": "1", "idNumber": "1", "schoolCode": "3162010201"}}'),
+    (CREATE, '{"b": {"name": "张%s", "idNumber": "1", "gender": "1", "birthDate": "1990-01-01", "nationality": "156"}}'),
 ]
 
 

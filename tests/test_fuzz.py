@@ -26,20 +26,22 @@ from tests.identity.conftest import Tree, add_teachers, tree  # noqa: F401 (the 
 from tests.identity.test_teacher_accounts import _school_admin
 from tmis.procs import free_port
 
-SECONDS = float(os.environ.get("TMIS_FUZZ_SECONDS", "60"))
 ROUND = 10  # examples drawn per round; rounds go on until the time is up
 SCHOOL = "3162010201"
 
-# Our custom scalars: an Upload given as text (it must be refused), an EntryData of field values.
-schemathesis.graphql.scalar("Upload", st.text(max_size=20).map(nodes.String))
-_NAMES = st.from_regex(r"\A[a-z][A-Za-z0-9]{0,11}\Z")
-_VALUES = st.one_of(st.text(max_size=20).map(nodes.String), st.integers(-(2**31), 2**31 - 1).map(nodes.Int), st.booleans().map(nodes.Boolean))
-schemathesis.graphql.scalar(
-    "EntryData",
-    st.dictionaries(_NAMES, _VALUES, max_size=5).map(
-        lambda d: nodes.Object([graphql.ObjectFieldNode(name=graphql.NameNode(value=k), value=v) for k, v in d.items()])
-    ),
-)
+
+def _our_scalars() -> None:
+    """Strategies for our custom scalars: an Upload given as text (to be refused: a GraphQL text
+    cannot carry a file), an EntryData of field values."""
+    schemathesis.graphql.scalar("Upload", st.text(max_size=20).map(nodes.String))
+    names = st.from_regex(r"\A[a-z][A-Za-z0-9]{0,11}\Z")
+    values = st.one_of(
+        st.text(max_size=20).map(nodes.String), st.integers(-(2**31), 2**31 - 1).map(nodes.Int), st.booleans().map(nodes.Boolean)
+    )
+    fields = st.dictionaries(names, values, max_size=5).map(
+        lambda d: [graphql.ObjectFieldNode(name=graphql.NameNode(value=k), value=v) for k, v in d.items()]
+    )
+    schemathesis.graphql.scalar("EntryData", fields.map(nodes.Object))
 
 
 @dataclass
@@ -66,16 +68,13 @@ class Findings:
 
 def fuzz(url: str, token: str | None, seconds: float, findings: Findings) -> None:
     """Rounds of generated cases (valid and invalid) until `seconds` have passed; runs in a thread."""
+    _our_scalars()
     schema = schemathesis.graphql.from_file(build_schema().as_str())
-    strategy = st.one_of(
-        schema.as_strategy(generation_mode=GenerationMode.POSITIVE), schema.as_strategy(generation_mode=GenerationMode.NEGATIVE)
-    )
+    strategy = st.one_of(schema.as_strategy(generation_mode=mode) for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE))
     session = requests.Session()
     headers = {"authorization": f"Bearer {token}"} if token else {}
 
-    @hypothesis_settings(
-        max_examples=ROUND, deadline=None, database=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck)
-    )
+    @hypothesis_settings(max_examples=ROUND, deadline=None, database=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck))
     @given(case=strategy)
     def one(case: schemathesis.Case) -> None:
         response = case.call(base_url=url, session=session, headers=headers, timeout=60)
@@ -98,9 +97,10 @@ async def test_fuzzed_requests_never_fault(tree: Tree) -> None:  # noqa: F811
         await asyncio.sleep(0.05)
     url = f"http://127.0.0.1:{port}/graphql"
     findings = Findings()
+    seconds = float(os.environ.get("TMIS_FUZZ_SECONDS", "60"))  # in all: half anonymous, half as the clerk
     try:
-        await asyncio.to_thread(fuzz, url, None, SECONDS / 2, findings)
-        await asyncio.to_thread(fuzz, url, clerk.token, SECONDS / 2, findings)
+        await asyncio.to_thread(fuzz, url, None, seconds / 2, findings)
+        await asyncio.to_thread(fuzz, url, clerk.token, seconds / 2, findings)
     finally:
         server.should_exit = True
         await serving

@@ -19,7 +19,8 @@ def nested(levels: int) -> dict:
 
 def nested_literal(levels: int) -> str:
     """The same as GraphQL text (written without recursion)."""
-    return '{year: 2024, category: "2", mode: "1", hours: 24, project: ' + "{a: " * levels + '"国培计划"' + "}" * levels + "}"
+    project = "{a: " * levels + '"国培计划"' + "}" * levels
+    return '{year: 2024, category: "2", mode: "1", hours: 24, project: %s}' % project
 
 
 async def test_deeply_nested_entry_data_is_refused(world: World) -> None:
@@ -30,11 +31,17 @@ async def test_deeply_nested_entry_data_is_refused(world: World) -> None:
         [error] = (await gql(ADD, {"t": teacher["id"], "v": 1, "e": given}, world.clerk))["errors"]
         assert error["extensions"]["code"] == "BAD_USER_INPUT" and "$e" in error["message"], error
     for levels in (300, 3000):  # in the query text: refused while parsing or validating, never a crash
-        query = 'mutation($t: ID!) { addEntry(teacherId: $t, expectedVersion: 1, entry: {other: {set: TRAINING, data: %s}}) { userErrors { code } } }'
+        query = "mutation($t: ID!) { addEntry(teacherId: $t, expectedVersion: 1, entry: {other: {set: TRAINING, data: %s}}) "
+        query += "{ userErrors { code } } }"
         [error] = (await gql(query % nested_literal(levels), {"t": teacher["id"]}, world.clerk))["errors"]
         assert error["extensions"]["code"] in ("GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED"), error
-    added = (await gql(ADD, {"t": teacher["id"], "v": 1, "e": {"other": {"set": "TRAINING", "data": TRAINING}}}, world.clerk))["data"]["addEntry"]
+    flat = {"other": {"set": "TRAINING", "data": TRAINING}}
+    added = (await gql(ADD, {"t": teacher["id"], "v": 1, "e": flat}, world.clerk))["data"]["addEntry"]
     assert added["userErrors"] == [] and added["teacher"]["version"] == 2
+
+
+async def create(world: World, name: str) -> dict:
+    return (await world.suite.graphql(CREATE, {"s": SCHOOL, "b": {**basic_input(1), "name": name}}, world.clerk))["data"]
 
 
 NAMES = [  # (name, what the message says)
@@ -48,12 +55,13 @@ NAMES = [  # (name, what the message says)
 
 @pytest.mark.parametrize(("name", "words"), NAMES)
 async def test_a_name_needs_visible_characters_and_no_bidi_controls(world: World, name: str, words: str) -> None:
-    made = (await world.suite.graphql(CREATE, {"s": SCHOOL, "b": {**basic_input(1), "name": name}}, world.clerk))["data"]["createTeacher"]
+    made = (await create(world, name))["createTeacher"]
     assert made["teacher"] is None
     [error] = made["userErrors"]
-    assert (error["code"], error["field"]) == ("INVALID_VALUE", "basic.name") and words in error["message"] and "姓名" in error["message"]
+    assert (error["code"], error["field"]) == ("INVALID_VALUE", "basic.name")
+    assert words in error["message"] and "姓名" in error["message"]
 
 
 async def test_names_with_joiners_between_visible_characters_are_kept(world: World) -> None:
-    made = (await world.suite.graphql(CREATE, {"s": SCHOOL, "b": {**basic_input(1), "name": "阿\u200d依"}}, world.clerk))["data"]["createTeacher"]
+    made = (await create(world, "阿\u200d依"))["createTeacher"]
     assert made["userErrors"] == [] and made["teacher"]["basic"]["name"] == "阿\u200d依"
