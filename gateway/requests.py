@@ -1,15 +1,21 @@
 """The HTTP body of a GraphQL request, read with bounds: nesting no deeper than MAX_JSON_DEPTH,
 and no string that is not text (a lone UTF-16 surrogate). What fails is answered as a GraphQL
-error with a code, never a plain-text 500."""
+error with a code, never a plain-text 500. The checks run at C speed on the raw text; only a body
+that may hold a surrogate is walked."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from cross_web import HTTPException
 from starlette.responses import JSONResponse, Response
 
 MAX_JSON_DEPTH = 32
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_INNERMOST = re.compile(rb"\[\]|\{\}")
+_MAYBE_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")  # escaped, or raw in a str given
 
 
 class RequestRefused(HTTPException):
@@ -29,21 +35,37 @@ def decode_body(data: str | bytes) -> Any:
         raise too_deep from None
     except ValueError:  # not JSON, or not UTF-8
         raise RequestRefused("BAD_REQUEST", "请求内容不是有效的 JSON") from None
-    stack: list[tuple[Any, str, int]] = [(value, "", 0)]
-    while stack:  # iteratively: the checks themselves must not recurse
-        item, path, depth = stack.pop()
-        if isinstance(item, str) and not _is_text(item):
-            raise RequestRefused("BAD_USER_INPUT", f"{path or '请求'} 含有无效的字符（孤立的 UTF-16 代理项）")
-        children: list[tuple[Any, Any]] = []
-        if isinstance(item, dict):
-            children = list(item.items())
-        elif isinstance(item, list):
-            children = list(enumerate(item))
-        if children and depth >= MAX_JSON_DEPTH:
-            raise too_deep
-        stack.extend((child, f"{path}.{key}" if path else str(key), depth + 1) for key, child in children)
-        stack.extend((key, path, depth + 1) for key, _ in children if isinstance(key, str))  # keys are strings too
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    if not _nested_within(raw, MAX_JSON_DEPTH):
+        raise too_deep
+    if _MAYBE_SURROGATE.search(raw) and (where := _not_text(value, "")) is not None:
+        raise RequestRefused("BAD_USER_INPUT", f"{where or '请求'} 含有无效的字符（孤立的 UTF-16 代理项）")
     return value
+
+
+def _nested_within(raw: bytes, limit: int) -> bool:
+    """Whether valid JSON nests at most `limit` levels: strings dropped, brackets kept, and the
+    innermost pairs removed once per level."""
+    skeleton = _STRING.sub(b"", raw).translate(None, _NOT_BRACKETS)
+    for _ in range(limit):
+        if not skeleton:
+            return True
+        skeleton = _INNERMOST.sub(b"", skeleton)
+    return not skeleton
+
+
+def _not_text(value: Any, path: str) -> str | None:
+    """The path of the first string (or key) that cannot be encoded as UTF-8; None when all can."""
+    if isinstance(value, str):
+        return None if _is_text(value) else path
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        where = f"{path}.{key}" if path else str(key)
+        if isinstance(key, str) and not _is_text(key):
+            return path
+        if (found := _not_text(item, where)) is not None:
+            return found
+    return None
 
 
 def _is_text(value: str) -> bool:

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import replace
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gateway.requests import _nested_within
 from services.media.standard import to_pixels
 from tmis import idcard
 from tmis.auth import Caller, TokenSigner
@@ -121,3 +123,21 @@ def test_text_needs_something_visible_and_no_bidi_control(unseen: str, anything:
     assert text_problem(unseen) == "只含不可见的字符"
     assert text_problem(unseen + "张" + unseen) is None
     assert text_problem(anything + "\u202e" + anything) is not None
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(alphabet='[]{}"\\ab,:'),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(alphabet='[]{}"\\ab'), inner, max_size=3),
+    max_leaves=40,
+)
+
+
+def _depth(value: object) -> int:
+    children = list(value.values()) if isinstance(value, dict) else value if isinstance(value, list) else None
+    return 0 if children is None else 1 + max(map(_depth, children), default=0)
+
+
+@given(_JSON, st.integers(1, 6))
+def test_json_nesting_is_bounded_exactly(value: object, limit: int) -> None:
+    body = json.dumps({"variables": {"v": value}})  # strings full of brackets and quotes must not count
+    assert _nested_within(body.encode(), limit) == (2 + _depth(value) <= limit)
