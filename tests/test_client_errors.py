@@ -85,6 +85,9 @@ async def test_json_nested_beyond_the_bound_gets_a_graphql_error(suite: Suite) -
     assert status == 400 and reply["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
     status, reply = await post(suite, b'{"query": "{ health { ok } }", "variables": {"v": "\xff"}}')  # not UTF-8
     assert status == 400 and reply["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    for wrong in ({"query": 5}, {"query": "{ health { ok } }", "variables": [1]}, {"variables": {}}):  # JSON, but no request
+        status, reply = await post(suite, wrong)
+        assert status == 400 and reply["errors"][0]["extensions"]["code"] == "BAD_REQUEST", wrong
     status, reply = await post(suite, {"query": "{ health { ok } }", "variables": {"v": [[[[["shallow"]]]]]}})
     assert status == 200 and reply["data"]["health"]["ok"] is True
 
