@@ -7,7 +7,6 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -19,7 +18,7 @@ from gateway.clients import Clients
 from gateway.context import Context
 from gateway.files import Downloads
 from gateway.media.files import PhotoFiles
-from gateway.requests import decode_body, refused
+from gateway.requests import BoundedRequests
 from gateway.schema import build_schema
 from gateway.system.pages import plugins_page
 from gateway.web import web_app
@@ -123,16 +122,7 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
     revocations, close_revocations = via_identity(settings, poll_seconds(settings))
     downloads = Downloads(signer, revocations)
 
-    class TmisGraphQL(GraphQL):
-        def decode_json(self, data: str | bytes) -> object:
-            return decode_body(data)
-
-        async def run(self, request: Request, *args: object) -> Response:  # type: ignore[override]
-            try:
-                return await super().run(request, *args)  # type: ignore[arg-type]
-            except HTTPException as err:  # the request itself is wrong: answered as GraphQL, with a code
-                return refused(err)
-
+    class TmisGraphQL(BoundedRequests, GraphQL):
         async def get_context(self, request: Request, response: Response | None = None) -> Context:  # type: ignore[override]
             token = bearer_token(request.headers.get("authorization", ""))
             try:

@@ -117,3 +117,19 @@ async def test_a_lone_surrogate_in_the_query_text_is_refused(suite: Suite) -> No
     assert status == 200 and reply["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED", reply
     status, reply = await post(suite, query % "\\ud800")  # a JSON escape: the text itself holds it
     assert status == 400 and reply["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", reply
+
+
+async def test_a_multipart_map_that_does_not_fit_its_operations_is_refused(suite: Suite) -> None:
+    upload = 'mutation($f: Upload!) { uploadPhoto(teacherId: "t1", file: $f) { userErrors { code } } }'
+    operations = json.dumps({"query": upload, "variables": {"f": None}})
+    for ops, paths in [
+        (operations, ["x"]),  # a map that is no object
+        (operations, {"0": [5]}),  # a path that is no text
+        (operations, {"0": ["variables.f.x.y"]}),  # a path through a null
+        (json.dumps({"query": upload, "variables": {"f": [1]}}), {"0": ["variables.f.5"]}),  # past the list's end
+        (json.dumps("text"), {}),  # operations that are no request
+        ("{", {}),  # operations that are no JSON
+    ]:
+        data = {"operations": ops, "map": json.dumps(paths)}
+        reply = await suite.http.post("/graphql", data=data, files={"0": ("a.jpg", b"\xff\xd8", "image/jpeg")})
+        assert reply.status_code == 400 and reply.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST", (ops, paths)
