@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+import strawberry
 
+from gateway.errors import ErrorMasking
 from tests.conftest import Suite
 from tmis.auth import Caller
 
@@ -133,3 +135,17 @@ async def test_a_multipart_map_that_does_not_fit_its_operations_is_refused(suite
         data = {"operations": ops, "map": json.dumps(paths)}
         reply = await suite.http.post("/graphql", data=data, files={"0": ("a.jpg", b"\xff\xd8", "image/jpeg")})
         assert reply.status_code == 400 and reply.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST", (ops, paths)
+
+
+async def test_only_unexpected_faults_are_masked() -> None:
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def broken(self, n: int) -> int:
+            raise RuntimeError("secret detail of the fault")
+
+    schema = strawberry.Schema(query=Query, extensions=[ErrorMasking])
+    fault = (await schema.execute("{ broken(n: 1) }")).errors[0]
+    assert fault.extensions["code"] == "INTERNAL_SERVER_ERROR" and "secret" not in fault.message
+    mistake = (await schema.execute("query($n: Int!) { broken(n: $n) }", {"n": "one"})).errors[0]
+    assert mistake.extensions == {"code": "BAD_USER_INPUT"} and "$n" in mistake.message
