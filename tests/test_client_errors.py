@@ -87,7 +87,8 @@ async def test_json_nested_beyond_the_bound_gets_a_graphql_error(suite: Suite) -
     assert status == 400 and reply["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
     status, reply = await post(suite, b'{"query": "{ health { ok } }", "variables": {"v": "\xff"}}')  # not UTF-8
     assert status == 400 and reply["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
-    for wrong in ({"query": 5}, {"query": "{ health { ok } }", "variables": [1]}, {"variables": {}}):  # JSON, but no request
+    # JSON, but no GraphQL request
+    for wrong in ({"query": 5}, {"query": "{ health { ok } }", "variables": [1]}, {"variables": {}}):
         status, reply = await post(suite, wrong)
         assert status == 400 and reply["errors"][0]["extensions"]["code"] == "BAD_REQUEST", wrong
     status, reply = await post(suite, {"query": "{ health { ok } }", "variables": {"v": [[[[["shallow"]]]]]}})
@@ -100,7 +101,7 @@ CREATE = 'mutation($b: BasicInfoInput!) { createTeacher(schoolCode: "3162010201"
 SURROGATE_CASES = [
     (SEARCH, '{"r": "620100", "n": "实验%s"}'),
     (RETRIEVE, '{"i": {"name": "张%s", "idType": "1", "idNumber": "1", "schoolCode": "3162010201"}}'),
-    (CREATE, '{"b": {"name": "张%s", "idNumber": "1", "gender": "1", "birthDate": "1990-01-01", "nationality": "156"}}'),
+    (CREATE, '{"b": {"name": "张%s", "idNumber": "1", "gender": "1", "birthDate": "1990-01-01"}}'),
 ]
 
 
@@ -134,7 +135,8 @@ async def test_a_multipart_map_that_does_not_fit_its_operations_is_refused(suite
     ]:
         data = {"operations": ops, "map": json.dumps(paths)}
         reply = await suite.http.post("/graphql", data=data, files={"0": ("a.jpg", b"\xff\xd8", "image/jpeg")})
-        assert reply.status_code == 400 and reply.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST", (ops, paths)
+        assert reply.status_code == 400, (ops, paths)
+        assert reply.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST", (ops, paths)
 
 
 async def test_only_unexpected_faults_are_masked() -> None:

@@ -22,7 +22,8 @@ from schemathesis import GenerationMode
 from schemathesis.graphql import nodes
 
 from gateway.schema import build_schema
-from tests.identity.conftest import Tree, add_teachers, tree  # noqa: F401 (the fixture: an org tree made through the API)
+# `tree`, the fixture: an org tree made through the API
+from tests.identity.conftest import Tree, add_teachers, tree  # noqa: F401
 from tests.identity.test_teacher_accounts import _school_admin
 from tmis.procs import free_port
 
@@ -36,7 +37,9 @@ def _our_scalars() -> None:
     schemathesis.graphql.scalar("Upload", st.text(max_size=20).map(nodes.String))
     names = st.from_regex(r"\A[a-z][A-Za-z0-9]{0,11}\Z")
     values = st.one_of(
-        st.text(max_size=20).map(nodes.String), st.integers(-(2**31), 2**31 - 1).map(nodes.Int), st.booleans().map(nodes.Boolean)
+        st.text(max_size=20).map(nodes.String),
+        st.integers(-(2**31), 2**31 - 1).map(nodes.Int),
+        st.booleans().map(nodes.Boolean),
     )
     fields = st.dictionaries(names, values, max_size=5).map(
         lambda d: [graphql.ObjectFieldNode(name=graphql.NameNode(value=k), value=v) for k, v in d.items()]
@@ -70,11 +73,14 @@ def fuzz(url: str, token: str | None, seconds: float, findings: Findings) -> Non
     """Rounds of generated cases (valid and invalid) until `seconds` have passed; runs in a thread."""
     _our_scalars()
     schema = schemathesis.graphql.from_file(build_schema().as_str())
-    strategy = st.one_of(schema.as_strategy(generation_mode=mode) for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE))
+    modes = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)  # valid queries, and invalid ones
+    strategy = st.one_of(schema.as_strategy(generation_mode=mode) for mode in modes)
     session = requests.Session()
     headers = {"authorization": f"Bearer {token}"} if token else {}
 
-    @hypothesis_settings(max_examples=ROUND, deadline=None, database=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+    @hypothesis_settings(
+        max_examples=ROUND, deadline=None, database=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck)
+    )
     @given(case=strategy)
     def one(case: schemathesis.Case) -> None:
         response = case.call(base_url=url, session=session, headers=headers, timeout=60)
@@ -91,9 +97,11 @@ async def test_fuzzed_requests_never_fault(tree: Tree) -> None:  # noqa: F811
     clerk = await tree.activate(school_admin, "fuzz_clerk", SCHOOL, ["DATA_ENTRY"])
     await add_teachers(suite, SCHOOL, 3)
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(suite.app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"))
+    config = uvicorn.Config(suite.app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
+    server = uvicorn.Server(config)  # the suite's app, its lifespan already entered by the fixture
     serving = asyncio.create_task(server.serve())
     while not server.started:
+        assert not serving.done(), "the gateway did not start"
         await asyncio.sleep(0.05)
     url = f"http://127.0.0.1:{port}/graphql"
     findings = Findings()

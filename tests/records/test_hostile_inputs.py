@@ -31,8 +31,8 @@ async def test_deeply_nested_entry_data_is_refused(world: World) -> None:
         [error] = (await gql(ADD, {"t": teacher["id"], "v": 1, "e": given}, world.clerk))["errors"]
         assert error["extensions"]["code"] == "BAD_USER_INPUT" and "$e" in error["message"], error
     for levels in (300, 3000):  # in the query text: refused while parsing or validating, never a crash
-        query = "mutation($t: ID!) { addEntry(teacherId: $t, expectedVersion: 1, entry: {other: {set: TRAINING, data: %s}}) "
-        query += "{ userErrors { code } } }"
+        query = "mutation($t: ID!) { addEntry(teacherId: $t, expectedVersion: 1, "
+        query += "entry: {other: {set: TRAINING, data: %s}}) { userErrors { code } } }"
         [error] = (await gql(query % nested_literal(levels), {"t": teacher["id"]}, world.clerk))["errors"]
         assert error["extensions"]["code"] in ("GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED"), error
     flat = {"other": {"set": "TRAINING", "data": TRAINING}}
@@ -41,7 +41,8 @@ async def test_deeply_nested_entry_data_is_refused(world: World) -> None:
 
 
 async def create(world: World, name: str) -> dict:
-    return (await world.suite.graphql(CREATE, {"s": SCHOOL, "b": {**basic_input(1), "name": name}}, world.clerk))["data"]
+    basic = {**basic_input(1), "name": name}
+    return (await world.suite.graphql(CREATE, {"s": SCHOOL, "b": basic}, world.clerk))["data"]
 
 
 NAMES = [  # (name, what the message says)
