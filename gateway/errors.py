@@ -77,8 +77,6 @@ class ErrorMasking(MaskErrors):
             message, extensions = original.message, {"code": str(original.code), "field": original.field}
         elif not parsed and original is None:
             message, extensions = error.message, {"code": "GRAPHQL_PARSE_FAILED"}
-        elif not parsed and isinstance(original, RecursionError):
-            message, extensions = "查询嵌套过深，无法解析", {"code": "GRAPHQL_PARSE_FAILED"}
         elif self.invalid:
             message, extensions = error.message, {"code": "GRAPHQL_VALIDATION_FAILED"}
         elif error.path is None and (original is None or isinstance(original, GraphQLError)):

@@ -48,7 +48,7 @@ class _ParserCache(ParserCache):
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
-        with contextlib.suppress(GraphQLError, RecursionError):
+        with contextlib.suppress(GraphQLError):  # graphql-core reports too deep a document this way too
             context.graphql_document = self.cached_parse_document(context.query, **context.parse_options)
         yield
 
