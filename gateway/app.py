@@ -19,6 +19,7 @@ from gateway.context import Context
 from gateway.files import Downloads
 from gateway.media.files import PhotoFiles
 from gateway.metrics import GatewayMetrics, UploadsInFlight
+from gateway.requests import BoundedRequests
 from gateway.schema import build_schema
 from gateway.system.pages import plugins_page
 from gateway.web import web_app
@@ -125,7 +126,7 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
     revocations = Revocations(interval_seconds=poll_seconds(settings))  # fed once the clients exist
     downloads = Downloads(signer, revocations)
 
-    class TmisGraphQL(GraphQL):
+    class TmisGraphQL(BoundedRequests, GraphQL):
         async def get_context(self, request: Request, response: Response | None = None) -> Context:  # type: ignore[override]
             token = bearer_token(request.headers.get("authorization", ""))
             try:

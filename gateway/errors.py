@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterator
 from typing import TypeVar
 
 import strawberry
@@ -57,15 +57,30 @@ async def attempt(call: Awaitable[T]) -> tuple[T | None, list[UserError]]:
 
 
 class ErrorMasking(MaskErrors):
-    """DomainErrors keep their Chinese message and code; anything unexpected is logged once and masked."""
+    """Errors as clients see them. What the client got wrong keeps its message, with the code
+    Apollo clients know: GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, or BAD_USER_INPUT for
+    variables that do not fit their types (no resolver ran: the error has no path). DomainErrors
+    keep their Chinese message and code. Anything unexpected is logged once and masked."""
 
     def __init__(self) -> None:
-        super().__init__(should_mask_error=lambda e: e.original_error is not None)
+        super().__init__()
+        self.invalid = False
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        self.invalid = bool(self.execution_context.pre_execution_errors)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
+        parsed = self.execution_context.graphql_document is not None
         if isinstance(original, DomainError):
             message, extensions = original.message, {"code": str(original.code), "field": original.field}
+        elif not parsed and original is None:
+            message, extensions = error.message, {"code": "GRAPHQL_PARSE_FAILED"}
+        elif self.invalid:
+            message, extensions = error.message, {"code": "GRAPHQL_VALIDATION_FAILED"}
+        elif error.path is None and (original is None or isinstance(original, GraphQLError)):
+            message, extensions = error.message, {"code": "BAD_USER_INPUT"}
         else:
             logger.error("unexpected error in %s", ".".join(map(str, error.path or ())), exc_info=original)
             message, extensions = "服务内部错误，请稍后重试", {"code": "INTERNAL_SERVER_ERROR", "requestId": log.request_id.get()}

@@ -21,12 +21,17 @@ def encode_cursor(key: str) -> str:
 
 
 def decode_cursor(cursor: str | None) -> str:
-    if not cursor:
+    """The sort key of a cursor that `encode_cursor` made; anything else is refused (never read as
+    the first page: base64 decoding alone skips characters outside its alphabet)."""
+    if not cursor:  # none, or empty: the first page
         return ""
     try:
-        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        key = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except ValueError:
-        raise DomainError(ErrorCode.INVALID_INPUT, "分页游标无效", "after") from None
+        key = ""
+    if not key or encode_cursor(key) != cursor:
+        raise DomainError(ErrorCode.INVALID_INPUT, "分页游标无效，请从第一页重新查询", "after")
+    return key
 
 
 def page_size(first: int | None, default: int = 50) -> int:

@@ -1,7 +1,13 @@
 """The public schema, composed from the per-domain modules."""
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import strawberry
+from graphql import GraphQLError
+from starlette.datastructures import UploadFile
+from strawberry.file_uploads import Upload
 from strawberry.schema.config import StrawberryConfig
 from strawberry.extensions import (
     DisableIntrospection,
@@ -32,6 +38,29 @@ MAX_ALIASES = 50
 MAX_TOKENS = 10_000
 
 
+def _file(value: object) -> UploadFile:
+    if not isinstance(value, UploadFile):
+        raise ValueError("应为上传的文件（multipart 请求中的文件部分），不能是文字、数字或对象")
+    return value
+
+
+# Upload takes only a file: anything else is refused as the variable's error, before a resolver runs.
+UPLOAD_SCALAR = strawberry.scalar(
+    name="Upload", description="Represents a file upload.", serialize=lambda value: value, parse_value=_file
+)
+
+
+class _ParserCache(ParserCache):
+    """A document that does not parse is left to strawberry's own parse, which reports it as a
+    parse error to the extensions (ErrorMasking gives it its code); raised here, it would skip them."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        with contextlib.suppress(GraphQLError):  # graphql-core reports too deep a document this way too
+            context.graphql_document = self.cached_parse_document(context.query, **context.parse_options)
+        yield
+
+
 class _Schema(strawberry.Schema):
     def process_errors(self, errors, execution_context=None) -> None:  # noqa: ANN001
         """ErrorMasking logs what needs logging, once; nothing more here."""
@@ -46,12 +75,12 @@ def build_schema(registry: Registry | None = None, introspection: bool = True) -
     schema = _Schema(
         query=query,
         mutation=mutation,
-        config=StrawberryConfig(scalar_map={EntryData: ENTRY_DATA_SCALAR}),
+        config=StrawberryConfig(scalar_map={EntryData: ENTRY_DATA_SCALAR, Upload: UPLOAD_SCALAR}),
         extensions=[
             lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
             lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-            lambda: ParserCache(maxsize=512),
+            lambda: _ParserCache(maxsize=512),
             lambda: ValidationCache(maxsize=512),
             ErrorMasking,
             *([] if introspection else [DisableIntrospection]),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 import httpx
 import pytest
+from starlette.applications import Starlette
 
 from gateway.app import create_app
 from gateway.clients import Clients
@@ -59,6 +60,7 @@ class Suite:
     clients: Clients
     http: httpx.AsyncClient
     signer: TokenSigner
+    app: Starlette
 
     @property
     def system_token(self) -> str:
@@ -97,6 +99,6 @@ async def suite(settings: Settings) -> AsyncIterator[Suite]:
         app = create_app(settings, clients=clients)
         await stack.enter_async_context(app.router.lifespan_context(app))
         http = await stack.enter_async_context(httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway"))
-        suite = Suite(settings, servers, clients, http, TokenSigner(settings.token_secret))
+        suite = Suite(settings, servers, clients, http, TokenSigner(settings.token_secret), app)
         await clients.identity.EnsureAdmin(identity_pb2.EnsureAdminRequest(password=ADMIN_PASSWORD), token=suite.system_token)
         yield suite

@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import replace
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gateway.requests import _nested_within
 from services.media.standard import to_pixels
 from tmis import idcard
 from tmis.auth import Caller, TokenSigner
 from tmis.errors import DomainError, ErrorCode
 from tmis.settings import Settings, SettingsError
+from tmis.text import BIDI_CONTROLS, text_problem
 
 SECRET = "s" * 40
 CALLER = Caller("id1", "clerk", "620102", ("100000", "620000", "620100", "620102"), ("DATA_ENTRY",))
@@ -110,3 +113,31 @@ def test_settings_name_the_bad_variable() -> None:
 def test_photo_standard_pixels() -> None:
     assert (to_pixels(2.5, 200), to_pixels(3.1, 200)) == (197, 244)
     assert (to_pixels(2.6, 150), to_pixels(3.2, 150)) == (154, 189)
+
+
+_UNSEEN = st.characters(categories=["Cf", "Zs"], exclude_characters=sorted(BIDI_CONTROLS))
+
+
+@given(st.text(_UNSEEN, min_size=1), st.text())
+def test_text_needs_something_visible_and_no_bidi_control(unseen: str, anything: str) -> None:
+    assert text_problem(unseen) == "只含不可见的字符"
+    assert text_problem(unseen + "张" + unseen) is None
+    assert text_problem(anything + "\u202e" + anything) is not None
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(alphabet='[]{}"\\ab,:'),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(alphabet='[]{}"\\ab'), inner, max_size=3),
+    max_leaves=40,
+)
+
+
+def _depth(value: object) -> int:
+    children = list(value.values()) if isinstance(value, dict) else value if isinstance(value, list) else None
+    return 0 if children is None else 1 + max(map(_depth, children), default=0)
+
+
+@given(_JSON, st.integers(1, 6))
+def test_json_nesting_is_bounded_exactly(value: object, limit: int) -> None:
+    body = json.dumps({"variables": {"v": value}})  # strings full of brackets and quotes must not count
+    assert _nested_within(body.encode(), limit) == (2 + _depth(value) <= limit)

@@ -14,7 +14,26 @@ from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.registry import Field, InfoSet
 
 EntryData = NewType("EntryData", object)
-ENTRY_DATA_SCALAR = strawberry.scalar(name="EntryData", description="Opaque JSON object of the entry's fields.", serialize=lambda value: value, parse_value=lambda value: value)
+_VALUES = (str, int, float, bool, type(None))
+
+
+def _entry_data(value: Any) -> dict[str, Any]:
+    """An entry's fields as given: field key -> a text, number, yes/no, null or a list of those
+    (codes). Nothing deeper: no field holds one, and deep values would crash the conversion."""
+    def flat(item: Any) -> bool:
+        return isinstance(item, _VALUES) or (isinstance(item, list) and all(isinstance(i, _VALUES) for i in item))
+
+    if not isinstance(value, dict) or not all(flat(item) for item in value.values()):
+        raise ValueError("应为“字段: 值”的对象，值为文字、数字、是或否、空值或它们的列表")
+    return value
+
+
+ENTRY_DATA_SCALAR = strawberry.scalar(
+    name="EntryData",
+    description="Opaque JSON object of the entry's fields.",
+    serialize=lambda value: value,
+    parse_value=_entry_data,
+)
 
 _SCALARS: dict[str, Any] = {"text": str, "code": str, "codes": list[str], "date": str, "month": str, "year": int, "int": int, "decimal": float, "bool": bool}
 

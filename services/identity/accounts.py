@@ -13,6 +13,7 @@ from services.identity.reach import may_manage, refuse
 from services.identity.storage import Storage
 from tmis.auth import Caller
 from tmis.errors import DomainError, ErrorCode
+from tmis.text import text_problem
 
 ADMIN_USERNAME = "admin"
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,32}$")
@@ -81,8 +82,11 @@ class Accounts:
             raise DomainError(ErrorCode.INVALID_INPUT, "请至少选择一个有效的角色", "input.roles")
         if "TEACHER" in roles:
             raise DomainError(ErrorCode.INVALID_INPUT, "教师账号请通过“批量生成教师账号”创建，用户名为身份证件号", "input.roles")
+        display_name = display_name.strip()
         if len(display_name) > 50:
             raise DomainError(ErrorCode.INVALID_INPUT, "姓名不超过50个字", "input.displayName")
+        if problem := text_problem(display_name):
+            raise DomainError(ErrorCode.INVALID_INPUT, f"姓名{problem}", "input.displayName")
         org = orgs[0] if orgs else None
         if org is None or not may_manage(caller, org.path, roles):
             who = "下一级单位的系统管理员" if "SYSTEM_ADMIN" in roles else "本单位的非管理员账号"
@@ -90,7 +94,7 @@ class Accounts:
         password = self.policy.generate()
         account_id = new_id()
         account = Account(
-            account_id, username, display_name.strip(), org.code, org.path, tuple(roles),
+            account_id, username, display_name, org.code, org.path, tuple(roles),
             must_change_password=True, initial_password=self.sealer.seal(password, account_id),
         )
         await self.storage.insert_account(account, now())

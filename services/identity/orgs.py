@@ -8,6 +8,7 @@ from services.identity.model import LEVELS, SCHOOL_TYPES, Org
 from services.identity.storage import Storage
 from tmis.auth import Caller
 from tmis.errors import DomainError, ErrorCode
+from tmis.text import text_problem
 
 _AREA_CODE = re.compile(r"^\d{6}$")
 _SCHOOL_CODE = re.compile(r"^[0-9A-Za-z]{4,20}$")
@@ -53,6 +54,8 @@ class Orgs:
                 raise DomainError(ErrorCode.INVALID_INPUT, "只有学校可以指定学校类型", "input.schoolType")
         if not name or len(name) > 100:
             raise DomainError(ErrorCode.INVALID_INPUT, "单位名称不能为空，且不超过100个字", "input.name")
+        if problem := text_problem(name):
+            raise DomainError(ErrorCode.INVALID_INPUT, f"单位名称{problem}", "input.name")
         parents = await self.get(caller, [parent_code])
         if not parents or not (caller.service or caller.org_code in parents[0].path):
             raise DomainError(ErrorCode.FORBIDDEN, "只能在本单位及下属单位下创建单位", "input.parentCode")

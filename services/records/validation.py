@@ -17,10 +17,10 @@ from tmis import idcard
 from tmis.codes import CodeTable
 from tmis.hookspecs import Finding
 from tmis.registry import SCHOOL_TYPE_NAMES, Default, Field, InfoSet
+from tmis.text import text_problem
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_DECIMAL = Decimal("99999999.99")
 MAX_INT = 100_000
 
@@ -93,8 +93,8 @@ def _parse(field: Field, value: Any, tables: Mapping[str, CodeTable], school_typ
         return None
     if kind == "text":
         text = value.strip()
-        if _CONTROL.search(text):
-            check.add(field.key, "INVALID_VALUE", f"{label}含有不可见的控制字符")
+        if problem := text_problem(text):
+            check.add(field.key, "INVALID_VALUE", f"{label}{problem}")
             return None
         if field.max_length and len(text) > field.max_length:
             check.add(field.key, "TOO_LONG", f"{label}不能超过{field.max_length}个字")
