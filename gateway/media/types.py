@@ -9,7 +9,7 @@ import strawberry
 from gateway.context import Info
 from gateway.errors import UserError
 from gateway.files import download_url
-from tmis.rpc.structs import from_struct
+from tmis.proto.common.v1 import photo_pb2
 
 
 def photo_path(teacher_id: str) -> str:
@@ -50,22 +50,22 @@ class PhotoReport:
     )
 
     @classmethod
-    def of(cls, report: dict[str, Any]) -> PhotoReport:
-        source = report.get("source") or {}
+    def of(cls, report: photo_pb2.PhotoReport) -> PhotoReport:
+        source = report.source
         return cls(
-            face_found=bool(report.get("faceFound")),
-            crop=PhotoCrop(report.get("crop") or "UPPER_CENTRE"),
-            source_format=str(source.get("format") or ""),
-            source_width=int(source.get("width") or 0),
-            source_height=int(source.get("height") or 0),
-            source_bytes=int(source.get("bytes") or 0),
-            orientation=int(report.get("orientation") or 1),
-            colour=str(report.get("colour") or ""),
-            quality=int(report.get("quality") or 0),
+            face_found=report.face_found,
+            crop=PhotoCrop(report.crop or "UPPER_CENTRE"),
+            source_format=source.format,
+            source_width=source.width,
+            source_height=source.height,
+            source_bytes=source.bytes,
+            orientation=report.orientation or 1,
+            colour=report.colour,
+            quality=report.quality,
             warnings=[
-                PhotoWarning(code=PhotoWarningCode(w["code"]), message=str(w["message"]))
-                for w in report.get("warnings") or []
-                if w.get("code") in PhotoWarningCode.__members__
+                PhotoWarning(code=PhotoWarningCode(w.code), message=w.message)
+                for w in report.warnings
+                if w.code in PhotoWarningCode.__members__
             ],
         )
 
@@ -80,13 +80,13 @@ class Photo:
     report: PhotoReport
 
     @classmethod
-    def of(cls, info: Info, teacher_id: str, pb: Any) -> Photo | None:
-        """From a records PhotoRef or a media Photo message; None without a caller (no link to sign)."""
+    def of(cls, info: Info, teacher_id: str, pb: photo_pb2.Photo) -> Photo | None:
+        """From the photo message (a teacher's, or media's reply); None without a caller (no link to sign)."""
         caller = info.context.caller
         if caller is None:
             return None
         url = download_url(info.context.request, info.context.signer, caller, photo_path(teacher_id))
-        return cls(url=url, width=pb.width, height=pb.height, bytes=pb.bytes, dpi=pb.dpi, report=PhotoReport.of(from_struct(pb.report)))
+        return cls(url=url, width=pb.width, height=pb.height, bytes=pb.bytes, dpi=pb.dpi, report=PhotoReport.of(pb.report))
 
 
 @strawberry.type

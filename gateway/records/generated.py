@@ -63,9 +63,8 @@ def _output(field: Field) -> tuple[Any, Any]:
         return list[Code], resolve_codes
     scalar = _SCALARS[field.type]
 
-    def resolve_scalar(root: Any) -> Any:
-        value = root.data.get(key)
-        return int(value) if scalar is int and value is not None else value
+    def resolve_scalar(root: Any) -> Any:  # the data came through record_data: whole numbers are ints
+        return root.data.get(key)
 
     return (scalar if field.always_present else scalar | None), resolve_scalar
 

@@ -20,7 +20,7 @@ from tmis.errors import DomainError, ErrorCode
 from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.proto.review.v1 import review_pb2 as review_pb
 from tmis.registry import Registry
-from tmis.rpc.structs import from_struct as _dict
+from tmis.rpc.structs import record_data
 from tmis.rpc.structs import to_struct as _struct
 
 TYPED_MEMBERS = {"education": "EDUCATION", "work": "WORK", "assessment": "ASSESSMENT", "salary": "SALARY"}
@@ -96,7 +96,7 @@ def teacher_schema(registry: Registry) -> tuple[type, type]:
             if field.type in ("code", "codes"):
                 table = tables.get(names[key] or "")
                 return as_code(table, value) if field.type == "code" else [as_code(table, v) for v in value]
-            return int(value) if field.type in ("int", "year") else value
+            return value
 
         return {key: shown(key, value) for key, value in raw.items() if key in fields}
 
@@ -135,11 +135,11 @@ def teacher_schema(registry: Registry) -> tuple[type, type]:
 
         @strawberry.field
         def basic(self) -> BasicInfo:
-            return make(BasicInfo, _dict(self.stored.basic), self.stored.school_type)
+            return make(BasicInfo, record_data(self.stored.basic, registry.sets["BASIC"]), self.stored.school_type)
 
         @strawberry.field(description="Every 基本信息 value by field key (see fieldDefinitions(set: BASIC)), codes as Code objects like Entry.data: plugin fields included, so a form generated from fieldDefinitions round-trips them.")
         async def basic_data(self, info: Info) -> EntryData:
-            return await shown_data(info, "BASIC", self.stored.school_type, _dict(self.stored.basic))
+            return await shown_data(info, "BASIC", self.stored.school_type, record_data(self.stored.basic, registry.sets["BASIC"]))
 
         @strawberry.field(description="Null until a photo is uploaded.")
         def photo(self, info: Info) -> Optional[Photo]:
@@ -147,7 +147,7 @@ def teacher_schema(registry: Registry) -> tuple[type, type]:
 
         @strawberry.field
         def entries(self, set: InfoSet) -> list[Entry]:
-            return [Entry(id=strawberry.ID(e.id), set=InfoSet(e.set), school_type=self.stored.school_type, raw=_dict(e.data)) for e in self.stored.entries if e.set == set.value]
+            return [Entry(id=strawberry.ID(e.id), set=InfoSet(e.set), school_type=self.stored.school_type, raw=record_data(e.data, registry.set(e.set))) for e in self.stored.entries if e.set == set.value]
 
         @strawberry.field
         async def review(self, info: Info) -> ReviewState:

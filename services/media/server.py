@@ -29,7 +29,7 @@ from tmis.plugins import make_plugin_manager
 from tmis.proto.media.v1 import media_pb2, media_pb2_grpc
 from tmis.proto.records.v1 import records_pb2, records_pb2_grpc
 from tmis.rpc import ServerHandle, ServiceClient, build_server
-from tmis.rpc.structs import to_struct
+from tmis.rpc.photos import photo_message
 from tmis import metrics
 from tmis.metrics import JOBS_GAUGE_SECONDS
 from tmis.settings import Settings, SettingsError
@@ -56,8 +56,8 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
 
     # every call carries the caller's token (the client forwards the current RPC's): records authorises the caller
     async def attach(teacher_id: str, photo: dict[str, Any]) -> str:
-        ref = records_pb2.PhotoRef(**{k: v for k, v in photo.items() if k != "report"}, report=to_struct(photo["report"]))
-        reply = await records.AttachPhoto(records_pb2.AttachPhotoRequest(teacher_id=teacher_id, photo=ref))
+        request = records_pb2.AttachPhotoRequest(teacher_id=teacher_id, photo=photo_message(photo))
+        reply = await records.AttachPhoto(request)
         return reply.replaced_id
 
     async def photo_of(teacher_id: str) -> str | None:

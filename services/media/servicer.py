@@ -12,11 +12,7 @@ from services.media.standard import PhotoStandard
 from tmis.proto.media.v1 import media_pb2 as pb
 from tmis.proto.media.v1 import media_pb2_grpc
 from tmis.rpc import current_caller
-from tmis.rpc.structs import to_struct
-
-
-def photo_pb(photo: dict[str, Any]) -> pb.Photo:
-    return pb.Photo(id=photo["id"], width=photo["width"], height=photo["height"], bytes=photo["bytes"], dpi=photo["dpi"], report=to_struct(photo["report"]))
+from tmis.rpc.photos import Photo, photo_message
 
 
 def job_pb(job: dict[str, Any]) -> pb.PhotoJob:
@@ -49,9 +45,9 @@ class MediaServicer(media_pb2_grpc.MediaServiceServicer):
             width_cm=s.width_cm, height_cm=s.height_cm, dpi=s.dpi, width_px=s.width_px, height_px=s.height_px, max_bytes=s.max_bytes, formats=s.formats
         )
 
-    async def UploadPhoto(self, request: pb.UploadPhotoRequest, context: grpc.aio.ServicerContext) -> pb.Photo:
+    async def UploadPhoto(self, request: pb.UploadPhotoRequest, context: grpc.aio.ServicerContext) -> Photo:
         self.calls += 1
-        return photo_pb(await self.photos.upload(current_caller(), request.teacher_id, request.content, request.filename))
+        return photo_message(await self.photos.upload(current_caller(), request.teacher_id, request.content, request.filename))
 
     async def GetPhoto(self, request: pb.GetPhotoRequest, context: grpc.aio.ServicerContext) -> pb.PhotoFile:
         self.calls += 1

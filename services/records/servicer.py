@@ -19,6 +19,7 @@ from tmis.errors import DomainError, ErrorCode
 from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.proto.records.v1 import records_pb2_grpc
 from tmis.rpc import current_caller
+from tmis.rpc.photos import photo_document, photo_message
 from tmis.rpc.structs import from_struct as _dict
 from tmis.rpc.structs import to_struct as _struct
 
@@ -51,13 +52,7 @@ def teacher_pb(teacher: Teacher, sets: set[str] | None = None, with_changes: boo
         personal_code=teacher.personal_code,
         personal_code_formal=teacher.personal_code_formal,
         changes_since_approval=[change_pb(c) for c in changes_since_approval(teacher)] if with_changes else [],
-        photo=photo_pb(teacher.photo) if teacher.photo else None,
-    )
-
-
-def photo_pb(photo: dict) -> pb.PhotoRef:
-    return pb.PhotoRef(
-        id=photo["id"], width=photo["width"], height=photo["height"], bytes=photo["bytes"], dpi=photo["dpi"], report=_struct(photo.get("report") or {})
+        photo=photo_message(teacher.photo) if teacher.photo else None,
     )
 
 
@@ -153,10 +148,9 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         )
 
     async def AttachPhoto(self, request: pb.AttachPhotoRequest, context: grpc.aio.ServicerContext) -> pb.AttachPhotoReply:
-        p = request.photo
-        if not p.id:
+        if not request.photo.id:
             raise DomainError(ErrorCode.INVALID_INPUT, "照片标识不能为空", "photo")
-        photo = {"id": p.id, "width": p.width, "height": p.height, "bytes": p.bytes, "dpi": p.dpi, "report": _dict(p.report)}
+        photo = photo_document(request.photo)
         replaced, version = await self.teachers.attach_photo(current_caller(), request.teacher_id, photo)
         return pb.AttachPhotoReply(replaced_id=replaced, version=version)
 

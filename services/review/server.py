@@ -17,19 +17,20 @@ from tmis.proto.identity.v1 import identity_pb2, identity_pb2_grpc
 from tmis.proto.records.v1 import records_pb2, records_pb2_grpc
 from tmis.proto.review.v1 import review_pb2, review_pb2_grpc
 from tmis.rpc import ServerHandle, ServiceClient, build_server
-from tmis.rpc.structs import from_struct
+from tmis.registry import Registry
+from tmis.rpc.structs import record_data
 from tmis.settings import Settings
 
 SERVICE_NAME = review_pb2.DESCRIPTOR.services_by_name["ReviewService"].full_name
 
 
-def review_record(t: records_pb2.Teacher) -> ReviewRecord:
+def review_record(t: records_pb2.Teacher, registry: Registry) -> ReviewRecord:
     entries: dict[str, list[dict]] = {}
     for e in t.entries:
-        entries.setdefault(e.set, []).append(from_struct(e.data))
+        entries.setdefault(e.set, []).append(record_data(e.data, registry.set(e.set)))
     return ReviewRecord(
         teacher_id=t.id, school_code=t.school_code, school_type=t.school_type, org_path=tuple(t.org_path),
-        basic=from_struct(t.basic), entries=entries, missing=tuple(t.missing),
+        basic=record_data(t.basic, registry.set("BASIC")), entries=entries, missing=tuple(t.missing),
         warnings=tuple(Finding(w.code, w.message, w.field) for w in t.warnings), personal_code=t.personal_code,
     )
 
@@ -52,7 +53,7 @@ async def create_server(settings: Settings, *, port: int | None = None, plugins:
             return {}
         request = records_pb2.BatchGetTeachersRequest(ids=ids, sets=sets)
         reply = await records.BatchGetTeachers(request, token=system() if as_service else None)
-        return {t.id: review_record(t) for t in reply.teachers}
+        return {t.id: review_record(t, registry) for t in reply.teachers}
 
     async def push(teacher_id: str, status: str, seq: int, snapshot: bool) -> list[tuple[str, str, str]]:
         request = records_pb2.SetReviewStatusRequest(teacher_id=teacher_id, status=status, seq=seq, approved_snapshot=snapshot)

@@ -22,42 +22,40 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
-from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
+from tmis.proto.common.v1 import photo_pb2 as tmis_dot_proto_dot_common_dot_v1_dot_photo__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ftmis/proto/media/v1/media.proto\x12\rtmis.media.v1\x1a\x1cgoogle/protobuf/struct.proto\"\x19\n\x17GetPhotoStandardRequest\"\x8a\x01\n\rPhotoStandard\x12\x10\n\x08width_cm\x18\x01 \x01(\x01\x12\x11\n\theight_cm\x18\x02 \x01(\x01\x12\x0b\n\x03\x64pi\x18\x03 \x01(\x05\x12\x10\n\x08width_px\x18\x04 \x01(\x05\x12\x11\n\theight_px\x18\x05 \x01(\x05\x12\x11\n\tmax_bytes\x18\x06 \x01(\x05\x12\x0f\n\x07\x66ormats\x18\x07 \x03(\t\"K\n\x12UploadPhotoRequest\x12\x12\n\nteacher_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\x0c\x12\x10\n\x08\x66ilename\x18\x03 \x01(\t\"w\n\x05Photo\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05width\x18\x02 \x01(\x05\x12\x0e\n\x06height\x18\x03 \x01(\x05\x12\r\n\x05\x62ytes\x18\x04 \x01(\x05\x12\x0b\n\x03\x64pi\x18\x05 \x01(\x05\x12\'\n\x06report\x18\x06 \x01(\x0b\x32\x17.google.protobuf.Struct\"%\n\x0fGetPhotoRequest\x12\x12\n\nteacher_id\x18\x01 \x01(\t\">\n\tPhotoFile\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\x0c\x12\x14\n\x0c\x63ontent_type\x18\x03 \x01(\t\"M\n\x13ImportPhotosRequest\x12\x13\n\x0bschool_code\x18\x01 \x01(\t\x12\x0f\n\x07\x61rchive\x18\x02 \x01(\x0c\x12\x10\n\x08\x66ilename\x18\x03 \x01(\t\" \n\x12GetPhotoJobRequest\x12\n\n\x02id\x18\x01 \x01(\t\"G\n\x08JobError\x12\r\n\x05sheet\x18\x01 \x01(\t\x12\x0b\n\x03row\x18\x02 \x01(\x05\x12\x0e\n\x06\x63olumn\x18\x03 \x01(\t\x12\x0f\n\x07message\x18\x04 \x01(\t\"_\n\nFileResult\x12\r\n\x05index\x18\x01 \x01(\x05\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0f\n\x07outcome\x18\x03 \x01(\t\x12\x12\n\nteacher_id\x18\x04 \x01(\t\x12\x0f\n\x07message\x18\x05 \x01(\t\"\xc0\x01\n\x08PhotoJob\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06status\x18\x02 \x01(\t\x12\r\n\x05total\x18\x03 \x01(\x05\x12\x11\n\tprocessed\x18\x04 \x01(\x05\x12\x11\n\tsucceeded\x18\x05 \x01(\x05\x12\x0e\n\x06\x66\x61iled\x18\x06 \x01(\x05\x12\'\n\x06\x65rrors\x18\x07 \x03(\x0b\x32\x17.tmis.media.v1.JobError\x12*\n\x07results\x18\x08 \x03(\x0b\x32\x19.tmis.media.v1.FileResult\"\x19\n\x17GetInstanceStatsRequest\"3\n\rInstanceStats\x12\x13\n\x0binstance_id\x18\x01 \x01(\t\x12\r\n\x05\x63\x61lls\x18\x02 \x01(\x03\x32\xe8\x03\n\x0cMediaService\x12X\n\x10GetPhotoStandard\x12&.tmis.media.v1.GetPhotoStandardRequest\x1a\x1c.tmis.media.v1.PhotoStandard\x12\x46\n\x0bUploadPhoto\x12!.tmis.media.v1.UploadPhotoRequest\x1a\x14.tmis.media.v1.Photo\x12\x44\n\x08GetPhoto\x12\x1e.tmis.media.v1.GetPhotoRequest\x1a\x18.tmis.media.v1.PhotoFile\x12K\n\x0cImportPhotos\x12\".tmis.media.v1.ImportPhotosRequest\x1a\x17.tmis.media.v1.PhotoJob\x12I\n\x0bGetPhotoJob\x12!.tmis.media.v1.GetPhotoJobRequest\x1a\x17.tmis.media.v1.PhotoJob\x12X\n\x10GetInstanceStats\x12&.tmis.media.v1.GetInstanceStatsRequest\x1a\x1c.tmis.media.v1.InstanceStatsb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ftmis/proto/media/v1/media.proto\x12\rtmis.media.v1\x1a tmis/proto/common/v1/photo.proto\"\x19\n\x17GetPhotoStandardRequest\"\x8a\x01\n\rPhotoStandard\x12\x10\n\x08width_cm\x18\x01 \x01(\x01\x12\x11\n\theight_cm\x18\x02 \x01(\x01\x12\x0b\n\x03\x64pi\x18\x03 \x01(\x05\x12\x10\n\x08width_px\x18\x04 \x01(\x05\x12\x11\n\theight_px\x18\x05 \x01(\x05\x12\x11\n\tmax_bytes\x18\x06 \x01(\x05\x12\x0f\n\x07\x66ormats\x18\x07 \x03(\t\"K\n\x12UploadPhotoRequest\x12\x12\n\nteacher_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\x0c\x12\x10\n\x08\x66ilename\x18\x03 \x01(\t\"%\n\x0fGetPhotoRequest\x12\x12\n\nteacher_id\x18\x01 \x01(\t\">\n\tPhotoFile\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\x0c\x12\x14\n\x0c\x63ontent_type\x18\x03 \x01(\t\"M\n\x13ImportPhotosRequest\x12\x13\n\x0bschool_code\x18\x01 \x01(\t\x12\x0f\n\x07\x61rchive\x18\x02 \x01(\x0c\x12\x10\n\x08\x66ilename\x18\x03 \x01(\t\" \n\x12GetPhotoJobRequest\x12\n\n\x02id\x18\x01 \x01(\t\"G\n\x08JobError\x12\r\n\x05sheet\x18\x01 \x01(\t\x12\x0b\n\x03row\x18\x02 \x01(\x05\x12\x0e\n\x06\x63olumn\x18\x03 \x01(\t\x12\x0f\n\x07message\x18\x04 \x01(\t\"_\n\nFileResult\x12\r\n\x05index\x18\x01 \x01(\x05\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0f\n\x07outcome\x18\x03 \x01(\t\x12\x12\n\nteacher_id\x18\x04 \x01(\t\x12\x0f\n\x07message\x18\x05 \x01(\t\"\xc0\x01\n\x08PhotoJob\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06status\x18\x02 \x01(\t\x12\r\n\x05total\x18\x03 \x01(\x05\x12\x11\n\tprocessed\x18\x04 \x01(\x05\x12\x11\n\tsucceeded\x18\x05 \x01(\x05\x12\x0e\n\x06\x66\x61iled\x18\x06 \x01(\x05\x12\'\n\x06\x65rrors\x18\x07 \x03(\x0b\x32\x17.tmis.media.v1.JobError\x12*\n\x07results\x18\x08 \x03(\x0b\x32\x19.tmis.media.v1.FileResult\"\x19\n\x17GetInstanceStatsRequest\"3\n\rInstanceStats\x12\x13\n\x0binstance_id\x18\x01 \x01(\t\x12\r\n\x05\x63\x61lls\x18\x02 \x01(\x03\x32\xe9\x03\n\x0cMediaService\x12X\n\x10GetPhotoStandard\x12&.tmis.media.v1.GetPhotoStandardRequest\x1a\x1c.tmis.media.v1.PhotoStandard\x12G\n\x0bUploadPhoto\x12!.tmis.media.v1.UploadPhotoRequest\x1a\x15.tmis.common.v1.Photo\x12\x44\n\x08GetPhoto\x12\x1e.tmis.media.v1.GetPhotoRequest\x1a\x18.tmis.media.v1.PhotoFile\x12K\n\x0cImportPhotos\x12\".tmis.media.v1.ImportPhotosRequest\x1a\x17.tmis.media.v1.PhotoJob\x12I\n\x0bGetPhotoJob\x12!.tmis.media.v1.GetPhotoJobRequest\x1a\x17.tmis.media.v1.PhotoJob\x12X\n\x10GetInstanceStats\x12&.tmis.media.v1.GetInstanceStatsRequest\x1a\x1c.tmis.media.v1.InstanceStatsb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tmis.proto.media.v1.media_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_GETPHOTOSTANDARDREQUEST']._serialized_start=80
-  _globals['_GETPHOTOSTANDARDREQUEST']._serialized_end=105
-  _globals['_PHOTOSTANDARD']._serialized_start=108
-  _globals['_PHOTOSTANDARD']._serialized_end=246
-  _globals['_UPLOADPHOTOREQUEST']._serialized_start=248
-  _globals['_UPLOADPHOTOREQUEST']._serialized_end=323
-  _globals['_PHOTO']._serialized_start=325
-  _globals['_PHOTO']._serialized_end=444
-  _globals['_GETPHOTOREQUEST']._serialized_start=446
-  _globals['_GETPHOTOREQUEST']._serialized_end=483
-  _globals['_PHOTOFILE']._serialized_start=485
-  _globals['_PHOTOFILE']._serialized_end=547
-  _globals['_IMPORTPHOTOSREQUEST']._serialized_start=549
-  _globals['_IMPORTPHOTOSREQUEST']._serialized_end=626
-  _globals['_GETPHOTOJOBREQUEST']._serialized_start=628
-  _globals['_GETPHOTOJOBREQUEST']._serialized_end=660
-  _globals['_JOBERROR']._serialized_start=662
-  _globals['_JOBERROR']._serialized_end=733
-  _globals['_FILERESULT']._serialized_start=735
-  _globals['_FILERESULT']._serialized_end=830
-  _globals['_PHOTOJOB']._serialized_start=833
-  _globals['_PHOTOJOB']._serialized_end=1025
-  _globals['_GETINSTANCESTATSREQUEST']._serialized_start=1027
-  _globals['_GETINSTANCESTATSREQUEST']._serialized_end=1052
-  _globals['_INSTANCESTATS']._serialized_start=1054
-  _globals['_INSTANCESTATS']._serialized_end=1105
-  _globals['_MEDIASERVICE']._serialized_start=1108
-  _globals['_MEDIASERVICE']._serialized_end=1596
+  _globals['_GETPHOTOSTANDARDREQUEST']._serialized_start=84
+  _globals['_GETPHOTOSTANDARDREQUEST']._serialized_end=109
+  _globals['_PHOTOSTANDARD']._serialized_start=112
+  _globals['_PHOTOSTANDARD']._serialized_end=250
+  _globals['_UPLOADPHOTOREQUEST']._serialized_start=252
+  _globals['_UPLOADPHOTOREQUEST']._serialized_end=327
+  _globals['_GETPHOTOREQUEST']._serialized_start=329
+  _globals['_GETPHOTOREQUEST']._serialized_end=366
+  _globals['_PHOTOFILE']._serialized_start=368
+  _globals['_PHOTOFILE']._serialized_end=430
+  _globals['_IMPORTPHOTOSREQUEST']._serialized_start=432
+  _globals['_IMPORTPHOTOSREQUEST']._serialized_end=509
+  _globals['_GETPHOTOJOBREQUEST']._serialized_start=511
+  _globals['_GETPHOTOJOBREQUEST']._serialized_end=543
+  _globals['_JOBERROR']._serialized_start=545
+  _globals['_JOBERROR']._serialized_end=616
+  _globals['_FILERESULT']._serialized_start=618
+  _globals['_FILERESULT']._serialized_end=713
+  _globals['_PHOTOJOB']._serialized_start=716
+  _globals['_PHOTOJOB']._serialized_end=908
+  _globals['_GETINSTANCESTATSREQUEST']._serialized_start=910
+  _globals['_GETINSTANCESTATSREQUEST']._serialized_end=935
+  _globals['_INSTANCESTATS']._serialized_start=937
+  _globals['_INSTANCESTATS']._serialized_end=988
+  _globals['_MEDIASERVICE']._serialized_start=991
+  _globals['_MEDIASERVICE']._serialized_end=1480
 # @@protoc_insertion_point(module_scope)

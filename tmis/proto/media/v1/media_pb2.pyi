@@ -1,4 +1,4 @@
-from google.protobuf import struct_pb2 as _struct_pb2
+from tmis.proto.common.v1 import photo_pb2 as _photo_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -38,22 +38,6 @@ class UploadPhotoRequest(_message.Message):
     content: bytes
     filename: str
     def __init__(self, teacher_id: _Optional[str] = ..., content: _Optional[bytes] = ..., filename: _Optional[str] = ...) -> None: ...
-
-class Photo(_message.Message):
-    __slots__ = ("id", "width", "height", "bytes", "dpi", "report")
-    ID_FIELD_NUMBER: _ClassVar[int]
-    WIDTH_FIELD_NUMBER: _ClassVar[int]
-    HEIGHT_FIELD_NUMBER: _ClassVar[int]
-    BYTES_FIELD_NUMBER: _ClassVar[int]
-    DPI_FIELD_NUMBER: _ClassVar[int]
-    REPORT_FIELD_NUMBER: _ClassVar[int]
-    id: str
-    width: int
-    height: int
-    bytes: int
-    dpi: int
-    report: _struct_pb2.Struct
-    def __init__(self, id: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., bytes: _Optional[int] = ..., dpi: _Optional[int] = ..., report: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
 
 class GetPhotoRequest(_message.Message):
     __slots__ = ("teacher_id",)

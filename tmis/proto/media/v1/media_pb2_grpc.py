@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from tmis.proto.common.v1 import photo_pb2 as tmis_dot_proto_dot_common_dot_v1_dot_photo__pb2
 from tmis.proto.media.v1 import media_pb2 as tmis_dot_proto_dot_media_dot_v1_dot_media__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
@@ -44,7 +45,7 @@ class MediaServiceStub:
         self.UploadPhoto = channel.unary_unary(
                 '/tmis.media.v1.MediaService/UploadPhoto',
                 request_serializer=tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.UploadPhotoRequest.SerializeToString,
-                response_deserializer=tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.Photo.FromString,
+                response_deserializer=tmis_dot_proto_dot_common_dot_v1_dot_photo__pb2.Photo.FromString,
                 _registered_method=True)
         self.GetPhoto = channel.unary_unary(
                 '/tmis.media.v1.MediaService/GetPhoto',
@@ -126,7 +127,7 @@ def add_MediaServiceServicer_to_server(servicer, server):
             'UploadPhoto': grpc.unary_unary_rpc_method_handler(
                     servicer.UploadPhoto,
                     request_deserializer=tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.UploadPhotoRequest.FromString,
-                    response_serializer=tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.Photo.SerializeToString,
+                    response_serializer=tmis_dot_proto_dot_common_dot_v1_dot_photo__pb2.Photo.SerializeToString,
             ),
             'GetPhoto': grpc.unary_unary_rpc_method_handler(
                     servicer.GetPhoto,
@@ -204,7 +205,7 @@ class MediaService:
             target,
             '/tmis.media.v1.MediaService/UploadPhoto',
             tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.UploadPhotoRequest.SerializeToString,
-            tmis_dot_proto_dot_media_dot_v1_dot_media__pb2.Photo.FromString,
+            tmis_dot_proto_dot_common_dot_v1_dot_photo__pb2.Photo.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,4 +1,5 @@
 from google.protobuf import struct_pb2 as _struct_pb2
+from tmis.proto.common.v1 import photo_pb2 as _photo_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -54,12 +55,12 @@ class Teacher(_message.Message):
     missing: _containers.RepeatedScalarFieldContainer[str]
     updated_at: str
     warnings: _containers.RepeatedCompositeFieldContainer[UserError]
-    photo: PhotoRef
+    photo: _photo_pb2.Photo
     org_path: _containers.RepeatedScalarFieldContainer[str]
     personal_code: str
     personal_code_formal: bool
     changes_since_approval: _containers.RepeatedCompositeFieldContainer[Change]
-    def __init__(self, id: _Optional[str] = ..., version: _Optional[int] = ..., school_code: _Optional[str] = ..., school_type: _Optional[str] = ..., status: _Optional[str] = ..., basic: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., entries: _Optional[_Iterable[_Union[Entry, _Mapping]]] = ..., missing: _Optional[_Iterable[str]] = ..., updated_at: _Optional[str] = ..., warnings: _Optional[_Iterable[_Union[UserError, _Mapping]]] = ..., photo: _Optional[_Union[PhotoRef, _Mapping]] = ..., org_path: _Optional[_Iterable[str]] = ..., personal_code: _Optional[str] = ..., personal_code_formal: _Optional[bool] = ..., changes_since_approval: _Optional[_Iterable[_Union[Change, _Mapping]]] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., version: _Optional[int] = ..., school_code: _Optional[str] = ..., school_type: _Optional[str] = ..., status: _Optional[str] = ..., basic: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., entries: _Optional[_Iterable[_Union[Entry, _Mapping]]] = ..., missing: _Optional[_Iterable[str]] = ..., updated_at: _Optional[str] = ..., warnings: _Optional[_Iterable[_Union[UserError, _Mapping]]] = ..., photo: _Optional[_Union[_photo_pb2.Photo, _Mapping]] = ..., org_path: _Optional[_Iterable[str]] = ..., personal_code: _Optional[str] = ..., personal_code_formal: _Optional[bool] = ..., changes_since_approval: _Optional[_Iterable[_Union[Change, _Mapping]]] = ...) -> None: ...
 
 class TeacherWrite(_message.Message):
     __slots__ = ("teacher", "errors")
@@ -353,29 +354,13 @@ class StatisticsReply(_message.Message):
     buckets: _containers.RepeatedCompositeFieldContainer[StatBucket]
     def __init__(self, buckets: _Optional[_Iterable[_Union[StatBucket, _Mapping]]] = ...) -> None: ...
 
-class PhotoRef(_message.Message):
-    __slots__ = ("id", "width", "height", "bytes", "dpi", "report")
-    ID_FIELD_NUMBER: _ClassVar[int]
-    WIDTH_FIELD_NUMBER: _ClassVar[int]
-    HEIGHT_FIELD_NUMBER: _ClassVar[int]
-    BYTES_FIELD_NUMBER: _ClassVar[int]
-    DPI_FIELD_NUMBER: _ClassVar[int]
-    REPORT_FIELD_NUMBER: _ClassVar[int]
-    id: str
-    width: int
-    height: int
-    bytes: int
-    dpi: int
-    report: _struct_pb2.Struct
-    def __init__(self, id: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., bytes: _Optional[int] = ..., dpi: _Optional[int] = ..., report: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
-
 class AttachPhotoRequest(_message.Message):
     __slots__ = ("teacher_id", "photo")
     TEACHER_ID_FIELD_NUMBER: _ClassVar[int]
     PHOTO_FIELD_NUMBER: _ClassVar[int]
     teacher_id: str
-    photo: PhotoRef
-    def __init__(self, teacher_id: _Optional[str] = ..., photo: _Optional[_Union[PhotoRef, _Mapping]] = ...) -> None: ...
+    photo: _photo_pb2.Photo
+    def __init__(self, teacher_id: _Optional[str] = ..., photo: _Optional[_Union[_photo_pb2.Photo, _Mapping]] = ...) -> None: ...
 
 class AttachPhotoReply(_message.Message):
     __slots__ = ("replaced_id", "version")
