@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from services.records.model import Change, Entry, Teacher
@@ -100,10 +100,12 @@ def completeness(
     today: dt.date,
     rules: LocalRules | None = None,
     basic_problems: list[Problem] | None = None,
+    entry_warnings: Sequence[tuple[str, str, str]] | None = None,
 ) -> tuple[list[str], list[tuple[str, str, str]]]:
     """(missing paths, warnings) of a whole record: required fields of 基本信息 and required sets;
     the warnings of the national checks and of the plugins' rules. `basic_problems`: those of
-    validating this very 基本信息 just before (not done again)."""
+    validating this very 基本信息 just before (not done again); `entry_warnings`: those of the
+    entries when they are unchanged (not validated again)."""
     basic_set = registry.set("BASIC")
     missing, warnings = [], []
     if basic_set is not None:
@@ -116,6 +118,8 @@ def completeness(
     for info_set in registry.sets.values():
         if info_set.key != "BASIC" and info_set.required and not teacher.entries_of(info_set.key):
             missing.append(set_path(info_set.key))
+    if entry_warnings is not None:
+        return missing, [*warnings, *entry_warnings]
     for entry in teacher.entries:  # data-quality warnings of the entries (they never block a save)
         info_set = registry.set(entry.set)
         if info_set is not None:

@@ -7,6 +7,7 @@ cannot lose each other's updates. Indexes (see `open`) serve every filter of `li
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import AsyncIterator, Iterable
@@ -42,6 +43,11 @@ def _teacher(doc: dict[str, Any]) -> Teacher:
         personal_code_formal=bool(doc.get("personal_code_formal")),
         approved=_teacher({**doc, **doc["approved"], "approved": None}) if doc.get("approved") else None,
     )
+
+
+def as_stored(at: dt.datetime) -> dt.datetime:
+    """A time as the database gives it back: milliseconds, UTC."""
+    return at.astimezone(dt.UTC).replace(microsecond=at.microsecond // 1000 * 1000)
 
 
 def object_id(raw: str) -> ObjectId | None:
@@ -149,17 +155,18 @@ class Storage:
                 [{"teacher_id": tid, "at": c.at, "actor": c.actor, "path": c.path, "old": c.old, "new": c.new} for tid, c in changes]
             )
 
-    async def write(self, old: Teacher, new: Teacher, now: dt.datetime, changes: list[Change]) -> bool:
-        """Replaces the record if it is still at `old.version`; then records the changes."""
+    async def write(self, old: Teacher, new: Teacher, now: dt.datetime, changes: list[Change]) -> Teacher | None:
+        """Replaces the record if it is still at `old.version`, then records the changes: the record
+        as stored (built here, not read back), or None when another write came first."""
         try:
             async with self._marking([old]):
                 result = await self.teachers.update_one(self._unchanged_since(old), self._update(new, now))
         except DuplicateKeyError:
             raise await self._duplicate(new.basic) from None
         if result.modified_count != 1:
-            return False
+            return None
         await self._record([(old.id, c) for c in changes])
-        return True
+        return dataclasses.replace(new, version=old.version + 1, updated_at=as_stored(now))
 
     async def attach_photo(self, teacher: Teacher, photo: dict[str, Any], now: dt.datetime, actor: str) -> bool:
         """Sets the photo if the record is still editable and at `teacher.version` (so the photo it

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import secrets
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from services.records.derived import completeness, derive, diff, education_levels, one_per, set_path
@@ -37,13 +37,27 @@ def _now() -> dt.datetime:
 
 
 def finish(
-    registry: Registry, tables: Mapping[str, CodeTable], teacher: Teacher, rules: LocalRules | None = None, basic_problems: list[Problem] | None = None
+    registry: Registry,
+    tables: Mapping[str, CodeTable],
+    teacher: Teacher,
+    rules: LocalRules | None = None,
+    basic_problems: list[Problem] | None = None,
+    entry_warnings: Sequence[tuple[str, str, str]] | None = None,
 ) -> Teacher:
     """Derived fields, completeness and warnings of the record as it will be stored
-    (`basic_problems`: see `completeness`)."""
+    (`basic_problems`, `entry_warnings`: see `completeness`)."""
     teacher = dataclasses.replace(teacher, basic=derive(teacher.basic, teacher.entries))
-    missing, warnings = completeness(registry, teacher, tables, _now().date(), rules, basic_problems)
+    missing, warnings = completeness(registry, teacher, tables, _now().date(), rules, basic_problems, entry_warnings)
     return dataclasses.replace(teacher, missing=tuple(missing), warnings=tuple(warnings))
+
+
+def _refusals(problems: list[Problem]) -> list[Problem]:
+    """What blocks a save: every problem but the warnings."""
+    return [p for p in problems if not p.warning]
+
+
+def _identity(basic: Mapping[str, Any]) -> tuple[Any, Any]:
+    return basic.get("idType"), basic.get("idNumber")
 
 
 def hidden(info_set: InfoSet, stored: Mapping[str, Any]) -> dict[str, Any]:
@@ -117,20 +131,18 @@ class Teachers:
 
     # writes
 
-    def _finish(self, teacher: Teacher) -> Teacher:
-        return finish(self.registry, self.tables, teacher, self.rules)
-
     def _basic(self, school_type: str, basic: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
-        data, problems = validate(self._set("BASIC", "basic"), basic, school_type, self.tables, "basic", rules=self.rules)
-        return data, [p for p in problems if not p.warning]
+        """基本信息 validated: (the clean values, every problem, warnings included)."""
+        return validate(self._set("BASIC", "basic"), basic, school_type, self.tables, "basic", rules=self.rules)
 
     async def create(self, caller: Caller, school_code: str, basic: Mapping[str, Any]) -> Write:
         caller.require("DATA_ENTRY")
         school = await self.school(caller, school_code)
-        data, problems = self._basic(school.school_type, basic)
-        if problems:
+        data, found = self._basic(school.school_type, basic)
+        if problems := _refusals(found):
             return None, problems
-        teacher = self._finish(Teacher("", 1, school.code, school.school_type, school.path, "DRAFT", data))
+        teacher = Teacher("", 1, school.code, school.school_type, school.path, "DRAFT", data)
+        teacher = finish(self.registry, self.tables, teacher, self.rules, basic_problems=found)
         try:
             return await self.storage.insert(teacher, _now()), []
         except DuplicatePerson as dup:
@@ -151,27 +163,41 @@ class Teachers:
         org = await self.org_of(school_code)
         return org.name if org else ""
 
-    async def _save(self, caller: Caller, old: Teacher, new: Teacher) -> Write:
+    async def _save(
+        self,
+        caller: Caller,
+        old: Teacher,
+        new: Teacher,
+        basic_problems: list[Problem] | None = None,
+        entry_warnings: Sequence[tuple[str, str, str]] | None = None,
+    ) -> Write:
+        """Derives, checks completeness (reusing what the caller validated) and writes `new` if
+        `old` is still the stored version; the reply is the record as written, built here."""
         refusal = education_levels(new.entries)
         if refusal and refusal != education_levels(old.entries):
             return None, [Problem("EDUCATION_LEVEL", refusal, "entry.education.education")]
-        new = self._finish(new)
+        new = finish(self.registry, self.tables, new, self.rules, basic_problems, entry_warnings)
+        now = _now()
         try:
-            written = await self.storage.write(old, new, _now(), diff(old, new, caller.username, _now()))
+            written = await self.storage.write(old, new, now, diff(old, new, caller.username, now))
         except DuplicatePerson as dup:
             return None, [await self._duplicate(caller, dup, old.school_code)]
-        if not written:
+        if written is None:
             raise DomainError(ErrorCode.VERSION_CONFLICT, "该教师信息已被他人修改，请刷新后重试", "expectedVersion")
-        return (await self.storage.get([old.id]))[0], []
+        return written, []
 
     async def save_basic(self, caller: Caller, teacher_id: str, version: int, basic: Mapping[str, Any]) -> Write:
-        teacher = await self._writable(caller, teacher_id, version, self._set("BASIC", "basic"))
-        data, problems = self._basic(teacher.school_type, basic)
-        if problems:
+        """One validation of 基本信息 (its warnings kept for the record); the entries' warnings reused."""
+        basic_set = self._set("BASIC", "basic")
+        teacher = await self._writable(caller, teacher_id, version, basic_set)
+        data, found = self._basic(teacher.school_type, basic)
+        if problems := _refusals(found):
             return None, problems
-        if caller.teacher_only and (data.get("idType"), data.get("idNumber")) != (teacher.basic.get("idType"), teacher.basic.get("idNumber")):
+        if caller.teacher_only and _identity(data) != _identity(teacher.basic):
             return None, [Problem("FORBIDDEN", "身份证件类型和号码只能由学校信息录入员修改", "basic.idNumber")]
-        return await self._save(caller, teacher, dataclasses.replace(teacher, basic={**hidden(self._set("BASIC", "basic"), teacher.basic), **data}))
+        new = dataclasses.replace(teacher, basic={**hidden(basic_set, teacher.basic), **data})
+        entry_warnings = [w for w in teacher.warnings if not w[2].startswith("basic.")]
+        return await self._save(caller, teacher, new, found, entry_warnings)
 
     async def _entry(
         self, teacher: Teacher, info_set: InfoSet, data: Mapping[str, Any], entry_id: str = ""
