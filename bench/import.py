@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from openpyxl import Workbook, load_workbook  # noqa: E402
 
-from services.records.job_storage import JobStore  # noqa: E402
+from services.records.storage import JobStore  # noqa: E402
 from services.records.jobs import Workbooks  # noqa: E402
 from services.records.model import OrgRef  # noqa: E402
 from services.records.reading import Limits  # noqa: E402

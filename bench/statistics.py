@@ -5,7 +5,7 @@ Issue 7 asks that `progress(orgCode)` and `statistics(orgCode, dimension, status
 without reading every record of the subtree. On SecantusDB a `$match` reads every document it
 selects (50-100 µs each), so a district-wide aggregation cost 5-7 s per question at 50,000
 teachers. The records service therefore keeps each school's counts in `school_stats`
-(services/records/summaries.py): computed by aggregations over that school's records (the
+(services/records/storage/summaries.py): computed by aggregations over that school's records (the
 school_code index; one for progress, one per dimension), marked on every write
 (`Summaries.touch`), recomputed in the background every TMIS_STATS_REFRESH_MS (3 s) and, for
 the marked schools of the subtree asked about, before the answer; an answer merges the
@@ -97,7 +97,7 @@ from services.records.derived import completeness, derive  # noqa: E402
 from services.records.model import Entry, OrgRef, Teacher  # noqa: E402
 from services.records.stats import DIMENSIONS, UNSET, Stats, age_band  # noqa: E402
 from services.records.storage import Storage  # noqa: E402
-from services.records.summaries import Summaries  # noqa: E402
+from services.records.storage import Summaries  # noqa: E402
 from services.records.validation import validate  # noqa: E402
 from tmis import idcard  # noqa: E402
 from tmis.auth import Caller, TokenSigner  # noqa: E402
@@ -190,7 +190,7 @@ class Builder:
         basic = derive(self.basic(serial, school_type, rng), tuple(entries))
         teacher = Teacher("", 1, school, school_type, path, rng.choice(STATUSES), basic, tuple(entries))
         missing, warnings = completeness(self.registry, teacher, self.tables, self.today)
-        doc: dict[str, Any] = {  # the shape of services/records/storage.py Storage.insert, with entries
+        doc: dict[str, Any] = {  # the shape of services/records/storage/teachers.py Storage.insert, with entries
             "school_code": school,
             "school_type": school_type,
             "org_path": list(path),

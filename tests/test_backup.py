@@ -17,7 +17,7 @@ from gridfs import AsyncGridFSBucket
 from pymongo import AsyncMongoClient
 
 from services.media.server import create_server as media_server
-from services.records import storage as records_storage
+from services.records.storage import teachers as records_storage
 from services.records.server import create_server as records_server
 from tests.media import images
 from tests.records import excel

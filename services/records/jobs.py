@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 
 from services.records.exporter import chunks, error_report, export
 from services.records.importer import Importer, Outcome, Request
-from services.records.job_storage import Job, JobStore
+from services.records.storage import Job, JobStore
 from services.records.model import OrgRef
 from services.records.reading import Limits, check_file, open_workbook
 from services.records.teachers import STATUS, Teachers

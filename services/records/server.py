@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import grpc
 
-from services.records.job_storage import JobStore
+from services.records.storage import JobStore
 from services.records.jobs import Workbooks
 from services.records.model import OrgRef
 from services.records.reading import Limits

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 
 import grpc
 
-from services.records.job_storage import Job
+from services.records.storage import Job
 from services.records.jobs import Workbooks
 from services.records.model import Change, Teacher
 from services.records.review_link import ReviewLink, changes_since_approval

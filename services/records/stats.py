@@ -1,5 +1,5 @@
 """Progress and statistics of an org's subtree (信息查询员): the per-school summaries of the
-subtree (services/records/summaries.py, counted in MongoDB) merged, never the records.
+subtree (services/records/storage/summaries.py, counted in MongoDB) merged, never the records.
 
 The dimensions are fields of the registry (their labels and code tables come from it);
 age bands are counted by birth month in the database and banded here, on the day asked.
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.records.storage import Storage
-from services.records.summaries import DIMENSIONS, PROGRESS
+from services.records.storage import DIMENSIONS, PROGRESS
 from services.records.teachers import STATUS, OrgLookup
 from tmis.auth import Caller
 from tmis.codes import CodeTable

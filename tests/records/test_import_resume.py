@@ -6,7 +6,7 @@ import datetime as dt
 
 from pymongo import AsyncMongoClient
 
-from services.records.job_storage import Job, JobStore
+from services.records.storage import Job, JobStore
 from services.records.server import create_server as records_server
 from tests.records.conftest import PATH, SCHOOL, World
 from tests.records.excel import basic_row, education_row, fill, run, template, wait

@@ -6,7 +6,7 @@ import uuid
 
 from pymongo import AsyncMongoClient
 
-from services.records.summaries import Summaries
+from services.records.storage import Summaries
 
 PATH = ["100000", "620000", "620100", "620102", "3162010201"]
 

@@ -1,4 +1,4 @@
-"""Records' storage: the only module that touches its MongoDB database.
+"""Teacher records in MongoDB (part of the storage package, the only code touching the database).
 
 One document per teacher, with its entries embedded: every write is one optimistic
 `update_one({_id, version})`, so a record is never half-written and concurrent writers
@@ -19,7 +19,7 @@ from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, UpdateOne
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.records.model import EDITABLE, Change, Entry, Teacher
-from services.records.summaries import Summaries
+from services.records.storage.summaries import Summaries
 from tmis import mongo
 from tmis.migrations import Step, migrate
 from tmis.settings import Settings
@@ -173,7 +173,7 @@ class Storage:
         replaces is the one read); then records the change."""
         async with self._marking([teacher]):
             result = await self.teachers.update_one(
-                {"_id": object_id(teacher.id), "version": teacher.version, "status": {"$in": ["DRAFT", "REJECTED"]}},
+                {"_id": object_id(teacher.id), "version": teacher.version, "status": {"$in": list(EDITABLE)}},
                 {"$set": {"photo": photo, "updated_at": now}, "$inc": {"version": 1}},
             )
         if result.modified_count != 1:
@@ -232,7 +232,7 @@ class Storage:
 
     async def delete(self, teacher: Teacher) -> bool:
         async with self._marking([teacher]):
-            result = await self.teachers.delete_one({"_id": object_id(teacher.id), "status": {"$in": ["DRAFT", "REJECTED"]}})
+            result = await self.teachers.delete_one({"_id": object_id(teacher.id), "status": {"$in": list(EDITABLE)}})
         return result.deleted_count == 1
 
     async def list(self, org_code: str, status: str, search: str, after: tuple[dt.datetime, str] | None, limit: int) -> tuple[list[Teacher], int]:

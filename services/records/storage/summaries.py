@@ -1,5 +1,5 @@
 """Per-school summaries: progress and statistics of a subtree read one small document per
-school, not the subtree's records. (A storage module: it talks to records' own database.)
+school, not the subtree's records. (Part of the storage package: records' own database.)
 
 Why: the embedded database reads every document a `$match` selects, index or not, so a
 district-wide aggregation costs ~50-100 µs per teacher: seconds for 50,000 teachers. Here each

@@ -1,5 +1,5 @@
 """Import jobs in the records database (the `jobs` collection; the uploaded files in GridFS), so
-any instance can report a job or run it again. The only module touching them."""
+any instance can report a job or run it again. (Part of the storage package.)"""
 from __future__ import annotations
 
 import datetime as dt
