@@ -86,7 +86,8 @@ class Photo:
         if caller is None:
             return None
         url = download_url(info.context.request, info.context.signer, caller, photo_path(teacher_id))
-        return cls(url=url, width=pb.width, height=pb.height, bytes=pb.bytes, dpi=pb.dpi, report=PhotoReport.of(pb.report))
+        report = PhotoReport.of(pb.report)
+        return cls(url=url, width=pb.width, height=pb.height, bytes=pb.bytes, dpi=pb.dpi, report=report)
 
 
 @strawberry.type

@@ -47,7 +47,8 @@ class MediaServicer(media_pb2_grpc.MediaServiceServicer):
 
     async def UploadPhoto(self, request: pb.UploadPhotoRequest, context: grpc.aio.ServicerContext) -> Photo:
         self.calls += 1
-        return photo_message(await self.photos.upload(current_caller(), request.teacher_id, request.content, request.filename))
+        photo = await self.photos.upload(current_caller(), request.teacher_id, request.content, request.filename)
+        return photo_message(photo)
 
     async def GetPhoto(self, request: pb.GetPhotoRequest, context: grpc.aio.ServicerContext) -> pb.PhotoFile:
         self.calls += 1

@@ -5,8 +5,10 @@ import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import grpc
+from google.protobuf.struct_pb2 import Struct
 
 from services.records.storage import Job
 from services.records.jobs import Workbooks
@@ -20,7 +22,7 @@ from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.proto.records.v1 import records_pb2_grpc
 from tmis.rpc import current_caller
 from tmis.rpc.photos import photo_document, photo_message
-from tmis.rpc.structs import from_struct as _dict
+from tmis.rpc.structs import from_struct, record_data
 from tmis.rpc.structs import to_struct as _struct
 
 PUBLIC_METHODS = ("/tmis.records.v1.RecordsService/ListCodeTables", "/tmis.records.v1.RecordsService/GetImportTemplate")
@@ -102,19 +104,24 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         self.code_tables = code_tables
         self.workbooks = workbooks
 
+    def _data(self, struct: Struct, set_key: str) -> dict[str, Any]:
+        """A set's values as sent, whole numbers as ints (the update of an entry, whose set is
+        found later, is validated from the values as sent)."""
+        return record_data(struct, self.teachers.registry.set(set_key))
+
     async def CreateTeacher(self, request: pb.CreateTeacherRequest, context: grpc.aio.ServicerContext) -> pb.TeacherWrite:
-        return write_pb(await self.teachers.create(current_caller(), request.school_code, _dict(request.basic)))
+        return write_pb(await self.teachers.create(current_caller(), request.school_code, self._data(request.basic, "BASIC")))
 
     async def SaveBasicInfo(self, request: pb.SaveBasicInfoRequest, context: grpc.aio.ServicerContext) -> pb.TeacherWrite:
-        result = await self.teachers.save_basic(current_caller(), request.teacher_id, request.expected_version, _dict(request.basic))
+        result = await self.teachers.save_basic(current_caller(), request.teacher_id, request.expected_version, self._data(request.basic, "BASIC"))
         return write_pb(result)
 
     async def AddEntry(self, request: pb.AddEntryRequest, context: grpc.aio.ServicerContext) -> pb.TeacherWrite:
-        result = await self.teachers.add_entry(current_caller(), request.teacher_id, request.expected_version, request.set, _dict(request.data))
+        result = await self.teachers.add_entry(current_caller(), request.teacher_id, request.expected_version, request.set, self._data(request.data, request.set))
         return write_pb(result)
 
     async def UpdateEntry(self, request: pb.UpdateEntryRequest, context: grpc.aio.ServicerContext) -> pb.TeacherWrite:
-        result = await self.teachers.update_entry(current_caller(), request.teacher_id, request.expected_version, request.entry_id, _dict(request.data))
+        result = await self.teachers.update_entry(current_caller(), request.teacher_id, request.expected_version, request.entry_id, from_struct(request.data))
         return write_pb(result)
 
     async def DeleteEntry(self, request: pb.DeleteEntryRequest, context: grpc.aio.ServicerContext) -> pb.TeacherWrite:
