@@ -46,7 +46,7 @@ contract: $(STAMP)
 	@$(PY) ../shared/contract/check.py $(VENV)/printed-schema.graphql | tail -n 1 || true
 
 protos: $(STAMP)
-	$(PY) -m tmis.protogen
+	$(PY) -m tmis.run.protogen
 
 lock: $(STAMP)
 	$(PY) -m pip freeze --exclude-editable | sed '1i # Exact versions of every installed package (direct ones are pinned in pyproject.toml).\n# Regenerate with: make lock' > constraints.txt

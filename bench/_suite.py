@@ -53,7 +53,7 @@ def _wait_healthy(proc: subprocess.Popen, url: str, log_path: Path) -> None:
 def running_suite(admin_password: str) -> Iterator[Suite]:
     """The suite, healthy, until the block ends (SIGTERM, then SIGKILL after a grace period)."""
     sys.path.insert(0, str(ROOT))
-    from tmis.procs import free_port
+    from tmis.run.procs import free_port
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the finally below still stops the suite
     data_dir = Path(tempfile.mkdtemp(prefix="tmis-bench-"))

@@ -46,7 +46,7 @@ from services.records.workbook import layouts  # noqa: E402
 from tmis import idcard  # noqa: E402
 from tmis.auth import Caller  # noqa: E402
 from tmis.codes import load_code_tables  # noqa: E402
-from tmis.embedded_db import EmbeddedMongo  # noqa: E402
+from tmis.run.embedded_db import EmbeddedMongo  # noqa: E402
 from tmis.registry import Registry  # noqa: E402
 from tmis.settings import Settings  # noqa: E402
 

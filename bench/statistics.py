@@ -15,7 +15,7 @@ Seed data: 620000 → 620100 → 620102 → 20 schools (14 中小学, 3 幼儿�
 GraphQL with the admin's token; the teachers inserted with insert_many in batches of 1,000
 straight into `tmis_records.teachers` (not tens of thousands of CreateTeacher calls), each
 document built by the records service's own domain code in the shape of Storage.insert:
-基本信息 from tmis.demo.demo_basic (a valid 身份证件号 agreeing with gender and birth date,
+基本信息 from tmis.run.demo.demo_basic (a valid 身份证件号 agreeing with gender and birth date,
 birth years 1964-2003 so every age band occurs, varied 民族, 政治面貌, 在编) normalised by
 services.records.validation.validate; one EDUCATION entry (varied 学历) for most, one
 TITLE_APPOINTMENT for some, so derive() sets 最高学历 and 现任专业技术职务; a quarter complete
@@ -102,7 +102,7 @@ from services.records.validation import validate  # noqa: E402
 from tmis import idcard  # noqa: E402
 from tmis.auth import Caller, TokenSigner  # noqa: E402
 from tmis.codes import load_code_tables  # noqa: E402
-from tmis.demo import demo_basic  # noqa: E402
+from tmis.run.demo import demo_basic  # noqa: E402
 from tmis.registry import Registry  # noqa: E402
 from tmis.settings import Settings  # noqa: E402
 

@@ -20,7 +20,7 @@ B is the floor: what is left when HTTP, gRPC, the records service and the databa
 nothing. Before measuring, the benchmark checks that A and B return the same JSON data.
 
 Seed data: 620000 → 620100 → 620102 → school 3162010201 (中小学), created with the admin's
-token; 60 teachers with valid 基本信息 (tmis.demo.demo_basic), each with one EDUCATION and one
+token; 60 teachers with valid 基本信息 (tmis.run.demo.demo_basic), each with one EDUCATION and one
 WORK entry, written with a DATA_ENTRY token for the school. The page of the district 620102 is
 read with a QUERY token of the district (a school's clerk does not reach its district). Both
 tokens are minted with the suite's own token secret: every process verifies tokens locally,
@@ -55,7 +55,7 @@ from gateway.schema import build_schema  # noqa: E402
 from services.records.servicer import code_table_pb  # noqa: E402
 from tmis.auth import Caller, TokenSigner  # noqa: E402
 from tmis.codes import load_code_tables  # noqa: E402
-from tmis.demo import demo_basic  # noqa: E402
+from tmis.run.demo import demo_basic  # noqa: E402
 from tmis.plugins import make_plugin_manager  # noqa: E402
 from tmis.proto.identity.v1 import identity_pb2 as id_pb  # noqa: E402
 from tmis.proto.records.v1 import records_pb2 as rec_pb  # noqa: E402

@@ -20,8 +20,8 @@ from services.media.server import create_server as media_server
 from services.records.server import create_server as records_server
 from services.review.server import create_server as review_server
 from tmis.auth import SYSTEM, TokenSigner
-from tmis.embedded_db import EmbeddedMongo
-from tmis.procs import free_port
+from tmis.run.embedded_db import EmbeddedMongo
+from tmis.run.procs import free_port
 from tmis.proto.identity.v1 import identity_pb2
 from tmis.rpc import ServerHandle
 from tmis.settings import SERVICES, Settings

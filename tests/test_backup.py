@@ -22,9 +22,9 @@ from services.records.server import create_server as records_server
 from tests.media import images
 from tests.records import excel
 from tests.records.conftest import World, world  # noqa: F401 (the fixture)
-from tmis import backup as backups
+from tmis.run import backup as backups
 from tmis.migrations import SCHEMA_COLLECTION, SchemaTooNew
-from tmis.procs import free_port
+from tmis.run.procs import free_port
 from tmis.proto.media.v1 import media_pb2 as media_pb
 from tmis.settings import SERVICES, Settings
 
@@ -216,7 +216,7 @@ async def test_command_line_on_a_uri_and_on_the_embedded_default(world: World, t
 
 
 def test_the_embedded_database_of_a_running_suite_is_used_where_it_runs(tmp_path: Path, mongo_uri: str) -> None:
-    from tmis.backup_cli import database
+    from tmis.run.backup_cli import database
 
     settings = Settings.from_env({"TMIS_DATA_DIR": str(tmp_path)})
     (tmp_path / "run.json").write_text(json.dumps({"database": {"pid": os.getpid(), "uri": mongo_uri}}))

@@ -25,7 +25,7 @@ from gateway.schema import build_schema
 # `tree`, the fixture: an org tree made through the API
 from tests.identity.conftest import Tree, add_teachers, tree  # noqa: F401
 from tests.identity.test_teacher_accounts import _school_admin
-from tmis.procs import free_port
+from tmis.run.procs import free_port
 
 ROUND = 10  # examples drawn per round; rounds go on until the time is up
 SCHOOL = "3162010201"

@@ -18,7 +18,7 @@ from services.review.server import create_server as review_server
 from tests.conftest import ADMIN_PASSWORD
 from tests.identity.conftest import eventually
 from tmis.auth import SYSTEM, TokenSigner
-from tmis.procs import free_port
+from tmis.run.procs import free_port
 from tmis.proto.identity.v1 import identity_pb2
 from tmis.settings import SERVICES, Settings
 

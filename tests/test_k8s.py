@@ -96,7 +96,7 @@ def test_no_database_inside_and_bootstrap_is_a_job(rendered: tuple[str, list[dic
     )
     assert not any("mongo" in str(c.get("image")) for d in by_kind(docs, "Deployment").values() for c in containers(d))
     job = by_kind(docs, "Job")["tmis-bootstrap"]
-    assert job["spec"]["template"]["spec"]["containers"][0]["command"] == ["python", "-m", "tmis.bootstrap"]
+    assert job["spec"]["template"]["spec"]["containers"][0]["command"] == ["python", "-m", "tmis.run.bootstrap"]
 
 
 def test_media_scales_on_its_own(rendered: tuple[str, list[dict[str, Any]]]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 import time
 
-from tmis.procs import spawn, stop_process
+from tmis.run.procs import spawn, stop_process
 
 STUBBORN = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print('ready', flush=True); time.sleep(60)"
 

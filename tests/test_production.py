@@ -13,7 +13,7 @@ import pytest
 
 from gateway.app import create_app
 from tests.conftest import Suite
-from tmis.procs import free_port
+from tmis.run.procs import free_port
 from tmis.settings import Settings, SettingsError
 
 INTROSPECTION = "{ __schema { queryType { name } } }"

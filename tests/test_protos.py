@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tmis import protogen
+from tmis.run import protogen
 
 
 def test_generated_code_is_up_to_date(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import Suite
 from tmis import log
 from tmis.auth import Caller
-from tmis.demo import demo_basic
+from tmis.run.demo import demo_basic
 from tmis.errors import DomainError, ErrorCode
 from tmis.proto.identity.v1 import identity_pb2 as id_pb
 from tmis.proto.media.v1 import media_pb2 as media_pb

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from tmis.procs import free_port
+from tmis.run.procs import free_port
 
 ADMIN_PASSWORD = "Tmis#Run2026"
 HEALTH = {"query": "{ health { ok services { name ok } } }"}

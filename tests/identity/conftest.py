@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from tests.conftest import Suite
-from tmis.demo import demo_basic
+from tmis.run.demo import demo_basic
 from tmis.proto.records.v1 import records_pb2 as rec_pb
 from tmis.rpc.structs import to_struct
 

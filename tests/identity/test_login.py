@@ -12,7 +12,7 @@ from tests.identity.conftest import CHANGE, CREATE_ORG, ME, NEW_PASSWORD, Tree, 
 from tests.identity.test_reach import ENABLE, RESET, UNLOCK, codes
 from tmis.auth import SYSTEM, TokenSigner
 from tmis.errors import DomainError, ErrorCode
-from tmis.procs import free_port
+from tmis.run.procs import free_port
 from tmis.proto.identity.v1 import identity_pb2 as pb
 from tmis.proto.identity.v1 import identity_pb2_grpc
 from tmis.proto.records.v1 import records_pb2 as rec_pb

@@ -18,7 +18,7 @@ from tests.media import images
 from tests.media.test_batch import zipped
 from tests.records.conftest import SCHOOL, World
 from tmis.errors import DomainError
-from tmis.procs import free_port
+from tmis.run.procs import free_port
 from tmis.proto.media.v1 import media_pb2 as pb
 from tmis.proto.media.v1 import media_pb2_grpc
 from tmis.rpc import ServiceClient

@@ -13,7 +13,7 @@ from tests.media.conftest import UPLOAD, upload
 from tests.records.conftest import SCHOOL, World
 from services.media.server import create_server as media_server
 from tmis import mongo
-from tmis.procs import free_port
+from tmis.run.procs import free_port
 from tmis.proto.media.v1 import media_pb2 as media_pb
 from tmis.proto.media.v1 import media_pb2_grpc
 from tmis.proto.records.v1 import records_pb2 as rec_pb

@@ -16,7 +16,7 @@ from tests.media.test_batch import GOOD, finished, zipped
 from tests.records.conftest import World
 from tests.records.excel import basic_row, fill, run, template
 from tmis import mongo
-from tmis.procs import free_port
+from tmis.run.procs import free_port
 
 
 async def counts(db: AsyncDatabase, bucket: str) -> tuple[int, int]:

@@ -12,7 +12,7 @@ from services.media.server import create_server as media_server
 from tests.media import images
 from tests.media.conftest import UPLOAD, upload
 from tests.records.conftest import World
-from tmis.procs import free_port
+from tmis.run.procs import free_port
 from tmis.proto.media.v1 import media_pb2 as pb
 from tmis.proto.media.v1 import media_pb2_grpc
 from tmis.rpc import ServiceClient

@@ -10,7 +10,7 @@ from tests.records.conftest import SCHOOL
 from tests.records.test_gateway_teachers import basic_input
 from tests.review.conftest import Chain
 from tmis.plugins import build_registry, make_plugin_manager
-from tmis.procs import free_port
+from tmis.run.procs import free_port
 from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.proto.records.v1 import records_pb2_grpc
 from tmis.proto.review.v1 import review_pb2 as review_pb

@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import Suite
 from tmis.auth import Caller
-from tmis.demo import demo_basic
+from tmis.run.demo import demo_basic
 from tmis.proto.identity.v1 import identity_pb2 as id_pb
 from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.rpc.structs import to_struct as struct

@@ -10,7 +10,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 
 from tests.records.conftest import SCHOOL, World
-from tmis.demo import demo_basic
+from tmis.run.demo import demo_basic
 from services.records.workbook import normalise
 
 IMPORT = """mutation($s: String!, $f: Upload!, $m: ImportMode, $d: Boolean) {

@@ -13,7 +13,7 @@ from tests.records.excel import basic_row, download, fill, run, template
 from tests.records.test_export import export
 from tests.records.test_gateway_teachers import CREATE, basic_input
 from tmis.auth import Caller
-from tmis.demo import DEMO_ENTRIES
+from tmis.run.demo import DEMO_ENTRIES
 
 ADD = """mutation($t: ID!, $v: Int!, $e: EntryInput!, $s: InfoSet!) {
   addEntry(teacherId: $t, expectedVersion: $v, entry: $e) {

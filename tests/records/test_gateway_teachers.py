@@ -7,7 +7,7 @@ import logging
 from gateway.records.teachers import TYPED_MEMBERS
 from tests.records.conftest import SCHOOL, World
 from tests.records.test_teachers import EDUCATION
-from tmis.demo import DEMO_ENTRIES, demo_basic
+from tmis.run.demo import DEMO_ENTRIES, demo_basic
 
 CREATE = """mutation($s: String!, $b: BasicInfoInput!) { createTeacher(schoolCode: $s, basic: $b) {
   teacher { id version school { code } basic { name gender { code name } birthDate politicalStatus { code name } staffCategory { code name } contractType { code } highestEducation { code } }

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.records.conftest import SCHOOL, World, struct
-from tmis.demo import DEMO_ENTRIES
+from tmis.run.demo import DEMO_ENTRIES
 from tmis.errors import DomainError, ErrorCode
 from tmis.proto.records.v1 import records_pb2 as pb
 

@@ -10,7 +10,7 @@ from tests.conftest import Suite
 from tests.records.conftest import OTHER, PATH, SCHOOL, World, world  # noqa: F401 (the fixture)
 from tests.records.test_gateway_teachers import basic_input
 from tmis.auth import Caller
-from tmis.demo import DEMO_ENTRIES
+from tmis.run.demo import DEMO_ENTRIES
 from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.rpc.structs import to_struct as struct
 from tmis.settings import Settings

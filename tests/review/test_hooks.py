@@ -15,7 +15,7 @@ from tmis.hookspecs import Finding, IdentityCheck, hookimpl
 from tmis.proto.records.v1 import records_pb2 as rec_pb
 from tmis.proto.review.v1 import review_pb2 as pb
 from tmis.proto.review.v1 import review_pb2_grpc
-from tmis.procs import free_port
+from tmis.run.procs import free_port
 from tmis.rpc import ServiceClient
 
 

@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 
 from conftest import Demo, first_login, snap
 
-SCHOOL = "3162010301"  # tmis.demo.REVIEW_SCHOOL: 3 complete records, 2 of them submitted
+SCHOOL = "3162010301"  # tmis.run.demo.REVIEW_SCHOOL: 3 complete records, 2 of them submitted
 
 
 def test_clerk_submits_and_the_reviewer_approves_and_rejects(page: Page, demo: Demo) -> None:

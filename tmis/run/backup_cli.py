@@ -18,12 +18,12 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from tmis.backup import BackupError, backup, manifest_json, restore
-from tmis.embedded_db import EmbeddedMongo
+from tmis.run.backup import BackupError, backup, manifest_json, restore
+from tmis.run.embedded_db import EmbeddedMongo
 from tmis.log import setup_logging
 from tmis.settings import Settings
 
-logger = logging.getLogger("tmis.backup")
+logger = logging.getLogger("tmis.run.backup")
 
 
 def _running_uri(data_dir: Path) -> str:

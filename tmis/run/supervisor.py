@@ -20,14 +20,14 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tmis.bootstrap import bootstrap
-from tmis.embedded_db import EmbeddedMongo
+from tmis.run.bootstrap import bootstrap
+from tmis.run.embedded_db import EmbeddedMongo
 from tmis.log import setup_logging
-from tmis.procs import free_port, spawn, stop_process
+from tmis.run.procs import free_port, spawn, stop_process
 from tmis.rpc import ServiceClient
 from tmis.settings import SERVICES, Settings, settings_or_exit
 
-logger = logging.getLogger("tmis.supervisor")
+logger = logging.getLogger("tmis.run.supervisor")
 START_TIMEOUT = 60.0
 
 

@@ -21,7 +21,7 @@ from tmis.proto.review.v1 import review_pb2 as review_pb
 from tmis.rpc import ServiceClient
 from tmis.rpc.structs import to_struct
 
-logger = logging.getLogger("tmis.demo")
+logger = logging.getLogger("tmis.run.demo")
 
 PROVINCE = ("620000", "甘肃省")
 CITY = ("620100", "兰州市")

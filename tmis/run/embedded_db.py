@@ -13,9 +13,9 @@ from pathlib import Path
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
 
-from tmis.procs import free_port, spawn, stop_process
+from tmis.run.procs import free_port, spawn, stop_process
 
-logger = logging.getLogger("tmis.embedded_db")
+logger = logging.getLogger("tmis.run.embedded_db")
 
 
 def _executable() -> str:

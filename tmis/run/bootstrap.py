@@ -1,6 +1,6 @@
 """First-start set-up through the services' own RPCs: the NATION org and the `admin` account
 (password TMIS_ADMIN_PASSWORD, else generated and printed once), then the demo data unless
-TMIS_DEMO=0. Run by `make run`'s supervisor, and by `python -m tmis.bootstrap` (the one-shot
+TMIS_DEMO=0. Run by `make run`'s supervisor, and by `python -m tmis.run.bootstrap` (the one-shot
 `bootstrap` service of docker-compose.yml)."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from tmis import demo
+from tmis.run import demo
 from tmis.auth import SYSTEM, TokenSigner
 from tmis.log import setup_logging
 from tmis.proto.identity.v1 import identity_pb2, identity_pb2_grpc
@@ -19,7 +19,7 @@ from tmis.proto.review.v1 import review_pb2_grpc
 from tmis.rpc import ServiceClient
 from tmis.settings import Settings, settings_or_exit
 
-logger = logging.getLogger("tmis.bootstrap")
+logger = logging.getLogger("tmis.run.bootstrap")
 
 
 async def bootstrap(settings: Settings, wait_seconds: float = 0.0) -> None:
