@@ -6,7 +6,7 @@ has_error_report); `importJob(id)` asks the service that the id's prefix names.
 """
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from enum import Enum
 from typing import Any
 
@@ -15,9 +15,8 @@ import strawberry
 from gateway.context import Info
 from gateway.errors import UserError
 
-# id prefix (before the first "-") -> the job as its service reports it, or None when unknown or out of reach
+# the job of an id as its service reports it, or None when unknown or out of reach
 JobSource = Callable[[Info, str], Awaitable["ImportJob | None"]]
-SOURCES: dict[str, JobSource] = {}
 
 
 @strawberry.enum
@@ -78,9 +77,15 @@ class ImportJobPayload:
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type
-class JobQuery:
-    @strawberry.field
-    async def import_job(self, info: Info, id: strawberry.ID) -> ImportJob | None:
-        source = SOURCES.get(str(id).partition("-")[0])
-        return await source(info, str(id)) if source else None
+def job_query(sources: Mapping[str, JobSource]) -> type:
+    """The `importJob` query, answered by the source its id prefix (before the first "-") names;
+    `sources` is built where the schema is built."""
+
+    @strawberry.type
+    class JobQuery:
+        @strawberry.field
+        async def import_job(self, info: Info, id: strawberry.ID) -> ImportJob | None:
+            source = sources.get(str(id).partition("-")[0])
+            return await source(info, str(id)) if source else None
+
+    return JobQuery

@@ -21,12 +21,12 @@ from strawberry.extensions import (
 from gateway.errors import ErrorMasking
 from gateway.first_change import guard_first_change
 from gateway.identity.mutations import IdentityMutation
-from gateway.jobs import JobQuery
-from gateway.media.mutations import MediaMutation
+from gateway.jobs import job_query
+from gateway.media.mutations import MediaMutation, photo_job
 from gateway.media.queries import MediaQuery
 from gateway.identity.queries import IdentityQuery
 from gateway.records.generated import ENTRY_DATA_SCALAR, EntryData
-from gateway.records.imports import ImportMutation, ImportQuery
+from gateway.records.imports import ImportMutation, ImportQuery, import_job
 from gateway.records.queries import RecordsQuery
 from gateway.records.teachers import teacher_schema
 from gateway.review.operations import ReviewMutation, ReviewQuery
@@ -70,7 +70,8 @@ def build_schema(registry: Registry | None = None, introspection: bool = True) -
     """The schema for a registry (national sets, plus what the deployment's plugins add);
     without introspection in production, as Apollo's default there."""
     teacher_query, teacher_mutation = teacher_schema(registry or Registry())
-    query = strawberry.type(type("Query", (SystemQuery, IdentityQuery, RecordsQuery, JobQuery, ImportQuery, ReviewQuery, MediaQuery, teacher_query), {}))
+    jobs_query = job_query({"import": import_job, "photo": photo_job})
+    query = strawberry.type(type("Query", (SystemQuery, IdentityQuery, RecordsQuery, jobs_query, ImportQuery, ReviewQuery, MediaQuery, teacher_query), {}))
     mutation = strawberry.type(type("Mutation", (IdentityMutation, ImportMutation, ReviewMutation, MediaMutation, teacher_mutation), {}))
     schema = _Schema(
         query=query,

@@ -12,7 +12,7 @@ from gateway.context import Info
 from gateway.errors import UserError, attempt, refusal, require
 from gateway.files import download_url
 from gateway.identity.types import SchoolType
-from gateway.jobs import SOURCES, ImportJob, ImportJobPayload
+from gateway.jobs import ImportJob, ImportJobPayload
 from gateway.review.types import RecordStatus
 from tmis.errors import DomainError, ErrorCode
 from tmis.proto.records.v1 import records_pb2 as pb
@@ -58,8 +58,6 @@ async def import_job(info: Info, job_id: str) -> ImportJob | None:
         raise
     return _job(info, job)
 
-
-SOURCES["import"] = import_job
 
 
 @strawberry.type
