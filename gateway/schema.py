@@ -27,8 +27,11 @@ from gateway.media.queries import MediaQuery
 from gateway.identity.queries import IdentityQuery
 from gateway.records.generated import ENTRY_DATA_SCALAR, EntryData
 from gateway.records.imports import ImportMutation, ImportQuery, import_job
-from gateway.records.queries import RecordsQuery
-from gateway.records.teachers import teacher_schema
+from gateway.records import current
+from gateway.records.generated import registry_types
+from gateway.records.mutations import teacher_mutation
+from gateway.records.queries import RecordsQuery, teacher_query
+from gateway.records.teacher import teacher_types
 from gateway.review.operations import ReviewMutation, ReviewQuery
 from gateway.system.queries import SystemQuery
 from tmis.registry import Registry
@@ -69,10 +72,12 @@ class _Schema(strawberry.Schema):
 def build_schema(registry: Registry | None = None, introspection: bool = True) -> strawberry.Schema:
     """The schema for a registry (national sets, plus what the deployment's plugins add);
     without introspection in production, as Apollo's default there."""
-    teacher_query, teacher_mutation = teacher_schema(registry or Registry())
+    types = registry_types(registry or Registry())
+    teachers = teacher_types(types)
+    current.Teacher = teachers.Teacher  # Account.teacher refers to it lazily
     jobs_query = job_query({"import": import_job, "photo": photo_job})
-    query = strawberry.type(type("Query", (SystemQuery, IdentityQuery, RecordsQuery, jobs_query, ImportQuery, ReviewQuery, MediaQuery, teacher_query), {}))
-    mutation = strawberry.type(type("Mutation", (IdentityMutation, ImportMutation, ReviewMutation, MediaMutation, teacher_mutation), {}))
+    query = strawberry.type(type("Query", (SystemQuery, IdentityQuery, RecordsQuery, jobs_query, ImportQuery, ReviewQuery, MediaQuery, teacher_query(types, teachers)), {}))
+    mutation = strawberry.type(type("Mutation", (IdentityMutation, ImportMutation, ReviewMutation, MediaMutation, teacher_mutation(types, teachers)), {}))
     schema = _Schema(
         query=query,
         mutation=mutation,

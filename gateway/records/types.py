@@ -72,3 +72,26 @@ class FieldDefinition:
             plugin=field.plugin,
             derived=field.derived,
         )
+
+
+@strawberry.type
+class Completeness:
+    complete: bool
+    missing: list[str] = strawberry.field(description="Required sets or fields still missing, as dotted paths.")
+    missing_labels: list[str] = strawberry.field(description="The Chinese labels of `missing`, in order (学习经历, 姓名).")
+
+
+@strawberry.type
+class TeacherChange:
+    at: str
+    actor: str
+    path: str = strawberry.field(description="basic.<field>, entry.<set>[<entry id>] or entry.<set>[<entry id>].<field>")
+    old_value: str | None = strawberry.field(description="JSON; null when absent.")
+    new_value: str | None = strawberry.field(description="JSON; null when absent.")
+
+    @classmethod
+    def of(cls, change: pb.Change) -> TeacherChange:
+        return cls(
+            at=change.at, actor=change.actor, path=change.path,
+            old_value=change.old_value or None, new_value=change.new_value or None,
+        )
