@@ -32,7 +32,8 @@ from gateway.records.generated import registry_types
 from gateway.records.mutations import teacher_mutation
 from gateway.records.queries import RecordsQuery, teacher_query
 from gateway.records.teacher import teacher_types
-from gateway.review.operations import ReviewMutation, ReviewQuery
+from gateway.review.mutations import ReviewMutation
+from gateway.review.queries import ReviewQuery
 from gateway.system.queries import SystemQuery
 from tmis.registry import Registry
 

@@ -1,41 +1,15 @@
-"""Review chain, progress and statistics in the public API; the services authorise again."""
+"""Review progress and statistics (the records service counts; the services authorise again)."""
 from __future__ import annotations
 
 import strawberry
 
 from gateway.context import Info
-from gateway.errors import UserError, attempt, refusal, require
+from gateway.errors import require
 from gateway.identity.types import Org
-from gateway.review.types import BatchPayload, OrgProgress, RecordStatus, StatBucket, StatDimension
+from gateway.review.types import OrgProgress, RecordStatus, StatBucket, StatDimension
 from tmis.proto.records.v1 import records_pb2 as rec_pb
-from tmis.proto.review.v1 import review_pb2 as pb
 
 STATS_DEADLINE = 60.0
-
-
-async def _batch(info: Info, rpc: str, request: object) -> BatchPayload:
-    if errors := refusal(info.context.caller):
-        return BatchPayload(succeeded=[], user_errors=errors)
-    reply, errors = await attempt(getattr(info.context.clients.review, rpc)(request, token=info.context.token))
-    if reply is None:
-        return BatchPayload(succeeded=[], user_errors=errors)
-    failed = [UserError(code=e.code, message=e.message, field=e.teacher_id) for e in reply.errors]
-    return BatchPayload(succeeded=[strawberry.ID(i) for i in reply.succeeded], user_errors=failed)
-
-
-@strawberry.type
-class ReviewMutation:
-    @strawberry.mutation(description="报送: DRAFT/REJECTED -> SUBMITTED, pending at the school's own level.")
-    async def submit_records(self, info: Info, teacher_ids: list[strawberry.ID]) -> BatchPayload:
-        return await _batch(info, "SubmitRecords", pb.SubmitRecordsRequest(teacher_ids=teacher_ids))
-
-    @strawberry.mutation
-    async def approve_records(self, info: Info, teacher_ids: list[strawberry.ID], comment: str | None = None) -> BatchPayload:
-        return await _batch(info, "ApproveRecords", pb.ApproveRecordsRequest(teacher_ids=teacher_ids, comment=comment or ""))
-
-    @strawberry.mutation(description="驳回: back to the school as REJECTED; reason required.")
-    async def reject_records(self, info: Info, teacher_ids: list[strawberry.ID], reason: str) -> BatchPayload:
-        return await _batch(info, "RejectRecords", pb.RejectRecordsRequest(teacher_ids=teacher_ids, reason=reason))
 
 
 @strawberry.type
