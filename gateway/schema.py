@@ -25,12 +25,10 @@ from gateway.jobs import job_query
 from gateway.media.mutations import MediaMutation, photo_job
 from gateway.media.queries import MediaQuery
 from gateway.identity.queries import IdentityQuery
-from gateway.records.generated import ENTRY_DATA_SCALAR, EntryData
-from gateway.records.imports import ImportMutation, ImportQuery, import_job
+from gateway.records.generated import ENTRY_DATA_SCALAR, EntryData, registry_types
+from gateway.records.mutations import ImportMutation, teacher_mutation
+from gateway.records.queries import ImportQuery, RecordsQuery, import_job, teacher_query
 from gateway.records import current
-from gateway.records.generated import registry_types
-from gateway.records.mutations import teacher_mutation
-from gateway.records.queries import RecordsQuery, teacher_query
 from gateway.records.teacher import teacher_types
 from gateway.review.mutations import ReviewMutation
 from gateway.review.queries import ReviewQuery

@@ -6,11 +6,16 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Optional
 
 import strawberry
+from strawberry.file_uploads import Upload
 
 from gateway.context import Info
 from gateway.errors import UserError, attempt, refusal
+from gateway.files import download_url
+from gateway.jobs import ImportJobPayload
 from gateway.records.generated import RegistryTypes, input_values
 from gateway.records.teacher import TeacherTypes
+from gateway.records.types import ExportPayload, ImportMode, export_path, import_job_of
+from gateway.review.types import RecordStatus
 from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.rpc.structs import to_struct
 
@@ -95,3 +100,31 @@ def teacher_mutation(types: RegistryTypes, teachers: TeacherTypes) -> type:
             return await write(info, teachers, info.context.clients.records.DeleteTeacher, request)
 
     return TeacherMutation
+
+
+@strawberry.type
+class ImportMutation:
+    @strawberry.mutation
+    async def import_workbook(
+        self, info: Info, school_code: str, file: Upload, mode: ImportMode | None = ImportMode.APPEND, dry_run: bool | None = False
+    ) -> ImportJobPayload:
+        if errors := refusal(info.context.caller, "DATA_ENTRY"):
+            return ImportJobPayload(user_errors=errors)
+        content = await file.read()  # type: ignore[attr-defined]
+        request = pb.StartImportRequest(
+            school_code=school_code.strip(), filename=str(getattr(file, "filename", "") or ""), content=content,
+            mode=(mode or ImportMode.APPEND).value, dry_run=bool(dry_run),
+        )
+        job, errors = await attempt(info.context.clients.records.StartImport(request, token=info.context.token, timeout=60))
+        return ImportJobPayload(job=import_job_of(info, job) if job else None, user_errors=errors)
+
+    @strawberry.mutation
+    async def export_teachers(self, info: Info, org_code: str, status: RecordStatus | None = None) -> ExportPayload:
+        caller = info.context.caller
+        if errors := refusal(caller, "DATA_ENTRY", "REVIEWER", "QUERY", "SYSTEM_ADMIN"):
+            return ExportPayload(url=None, user_errors=errors)
+        org = await info.context.loaders.org_by_code.load(org_code.strip())
+        if org is None or caller is None or not caller.reaches(tuple(org.path)):
+            return ExportPayload(url=None, user_errors=[UserError(code="FORBIDDEN", message="单位不存在，或不在您的管理范围内", field="orgCode")])
+        url = download_url(info.context.request, info.context.signer, caller, export_path(org.code, status.value if status else ""))
+        return ExportPayload(url=url, user_errors=[])

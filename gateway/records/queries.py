@@ -8,11 +8,13 @@ import strawberry
 
 from gateway.context import Info
 from gateway.errors import require
+from gateway.files import download_url
 from gateway.identity.types import SchoolType
 from gateway.pagination import PageInfo, decode_cursor, encode_cursor, page_size
 from gateway.records.generated import RegistryTypes
 from gateway.records.teacher import TeacherTypes
-from gateway.records.types import Code, FieldDefinition
+from gateway.jobs import ImportJob
+from gateway.records.types import Code, FieldDefinition, import_job_of, template_path
 from gateway.review.types import RecordStatus
 from tmis.errors import DomainError, ErrorCode
 from tmis.proto.records.v1 import records_pb2 as pb
@@ -28,6 +30,26 @@ class RecordsQuery:
         if table is None:
             raise DomainError(ErrorCode.NOT_FOUND, f"代码表 {name[:50]} 不存在", "name")
         return [Code.of(c) for c in table.table.entries]
+
+
+@strawberry.type
+class ImportQuery:
+    @strawberry.field(description="Download URL of the import template (.xlsx) for a school type.")
+    def import_template_url(self, info: Info, school_type: SchoolType) -> str:
+        caller = require(info.context.caller)
+        return download_url(info.context.request, info.context.signer, caller, template_path(school_type.value))
+
+
+async def import_job(info: Info, job_id: str) -> Optional[ImportJob]:
+    """A workbook import as importJob(id) shows it, for ids `import-…`; None when unknown."""
+    require(info.context.caller)
+    try:
+        job = await info.context.clients.records.GetImportJob(pb.GetImportJobRequest(id=job_id), token=info.context.token)
+    except DomainError as err:
+        if err.code == ErrorCode.NOT_FOUND:
+            return None
+        raise
+    return import_job_of(info, job)
 
 
 def field_definitions(registry: Registry, set_key: str, school_type: Optional[SchoolType]) -> list[FieldDefinition]:

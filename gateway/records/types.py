@@ -1,9 +1,14 @@
 from __future__ import annotations
 
 import enum
+from enum import Enum
 
 import strawberry
 
+from gateway.context import Info
+from gateway.errors import UserError
+from gateway.files import download_url
+from gateway.jobs import ImportJob
 from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.registry import Field, Registry
 
@@ -95,3 +100,36 @@ class TeacherChange:
             at=change.at, actor=change.actor, path=change.path,
             old_value=change.old_value or None, new_value=change.new_value or None,
         )
+
+
+@strawberry.enum(description="导入方式 for sub-table rows: 不删除已有数据追加 / 删除已有数据再追加. The main table (基本信息) is always insert-or-update, never deleted by an import.")
+class ImportMode(Enum):
+    APPEND = "APPEND"
+    REPLACE = "REPLACE"
+
+
+@strawberry.type
+class ExportPayload:
+    url: str | None
+    user_errors: list[UserError]
+
+
+def template_path(school_type: str) -> str:
+    return f"/files/templates/{school_type}.xlsx"
+
+
+def error_report_path(job_id: str) -> str:
+    return f"/files/imports/{job_id}/errors.xlsx"
+
+
+def export_path(org_code: str, status: str) -> str:
+    return f"/files/exports/{org_code}/{status or 'ALL'}.xlsx"
+
+
+def import_job_of(info: Info, job: pb.ImportJob) -> ImportJob:
+    """An import job as the API shows it, with the link to its error report when there is one."""
+    caller = info.context.caller
+    if not (job.has_error_report and caller):
+        return ImportJob.of(job, None)
+    url = download_url(info.context.request, info.context.signer, caller, error_report_path(job.id))
+    return ImportJob.of(job, url)
