@@ -1,4 +1,5 @@
 """The gateway's gRPC clients, one per service, created once in the app's lifespan."""
+
 from __future__ import annotations
 
 import time

@@ -1,4 +1,5 @@
 """The public schema, composed from the per-domain modules."""
+
 from __future__ import annotations
 
 import contextlib
@@ -75,8 +76,29 @@ def build_schema(registry: Registry | None = None, introspection: bool = True) -
     teachers = teacher_types(types)
     current.Teacher = teachers.Teacher  # Account.teacher refers to it lazily
     jobs_query = job_query({"import": import_job, "photo": photo_job})
-    query = strawberry.type(type("Query", (SystemQuery, IdentityQuery, RecordsQuery, jobs_query, ImportQuery, ReviewQuery, MediaQuery, teacher_query(types, teachers)), {}))
-    mutation = strawberry.type(type("Mutation", (IdentityMutation, ImportMutation, ReviewMutation, MediaMutation, teacher_mutation(types, teachers)), {}))
+    query = strawberry.type(
+        type(
+            "Query",
+            (
+                SystemQuery,
+                IdentityQuery,
+                RecordsQuery,
+                jobs_query,
+                ImportQuery,
+                ReviewQuery,
+                MediaQuery,
+                teacher_query(types, teachers),
+            ),
+            {},
+        )
+    )
+    mutation = strawberry.type(
+        type(
+            "Mutation",
+            (IdentityMutation, ImportMutation, ReviewMutation, MediaMutation, teacher_mutation(types, teachers)),
+            {},
+        )
+    )
     schema = _Schema(
         query=query,
         mutation=mutation,

@@ -1,6 +1,7 @@
 """GraphQL types generated from the field registry: BasicInfo, BasicInfoInput and the typed
 entry inputs. A field described in the registry (a plugin's included) appears here with no
 code of its own: codes read back as `Code { code name }`, months and dates as strings."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,6 +22,7 @@ _VALUES = (str, int, float, bool, type(None))
 def _entry_data(value: Any) -> dict[str, Any]:
     """An entry's fields as given: field key -> a text, number, yes/no, null or a list of those
     (codes). Nothing deeper: no field holds one, and deep values would crash the conversion."""
+
     def flat(item: Any) -> bool:
         return isinstance(item, _VALUES) or (isinstance(item, list) and all(isinstance(i, _VALUES) for i in item))
 
@@ -36,7 +38,17 @@ ENTRY_DATA_SCALAR = strawberry.scalar(
     parse_value=_entry_data,
 )
 
-_SCALARS: dict[str, Any] = {"text": str, "code": str, "codes": list[str], "date": str, "month": str, "year": int, "int": int, "decimal": float, "bool": bool}
+_SCALARS: dict[str, Any] = {
+    "text": str,
+    "code": str,
+    "codes": list[str],
+    "date": str,
+    "month": str,
+    "year": int,
+    "int": int,
+    "decimal": float,
+    "bool": bool,
+}
 
 
 async def code_of(info: Info, table: str | None, value: Any) -> Code | None:
@@ -52,11 +64,13 @@ def _output(field: Field) -> tuple[Any, Any]:
     key = field.key
 
     if field.type == "code":
+
         async def resolve_code(root: Any, info: Info) -> Code | None:
             return await code_of(info, field.table_for(root.school_type), root.data.get(key))
 
         return (Code if field.always_present else Code | None), resolve_code
     if field.type == "codes":
+
         async def resolve_codes(root: Any, info: Info) -> list[Code]:
             table = field.table_for(root.school_type)
             return [c for c in [await code_of(info, table, v) for v in root.data.get(key) or ()] if c is not None]
@@ -143,7 +157,9 @@ def registry_types(registry: Registry) -> RegistryTypes:
     info_set = info_set_enum(registry)
     typed = {
         "education": input_type("EducationEntryInput", sets["EDUCATION"], "学习经历"),
-        "work": input_type("WorkEntryInput", sets["WORK"], "工作经历: leave endMonth unset for the current post (至今)."),
+        "work": input_type(
+            "WorkEntryInput", sets["WORK"], "工作经历: leave endMonth unset for the current post (至今)."
+        ),
         "assessment": input_type("AssessmentEntryInput", sets["ASSESSMENT"], "年度考核"),
         "salary": input_type("SalaryEntryInput", sets["SALARY"], "基本待遇: year must be before the current year."),
     }
@@ -162,6 +178,13 @@ def registry_types(registry: Registry) -> RegistryTypes:
 
 
 __all__ = [
-    "ENTRY_DATA_SCALAR", "EntryData", "RegistryTypes", "code_of", "input_type", "input_values", "make", "output_type",
+    "ENTRY_DATA_SCALAR",
+    "EntryData",
+    "RegistryTypes",
+    "code_of",
+    "input_type",
+    "input_values",
+    "make",
+    "output_type",
     "registry_types",
 ]

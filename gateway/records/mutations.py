@@ -2,6 +2,7 @@
 
 The mutations take inputs the registry decides (BasicInfoInput, EntryInput), so `teacher_mutation`
 makes them from the types passed in. (No `from __future__ import annotations`: see teacher.py.)"""
+
 from collections.abc import Awaitable, Callable
 from typing import Any, Optional
 
@@ -41,7 +42,9 @@ def teacher_payload(teachers: TeacherTypes, reply: Optional[pb.TeacherWrite], er
     return teachers.TeacherPayload(teacher=saved, user_errors=problems)
 
 
-async def write(info: Info, teachers: TeacherTypes, rpc: Callable[..., Awaitable[pb.TeacherWrite]], request: Any) -> Any:
+async def write(
+    info: Info, teachers: TeacherTypes, rpc: Callable[..., Awaitable[pb.TeacherWrite]], request: Any
+) -> Any:
     """One write of a signed-in caller (the records service checks the caller's reach)."""
     if errors := refusal(info.context.caller):
         return teacher_payload(teachers, None, errors)
@@ -58,7 +61,9 @@ def teacher_mutation(types: RegistryTypes, teachers: TeacherTypes) -> type:
             request = pb.CreateTeacherRequest(school_code=school_code.strip(), basic=to_struct(input_values(basic)))
             return await write(info, teachers, info.context.clients.records.CreateTeacher, request)
 
-        @strawberry.mutation(description="保存 基本信息: the whole set is validated; an incomplete or invalid set is not saved.")
+        @strawberry.mutation(
+            description="保存 基本信息: the whole set is validated; an incomplete or invalid set is not saved."
+        )
         async def save_basic_info(
             self, info: Info, teacher_id: strawberry.ID, expected_version: int, basic: BasicInfoInput
         ) -> TeacherPayload:
@@ -79,7 +84,12 @@ def teacher_mutation(types: RegistryTypes, teachers: TeacherTypes) -> type:
 
         @strawberry.mutation
         async def update_entry(
-            self, info: Info, teacher_id: strawberry.ID, expected_version: int, entry_id: strawberry.ID, entry: EntryInput
+            self,
+            info: Info,
+            teacher_id: strawberry.ID,
+            expected_version: int,
+            entry_id: strawberry.ID,
+            entry: EntryInput,
         ) -> TeacherPayload:
             _, data = entry_values(entry)
             request = pb.UpdateEntryRequest(
@@ -106,16 +116,26 @@ def teacher_mutation(types: RegistryTypes, teachers: TeacherTypes) -> type:
 class ImportMutation:
     @strawberry.mutation
     async def import_workbook(
-        self, info: Info, school_code: str, file: Upload, mode: ImportMode | None = ImportMode.APPEND, dry_run: bool | None = False
+        self,
+        info: Info,
+        school_code: str,
+        file: Upload,
+        mode: ImportMode | None = ImportMode.APPEND,
+        dry_run: bool | None = False,
     ) -> ImportJobPayload:
         if errors := refusal(info.context.caller, "DATA_ENTRY"):
             return ImportJobPayload(user_errors=errors)
         content = await file.read()  # type: ignore[attr-defined]
         request = pb.StartImportRequest(
-            school_code=school_code.strip(), filename=str(getattr(file, "filename", "") or ""), content=content,
-            mode=(mode or ImportMode.APPEND).value, dry_run=bool(dry_run),
+            school_code=school_code.strip(),
+            filename=str(getattr(file, "filename", "") or ""),
+            content=content,
+            mode=(mode or ImportMode.APPEND).value,
+            dry_run=bool(dry_run),
         )
-        job, errors = await attempt(info.context.clients.records.StartImport(request, token=info.context.token, timeout=60))
+        job, errors = await attempt(
+            info.context.clients.records.StartImport(request, token=info.context.token, timeout=60)
+        )
         return ImportJobPayload(job=import_job_of(info, job) if job else None, user_errors=errors)
 
     @strawberry.mutation
@@ -125,6 +145,11 @@ class ImportMutation:
             return ExportPayload(url=None, user_errors=errors)
         org = await info.context.loaders.org_by_code.load(org_code.strip())
         if org is None or caller is None or not caller.reaches(tuple(org.path)):
-            return ExportPayload(url=None, user_errors=[UserError(code="FORBIDDEN", message="单位不存在，或不在您的管理范围内", field="orgCode")])
-        url = download_url(info.context.request, info.context.signer, caller, export_path(org.code, status.value if status else ""))
+            return ExportPayload(
+                url=None,
+                user_errors=[UserError(code="FORBIDDEN", message="单位不存在，或不在您的管理范围内", field="orgCode")],
+            )
+        url = download_url(
+            info.context.request, info.context.signer, caller, export_path(org.code, status.value if status else "")
+        )
         return ExportPayload(url=url, user_errors=[])

@@ -2,6 +2,7 @@
 
 The teacher queries answer with types the registry decides, so `teacher_query` makes them from the
 types passed in. (No `from __future__ import annotations`: see teacher.py.)"""
+
 from typing import Any, Optional
 
 import strawberry
@@ -24,7 +25,9 @@ from tmis.registry import Registry
 
 @strawberry.type
 class RecordsQuery:
-    @strawberry.field(description="A code table (代码表) by name, e.g. gender, ethnicity, staff_source (trees keep their parents).")
+    @strawberry.field(
+        description="A code table (代码表) by name, e.g. gender, ethnicity, staff_source (trees keep their parents)."
+    )
     async def code_table(self, info: Info, name: str) -> list[Code]:
         table = await info.context.loaders.code_table_by_name.load(name)
         if table is None:
@@ -44,7 +47,9 @@ async def import_job(info: Info, job_id: str) -> Optional[ImportJob]:
     """A workbook import as importJob(id) shows it, for ids `import-…`; None when unknown."""
     require(info.context.caller)
     try:
-        job = await info.context.clients.records.GetImportJob(pb.GetImportJobRequest(id=job_id), token=info.context.token)
+        job = await info.context.clients.records.GetImportJob(
+            pb.GetImportJobRequest(id=job_id), token=info.context.token
+        )
     except DomainError as err:
         if err.code == ErrorCode.NOT_FOUND:
             return None
@@ -61,13 +66,22 @@ def field_definitions(registry: Registry, set_key: str, school_type: Optional[Sc
 
 
 async def teachers_page(
-    info: Info, teachers: TeacherTypes, org_code: str, status: Optional[RecordStatus], search: Optional[str],
-    first: Optional[int], after: Optional[str],
+    info: Info,
+    teachers: TeacherTypes,
+    org_code: str,
+    status: Optional[RecordStatus],
+    search: Optional[str],
+    first: Optional[int],
+    after: Optional[str],
 ) -> Any:
     require(info.context.caller)
     request = pb.ListTeachersRequest(
-        org_code=org_code, status=status.value if status else "", search=search or "", first=page_size(first),
-        after=decode_cursor(after), sets=info.context.registry.entry_sets(),
+        org_code=org_code,
+        status=status.value if status else "",
+        search=search or "",
+        first=page_size(first),
+        after=decode_cursor(after),
+        sets=info.context.registry.entry_sets(),
     )
     reply = await info.context.clients.records.ListTeachers(request, token=info.context.token)
     edges = [
@@ -84,7 +98,9 @@ async def review_queue(info: Info, teachers: TeacherTypes, first: Optional[int],
     request = review_pb.ListReviewQueueRequest(first=page_size(first), after=decode_cursor(after))
     reply = await info.context.clients.review.ListReviewQueue(request, token=info.context.token)
     found = await info.context.loaders.teacher_by_id.load_many(list(reply.teacher_ids))
-    edges = [teachers.TeacherEdge(cursor=encode_cursor(t.id), node=teachers.Teacher.of(t)) for t in found if t is not None]
+    edges = [
+        teachers.TeacherEdge(cursor=encode_cursor(t.id), node=teachers.Teacher.of(t)) for t in found if t is not None
+    ]
     end = encode_cursor(reply.end_cursor) if reply.end_cursor else None
     page_info = PageInfo(has_next_page=reply.has_next_page, end_cursor=end)
     return teachers.TeacherConnection(edges=edges, page_info=page_info, total_count=reply.total_count)
@@ -95,7 +111,12 @@ def teacher_query(types: RegistryTypes, teachers: TeacherTypes) -> type:
 
     @strawberry.type
     class TeacherQuery:
-        @strawberry.field(description="Field definitions of one set for a school type, plugin fields included: what a form renderer or template builder needs.")
+        @strawberry.field(
+            description=(
+                "Field definitions of one set for a school type, plugin fields included: what a form "
+                "renderer or template builder needs."
+            )
+        )
         def field_definitions(
             self, info: Info, set: InfoSet, school_type: Optional[SchoolType] = SchoolType.PRIMARY_SECONDARY
         ) -> list[FieldDefinition]:
@@ -110,13 +131,20 @@ def teacher_query(types: RegistryTypes, teachers: TeacherTypes) -> type:
 
         @strawberry.field(description="Teachers of an org's subtree, newest change first.")
         async def teachers(
-            self, info: Info, org_code: str, status: Optional[RecordStatus] = None, search: Optional[str] = None,
-            first: Optional[int] = 50, after: Optional[str] = None,
+            self,
+            info: Info,
+            org_code: str,
+            status: Optional[RecordStatus] = None,
+            search: Optional[str] = None,
+            first: Optional[int] = 50,
+            after: Optional[str] = None,
         ) -> TeacherConnection:
             return await teachers_page(info, teachers, org_code, status, search, first, after)
 
         @strawberry.field(description="Records pending review at the caller's org.")
-        async def review_queue(self, info: Info, first: Optional[int] = 50, after: Optional[str] = None) -> TeacherConnection:
+        async def review_queue(
+            self, info: Info, first: Optional[int] = 50, after: Optional[str] = None
+        ) -> TeacherConnection:
             return await review_queue(info, teachers, first, after)
 
     return TeacherQuery

@@ -4,6 +4,7 @@ Teacher.basic and Teacher.entries answer with types the registry decides (BasicI
 so the classes are made by `teacher_types` from the RegistryTypes passed in; what they do is in
 the plain functions above it. (No `from __future__ import annotations`: the classes refer to types
 passed to the function.)"""
+
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -22,7 +23,9 @@ from tmis.registry import Registry
 from tmis.rpc.structs import from_struct
 
 
-async def shown_data(info: Info, registry: Registry, set_key: str, school_type: str, raw: dict[str, Any]) -> dict[str, Any]:
+async def shown_data(
+    info: Info, registry: Registry, set_key: str, school_type: str, raw: dict[str, Any]
+) -> dict[str, Any]:
     """A set's stored values by field key as the API shows them: codes as {code, name}, whole
     numbers as ints; values of fields the registry no longer has (a removed plugin) left out."""
     described = registry.set(set_key)
@@ -83,7 +86,12 @@ class TeacherTypes:
 def teacher_types(types: RegistryTypes) -> TeacherTypes:  # noqa: C901 (one class per type)
     registry, InfoSet, BasicInfo = types.registry, types.InfoSet, types.BasicInfo
 
-    @strawberry.type(description="One entry of a set. `data` carries every field of the set by key (see fieldDefinitions), codes as Code objects.")
+    @strawberry.type(
+        description=(
+            "One entry of a set. `data` carries every field of the set by key (see "
+            "fieldDefinitions), codes as Code objects."
+        )
+    )
     class Entry:
         id: strawberry.ID
         set: InfoSet
@@ -105,8 +113,11 @@ def teacher_types(types: RegistryTypes) -> TeacherTypes:  # noqa: C901 (one clas
         @classmethod
         def of(cls, teacher: pb.Teacher) -> "Teacher":
             return cls(
-                id=strawberry.ID(teacher.id), version=teacher.version, personal_code=teacher.personal_code or None,
-                personal_code_formal=teacher.personal_code_formal, stored=teacher,
+                id=strawberry.ID(teacher.id),
+                version=teacher.version,
+                personal_code=teacher.personal_code or None,
+                personal_code_formal=teacher.personal_code_formal,
+                stored=teacher,
             )
 
         @strawberry.field
@@ -117,7 +128,13 @@ def teacher_types(types: RegistryTypes) -> TeacherTypes:  # noqa: C901 (one clas
         def basic(self) -> BasicInfo:
             return make(BasicInfo, from_struct(self.stored.basic), self.stored.school_type)
 
-        @strawberry.field(description="Every 基本信息 value by field key (see fieldDefinitions(set: BASIC)), codes as Code objects like Entry.data: plugin fields included, so a form generated from fieldDefinitions round-trips them.")
+        @strawberry.field(
+            description=(
+                "Every 基本信息 value by field key (see fieldDefinitions(set: BASIC)), codes as Code "
+                "objects like Entry.data: plugin fields included, so a form generated from "
+                "fieldDefinitions round-trips them."
+            )
+        )
         async def basic_data(self, info: Info) -> EntryData:
             return await shown_data(info, registry, "BASIC", self.stored.school_type, from_struct(self.stored.basic))
 
@@ -130,14 +147,17 @@ def teacher_types(types: RegistryTypes) -> TeacherTypes:  # noqa: C901 (one clas
             school_type = self.stored.school_type
             return [
                 Entry(id=strawberry.ID(e.id), set=InfoSet(e.set), school_type=school_type, raw=from_struct(e.data))
-                for e in self.stored.entries if e.set == set.value
+                for e in self.stored.entries
+                if e.set == set.value
             ]
 
         @strawberry.field
         async def review(self, info: Info) -> ReviewState:
             return ReviewState.of(await info.context.loaders.review_state_by_teacher.load(self.stored.id))
 
-        @strawberry.field(description="What changed since the record was last approved (at any level): what a reviewer checks again.")
+        @strawberry.field(
+            description="What changed since the record was last approved (at any level): what a reviewer checks again."
+        )
         async def changes_since_approval(self, info: Info) -> list[TeacherChange]:
             return await changes_since_approval(info, self.stored.id)
 
@@ -146,7 +166,9 @@ def teacher_types(types: RegistryTypes) -> TeacherTypes:  # noqa: C901 (one clas
             found = await info.context.loaders.account_by_teacher.load(self.stored.id)
             return Account.of(found) if found else None
 
-        @strawberry.field(description="Data-quality warnings (SPEC §2.3): shown to the school and reviewers, never blocking.")
+        @strawberry.field(
+            description="Data-quality warnings (SPEC §2.3): shown to the school and reviewers, never blocking."
+        )
         def warnings(self) -> list[UserError]:
             return [UserError(code=w.code, message=w.message, field=w.field or None) for w in self.stored.warnings]
 

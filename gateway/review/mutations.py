@@ -1,4 +1,5 @@
 """The review chain's mutations: submit, approve, reject (the review service authorises again)."""
+
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
@@ -25,12 +26,24 @@ async def _batch(info: Info, rpc: Callable[..., Awaitable[pb.BatchReply]], reque
 class ReviewMutation:
     @strawberry.mutation(description="报送: DRAFT/REJECTED -> SUBMITTED, pending at the school's own level.")
     async def submit_records(self, info: Info, teacher_ids: list[strawberry.ID]) -> BatchPayload:
-        return await _batch(info, info.context.clients.review.SubmitRecords, pb.SubmitRecordsRequest(teacher_ids=teacher_ids))
+        return await _batch(
+            info, info.context.clients.review.SubmitRecords, pb.SubmitRecordsRequest(teacher_ids=teacher_ids)
+        )
 
     @strawberry.mutation
-    async def approve_records(self, info: Info, teacher_ids: list[strawberry.ID], comment: str | None = None) -> BatchPayload:
-        return await _batch(info, info.context.clients.review.ApproveRecords, pb.ApproveRecordsRequest(teacher_ids=teacher_ids, comment=comment or ""))
+    async def approve_records(
+        self, info: Info, teacher_ids: list[strawberry.ID], comment: str | None = None
+    ) -> BatchPayload:
+        return await _batch(
+            info,
+            info.context.clients.review.ApproveRecords,
+            pb.ApproveRecordsRequest(teacher_ids=teacher_ids, comment=comment or ""),
+        )
 
     @strawberry.mutation(description="驳回: back to the school as REJECTED; reason required.")
     async def reject_records(self, info: Info, teacher_ids: list[strawberry.ID], reason: str) -> BatchPayload:
-        return await _batch(info, info.context.clients.review.RejectRecords, pb.RejectRecordsRequest(teacher_ids=teacher_ids, reason=reason))
+        return await _batch(
+            info,
+            info.context.clients.review.RejectRecords,
+            pb.RejectRecordsRequest(teacher_ids=teacher_ids, reason=reason),
+        )

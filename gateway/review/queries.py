@@ -1,4 +1,5 @@
 """Review progress and statistics (the records service counts; the services authorise again)."""
+
 from __future__ import annotations
 
 import strawberry
@@ -18,7 +19,9 @@ class ReviewQuery:
     async def progress(self, info: Info, org_code: str) -> list[OrgProgress]:
         require(info.context.caller, "QUERY")
         # after a bulk import the schools it touched are recounted first: seconds, not the default deadline
-        reply = await info.context.clients.records.GetProgress(rec_pb.GetProgressRequest(org_code=org_code), token=info.context.token, timeout=STATS_DEADLINE)
+        reply = await info.context.clients.records.GetProgress(
+            rec_pb.GetProgressRequest(org_code=org_code), token=info.context.token, timeout=STATS_DEADLINE
+        )
         counts = {c.org_code: c for c in reply.orgs}
         org = await info.context.loaders.org_by_code.load(org_code)
         if org is None:
@@ -27,14 +30,31 @@ class ReviewQuery:
         rows = []
         for o in orgs:
             c = counts.get(o.code, rec_pb.OrgCounts())
-            rows.append(OrgProgress(
-                org=Org.of(o), total=c.total, draft=c.draft, submitted=c.submitted, rejected=c.rejected, approved=c.approved, with_photo=c.with_photo, complete=c.complete,
-            ))
+            rows.append(
+                OrgProgress(
+                    org=Org.of(o),
+                    total=c.total,
+                    draft=c.draft,
+                    submitted=c.submitted,
+                    rejected=c.rejected,
+                    approved=c.approved,
+                    with_photo=c.with_photo,
+                    complete=c.complete,
+                )
+            )
         return rows
 
-    @strawberry.field(description="Counts of the org's subtree by one dimension; labels from the code tables; 未填写 for unset values.")
-    async def statistics(self, info: Info, org_code: str, dimension: StatDimension, status: RecordStatus | None = None) -> list[StatBucket]:
+    @strawberry.field(
+        description="Counts of the org's subtree by one dimension; labels from the code tables; 未填写 for unset values."
+    )
+    async def statistics(
+        self, info: Info, org_code: str, dimension: StatDimension, status: RecordStatus | None = None
+    ) -> list[StatBucket]:
         require(info.context.caller, "QUERY")
-        request = rec_pb.GetStatisticsRequest(org_code=org_code, dimension=dimension.value, status=status.value if status else "")
-        reply = await info.context.clients.records.GetStatistics(request, token=info.context.token, timeout=STATS_DEADLINE)
+        request = rec_pb.GetStatisticsRequest(
+            org_code=org_code, dimension=dimension.value, status=status.value if status else ""
+        )
+        reply = await info.context.clients.records.GetStatistics(
+            request, token=info.context.token, timeout=STATS_DEADLINE
+        )
         return [StatBucket(key=b.key, label=b.label, count=b.count) for b in reply.buckets]

@@ -6,6 +6,7 @@ ServiceClient of that type. `await client.Login(request)` calls the stub's RPC w
 current caller's token in metadata; a DomainError raised by the service comes back as
 the same DomainError; an unreachable service becomes SERVICE_UNAVAILABLE.
 """
+
 from __future__ import annotations
 
 import json
@@ -66,7 +67,11 @@ class ServiceClient:
 
     @classmethod
     def typed(
-        cls, name: str, addr: str, stub_factory: Callable[[grpc.aio.Channel], Any], interface: type[C],
+        cls,
+        name: str,
+        addr: str,
+        stub_factory: Callable[[grpc.aio.Channel], Any],
+        interface: type[C],
         timeout: float = 10.0,
     ) -> C:
         """A client seen as `interface` (the service's generated Protocol), its RPCs checked to be the stub's."""

@@ -5,6 +5,7 @@ a Protocol `XServiceClient` with one method per RPC, its request and reply types
 generated `_pb2` module, and `connect(addr)` that makes a ServiceClient of that type. A caller's
 editor and mypy then see each RPC's types: `await client.ListTeachers(request, token=...)`.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -25,7 +26,7 @@ from typing import Protocol
 from tmis.rpc.client import Client, ServiceClient
 '''
 
-UNARY = '''
+UNARY = """
     async def {name}(
         self,
         request: {request},
@@ -33,9 +34,9 @@ UNARY = '''
         timeout: float | None = None,
         token: str | None = None,
     ) -> {reply}: ...
-'''
+"""
 
-STREAM = '''
+STREAM = """
     def {name}(
         self,
         request: {request},
@@ -43,7 +44,7 @@ STREAM = '''
         timeout: float = 600.0,
         token: str | None = None,
     ) -> AsyncIterator[{reply}]: ...
-'''
+"""
 
 CONNECT = '''
 
@@ -82,10 +83,14 @@ def client_source(service: ServiceDescriptor, proto: str) -> str:
     cls = f"{service.name}Client"
     proto_name = proto.split("/")[-1]
     head = HEADER.format(full_name=service.full_name, proto_name=proto_name, imports="\n".join(sorted(imports)))
-    body = f"\n\nclass {cls}(Client, Protocol):\n    \"\"\"The RPCs of {service.full_name}.\"\"\"\n" + "".join(methods)
+    body = f'\n\nclass {cls}(Client, Protocol):\n    """The RPCs of {service.full_name}."""\n' + "".join(methods)
     short = proto.split("/")[-1].removesuffix(".proto")
-    return head + body + CONNECT.format(
-        short=short, cls=cls, full_name=service.full_name, grpc_module=grpc_module, stub=f"{service.name}Stub"
+    return (
+        head
+        + body
+        + CONNECT.format(
+            short=short, cls=cls, full_name=service.full_name, grpc_module=grpc_module, stub=f"{service.name}Stub"
+        )
     )
 
 
