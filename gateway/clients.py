@@ -1,15 +1,20 @@
 """The gateway's gRPC clients, one per service, created once in the app's lifespan."""
+
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from tmis.proto.identity.v1 import identity_pb2_grpc
-from tmis.proto.media.v1 import media_pb2_grpc
-from tmis.proto.records.v1 import records_pb2_grpc
-from tmis.proto.review.v1 import review_pb2_grpc
-from tmis.rpc import ServiceClient
+from tmis.proto.identity.v1 import identity_client
+from tmis.proto.identity.v1.identity_client import IdentityServiceClient
+from tmis.proto.media.v1 import media_client
+from tmis.proto.media.v1.media_client import MediaServiceClient
+from tmis.proto.records.v1 import records_client
+from tmis.proto.records.v1.records_client import RecordsServiceClient
+from tmis.proto.review.v1 import review_client
+from tmis.proto.review.v1.review_client import ReviewServiceClient
+from tmis.rpc.client import Client
 from tmis.settings import Settings, SettingsError
 
 
@@ -30,10 +35,10 @@ class TtlCache:
 
 @dataclass
 class Clients:
-    identity: ServiceClient
-    records: ServiceClient
-    review: ServiceClient
-    media: ServiceClient
+    identity: IdentityServiceClient
+    records: RecordsServiceClient
+    review: ReviewServiceClient
+    media: MediaServiceClient
     # code tables are configuration of the records service: read again after a minute
     code_tables: TtlCache = field(default_factory=lambda: TtlCache(60.0))
 
@@ -44,13 +49,13 @@ class Clients:
             raise SettingsError("address not set: " + ", ".join(f"TMIS_{n.upper()}_ADDR" for n in missing))
         a = settings.addrs
         return cls(
-            identity=ServiceClient("identity", a["identity"], identity_pb2_grpc.IdentityServiceStub),
-            records=ServiceClient("records", a["records"], records_pb2_grpc.RecordsServiceStub),
-            review=ServiceClient("review", a["review"], review_pb2_grpc.ReviewServiceStub),
-            media=ServiceClient("media", a["media"], media_pb2_grpc.MediaServiceStub),
+            identity=identity_client.connect(a["identity"]),
+            records=records_client.connect(a["records"]),
+            review=review_client.connect(a["review"]),
+            media=media_client.connect(a["media"]),
         )
 
-    def all(self) -> list[ServiceClient]:
+    def all(self) -> list[Client]:
         return [self.identity, self.records, self.review, self.media]
 
     async def close(self) -> None:

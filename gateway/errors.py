@@ -28,24 +28,26 @@ class UserError:
         return cls(code=str(err.code), message=err.message, field=err.field)
 
 
+def require(caller: Caller | None, *roles: str, before_change: bool = False) -> Caller:
+    """The gateway's one permission check, before calling a service (which checks again, with the
+    target's reach): signed in, and holding one of `roles` (any role when none is named). Unless
+    `before_change`, an account whose initial password is unchanged is refused too. A refusal is a
+    DomainError: a query answers it as a GraphQL error with its code, a mutation as userErrors
+    (`refusal`)."""
+    if caller is None:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, "请先登录")
+    if not before_change:
+        caller.require(*roles)
+    return caller
+
+
 def refusal(caller: Caller | None, *roles: str, before_change: bool = False) -> list[UserError]:
-    """The gateway's own check before calling a service (which checks again, with the target's reach)."""
+    """`require` for a mutation: its refusal as the payload's userErrors, none when allowed."""
     try:
-        if caller is None:
-            raise DomainError(ErrorCode.UNAUTHENTICATED, "请先登录")
-        if not before_change:
-            caller.require(*roles)
+        require(caller, *roles, before_change=before_change)
     except DomainError as err:
         return [UserError.of(err)]
     return []
-
-
-def require(caller: Caller | None, *roles: str) -> Caller:
-    """The same check for queries, which answer refusals as GraphQL errors with a code."""
-    if caller is None:
-        raise DomainError(ErrorCode.UNAUTHENTICATED, "请先登录")
-    caller.require(*roles)
-    return caller
 
 
 async def attempt(call: Awaitable[T]) -> tuple[T | None, list[UserError]]:

@@ -15,9 +15,12 @@ from tmis.auth import Caller, TokenSigner, bearer_token
 from tmis.errors import DomainError, ErrorCode
 from tmis.proto.identity.v1 import identity_pb2 as id_pb
 from tmis.proto.records.v1 import records_pb2 as rec_pb
+from tmis.proto.records.v1.records_client import RecordsServiceClient
 from tmis.revocations import Revocations
 
 DOWNLOAD_TTL_SECONDS = 300
+# a server-streaming records RPC answering a file in chunks
+Download = Callable[..., AsyncIterator[rec_pb.FileChunk]]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUS = {ErrorCode.UNAUTHENTICATED: 401, ErrorCode.FORBIDDEN: 403, ErrorCode.NOT_FOUND: 404, ErrorCode.PASSWORD_CHANGE_REQUIRED: 403, ErrorCode.SERVICE_UNAVAILABLE: 503}
 
@@ -63,18 +66,21 @@ class Downloads:
 
     async def import_errors(self, request: Request) -> Response:
         job = request.path_params["job"]
-        return await self._stream(request, "GetImportErrorReport", rec_pb.GetImportJobRequest(id=job), f"导入错误-{job}.xlsx")
+        report = rec_pb.GetImportJobRequest(id=job)
+        return await self._stream(request, lambda records: records.GetImportErrorReport, report, f"导入错误-{job}.xlsx")
 
     async def export(self, request: Request) -> Response:
         org, status = request.path_params["org"], request.path_params["status"]
         call = rec_pb.ExportTeachersRequest(org_code=org, status="" if status == "ALL" else status)
-        return await self._stream(request, "ExportTeachers", call, f"教师信息-{org}.xlsx")
+        return await self._stream(request, lambda records: records.ExportTeachers, call, f"教师信息-{org}.xlsx")
 
-    async def _stream(self, request: Request, rpc: str, message: object, filename: str) -> Response:
+    async def _stream(
+        self, request: Request, rpc: Callable[[RecordsServiceClient], Download], message: Any, filename: str
+    ) -> Response:
         """A records download in chunks; a refusal (before the first chunk) as a JSON error."""
         clients: Clients = request.app.state.clients
         try:
-            chunks = clients.records.stream(rpc, message, token=self.access_token(request))
+            chunks = rpc(clients.records)(message, token=self.access_token(request))
             first = await anext(chunks, None)
         except DomainError as err:
             return _refused(err)

@@ -4,9 +4,10 @@ Each service stores its jobs in its own database and answers with a message of t
 shape (id, status, total, processed, succeeded, failed, errors {sheet,row,column,message},
 has_error_report); `importJob(id)` asks the service that the id's prefix names.
 """
+
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from enum import Enum
 from typing import Any
 
@@ -15,9 +16,8 @@ import strawberry
 from gateway.context import Info
 from gateway.errors import UserError
 
-# id prefix (before the first "-") -> the job as its service reports it, or None when unknown or out of reach
+# the job of an id as its service reports it, or None when unknown or out of reach
 JobSource = Callable[[Info, str], Awaitable["ImportJob | None"]]
-SOURCES: dict[str, JobSource] = {}
 
 
 @strawberry.enum
@@ -45,12 +45,23 @@ class ImportJob:
     succeeded: int
     failed: int
     all_errors: strawberry.Private[list[ImportRowError]]
-    error_report_url: str | None = strawberry.field(description="Workbook of the failed rows with an error column; null when none failed.")
-    inserted: int = strawberry.field(default=0, description="Workbook imports: records inserted (in a dry run: that would be).")
-    updated: int = strawberry.field(default=0, description="Workbook imports: records updated (in a dry run: that would be).")
+    error_report_url: str | None = strawberry.field(
+        description="Workbook of the failed rows with an error column; null when none failed."
+    )
+    inserted: int = strawberry.field(
+        default=0, description="Workbook imports: records inserted (in a dry run: that would be)."
+    )
+    updated: int = strawberry.field(
+        default=0, description="Workbook imports: records updated (in a dry run: that would be)."
+    )
     unchanged: int = strawberry.field(default=0, description="Workbook imports: records the file leaves as they are.")
-    appended: int = strawberry.field(default=0, description="Workbook imports: sub-table entries added (in a dry run: that would be).")
-    removed: int = strawberry.field(default=0, description="Workbook imports: sub-table entries replaced away by REPLACE (in a dry run: that would be).")
+    appended: int = strawberry.field(
+        default=0, description="Workbook imports: sub-table entries added (in a dry run: that would be)."
+    )
+    removed: int = strawberry.field(
+        default=0,
+        description="Workbook imports: sub-table entries replaced away by REPLACE (in a dry run: that would be).",
+    )
 
     @strawberry.field
     def errors(self, first: int | None = 100) -> list[ImportRowError]:
@@ -66,7 +77,10 @@ class ImportJob:
             processed=pb.processed,
             succeeded=pb.succeeded,
             failed=pb.failed,
-            all_errors=[ImportRowError(sheet=e.sheet or None, row=e.row, column=e.column or None, message=e.message) for e in pb.errors],
+            all_errors=[
+                ImportRowError(sheet=e.sheet or None, row=e.row, column=e.column or None, message=e.message)
+                for e in pb.errors
+            ],
             error_report_url=error_report_url,
             **{k: getattr(pb, k, 0) for k in ("inserted", "updated", "unchanged", "appended", "removed")},
         )
@@ -78,9 +92,15 @@ class ImportJobPayload:
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type
-class JobQuery:
-    @strawberry.field
-    async def import_job(self, info: Info, id: strawberry.ID) -> ImportJob | None:
-        source = SOURCES.get(str(id).partition("-")[0])
-        return await source(info, str(id)) if source else None
+def job_query(sources: Mapping[str, JobSource]) -> type:
+    """The `importJob` query, answered by the source its id prefix (before the first "-") names;
+    `sources` is built where the schema is built."""
+
+    @strawberry.type
+    class JobQuery:
+        @strawberry.field
+        async def import_job(self, info: Info, id: strawberry.ID) -> ImportJob | None:
+            source = sources.get(str(id).partition("-")[0])
+            return await source(info, str(id)) if source else None
+
+    return JobQuery

@@ -1,4 +1,5 @@
 """The public schema, composed from the per-domain modules."""
+
 from __future__ import annotations
 
 import contextlib
@@ -21,15 +22,17 @@ from strawberry.extensions import (
 from gateway.errors import ErrorMasking
 from gateway.first_change import guard_first_change
 from gateway.identity.mutations import IdentityMutation
-from gateway.jobs import JobQuery
-from gateway.media.mutations import MediaMutation
+from gateway.jobs import job_query
+from gateway.media.mutations import MediaMutation, photo_job
 from gateway.media.queries import MediaQuery
 from gateway.identity.queries import IdentityQuery
-from gateway.records.generated import ENTRY_DATA_SCALAR, EntryData
-from gateway.records.imports import ImportMutation, ImportQuery
-from gateway.records.queries import RecordsQuery
-from gateway.records.teachers import teacher_schema
-from gateway.review.operations import ReviewMutation, ReviewQuery
+from gateway.records.generated import ENTRY_DATA_SCALAR, EntryData, registry_types
+from gateway.records.mutations import ImportMutation, teacher_mutation
+from gateway.records.queries import ImportQuery, RecordsQuery, import_job, teacher_query
+from gateway.records import current
+from gateway.records.teacher import teacher_types
+from gateway.review.mutations import ReviewMutation
+from gateway.review.queries import ReviewQuery
 from gateway.system.queries import SystemQuery
 from tmis.registry import Registry
 
@@ -69,9 +72,33 @@ class _Schema(strawberry.Schema):
 def build_schema(registry: Registry | None = None, introspection: bool = True) -> strawberry.Schema:
     """The schema for a registry (national sets, plus what the deployment's plugins add);
     without introspection in production, as Apollo's default there."""
-    teacher_query, teacher_mutation = teacher_schema(registry or Registry())
-    query = strawberry.type(type("Query", (SystemQuery, IdentityQuery, RecordsQuery, JobQuery, ImportQuery, ReviewQuery, MediaQuery, teacher_query), {}))
-    mutation = strawberry.type(type("Mutation", (IdentityMutation, ImportMutation, ReviewMutation, MediaMutation, teacher_mutation), {}))
+    types = registry_types(registry or Registry())
+    teachers = teacher_types(types)
+    current.Teacher = teachers.Teacher  # Account.teacher refers to it lazily
+    jobs_query = job_query({"import": import_job, "photo": photo_job})
+    query = strawberry.type(
+        type(
+            "Query",
+            (
+                SystemQuery,
+                IdentityQuery,
+                RecordsQuery,
+                jobs_query,
+                ImportQuery,
+                ReviewQuery,
+                MediaQuery,
+                teacher_query(types, teachers),
+            ),
+            {},
+        )
+    )
+    mutation = strawberry.type(
+        type(
+            "Mutation",
+            (IdentityMutation, ImportMutation, ReviewMutation, MediaMutation, teacher_mutation(types, teachers)),
+            {},
+        )
+    )
     schema = _Schema(
         query=query,
         mutation=mutation,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import strawberry
 
 from gateway.context import Info
@@ -45,11 +47,14 @@ class GenerateAccountsPayload:
     user_errors: list[UserError]
 
 
-async def _as_admin(info: Info, rpc: str, request: object) -> AccountPayload:
+AdminRpc = Callable[..., Awaitable[pb.AccountWithPassword | pb.Account]]
+
+
+async def _as_admin(info: Info, rpc: AdminRpc, request: object) -> AccountPayload:
     """An account operation of a SYSTEM_ADMIN: the gateway's check, then the service's."""
     if errors := refusal(info.context.caller, "SYSTEM_ADMIN"):
         return _account_payload(None, errors)
-    return _account_payload(*await attempt(getattr(info.context.clients.identity, rpc)(request, token=info.context.token)))
+    return _account_payload(*await attempt(rpc(request, token=info.context.token)))
 
 
 def _account_payload(reply: pb.AccountWithPassword | pb.Account | None, errors: list[UserError]) -> AccountPayload:
@@ -107,23 +112,23 @@ class IdentityMutation:
         request = pb.CreateAccountRequest(
             username=input.username, org_code=input.org_code.strip(), roles=[r.value for r in input.roles], display_name=input.display_name or ""
         )
-        return await _as_admin(info, "CreateAccount", request)
+        return await _as_admin(info, info.context.clients.identity.CreateAccount, request)
 
     @strawberry.mutation
     async def reset_password(self, info: Info, account_id: strawberry.ID) -> AccountPayload:
-        return await _as_admin(info, "ResetPassword", pb.AccountIdRequest(account_id=account_id))
+        return await _as_admin(info, info.context.clients.identity.ResetPassword, pb.AccountIdRequest(account_id=account_id))
 
     @strawberry.mutation
     async def unlock_account(self, info: Info, account_id: strawberry.ID) -> AccountPayload:
-        return await _as_admin(info, "UnlockAccount", pb.AccountIdRequest(account_id=account_id))
+        return await _as_admin(info, info.context.clients.identity.UnlockAccount, pb.AccountIdRequest(account_id=account_id))
 
     @strawberry.mutation
     async def set_account_enabled(self, info: Info, account_id: strawberry.ID, enabled: bool) -> AccountPayload:
-        return await _as_admin(info, "SetAccountEnabled", pb.SetAccountEnabledRequest(account_id=account_id, enabled=enabled))
+        return await _as_admin(info, info.context.clients.identity.SetAccountEnabled, pb.SetAccountEnabledRequest(account_id=account_id, enabled=enabled))
 
     @strawberry.mutation(description="Deletes a login only; the teacher's record stays and can be given a new account.")
     async def delete_account(self, info: Info, account_id: strawberry.ID) -> AccountPayload:
-        return await _as_admin(info, "DeleteAccount", pb.AccountIdRequest(account_id=account_id))
+        return await _as_admin(info, info.context.clients.identity.DeleteAccount, pb.AccountIdRequest(account_id=account_id))
 
     @strawberry.mutation(description="批量生成教师个人账户 for every teacher of the school without one; username = 身份证件号.")
     async def generate_teacher_accounts(self, info: Info, school_code: str) -> GenerateAccountsPayload:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import strawberry
 from strawberry.file_uploads import Upload
 
-from gateway import jobs
 from gateway.context import Info
 from gateway.errors import attempt, refusal
 from gateway.jobs import ImportJob, ImportJobPayload
@@ -27,8 +26,6 @@ async def photo_job(info: Info, job_id: str) -> ImportJob | None:
         return None
     return ImportJob.of(reply)
 
-
-jobs.SOURCES["photo"] = photo_job
 
 
 @strawberry.type

@@ -1,17 +1,19 @@
 """GraphQL types generated from the field registry: BasicInfo, BasicInfoInput and the typed
 entry inputs. A field described in the registry (a plugin's included) appears here with no
 code of its own: codes read back as `Code { code name }`, months and dates as strings."""
+
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, NewType
 
 import strawberry
 
 from gateway.context import Info
-from gateway.records.types import Code
+from gateway.records.types import Code, info_set_enum
 from tmis.proto.records.v1 import records_pb2 as pb
-from tmis.registry import Field, InfoSet
+from tmis.registry import Field, InfoSet, Registry
 
 EntryData = NewType("EntryData", object)
 _VALUES = (str, int, float, bool, type(None))
@@ -20,6 +22,7 @@ _VALUES = (str, int, float, bool, type(None))
 def _entry_data(value: Any) -> dict[str, Any]:
     """An entry's fields as given: field key -> a text, number, yes/no, null or a list of those
     (codes). Nothing deeper: no field holds one, and deep values would crash the conversion."""
+
     def flat(item: Any) -> bool:
         return isinstance(item, _VALUES) or (isinstance(item, list) and all(isinstance(i, _VALUES) for i in item))
 
@@ -35,7 +38,17 @@ ENTRY_DATA_SCALAR = strawberry.scalar(
     parse_value=_entry_data,
 )
 
-_SCALARS: dict[str, Any] = {"text": str, "code": str, "codes": list[str], "date": str, "month": str, "year": int, "int": int, "decimal": float, "bool": bool}
+_SCALARS: dict[str, Any] = {
+    "text": str,
+    "code": str,
+    "codes": list[str],
+    "date": str,
+    "month": str,
+    "year": int,
+    "int": int,
+    "decimal": float,
+    "bool": bool,
+}
 
 
 async def code_of(info: Info, table: str | None, value: Any) -> Code | None:
@@ -51,11 +64,13 @@ def _output(field: Field) -> tuple[Any, Any]:
     key = field.key
 
     if field.type == "code":
+
         async def resolve_code(root: Any, info: Info) -> Code | None:
             return await code_of(info, field.table_for(root.school_type), root.data.get(key))
 
         return (Code if field.always_present else Code | None), resolve_code
     if field.type == "codes":
+
         async def resolve_codes(root: Any, info: Info) -> list[Code]:
             table = field.table_for(root.school_type)
             return [c for c in [await code_of(info, table, v) for v in root.data.get(key) or ()] if c is not None]
@@ -111,4 +126,64 @@ def input_values(value: Any) -> dict[str, Any]:
     return out
 
 
-__all__ = ["ENTRY_DATA_SCALAR", "EntryData", "code_of", "input_type", "input_values", "make", "output_type"]
+@dataclass(frozen=True)
+class RegistryTypes:
+    """The types a deployment's registry decides (a plugin's sets and fields appear in them),
+    made once per schema and passed to the modules that use them."""
+
+    registry: Registry
+    InfoSet: Any
+    BasicInfo: Any
+    BasicInfoInput: Any
+    EntryInput: Any
+
+
+def _entry_input(info_set: Any, typed: dict[str, Any]) -> Any:
+    """EntryInput: one typed member per common set, `other` for any set (plugin sets included)."""
+    other = strawberry.input(type("OtherEntryInput", (), {"__annotations__": {"set": info_set, "data": EntryData}}))
+    annotations: dict[str, Any] = {member: cls | None for member, cls in typed.items()}
+    annotations["other"] = other | None
+    namespace: dict[str, Any] = {"__annotations__": annotations, **{member: strawberry.UNSET for member in typed}}
+    namespace["other"] = strawberry.field(
+        default=strawberry.UNSET,
+        description="Any other set, plugin sets included: field key -> value, validated against fieldDefinitions.",
+    )
+    return strawberry.input(type("EntryInput", (), namespace), one_of=True, description="Exactly one member is set.")
+
+
+def registry_types(registry: Registry) -> RegistryTypes:
+    sets = registry.sets
+    info_set = info_set_enum(registry)
+    typed = {
+        "education": input_type("EducationEntryInput", sets["EDUCATION"], "学习经历"),
+        "work": input_type(
+            "WorkEntryInput", sets["WORK"], "工作经历: leave endMonth unset for the current post (至今)."
+        ),
+        "assessment": input_type("AssessmentEntryInput", sets["ASSESSMENT"], "年度考核"),
+        "salary": input_type("SalaryEntryInput", sets["SALARY"], "基本待遇: year must be before the current year."),
+    }
+    return RegistryTypes(
+        registry=registry,
+        InfoSet=info_set,
+        BasicInfo=output_type("BasicInfo", sets["BASIC"], "基本信息 (main table). Derived fields are read-only."),
+        BasicInfoInput=input_type(
+            "BasicInfoInput",
+            sets["BASIC"],
+            "Unset optional fields take the national defaults (e.g. nationality 156, idType 1, staffStatus 100, "
+            "politicalStatus [13]); a field the school type lacks is rejected.",
+        ),
+        EntryInput=_entry_input(info_set, typed),
+    )
+
+
+__all__ = [
+    "ENTRY_DATA_SCALAR",
+    "EntryData",
+    "RegistryTypes",
+    "code_of",
+    "input_type",
+    "input_values",
+    "make",
+    "output_type",
+    "registry_types",
+]

@@ -1,17 +1,150 @@
-from __future__ import annotations
+"""Records queries: code tables, field definitions, one teacher, a page of teachers, the review queue.
+
+The teacher queries answer with types the registry decides, so `teacher_query` makes them from the
+types passed in. (No `from __future__ import annotations`: see teacher.py.)"""
+
+from typing import Any, Optional
 
 import strawberry
 
 from gateway.context import Info
-from gateway.records.types import Code
+from gateway.errors import require
+from gateway.files import download_url
+from gateway.identity.types import SchoolType
+from gateway.pagination import PageInfo, decode_cursor, encode_cursor, page_size
+from gateway.records.generated import RegistryTypes
+from gateway.records.teacher import TeacherTypes
+from gateway.jobs import ImportJob
+from gateway.records.types import Code, FieldDefinition, import_job_of, template_path
+from gateway.review.types import RecordStatus
 from tmis.errors import DomainError, ErrorCode
+from tmis.proto.records.v1 import records_pb2 as pb
+from tmis.proto.review.v1 import review_pb2 as review_pb
+from tmis.registry import Registry
 
 
 @strawberry.type
 class RecordsQuery:
-    @strawberry.field(description="A code table (代码表) by name, e.g. gender, ethnicity, staff_source (trees keep their parents).")
+    @strawberry.field(
+        description="A code table (代码表) by name, e.g. gender, ethnicity, staff_source (trees keep their parents)."
+    )
     async def code_table(self, info: Info, name: str) -> list[Code]:
         table = await info.context.loaders.code_table_by_name.load(name)
         if table is None:
             raise DomainError(ErrorCode.NOT_FOUND, f"代码表 {name[:50]} 不存在", "name")
         return [Code.of(c) for c in table.table.entries]
+
+
+@strawberry.type
+class ImportQuery:
+    @strawberry.field(description="Download URL of the import template (.xlsx) for a school type.")
+    def import_template_url(self, info: Info, school_type: SchoolType) -> str:
+        caller = require(info.context.caller)
+        return download_url(info.context.request, info.context.signer, caller, template_path(school_type.value))
+
+
+async def import_job(info: Info, job_id: str) -> Optional[ImportJob]:
+    """A workbook import as importJob(id) shows it, for ids `import-…`; None when unknown."""
+    require(info.context.caller)
+    try:
+        job = await info.context.clients.records.GetImportJob(
+            pb.GetImportJobRequest(id=job_id), token=info.context.token
+        )
+    except DomainError as err:
+        if err.code == ErrorCode.NOT_FOUND:
+            return None
+        raise
+    return import_job_of(info, job)
+
+
+def field_definitions(registry: Registry, set_key: str, school_type: Optional[SchoolType]) -> list[FieldDefinition]:
+    described = registry.set(set_key)
+    if described is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"信息集 {set_key} 的字段尚未定义", "set")
+    variant = (school_type or SchoolType.PRIMARY_SECONDARY).value
+    return [FieldDefinition.of(f, variant) for f in described.for_school_type(variant)]
+
+
+async def teachers_page(
+    info: Info,
+    teachers: TeacherTypes,
+    org_code: str,
+    status: Optional[RecordStatus],
+    search: Optional[str],
+    first: Optional[int],
+    after: Optional[str],
+) -> Any:
+    require(info.context.caller)
+    request = pb.ListTeachersRequest(
+        org_code=org_code,
+        status=status.value if status else "",
+        search=search or "",
+        first=page_size(first),
+        after=decode_cursor(after),
+        sets=info.context.registry.entry_sets(),
+    )
+    reply = await info.context.clients.records.ListTeachers(request, token=info.context.token)
+    edges = [
+        teachers.TeacherEdge(cursor=encode_cursor(f"{t.updated_at}|{t.id}"), node=teachers.Teacher.of(t))
+        for t in reply.teachers
+    ]
+    end = encode_cursor(reply.end_cursor) if reply.end_cursor else None
+    page_info = PageInfo(has_next_page=reply.has_next_page, end_cursor=end)
+    return teachers.TeacherConnection(edges=edges, page_info=page_info, total_count=reply.total_count)
+
+
+async def review_queue(info: Info, teachers: TeacherTypes, first: Optional[int], after: Optional[str]) -> Any:
+    require(info.context.caller, "REVIEWER")
+    request = review_pb.ListReviewQueueRequest(first=page_size(first), after=decode_cursor(after))
+    reply = await info.context.clients.review.ListReviewQueue(request, token=info.context.token)
+    found = await info.context.loaders.teacher_by_id.load_many(list(reply.teacher_ids))
+    edges = [
+        teachers.TeacherEdge(cursor=encode_cursor(t.id), node=teachers.Teacher.of(t)) for t in found if t is not None
+    ]
+    end = encode_cursor(reply.end_cursor) if reply.end_cursor else None
+    page_info = PageInfo(has_next_page=reply.has_next_page, end_cursor=end)
+    return teachers.TeacherConnection(edges=edges, page_info=page_info, total_count=reply.total_count)
+
+
+def teacher_query(types: RegistryTypes, teachers: TeacherTypes) -> type:
+    InfoSet, Teacher, TeacherConnection = types.InfoSet, teachers.Teacher, teachers.TeacherConnection
+
+    @strawberry.type
+    class TeacherQuery:
+        @strawberry.field(
+            description=(
+                "Field definitions of one set for a school type, plugin fields included: what a form "
+                "renderer or template builder needs."
+            )
+        )
+        def field_definitions(
+            self, info: Info, set: InfoSet, school_type: Optional[SchoolType] = SchoolType.PRIMARY_SECONDARY
+        ) -> list[FieldDefinition]:
+            return field_definitions(types.registry, set.value, school_type)
+
+        @strawberry.field
+        async def teacher(self, info: Info, id: strawberry.ID) -> Optional[Teacher]:
+            if info.context.caller is None:
+                return None
+            found = await info.context.loaders.teacher_by_id.load(str(id))
+            return Teacher.of(found) if found else None
+
+        @strawberry.field(description="Teachers of an org's subtree, newest change first.")
+        async def teachers(
+            self,
+            info: Info,
+            org_code: str,
+            status: Optional[RecordStatus] = None,
+            search: Optional[str] = None,
+            first: Optional[int] = 50,
+            after: Optional[str] = None,
+        ) -> TeacherConnection:
+            return await teachers_page(info, teachers, org_code, status, search, first, after)
+
+        @strawberry.field(description="Records pending review at the caller's org.")
+        async def review_queue(
+            self, info: Info, first: Optional[int] = 50, after: Optional[str] = None
+        ) -> TeacherConnection:
+            return await review_queue(info, teachers, first, after)
+
+    return TeacherQuery

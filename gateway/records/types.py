@@ -1,9 +1,14 @@
 from __future__ import annotations
 
 import enum
+from enum import Enum
 
 import strawberry
 
+from gateway.context import Info
+from gateway.errors import UserError
+from gateway.files import download_url
+from gateway.jobs import ImportJob
 from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.registry import Field, Registry
 
@@ -19,9 +24,16 @@ class Code:
         return cls(code=code.code, name=code.name, parent=code.parent or None)
 
 
-@strawberry.enum(description="信息集. Every set is a list of entries except BASIC (the main table, read through Teacher.basic) and CONTACT (at most one entry).")
+@strawberry.enum(
+    description=(
+        "信息集. Every set is a list of entries except BASIC (the main table, read through "
+        "Teacher.basic) and CONTACT (at most one entry)."
+    )
+)
 class InfoSet(enum.Enum):
-    BASIC = strawberry.enum_value("BASIC", description="基本信息: the main table. Valid for fieldDefinitions (and templates); not an entry set.")
+    BASIC = strawberry.enum_value(
+        "BASIC", description="基本信息: the main table. Valid for fieldDefinitions (and templates); not an entry set."
+    )
     EDUCATION = strawberry.enum_value("EDUCATION", description="学习经历")
     WORK = strawberry.enum_value("WORK", description="工作经历")
     POST_APPOINTMENT = strawberry.enum_value("POST_APPOINTMENT", description="岗位聘任")
@@ -45,10 +57,11 @@ def info_set_enum(registry: Registry) -> type[enum.Enum]:
     local = [s for s in registry.sets.values() if s.plugin]
     if not local:
         return InfoSet
-    members = {m.name: strawberry.enum_value(m.value, description=d.description) for m, d in zip(InfoSet, InfoSet.__strawberry_definition__.values)}  # type: ignore[attr-defined]
+    definition = InfoSet.__strawberry_definition__  # type: ignore[attr-defined]
+    members = {m.name: strawberry.enum_value(m.value, description=d.description) for m, d in zip(InfoSet, definition.values)}
     members |= {s.key: strawberry.enum_value(s.key, description=f"{s.label} ({s.plugin})") for s in local}
     described = enum.Enum("InfoSet", members)  # type: ignore[misc]
-    return strawberry.enum(described, description=InfoSet.__strawberry_definition__.description)  # type: ignore[attr-defined]
+    return strawberry.enum(described, description=definition.description)
 
 
 @strawberry.type
@@ -58,7 +71,9 @@ class FieldDefinition:
     type: str = strawberry.field(description="text, code, codes (multi), date, month, year, int, decimal, bool")
     required: bool
     code_table: str | None
-    plugin: str | None = strawberry.field(description="Set by a plugin for a local (province) field; null for national fields.")
+    plugin: str | None = strawberry.field(
+        description="Set by a plugin for a local (province) field; null for national fields."
+    )
     derived: bool = strawberry.field(description="Computed from the sub-tables (引自…信息表); read-only.")
 
     @classmethod
@@ -72,3 +87,71 @@ class FieldDefinition:
             plugin=field.plugin,
             derived=field.derived,
         )
+
+
+@strawberry.type
+class Completeness:
+    complete: bool
+    missing: list[str] = strawberry.field(description="Required sets or fields still missing, as dotted paths.")
+    missing_labels: list[str] = strawberry.field(
+        description="The Chinese labels of `missing`, in order (学习经历, 姓名)."
+    )
+
+
+@strawberry.type
+class TeacherChange:
+    at: str
+    actor: str
+    path: str = strawberry.field(
+        description="basic.<field>, entry.<set>[<entry id>] or entry.<set>[<entry id>].<field>"
+    )
+    old_value: str | None = strawberry.field(description="JSON; null when absent.")
+    new_value: str | None = strawberry.field(description="JSON; null when absent.")
+
+    @classmethod
+    def of(cls, change: pb.Change) -> TeacherChange:
+        return cls(
+            at=change.at,
+            actor=change.actor,
+            path=change.path,
+            old_value=change.old_value or None,
+            new_value=change.new_value or None,
+        )
+
+
+@strawberry.enum(
+    description=(
+        "导入方式 for sub-table rows: 不删除已有数据追加 / 删除已有数据再追加. The main table (基本信息) is always "
+        "insert-or-update, never deleted by an import."
+    )
+)
+class ImportMode(Enum):
+    APPEND = "APPEND"
+    REPLACE = "REPLACE"
+
+
+@strawberry.type
+class ExportPayload:
+    url: str | None
+    user_errors: list[UserError]
+
+
+def template_path(school_type: str) -> str:
+    return f"/files/templates/{school_type}.xlsx"
+
+
+def error_report_path(job_id: str) -> str:
+    return f"/files/imports/{job_id}/errors.xlsx"
+
+
+def export_path(org_code: str, status: str) -> str:
+    return f"/files/exports/{org_code}/{status or 'ALL'}.xlsx"
+
+
+def import_job_of(info: Info, job: pb.ImportJob) -> ImportJob:
+    """An import job as the API shows it, with the link to its error report when there is one."""
+    caller = info.context.caller
+    if not (job.has_error_report and caller):
+        return ImportJob.of(job, None)
+    url = download_url(info.context.request, info.context.signer, caller, error_report_path(job.id))
+    return ImportJob.of(job, url)

@@ -17,9 +17,9 @@ from services.identity.storage import Storage
 from services.identity.teacher_accounts import RosterEntry, TeacherAccounts
 from tmis.auth import TokenSigner
 from tmis.proto.identity.v1 import identity_pb2, identity_pb2_grpc
-from tmis.proto.records.v1 import records_pb2, records_pb2_grpc
+from tmis.proto.records.v1 import records_client, records_pb2
 from tmis.revocations import Feed, Revocations
-from tmis.rpc import ServerHandle, ServiceClient, build_server
+from tmis.rpc import ServerHandle, build_server
 from tmis.rpc.server import poll_seconds
 from tmis.settings import Settings
 
@@ -30,7 +30,7 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
     config = IdentityConfig.from_settings(settings)
     storage = await Storage.open(settings)
     signer = TokenSigner(settings.require_secret(), settings.token_ttl_seconds)
-    records = ServiceClient("records", settings.addrs["records"], records_pb2_grpc.RecordsServiceStub)
+    records = records_client.connect(settings.addrs["records"])
 
     async def roster_of(school_code: str) -> list[RosterEntry]:
         reply = await records.ListSchoolRoster(records_pb2.ListSchoolRosterRequest(school_code=school_code), timeout=60)

@@ -27,8 +27,8 @@ from services.media.storage import Storage
 from tmis.auth import Caller, TokenSigner
 from tmis.plugins import make_plugin_manager
 from tmis.proto.media.v1 import media_pb2, media_pb2_grpc
-from tmis.proto.records.v1 import records_pb2, records_pb2_grpc
-from tmis.rpc import ServerHandle, ServiceClient, build_server
+from tmis.proto.records.v1 import records_client, records_pb2
+from tmis.rpc import ServerHandle, build_server
 from tmis.rpc.photos import photo_message
 from tmis import metrics
 from tmis.metrics import JOBS_GAUGE_SECONDS
@@ -51,7 +51,7 @@ def _configured_standard(settings: Settings) -> dict[str, Any]:
 
 async def create_server(settings: Settings, *, port: int | None = None) -> ServerHandle:
     storage = await Storage.open(settings)
-    records = ServiceClient("records", settings.addrs["records"], records_pb2_grpc.RecordsServiceStub)
+    records = records_client.connect(settings.addrs["records"])
     max_upload = settings.int("TMIS_MEDIA_MAX_UPLOAD_BYTES", 20 * MB)
 
     # every call carries the caller's token (the client forwards the current RPC's): records authorises the caller

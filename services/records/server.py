@@ -15,9 +15,9 @@ from services.records.teachers import Teachers
 from tmis.auth import SYSTEM, TokenSigner
 from tmis.plugins import build_registry, local_rules, make_plugin_manager
 from tmis.plugins import code_tables as load_tables
-from tmis.proto.identity.v1 import identity_pb2, identity_pb2_grpc
+from tmis.proto.identity.v1 import identity_client, identity_pb2
 from tmis.proto.records.v1 import records_pb2, records_pb2_grpc
-from tmis.rpc import ServerHandle, ServiceClient, build_server
+from tmis.rpc import ServerHandle, build_server
 from tmis import metrics
 from tmis.metrics import JOBS_GAUGE_SECONDS
 from tmis.settings import Settings
@@ -29,7 +29,7 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
     plugins = make_plugin_manager(settings.plugins)
     code_tables = load_tables(plugins, settings.raw.get("TMIS_CODES_DIR"))
     storage = await Storage.open(settings)
-    identity = ServiceClient("identity", settings.addrs["identity"], identity_pb2_grpc.IdentityServiceStub)
+    identity = identity_client.connect(settings.addrs["identity"])
 
     async def org_of(code: str) -> OrgRef | None:
         reply = await identity.BatchGetOrgs(identity_pb2.BatchGetOrgsRequest(codes=[code]))

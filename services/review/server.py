@@ -13,10 +13,10 @@ from services.review.workflow import Config, Ports, Workflow
 from tmis.auth import SYSTEM, TokenSigner
 from tmis.hookspecs import Finding, ReviewRecord
 from tmis.plugins import build_registry, make_plugin_manager
-from tmis.proto.identity.v1 import identity_pb2, identity_pb2_grpc
-from tmis.proto.records.v1 import records_pb2, records_pb2_grpc
+from tmis.proto.identity.v1 import identity_client, identity_pb2
+from tmis.proto.records.v1 import records_client, records_pb2
 from tmis.proto.review.v1 import review_pb2, review_pb2_grpc
-from tmis.rpc import ServerHandle, ServiceClient, build_server
+from tmis.rpc import ServerHandle, build_server
 from tmis.registry import Registry
 from tmis.rpc.structs import record_data
 from tmis.settings import Settings
@@ -39,8 +39,8 @@ async def create_server(settings: Settings, *, port: int | None = None, plugins:
     """`plugins`: registered beside the built-in checks and the enabled packages (embedding, tests)."""
     storage = await Storage.open(settings)
     signer = TokenSigner(settings.require_secret(), settings.token_ttl_seconds)
-    records = ServiceClient("records", settings.addrs["records"], records_pb2_grpc.RecordsServiceStub)
-    identity = ServiceClient("identity", settings.addrs["identity"], identity_pb2_grpc.IdentityServiceStub)
+    records = records_client.connect(settings.addrs["records"])
+    identity = identity_client.connect(settings.addrs["identity"])
     manager = make_plugin_manager(settings.plugins, builtins=(checks, *plugins))
     registry = build_registry(manager)
     sets = registry.entry_sets()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from gateway.records.teachers import TYPED_MEMBERS
+from gateway.records.mutations import TYPED_MEMBERS
 from tests.records.conftest import SCHOOL, World
 from tests.records.test_teachers import EDUCATION
 from tmis.run.demo import DEMO_ENTRIES, demo_basic

@@ -1,15 +1,18 @@
 """Typed gRPC clients: deadlines, request id and caller token on every call, errors translated.
 
-`await client.Login(request)` calls the stub's RPC with the current request id and the
+Each service's typed client (`tmis/proto/<name>/v1/<name>_client.py`, generated from its .proto)
+is a Protocol naming every RPC with its request and reply types; `connect(addr)` there makes a
+ServiceClient of that type. `await client.Login(request)` calls the stub's RPC with the current request id and the
 current caller's token in metadata; a DomainError raised by the service comes back as
 the same DomainError; an unreachable service becomes SERVICE_UNAVAILABLE.
 """
+
 from __future__ import annotations
 
 import json
 import time
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import Any, Protocol, TypeVar, cast
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -39,10 +42,49 @@ def make_channel(addr: str) -> grpc.aio.Channel:
     )
 
 
+C = TypeVar("C", bound="Client")
+
+
+class Client(Protocol):
+    """What every service's client has beside its RPCs."""
+
+    name: str
+    addr: str
+    channel: grpc.aio.Channel
+    timeout: float
+
+    def stream(
+        self, rpc: str, request: Any, *, timeout: float = 600.0, token: str | None = None
+    ) -> AsyncIterator[Any]: ...
+
+    async def check_health(self, timeout: float = 1.0) -> tuple[bool, float]: ...
+
+    async def close(self) -> None: ...
+
+
 class ServiceClient:
     """One service's stub behind one channel, created once per process."""
 
-    def __init__(self, name: str, addr: str, stub_factory: Callable[[grpc.aio.Channel], Any], timeout: float = 10.0) -> None:
+    @classmethod
+    def typed(
+        cls,
+        name: str,
+        addr: str,
+        stub_factory: Callable[[grpc.aio.Channel], Any],
+        interface: type[C],
+        timeout: float = 10.0,
+    ) -> C:
+        """A client seen as `interface` (the service's generated Protocol), its RPCs checked to be the stub's."""
+        client = cls(name, addr, stub_factory, timeout)
+        rpcs = {n for n, v in vars(interface).items() if callable(v) and not n.startswith("_")} - set(vars(Client))
+        missing = sorted(r for r in rpcs if not hasattr(client._stub, r))
+        if missing:
+            raise TypeError(f"{interface.__name__}: the stub has no {', '.join(missing)}")
+        return cast(C, client)
+
+    def __init__(
+        self, name: str, addr: str, stub_factory: Callable[[grpc.aio.Channel], Any], timeout: float = 10.0
+    ) -> None:
         self.name = name
         self.addr = addr
         self.channel = make_channel(addr)
@@ -62,6 +104,12 @@ class ServiceClient:
 
     def __getattr__(self, rpc: str) -> Callable[..., Any]:
         method = getattr(self._stub, rpc)
+        if isinstance(method, grpc.aio.UnaryStreamMultiCallable):  # server-streaming: as `stream`
+
+            def messages(request: Any, *, timeout: float = 600.0, token: str | None = None) -> AsyncIterator[Any]:
+                return self.stream(rpc, request, timeout=timeout, token=token)
+
+            return messages
 
         async def call(request: Any, *, timeout: float | None = None, token: str | None = None) -> Any:
             try:
@@ -71,7 +119,9 @@ class ServiceClient:
 
         return call
 
-    async def stream(self, rpc: str, request: Any, *, timeout: float = 600.0, token: str | None = None) -> AsyncIterator[Any]:
+    async def stream(
+        self, rpc: str, request: Any, *, timeout: float = 600.0, token: str | None = None
+    ) -> AsyncIterator[Any]:
         """The messages of a server-streaming RPC, errors translated like `call`'s."""
         try:
             async for message in getattr(self._stub, rpc)(request, metadata=self._metadata(token), timeout=timeout):

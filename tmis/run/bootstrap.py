@@ -13,10 +13,9 @@ from pathlib import Path
 from tmis.run import demo
 from tmis.auth import SYSTEM, TokenSigner
 from tmis.log import setup_logging
-from tmis.proto.identity.v1 import identity_pb2, identity_pb2_grpc
-from tmis.proto.records.v1 import records_pb2_grpc
-from tmis.proto.review.v1 import review_pb2_grpc
-from tmis.rpc import ServiceClient
+from tmis.proto.identity.v1 import identity_client, identity_pb2
+from tmis.proto.records.v1 import records_client
+from tmis.proto.review.v1 import review_client
 from tmis.settings import Settings, settings_or_exit
 
 logger = logging.getLogger("tmis.run.bootstrap")
@@ -24,9 +23,9 @@ logger = logging.getLogger("tmis.run.bootstrap")
 
 async def bootstrap(settings: Settings, wait_seconds: float = 0.0) -> None:
     token = TokenSigner(settings.require_secret()).sign(SYSTEM)
-    identity = ServiceClient("identity", settings.addrs["identity"], identity_pb2_grpc.IdentityServiceStub)
-    records = ServiceClient("records", settings.addrs["records"], records_pb2_grpc.RecordsServiceStub)
-    review = ServiceClient("review", settings.addrs["review"], review_pb2_grpc.ReviewServiceStub)
+    identity = identity_client.connect(settings.addrs["identity"])
+    records = records_client.connect(settings.addrs["records"])
+    review = review_client.connect(settings.addrs["review"])
     try:
         deadline = time.monotonic() + wait_seconds
         while not all([(await c.check_health())[0] for c in (identity, records, review)]):

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from grpc_tools import protoc
 
+from tmis.rpc import clientgen
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -22,6 +24,7 @@ def generate(out_dir: Path) -> None:
     args = ["protoc", f"-I{ROOT}", f"-I{include}", f"--python_out={out_dir}", f"--pyi_out={out_dir}", f"--grpc_python_out={out_dir}"]
     if protoc.main(args + proto_files()) != 0:
         raise SystemExit("protoc failed")
+    clientgen.generate(proto_files(), out_dir)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,201 @@
+"""The Teacher type and its Entry, edge, connection and payload, made from a registry's types.
+
+Teacher.basic and Teacher.entries answer with types the registry decides (BasicInfo, InfoSet),
+so the classes are made by `teacher_types` from the RegistryTypes passed in; what they do is in
+the plain functions above it. (No `from __future__ import annotations`: the classes refer to types
+passed to the function.)"""
+
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import strawberry
+
+from gateway.context import Info
+from gateway.errors import UserError
+from gateway.identity.types import Account, Org
+from gateway.media.types import Photo
+from gateway.pagination import PageInfo, page_size
+from gateway.records.generated import EntryData, RegistryTypes, make
+from gateway.records.types import Completeness, TeacherChange
+from gateway.review.types import ReviewState
+from tmis.proto.records.v1 import records_pb2 as pb
+from tmis.registry import Registry
+from tmis.rpc.structs import record_data
+
+
+async def shown_data(
+    info: Info, registry: Registry, set_key: str, school_type: str, raw: dict[str, Any]
+) -> dict[str, Any]:
+    """A set's stored values by field key as the API shows them: codes as {code, name}
+    (numbers are ints already: see record_data); values of fields the registry no longer has (a removed plugin) left out."""
+    described = registry.set(set_key)
+    fields = {f.key: f for f in described.fields} if described else {}
+    names = {f.key: f.table_for(school_type) for f in fields.values() if f.type in ("code", "codes")}
+    # one load for every table of the entry, batched with the other entries of the page
+    wanted = list(dict.fromkeys(t for t in names.values() if t))
+    tables = {t.table.name: t for t in await info.context.loaders.code_table_by_name.load_many(wanted) if t is not None}
+
+    def as_code(table: Any, code: str) -> dict[str, str]:
+        return {"code": code, "name": table.shown(code).name if table else code}
+
+    def shown(key: str, value: Any) -> Any:
+        field = fields.get(key)
+        if field is None or value is None:
+            return value
+        if field.type in ("code", "codes"):
+            table = tables.get(names[key] or "")
+            return as_code(table, value) if field.type == "code" else [as_code(table, v) for v in value]
+        return value
+
+    return {key: shown(key, value) for key, value in raw.items() if key in fields}
+
+
+async def changes_since_approval(info: Info, teacher_id: str) -> list[TeacherChange]:
+    request = pb.BatchGetTeachersRequest(ids=[teacher_id], with_changes_since_approval=True)
+    reply = await info.context.clients.records.BatchGetTeachers(request, token=info.context.token)
+    return [TeacherChange.of(c) for c in (reply.teachers[0].changes_since_approval if reply.teachers else [])]
+
+
+async def history(info: Info, teacher_id: str, first: Optional[int]) -> list[TeacherChange]:
+    request = pb.ListTeacherHistoryRequest(teacher_id=teacher_id, first=page_size(first))
+    reply = await info.context.clients.records.ListTeacherHistory(request, token=info.context.token)
+    return [TeacherChange.of(c) for c in reply.changes]
+
+
+async def school(info: Info, teacher: pb.Teacher) -> Org:
+    found = await info.context.loaders.org_by_code.load(teacher.school_code)
+    if found is None:
+        raise LookupError(f"school {teacher.school_code} of teacher {teacher.id} not found")
+    return Org.of(found)
+
+
+def completeness(registry: Registry, teacher: pb.Teacher) -> Completeness:
+    missing = list(teacher.missing)
+    labels = [registry.label_of(path, teacher.school_type) for path in missing]
+    return Completeness(complete=not missing, missing=missing, missing_labels=labels)
+
+
+@dataclass(frozen=True)
+class TeacherTypes:
+    Teacher: Any
+    TeacherConnection: Any
+    TeacherEdge: Any
+    TeacherPayload: Any
+
+
+def teacher_types(types: RegistryTypes) -> TeacherTypes:  # noqa: C901 (one class per type)
+    registry, InfoSet, BasicInfo = types.registry, types.InfoSet, types.BasicInfo
+
+    @strawberry.type(
+        description=(
+            "One entry of a set. `data` carries every field of the set by key (see "
+            "fieldDefinitions), codes as Code objects."
+        )
+    )
+    class Entry:
+        id: strawberry.ID
+        set: InfoSet
+        school_type: strawberry.Private[str]
+        raw: strawberry.Private[dict[str, Any]]
+
+        @strawberry.field
+        async def data(self, info: Info) -> EntryData:
+            return await shown_data(info, registry, self.set.value, self.school_type, self.raw)
+
+    @strawberry.type
+    class Teacher:
+        id: strawberry.ID
+        version: int
+        personal_code: Optional[str] = strawberry.field(description="个人标识码: temporary until formal.")
+        personal_code_formal: bool
+        stored: strawberry.Private[pb.Teacher]
+
+        @classmethod
+        def of(cls, teacher: pb.Teacher) -> "Teacher":
+            return cls(
+                id=strawberry.ID(teacher.id),
+                version=teacher.version,
+                personal_code=teacher.personal_code or None,
+                personal_code_formal=teacher.personal_code_formal,
+                stored=teacher,
+            )
+
+        @strawberry.field
+        async def school(self, info: Info) -> Org:
+            return await school(info, self.stored)
+
+        @strawberry.field
+        def basic(self) -> BasicInfo:
+            return make(BasicInfo, record_data(self.stored.basic, registry.sets["BASIC"]), self.stored.school_type)
+
+        @strawberry.field(
+            description=(
+                "Every 基本信息 value by field key (see fieldDefinitions(set: BASIC)), codes as Code "
+                "objects like Entry.data: plugin fields included, so a form generated from "
+                "fieldDefinitions round-trips them."
+            )
+        )
+        async def basic_data(self, info: Info) -> EntryData:
+            return await shown_data(
+                info, registry, "BASIC", self.stored.school_type, record_data(self.stored.basic, registry.sets["BASIC"])
+            )
+
+        @strawberry.field(description="Null until a photo is uploaded.")
+        def photo(self, info: Info) -> Optional[Photo]:
+            return Photo.of(info, self.stored.id, self.stored.photo) if self.stored.HasField("photo") else None
+
+        @strawberry.field
+        def entries(self, set: InfoSet) -> list[Entry]:
+            school_type = self.stored.school_type
+            return [
+                Entry(id=strawberry.ID(e.id), set=InfoSet(e.set), school_type=school_type, raw=record_data(e.data, registry.set(e.set)))
+                for e in self.stored.entries
+                if e.set == set.value
+            ]
+
+        @strawberry.field
+        async def review(self, info: Info) -> ReviewState:
+            return ReviewState.of(await info.context.loaders.review_state_by_teacher.load(self.stored.id))
+
+        @strawberry.field(
+            description="What changed since the record was last approved (at any level): what a reviewer checks again."
+        )
+        async def changes_since_approval(self, info: Info) -> list[TeacherChange]:
+            return await changes_since_approval(info, self.stored.id)
+
+        @strawberry.field(description="The teacher's own login (教师个人账户); null before one is generated.")
+        async def account(self, info: Info) -> Optional[Account]:
+            found = await info.context.loaders.account_by_teacher.load(self.stored.id)
+            return Account.of(found) if found else None
+
+        @strawberry.field(
+            description="Data-quality warnings (SPEC §2.3): shown to the school and reviewers, never blocking."
+        )
+        def warnings(self) -> list[UserError]:
+            return [UserError(code=w.code, message=w.message, field=w.field or None) for w in self.stored.warnings]
+
+        @strawberry.field
+        def completeness(self) -> Completeness:
+            return completeness(registry, self.stored)
+
+        @strawberry.field(description="Every change: who, when, field path, old and new value; newest first.")
+        async def history(self, info: Info, first: Optional[int] = 50) -> list[TeacherChange]:
+            return await history(info, self.stored.id, first)
+
+    @strawberry.type
+    class TeacherEdge:
+        cursor: str
+        node: Teacher
+
+    @strawberry.type
+    class TeacherConnection:
+        edges: list[TeacherEdge]
+        page_info: PageInfo
+        total_count: int
+
+    @strawberry.type
+    class TeacherPayload:
+        teacher: Optional[Teacher]
+        user_errors: list[UserError]
+
+    return TeacherTypes(Teacher, TeacherConnection, TeacherEdge, TeacherPayload)
