@@ -1,5 +1,6 @@
 """What every benchmark needs: the whole suite (`python -m tmis`) on a free port with a fresh
 data dir, started, waited for and always stopped."""
+
 from __future__ import annotations
 
 import os
@@ -30,7 +31,13 @@ class Suite:
 
 def suite_env(data_dir: str, port: int, admin_password: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("TMIS_MONGODB_URI", "TMIS_TOKEN_SECRET")}
-    env.update(TMIS_DATA_DIR=data_dir, TMIS_HTTP_PORT=str(port), TMIS_ADMIN_PASSWORD=admin_password, TMIS_DEMO="0", TMIS_LOG_LEVEL="WARNING")
+    env.update(
+        TMIS_DATA_DIR=data_dir,
+        TMIS_HTTP_PORT=str(port),
+        TMIS_ADMIN_PASSWORD=admin_password,
+        TMIS_DEMO="0",
+        TMIS_LOG_LEVEL="WARNING",
+    )
     return env
 
 
@@ -38,7 +45,9 @@ def _wait_healthy(proc: subprocess.Popen, url: str, log_path: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"the suite exited with {proc.returncode}; its log:\n{log_path.read_text(errors='replace')}")
+            raise RuntimeError(
+                f"the suite exited with {proc.returncode}; its log:\n{log_path.read_text(errors='replace')}"
+            )
         try:
             body = httpx.post(url, json={"query": "{ health { ok } }"}, timeout=5).json()
             if ((body.get("data") or {}).get("health") or {}).get("ok") is True:
@@ -46,7 +55,9 @@ def _wait_healthy(proc: subprocess.Popen, url: str, log_path: Path) -> None:
         except (httpx.HTTPError, ValueError):
             pass
         time.sleep(0.5)
-    raise RuntimeError(f"the suite was not healthy within {START_TIMEOUT:.0f} s; its log:\n{log_path.read_text(errors='replace')}")
+    raise RuntimeError(
+        f"the suite was not healthy within {START_TIMEOUT:.0f} s; its log:\n{log_path.read_text(errors='replace')}"
+    )
 
 
 @contextmanager
@@ -62,7 +73,14 @@ def running_suite(admin_password: str) -> Iterator[Suite]:
     env = suite_env(str(data_dir), port, admin_password)
     url = f"http://127.0.0.1:{port}/graphql"
     with open(log_path, "ab") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "tmis"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tmis"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         _wait_healthy(proc, url, log_path)
         yield Suite(url, data_dir, env)

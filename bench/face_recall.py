@@ -10,6 +10,7 @@ box is centred on it (horizontally within a quarter of the face's width, unless 
 
     .venv/bin/python bench/face_recall.py [--width 4000 --height 3000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,8 +28,11 @@ from tmis.plugins import make_plugin_manager  # noqa: E402
 STANDARD = resolve(make_plugin_manager(""))
 PARTS = (3, 4, 6, 8, 10, 12, 14, 16, 20, 24, 28)  # face box = short side / part
 POSITIONS = {
-    "left-top": (0.12, 0.3), "left": (0.12, 0.5), "centre": (0.5, 0.4),
-    "right": (0.88, 0.5), "right-low": (0.88, 0.62),
+    "left-top": (0.12, 0.3),
+    "left": (0.12, 0.5),
+    "centre": (0.5, 0.4),
+    "right": (0.88, 0.5),
+    "right-low": (0.88, 0.62),
 }
 
 

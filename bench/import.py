@@ -19,6 +19,7 @@ import costs apart from the database's inserts), then
 
     .venv/bin/python bench/import.py [--rows N]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,18 +37,20 @@ sys.path.insert(0, str(ROOT))
 
 from openpyxl import Workbook, load_workbook  # noqa: E402
 
-from services.records.storage import JobStore  # noqa: E402
 from services.records.jobs import Workbooks  # noqa: E402
 from services.records.model import OrgRef  # noqa: E402
 from services.records.reading import Limits  # noqa: E402
-from services.records.storage import Storage  # noqa: E402
+from services.records.storage import (
+    JobStore,  # noqa: E402
+    Storage,  # noqa: E402
+)
 from services.records.teachers import Teachers  # noqa: E402
 from services.records.workbook import layouts  # noqa: E402
 from tmis import idcard  # noqa: E402
 from tmis.auth import Caller  # noqa: E402
 from tmis.codes import load_code_tables  # noqa: E402
-from tmis.run.embedded_db import EmbeddedMongo  # noqa: E402
 from tmis.registry import Registry  # noqa: E402
+from tmis.run.embedded_db import EmbeddedMongo  # noqa: E402
 from tmis.settings import Settings  # noqa: E402
 
 SCHOOL = "3162010201"
@@ -63,17 +66,35 @@ def row_values(i: int) -> dict[str, object]:
     gender = "1" if i % 2 else "2"
     established = i % 4 != 0
     return {
-        "name": SURNAMES[i % len(SURNAMES)] + GIVEN[(i // 7) % len(GIVEN)], "gender": "1-男" if gender == "1" else "女",
-        "idType": "1-居民身份证", "idNumber": idcard.make("620102", birth, i // 12000, gender), "birthDate": birth.isoformat(),
-        "nationality": "156-中国", "ethnicity": ETHNIC[i % len(ETHNIC)], "politicalStatus": POLITICAL[i % len(POLITICAL)],
-        "maritalStatus": "20-已婚" if i % 3 else "10-未婚", "health": "1-健康或良好", "nativePlace": "620102",
-        "workStartMonth": f"{birth.year + 22}-09", "schoolJoinMonth": f"{birth.year + 23 + i % 6}{9 if i % 2 else 3:02d}",
-        "staffSource": "101-应届毕业生" if i % 5 else "30", "staffCategory": "A1-专任教师" if i % 9 else "A2",
-        "inEstablishment": "1-是" if established else "0-否", "employmentForm": None if established else "1-人事代理",
-        "contractType": "1-聘用合同" if established else "2", "normalMajorGraduate": "1-是" if i % 3 else "0-否",
-        "specialEdTrained": "0-否", "specialEdCertified": "0", "itProficiency": f"{1 + i % 5}", "fundedNormalStudent": "0-否",
-        "grassrootsProgram": "0-否", "specialGradeTeacher": "0-否", "keyTeacher": "1-是" if i % 11 == 0 else "0-否",
-        "mentalHealthTeacher": "0-否", "staffStatus": "100-在本单位任职", "remarks": None if i % 13 else "新进教师",
+        "name": SURNAMES[i % len(SURNAMES)] + GIVEN[(i // 7) % len(GIVEN)],
+        "gender": "1-男" if gender == "1" else "女",
+        "idType": "1-居民身份证",
+        "idNumber": idcard.make("620102", birth, i // 12000, gender),
+        "birthDate": birth.isoformat(),
+        "nationality": "156-中国",
+        "ethnicity": ETHNIC[i % len(ETHNIC)],
+        "politicalStatus": POLITICAL[i % len(POLITICAL)],
+        "maritalStatus": "20-已婚" if i % 3 else "10-未婚",
+        "health": "1-健康或良好",
+        "nativePlace": "620102",
+        "workStartMonth": f"{birth.year + 22}-09",
+        "schoolJoinMonth": f"{birth.year + 23 + i % 6}{9 if i % 2 else 3:02d}",
+        "staffSource": "101-应届毕业生" if i % 5 else "30",
+        "staffCategory": "A1-专任教师" if i % 9 else "A2",
+        "inEstablishment": "1-是" if established else "0-否",
+        "employmentForm": None if established else "1-人事代理",
+        "contractType": "1-聘用合同" if established else "2",
+        "normalMajorGraduate": "1-是" if i % 3 else "0-否",
+        "specialEdTrained": "0-否",
+        "specialEdCertified": "0",
+        "itProficiency": f"{1 + i % 5}",
+        "fundedNormalStudent": "0-否",
+        "grassrootsProgram": "0-否",
+        "specialGradeTeacher": "0-否",
+        "keyTeacher": "1-是" if i % 11 == 0 else "0-否",
+        "mentalHealthTeacher": "0-否",
+        "staffStatus": "100-在本单位任职",
+        "remarks": None if i % 13 else "新进教师",
     }
 
 
@@ -97,7 +118,9 @@ def openpyxl_read(path: Path) -> int:
 
 async def full_import(uri: str, data: bytes, dry_run: bool = False) -> dict[str, int]:
     base = Settings.from_env({})
-    settings = dataclasses.replace(base, mongodb_uri=uri, databases={**base.databases, "records": "bench_dry" if dry_run else "bench_records"})
+    settings = dataclasses.replace(
+        base, mongodb_uri=uri, databases={**base.databases, "records": "bench_dry" if dry_run else "bench_records"}
+    )
     storage = await Storage.open(settings)
     store = await JobStore(storage.client, settings.databases["records"]).open()
     tables = load_code_tables()
@@ -129,7 +152,10 @@ def main() -> None:
         started = time.perf_counter()
         generate(args.rows, path)
         data = path.read_bytes()
-        print(f"workbook: {args.rows} rows, {len(data) / 1e6:.1f} MB, generated in {time.perf_counter() - started:.1f} s", flush=True)
+        print(
+            f"workbook: {args.rows} rows, {len(data) / 1e6:.1f} MB, generated in {time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
         with EmbeddedMongo(Path(tmp) / "db") as uri:
             started = time.perf_counter()
             counts = asyncio.run(full_import(uri, data))
@@ -146,7 +172,9 @@ def main() -> None:
     import_rate, read_rate = args.rows / imported, read / reading
     print(f"(a) openpyxl read-only, values only: {read} rows in {reading:.1f} s = {read_rate:,.0f} rows/s")
     print(f"(b) full import (parse, validate, write): {args.rows} rows in {imported:.1f} s = {import_rate:,.0f} rows/s")
-    print(f"    the same job as a dry run (parse, validate, no writes): {dry:.1f} s = {args.rows / dry:,.0f} rows/s; the rest is the database's inserts")
+    print(
+        f"    the same job as a dry run (parse, validate, no writes): {dry:.1f} s = {args.rows / dry:,.0f} rows/s; the rest is the database's inserts"
+    )
     print(f"peak memory of the import (max RSS of this process): {peak_mb:.0f} MB")
     print(f"RATIO import_vs_openpyxl_read {import_rate / read_rate:.2f} >= 1.5")
     print(f"RATIO import_memory_headroom {500 / peak_mb:.2f} >= 1")

@@ -18,6 +18,7 @@ consecutive failures).
 
     .venv/bin/python bench/login.py [--concurrency C] [--seconds S]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,6 +61,7 @@ async def login(client: httpx.AsyncClient, url: str) -> None:
 
 async def logins_round(client: httpx.AsyncClient, url: str, concurrency: int, seconds: float) -> tuple[int, float]:
     """(A) C workers logging in back to back for `seconds`: (successes, elapsed)."""
+
     async def worker() -> int:
         count = 0
         while time.monotonic() < end:
@@ -75,6 +77,7 @@ async def logins_round(client: httpx.AsyncClient, url: str, concurrency: int, se
 
 def verify_round(hasher: Hasher, password_hash: str, concurrency: int, seconds: float) -> tuple[int, float]:
     """(B) C threads verifying back to back for `seconds`: (verifications, elapsed)."""
+
     def worker() -> int:
         count = 0
         while time.monotonic() < end:
@@ -89,7 +92,9 @@ def verify_round(hasher: Hasher, password_hash: str, concurrency: int, seconds: 
     return sum(counts), time.monotonic() - start
 
 
-async def measure(url: str, hasher: Hasher, concurrency: int, seconds: float) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
+async def measure(
+    url: str, hasher: Hasher, concurrency: int, seconds: float
+) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
     password_hash = hasher.hasher.hash(PASSWORD)
     a, b = [], []
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
@@ -115,7 +120,10 @@ def main() -> None:
         print(f"suite up in {time.monotonic() - began:.1f} s at {suite.url}", flush=True)
         h = hasher.hasher
         print(f"argon2id: time_cost={h.time_cost} memory_cost={h.memory_cost} KiB parallelism={h.parallelism}")
-        print(f"concurrency {args.concurrency}, {ROUNDS} rounds of {args.seconds:.0f} s each, interleaved B A B A", flush=True)
+        print(
+            f"concurrency {args.concurrency}, {ROUNDS} rounds of {args.seconds:.0f} s each, interleaved B A B A",
+            flush=True,
+        )
         a, b = asyncio.run(measure(suite.url, hasher, args.concurrency, args.seconds))
 
     rate_a = sum(n for n, _ in a) / sum(t for _, t in a)

@@ -33,6 +33,7 @@ for small faces runs only when the coarse one finds none. Our crop around the fa
 
     .venv/bin/python bench/photo.py [--rounds R]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -98,10 +99,16 @@ def vips(data: bytes) -> bytes:
 def naive(data: bytes) -> bytes:
     image = ImageOps.exif_transpose(Image.open(io.BytesIO(data))).convert("RGB")
     aspect = W / H
-    cw, ch = (image.width, round(image.width / aspect)) if image.width / image.height <= aspect else (round(image.height * aspect), image.height)
+    cw, ch = (
+        (image.width, round(image.width / aspect))
+        if image.width / image.height <= aspect
+        else (round(image.height * aspect), image.height)
+    )
     left, top = (image.width - cw) // 2, (image.height - ch) // 4
     out = io.BytesIO()
-    image.resize((W, H), Image.Resampling.LANCZOS, box=(left, top, left + cw, top + ch)).save(out, "JPEG", quality=92, dpi=(DPI, DPI))
+    image.resize((W, H), Image.Resampling.LANCZOS, box=(left, top, left + cw, top + ch)).save(
+        out, "JPEG", quality=92, dpi=(DPI, DPI)
+    )
     return out.getvalue()
 
 
@@ -119,9 +126,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=12)
     args = parser.parse_args()
     inputs = {"jpeg": phone_jpeg(), "png": big_png()}
-    print(f"inputs: 12 MP phone JPEG {len(inputs['jpeg']) / 1e6:.1f} MB (EXIF orientation 6), 4000x3000 PNG {len(inputs['png']) / 1e6:.1f} MB")
+    print(
+        f"inputs: 12 MP phone JPEG {len(inputs['jpeg']) / 1e6:.1f} MB (EXIF orientation 6), 4000x3000 PNG {len(inputs['png']) / 1e6:.1f} MB"
+    )
     report = normalise(inputs["jpeg"], STANDARD, 64 * 1024 * 1024).report
-    print(f"ours on the JPEG: decode scale {report['decodeScale']}, face found {report['faceFound']}, crop {report['crop']}, {report['bytes']} bytes at quality {report['quality']}")
+    print(
+        f"ours on the JPEG: decode scale {report['decodeScale']}, face found {report['faceFound']}, crop {report['crop']}, {report['bytes']} bytes at quality {report['quality']}"
+    )
     contenders = {"ours": ours, "ours-noface": ours_no_face, "vips": vips, "naive": naive}
     totals = {(kind, name): 0.0 for kind in inputs for name in contenders}
     for kind, data in inputs.items():  # warm-up: libraries loaded, caches filled

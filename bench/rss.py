@@ -36,15 +36,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PIL import Image  # noqa: E402
 
 from tests.records import excel  # noqa: E402
-from tmis.run import demo  # noqa: E402
 from tmis.auth import SYSTEM, Caller, TokenSigner  # noqa: E402
-from tmis.run.embedded_db import EmbeddedMongo  # noqa: E402
-from tmis.run.procs import free_port, spawn, stop_process  # noqa: E402
 from tmis.proto.identity.v1 import identity_pb2, identity_pb2_grpc  # noqa: E402
 from tmis.proto.media.v1 import media_pb2, media_pb2_grpc  # noqa: E402
 from tmis.proto.records.v1 import records_pb2, records_pb2_grpc  # noqa: E402
 from tmis.proto.review.v1 import review_pb2_grpc  # noqa: E402
 from tmis.rpc import ServiceClient  # noqa: E402
+from tmis.run import demo  # noqa: E402
+from tmis.run.embedded_db import EmbeddedMongo  # noqa: E402
+from tmis.run.procs import free_port, spawn, stop_process  # noqa: E402
 from tmis.settings import SERVICES  # noqa: E402
 
 SCHOOL = "3162010201"

@@ -70,6 +70,7 @@ Single write: 2.2-3.4 s and 3.7-4.2 s to the next answer (one school recomputed 
 
     .venv/bin/python bench/statistics.py [--teachers N] [--rounds R]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -96,14 +97,16 @@ from teachers_page import CREATE_ORG, LOGIN, gql, mutate  # noqa: E402 - beside 
 from services.records.derived import completeness, derive  # noqa: E402
 from services.records.model import Entry, OrgRef, Teacher  # noqa: E402
 from services.records.stats import DIMENSIONS, UNSET, Stats, age_band  # noqa: E402
-from services.records.storage import Storage  # noqa: E402
-from services.records.storage import Summaries  # noqa: E402
+from services.records.storage import (
+    Storage,  # noqa: E402
+    Summaries,  # noqa: E402
+)
 from services.records.validation import validate  # noqa: E402
 from tmis import idcard  # noqa: E402
 from tmis.auth import Caller, TokenSigner  # noqa: E402
 from tmis.codes import load_code_tables  # noqa: E402
-from tmis.run.demo import demo_basic  # noqa: E402
 from tmis.registry import Registry  # noqa: E402
+from tmis.run.demo import demo_basic  # noqa: E402
 from tmis.settings import Settings  # noqa: E402
 
 TEACHERS = 50_000
@@ -118,17 +121,30 @@ DISTRICT = "620102"
 DISTRICT_PATH = ("100000", "620000", "620100", DISTRICT)
 TYPES = ["PRIMARY_SECONDARY"] * 14 + ["KINDERGARTEN"] * 3 + ["VOCATIONAL"] * 2 + ["SPECIAL_EDUCATION"]
 SCHOOLS = [(f"31{DISTRICT}{n + 1:02d}", school_type) for n, school_type in enumerate(TYPES)]
-KIND = {"PRIMARY_SECONDARY": "学校", "KINDERGARTEN": "幼儿园", "VOCATIONAL": "职业中专", "SPECIAL_EDUCATION": "特殊教育学校"}
+KIND = {
+    "PRIMARY_SECONDARY": "学校",
+    "KINDERGARTEN": "幼儿园",
+    "VOCATIONAL": "职业中专",
+    "SPECIAL_EDUCATION": "特殊教育学校",
+}
 ORGS = [
     {"code": "620000", "name": "甘肃省", "level": "PROVINCE", "parentCode": "100000"},
     {"code": "620100", "name": "兰州市", "level": "CITY", "parentCode": "620000"},
     {"code": DISTRICT, "name": "城关区", "level": "DISTRICT", "parentCode": "620100"},
 ] + [
-    {"code": code, "name": f"兰州市城关区第{n + 1}{KIND[t]}", "level": "SCHOOL", "parentCode": DISTRICT, "schoolType": t}
+    {
+        "code": code,
+        "name": f"兰州市城关区第{n + 1}{KIND[t]}",
+        "level": "SCHOOL",
+        "parentCode": DISTRICT,
+        "schoolType": t,
+    }
     for n, (code, t) in enumerate(SCHOOLS)
 ]
 # The district's 信息查询员, as a token would carry it after a login.
-READER_CALLER = Caller(account_id="bench-reader", username="bench_reader", org_code=DISTRICT, org_path=DISTRICT_PATH, roles=("QUERY",))
+READER_CALLER = Caller(
+    account_id="bench-reader", username="bench_reader", org_code=DISTRICT, org_path=DISTRICT_PATH, roles=("QUERY",)
+)
 
 STATUSES = ["DRAFT"] * 8 + ["SUBMITTED"] * 5 + ["REJECTED"] * 2 + ["APPROVED"] * 5  # 40/25/10/25 %
 ETHNICITIES = ["01"] * 12 + ["03", "04", "26", "35", "30", "11"]  # mostly 汉族; 回 藏 东乡 撒拉 土 满
@@ -143,6 +159,7 @@ QUESTIONS = [*DIMENSIONS, "PROGRESS"]
 
 # --- seeding --------------------------------------------------------------------------------
 
+
 class Builder:
     """Teacher documents as the records service would store them, built by its own domain code."""
 
@@ -154,14 +171,21 @@ class Builder:
         self.now = dt.datetime.now(dt.UTC)
 
     def basic(self, serial: int, school_type: str, rng: random.Random) -> dict[str, Any]:
-        birth = dt.date(1964 + serial % 40, 1 + serial // 40 % 12, 1 + serial // 480 % 28)  # unique with serial % 500 up to 336,000
+        birth = dt.date(
+            1964 + serial % 40, 1 + serial // 40 % 12, 1 + serial // 480 % 28
+        )  # unique with serial % 500 up to 336,000
         gender = rng.choice("12")
         basic = demo_basic(serial, DISTRICT, school_type)
         join = min(birth.year + 22 + rng.randrange(3), self.today.year - 1)
         basic.update(
-            idNumber=idcard.make(DISTRICT, birth, serial, gender), gender=gender, birthDate=birth.isoformat(),
-            workStartMonth=f"{birth.year + 22}-09", schoolJoinMonth=f"{max(join, birth.year + 22)}-09",
-            ethnicity=rng.choice(ETHNICITIES), politicalStatus=rng.choice(POLITICAL), inEstablishment=rng.random() < 0.75,
+            idNumber=idcard.make(DISTRICT, birth, serial, gender),
+            gender=gender,
+            birthDate=birth.isoformat(),
+            workStartMonth=f"{birth.year + 22}-09",
+            schoolJoinMonth=f"{max(join, birth.year + 22)}-09",
+            ethnicity=rng.choice(ETHNICITIES),
+            politicalStatus=rng.choice(POLITICAL),
+            inEstablishment=rng.random() < 0.75,
         )
         if not basic["inEstablishment"]:
             basic.update(employmentForm="1", contractType="2")
@@ -179,13 +203,28 @@ class Builder:
         entries: list[Entry] = []
         education = rng.choice(EDUCATIONS)
         if education:
-            entries.append(Entry(secrets.token_hex(8), "EDUCATION", {"education": education, "institution": "西北师范大学", "startMonth": "2001-09", "endMonth": "2005-07"}))
+            entries.append(
+                Entry(
+                    secrets.token_hex(8),
+                    "EDUCATION",
+                    {
+                        "education": education,
+                        "institution": "西北师范大学",
+                        "startMonth": "2001-09",
+                        "endMonth": "2005-07",
+                    },
+                )
+            )
         title = rng.choice(TITLES)
         if title:
             entries.append(Entry(secrets.token_hex(8), "TITLE_APPOINTMENT", {"title": title}))
         if rng.random() < 0.25:  # complete: one entry in every other required set (its presence is what counts)
             present = {e.set for e in entries}
-            entries += [Entry(secrets.token_hex(8), s.key, {}) for s in self.registry.sets.values() if s.required and s.key not in present | {"BASIC"}]
+            entries += [
+                Entry(secrets.token_hex(8), s.key, {})
+                for s in self.registry.sets.values()
+                if s.required and s.key not in present | {"BASIC"}
+            ]
         path = (*DISTRICT_PATH, school)
         basic = derive(self.basic(serial, school_type, rng), tuple(entries))
         teacher = Teacher("", 1, school, school_type, path, rng.choice(STATUSES), basic, tuple(entries))
@@ -205,7 +244,13 @@ class Builder:
             "updated_at": self.now,
         }
         if rng.random() < 1 / 3:
-            doc["photo"] = {"id": secrets.token_hex(12), "width": 358, "height": 441, "bytes": 23_000 + serial % 5_000, "dpi": 300}
+            doc["photo"] = {
+                "id": secrets.token_hex(12),
+                "width": 358,
+                "height": 441,
+                "bytes": 23_000 + serial % 5_000,
+                "dpi": 300,
+            }
         return doc
 
 
@@ -231,7 +276,9 @@ def seed_teachers(teachers: Any, count: int) -> tuple[float, float, dict[str, tu
         building, inserting = building + t1 - t0, inserting + t2 - t1
         schools.update((doc["school_code"], tuple(doc["org_path"])) for doc in docs)
         if (start // BATCH) % 10 == 9:
-            print(f"  {start + len(docs)} inserted ({inserting:.1f} s inserting, {building:.1f} s building)", flush=True)
+            print(
+                f"  {start + len(docs)} inserted ({inserting:.1f} s inserting, {building:.1f} s building)", flush=True
+            )
     return building, inserting, schools
 
 
@@ -265,14 +312,19 @@ def database_uri(data_dir: Path) -> str:
 
 # --- (A) the real path ----------------------------------------------------------------------
 
+
 def ask_real(client: httpx.Client, url: str, token: str, question: str) -> Any:
     if question == "PROGRESS":
         rows = gql(client, url, PROGRESS, {"o": DISTRICT}, token)["progress"]
-        return sorted(({"org": r["org"]["code"], **{k: v for k, v in r.items() if k != "org"}} for r in rows), key=lambda r: r["org"])
+        return sorted(
+            ({"org": r["org"]["code"], **{k: v for k, v in r.items() if k != "org"}} for r in rows),
+            key=lambda r: r["org"],
+        )
     return gql(client, url, STAT, {"o": DISTRICT, "d": question}, token)["statistics"]
 
 
 # --- (B) every record read into Python ------------------------------------------------------
+
 
 class PythonScan:
     """The same answers from a find over the org path, counted here."""
@@ -290,10 +342,17 @@ class PythonScan:
     def progress(self) -> list[dict[str, Any]]:
         rows: dict[str, Counter[str]] = {code: Counter() for code, _ in SCHOOLS}
         depth = len(DISTRICT_PATH)
-        for doc in self.teachers.find({"org_path": DISTRICT}, {"_id": 0, "org_path": 1, "status": 1, "photo": 1, "missing": 1}):
+        for doc in self.teachers.find(
+            {"org_path": DISTRICT}, {"_id": 0, "org_path": 1, "status": 1, "photo": 1, "missing": 1}
+        ):
             self.read += 1
             row = rows.setdefault(doc["org_path"][depth], Counter())
-            row.update(total=1, **{doc["status"].lower(): 1}, withPhoto=1 if doc.get("photo") else 0, complete=0 if doc.get("missing") else 1)
+            row.update(
+                total=1,
+                **{doc["status"].lower(): 1},
+                withPhoto=1 if doc.get("photo") else 0,
+                complete=0 if doc.get("missing") else 1,
+            )
         fields = ("total", "draft", "submitted", "rejected", "approved", "withPhoto", "complete")
         return [{"org": code, **{f: row[f] for f in fields}} for code, row in sorted(rows.items())]
 
@@ -322,6 +381,7 @@ class PythonScan:
 
 # --- where A's time goes (once, after the rounds) ------------------------------------------
 
+
 async def stages(uri: str, db_name: str, school: str, repeat: int = 3) -> dict[str, float]:
     """Mean seconds, in this process straight to the database: (C) the 9 questions by records'
     own Stats (A without HTTP, the gateway and gRPC), the district's clean summaries read
@@ -338,13 +398,22 @@ async def stages(uri: str, db_name: str, school: str, repeat: int = 3) -> dict[s
 
     async def nine_questions() -> None:
         for q in QUESTIONS:
-            await (stats.progress(READER_CALLER, DISTRICT) if q == "PROGRESS" else stats.statistics(READER_CALLER, DISTRICT, q, "", today))
+            await (
+                stats.progress(READER_CALLER, DISTRICT)
+                if q == "PROGRESS"
+                else stats.statistics(READER_CALLER, DISTRICT, q, "", today)
+            )
 
     async def recompute() -> None:
-        await storage.summaries.refresh(await storage.summaries.docs.find_one({"_id": school}))  # same counts: the school is clean
+        await storage.summaries.refresh(
+            await storage.summaries.docs.find_one({"_id": school})
+        )  # same counts: the school is clean
 
-    work = {"C 9 questions by Stats, in-process": nine_questions, "school_stats of the district": lambda: storage.summaries.of_subtree(DISTRICT),
-            f"recompute one school ({school})": recompute}
+    work = {
+        "C 9 questions by Stats, in-process": nine_questions,
+        "school_stats of the district": lambda: storage.summaries.of_subtree(DISTRICT),
+        f"recompute one school ({school})": recompute,
+    }
     times = {}
     try:
         for name, call in work.items():
@@ -358,6 +427,7 @@ async def stages(uri: str, db_name: str, school: str, repeat: int = 3) -> dict[s
 
 
 # --- the run --------------------------------------------------------------------------------
+
 
 def timed_round(ask: Any) -> tuple[dict[str, float], float]:
     """Each question once: (seconds per question, elapsed)."""
@@ -391,7 +461,9 @@ def wait_clean(stats_docs: Any) -> float:
     t0 = time.monotonic()
     while stats_docs.count_documents({"dirty": True}):
         if time.monotonic() - t0 > CATCH_UP_TIMEOUT:
-            raise RuntimeError(f"schools still marked after {CATCH_UP_TIMEOUT:.0f} s: {stats_docs.count_documents({'dirty': True})}")
+            raise RuntimeError(
+                f"schools still marked after {CATCH_UP_TIMEOUT:.0f} s: {stats_docs.count_documents({'dirty': True})}"
+            )
         time.sleep(0.5)
     return time.monotonic() - t0
 
@@ -418,12 +490,18 @@ def main() -> None:
             t0 = time.monotonic()
             mark(uri, db_name, schools)
             marking, seeding = time.monotonic() - t0, time.monotonic() - started
-            print(f"seeded {args.teachers} teachers in {seeding:.1f} s ({building:.1f} s building documents, {inserting:.1f} s insert_many: "
-                  f"{args.teachers / inserting:.0f} documents/s; {len(schools)} schools marked in {marking:.2f} s)", flush=True)
+            print(
+                f"seeded {args.teachers} teachers in {seeding:.1f} s ({building:.1f} s building documents, {inserting:.1f} s insert_many: "
+                f"{args.teachers / inserting:.0f} documents/s; {len(schools)} schools marked in {marking:.2f} s)",
+                flush=True,
+            )
 
             catch_up, attempts = first_answer(client, url, token, QUESTIONS[0])
             left = stats_docs.count_documents({"dirty": True})
-            print(f"catch-up: first question after the bulk load answered in {catch_up:.1f} s ({attempts} attempt(s); {left} schools still marked)", flush=True)
+            print(
+                f"catch-up: first question after the bulk load answered in {catch_up:.1f} s ({attempts} attempt(s); {left} schools still marked)",
+                flush=True,
+            )
             cleaning = wait_clean(stats_docs)
             print(f"background refresher cleared every mark {cleaning:.1f} s later", flush=True)
 
@@ -437,7 +515,10 @@ def main() -> None:
                 if real != mine:
                     raise RuntimeError(f"{question}: A and B differ\nA {real}\nB {mine}")
                 total = sum(r["count" if question != "PROGRESS" else "total"] for r in real)
-                print(f"same answer for {question:17s} ({len(real)} rows, {total} counted): A {t1 - t0:.2f} s, B {t2 - t1:.2f} s", flush=True)
+                print(
+                    f"same answer for {question:17s} ({len(real)} rows, {total} counted): A {t1 - t0:.2f} s, B {t2 - t1:.2f} s",
+                    flush=True,
+                )
 
             a, b = [], []
             for i in range(args.rounds):
@@ -465,12 +546,22 @@ def main() -> None:
         print(f"  {question:17s} A {qa * 1000:7.1f} ms   B {qb * 1000:7.0f} ms   B/A {qb / qa:.0f}")
     for name, secs in breakdown.items():
         print(f"  {name:38s} {secs * 1000:7.1f} ms")
-    print(f"A real path (summaries):    {n} questions in {secs_a:.2f} s = {n / secs_a:.1f} questions/s ({1000 * secs_a / n:.1f} ms each)")
-    print(f"B python scan:              {n} questions in {secs_b:.1f} s = {n / secs_b:.2f} questions/s ({1000 * secs_b / n:.0f} ms each)")
+    print(
+        f"A real path (summaries):    {n} questions in {secs_a:.2f} s = {n / secs_a:.1f} questions/s ({1000 * secs_a / n:.1f} ms each)"
+    )
+    print(
+        f"B python scan:              {n} questions in {secs_b:.1f} s = {n / secs_b:.2f} questions/s ({1000 * secs_b / n:.0f} ms each)"
+    )
     print("B/A per round: " + ", ".join(f"{tb / ta:.0f}" for (_, ta), (_, tb) in zip(a, b, strict=True)))
-    print(f"B read {scan.read} documents into Python; A read {len(schools)} school summaries per question ({summary_bytes / 1024:.0f} KiB of BSON)")
-    print(f"catch-up after the bulk load of {args.teachers} teachers: {catch_up:.1f} s to the first answer ({attempts} attempt(s)), every mark cleared {cleaning:.1f} s later")
-    print(f"after a single write: {', '.join(f'{t:.2f}' for t in single)} s to the next answer (mean {sum(single) / len(single):.2f} s)")
+    print(
+        f"B read {scan.read} documents into Python; A read {len(schools)} school summaries per question ({summary_bytes / 1024:.0f} KiB of BSON)"
+    )
+    print(
+        f"catch-up after the bulk load of {args.teachers} teachers: {catch_up:.1f} s to the first answer ({attempts} attempt(s)), every mark cleared {cleaning:.1f} s later"
+    )
+    print(
+        f"after a single write: {', '.join(f'{t:.2f}' for t in single)} s to the next answer (mean {sum(single) / len(single):.2f} s)"
+    )
     print(f"total run time {time.monotonic() - began:.1f} s")
     print(f"RATIO statistics_vs_python_scan {secs_b / secs_a:.1f} >= {GOAL}")
 

@@ -32,6 +32,7 @@ higher is better.
 
     .venv/bin/python bench/teachers_page.py [--seconds S] [--rounds R]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,7 +56,6 @@ from gateway.schema import build_schema  # noqa: E402
 from services.records.servicer import code_table_pb  # noqa: E402
 from tmis.auth import Caller, TokenSigner  # noqa: E402
 from tmis.codes import load_code_tables  # noqa: E402
-from tmis.run.demo import demo_basic  # noqa: E402
 from tmis.plugins import make_plugin_manager  # noqa: E402
 from tmis.proto.identity.v1 import identity_pb2 as id_pb  # noqa: E402
 from tmis.proto.records.v1 import records_pb2 as rec_pb  # noqa: E402
@@ -63,6 +63,7 @@ from tmis.proto.records.v1 import records_pb2_grpc  # noqa: E402
 from tmis.proto.review.v1 import review_pb2 as review_pb  # noqa: E402
 from tmis.registry import Registry  # noqa: E402
 from tmis.rpc import ServiceClient  # noqa: E402
+from tmis.run.demo import demo_basic  # noqa: E402
 
 ROUND_SECONDS = 8.0
 ROUNDS = 2
@@ -77,19 +78,43 @@ ORGS = [  # created top-down with the admin's token
     {"code": "620000", "name": "甘肃省", "level": "PROVINCE", "parentCode": "100000"},
     {"code": "620100", "name": "兰州市", "level": "CITY", "parentCode": "620000"},
     {"code": DISTRICT, "name": "城关区", "level": "DISTRICT", "parentCode": "620100"},
-    {"code": SCHOOL, "name": "兰州市城关区示范小学", "level": "SCHOOL", "parentCode": DISTRICT, "schoolType": "PRIMARY_SECONDARY"},
+    {
+        "code": SCHOOL,
+        "name": "兰州市城关区示范小学",
+        "level": "SCHOOL",
+        "parentCode": DISTRICT,
+        "schoolType": "PRIMARY_SECONDARY",
+    },
 ]
 # The school's 信息录入员 (writes the records), as a token would carry it after a login.
 ENTRY_CALLER = Caller(
-    account_id="bench", username="bench", org_code=SCHOOL, org_path=("100000", "620000", "620100", DISTRICT, SCHOOL), roles=("DATA_ENTRY",)
+    account_id="bench",
+    username="bench",
+    org_code=SCHOOL,
+    org_path=("100000", "620000", "620100", DISTRICT, SCHOOL),
+    roles=("DATA_ENTRY",),
 )
 # The district's 信息查询员 (reads the page). A role reaches its org's subtree only, so the
 # school's clerk may not list the district 620102; the gateway tests read it the same way.
-READER_CALLER = Caller(account_id="bench-reader", username="bench_reader", org_code=DISTRICT, org_path=("100000", "620000", "620100", DISTRICT), roles=("QUERY",))
+READER_CALLER = Caller(
+    account_id="bench-reader",
+    username="bench_reader",
+    org_code=DISTRICT,
+    org_path=("100000", "620000", "620100", DISTRICT),
+    roles=("QUERY",),
+)
 # 学习经历, as in tests/records/test_teachers.py; 工作经历 of the current post (no endMonth: 至今).
 EDUCATION = {
-    "education": "21", "institution": "西北师范大学", "major": "汉语言文学", "normalMajor": True, "startMonth": "2001-09", "endMonth": "2005-07",
-    "degreeLevel": "4", "degree": "405", "degreeInstitution": "西北师范大学", "studyMode": "1",
+    "education": "21",
+    "institution": "西北师范大学",
+    "major": "汉语言文学",
+    "normalMajor": True,
+    "startMonth": "2001-09",
+    "endMonth": "2005-07",
+    "degreeLevel": "4",
+    "degree": "405",
+    "degreeInstitution": "西北师范大学",
+    "studyMode": "1",
 }
 WORK = {"employer": "兰州市城关区示范小学", "startMonth": "2010-09"}
 
@@ -108,6 +133,7 @@ VARIABLES = {"o": DISTRICT}
 
 # --- the suite: start, wait, stop (as bench/login.py) -------------------------------------------
 
+
 def records_addr(data_dir: Path) -> str:
     """Where the suite's records service listens. The supervisor picks free internal ports and
     writes only the pids to run.json, so read the address from that child's environment (only
@@ -121,6 +147,7 @@ def records_addr(data_dir: Path) -> str:
 
 
 # --- seeding over HTTP ------------------------------------------------------------------------
+
 
 def gql(client: httpx.Client, url: str, query: str, variables: dict[str, Any], token: str = "") -> dict[str, Any]:
     headers = {"authorization": f"Bearer {token}"} if token else {}
@@ -157,10 +184,13 @@ def seed(client: httpx.Client, url: str, entry_token: str) -> None:
         teacher = mutate(client, url, CREATE_TEACHER, {"s": SCHOOL, "b": basic_input(serial)}, entry_token)["teacher"]
         version = teacher["version"]
         for entry in ({"education": EDUCATION}, {"work": WORK}):
-            version = mutate(client, url, ADD_ENTRY, {"t": teacher["id"], "v": version, "e": entry}, entry_token)["teacher"]["version"]
+            version = mutate(client, url, ADD_ENTRY, {"t": teacher["id"], "v": version, "e": entry}, entry_token)[
+                "teacher"
+            ]["version"]
 
 
 # --- (A) the real path ------------------------------------------------------------------------
+
 
 def real_page(client: httpx.Client, url: str, token: str) -> dict[str, Any]:
     data = gql(client, url, QUERY, VARIABLES, token)
@@ -182,6 +212,7 @@ def real_round(client: httpx.Client, url: str, token: str, seconds: float) -> tu
 
 # --- (B) the same schema in process, over in-memory clients ----------------------------------
 
+
 async def capture_page(addr: str, token: str) -> rec_pb.TeacherPage:
     """The TeacherPage the real records service answers to the request the gateway sends."""
     records = ServiceClient("records", addr, records_pb2_grpc.RecordsServiceStub)
@@ -198,22 +229,30 @@ class FakeRecords:
         self.tables = {name: code_table_pb(table) for name, table in load_code_tables().items()}  # converted once
         self.calls: dict[str, int] = {}
 
-    async def ListTeachers(self, request: rec_pb.ListTeachersRequest, *, timeout: float | None = None, token: str | None = None) -> rec_pb.TeacherPage:
+    async def ListTeachers(
+        self, request: rec_pb.ListTeachersRequest, *, timeout: float | None = None, token: str | None = None
+    ) -> rec_pb.TeacherPage:
         self.calls["ListTeachers"] = self.calls.get("ListTeachers", 0) + 1
         return self.page
 
-    async def ListCodeTables(self, request: rec_pb.ListCodeTablesRequest, *, timeout: float | None = None, token: str | None = None) -> rec_pb.CodeTableList:
+    async def ListCodeTables(
+        self, request: rec_pb.ListCodeTablesRequest, *, timeout: float | None = None, token: str | None = None
+    ) -> rec_pb.CodeTableList:
         self.calls["ListCodeTables"] = self.calls.get("ListCodeTables", 0) + 1
         return rec_pb.CodeTableList(tables=[self.tables[n] for n in dict.fromkeys(request.names) if n in self.tables])
 
 
 class FakeReview:
-    async def BatchGetReviewStates(self, request: Any, *, timeout: float | None = None, token: str | None = None) -> review_pb.ReviewStateList:
+    async def BatchGetReviewStates(
+        self, request: Any, *, timeout: float | None = None, token: str | None = None
+    ) -> review_pb.ReviewStateList:
         return review_pb.ReviewStateList()
 
 
 class FakeIdentity:
-    async def BatchGetOrgs(self, request: Any, *, timeout: float | None = None, token: str | None = None) -> id_pb.OrgList:
+    async def BatchGetOrgs(
+        self, request: Any, *, timeout: float | None = None, token: str | None = None
+    ) -> id_pb.OrgList:
         return id_pb.OrgList()
 
 
@@ -237,7 +276,9 @@ class InProcess:
         self.clients = FakeClients(page)
         self.plugins = make_plugin_manager()
         self.signer = TokenSigner("x" * 40)
-        self.request = Request({"type": "http", "method": "POST", "path": "/graphql", "headers": [], "query_string": b""})
+        self.request = Request(
+            {"type": "http", "method": "POST", "path": "/graphql", "headers": [], "query_string": b""}
+        )
         self.executions = 0
 
     async def page(self) -> dict[str, Any]:
@@ -261,13 +302,19 @@ class InProcess:
 
 # --- the run ----------------------------------------------------------------------------------
 
-def measure(client: httpx.Client, url: str, token: str, local: InProcess, seconds: float, rounds: int) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
+
+def measure(
+    client: httpx.Client, url: str, token: str, local: InProcess, seconds: float, rounds: int
+) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
     real = real_page(client, url, token)
     mine = asyncio.run(local.page())
     if json.loads(json.dumps(mine)) != real:
         raise RuntimeError("the in-process result differs from the real one")
-    print(f"A and B return the same data: totalCount {real['teachers']['totalCount']}, {len(real['teachers']['edges'])} edges, "
-          f"{len(json.dumps(real, ensure_ascii=False).encode())} bytes of JSON", flush=True)
+    print(
+        f"A and B return the same data: totalCount {real['teachers']['totalCount']}, {len(real['teachers']['edges'])} edges, "
+        f"{len(json.dumps(real, ensure_ascii=False).encode())} bytes of JSON",
+        flush=True,
+    )
     for _ in range(WARMUP_PAGES):
         real_page(client, url, token)
     asyncio.run(local.round(0.5))
@@ -296,9 +343,15 @@ def main() -> None:
         with httpx.Client(timeout=60) as client:  # one keep-alive connection, sequential requests
             started = time.monotonic()
             seed(client, url, entry_token)
-            print(f"seeded 4 orgs, {TEACHERS} teachers with 1 EDUCATION + 1 WORK entry each in {time.monotonic() - started:.1f} s", flush=True)
+            print(
+                f"seeded 4 orgs, {TEACHERS} teachers with 1 EDUCATION + 1 WORK entry each in {time.monotonic() - started:.1f} s",
+                flush=True,
+            )
             local = InProcess(asyncio.run(capture_page(records_addr(data_dir), reader_token)))
-            print(f"sequential, {args.rounds} rounds of {args.seconds:.0f} s each, interleaved B A B A; page of {PAGE}", flush=True)
+            print(
+                f"sequential, {args.rounds} rounds of {args.seconds:.0f} s each, interleaved B A B A; page of {PAGE}",
+                flush=True,
+            )
             a, b = measure(client, url, reader_token, local, args.seconds, args.rounds)
         per_page = {rpc: round(n / local.executions, 2) for rpc, n in local.clients.records.calls.items()}
 

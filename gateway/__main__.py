@@ -1,4 +1,5 @@
 """`python -m gateway`: serve the gateway on TMIS_HTTP_HOST:TMIS_HTTP_PORT."""
+
 from __future__ import annotations
 
 import uvicorn

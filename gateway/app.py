@@ -1,4 +1,5 @@
 """The gateway's ASGI app: GraphQL at /graphql, liveness at /healthz, the web client at /."""
+
 from __future__ import annotations
 
 import logging
@@ -28,8 +29,8 @@ from tmis.auth import TokenSigner, bearer_token
 from tmis.errors import DomainError
 from tmis.plugins import build_registry, make_plugin_manager
 from tmis.revocations import Revocations
-from tmis.rpc.feed import identity_fetch
 from tmis.rpc import context as rpc_context
+from tmis.rpc.feed import identity_fetch
 from tmis.rpc.server import poll_seconds
 from tmis.settings import Settings
 
@@ -115,7 +116,13 @@ class _BodyTooLarge(Exception):
 
 async def _too_large(send: Send, limit: int) -> None:
     body = f'{{"code":"PAYLOAD_TOO_LARGE","message":"请求内容超过{limit // (1024 * 1024)} MB 上限"}}'.encode()
-    await send({"type": "http.response.start", "status": 413, "headers": [(b"content-type", b"application/json; charset=utf-8")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"application/json; charset=utf-8")],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -137,7 +144,9 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
                         response.headers["x-tmis-token"] = renewed
             except DomainError:
                 caller = None
-            return Context(request, response, request.app.state.clients, plugins, caller, signer, registry, token if caller else "")
+            return Context(
+                request, response, request.app.state.clients, plugins, caller, signer, registry, token if caller else ""
+            )
 
     # production: neither GraphiQL nor introspection
     metrics = GatewayMetrics()
@@ -172,7 +181,11 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.router.default = web_app(settings)  # the browser client at / (and its client routes)
-    app.add_middleware(BodyLimitMiddleware, limit=settings.int("TMIS_HTTP_MAX_BODY_BYTES", 2 * MB), upload_limit=settings.int("TMIS_HTTP_MAX_UPLOAD_BYTES", 64 * MB))
+    app.add_middleware(
+        BodyLimitMiddleware,
+        limit=settings.int("TMIS_HTTP_MAX_BODY_BYTES", 2 * MB),
+        upload_limit=settings.int("TMIS_HTTP_MAX_UPLOAD_BYTES", 64 * MB),
+    )
     app.add_middleware(UploadsInFlight, gauge=metrics.uploads)
     tracing.instrument_app(app)  # inside RequestContextMiddleware: its spans carry the request id
     app.add_middleware(RequestContextMiddleware)

@@ -1,4 +1,5 @@
 """The typed per-request context: caller, token, clients, DataLoaders."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

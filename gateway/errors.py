@@ -1,4 +1,5 @@
 """Errors as the API shows them: `userErrors` for expected failures, masked GraphQL errors otherwise."""
+
 from __future__ import annotations
 
 import logging
@@ -85,5 +86,15 @@ class ErrorMasking(MaskErrors):
             message, extensions = error.message, {"code": "BAD_USER_INPUT"}
         else:
             logger.error("unexpected error in %s", ".".join(map(str, error.path or ())), exc_info=original)
-            message, extensions = "服务内部错误，请稍后重试", {"code": "INTERNAL_SERVER_ERROR", "requestId": log.request_id.get()}
-        return GraphQLError(message, nodes=error.nodes, source=error.source, positions=error.positions, path=error.path, extensions=extensions)
+            message, extensions = (
+                "服务内部错误，请稍后重试",
+                {"code": "INTERNAL_SERVER_ERROR", "requestId": log.request_id.get()},
+            )
+        return GraphQLError(
+            message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions=extensions,
+        )

@@ -1,5 +1,6 @@
 """File downloads: plain GETs that honour the Authorization header or carry a short-lived
 download token bound to their one path (for links a browser opens)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -22,7 +23,13 @@ DOWNLOAD_TTL_SECONDS = 300
 # a server-streaming records RPC answering a file in chunks
 Download = Callable[..., AsyncIterator[rec_pb.FileChunk]]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-STATUS = {ErrorCode.UNAUTHENTICATED: 401, ErrorCode.FORBIDDEN: 403, ErrorCode.NOT_FOUND: 404, ErrorCode.PASSWORD_CHANGE_REQUIRED: 403, ErrorCode.SERVICE_UNAVAILABLE: 503}
+STATUS = {
+    ErrorCode.UNAUTHENTICATED: 401,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.PASSWORD_CHANGE_REQUIRED: 403,
+    ErrorCode.SERVICE_UNAVAILABLE: 503,
+}
 
 
 def download_url(request: Request, signer: TokenSigner, caller: Caller, path: str) -> str:
@@ -50,7 +57,9 @@ class Downloads:
 
     async def teacher_accounts(self, request: Request) -> Response:
         call = id_pb.ExportTeacherAccountsRequest(school_code=request.path_params["school"])
-        return await self._whole(request, lambda clients, token: clients.identity.ExportTeacherAccounts(call, token=token))
+        return await self._whole(
+            request, lambda clients, token: clients.identity.ExportTeacherAccounts(call, token=token)
+        )
 
     async def template(self, request: Request) -> Response:
         call = rec_pb.GetImportTemplateRequest(school_type=request.path_params["school_type"])

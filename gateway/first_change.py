@@ -5,6 +5,7 @@ without a thought: a query answers PASSWORD_CHANGE_REQUIRED as an error, a mutat
 payload's `userErrors`. The fields open to visitors stay open. The services refuse such a
 token as well, each in its auth interceptor.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -1,4 +1,5 @@
 """Per-request DataLoaders: each batches one lookup into one RPC (`<Thing>By<Key>Loader`)."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -38,12 +39,16 @@ class Loaders:
         self.account_by_teacher = DataLoader(self._accounts_by_teacher)
 
     async def _orgs_by_code(self, codes: list[str]) -> list[id_pb.Org | None]:
-        reply = await self.ctx.clients.identity.BatchGetOrgs(id_pb.BatchGetOrgsRequest(codes=codes), token=self.ctx.token)
+        reply = await self.ctx.clients.identity.BatchGetOrgs(
+            id_pb.BatchGetOrgsRequest(codes=codes), token=self.ctx.token
+        )
         found = {o.code: o for o in reply.orgs}
         return [found.get(c) for c in codes]
 
     async def _child_orgs_by_parent(self, parents: list[str]) -> list[list[id_pb.Org]]:
-        reply = await self.ctx.clients.identity.ListChildOrgs(id_pb.ListChildOrgsRequest(parent_codes=parents), token=self.ctx.token)
+        reply = await self.ctx.clients.identity.ListChildOrgs(
+            id_pb.ListChildOrgsRequest(parent_codes=parents), token=self.ctx.token
+        )
         grouped: dict[str, list[id_pb.Org]] = defaultdict(list)
         for org in reply.orgs:
             grouped[org.parent_code].append(org)
@@ -53,23 +58,31 @@ class Loaders:
         cache = self.ctx.clients.code_tables
         missing = [n for n in names if cache.get(n) is None]
         if missing:
-            reply = await self.ctx.clients.records.ListCodeTables(rec_pb.ListCodeTablesRequest(names=missing), token=self.ctx.token)
+            reply = await self.ctx.clients.records.ListCodeTables(
+                rec_pb.ListCodeTablesRequest(names=missing), token=self.ctx.token
+            )
             for table in reply.tables:
                 cache.put(table.name, CodeTableView(table, {c.code: c for c in table.entries}))
         return [cache.get(n) for n in names]
 
     async def _teachers_by_id(self, ids: list[str]) -> list[rec_pb.Teacher | None]:
         # entries come embedded in each teacher: one records call brings every set
-        reply = await self.ctx.clients.records.BatchGetTeachers(rec_pb.BatchGetTeachersRequest(ids=ids, sets=self.ctx.registry.entry_sets()), token=self.ctx.token)
+        reply = await self.ctx.clients.records.BatchGetTeachers(
+            rec_pb.BatchGetTeachersRequest(ids=ids, sets=self.ctx.registry.entry_sets()), token=self.ctx.token
+        )
         found = {t.id: t for t in reply.teachers}
         return [found.get(i) for i in ids]
 
     async def _review_states_by_teacher(self, ids: list[str]) -> list[review_pb.ReviewState | None]:
-        reply = await self.ctx.clients.review.BatchGetReviewStates(review_pb.BatchGetReviewStatesRequest(teacher_ids=ids), token=self.ctx.token)
+        reply = await self.ctx.clients.review.BatchGetReviewStates(
+            review_pb.BatchGetReviewStatesRequest(teacher_ids=ids), token=self.ctx.token
+        )
         found = {s.teacher_id: s for s in reply.states}
         return [found.get(i) for i in ids]
 
     async def _accounts_by_teacher(self, ids: list[str]) -> list[id_pb.Account | None]:
-        reply = await self.ctx.clients.identity.BatchGetAccountsByTeacher(id_pb.BatchGetAccountsByTeacherRequest(teacher_ids=ids), token=self.ctx.token)
+        reply = await self.ctx.clients.identity.BatchGetAccountsByTeacher(
+            id_pb.BatchGetAccountsByTeacherRequest(teacher_ids=ids), token=self.ctx.token
+        )
         found = {a.teacher_id: a for a in reply.accounts}
         return [found.get(i) for i in ids]

@@ -56,9 +56,7 @@ class GatewayMetrics:
             registry=r,
         )
         self.user_errors = Counter("tmis_graphql_user_errors", "userErrors returned, by code", ["code"], registry=r)
-        self.uploads = Gauge(
-            "tmis_http_uploads_in_flight", "Multipart uploads being received or passed on", registry=r
-        )
+        self.uploads = Gauge("tmis_http_uploads_in_flight", "Multipart uploads being received or passed on", registry=r)
         self._names: set[str] = set()
 
     def operation(self, name: str | None) -> str:

@@ -1,4 +1,5 @@
 """Keyset paging shared by every connection: opaque cursors around a sort key."""
+
 from __future__ import annotations
 
 import base64

@@ -1,5 +1,6 @@
 """`python -m gateway.print_schema`: the gateway's schema as SDL (committed as gateway/schema.graphql,
 which is the national one: TMIS_PLUGINS empty). With TMIS_PLUGINS set, the deployment's schema."""
+
 import os
 
 from gateway.schema import build_schema

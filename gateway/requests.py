@@ -2,6 +2,7 @@
 string that is not text (a lone UTF-16 surrogate), a multipart `map` that fits its `operations`.
 What fails is answered as a GraphQL error with a code, never a plain-text 500. The checks run at
 C speed on the raw text; only a body that may hold a surrogate is walked."""
+
 from __future__ import annotations
 
 import json

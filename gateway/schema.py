@@ -8,8 +8,6 @@ from collections.abc import Iterator
 import strawberry
 from graphql import GraphQLError
 from starlette.datastructures import UploadFile
-from strawberry.file_uploads import Upload
-from strawberry.schema.config import StrawberryConfig
 from strawberry.extensions import (
     DisableIntrospection,
     MaxAliasesLimiter,
@@ -18,18 +16,20 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.file_uploads import Upload
+from strawberry.schema.config import StrawberryConfig
 
 from gateway.errors import ErrorMasking
 from gateway.first_change import guard_first_change
 from gateway.identity.mutations import IdentityMutation
+from gateway.identity.queries import IdentityQuery
 from gateway.jobs import job_query
 from gateway.media.mutations import MediaMutation, photo_job
 from gateway.media.queries import MediaQuery
-from gateway.identity.queries import IdentityQuery
+from gateway.records import current
 from gateway.records.generated import ENTRY_DATA_SCALAR, EntryData, registry_types
 from gateway.records.mutations import ImportMutation, teacher_mutation
 from gateway.records.queries import ImportQuery, RecordsQuery, import_job, teacher_query
-from gateway.records import current
 from gateway.records.teacher import teacher_types
 from gateway.review.mutations import ReviewMutation
 from gateway.review.queries import ReviewQuery

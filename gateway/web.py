@@ -6,6 +6,7 @@ as `/teachers/42` has no file: it gets `index.html` and the client's router take
 (`/graphql`, `/files/*`, `/healthz`, any route added later) is never shadowed: this is the
 router's default, reached only when no route matched.
 """
+
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable

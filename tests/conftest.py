@@ -1,5 +1,6 @@
 """Real parts: one SecantusDB process for the session, real gRPC servers on port 0 per test,
 each test with databases of its own."""
+
 from __future__ import annotations
 
 import contextlib
@@ -20,10 +21,10 @@ from services.media.server import create_server as media_server
 from services.records.server import create_server as records_server
 from services.review.server import create_server as review_server
 from tmis.auth import SYSTEM, TokenSigner
-from tmis.run.embedded_db import EmbeddedMongo
-from tmis.run.procs import free_port
 from tmis.proto.identity.v1 import identity_pb2
 from tmis.rpc import ServerHandle
+from tmis.run.embedded_db import EmbeddedMongo
+from tmis.run.procs import free_port
 from tmis.settings import SERVICES, Settings
 
 ADMIN_PASSWORD = "Tmis#Root2026"
@@ -74,7 +75,8 @@ class Suite:
 
     async def login_admin(self) -> str:
         result = await self.graphql(
-            "mutation($p: String!) { login(username: \"admin\", password: $p) { token userErrors { code } } }", {"p": ADMIN_PASSWORD}
+            'mutation($p: String!) { login(username: "admin", password: $p) { token userErrors { code } } }',
+            {"p": ADMIN_PASSWORD},
         )
         return result["data"]["login"]["token"]
 
@@ -92,13 +94,22 @@ async def suite(settings: Settings) -> AsyncIterator[Suite]:
         # identity and records call each other: reserve identity's peers' ports first
         ports = {name: free_port() for name in SERVICES}
         settings = replace(settings, addrs={n: f"127.0.0.1:{p}" for n, p in ports.items()})
-        for name, factory in (("identity", identity_server), ("records", records_server), ("review", review_server), ("media", media_server)):
+        for name, factory in (
+            ("identity", identity_server),
+            ("records", records_server),
+            ("review", review_server),
+            ("media", media_server),
+        ):
             await start(name, factory, replace(settings, ports={name: ports[name]}))
         clients = Clients.from_settings(settings)
         stack.push_async_callback(clients.close)
         app = create_app(settings, clients=clients)
         await stack.enter_async_context(app.router.lifespan_context(app))
-        http = await stack.enter_async_context(httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway"))
+        http = await stack.enter_async_context(
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway")
+        )
         suite = Suite(settings, servers, clients, http, TokenSigner(settings.token_secret), app)
-        await clients.identity.EnsureAdmin(identity_pb2.EnsureAdminRequest(password=ADMIN_PASSWORD), token=suite.system_token)
+        await clients.identity.EnsureAdmin(
+            identity_pb2.EnsureAdminRequest(password=ADMIN_PASSWORD), token=suite.system_token
+        )
         yield suite

@@ -17,15 +17,15 @@ from gridfs import AsyncGridFSBucket
 from pymongo import AsyncMongoClient
 
 from services.media.server import create_server as media_server
-from services.records.storage import teachers as records_storage
 from services.records.server import create_server as records_server
+from services.records.storage import teachers as records_storage
 from tests.media import images
 from tests.records import excel
 from tests.records.conftest import World, world  # noqa: F401 (the fixture)
-from tmis.run import backup as backups
 from tmis.migrations import SCHEMA_COLLECTION, SchemaTooNew
-from tmis.run.procs import free_port
 from tmis.proto.media.v1 import media_pb2 as media_pb
+from tmis.run import backup as backups
+from tmis.run.procs import free_port
 from tmis.settings import SERVICES, Settings
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,5 +1,6 @@
 """Requests the client got wrong are answered as such: the real message and an Apollo code,
 never a masked INTERNAL_SERVER_ERROR; and inputs that once crashed a resolver get a clear error."""
+
 from __future__ import annotations
 
 import json
@@ -33,7 +34,7 @@ async def post(suite: Suite, body: object, token: str | None = None) -> tuple[in
 CLIENT_ERRORS = [
     ("{ health { ok }", {}, "GRAPHQL_PARSE_FAILED", "Syntax Error"),
     ("{ health { nope } }", {}, "GRAPHQL_VALIDATION_FAILED", "nope"),
-    ('{ importTemplateUrl(schoolType: NOPE) }', {}, "GRAPHQL_VALIDATION_FAILED", "NOPE"),
+    ("{ importTemplateUrl(schoolType: NOPE) }", {}, "GRAPHQL_VALIDATION_FAILED", "NOPE"),
     (TEMPLATE, {"s": "NOPE"}, "BAD_USER_INPUT", "$s"),
     (ORG, {"c": 5}, "BAD_USER_INPUT", "$c"),
     (ORG, {"c": ["620000"]}, "BAD_USER_INPUT", "$c"),

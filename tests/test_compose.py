@@ -2,6 +2,7 @@
 
 Static checks always run; `docker compose config` runs only where the compose CLI exists.
 """
+
 import json
 import os
 import re
@@ -59,10 +60,14 @@ def test_docker_compose_config():
     if not _compose_cli():
         pytest.skip("docker compose CLI not available here")
     env = {**os.environ, "TMIS_TOKEN_SECRET": SECRET}
-    ok = subprocess.run(["docker", "compose", "config", "--quiet"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    ok = subprocess.run(
+        ["docker", "compose", "config", "--quiet"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert ok.returncode == 0, ok.stderr
     env.pop("TMIS_TOKEN_SECRET")
-    missing = subprocess.run(["docker", "compose", "config", "--quiet"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    missing = subprocess.run(
+        ["docker", "compose", "config", "--quiet"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert missing.returncode != 0, "compose must refuse to run without TMIS_TOKEN_SECRET"
 
 
@@ -83,13 +88,17 @@ def test_depends_on_waits_for_health_or_completion():
             assert target in svcs, f"{name} depends on unknown service {target}"
             if name in ONE_SHOT:  # mongo-init cannot wait for mongo healthy: it is what makes mongo healthy
                 continue
-            assert condition in ("service_healthy", "service_completed_successfully"), f"{name} -> {target}: {condition}"
+            assert condition in ("service_healthy", "service_completed_successfully"), (
+                f"{name} -> {target}: {condition}"
+            )
             if condition == "service_healthy":
                 assert "healthcheck" in svcs[target], f"{name} waits for {target} healthy, which has no healthcheck"
             else:
                 assert target in ONE_SHOT, f"{name} waits for long-running {target} to complete"
     for name in GRPC_SERVICES:
-        assert depends_on(svcs[name]) == {"mongo": "service_healthy", "mongo-init": "service_completed_successfully"}, name
+        assert depends_on(svcs[name]) == {"mongo": "service_healthy", "mongo-init": "service_completed_successfully"}, (
+            name
+        )
     assert depends_on(svcs["gateway"]) == {name: "service_healthy" for name in GRPC_SERVICES}
 
 
@@ -173,7 +182,10 @@ def test_command_module_exists(name):
 def test_environment(name):
     env = env_of(services()[name])
     assert re.fullmatch(r"\$\{TMIS_TOKEN_SECRET:\?[^}]+\}", env.get("TMIS_TOKEN_SECRET", "")), "secret must be required"
-    assert env.get("TMIS_MONGODB_URI", "").startswith("mongodb://mongo:27017/") and "replicaSet=rs0" in env["TMIS_MONGODB_URI"]
+    assert (
+        env.get("TMIS_MONGODB_URI", "").startswith("mongodb://mongo:27017/")
+        and "replicaSet=rs0" in env["TMIS_MONGODB_URI"]
+    )
     assert env.get("TMIS_ENV") == "production"
     for target in GRPC_SERVICES:
         addr = env.get(f"TMIS_{target.upper()}_ADDR", "")

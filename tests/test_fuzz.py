@@ -4,6 +4,7 @@ the schema, sent over real HTTP to the gateway, anonymous and as a logged-in 信
 No answer may be an HTTP 5xx or an INTERNAL_SERVER_ERROR, and the suite must be healthy after.
 TMIS_FUZZ_SECONDS sets how long it runs in all (default 60), e.g. `TMIS_FUZZ_SECONDS=1800
 .venv/bin/python -m pytest tests/test_fuzz.py` for half an hour."""
+
 from __future__ import annotations
 
 import asyncio
@@ -22,6 +23,7 @@ from schemathesis import GenerationMode
 from schemathesis.graphql import nodes
 
 from gateway.schema import build_schema
+
 # `tree`, the fixture: an org tree made through the API
 from tests.identity.conftest import Tree, add_teachers, tree  # noqa: F401
 from tests.identity.test_teacher_accounts import _school_admin
@@ -79,7 +81,11 @@ def fuzz(url: str, token: str | None, seconds: float, findings: Findings) -> Non
     headers = {"authorization": f"Bearer {token}"} if token else {}
 
     @hypothesis_settings(
-        max_examples=ROUND, deadline=None, database=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck)
+        max_examples=ROUND,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
     )
     @given(case=strategy)
     def one(case: schemathesis.Case) -> None:

@@ -1,4 +1,5 @@
 """The gateway against the real services: health, login, the org tree, errors."""
+
 from __future__ import annotations
 
 from tests.conftest import ADMIN_PASSWORD, Suite
@@ -19,18 +20,29 @@ async def test_health_answers_when_a_service_is_down(suite: Suite) -> None:
     await suite.servers["review"].stop(grace=0)
     health = (await suite.graphql(HEALTH))["data"]["health"]
     assert health["ok"] is False
-    assert {s["name"]: s["ok"] for s in health["services"]} == {"identity": True, "records": True, "review": False, "media": True}
+    assert {s["name"]: s["ok"] for s in health["services"]} == {
+        "identity": True,
+        "records": True,
+        "review": False,
+        "media": True,
+    }
     token = await suite.login_admin()  # what does not depend on review keeps working
     assert (await suite.graphql("{ me { username } }", token=token))["data"]["me"]["username"] == "admin"
 
 
 async def test_login_me_and_org_tree(suite: Suite) -> None:
-    login = (await suite.graphql(
-        'mutation($p: String!) { login(username: "admin", password: $p) { token mustChangePassword account { username roles org { code level } } userErrors { code } } }',
-        {"p": ADMIN_PASSWORD},
-    ))["data"]["login"]
+    login = (
+        await suite.graphql(
+            'mutation($p: String!) { login(username: "admin", password: $p) { token mustChangePassword account { username roles org { code level } } userErrors { code } } }',
+            {"p": ADMIN_PASSWORD},
+        )
+    )["data"]["login"]
     assert login["userErrors"] == [] and login["mustChangePassword"] is False
-    assert login["account"] == {"username": "admin", "roles": ["SYSTEM_ADMIN"], "org": {"code": "100000", "level": "NATION"}}
+    assert login["account"] == {
+        "username": "admin",
+        "roles": ["SYSTEM_ADMIN"],
+        "org": {"code": "100000", "level": "NATION"},
+    }
     token = login["token"]
     for code, name, level, parent, school_type in [
         ("620000", "甘肃省", "PROVINCE", "100000", None),
@@ -38,7 +50,11 @@ async def test_login_me_and_org_tree(suite: Suite) -> None:
         ("620102", "城关区", "DISTRICT", "620100", None),
         ("3162010201", "示范小学", "SCHOOL", "620102", "PRIMARY_SECONDARY"),
     ]:
-        result = await suite.graphql(CREATE_ORG, {"i": {"code": code, "name": name, "level": level, "parentCode": parent, "schoolType": school_type}}, token)
+        result = await suite.graphql(
+            CREATE_ORG,
+            {"i": {"code": code, "name": name, "level": level, "parentCode": parent, "schoolType": school_type}},
+            token,
+        )
         assert result["data"]["createOrg"]["userErrors"] == [], result
     org = (await suite.graphql(ORG_TREE, {"c": "620102"}, token))["data"]["org"]
     assert org["parent"] == {"code": "620100"}
@@ -50,29 +66,50 @@ async def test_create_org_errors_name_the_field(suite: Suite) -> None:
     cases = [
         ({"code": "62", "name": "甘肃省", "level": "PROVINCE", "parentCode": "100000"}, "INVALID_INPUT", "input.code"),
         ({"code": "62-00", "name": "某校", "level": "SCHOOL", "parentCode": "100000"}, "INVALID_INPUT", "input.code"),
-        ({"code": "3162010201", "name": "某校", "level": "SCHOOL", "parentCode": "100000"}, "INVALID_INPUT", "input.schoolType"),
+        (
+            {"code": "3162010201", "name": "某校", "level": "SCHOOL", "parentCode": "100000"},
+            "INVALID_INPUT",
+            "input.schoolType",
+        ),
         ({"code": "620000", "name": "  ", "level": "PROVINCE", "parentCode": "100000"}, "INVALID_INPUT", "input.name"),
-        ({"code": "620000", "name": "甘肃省", "level": "PROVINCE", "parentCode": "999999"}, "FORBIDDEN", "input.parentCode"),
+        (
+            {"code": "620000", "name": "甘肃省", "level": "PROVINCE", "parentCode": "999999"},
+            "FORBIDDEN",
+            "input.parentCode",
+        ),
     ]
     for given, code, field in cases:
         errors = (await suite.graphql(CREATE_ORG, {"i": given}, token))["data"]["createOrg"]["userErrors"]
         assert [(e["code"], e["field"]) for e in errors] == [(code, field)], given
         assert errors[0]["message"]  # a Chinese sentence for the clerk
-    await suite.graphql(CREATE_ORG, {"i": {"code": "620000", "name": "甘肃省", "level": "PROVINCE", "parentCode": "100000"}}, token)
-    again = await suite.graphql(CREATE_ORG, {"i": {"code": "620000", "name": "甘肃省", "level": "PROVINCE", "parentCode": "100000"}}, token)
+    await suite.graphql(
+        CREATE_ORG, {"i": {"code": "620000", "name": "甘肃省", "level": "PROVINCE", "parentCode": "100000"}}, token
+    )
+    again = await suite.graphql(
+        CREATE_ORG, {"i": {"code": "620000", "name": "甘肃省", "level": "PROVINCE", "parentCode": "100000"}}, token
+    )
     assert again["data"]["createOrg"]["userErrors"][0]["code"] == "ALREADY_EXISTS"
-    below = await suite.graphql(CREATE_ORG, {"i": {"code": "620100", "name": "兰州市", "level": "PROVINCE", "parentCode": "620000"}}, token)
+    below = await suite.graphql(
+        CREATE_ORG, {"i": {"code": "620100", "name": "兰州市", "level": "PROVINCE", "parentCode": "620000"}}, token
+    )
     assert below["data"]["createOrg"]["userErrors"][0]["field"] == "input.level"
 
 
 async def test_wrong_password_and_bad_tokens(suite: Suite) -> None:
     for username in ("admin", "nobody"):  # the same answer whether or not the account exists
-        result = await suite.graphql(f'mutation {{ login(username: "{username}", password: "x") {{ token userErrors {{ code field }} }} }}')
-        assert result["data"]["login"] == {"token": None, "userErrors": [{"code": "INVALID_CREDENTIALS", "field": "password"}]}
+        result = await suite.graphql(
+            f'mutation {{ login(username: "{username}", password: "x") {{ token userErrors {{ code field }} }} }}'
+        )
+        assert result["data"]["login"] == {
+            "token": None,
+            "userErrors": [{"code": "INVALID_CREDENTIALS", "field": "password"}],
+        }
     forged = TokenForgery.tamper(await suite.login_admin())
     assert (await suite.graphql("{ me { username } }", token=forged))["data"]["me"] is None
     assert (await suite.graphql('{ org(code: "100000") { name } }', token=forged))["data"]["org"] is None
-    errors = (await suite.graphql(CREATE_ORG, {"i": {"code": "620000", "name": "甘肃省", "level": "PROVINCE", "parentCode": "100000"}}, forged))
+    errors = await suite.graphql(
+        CREATE_ORG, {"i": {"code": "620000", "name": "甘肃省", "level": "PROVINCE", "parentCode": "100000"}}, forged
+    )
     assert errors["data"]["createOrg"]["userErrors"][0]["code"] == "UNAUTHENTICATED"
 
 
@@ -92,7 +129,9 @@ async def test_query_limits_and_masked_errors(suite: Suite) -> None:
 async def test_request_id_is_echoed(suite: Suite) -> None:
     reply = await suite.http.post("/graphql", json={"query": "{ health { ok } }"}, headers={"x-request-id": "abc-123"})
     assert reply.headers["x-request-id"] == "abc-123"
-    reply = await suite.http.post("/graphql", json={"query": "{ health { ok } }"}, headers={"x-request-id": "bad id\n<script>"})
+    reply = await suite.http.post(
+        "/graphql", json={"query": "{ health { ok } }"}, headers={"x-request-id": "bad id\n<script>"}
+    )
     assert reply.headers["x-request-id"] != "bad id\n<script>" and len(reply.headers["x-request-id"]) == 32
 
 
@@ -113,16 +152,25 @@ class TokenForgery:
 async def test_tokens_near_expiry_are_renewed(suite: Suite) -> None:
     caller = suite.signer.verify(await suite.login_admin())
     short = suite.signer.sign(caller, ttl_seconds=60)  # well past half of the configured lifetime
-    reply = await suite.http.post("/graphql", json={"query": "{ me { username } }"}, headers={"authorization": f"Bearer {short}"})
+    reply = await suite.http.post(
+        "/graphql", json={"query": "{ me { username } }"}, headers={"authorization": f"Bearer {short}"}
+    )
     renewed = reply.headers["x-tmis-token"]
     assert suite.signer.verify(renewed).expires_at > suite.signer.verify(short).expires_at
     assert (await suite.graphql("{ me { username } }", token=renewed))["data"]["me"]["username"] == "admin"
-    fresh = await suite.http.post("/graphql", json={"query": "{ me { username } }"}, headers={"authorization": f"Bearer {await suite.login_admin()}"})
+    fresh = await suite.http.post(
+        "/graphql",
+        json={"query": "{ me { username } }"},
+        headers={"authorization": f"Bearer {await suite.login_admin()}"},
+    )
     assert "x-tmis-token" not in fresh.headers
 
 
 async def test_oversized_bodies_are_refused_before_parsing(suite: Suite) -> None:
-    huge = {"query": "mutation($p: String!) { login(username: \"admin\", password: $p) { token } }", "variables": {"p": "x" * (3 * 1024 * 1024)}}
+    huge = {
+        "query": 'mutation($p: String!) { login(username: "admin", password: $p) { token } }',
+        "variables": {"p": "x" * (3 * 1024 * 1024)},
+    }
     reply = await suite.http.post("/graphql", json=huge)
     assert reply.status_code == 413 and reply.json()["code"] == "PAYLOAD_TOO_LARGE"
 
@@ -136,5 +184,8 @@ async def test_oversized_bodies_are_refused_before_parsing(suite: Suite) -> None
 
 async def test_hostile_strings_are_just_data(suite: Suite) -> None:
     for username in ('{"$ne": null}', "admin' OR '1'='1", "admin\x00", "ａｄｍｉｎ", "a" * 10_000):
-        result = await suite.graphql("mutation($u: String!) { login(username: $u, password: \"x\") { token userErrors { code } } }", {"u": username})
+        result = await suite.graphql(
+            'mutation($u: String!) { login(username: $u, password: "x") { token userErrors { code } } }',
+            {"u": username},
+        )
         assert result["data"]["login"] == {"token": None, "userErrors": [{"code": "INVALID_CREDENTIALS"}]}, username

@@ -1,5 +1,6 @@
 """The gateway applies the revocation feed itself: a revoked token opens no download and is
 never renewed, even with every service-side check turned off."""
+
 from __future__ import annotations
 
 import asyncio
@@ -18,12 +19,15 @@ from services.review.server import create_server as review_server
 from tests.conftest import ADMIN_PASSWORD
 from tests.identity.conftest import eventually
 from tmis.auth import SYSTEM, TokenSigner
-from tmis.run.procs import free_port
 from tmis.proto.identity.v1 import identity_pb2
+from tmis.run.procs import free_port
 from tmis.settings import SERVICES, Settings
 
 SERVERS = (
-    ("identity", identity_server), ("records", records_server), ("review", review_server), ("media", media_server)
+    ("identity", identity_server),
+    ("records", records_server),
+    ("review", review_server),
+    ("media", media_server),
 )
 LOGIN = 'mutation($p: String!) { login(username: "admin", password: $p) { token } }'
 CHANGE = """mutation($o: String!, $n: String!) {

@@ -43,9 +43,7 @@ def test_every_manifest_is_valid_against_the_kubernetes_schemas(rendered: tuple[
 
 def test_the_validator_refuses_what_kubernetes_refuses() -> None:
     deployment = by_kind(render(K8S / "base"), "Deployment")["media"]
-    deployment["spec"]["template"]["spec"]["containers"][0]["startupProbe"]["grpc"]["port"] = (
-        "grpc"  # must be a number
-    )
+    deployment["spec"]["template"]["spec"]["containers"][0]["startupProbe"]["grpc"]["port"] = "grpc"  # must be a number
     with pytest.raises(kubernetes_validate.ValidationError):
         kubernetes_validate.validate(deployment, KUBERNETES_VERSION, strict=True)
     deployment = by_kind(render(K8S / "base"), "Deployment")["media"]

@@ -1,4 +1,5 @@
 """The console: one readable line per event in development, one JSON object per line in production."""
+
 from __future__ import annotations
 
 import json
@@ -28,5 +29,9 @@ def test_one_line_per_event_in_either_format(capsys: pytest.CaptureFixture[str])
     assert re.fullmatch(r"\d\d:\d\d:\d\d\.\d{3} records +INFO +saved x  \[abc123\]", text), text
     entry = json.loads(line)
     assert {k: entry[k] for k in ("level", "proc", "msg", "request_id", "ms")} == {
-        "level": "INFO", "proc": "records", "msg": "saved x", "request_id": "abc123", "ms": 1.5
+        "level": "INFO",
+        "proc": "records",
+        "msg": "saved x",
+        "request_id": "abc123",
+        "ms": 1.5,
     }

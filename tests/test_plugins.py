@@ -1,4 +1,5 @@
 """The plugin manager factory: built-ins, the allow-list, loud failures."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Child processes: a child that ignores SIGTERM is killed after the grace period."""
+
 from __future__ import annotations
 
 import sys
@@ -6,7 +7,9 @@ import time
 
 from tmis.run.procs import spawn, stop_process
 
-STUBBORN = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print('ready', flush=True); time.sleep(60)"
+STUBBORN = (
+    "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print('ready', flush=True); time.sleep(60)"
+)
 
 
 def test_stop_falls_back_to_sigkill(tmp_path) -> None:  # noqa: ANN001

@@ -1,5 +1,6 @@
 """Production mode (TMIS_ENV=production): no GraphiQL, no introspection, and no start without
 the token secret. Development stays as it was."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """The committed generated code matches its .proto (run `make protos` when this fails)."""
+
 from __future__ import annotations
 
 from pathlib import Path

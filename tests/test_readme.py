@@ -1,5 +1,6 @@
 """The README stays true: every TMIS_* variable the code reads is in its configuration table,
 and it links only to files inside the repository."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Interceptors and clients over real channels: auth, error mapping, request ids in logs."""
+
 from __future__ import annotations
 
 import io
@@ -11,13 +12,13 @@ import pytest
 from tests.conftest import Suite
 from tmis import log
 from tmis.auth import Caller
-from tmis.run.demo import demo_basic
 from tmis.errors import DomainError, ErrorCode
 from tmis.proto.identity.v1 import identity_pb2 as id_pb
 from tmis.proto.media.v1 import media_pb2 as media_pb
 from tmis.proto.records.v1 import records_pb2 as rec_pb
 from tmis.proto.review.v1 import review_pb2 as review_pb
 from tmis.rpc.structs import to_struct
+from tmis.run.demo import demo_basic
 
 
 async def test_calls_without_a_token_are_refused(suite: Suite) -> None:
@@ -45,26 +46,41 @@ async def test_a_token_signed_with_another_secret_is_refused(suite: Suite) -> No
 async def test_services_check_scope_and_role_themselves(suite: Suite) -> None:
     """A valid token without the right role or reach is refused by the service, not only the gateway."""
     sys_token = suite.system_token
-    await suite.clients.identity.CreateOrg(id_pb.CreateOrgRequest(code="620000", name="甘肃省", level="PROVINCE", parent_code="100000"), token=sys_token)
-    await suite.clients.identity.CreateOrg(id_pb.CreateOrgRequest(code="3162000001", name="某校", level="SCHOOL", parent_code="620000", school_type="KINDERGARTEN"), token=sys_token)
-    await suite.clients.identity.CreateOrg(id_pb.CreateOrgRequest(code="640000", name="宁夏", level="PROVINCE", parent_code="100000"), token=sys_token)
+    await suite.clients.identity.CreateOrg(
+        id_pb.CreateOrgRequest(code="620000", name="甘肃省", level="PROVINCE", parent_code="100000"), token=sys_token
+    )
+    await suite.clients.identity.CreateOrg(
+        id_pb.CreateOrgRequest(
+            code="3162000001", name="某校", level="SCHOOL", parent_code="620000", school_type="KINDERGARTEN"
+        ),
+        token=sys_token,
+    )
+    await suite.clients.identity.CreateOrg(
+        id_pb.CreateOrgRequest(code="640000", name="宁夏", level="PROVINCE", parent_code="100000"), token=sys_token
+    )
     clerk = suite.signer.sign(Caller("a1", "clerk", "640000", ("100000", "640000"), ("DATA_ENTRY",)))
     reader = suite.signer.sign(Caller("a2", "reader", "620000", ("100000", "620000"), ("QUERY",)))
-    request = rec_pb.CreateTeacherRequest(school_code="3162000001", basic=to_struct(demo_basic(1, "620102", "KINDERGARTEN")))
+    request = rec_pb.CreateTeacherRequest(
+        school_code="3162000001", basic=to_struct(demo_basic(1, "620102", "KINDERGARTEN"))
+    )
     for token in (clerk, reader):  # another province's clerk does not even learn that the school exists
         with pytest.raises(DomainError) as caught:
             await suite.clients.records.CreateTeacher(request, token=token)
         assert caught.value.code == ErrorCode.FORBIDDEN
     created = (await suite.clients.records.CreateTeacher(request, token=sys_token)).teacher
     assert created.basic["gender"] == "2" and created.status == "DRAFT"
-    seen = await suite.clients.records.BatchGetTeachers(rec_pb.BatchGetTeachersRequest(ids=[created.id, "not-an-id"]), token=reader)
+    seen = await suite.clients.records.BatchGetTeachers(
+        rec_pb.BatchGetTeachersRequest(ids=[created.id, "not-an-id"]), token=reader
+    )
     assert [t.id for t in seen.teachers] == [created.id]
     unseen = await suite.clients.records.BatchGetTeachers(rec_pb.BatchGetTeachersRequest(ids=[created.id]), token=clerk)
     assert list(unseen.teachers) == []
     again = await suite.clients.records.CreateTeacher(request, token=sys_token)
     assert [(e.code, e.field) for e in again.errors] == [("DUPLICATE_PERSON", "basic.idNumber")]
     # and orgs outside the caller's reach are invisible
-    orgs = await suite.clients.identity.BatchGetOrgs(id_pb.BatchGetOrgsRequest(codes=["640000", "620000", "100000"]), token=reader)
+    orgs = await suite.clients.identity.BatchGetOrgs(
+        id_pb.BatchGetOrgsRequest(codes=["640000", "620000", "100000"]), token=reader
+    )
     assert [o.code for o in orgs.orgs] == ["620000", "100000"]
 
 
@@ -82,7 +98,9 @@ async def test_request_id_reaches_the_service_log(suite: Suite) -> None:
         log.request_id.reset(token)
         logger.removeHandler(handler)
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
-    assert any(line.get("request_id") == "req-42" and line.get("rpc", "").endswith("GetPhotoStandard") for line in lines), lines
+    assert any(
+        line.get("request_id") == "req-42" and line.get("rpc", "").endswith("GetPhotoStandard") for line in lines
+    ), lines
 
 
 async def test_unexpected_errors_are_masked(suite: Suite) -> None:
@@ -97,7 +115,9 @@ async def test_unexpected_errors_are_masked(suite: Suite) -> None:
     storage.Storage.get_orgs = broken  # type: ignore[method-assign]
     try:
         with pytest.raises(DomainError) as caught:
-            await suite.clients.identity.BatchGetOrgs(id_pb.BatchGetOrgsRequest(codes=["100000"]), token=suite.system_token)
+            await suite.clients.identity.BatchGetOrgs(
+                id_pb.BatchGetOrgsRequest(codes=["100000"]), token=suite.system_token
+            )
     finally:
         storage.Storage.get_orgs = original  # type: ignore[method-assign]
     assert caught.value.code == ErrorCode.INTERNAL

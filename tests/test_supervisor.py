@@ -1,4 +1,5 @@
 """`make run` end to end: the supervisor as a real process tree on free ports."""
+
 from __future__ import annotations
 
 import csv
@@ -62,7 +63,10 @@ class Run:
         return json.loads((self.data_dir / "run.json").read_text())
 
     def login(self) -> str:
-        body = {"query": 'mutation($p: String!) { login(username: "admin", password: $p) { token userErrors { code } } }', "variables": {"p": ADMIN_PASSWORD}}
+        body = {
+            "query": 'mutation($p: String!) { login(username: "admin", password: $p) { token userErrors { code } } }',
+            "variables": {"p": ADMIN_PASSWORD},
+        }
         return self.post(body)["data"]["login"]["token"]
 
     def stop(self) -> int:
@@ -74,7 +78,9 @@ def test_run_restarts_a_dead_service_and_stops_everything(tmp_path: Path) -> Non
     run = Run(tmp_path / "var")
     try:
         token = run.login()
-        tree = run.post({"query": '{ org(code: "620100") { children { code children { code schoolType } } } }'}, token)["data"]["org"]
+        tree = run.post({"query": '{ org(code: "620100") { children { code children { code schoolType } } } }'}, token)[
+            "data"
+        ]["org"]
         schools = [s for d in tree["children"] for s in d["children"]]
         assert len(tree["children"]) == 2 and len({s["schoolType"] for s in schools}) >= 2
         with open(run.data_dir / "demo-accounts.csv", encoding="utf-8-sig") as f:
@@ -125,7 +131,7 @@ def test_an_idle_suite_prints_nothing_after_start_up(tmp_path: Path) -> None:
         _wait(lambda: "Ctrl-C stops it." in log.read_text(), what="the suite to start")
         started = log.read_text()
         time.sleep(6)  # several revocation polls of every process, a stats refresh, a review reconciliation
-        idle = log.read_text()[len(started):]
+        idle = log.read_text()[len(started) :]
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(30)

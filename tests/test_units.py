@@ -1,4 +1,5 @@
 """Pure logic: tokens, 身份证 numbers, settings, the photo standard's pixels."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,7 +30,15 @@ def test_token_round_trip_and_scope() -> None:
     assert not caller.reaches(("100000", "620000", "620100", "620103"))
 
 
-@pytest.mark.parametrize("mutate", [lambda t: t + "x", lambda t: t.replace("v1.", "v2."), lambda t: "garbage", lambda t: t.split(".")[0] + ".." + t.split(".")[2]])
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda t: t + "x",
+        lambda t: t.replace("v1.", "v2."),
+        lambda t: "garbage",
+        lambda t: t.split(".")[0] + ".." + t.split(".")[2],
+    ],
+)
 def test_tampered_tokens_are_refused(mutate) -> None:  # noqa: ANN001
     signer = TokenSigner(SECRET)
     with pytest.raises(DomainError) as caught:

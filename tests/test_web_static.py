@@ -1,4 +1,5 @@
 """The gateway serving the built web client: caching headers, client routes, the API untouched."""
+
 from __future__ import annotations
 
 from dataclasses import replace

@@ -1,5 +1,6 @@
 """`python -m tmis` (what `make run` runs): the supervisor of the whole suite.
 `python -m tmis backup DIR` / `python -m tmis restore DIR [--replace]`: see tmis/run/backup_cli.py."""
+
 import os
 import sys
 

@@ -5,6 +5,7 @@ secret (HMAC-SHA256), so no service trusts the gateway blindly and none needs a 
 to identity per request. The token carries the caller's org path (nation → … → org),
 which is all a service needs to check that a target lies in the caller's subtree.
 """
+
 from __future__ import annotations
 
 import base64

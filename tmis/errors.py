@@ -4,6 +4,7 @@ Domain code raises `DomainError`; one interceptor maps it to a gRPC status (and 
 code, message and field in trailing metadata); the gateway turns it back into a
 `DomainError` and then into a `userError` with the same code.
 """
+
 from __future__ import annotations
 
 import enum

@@ -3,6 +3,7 @@
 Hook names carry the `tmis_` prefix. pluggy is synchronous: a hook that needs I/O returns
 an awaitable and the caller awaits it; no async hook is `firstresult`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -18,10 +19,25 @@ hookspec = pluggy.HookspecMarker("tmis")
 hookimpl = pluggy.HookimplMarker("tmis")
 
 __all__ = [
-    "hookspec", "hookimpl", "Finding", "ReviewRecord", "Reviewer", "IdentityCheck", "LEVELS",
-    "tmis_photo_standard", "tmis_review_school", "tmis_review_district", "tmis_review_city", "tmis_review_province",
-    "tmis_after_approval", "tmis_after_final_approval", "tmis_verify_identity",
-    "tmis_fields", "tmis_info_sets", "tmis_code_tables", "tmis_validate",
+    "hookspec",
+    "hookimpl",
+    "Finding",
+    "ReviewRecord",
+    "Reviewer",
+    "IdentityCheck",
+    "LEVELS",
+    "tmis_photo_standard",
+    "tmis_review_school",
+    "tmis_review_district",
+    "tmis_review_city",
+    "tmis_review_province",
+    "tmis_after_approval",
+    "tmis_after_final_approval",
+    "tmis_verify_identity",
+    "tmis_fields",
+    "tmis_info_sets",
+    "tmis_code_tables",
+    "tmis_validate",
 ]
 
 

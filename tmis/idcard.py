@@ -1,4 +1,5 @@
 """居民身份证号码 (GB 11643-1999): check digit, birth date and gender digit."""
+
 from __future__ import annotations
 
 import datetime as dt

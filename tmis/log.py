@@ -2,6 +2,7 @@
 (`text`, for a person at the console) or one JSON object per line (`json`, for production).
 
 Routine events (revocation polls, health checks) are DEBUG, so an idle suite prints nothing."""
+
 from __future__ import annotations
 
 import contextvars
@@ -27,8 +28,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
-            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-            + f".{int(record.msecs):03d}Z",
+            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
             "level": record.levelname,
             "proc": self.process_name,
             "logger": record.name,

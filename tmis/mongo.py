@@ -1,4 +1,5 @@
 """The one way a service's storage module opens MongoDB."""
+
 from __future__ import annotations
 
 from pymongo import AsyncMongoClient
@@ -11,6 +12,9 @@ def connect(settings: Settings, app_name: str) -> AsyncMongoClient:
     if not settings.mongodb_uri:
         raise SettingsError("TMIS_MONGODB_URI is not set (make run starts the embedded database and sets it)")
     return AsyncMongoClient(
-        settings.mongodb_uri, tz_aware=True, appname=f"tmis-{app_name}", serverSelectionTimeoutMS=5000,
+        settings.mongodb_uri,
+        tz_aware=True,
+        appname=f"tmis-{app_name}",
+        serverSelectionTimeoutMS=5000,
         event_listeners=[for_service(app_name).db_listener],
     )

@@ -1,5 +1,6 @@
 """Keyset paging in the services: a cursor is `<ISO time>|<id>` of the last item of a page,
 and a page size is clamped to 1..200 (the gateway refuses out-of-range sizes before that)."""
+
 from __future__ import annotations
 
 import datetime as dt

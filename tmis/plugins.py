@@ -4,6 +4,7 @@ Built-in behaviour registers through the same hooks as province packages; packag
 found through the `tmis.plugins` entry-point group and enabled by TMIS_PLUGINS, a
 comma-separated allow-list (`all` enables every installed one).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -23,7 +24,15 @@ from tmis.registry import BASIC, SUB_TABLES, Field, InfoSet, Registry
 
 ENTRY_POINT_GROUP = "tmis.plugins"
 
-__all__ = ["PluginLoadError", "PluginInfo", "make_plugin_manager", "plugin_infos", "build_registry", "code_tables", "local_rules"]
+__all__ = [
+    "PluginLoadError",
+    "PluginInfo",
+    "make_plugin_manager",
+    "plugin_infos",
+    "build_registry",
+    "code_tables",
+    "local_rules",
+]
 FIELD_KEY = re.compile(r"^[a-z][A-Za-z0-9]{0,40}$")
 SET_KEY = re.compile(r"^[A-Z][A-Z0-9_]{0,40}$")
 
@@ -48,7 +57,9 @@ def make_plugin_manager(allow_list: str = "", builtins: tuple[object, ...] = ())
     pm = pluggy.PluginManager("tmis")
     pm.add_hookspecs(hookspecs)
     for plugin in builtins:
-        pm.register(plugin, name=f"tmis.builtin.{getattr(plugin, '__name__', type(plugin).__name__).rsplit('.', 1)[-1]}")
+        pm.register(
+            plugin, name=f"tmis.builtin.{getattr(plugin, '__name__', type(plugin).__name__).rsplit('.', 1)[-1]}"
+        )
     every, names = _enabled(allow_list)
     found = {ep.name: ep for ep in metadata.entry_points(group=ENTRY_POINT_GROUP)}
     unknown = names - set(found) - {"all"}
@@ -91,7 +102,9 @@ def _owned(plugin: str, fields: Any, where: str) -> tuple[Field, ...]:
     out = []
     for f in fields or ():
         if not isinstance(f, Field) or not FIELD_KEY.match(f.key):
-            raise PluginLoadError(f"plugin {plugin!r}: {where}: each field must be a tmis.registry.Field with a camelCase key, got {f!r}")
+            raise PluginLoadError(
+                f"plugin {plugin!r}: {where}: each field must be a tmis.registry.Field with a camelCase key, got {f!r}"
+            )
         out.append(dataclasses.replace(f, plugin=plugin))
     return tuple(out)
 
@@ -102,7 +115,9 @@ def build_registry(pm: pluggy.PluginManager) -> Registry:
     for plugin, added in _contributions(pm, "tmis_info_sets"):
         for new in added or ():
             if not isinstance(new, InfoSet) or not SET_KEY.match(new.key) or new.key in sets:
-                raise PluginLoadError(f"plugin {plugin!r}: tmis_info_sets: {getattr(new, 'key', new)!r} is not a new UPPER_CASE info set")
+                raise PluginLoadError(
+                    f"plugin {plugin!r}: tmis_info_sets: {getattr(new, 'key', new)!r} is not a new UPPER_CASE info set"
+                )
             sets[new.key] = dataclasses.replace(new, plugin=plugin, fields=_owned(plugin, new.fields, new.key))
     for plugin, by_set in _contributions(pm, "tmis_fields"):
         for key, fields in (by_set or {}).items():
@@ -112,7 +127,9 @@ def build_registry(pm: pluggy.PluginManager) -> Registry:
             added = _owned(plugin, fields, key)
             clash = {f.key for f in target.fields} & {f.key for f in added}
             if clash or len({f.key for f in added}) != len(added):
-                raise PluginLoadError(f"plugin {plugin!r}: tmis_fields: {key} already has {', '.join(sorted(clash)) or 'a repeated key'}")
+                raise PluginLoadError(
+                    f"plugin {plugin!r}: tmis_fields: {key} already has {', '.join(sorted(clash)) or 'a repeated key'}"
+                )
             sets[key] = dataclasses.replace(target, fields=target.fields + added)
     return Registry(tuple(sets.values()))
 
@@ -123,7 +140,9 @@ def code_tables(pm: pluggy.PluginManager, overrides: str | Path | None = None) -
     for plugin, added in _contributions(pm, "tmis_code_tables"):
         for table in added or ():
             if not isinstance(table, CodeTable):
-                raise PluginLoadError(f"plugin {plugin!r}: tmis_code_tables must return tmis.codes.CodeTable objects, got {table!r}")
+                raise PluginLoadError(
+                    f"plugin {plugin!r}: tmis_code_tables must return tmis.codes.CodeTable objects, got {table!r}"
+                )
             tables[table.name] = table
     return tables
 
@@ -132,6 +151,10 @@ def local_rules(pm: pluggy.PluginManager) -> Any:
     """The plugins' data rules as one function (set key, data, school type) -> findings."""
 
     def rules(set_key: str, data: Mapping[str, Any], school_type: str) -> list[Finding]:
-        return [f for found in pm.hook.tmis_validate(set_key=set_key, data=data, school_type=school_type) for f in found or ()]
+        return [
+            f
+            for found in pm.hook.tmis_validate(set_key=set_key, data=data, school_type=school_type)
+            for f in found or ()
+        ]
 
     return rules

@@ -7,6 +7,7 @@ school are refused). Each process polls identity's feed every second or so and c
 verified caller against what it has; a token is refused within seconds of the change.
 Until the first poll succeeds (identity not yet up), only the signature and expiry count.
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -3,6 +3,7 @@
 `TMIS_<KEY>` for suite-wide settings, `TMIS_<SERVICE>_<KEY>` for one service's.
 Nothing reads the environment at import time.
 """
+
 from __future__ import annotations
 
 import os

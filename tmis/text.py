@@ -1,5 +1,6 @@
 """What every stored text must be, wherever it is entered: something a person can see, and no
 bidirectional controls (U+202E and its kin reorder what is shown, so a name could pose as another)."""
+
 from __future__ import annotations
 
 import re

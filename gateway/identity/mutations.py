@@ -28,9 +28,13 @@ class OrgPayload:
 @strawberry.type
 class AccountPayload:
     account: Account | None
-    initial_password: str | None = strawberry.field(description="Shown once, on create and reset; never stored in readable form after first change.")
+    initial_password: str | None = strawberry.field(
+        description="Shown once, on create and reset; never stored in readable form after first change."
+    )
     user_errors: list[UserError]
-    token: str | None = strawberry.field(default=None, description="changePassword: the caller's new token; older tokens stop working.")
+    token: str | None = strawberry.field(
+        default=None, description="changePassword: the caller's new token; older tokens stop working."
+    )
 
 
 @strawberry.type
@@ -43,7 +47,9 @@ class RetrieveInitialPasswordPayload:
 class GenerateAccountsPayload:
     created: int
     existing: int
-    export_url: str | None = strawberry.field(description="导出: .xlsx of usernames and initial passwords (blank once changed).")
+    export_url: str | None = strawberry.field(
+        description="导出: .xlsx of usernames and initial passwords (blank once changed)."
+    )
     user_errors: list[UserError]
 
 
@@ -61,7 +67,9 @@ def _account_payload(reply: pb.AccountWithPassword | pb.Account | None, errors: 
     if reply is None:
         return AccountPayload(account=None, initial_password=None, user_errors=errors)
     if isinstance(reply, pb.AccountWithPassword):
-        return AccountPayload(account=Account.of(reply.account), initial_password=reply.initial_password or None, user_errors=[])
+        return AccountPayload(
+            account=Account.of(reply.account), initial_password=reply.initial_password or None, user_errors=[]
+        )
     return AccountPayload(account=Account.of(reply), initial_password=None, user_errors=[])
 
 
@@ -69,12 +77,16 @@ def _account_payload(reply: pb.AccountWithPassword | pb.Account | None, errors: 
 class IdentityMutation:
     @strawberry.mutation
     async def login(self, info: Info, username: str, password: str) -> LoginPayload:
-        reply, errors = await attempt(info.context.clients.identity.Login(pb.LoginRequest(username=username, password=password), token=""))
+        reply, errors = await attempt(
+            info.context.clients.identity.Login(pb.LoginRequest(username=username, password=password), token="")
+        )
         if reply is None:
             return LoginPayload(token=None, account=None, must_change_password=False, user_errors=errors)
         info.context.token = reply.token  # the account's org resolves with the new caller's rights
         account = Account.of(reply.account)
-        return LoginPayload(token=reply.token, account=account, must_change_password=account.must_change_password, user_errors=[])
+        return LoginPayload(
+            token=reply.token, account=account, must_change_password=account.must_change_password, user_errors=[]
+        )
 
     @strawberry.mutation(description="Required before anything else when mustChangePassword is true.")
     async def change_password(self, info: Info, old_password: str, new_password: str) -> AccountPayload:
@@ -85,13 +97,23 @@ class IdentityMutation:
         if reply is None:
             return _account_payload(None, errors)
         info.context.token = reply.token
-        return AccountPayload(account=Account.of(reply.account), initial_password=None, user_errors=[], token=reply.token)
+        return AccountPayload(
+            account=Account.of(reply.account), initial_password=None, user_errors=[], token=reply.token
+        )
 
-    @strawberry.mutation(description="教师自助: 获取初始密码. Returns the initial password only while it was never changed and the identity facts match.")
-    async def retrieve_initial_password(self, info: Info, input: RetrieveInitialPasswordInput) -> RetrieveInitialPasswordPayload:
-        request = pb.RetrieveInitialPasswordRequest(name=input.name, id_type=input.id_type, id_number=input.id_number, school_code=input.school_code)
+    @strawberry.mutation(
+        description="教师自助: 获取初始密码. Returns the initial password only while it was never changed and the identity facts match."
+    )
+    async def retrieve_initial_password(
+        self, info: Info, input: RetrieveInitialPasswordInput
+    ) -> RetrieveInitialPasswordPayload:
+        request = pb.RetrieveInitialPasswordRequest(
+            name=input.name, id_type=input.id_type, id_number=input.id_number, school_code=input.school_code
+        )
         reply, errors = await attempt(info.context.clients.identity.RetrieveInitialPassword(request, token=""))
-        return RetrieveInitialPasswordPayload(initial_password=reply.initial_password if reply else None, user_errors=errors)
+        return RetrieveInitialPasswordPayload(
+            initial_password=reply.initial_password if reply else None, user_errors=errors
+        )
 
     @strawberry.mutation
     async def create_org(self, info: Info, input: CreateOrgInput) -> OrgPayload:
@@ -110,42 +132,65 @@ class IdentityMutation:
     @strawberry.mutation
     async def create_account(self, info: Info, input: CreateAccountInput) -> AccountPayload:
         request = pb.CreateAccountRequest(
-            username=input.username, org_code=input.org_code.strip(), roles=[r.value for r in input.roles], display_name=input.display_name or ""
+            username=input.username,
+            org_code=input.org_code.strip(),
+            roles=[r.value for r in input.roles],
+            display_name=input.display_name or "",
         )
         return await _as_admin(info, info.context.clients.identity.CreateAccount, request)
 
     @strawberry.mutation
     async def reset_password(self, info: Info, account_id: strawberry.ID) -> AccountPayload:
-        return await _as_admin(info, info.context.clients.identity.ResetPassword, pb.AccountIdRequest(account_id=account_id))
+        return await _as_admin(
+            info, info.context.clients.identity.ResetPassword, pb.AccountIdRequest(account_id=account_id)
+        )
 
     @strawberry.mutation
     async def unlock_account(self, info: Info, account_id: strawberry.ID) -> AccountPayload:
-        return await _as_admin(info, info.context.clients.identity.UnlockAccount, pb.AccountIdRequest(account_id=account_id))
+        return await _as_admin(
+            info, info.context.clients.identity.UnlockAccount, pb.AccountIdRequest(account_id=account_id)
+        )
 
     @strawberry.mutation
     async def set_account_enabled(self, info: Info, account_id: strawberry.ID, enabled: bool) -> AccountPayload:
-        return await _as_admin(info, info.context.clients.identity.SetAccountEnabled, pb.SetAccountEnabledRequest(account_id=account_id, enabled=enabled))
+        return await _as_admin(
+            info,
+            info.context.clients.identity.SetAccountEnabled,
+            pb.SetAccountEnabledRequest(account_id=account_id, enabled=enabled),
+        )
 
     @strawberry.mutation(description="Deletes a login only; the teacher's record stays and can be given a new account.")
     async def delete_account(self, info: Info, account_id: strawberry.ID) -> AccountPayload:
-        return await _as_admin(info, info.context.clients.identity.DeleteAccount, pb.AccountIdRequest(account_id=account_id))
+        return await _as_admin(
+            info, info.context.clients.identity.DeleteAccount, pb.AccountIdRequest(account_id=account_id)
+        )
 
-    @strawberry.mutation(description="批量生成教师个人账户 for every teacher of the school without one; username = 身份证件号.")
+    @strawberry.mutation(
+        description="批量生成教师个人账户 for every teacher of the school without one; username = 身份证件号."
+    )
     async def generate_teacher_accounts(self, info: Info, school_code: str) -> GenerateAccountsPayload:
         caller = info.context.caller
         if errors := refusal(caller, "SYSTEM_ADMIN"):
             return GenerateAccountsPayload(created=0, existing=0, export_url=None, user_errors=errors)
         request = pb.GenerateTeacherAccountsRequest(school_code=school_code.strip())
-        reply, errors = await attempt(info.context.clients.identity.GenerateTeacherAccounts(request, token=info.context.token))
+        reply, errors = await attempt(
+            info.context.clients.identity.GenerateTeacherAccounts(request, token=info.context.token)
+        )
         if reply is None or caller is None:
             return GenerateAccountsPayload(created=0, existing=0, export_url=None, user_errors=errors)
-        url = download_url(info.context.request, info.context.signer, caller, f"/files/teacher-accounts/{request.school_code}.xlsx")
+        url = download_url(
+            info.context.request, info.context.signer, caller, f"/files/teacher-accounts/{request.school_code}.xlsx"
+        )
         return GenerateAccountsPayload(created=reply.created, existing=reply.existing, export_url=url, user_errors=[])
 
-    @strawberry.mutation(description="Closes or reopens the collection window: while closed no TEACHER of the school can log in or write.")
+    @strawberry.mutation(
+        description="Closes or reopens the collection window: while closed no TEACHER of the school can log in or write."
+    )
     async def set_teacher_login_enabled(self, info: Info, school_code: str, enabled: bool) -> OrgPayload:
         if errors := refusal(info.context.caller, "SYSTEM_ADMIN"):
             return OrgPayload(org=None, user_errors=errors)
         request = pb.SetTeacherLoginEnabledRequest(school_code=school_code.strip(), enabled=enabled)
-        org, errors = await attempt(info.context.clients.identity.SetTeacherLoginEnabled(request, token=info.context.token))
+        org, errors = await attempt(
+            info.context.clients.identity.SetTeacherLoginEnabled(request, token=info.context.token)
+        )
         return OrgPayload(org=Org.of(org) if org else None, user_errors=errors)

@@ -6,8 +6,8 @@ from typing import Annotated
 import strawberry
 
 from gateway.context import Info
-from gateway.records import current
 from gateway.pagination import PageInfo
+from gateway.records import current
 from tmis.proto.identity.v1 import identity_pb2 as pb
 
 
@@ -30,10 +30,18 @@ class SchoolType(enum.Enum):
 
 @strawberry.enum
 class Role(enum.Enum):
-    SYSTEM_ADMIN = strawberry.enum_value("SYSTEM_ADMIN", description="系统管理员: accounts of its own org, admin accounts of the orgs directly below")
-    DATA_ENTRY = strawberry.enum_value("DATA_ENTRY", description="信息录入员: enters/imports records, school-only sets, submits (报送)")
-    REVIEWER = strawberry.enum_value("REVIEWER", description="信息审核员: approves or rejects records pending at its org")
-    QUERY = strawberry.enum_value("QUERY", description="信息查询员: reads records, statistics and progress of its subtree")
+    SYSTEM_ADMIN = strawberry.enum_value(
+        "SYSTEM_ADMIN", description="系统管理员: accounts of its own org, admin accounts of the orgs directly below"
+    )
+    DATA_ENTRY = strawberry.enum_value(
+        "DATA_ENTRY", description="信息录入员: enters/imports records, school-only sets, submits (报送)"
+    )
+    REVIEWER = strawberry.enum_value(
+        "REVIEWER", description="信息审核员: approves or rejects records pending at its org"
+    )
+    QUERY = strawberry.enum_value(
+        "QUERY", description="信息查询员: reads records, statistics and progress of its subtree"
+    )
     TEACHER = strawberry.enum_value("TEACHER", description="教师 (教师自助子系统): own record only")
 
 
@@ -96,7 +104,7 @@ class Account:
         )
 
     @strawberry.field(description="The teacher record of a TEACHER account.")
-    async def teacher(self, info: Info) -> Annotated["Teacher", strawberry.lazy("gateway.records.current")] | None:  # noqa: F821
+    async def teacher(self, info: Info) -> Annotated[Teacher, strawberry.lazy("gateway.records.current")] | None:  # noqa: F821
         if not self.teacher_id:
             return None
         found = await info.context.loaders.teacher_by_id.load(self.teacher_id)

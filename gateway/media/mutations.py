@@ -1,4 +1,5 @@
 """uploadPhoto and importPhotos; photo jobs answer importJob(id) for ids `photo-…`."""
+
 from __future__ import annotations
 
 import strawberry
@@ -27,16 +28,19 @@ async def photo_job(info: Info, job_id: str) -> ImportJob | None:
     return ImportJob.of(reply)
 
 
-
 @strawberry.type
 class MediaMutation:
-    @strawberry.mutation(description="Normalises the photo to the standard and attaches it (the teacher or the school's 信息录入员; DRAFT or REJECTED records).")
+    @strawberry.mutation(
+        description="Normalises the photo to the standard and attaches it (the teacher or the school's 信息录入员; DRAFT or REJECTED records)."
+    )
     async def upload_photo(self, info: Info, teacher_id: strawberry.ID, file: Upload) -> PhotoPayload:
         if errors := refusal(info.context.caller):
             return PhotoPayload(user_errors=errors)
         content, filename = await _read(file)
         request = pb.UploadPhotoRequest(teacher_id=str(teacher_id), content=content, filename=filename[:200])
-        reply, errors = await attempt(info.context.clients.media.UploadPhoto(request, token=info.context.token, timeout=60))
+        reply, errors = await attempt(
+            info.context.clients.media.UploadPhoto(request, token=info.context.token, timeout=60)
+        )
         return PhotoPayload(photo=Photo.of(info, str(teacher_id), reply) if reply else None, user_errors=errors)
 
     @strawberry.mutation(description="A .zip of photos named <身份证件号>.<ext>; each is normalised and attached.")
@@ -45,6 +49,7 @@ class MediaMutation:
             return ImportJobPayload(user_errors=errors)
         content, filename = await _read(archive)
         request = pb.ImportPhotosRequest(school_code=school_code.strip(), archive=content, filename=filename[:200])
-        reply, errors = await attempt(info.context.clients.media.ImportPhotos(request, token=info.context.token, timeout=120))
+        reply, errors = await attempt(
+            info.context.clients.media.ImportPhotos(request, token=info.context.token, timeout=120)
+        )
         return ImportJobPayload(job=ImportJob.of(reply) if reply else None, user_errors=errors)
-

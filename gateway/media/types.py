@@ -1,4 +1,5 @@
 """Photo, its compliance report, and the payloads of the photo mutations."""
+
 from __future__ import annotations
 
 from enum import Enum
@@ -37,7 +38,9 @@ class PhotoWarning:
 @strawberry.type(description="How the photo was made from the upload: shown to reviewers.")
 class PhotoReport:
     face_found: bool
-    crop: PhotoCrop = strawberry.field(description="Centred on the detected face, or on the upper centre when none was found.")
+    crop: PhotoCrop = strawberry.field(
+        description="Centred on the detected face, or on the upper centre when none was found."
+    )
     source_format: str
     source_width: int
     source_height: int
@@ -72,7 +75,9 @@ class PhotoReport:
 
 @strawberry.type
 class Photo:
-    url: str = strawberry.field(description="A short-lived link to the JPEG (for <img src>), for callers who may see the teacher.")
+    url: str = strawberry.field(
+        description="A short-lived link to the JPEG (for <img src>), for callers who may see the teacher."
+    )
     width: int
     height: int
     bytes: int
@@ -114,4 +119,10 @@ class PhotoFileResult:
 
     @classmethod
     def of(cls, pb: Any) -> PhotoFileResult:
-        return cls(index=pb.index, name=pb.name, outcome=PhotoFileOutcome(pb.outcome), teacher_id=strawberry.ID(pb.teacher_id) if pb.teacher_id else None, message=pb.message or None)
+        return cls(
+            index=pb.index,
+            name=pb.name,
+            outcome=PhotoFileOutcome(pb.outcome),
+            teacher_id=strawberry.ID(pb.teacher_id) if pb.teacher_id else None,
+            message=pb.message or None,
+        )

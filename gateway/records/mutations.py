@@ -4,7 +4,7 @@ The mutations take inputs the registry decides (BasicInfoInput, EntryInput), so 
 makes them from the types passed in. (No `from __future__ import annotations`: see teacher.py.)"""
 
 from collections.abc import Awaitable, Callable
-from typing import Any, Optional
+from typing import Any
 
 import strawberry
 from strawberry.file_uploads import Upload
@@ -33,7 +33,7 @@ def entry_values(entry: Any) -> tuple[str, dict[str, Any]]:
     return entry.other.set.value, entry.other.data
 
 
-def teacher_payload(teachers: TeacherTypes, reply: Optional[pb.TeacherWrite], errors: list[UserError]) -> Any:
+def teacher_payload(teachers: TeacherTypes, reply: pb.TeacherWrite | None, errors: list[UserError]) -> Any:
     """A write's answer: the teacher as saved, or the errors (the service's own, field by field)."""
     if reply is None:
         return teachers.TeacherPayload(teacher=None, user_errors=errors)

@@ -3,7 +3,7 @@
 The teacher queries answer with types the registry decides, so `teacher_query` makes them from the
 types passed in. (No `from __future__ import annotations`: see teacher.py.)"""
 
-from typing import Any, Optional
+from typing import Any
 
 import strawberry
 
@@ -11,10 +11,10 @@ from gateway.context import Info
 from gateway.errors import require
 from gateway.files import download_url
 from gateway.identity.types import SchoolType
+from gateway.jobs import ImportJob
 from gateway.pagination import PageInfo, decode_cursor, encode_cursor, page_size
 from gateway.records.generated import RegistryTypes
 from gateway.records.teacher import TeacherTypes
-from gateway.jobs import ImportJob
 from gateway.records.types import Code, FieldDefinition, import_job_of, template_path
 from gateway.review.types import RecordStatus
 from tmis.errors import DomainError, ErrorCode
@@ -43,7 +43,7 @@ class ImportQuery:
         return download_url(info.context.request, info.context.signer, caller, template_path(school_type.value))
 
 
-async def import_job(info: Info, job_id: str) -> Optional[ImportJob]:
+async def import_job(info: Info, job_id: str) -> ImportJob | None:
     """A workbook import as importJob(id) shows it, for ids `import-…`; None when unknown."""
     require(info.context.caller)
     try:
@@ -57,7 +57,7 @@ async def import_job(info: Info, job_id: str) -> Optional[ImportJob]:
     return import_job_of(info, job)
 
 
-def field_definitions(registry: Registry, set_key: str, school_type: Optional[SchoolType]) -> list[FieldDefinition]:
+def field_definitions(registry: Registry, set_key: str, school_type: SchoolType | None) -> list[FieldDefinition]:
     described = registry.set(set_key)
     if described is None:
         raise DomainError(ErrorCode.NOT_FOUND, f"信息集 {set_key} 的字段尚未定义", "set")
@@ -69,10 +69,10 @@ async def teachers_page(
     info: Info,
     teachers: TeacherTypes,
     org_code: str,
-    status: Optional[RecordStatus],
-    search: Optional[str],
-    first: Optional[int],
-    after: Optional[str],
+    status: RecordStatus | None,
+    search: str | None,
+    first: int | None,
+    after: str | None,
 ) -> Any:
     require(info.context.caller)
     request = pb.ListTeachersRequest(
@@ -93,7 +93,7 @@ async def teachers_page(
     return teachers.TeacherConnection(edges=edges, page_info=page_info, total_count=reply.total_count)
 
 
-async def review_queue(info: Info, teachers: TeacherTypes, first: Optional[int], after: Optional[str]) -> Any:
+async def review_queue(info: Info, teachers: TeacherTypes, first: int | None, after: str | None) -> Any:
     require(info.context.caller, "REVIEWER")
     request = review_pb.ListReviewQueueRequest(first=page_size(first), after=decode_cursor(after))
     reply = await info.context.clients.review.ListReviewQueue(request, token=info.context.token)
@@ -118,12 +118,12 @@ def teacher_query(types: RegistryTypes, teachers: TeacherTypes) -> type:
             )
         )
         def field_definitions(
-            self, info: Info, set: InfoSet, school_type: Optional[SchoolType] = SchoolType.PRIMARY_SECONDARY
+            self, info: Info, set: InfoSet, school_type: SchoolType | None = SchoolType.PRIMARY_SECONDARY
         ) -> list[FieldDefinition]:
             return field_definitions(types.registry, set.value, school_type)
 
         @strawberry.field
-        async def teacher(self, info: Info, id: strawberry.ID) -> Optional[Teacher]:
+        async def teacher(self, info: Info, id: strawberry.ID) -> Teacher | None:
             if info.context.caller is None:
                 return None
             found = await info.context.loaders.teacher_by_id.load(str(id))
@@ -134,16 +134,16 @@ def teacher_query(types: RegistryTypes, teachers: TeacherTypes) -> type:
             self,
             info: Info,
             org_code: str,
-            status: Optional[RecordStatus] = None,
-            search: Optional[str] = None,
-            first: Optional[int] = 50,
-            after: Optional[str] = None,
+            status: RecordStatus | None = None,
+            search: str | None = None,
+            first: int | None = 50,
+            after: str | None = None,
         ) -> TeacherConnection:
             return await teachers_page(info, teachers, org_code, status, search, first, after)
 
         @strawberry.field(description="Records pending review at the caller's org.")
         async def review_queue(
-            self, info: Info, first: Optional[int] = 50, after: Optional[str] = None
+            self, info: Info, first: int | None = 50, after: str | None = None
         ) -> TeacherConnection:
             return await review_queue(info, teachers, first, after)
 

@@ -6,7 +6,7 @@ the plain functions above it. (No `from __future__ import annotations`: the clas
 passed to the function.)"""
 
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 import strawberry
 
@@ -56,7 +56,7 @@ async def changes_since_approval(info: Info, teacher_id: str) -> list[TeacherCha
     return [TeacherChange.of(c) for c in (reply.teachers[0].changes_since_approval if reply.teachers else [])]
 
 
-async def history(info: Info, teacher_id: str, first: Optional[int]) -> list[TeacherChange]:
+async def history(info: Info, teacher_id: str, first: int | None) -> list[TeacherChange]:
     request = pb.ListTeacherHistoryRequest(teacher_id=teacher_id, first=page_size(first))
     reply = await info.context.clients.records.ListTeacherHistory(request, token=info.context.token)
     return [TeacherChange.of(c) for c in reply.changes]
@@ -106,7 +106,7 @@ def teacher_types(types: RegistryTypes) -> TeacherTypes:  # noqa: C901 (one clas
     class Teacher:
         id: strawberry.ID
         version: int
-        personal_code: Optional[str] = strawberry.field(description="个人标识码: temporary until formal.")
+        personal_code: str | None = strawberry.field(description="个人标识码: temporary until formal.")
         personal_code_formal: bool
         stored: strawberry.Private[pb.Teacher]
 
@@ -141,14 +141,19 @@ def teacher_types(types: RegistryTypes) -> TeacherTypes:  # noqa: C901 (one clas
             )
 
         @strawberry.field(description="Null until a photo is uploaded.")
-        def photo(self, info: Info) -> Optional[Photo]:
+        def photo(self, info: Info) -> Photo | None:
             return Photo.of(info, self.stored.id, self.stored.photo) if self.stored.HasField("photo") else None
 
         @strawberry.field
         def entries(self, set: InfoSet) -> list[Entry]:
             school_type = self.stored.school_type
             return [
-                Entry(id=strawberry.ID(e.id), set=InfoSet(e.set), school_type=school_type, raw=record_data(e.data, registry.set(e.set)))
+                Entry(
+                    id=strawberry.ID(e.id),
+                    set=InfoSet(e.set),
+                    school_type=school_type,
+                    raw=record_data(e.data, registry.set(e.set)),
+                )
                 for e in self.stored.entries
                 if e.set == set.value
             ]
@@ -164,7 +169,7 @@ def teacher_types(types: RegistryTypes) -> TeacherTypes:  # noqa: C901 (one clas
             return await changes_since_approval(info, self.stored.id)
 
         @strawberry.field(description="The teacher's own login (教师个人账户); null before one is generated.")
-        async def account(self, info: Info) -> Optional[Account]:
+        async def account(self, info: Info) -> Account | None:
             found = await info.context.loaders.account_by_teacher.load(self.stored.id)
             return Account.of(found) if found else None
 
@@ -179,7 +184,7 @@ def teacher_types(types: RegistryTypes) -> TeacherTypes:  # noqa: C901 (one clas
             return completeness(registry, self.stored)
 
         @strawberry.field(description="Every change: who, when, field path, old and new value; newest first.")
-        async def history(self, info: Info, first: Optional[int] = 50) -> list[TeacherChange]:
+        async def history(self, info: Info, first: int | None = 50) -> list[TeacherChange]:
             return await history(info, self.stored.id, first)
 
     @strawberry.type
@@ -195,7 +200,7 @@ def teacher_types(types: RegistryTypes) -> TeacherTypes:  # noqa: C901 (one clas
 
     @strawberry.type
     class TeacherPayload:
-        teacher: Optional[Teacher]
+        teacher: Teacher | None
         user_errors: list[UserError]
 
     return TeacherTypes(Teacher, TeacherConnection, TeacherEdge, TeacherPayload)

@@ -58,7 +58,9 @@ def info_set_enum(registry: Registry) -> type[enum.Enum]:
     if not local:
         return InfoSet
     definition = InfoSet.__strawberry_definition__  # type: ignore[attr-defined]
-    members = {m.name: strawberry.enum_value(m.value, description=d.description) for m, d in zip(InfoSet, definition.values)}
+    members = {
+        m.name: strawberry.enum_value(m.value, description=d.description) for m, d in zip(InfoSet, definition.values)
+    }
     members |= {s.key: strawberry.enum_value(s.key, description=f"{s.label} ({s.plugin})") for s in local}
     described = enum.Enum("InfoSet", members)  # type: ignore[misc]
     return strawberry.enum(described, description=definition.description)

@@ -47,7 +47,9 @@ class ReviewEvent:
     org_code: str = strawberry.field(description="The org whose reviewer (or, for SUBMIT, whose school) acted.")
 
 
-@strawberry.type(description="What a review check (built-in or a province plugin's) found; blocking findings stop an approval.")
+@strawberry.type(
+    description="What a review check (built-in or a province plugin's) found; blocking findings stop an approval."
+)
 class ReviewFinding:
     code: str
     message: str
@@ -58,25 +60,48 @@ class ReviewFinding:
 @strawberry.type
 class ReviewState:
     status: RecordStatus
-    pending_level: OrgLevel | None = strawberry.field(description="Level whose reviewers must act next; null unless SUBMITTED.")
+    pending_level: OrgLevel | None = strawberry.field(
+        description="Level whose reviewers must act next; null unless SUBMITTED."
+    )
     pending_org_code: strawberry.Private[str]
     history: list[ReviewEvent]
-    findings: list[ReviewFinding] = strawberry.field(description="Warnings of the checks at the last approval, shown to the next level.")
-    identity_check: str | None = strawberry.field(description="身份认证 outcome after final approval (who checked, what was found).")
+    findings: list[ReviewFinding] = strawberry.field(
+        description="Warnings of the checks at the last approval, shown to the next level."
+    )
+    identity_check: str | None = strawberry.field(
+        description="身份认证 outcome after final approval (who checked, what was found)."
+    )
 
     @classmethod
     def of(cls, state: pb.ReviewState | None) -> ReviewState:
         if state is None:
-            return cls(status=RecordStatus.DRAFT, pending_level=None, pending_org_code="", history=[], findings=[], identity_check=None)
+            return cls(
+                status=RecordStatus.DRAFT,
+                pending_level=None,
+                pending_org_code="",
+                history=[],
+                findings=[],
+                identity_check=None,
+            )
         return cls(
             status=RecordStatus(state.status),
             pending_level=OrgLevel(state.pending_level) if state.pending_level else None,
             pending_org_code=state.pending_org_code,
             history=[
-                ReviewEvent(at=e.at, actor=e.actor, level=OrgLevel(e.level), action=ReviewAction(e.action), comment=e.comment or None, org_code=e.org_code)
+                ReviewEvent(
+                    at=e.at,
+                    actor=e.actor,
+                    level=OrgLevel(e.level),
+                    action=ReviewAction(e.action),
+                    comment=e.comment or None,
+                    org_code=e.org_code,
+                )
                 for e in state.history
             ],
-            findings=[ReviewFinding(code=f.code, message=f.message, field=f.field or None, blocking=f.blocking) for f in state.findings],
+            findings=[
+                ReviewFinding(code=f.code, message=f.message, field=f.field or None, blocking=f.blocking)
+                for f in state.findings
+            ],
             identity_check=state.identity_check or None,
         )
 

@@ -1,4 +1,5 @@
 """`/-/plugins`: the plugins of this deployment as a plain page (what `plugins` answers)."""
+
 from __future__ import annotations
 
 from html import escape
@@ -12,7 +13,10 @@ from tmis.plugins import plugin_infos
 
 def plugins_page(pm: pluggy.PluginManager):  # noqa: ANN201 - a Starlette endpoint
     infos = plugin_infos(pm)
-    rows = "".join(f"<tr><td>{escape(p.name)}</td><td>{escape(p.version)}</td><td>{escape(', '.join(p.hooks))}</td></tr>" for p in infos)
+    rows = "".join(
+        f"<tr><td>{escape(p.name)}</td><td>{escape(p.version)}</td><td>{escape(', '.join(p.hooks))}</td></tr>"
+        for p in infos
+    )
     body = (
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>TMIS 插件</title>'
         '<meta name="viewport" content="width=device-width, initial-scale=1"></head><body>'

@@ -1,4 +1,5 @@
 """Account management by SYSTEM_ADMINs (create, reset, unlock, enable/disable, delete, list)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -17,7 +18,13 @@ from tmis.text import text_problem
 
 ADMIN_USERNAME = "admin"
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,32}$")
-ROLE_NAMES = {"SYSTEM_ADMIN": "系统管理员", "DATA_ENTRY": "信息录入员", "REVIEWER": "信息审核员", "QUERY": "信息查询员", "TEACHER": "教师"}
+ROLE_NAMES = {
+    "SYSTEM_ADMIN": "系统管理员",
+    "DATA_ENTRY": "信息录入员",
+    "REVIEWER": "信息审核员",
+    "QUERY": "信息查询员",
+    "TEACHER": "教师",
+}
 
 
 def new_id() -> str:
@@ -25,7 +32,15 @@ def new_id() -> str:
 
 
 class Accounts:
-    def __init__(self, storage: Storage, policy: PasswordPolicy, hasher: Hasher, sealer: Sealer, audit: Audit, sessions: dt.timedelta) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        policy: PasswordPolicy,
+        hasher: Hasher,
+        sealer: Sealer,
+        audit: Audit,
+        sessions: dt.timedelta,
+    ) -> None:
         self.storage = storage
         self.policy = policy
         self.hasher = hasher
@@ -42,13 +57,22 @@ class Accounts:
     async def with_locks(self, accounts: list[Account]) -> list[Account]:
         locks = await self.storage.locks_of([a.username for a in accounts])
         current = now()
-        return [dataclasses.replace(a, locked_until=locks[a.username]) if locks.get(a.username, current) > current else a for a in accounts]
+        return [
+            dataclasses.replace(a, locked_until=locks[a.username]) if locks.get(a.username, current) > current else a
+            for a in accounts
+        ]
 
     async def of_teachers(self, caller: Caller, teacher_ids: list[str]) -> list[Account]:
         """TEACHER accounts of these records: the teacher's own, or any in the caller's subtree for staff."""
         caller.require()
         found = await self.storage.accounts_of_teachers(list(dict.fromkeys(teacher_ids))[:1000])
-        visible = [a for a in found if caller.service or caller.teacher_id == a.teacher_id or (not caller.teacher_only and caller.reaches(a.org_path))]
+        visible = [
+            a
+            for a in found
+            if caller.service
+            or caller.teacher_id == a.teacher_id
+            or (not caller.teacher_only and caller.reaches(a.org_path))
+        ]
         return await self.with_locks(visible)
 
     async def _managed(self, caller: Caller, account_id: str) -> Account:
@@ -72,7 +96,9 @@ class Accounts:
     async def _revoke(self, account: Account) -> None:
         await self.storage.revoke(account.id, now(), self.sessions + dt.timedelta(minutes=1))
 
-    async def create(self, caller: Caller, username: str, org_code: str, roles: list[str], display_name: str, orgs: list[Org]) -> tuple[Account, str]:
+    async def create(
+        self, caller: Caller, username: str, org_code: str, roles: list[str], display_name: str, orgs: list[Org]
+    ) -> tuple[Account, str]:
         caller.require("SYSTEM_ADMIN")
         username = username.strip()
         if not _USERNAME.match(username):
@@ -81,7 +107,9 @@ class Accounts:
         if not roles or any(r not in ROLES for r in roles):
             raise DomainError(ErrorCode.INVALID_INPUT, "请至少选择一个有效的角色", "input.roles")
         if "TEACHER" in roles:
-            raise DomainError(ErrorCode.INVALID_INPUT, "教师账号请通过“批量生成教师账号”创建，用户名为身份证件号", "input.roles")
+            raise DomainError(
+                ErrorCode.INVALID_INPUT, "教师账号请通过“批量生成教师账号”创建，用户名为身份证件号", "input.roles"
+            )
         display_name = display_name.strip()
         if len(display_name) > 50:
             raise DomainError(ErrorCode.INVALID_INPUT, "姓名不超过50个字", "input.displayName")
@@ -94,22 +122,34 @@ class Accounts:
         password = self.policy.generate()
         account_id = new_id()
         account = Account(
-            account_id, username, display_name, org.code, org.path, tuple(roles),
-            must_change_password=True, initial_password=self.sealer.seal(password, account_id),
+            account_id,
+            username,
+            display_name,
+            org.code,
+            org.path,
+            tuple(roles),
+            must_change_password=True,
+            initial_password=self.sealer.seal(password, account_id),
         )
         await self.storage.insert_account(account, now())
-        await self.audit.record("ACCOUNT_CREATED", actor=caller.username, target=username, org_path=org.path, detail=",".join(roles))
+        await self.audit.record(
+            "ACCOUNT_CREATED", actor=caller.username, target=username, org_path=org.path, detail=",".join(roles)
+        )
         return account, password
 
     async def reset_password(self, caller: Caller, account_id: str) -> tuple[Account, str]:
         account = await self._managed(caller, account_id)
         password = self.policy.generate()
         changed = await self._write(
-            account, {"initial_password": self.sealer.seal(password, account.id), "must_change_password": True}, unset=("password_hash",)
+            account,
+            {"initial_password": self.sealer.seal(password, account.id), "must_change_password": True},
+            unset=("password_hash",),
         )
         await self._revoke(account)
         await self.storage.clear_failures(account.username)
-        await self.audit.record("PASSWORD_RESET", actor=caller.username, target=account.username, org_path=account.org_path)
+        await self.audit.record(
+            "PASSWORD_RESET", actor=caller.username, target=account.username, org_path=account.org_path
+        )
         return changed, password
 
     async def unlock(self, caller: Caller, account_id: str) -> Account:
@@ -133,10 +173,14 @@ class Accounts:
             raise DomainError(ErrorCode.VERSION_CONFLICT, "账号信息刚被他人修改，请刷新后重试", "accountId")
         await self._revoke(account)
         await self.storage.clear_failures(account.username)
-        await self.audit.record("ACCOUNT_DELETED", actor=caller.username, target=account.username, org_path=account.org_path)
+        await self.audit.record(
+            "ACCOUNT_DELETED", actor=caller.username, target=account.username, org_path=account.org_path
+        )
         return account
 
-    async def list(self, caller: Caller, org: Org | None, role: str, first: int, after: str) -> tuple[list[Account], bool, int]:
+    async def list(
+        self, caller: Caller, org: Org | None, role: str, first: int, after: str
+    ) -> tuple[list[Account], bool, int]:
         """Accounts of `org` that the caller manages: its own org's non-admins, or a child org's admins."""
         caller.require("SYSTEM_ADMIN")
         if role and role not in ROLES:
@@ -144,7 +188,11 @@ class Accounts:
         if org is None:
             raise DomainError(ErrorCode.FORBIDDEN, "单位不存在，或不在您的管理范围内", "orgCode")
         if caller.service or org.code == caller.org_code:
-            query: dict = {"org_code": org.code, "roles": {"$ne": "SYSTEM_ADMIN"}} if not caller.service else {"org_code": org.code}
+            query: dict = (
+                {"org_code": org.code, "roles": {"$ne": "SYSTEM_ADMIN"}}
+                if not caller.service
+                else {"org_code": org.code}
+            )
         elif org.parent_code == caller.org_code:
             query = {"org_code": org.code, "roles": "SYSTEM_ADMIN"}
         else:
@@ -169,9 +217,17 @@ class Accounts:
         generated = not password
         password = password or self.policy.generate()
         admin = Account(
-            new_id(), ADMIN_USERNAME, "系统管理员", NATION_CODE, (NATION_CODE,), ("SYSTEM_ADMIN",),
-            must_change_password=generated, password_hash=await self.hasher.hash(password),
+            new_id(),
+            ADMIN_USERNAME,
+            "系统管理员",
+            NATION_CODE,
+            (NATION_CODE,),
+            ("SYSTEM_ADMIN",),
+            must_change_password=generated,
+            password_hash=await self.hasher.hash(password),
         )
         await self.storage.insert_account(admin, now())
-        await self.audit.record("ACCOUNT_CREATED", actor="system", target=ADMIN_USERNAME, org_path=(NATION_CODE,), detail="SYSTEM_ADMIN")
+        await self.audit.record(
+            "ACCOUNT_CREATED", actor="system", target=ADMIN_USERNAME, org_path=(NATION_CODE,), detail="SYSTEM_ADMIN"
+        )
         return True, password

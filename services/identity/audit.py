@@ -1,4 +1,5 @@
 """The security audit: who did what to whom, when, from where, with what result."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +17,9 @@ class Audit:
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
 
-    async def record(self, event: str, *, actor: str, target: str, org_path: tuple[str, ...], result: str = "OK", detail: str = "") -> None:
+    async def record(
+        self, event: str, *, actor: str, target: str, org_path: tuple[str, ...], result: str = "OK", detail: str = ""
+    ) -> None:
         """`org_path` is the target's org path: the event is visible to admins of every org on it."""
         await self.storage.add_audit(
             {

@@ -1,4 +1,5 @@
 """Identity's own settings (TMIS_IDENTITY_*), defaults from the national system (SPEC §4.4)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,5 +28,8 @@ class IdentityConfig:
     @classmethod
     def from_settings(cls, settings: Settings) -> IdentityConfig:
         defaults = cls()
-        values = {name: settings.int(f"TMIS_IDENTITY_{name.upper()}", getattr(defaults, name)) for name in cls.__dataclass_fields__}
+        values = {
+            name: settings.int(f"TMIS_IDENTITY_{name.upper()}", getattr(defaults, name))
+            for name in cls.__dataclass_fields__
+        }
         return cls(**values)

@@ -1,4 +1,5 @@
 """Login, password change and the teacher's initial-password retrieval."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,7 +27,16 @@ def locked_message(until: dt.datetime) -> str:
 
 
 class Login:
-    def __init__(self, storage: Storage, config: IdentityConfig, signer: TokenSigner, hasher: Hasher, sealer: Sealer, audit: Audit, sessions: dt.timedelta) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        config: IdentityConfig,
+        signer: TokenSigner,
+        hasher: Hasher,
+        sealer: Sealer,
+        audit: Audit,
+        sessions: dt.timedelta,
+    ) -> None:
         self.storage = storage
         self.sessions = sessions  # how long a revocation must be kept: a renewed token keeps its login time
         self.config = config
@@ -37,7 +47,15 @@ class Login:
         self.audit = audit
 
     def token_for(self, account: Account) -> str:
-        caller = Caller(account.id, account.username, account.org_code, account.org_path, account.roles, account.must_change_password, teacher_id=account.teacher_id)
+        caller = Caller(
+            account.id,
+            account.username,
+            account.org_code,
+            account.org_path,
+            account.roles,
+            account.must_change_password,
+            teacher_id=account.teacher_id,
+        )
         return self.signer.sign(caller)
 
     async def _verify(self, account: Account | None, password: str) -> bool:
@@ -80,10 +98,24 @@ class Login:
         account = await self._verified(username, await self.storage.account_by_username(username), password)
         path = account.org_path
         if not account.enabled:
-            await self.audit.record("LOGIN_FAILED", actor=username, target=username, org_path=path, result=str(ErrorCode.FORBIDDEN), detail="disabled")
+            await self.audit.record(
+                "LOGIN_FAILED",
+                actor=username,
+                target=username,
+                org_path=path,
+                result=str(ErrorCode.FORBIDDEN),
+                detail="disabled",
+            )
             raise DomainError(ErrorCode.FORBIDDEN, "该账号已停用，请联系本单位系统管理员", "username")
         if account.teacher_only and not (await self.storage.get_orgs([account.org_code]))[0].teacher_login_enabled:
-            await self.audit.record("LOGIN_FAILED", actor=username, target=username, org_path=path, result=str(ErrorCode.FORBIDDEN), detail="window closed")
+            await self.audit.record(
+                "LOGIN_FAILED",
+                actor=username,
+                target=username,
+                org_path=path,
+                result=str(ErrorCode.FORBIDDEN),
+                detail="window closed",
+            )
             raise DomainError(ErrorCode.FORBIDDEN, WINDOW_CLOSED, "username")
         if account.password_hash and self.hasher.needs_rehash(account.password_hash):
             await self.storage.update_account(account, {"password_hash": await self.hasher.hash(password)}, now())
@@ -102,7 +134,9 @@ class Login:
         for previous in account.password_history[: self.policy.history]:
             reused = reused or await self.hasher.verify(previous, new)
         if reused:
-            raise DomainError(ErrorCode.INVALID_INPUT, f"新密码不能与最近{self.policy.history}次使用过的密码相同", "newPassword")
+            raise DomainError(
+                ErrorCode.INVALID_INPUT, f"新密码不能与最近{self.policy.history}次使用过的密码相同", "newPassword"
+            )
         new_hash = await self.hasher.hash(new)
         history = (new_hash, *account.password_history)[: self.policy.history]
         at = now()
@@ -111,7 +145,9 @@ class Login:
             raise DomainError(ErrorCode.VERSION_CONFLICT, "账号信息刚被修改，请重新登录后再试")
         await self.storage.revoke(account.id, at, self.sessions + dt.timedelta(minutes=1))
         await self.storage.clear_failures(account.username)
-        await self.audit.record("PASSWORD_CHANGED", actor=account.username, target=account.username, org_path=account.org_path)
+        await self.audit.record(
+            "PASSWORD_CHANGED", actor=account.username, target=account.username, org_path=account.org_path
+        )
         changed = await self.storage.account_by_id(account.id)
         if changed is None:  # deleted by an admin in the meantime
             raise DomainError(ErrorCode.UNAUTHENTICATED, "账号不存在或已停用")
@@ -138,7 +174,13 @@ class Login:
             and same(account.display_name, name.strip())
         )
         path = account.org_path if account else (NATION_CODE,)
-        await self.audit.record("INITIAL_PASSWORD_RETRIEVED", actor=id_number, target=id_number, org_path=path, result="OK" if matches else "NOT_MATCHED")
+        await self.audit.record(
+            "INITIAL_PASSWORD_RETRIEVED",
+            actor=id_number,
+            target=id_number,
+            org_path=path,
+            result="OK" if matches else "NOT_MATCHED",
+        )
         if not matches:
             raise DomainError(ErrorCode.NOT_MATCHED, NOT_MATCHED)
         return initial

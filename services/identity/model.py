@@ -1,4 +1,5 @@
 """Identity's domain types (no gRPC, no Mongo)."""
+
 from __future__ import annotations
 
 import datetime as dt

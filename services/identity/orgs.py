@@ -1,4 +1,5 @@
 """The org tree: NATION → PROVINCE → CITY → DISTRICT → SCHOOL."""
+
 from __future__ import annotations
 
 import re
@@ -61,10 +62,16 @@ class Orgs:
             raise DomainError(ErrorCode.FORBIDDEN, "只能在本单位及下属单位下创建单位", "input.parentCode")
         parent = parents[0]
         if LEVELS.index(level) <= LEVELS.index(parent.level):
-            raise DomainError(ErrorCode.INVALID_INPUT, f"{LEVEL_NAMES[level]}单位不能隶属于{LEVEL_NAMES[parent.level]}单位", "input.level")
+            raise DomainError(
+                ErrorCode.INVALID_INPUT,
+                f"{LEVEL_NAMES[level]}单位不能隶属于{LEVEL_NAMES[parent.level]}单位",
+                "input.level",
+            )
         org = Org(code, name, level, parent.code, school_type, (*parent.path, code))
         await self.storage.insert_org(org)
-        await self.audit.record("ORG_CREATED", actor=caller.username, target=code, org_path=org.path, detail=f"{level} {name}")
+        await self.audit.record(
+            "ORG_CREATED", actor=caller.username, target=code, org_path=org.path, detail=f"{level} {name}"
+        )
         return org
 
     async def set_teacher_login(self, caller: Caller, school_code: str, enabled: bool) -> Org:
@@ -76,5 +83,11 @@ class Orgs:
             raise DomainError(ErrorCode.FORBIDDEN, "学校不存在，或不在您的管理范围内", "schoolCode")
         await self.storage.set_teacher_login(school.code, enabled, now())
         state = "opened" if enabled else "closed"
-        await self.audit.record("TEACHER_LOGIN_WINDOW_CHANGED", actor=caller.username, target=school.code, org_path=school.path, detail=state)
+        await self.audit.record(
+            "TEACHER_LOGIN_WINDOW_CHANGED",
+            actor=caller.username,
+            target=school.code,
+            org_path=school.path,
+            detail=state,
+        )
         return (await self.storage.get_orgs([school.code]))[0]

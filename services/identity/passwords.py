@@ -1,4 +1,5 @@
 """Passwords: the policy, argon2id hashing off the event loop, generated and sealed initial passwords."""
+
 from __future__ import annotations
 
 import asyncio
@@ -32,6 +33,7 @@ class PasswordPolicy:
 
     def check(self, password: str, username: str, field: str = "newPassword") -> None:
         """Raises INVALID_INPUT naming the first rule the password breaks."""
+
         def refuse(message: str) -> DomainError:
             return DomainError(ErrorCode.INVALID_INPUT, message, field)
 
@@ -88,7 +90,9 @@ class Sealer:
     and each ciphertext is bound to its account id."""
 
     def __init__(self, secret: str) -> None:
-        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"tmis identity initial passwords").derive(secret.encode())
+        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"tmis identity initial passwords").derive(
+            secret.encode()
+        )
         self._aead = AESGCM(key)
 
     def seal(self, plaintext: str, account_id: str) -> bytes:

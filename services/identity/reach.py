@@ -1,5 +1,6 @@
 """Who may manage whom (SPEC §4.2): a SYSTEM_ADMIN manages the non-admin accounts of its own
 org and the SYSTEM_ADMIN accounts of the orgs directly below it."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence

@@ -1,4 +1,5 @@
 """The identity service's server factory."""
+
 from __future__ import annotations
 
 import datetime as dt

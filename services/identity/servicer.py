@@ -1,4 +1,5 @@
 """gRPC adapter of the identity service: protobuf in, domain call, protobuf out."""
+
 from __future__ import annotations
 
 import grpc
@@ -56,7 +57,15 @@ def account_pb(account: Account) -> pb.Account:
 
 
 class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
-    def __init__(self, orgs: Orgs, login: LoginFlows, accounts: Accounts, teachers: TeacherAccounts, audit: Audit, revocations: Revocations) -> None:
+    def __init__(
+        self,
+        orgs: Orgs,
+        login: LoginFlows,
+        accounts: Accounts,
+        teachers: TeacherAccounts,
+        audit: Audit,
+        revocations: Revocations,
+    ) -> None:
         self.orgs = orgs
         self.login = login
         self.accounts = accounts
@@ -72,11 +81,17 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         token, account = await self.login.login(request.username, request.password)
         return pb.LoginReply(token=token, account=account_pb(account))
 
-    async def RetrieveInitialPassword(self, request: pb.RetrieveInitialPasswordRequest, context: grpc.aio.ServicerContext) -> pb.RetrieveInitialPasswordReply:
-        password = await self.login.retrieve_initial(request.name, request.id_type, request.id_number, request.school_code)
+    async def RetrieveInitialPassword(
+        self, request: pb.RetrieveInitialPasswordRequest, context: grpc.aio.ServicerContext
+    ) -> pb.RetrieveInitialPasswordReply:
+        password = await self.login.retrieve_initial(
+            request.name, request.id_type, request.id_number, request.school_code
+        )
         return pb.RetrieveInitialPasswordReply(initial_password=password)
 
-    async def ChangePassword(self, request: pb.ChangePasswordRequest, context: grpc.aio.ServicerContext) -> pb.LoginReply:
+    async def ChangePassword(
+        self, request: pb.ChangePasswordRequest, context: grpc.aio.ServicerContext
+    ) -> pb.LoginReply:
         token, account = await self.login.change_password(current_caller(), request.old_password, request.new_password)
         return pb.LoginReply(token=token, account=account_pb(account))
 
@@ -85,33 +100,47 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         return account_pb((await self.accounts.with_locks([account]))[0])
 
     async def CreateOrg(self, request: pb.CreateOrgRequest, context: grpc.aio.ServicerContext) -> pb.Org:
-        org = await self.orgs.create(current_caller(), request.code, request.name, request.level, request.parent_code, request.school_type)
+        org = await self.orgs.create(
+            current_caller(), request.code, request.name, request.level, request.parent_code, request.school_type
+        )
         return org_pb(org)
 
     async def BatchGetOrgs(self, request: pb.BatchGetOrgsRequest, context: grpc.aio.ServicerContext) -> pb.OrgList:
         return pb.OrgList(orgs=[org_pb(o) for o in await self.orgs.get(current_caller(), list(request.codes))])
 
     async def ListChildOrgs(self, request: pb.ListChildOrgsRequest, context: grpc.aio.ServicerContext) -> pb.OrgList:
-        return pb.OrgList(orgs=[org_pb(o) for o in await self.orgs.children(current_caller(), list(request.parent_codes))])
+        return pb.OrgList(
+            orgs=[org_pb(o) for o in await self.orgs.children(current_caller(), list(request.parent_codes))]
+        )
 
-    async def SetTeacherLoginEnabled(self, request: pb.SetTeacherLoginEnabledRequest, context: grpc.aio.ServicerContext) -> pb.Org:
+    async def SetTeacherLoginEnabled(
+        self, request: pb.SetTeacherLoginEnabledRequest, context: grpc.aio.ServicerContext
+    ) -> pb.Org:
         return org_pb(await self.orgs.set_teacher_login(current_caller(), request.school_code, request.enabled))
 
-    async def CreateAccount(self, request: pb.CreateAccountRequest, context: grpc.aio.ServicerContext) -> pb.AccountWithPassword:
+    async def CreateAccount(
+        self, request: pb.CreateAccountRequest, context: grpc.aio.ServicerContext
+    ) -> pb.AccountWithPassword:
         caller = current_caller()
         caller.require("SYSTEM_ADMIN")
         orgs = await self.orgs.get(caller, [request.org_code])
-        account, password = await self.accounts.create(caller, request.username, request.org_code, list(request.roles), request.display_name, orgs)
+        account, password = await self.accounts.create(
+            caller, request.username, request.org_code, list(request.roles), request.display_name, orgs
+        )
         return pb.AccountWithPassword(account=account_pb(account), initial_password=password)
 
-    async def ResetPassword(self, request: pb.AccountIdRequest, context: grpc.aio.ServicerContext) -> pb.AccountWithPassword:
+    async def ResetPassword(
+        self, request: pb.AccountIdRequest, context: grpc.aio.ServicerContext
+    ) -> pb.AccountWithPassword:
         account, password = await self.accounts.reset_password(current_caller(), request.account_id)
         return pb.AccountWithPassword(account=account_pb(account), initial_password=password)
 
     async def UnlockAccount(self, request: pb.AccountIdRequest, context: grpc.aio.ServicerContext) -> pb.Account:
         return account_pb(await self.accounts.unlock(current_caller(), request.account_id))
 
-    async def SetAccountEnabled(self, request: pb.SetAccountEnabledRequest, context: grpc.aio.ServicerContext) -> pb.Account:
+    async def SetAccountEnabled(
+        self, request: pb.SetAccountEnabledRequest, context: grpc.aio.ServicerContext
+    ) -> pb.Account:
         return account_pb(await self.accounts.set_enabled(current_caller(), request.account_id, request.enabled))
 
     async def DeleteAccount(self, request: pb.AccountIdRequest, context: grpc.aio.ServicerContext) -> pb.Account:
@@ -124,23 +153,31 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         found, more, total = await self.accounts.list(caller, org, request.role, request.first, request.after)
         return pb.AccountPage(accounts=[account_pb(a) for a in found], has_next_page=more, total_count=total)
 
-    async def BatchGetAccountsByTeacher(self, request: pb.BatchGetAccountsByTeacherRequest, context: grpc.aio.ServicerContext) -> pb.AccountList:
+    async def BatchGetAccountsByTeacher(
+        self, request: pb.BatchGetAccountsByTeacherRequest, context: grpc.aio.ServicerContext
+    ) -> pb.AccountList:
         found = await self.accounts.of_teachers(current_caller(), list(request.teacher_ids))
         return pb.AccountList(accounts=[account_pb(a) for a in found])
 
-    async def GenerateTeacherAccounts(self, request: pb.GenerateTeacherAccountsRequest, context: grpc.aio.ServicerContext) -> pb.GenerateTeacherAccountsReply:
+    async def GenerateTeacherAccounts(
+        self, request: pb.GenerateTeacherAccountsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GenerateTeacherAccountsReply:
         caller = current_caller()
         caller.require("SYSTEM_ADMIN")
         created, existing = await self.teachers.generate(caller, await self._org(caller, request.school_code))
         return pb.GenerateTeacherAccountsReply(created=created, existing=existing)
 
-    async def ExportTeacherAccounts(self, request: pb.ExportTeacherAccountsRequest, context: grpc.aio.ServicerContext) -> pb.FileReply:
+    async def ExportTeacherAccounts(
+        self, request: pb.ExportTeacherAccountsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.FileReply:
         caller = current_caller()
         caller.require("SYSTEM_ADMIN")
         filename, content = await self.teachers.export(caller, await self._org(caller, request.school_code))
         return pb.FileReply(filename=filename, content_type=XLSX, content=content)
 
-    async def ListAuditEvents(self, request: pb.ListAuditEventsRequest, context: grpc.aio.ServicerContext) -> pb.AuditEventPage:
+    async def ListAuditEvents(
+        self, request: pb.ListAuditEventsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.AuditEventPage:
         caller = current_caller()
         caller.require("SYSTEM_ADMIN")
         org = await self._org(caller, request.org_code)
@@ -149,19 +186,35 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         events, more = await self.audit.list(org.code, request.after, request.first)
         return pb.AuditEventPage(
             events=[
-                pb.AuditEvent(id=e.id, at=e.at.isoformat(), event=e.event, result=e.result, actor=e.actor, target=e.target, org_code=e.org_code, client_addr=e.client_addr, detail=e.detail)
+                pb.AuditEvent(
+                    id=e.id,
+                    at=e.at.isoformat(),
+                    event=e.event,
+                    result=e.result,
+                    actor=e.actor,
+                    target=e.target,
+                    org_code=e.org_code,
+                    client_addr=e.client_addr,
+                    detail=e.detail,
+                )
                 for e in events
             ],
             has_next_page=more,
         )
 
-    async def ListRevocations(self, request: pb.ListRevocationsRequest, context: grpc.aio.ServicerContext) -> pb.ListRevocationsReply:
+    async def ListRevocations(
+        self, request: pb.ListRevocationsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListRevocationsReply:
         if not current_caller().service:
             raise DomainError(ErrorCode.FORBIDDEN, "没有执行此操作的权限")
         feed = await self.revocations.fetch(request.since_ms)
-        return pb.ListRevocationsReply(accounts=feed.accounts, closed_schools=feed.closed_schools, until_ms=feed.until_ms)
+        return pb.ListRevocationsReply(
+            accounts=feed.accounts, closed_schools=feed.closed_schools, until_ms=feed.until_ms
+        )
 
-    async def EnsureAdmin(self, request: pb.EnsureAdminRequest, context: grpc.aio.ServicerContext) -> pb.EnsureAdminReply:
+    async def EnsureAdmin(
+        self, request: pb.EnsureAdminRequest, context: grpc.aio.ServicerContext
+    ) -> pb.EnsureAdminReply:
         created, password = await self.accounts.ensure_admin(current_caller(), request.password)
         return pb.EnsureAdminReply(created=created, password=password)
 

@@ -3,6 +3,7 @@
 Collections: orgs, accounts, login_failures (attempts counted by username, known or not: no enumeration),
 revocations (per account: tokens issued before `not_before_ms` are void), audit, rate_limits.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,11 +21,33 @@ from tmis.errors import DomainError, ErrorCode
 from tmis.migrations import Step, migrate
 from tmis.settings import Settings
 
-ACCOUNT_FIELDS = ("username", "display_name", "org_code", "org_path", "roles", "enabled", "must_change_password", "password_hash", "initial_password", "password_history", "teacher_id", "id_type", "version")
+ACCOUNT_FIELDS = (
+    "username",
+    "display_name",
+    "org_code",
+    "org_path",
+    "roles",
+    "enabled",
+    "must_change_password",
+    "password_hash",
+    "initial_password",
+    "password_history",
+    "teacher_id",
+    "id_type",
+    "version",
+)
 
 
 def _org(doc: dict[str, Any]) -> Org:
-    return Org(doc["_id"], doc["name"], doc["level"], doc.get("parent_code") or "", doc.get("school_type") or "", tuple(doc["path"]), doc.get("teacher_login_enabled", True))
+    return Org(
+        doc["_id"],
+        doc["name"],
+        doc["level"],
+        doc.get("parent_code") or "",
+        doc.get("school_type") or "",
+        tuple(doc["path"]),
+        doc.get("teacher_login_enabled", True),
+    )
 
 
 def _account(doc: dict[str, Any]) -> Account:
@@ -48,7 +71,12 @@ def _account(doc: dict[str, Any]) -> Account:
 
 def _account_doc(account: Account, now: dt.datetime) -> dict[str, Any]:
     doc = {name: getattr(account, name) for name in ACCOUNT_FIELDS}
-    doc.update(_id=account.id, org_path=list(account.org_path), roles=list(account.roles), password_history=list(account.password_history))
+    doc.update(
+        _id=account.id,
+        org_path=list(account.org_path),
+        roles=list(account.roles),
+        password_history=list(account.password_history),
+    )
     doc.update(created_at=now, updated_at=now)
     return doc
 
@@ -123,7 +151,9 @@ class Storage:
         return [_org(doc) async for doc in cursor]
 
     async def set_teacher_login(self, code: str, enabled: bool, now: dt.datetime) -> None:
-        await self.orgs.update_one({"_id": code}, {"$set": {"teacher_login_enabled": enabled, "login_changed_at_ms": _ms(now)}})
+        await self.orgs.update_one(
+            {"_id": code}, {"$set": {"teacher_login_enabled": enabled, "login_changed_at_ms": _ms(now)}}
+        )
 
     # accounts
 
@@ -163,7 +193,9 @@ class Storage:
         cursor = self.accounts.find(page).sort("username", ASCENDING).limit(limit)
         return [_account(d) async for d in cursor], await self.accounts.count_documents(query)
 
-    async def update_account(self, account: Account, changes: dict[str, Any], now: dt.datetime, unset: tuple[str, ...] = ()) -> bool:
+    async def update_account(
+        self, account: Account, changes: dict[str, Any], now: dt.datetime, unset: tuple[str, ...] = ()
+    ) -> bool:
         """Optimistic write: applies only if nobody changed the account since it was read."""
         update: dict[str, Any] = {"$set": {**changes, "updated_at": now}, "$inc": {"version": 1}}
         if unset:
@@ -214,13 +246,18 @@ class Storage:
 
     async def revoke(self, account_id: str, now: dt.datetime, keep: dt.timedelta) -> None:
         ms = _ms(now)
-        await self.revocations.update_one({"_id": account_id}, {"$set": {"not_before_ms": ms, "at_ms": ms}}, upsert=True)
+        await self.revocations.update_one(
+            {"_id": account_id}, {"$set": {"not_before_ms": ms, "at_ms": ms}}, upsert=True
+        )
         await self.revocations.delete_many({"at_ms": {"$lt": _ms(now - keep)}})
 
     async def revocation_feed(self, since_ms: int) -> tuple[dict[str, int], dict[str, bool]]:
         accounts = {d["_id"]: d["not_before_ms"] async for d in self.revocations.find({"at_ms": {"$gte": since_ms}})}
         query = {"login_changed_at_ms": {"$gte": since_ms}} if since_ms else {"teacher_login_enabled": False}
-        schools = {d["_id"]: not d.get("teacher_login_enabled", True) async for d in self.orgs.find(query, {"teacher_login_enabled": 1})}
+        schools = {
+            d["_id"]: not d.get("teacher_login_enabled", True)
+            async for d in self.orgs.find(query, {"teacher_login_enabled": 1})
+        }
         return accounts, schools
 
     # audit
@@ -237,7 +274,17 @@ class Storage:
                 raise DomainError(ErrorCode.INVALID_INPUT, "分页游标无效", "after") from None
         cursor = self.audit.find(query).sort("_id", DESCENDING).limit(limit)
         return [
-            AuditEvent(str(d["_id"]), d["at"], d["event"], d["result"], d["actor"], d["target"], d["org_code"], d.get("client_addr", ""), d.get("detail", ""))
+            AuditEvent(
+                str(d["_id"]),
+                d["at"],
+                d["event"],
+                d["result"],
+                d["actor"],
+                d["target"],
+                d["org_code"],
+                d.get("client_addr", ""),
+                d.get("detail", ""),
+            )
             async for d in cursor
         ]
 
@@ -247,6 +294,8 @@ class Storage:
         """Counts one attempt under `key` in the current window; returns the count so far."""
         slot = int(now.timestamp() // window.total_seconds())
         doc_id = f"{key}:{slot}"
-        await self.rate_limits.update_one({"_id": doc_id}, {"$inc": {"count": 1}, "$setOnInsert": {"expires_at": now + window}}, upsert=True)
+        await self.rate_limits.update_one(
+            {"_id": doc_id}, {"$inc": {"count": 1}, "$setOnInsert": {"expires_at": now + window}}, upsert=True
+        )
         doc = await self.rate_limits.find_one({"_id": doc_id})
         return doc["count"] if doc else 1

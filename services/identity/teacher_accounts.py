@@ -1,5 +1,6 @@
 """教师个人账户: generated in batch from the school's roster (username = 身份证件号), exported
 with their initial passwords while those are unchanged."""
+
 from __future__ import annotations
 
 import io
@@ -39,7 +40,9 @@ def _school_admin(caller: Caller, school: Org | None) -> Org:
 
 
 class TeacherAccounts:
-    def __init__(self, storage: Storage, policy: PasswordPolicy, sealer: Sealer, audit: Audit, roster_of: RosterOf) -> None:
+    def __init__(
+        self, storage: Storage, policy: PasswordPolicy, sealer: Sealer, audit: Audit, roster_of: RosterOf
+    ) -> None:
         self.storage = storage
         self.policy = policy
         self.sealer = sealer
@@ -61,13 +64,26 @@ class TeacherAccounts:
             account_id = new_id()
             fresh.append(
                 Account(
-                    account_id, teacher.id_number, teacher.name, school.code, school.path, ("TEACHER",),
-                    must_change_password=True, initial_password=self.sealer.seal(self.policy.generate(), account_id),
-                    teacher_id=teacher.teacher_id, id_type=teacher.id_type,
+                    account_id,
+                    teacher.id_number,
+                    teacher.name,
+                    school.code,
+                    school.path,
+                    ("TEACHER",),
+                    must_change_password=True,
+                    initial_password=self.sealer.seal(self.policy.generate(), account_id),
+                    teacher_id=teacher.teacher_id,
+                    id_type=teacher.id_type,
                 )
             )
         created = await self.storage.insert_accounts(fresh, now())
-        await self.audit.record("TEACHER_ACCOUNTS_GENERATED", actor=caller.username, target=school.code, org_path=school.path, detail=f"created {created}")
+        await self.audit.record(
+            "TEACHER_ACCOUNTS_GENERATED",
+            actor=caller.username,
+            target=school.code,
+            org_path=school.path,
+            detail=f"created {created}",
+        )
         return created, len(roster) - created
 
     async def export(self, caller: Caller, school: Org | None) -> tuple[str, bytes]:
@@ -83,7 +99,9 @@ class TeacherAccounts:
         while True:
             page, _ = await self.storage.list_accounts({"org_code": school.code, "roles": "TEACHER"}, after, 500)
             for account in page:
-                initial = self.sealer.open(account.initial_password, account.id) if account.must_change_password else None
+                initial = (
+                    self.sealer.open(account.initial_password, account.id) if account.must_change_password else None
+                )
                 state = "已停用" if not account.enabled else ("未修改初始密码" if initial else "已修改密码")
                 sheet.append([account.display_name, account.username, initial or "", state])
             if len(page) < 500:
@@ -93,5 +111,7 @@ class TeacherAccounts:
             sheet.column_dimensions[column].width = width
         out = io.BytesIO()
         book.save(out)
-        await self.audit.record("TEACHER_ACCOUNTS_EXPORTED", actor=caller.username, target=school.code, org_path=school.path)
+        await self.audit.record(
+            "TEACHER_ACCOUNTS_EXPORTED", actor=caller.username, target=school.code, org_path=school.path
+        )
         return f"教师账号-{school.code}.xlsx", out.getvalue()

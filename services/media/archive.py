@@ -8,6 +8,7 @@ still refused, with a clear message, as is everything that is not one plain phot
   suspicious compression ratio, or one of several photos for the same 身份证件号.
 Folders and the litter of archivers (__MACOSX/, ._*, .DS_Store, Thumbs.db) are skipped.
 """
+
 from __future__ import annotations
 
 import io
@@ -51,7 +52,12 @@ def _name(info: zipfile.ZipInfo) -> str:
 
 def _skipped(name: str) -> bool:
     base = posixpath.basename(name.rstrip("/"))
-    return name.endswith("/") or name.startswith("__MACOSX/") or base.startswith("._") or base in (".DS_Store", "Thumbs.db", "desktop.ini")
+    return (
+        name.endswith("/")
+        or name.startswith("__MACOSX/")
+        or base.startswith("._")
+        or base in (".DS_Store", "Thumbs.db", "desktop.ini")
+    )
 
 
 def _unsafe(name: str) -> bool:
@@ -92,9 +98,17 @@ class PhotoArchive:
         if not infos:
             raise DomainError(ErrorCode.INVALID_INPUT, "压缩包中没有照片", "archive")
         if len(infos) > limits.max_files:
-            raise DomainError(ErrorCode.INVALID_INPUT, f"压缩包中文件过多（{len(infos)} 个），每次最多 {limits.max_files} 个", "archive")
+            raise DomainError(
+                ErrorCode.INVALID_INPUT,
+                f"压缩包中文件过多（{len(infos)} 个），每次最多 {limits.max_files} 个",
+                "archive",
+            )
         if sum(i.file_size for i in infos) > limits.max_total_bytes:
-            raise DomainError(ErrorCode.INVALID_INPUT, f"压缩包解压后超过 {limits.max_total_bytes // (1024 * 1024)} MB 上限（疑似压缩炸弹）", "archive")
+            raise DomainError(
+                ErrorCode.INVALID_INPUT,
+                f"压缩包解压后超过 {limits.max_total_bytes // (1024 * 1024)} MB 上限（疑似压缩炸弹）",
+                "archive",
+            )
         self.infos = infos
         self.members = [self._member(index, info) for index, info in enumerate(infos, start=1)]
         _mark_duplicates(self.members)

@@ -11,6 +11,7 @@ sweeps for jobs whose heartbeat stopped (their instance died) and takes one over
 file; a job taken over too many times (a photo that kills its instance) is marked FAILED.
 Finished jobs and their archives are deleted after `retention_days` (the same sweep, hourly).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -73,7 +74,9 @@ class PhotoJobs:
     async def start(self, caller: Caller, school_code: str, content: bytes) -> dict[str, Any]:
         caller.require("DATA_ENTRY")
         if len(content) > self.limits.max_total_bytes:
-            raise DomainError(ErrorCode.INVALID_INPUT, f"压缩包超过 {self.limits.max_total_bytes // (1024 * 1024)} MB 上限", "archive")
+            raise DomainError(
+                ErrorCode.INVALID_INPUT, f"压缩包超过 {self.limits.max_total_bytes // (1024 * 1024)} MB 上限", "archive"
+            )
         teachers = await self.roster(school_code)
         archive = await asyncio.to_thread(PhotoArchive, content, self.limits)
         uploader = {
@@ -97,7 +100,7 @@ class PhotoJobs:
     async def _run(self, job: dict[str, Any], archive: PhotoArchive) -> None:
         job_id, runner, acting = job["_id"], job["runner"], _acting(job["uploader"])
         try:
-            for member in archive.members[job["processed"]:]:
+            for member in archive.members[job["processed"] :]:
                 context.token.set(self.mint(acting))  # (this task's own context: the uploader's token is not used)
                 result = await self._one(acting, archive, member, job["teachers"])
                 if not await self.storage.add_result(job_id, runner, result, result["outcome"] == "ATTACHED", _now()):
@@ -107,20 +110,29 @@ class PhotoJobs:
             logger.exception("photo job %s failed", job_id)
             await self.storage.finish_job(job_id, runner, "FAILED", _now())
 
-    async def _one(self, caller: Caller, archive: PhotoArchive, member: Member, teachers: dict[str, str]) -> dict[str, Any]:
+    async def _one(
+        self, caller: Caller, archive: PhotoArchive, member: Member, teachers: dict[str, str]
+    ) -> dict[str, Any]:
         result = {"index": member.index, "name": member.name, "teacher_id": teachers.get(member.key, "")}
         data = await asyncio.to_thread(archive.load, member)
         if data is None:
             return {**result, "outcome": "REFUSED", "message": member.problem}
         if not result["teacher_id"]:
-            return {**result, "outcome": "NO_SUCH_TEACHER", "message": f"本校没有身份证件号为 {member.key[:40]} 的教师（文件名应为身份证件号）"}
+            return {
+                **result,
+                "outcome": "NO_SUCH_TEACHER",
+                "message": f"本校没有身份证件号为 {member.key[:40]} 的教师（文件名应为身份证件号）",
+            }
         try:
             photo = await self.photos.upload(caller, result["teacher_id"], data, member.name)
         except DomainError as err:
             return {**result, "outcome": "BAD_IMAGE" if err.field == "file" else "REFUSED", "message": err.message}
         # attached, with what the clerk should look at (no face found, the background)
-        return {**result, "outcome": "ATTACHED", 
-                "message": "；".join(w["message"] for w in photo["report"]["warnings"])}
+        return {
+            **result,
+            "outcome": "ATTACHED",
+            "message": "；".join(w["message"] for w in photo["report"]["warnings"]),
+        }
 
     async def sweep(self) -> int:
         """Takes over the jobs whose instance died; how many were taken."""

@@ -10,6 +10,7 @@ size, so the search runs in two passes on grey copies shrunk by box averaging:
   side of a landscape shot), and no larger than what the coarse pass already covered.
 OpenCV's own threads are off: the service already runs one photo per thread.
 """
+
 from __future__ import annotations
 
 import os

@@ -17,6 +17,7 @@ Steps, each for a reason:
 - written as a baseline JPEG with the dpi in its JFIF header and no other metadata (EXIF, GPS,
   ICC, comments are not copied), at the highest quality under the size cap (binary search).
 """
+
 from __future__ import annotations
 
 import io
@@ -121,7 +122,9 @@ def _to_srgb(image: Image.Image) -> tuple[Image.Image, str]:
         image.paste(rgba, mask=rgba.getchannel("A"))
     if icc and image.mode in ("RGB", "CMYK", "L"):
         try:
-            converted = ImageCms.profileToProfile(image, ImageCms.ImageCmsProfile(io.BytesIO(icc)), _SRGB, outputMode="RGB")
+            converted = ImageCms.profileToProfile(
+                image, ImageCms.ImageCmsProfile(io.BytesIO(icc)), _SRGB, outputMode="RGB"
+            )
             if converted is not None:
                 return converted, f"{mode}+ICC→sRGB"
         except (ImageCms.PyCMSError, OSError, ValueError):
@@ -185,7 +188,9 @@ def encode(image: Image.Image, dpi: int, max_bytes: int) -> tuple[bytes, int]:
     return found, quality
 
 
-def normalise(data: bytes, standard: PhotoStandard, max_upload_bytes: int, find_face: FaceFinder = largest_face) -> Normalised:
+def normalise(
+    data: bytes, standard: PhotoStandard, max_upload_bytes: int, find_face: FaceFinder = largest_face
+) -> Normalised:
     """The standard JPEG of an uploaded photo, or a DomainError (code INVALID_INPUT, field `file`) saying why not.
     (`find_face` is the detector; the benchmark swaps it to price detection apart.)"""
     if not data:
@@ -193,13 +198,21 @@ def normalise(data: bytes, standard: PhotoStandard, max_upload_bytes: int, find_
     if len(data) > max_upload_bytes:
         raise refuse(f"照片文件超过 {shown_size(max_upload_bytes)} 上限")
     image = _open(data, standard)
-    source = {"format": image.format, "mode": image.mode, "width": image.width, "height": image.height, "bytes": len(data)}
+    source = {
+        "format": image.format,
+        "mode": image.mode,
+        "width": image.width,
+        "height": image.height,
+        "bytes": len(data),
+    }
     aspect = standard.width_px / standard.height_px
     try:  # any decoding fault from here on means a damaged file (reading EXIF may decode a PNG)
         oriented = _oriented_size(image)
         crop_w, crop_h = _largest_crop(*oriented, aspect)
         if crop_w < standard.min_width_px or crop_h < standard.min_height_px:
-            raise refuse(f"照片太小：{oriented[0]}×{oriented[1]} 像素，至少需要 {standard.min_width_px}×{standard.min_height_px} 像素")
+            raise refuse(
+                f"照片太小：{oriented[0]}×{oriented[1]} 像素，至少需要 {standard.min_width_px}×{standard.min_height_px} 像素"
+            )
         # a JPEG is decoded at twice what the output needs from the largest crop (DCT scaling costs
         # little more at 1/4 than at 1/8: the entropy decoding is the same) ...
         image, orientation, colour = _decoded(image, min(1.0, 2 * standard.width_px / crop_w))

@@ -7,6 +7,7 @@ then delete the one it replaced; when the attach is refused the new file is dele
 is half-written, and a crash in between leaves at worst an unreferenced file, never a
 reference to a missing one.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -34,7 +35,9 @@ class MediaConfig:
 
 
 class Photos:
-    def __init__(self, storage: Storage, standard: PhotoStandard, config: MediaConfig, attach: Attach, photo_of: PhotoOf) -> None:
+    def __init__(
+        self, storage: Storage, standard: PhotoStandard, config: MediaConfig, attach: Attach, photo_of: PhotoOf
+    ) -> None:
         self.storage = storage
         self.standard = standard
         self.config = config
@@ -50,7 +53,14 @@ class Photos:
         result = await asyncio.to_thread(normalise, content, self.standard, self.config.max_upload_bytes)
         metrics.for_service("media").photos_normalised.inc()
         photo_id = await self.storage.put_photo(result.jpeg, teacher_id)
-        photo = {"id": photo_id, "width": result.width, "height": result.height, "bytes": len(result.jpeg), "dpi": result.dpi, "report": result.report}
+        photo = {
+            "id": photo_id,
+            "width": result.width,
+            "height": result.height,
+            "bytes": len(result.jpeg),
+            "dpi": result.dpi,
+            "report": result.report,
+        }
         try:
             if self.config.keep_originals:
                 await self.storage.put_original(photo_id, content, filename)

@@ -9,6 +9,7 @@ instance), TMIS_MEDIA_JOB_MAX_ATTEMPTS (3: runs of a job before it is marked FAI
 TMIS_JOB_RETENTION_DAYS (30: finished jobs and their archives are deleted after this).
 Stateless apart from its database: run as many instances as the load needs.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -24,14 +25,14 @@ from services.media.batch import JobConfig, PhotoJobs
 from services.media.photos import MediaConfig, Photos
 from services.media.servicer import MediaServicer
 from services.media.storage import Storage
+from tmis import metrics
 from tmis.auth import Caller, TokenSigner
+from tmis.metrics import JOBS_GAUGE_SECONDS
 from tmis.plugins import make_plugin_manager
 from tmis.proto.media.v1 import media_pb2, media_pb2_grpc
 from tmis.proto.records.v1 import records_client, records_pb2
 from tmis.rpc import ServerHandle, build_server
 from tmis.rpc.photos import photo_message
-from tmis import metrics
-from tmis.metrics import JOBS_GAUGE_SECONDS
 from tmis.settings import Settings, SettingsError
 
 SERVICE_NAME = media_pb2.DESCRIPTOR.services_by_name["MediaService"].full_name
@@ -72,7 +73,9 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
     config = MediaConfig(max_upload_bytes=max_upload, keep_originals=settings.bool("TMIS_MEDIA_KEEP_ORIGINALS", False))
     photos = Photos(storage, chosen, config, attach, photo_of)
     limits = ArchiveLimits(
-        max_files=settings.int("TMIS_MEDIA_ARCHIVE_MAX_FILES", 2000), max_file_bytes=max_upload, max_total_bytes=settings.int("TMIS_MEDIA_ARCHIVE_MAX_BYTES", 1024 * MB)
+        max_files=settings.int("TMIS_MEDIA_ARCHIVE_MAX_FILES", 2000),
+        max_file_bytes=max_upload,
+        max_total_bytes=settings.int("TMIS_MEDIA_ARCHIVE_MAX_BYTES", 1024 * MB),
     )
     signer = TokenSigner(settings.require_secret(), settings.token_ttl_seconds)
 

@@ -1,4 +1,5 @@
 """gRPC adapter of the media service: protobuf in, domain call, protobuf out."""
+
 from __future__ import annotations
 
 import uuid
@@ -24,8 +25,17 @@ def job_pb(job: dict[str, Any]) -> pb.PhotoJob:
         processed=job["processed"],
         succeeded=job["succeeded"],
         failed=job["failed"],
-        errors=[pb.JobError(row=r["index"], column=r["name"], message=r["message"]) for r in results if r["outcome"] != "ATTACHED"],
-        results=[pb.FileResult(index=r["index"], name=r["name"], outcome=r["outcome"], teacher_id=r["teacher_id"], message=r["message"]) for r in results],
+        errors=[
+            pb.JobError(row=r["index"], column=r["name"], message=r["message"])
+            for r in results
+            if r["outcome"] != "ATTACHED"
+        ],
+        results=[
+            pb.FileResult(
+                index=r["index"], name=r["name"], outcome=r["outcome"], teacher_id=r["teacher_id"], message=r["message"]
+            )
+            for r in results
+        ],
     )
 
 
@@ -37,12 +47,20 @@ class MediaServicer(media_pb2_grpc.MediaServiceServicer):
         self.instance_id = uuid.uuid4().hex
         self.calls = 0
 
-    async def GetPhotoStandard(self, request: pb.GetPhotoStandardRequest, context: grpc.aio.ServicerContext) -> pb.PhotoStandard:
+    async def GetPhotoStandard(
+        self, request: pb.GetPhotoStandardRequest, context: grpc.aio.ServicerContext
+    ) -> pb.PhotoStandard:
         self.calls += 1
         current_caller().require()
         s = self.standard
         return pb.PhotoStandard(
-            width_cm=s.width_cm, height_cm=s.height_cm, dpi=s.dpi, width_px=s.width_px, height_px=s.height_px, max_bytes=s.max_bytes, formats=s.formats
+            width_cm=s.width_cm,
+            height_cm=s.height_cm,
+            dpi=s.dpi,
+            width_px=s.width_px,
+            height_px=s.height_px,
+            max_bytes=s.max_bytes,
+            formats=s.formats,
         )
 
     async def UploadPhoto(self, request: pb.UploadPhotoRequest, context: grpc.aio.ServicerContext) -> Photo:
@@ -63,6 +81,8 @@ class MediaServicer(media_pb2_grpc.MediaServiceServicer):
         self.calls += 1
         return job_pb(await self.jobs.get(current_caller(), request.id))
 
-    async def GetInstanceStats(self, request: pb.GetInstanceStatsRequest, context: grpc.aio.ServicerContext) -> pb.InstanceStats:
+    async def GetInstanceStats(
+        self, request: pb.GetInstanceStatsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.InstanceStats:
         current_caller().require()
         return pb.InstanceStats(instance_id=self.instance_id, calls=self.calls)

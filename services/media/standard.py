@@ -1,4 +1,5 @@
 """The photo standard: print size and resolution → pixels, size cap, accepted formats."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -5,6 +5,7 @@ with the photo's id in their metadata; photo batches in `jobs`, one document per
 once per file (which moves its heartbeat), so any instance can report a job's progress and take
 over a job whose instance died; each batch's archive in the bucket `archives`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -56,7 +57,9 @@ class Storage:
     # photos
 
     async def put_photo(self, jpeg: bytes, teacher_id: str) -> str:
-        file_id = await self.photos.upload_from_stream(f"{teacher_id}.jpg", jpeg, metadata={"teacher_id": teacher_id, "content_type": "image/jpeg"})
+        file_id = await self.photos.upload_from_stream(
+            f"{teacher_id}.jpg", jpeg, metadata={"teacher_id": teacher_id, "content_type": "image/jpeg"}
+        )
         return str(file_id)
 
     async def put_original(self, photo_id: str, data: bytes, filename: str) -> None:
@@ -106,8 +109,11 @@ class Storage:
         counter = "succeeded" if ok else "failed"
         done = await self.jobs.update_one(
             {"_id": job_id, "runner": runner},
-            {"$push": {"results": result}, "$inc": {"processed": 1, counter: 1}, 
-             "$set": {"updated_at": now, "heartbeat": now}},
+            {
+                "$push": {"results": result},
+                "$inc": {"processed": 1, counter: 1},
+                "$set": {"updated_at": now, "heartbeat": now},
+            },
         )
         return done.modified_count == 1
 
@@ -127,7 +133,11 @@ class Storage:
         return [doc["_id"] async for doc in found]
 
     async def claim_job(
-        self, job_id: str, before: dt.datetime, runner: str, now: dt.datetime,
+        self,
+        job_id: str,
+        before: dt.datetime,
+        runner: str,
+        now: dt.datetime,
     ) -> dict[str, Any] | None:
         """The job, taken over by `runner`, when it is still stale (of two instances trying, one wins)."""
         done = await self.jobs.update_one(

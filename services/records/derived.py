@@ -1,5 +1,6 @@
 """What is computed, never typed: the derived fields of 基本信息 (引自…信息表), completeness,
 and the field-level changes between two versions of a record."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -71,7 +72,11 @@ def education_levels(entries: tuple[Entry, ...]) -> str | None:
 
 
 def one_per(
-    info_set: InfoSet, data: Mapping[str, Any], others: list[Entry], tables: Mapping[str, CodeTable], school_type: str,
+    info_set: InfoSet,
+    data: Mapping[str, Any],
+    others: list[Entry],
+    tables: Mapping[str, CodeTable],
+    school_type: str,
     path: str,
 ) -> Problem | None:
     """A second entry for the same 年度 (学年 and 学期, …) of a set that holds one each: refused,
@@ -123,7 +128,15 @@ def completeness(
     for entry in teacher.entries:  # data-quality warnings of the entries (they never block a save)
         info_set = registry.set(entry.set)
         if info_set is not None:
-            _, problems = validate(info_set, entry.data, teacher.school_type, tables, f"entry.{set_path(entry.set)}[{entry.id}]", today, rules)
+            _, problems = validate(
+                info_set,
+                entry.data,
+                teacher.school_type,
+                tables,
+                f"entry.{set_path(entry.set)}[{entry.id}]",
+                today,
+                rules,
+            )
             warnings += [(p.code, p.message, p.field) for p in problems if p.warning]
     return missing, warnings
 

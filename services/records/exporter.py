@@ -5,6 +5,7 @@ to temporary files as they come, so memory stays flat whatever the number of rec
 No cell is ever a formula: text starting with = + - @ is written as a string with Excel's quote
 prefix, so no spreadsheet runs it, and it reads back unchanged.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -29,7 +30,9 @@ BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
 BOLD = Font(bold=True)
 
 
-def cell(ws: WriteOnlyWorksheet, value: Any, fill: PatternFill | None = None, font: Font | None = None) -> WriteOnlyCell:
+def cell(
+    ws: WriteOnlyWorksheet, value: Any, fill: PatternFill | None = None, font: Font | None = None
+) -> WriteOnlyCell:
     c = WriteOnlyCell(ws, value)
     if isinstance(value, str) and value.startswith(RISKY_START):
         c.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
@@ -54,7 +57,9 @@ def chunks(out: IO[bytes]) -> Iterable[bytes]:
             yield piece
 
 
-async def export(teachers: AsyncIterator[Teacher], sheets: list[SheetLayout], tables: Mapping[str, CodeTable]) -> IO[bytes]:
+async def export(
+    teachers: AsyncIterator[Teacher], sheets: list[SheetLayout], tables: Mapping[str, CodeTable]
+) -> IO[bytes]:
     """The records, one sheet per info set; returns the finished .xlsx (a spooled file). Rows are
     written off the event loop, a batch at a time, as the cursor yields them."""
     wb = Workbook(write_only=True)
@@ -67,13 +72,23 @@ async def export(teachers: AsyncIterator[Teacher], sheets: list[SheetLayout], ta
     def write(batch: list[Teacher]) -> None:
         for teacher in batch:
             ws, layout = out["BASIC"]
-            ws.append([cell(ws, shown(c.field, teacher.school_type, teacher.basic.get(c.field.key), tables)) for c in layout.columns])
+            ws.append(
+                [
+                    cell(ws, shown(c.field, teacher.school_type, teacher.basic.get(c.field.key), tables))
+                    for c in layout.columns
+                ]
+            )
             keys = {k: teacher.basic.get(k) for k in KEY_FIELDS}
             for entry in teacher.entries:
                 if entry.set in out:
                     ws, layout = out[entry.set]
                     values = [keys[c.field.key] if c.key else entry.data.get(c.field.key) for c in layout.columns]
-                    ws.append([cell(ws, shown(c.field, teacher.school_type, v, tables)) for c, v in zip(layout.columns, values, strict=True)])
+                    ws.append(
+                        [
+                            cell(ws, shown(c.field, teacher.school_type, v, tables))
+                            for c, v in zip(layout.columns, values, strict=True)
+                        ]
+                    )
 
     batch: list[Teacher] = []
     async for teacher in teachers:
@@ -105,7 +120,10 @@ def error_report(sheets: list[Sheet], errors: list[dict[str, Any]]) -> IO[bytes]
             bad = {position[e["column"]] for e in found if e.get("column") in position}
             row = [cell(ws, v if v != "" else None, BAD_FILL if i in bad else None) for i, v in enumerate(cells)]
             row += [None] * (len(sheet.headers) - len(row))
-            message = "；".join(f"第{number}行【{e['column']}】{e['message']}" if e.get("column") else f"第{number}行 {e['message']}" for e in found)
+            message = "；".join(
+                f"第{number}行【{e['column']}】{e['message']}" if e.get("column") else f"第{number}行 {e['message']}"
+                for e in found
+            )
             ws.append([*row, cell(ws, message, BAD_FILL)])
     if not wb.worksheets:
         wb.create_sheet(ERROR_HEADER).append(["没有出错的行"])

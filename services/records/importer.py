@@ -7,6 +7,7 @@ already has is not added again) or REPLACE (the teacher's entries of that set be
 the rows of the file; identical ones keep their id). So importing the same file twice changes
 nothing, and a job interrupted by a crash is simply run again.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -102,7 +103,14 @@ Progress = Callable[[Outcome], Awaitable[None]]
 
 
 class Importer:
-    def __init__(self, storage: Storage, registry: Registry, tables: Mapping[str, CodeTable], limits: Limits, rules: LocalRules | None = None) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        registry: Registry,
+        tables: Mapping[str, CodeTable],
+        limits: Limits,
+        rules: LocalRules | None = None,
+    ) -> None:
         self.storage = storage
         self.registry = registry
         self.tables = tables
@@ -116,7 +124,9 @@ class Importer:
         out = Outcome(total=sum(s.rows for s in sheets))
         for sheet in sheets:
             if sheet.extra:
-                out.errors.append(RowError(sheet.name, 1, "", f"以下列不在模板中，已忽略：{'、'.join(sheet.extra[:20])}"))
+                out.errors.append(
+                    RowError(sheet.name, 1, "", f"以下列不在模板中，已忽略：{'、'.join(sheet.extra[:20])}")
+                )
         await progress(out)
         out.errors = []
         run = _Run(self, request, out, progress)
@@ -145,9 +155,14 @@ class _Run:
     # reading rows
 
     def _readers(self, sheet: Sheet) -> list[tuple[int, str, str, Reader]]:
-        return [(i, c.field.key, c.label, reader(c.field, self.school_type, self.imp.tables)) for i, c in sheet.columns.items()]
+        return [
+            (i, c.field.key, c.label, reader(c.field, self.school_type, self.imp.tables))
+            for i, c in sheet.columns.items()
+        ]
 
-    def _rows(self, sheet: Sheet, chunk: list[tuple[int, list[Any]]], readers: list[tuple[int, str, str, Reader]]) -> list[_Row]:
+    def _rows(
+        self, sheet: Sheet, chunk: list[tuple[int, list[Any]]], readers: list[tuple[int, str, str, Reader]]
+    ) -> list[_Row]:
         out = []
         for number, cells in chunk:
             values: dict[str, Any] = {}
@@ -165,7 +180,9 @@ class _Run:
             out.append(_Row(number, (id_type, number_text), values, errors))
         return out
 
-    def _validate(self, info_set_key: str, row: _Row, data: Mapping[str, Any], prefix: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    def _validate(
+        self, info_set_key: str, row: _Row, data: Mapping[str, Any], prefix: str
+    ) -> tuple[dict[str, Any] | None, list[Problem]]:
         """(the clean data and its warnings), or (None, …) after adding the row's problems to its errors."""
         info_set = self.imp.registry.sets[info_set_key]
         tables, rules, name = self.imp.tables, self.imp.rules, self.req.school.name
@@ -231,14 +248,19 @@ class _Run:
                 self._editable(old, row)
             data = dict(row.values)
             if old is not None:  # columns the sheet lacks keep what the record has
-                data = {**{k: v for k, v in old.basic.items() if k in known and k not in present and k not in DERIVED}, **data}
+                data = {
+                    **{k: v for k, v in old.basic.items() if k in known and k not in present and k not in DERIVED},
+                    **data,
+                }
             clean, warnings = self._validate("BASIC", row, data, "basic") if not row.errors else (None, [])
             if clean is None:
                 out.fail(sheet.name, [row])
             elif old is None:
                 teacher = Teacher("", 1, self.req.school.code, self.school_type, self.req.school.path, "DRAFT", clean)
                 batch.inserts.append((self._finish(teacher, warnings), [row]))
-            elif (clean := {**hidden(basic_set, old.basic), **clean}) == {k: v for k, v in old.basic.items() if k not in DERIVED}:
+            elif (clean := {**hidden(basic_set, old.basic), **clean}) == {
+                k: v for k, v in old.basic.items() if k not in DERIVED
+            }:
                 out.unchanged += 1
                 out.succeeded += 1
             else:
@@ -268,12 +290,18 @@ class _Run:
 
         async def write() -> None:
             refused = await self.imp.storage.insert_many([t for t, _ in batch.inserts], self.now)
-            stale = await self.imp.storage.write_many([(o, n, diff(o, n, self.req.actor, self.now)) for o, n, _ in batch.writes], self.now)
+            stale = await self.imp.storage.write_many(
+                [(o, n, diff(o, n, self.req.actor, self.now)) for o, n, _ in batch.writes], self.now
+            )
             for i in sorted(refused):
-                batch.out.fail(sheet.name, batch.inserts[i][1], "该身份证件号的教师已在其他学校登记，不能重复录入", "身份证件号")
+                batch.out.fail(
+                    sheet.name, batch.inserts[i][1], "该身份证件号的教师已在其他学校登记，不能重复录入", "身份证件号"
+                )
             for old, _, rows_ in batch.writes:
                 if old.id in stale:
-                    batch.out.fail(sheet.name, rows_, "该教师信息刚被他人修改或已报送，未导入，请重新导入", "身份证件号")
+                    batch.out.fail(
+                        sheet.name, rows_, "该教师信息刚被他人修改或已报送，未导入，请重新导入", "身份证件号"
+                    )
             self._count(batch, refused, stale)
             await self._report(batch.out)
 
@@ -311,7 +339,10 @@ class _Run:
             existing = await self._existing(set(part))
             if planned:  # as in `basic`: each teacher is in one part only
                 await self._write(sheet, *planned)
-            planned = (await asyncio.to_thread(self._plan_entries, sheet, {k: groups[k] for k in part}, existing), sum(len(groups[k]) for k in part))
+            planned = (
+                await asyncio.to_thread(self._plan_entries, sheet, {k: groups[k] for k in part}, existing),
+                sum(len(groups[k]) for k in part),
+            )
         if planned:
             await self._write(sheet, *planned)
         await self._settle()
@@ -359,7 +390,9 @@ class _Run:
                     out.succeeded += len(good)
         return batch
 
-    def _clean_entries(self, sheet: Sheet, teacher: Teacher, rows: list[_Row], done: Outcome) -> list[tuple[_Row, dict[str, Any] | None]]:
+    def _clean_entries(
+        self, sheet: Sheet, teacher: Teacher, rows: list[_Row], done: Outcome
+    ) -> list[tuple[_Row, dict[str, Any] | None]]:
         out: list[tuple[_Row, dict[str, Any] | None]] = []
         prefix = "entry." + sheet.layout.info_set.key.lower()
         for row in rows:
@@ -398,7 +431,10 @@ class _Run:
         added); a set of one entry (联系方式) is always replaced. Values of fields this deployment
         no longer knows (a plugin removed) are kept and not compared."""
         info_set = self.imp.registry.sets[set_key]
-        before = [Entry(e.id, e.set, {k: v for k, v in e.data.items() if k not in hidden(info_set, e.data)}) for e in teacher.entries_of(set_key)]
+        before = [
+            Entry(e.id, e.set, {k: v for k, v in e.data.items() if k not in hidden(info_set, e.data)})
+            for e in teacher.entries_of(set_key)
+        ]
         unique = [c for i, c in enumerate(cleans) if c not in cleans[:i]]
         if self.req.mode == "REPLACE" or single:
             pool = list(before)

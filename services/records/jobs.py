@@ -6,6 +6,7 @@ when an instance starts is run again from the start, which is safe because an im
 idempotent (see importer.py). Templates, exports and error workbooks are here too: the file
 side of the records service, with the same access rules as the records themselves.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -17,9 +18,9 @@ from collections.abc import Iterable, Mapping
 
 from services.records.exporter import chunks, error_report, export
 from services.records.importer import Importer, Outcome, Request
-from services.records.storage import Job, JobStore
 from services.records.model import OrgRef
 from services.records.reading import Limits, check_file, open_workbook
+from services.records.storage import Job, JobStore
 from services.records.teachers import STATUS, Teachers
 from services.records.template import build_template
 from services.records.workbook import layouts
@@ -37,7 +38,15 @@ def _now() -> dt.datetime:
 
 
 class Workbooks:
-    def __init__(self, store: JobStore, teachers: Teachers, registry: Registry, tables: Mapping[str, CodeTable], limits: Limits, stale_seconds: int = 120) -> None:
+    def __init__(
+        self,
+        store: JobStore,
+        teachers: Teachers,
+        registry: Registry,
+        tables: Mapping[str, CodeTable],
+        limits: Limits,
+        stale_seconds: int = 120,
+    ) -> None:
         self.store = store
         self.teachers = teachers
         self.registry = registry
@@ -59,13 +68,25 @@ class Workbooks:
 
     # import jobs
 
-    async def start(self, caller: Caller, school_code: str, filename: str, data: bytes, mode: str, dry_run: bool) -> Job:
+    async def start(
+        self, caller: Caller, school_code: str, filename: str, data: bytes, mode: str, dry_run: bool
+    ) -> Job:
         caller.require("DATA_ENTRY")
         if mode not in MODES:
             raise DomainError(ErrorCode.INVALID_INPUT, "导入方式应为追加（APPEND）或替换（REPLACE）", "mode")
         school = await self.teachers.school(caller, school_code)
         check_file(data, self.limits)
-        job = Job(f"import-{secrets.token_hex(12)}", school.code, school.path, school.school_type, caller.username, mode, dry_run, filename[:200], None)
+        job = Job(
+            f"import-{secrets.token_hex(12)}",
+            school.code,
+            school.path,
+            school.school_type,
+            caller.username,
+            mode,
+            dry_run,
+            filename[:200],
+            None,
+        )
         await self.store.create(job, data, _now())
         self._spawn(job)
         return job
@@ -88,10 +109,14 @@ class Workbooks:
             request = Request(school, job.actor, job.mode, job.dry_run)
             await self.importer.run(request, await self.store.file(job), progress)
         except DomainError as err:
-            await self.store.finish(job, "FAILED", _now(), {"sheet": "", "row": 0, "column": "", "message": err.message})
+            await self.store.finish(
+                job, "FAILED", _now(), {"sheet": "", "row": 0, "column": "", "message": err.message}
+            )
         except Exception:
             logger.exception("import job %s failed", job.id)
-            await self.store.finish(job, "FAILED", _now(), {"sheet": "", "row": 0, "column": "", "message": "导入中断，请稍后重新导入"})
+            await self.store.finish(
+                job, "FAILED", _now(), {"sheet": "", "row": 0, "column": "", "message": "导入中断，请稍后重新导入"}
+            )
         else:
             await self.store.finish(job, "SUCCEEDED", _now())
 
@@ -147,4 +172,6 @@ class Workbooks:
         if org is None or not (caller.service or caller.reaches(org.path)):
             raise DomainError(ErrorCode.FORBIDDEN, "单位不存在，或不在您的管理范围内", "orgCode")
         school_type = org.school_type if org.level == "SCHOOL" else ""
-        return chunks(await export(self.teachers.storage.each(org.code, status), layouts(self.registry, school_type), self.tables))
+        return chunks(
+            await export(self.teachers.storage.each(org.code, status), layouts(self.registry, school_type), self.tables)
+        )

@@ -1,4 +1,5 @@
 """Records' domain types (no gRPC, no Mongo)."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -5,6 +5,7 @@ an Excel file, over the size limit, a zip bomb (declared uncompressed sizes are 
 zip directory before a byte is inflated), formulas (never evaluated), merged header cells, no
 sheet of the template, a missing required column, no data, over the row limit.
 """
+
 from __future__ import annotations
 
 import io
@@ -45,7 +46,7 @@ def refuse(message: str) -> DomainError:
 
 
 def check_file(data: bytes, limits: Limits) -> str:
-    """"xlsx" or "xls", after the checks that need no parsing (done before the job is stored)."""
+    """ "xlsx" or "xls", after the checks that need no parsing (done before the job is stored)."""
     if len(data) > limits.max_bytes:
         raise refuse(f"文件超过{limits.max_bytes // MB} MB，请拆分后分批导入")
     if data.startswith(XLS_MAGIC):
@@ -150,12 +151,23 @@ def _sheet(book: CalamineWorkbook, name: str, layout: SheetLayout, limits: Limit
             raise refuse(f"工作表【{name}】的表头有合并单元格，请使用导入模板，只保留一行表头")
     headers = [str(v).strip() if v not in (None, "") else "" for v in first]
     columns, extra = layout.find(headers)
-    if layout.basic and not any(c.field.key == "idNumber" for c in columns.values()) and name not in (layout.name, *BASIC_SHEET_ALIASES):
+    if (
+        layout.basic
+        and not any(c.field.key == "idNumber" for c in columns.values())
+        and name not in (layout.name, *BASIC_SHEET_ALIASES)
+    ):
         raise refuse(f"找不到【{layout.name}】工作表，请检查Excel模板是否正确！")
     present = {c.field.key for c in columns.values()}
     for col in layout.columns:
         needed = col.field.key == "idNumber" or (col.field.key == "name" and layout.basic)
-        needed = needed or (not col.key and col.field.required and col.field.default is None and col.field.when is None and col.field.required_in is None and not col.field.derived)
+        needed = needed or (
+            not col.key
+            and col.field.required
+            and col.field.default is None
+            and col.field.when is None
+            and col.field.required_in is None
+            and not col.field.derived
+        )
         if needed and col.field.key not in present:
             raise refuse(f"工作表【{name}】找不到【{col.label}】列，请检查Excel模板是否正确！")
     return Sheet(layout, name, columns, headers, extra, data)

@@ -5,6 +5,7 @@ state here; records freezes a record while it is under review and keeps what was
 stored one, so the review service may retry a push any number of times (after a crash, a
 timeout, a lost reply) and records converges on the latest state.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -70,13 +71,17 @@ class ReviewLink:
                 raise DomainError(ErrorCode.INVALID_INPUT, "非居民身份证的教师暂不能生成正式个人标识码", "teacherId")
             code = f"{letter or 'G'}{teacher.basic['idNumber']}"
             if teacher.personal_code != code and not await self.storage.set_personal_code(teacher, code, True):
-                raise DomainError(ErrorCode.ALREADY_EXISTS, "该正式个人标识码已被其他记录使用，请核查重复人员", "teacherId")
+                raise DomainError(
+                    ErrorCode.ALREADY_EXISTS, "该正式个人标识码已被其他记录使用，请核查重复人员", "teacherId"
+                )
             return dataclasses.replace(teacher, personal_code=code, personal_code_formal=True)
         if teacher.personal_code:
             return teacher
         if len(teacher.org_path) > 1 and (alikes := await self.storage.look_alikes(teacher, teacher.org_path[1])):
             names = "、".join(f"{t.basic.get('name', '')}（{t.school_code}）" for t in alikes)
-            raise DomainError(ErrorCode.DUPLICATE_PERSON, f"省内查重未通过：与 {names}疑似为同一人，请核实后处理", "teacherId")
+            raise DomainError(
+                ErrorCode.DUPLICATE_PERSON, f"省内查重未通过：与 {names}疑似为同一人，请核实后处理", "teacherId"
+            )
         birth = str(teacher.basic.get("birthDate", "")).replace("-", "")[:8].ljust(8, "0")
         for _ in range(50):
             code = f"L{region_of(teacher)}{birth}{secrets.randbelow(10_000):04d}"

@@ -1,25 +1,25 @@
 """The records service's server factory."""
+
 from __future__ import annotations
 
 import grpc
 
-from services.records.storage import JobStore
 from services.records.jobs import Workbooks
 from services.records.model import OrgRef
 from services.records.reading import Limits
 from services.records.review_link import ReviewLink
 from services.records.servicer import PUBLIC_METHODS, RecordsServicer
 from services.records.stats import Stats
-from services.records.storage import Storage
+from services.records.storage import JobStore, Storage
 from services.records.teachers import Teachers
+from tmis import metrics
 from tmis.auth import SYSTEM, TokenSigner
+from tmis.metrics import JOBS_GAUGE_SECONDS
 from tmis.plugins import build_registry, local_rules, make_plugin_manager
 from tmis.plugins import code_tables as load_tables
 from tmis.proto.identity.v1 import identity_client, identity_pb2
 from tmis.proto.records.v1 import records_pb2, records_pb2_grpc
 from tmis.rpc import ServerHandle, build_server
-from tmis import metrics
-from tmis.metrics import JOBS_GAUGE_SECONDS
 from tmis.settings import Settings
 
 SERVICE_NAME = records_pb2.DESCRIPTOR.services_by_name["RecordsService"].full_name
@@ -42,21 +42,31 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
 
     async def name_of(code: str) -> str:
         """An org's name for messages and defaults, asked as the service (an import job has no caller)."""
-        reply = await identity.BatchGetOrgs(identity_pb2.BatchGetOrgsRequest(codes=[code]), token=signer.sign(SYSTEM, ttl_seconds=120))
+        reply = await identity.BatchGetOrgs(
+            identity_pb2.BatchGetOrgsRequest(codes=[code]), token=signer.sign(SYSTEM, ttl_seconds=120)
+        )
         return reply.orgs[0].name if reply.orgs else ""
 
     registry = build_registry(plugins)
     teachers = Teachers(storage, org_of, registry, code_tables, local_rules(plugins), name_of)
     jobs = await JobStore(storage.client, settings.databases["records"]).open()
-    workbooks = Workbooks(jobs, teachers, registry, code_tables, Limits.of(settings), settings.int("TMIS_IMPORT_STALE_SECONDS", 120))
-    servicer = RecordsServicer(teachers, ReviewLink(storage), Stats(storage, org_of, registry, code_tables), code_tables, workbooks)
+    workbooks = Workbooks(
+        jobs, teachers, registry, code_tables, Limits.of(settings), settings.int("TMIS_IMPORT_STALE_SECONDS", 120)
+    )
+    servicer = RecordsServicer(
+        teachers, ReviewLink(storage), Stats(storage, org_of, registry, code_tables), code_tables, workbooks
+    )
 
     def register(server: grpc.aio.Server) -> list[str]:
         records_pb2_grpc.add_RecordsServiceServicer_to_server(servicer, server)
         return [SERVICE_NAME]
 
     handle = await build_server("records", settings, register, port=port, public_methods=PUBLIC_METHODS)
-    handle.every(settings.int("TMIS_STATS_REFRESH_MS", 3000) / 1000, storage.summaries.refresh_marked, "refreshing school summaries")
+    handle.every(
+        settings.int("TMIS_STATS_REFRESH_MS", 3000) / 1000,
+        storage.summaries.refresh_marked,
+        "refreshing school summaries",
+    )
     handle.every(JOBS_GAUGE_SECONDS, lambda: metrics.for_service("records").count_jobs(jobs.jobs), "counting jobs")
     await workbooks.resume()
     workbooks.keep_purging(settings.int("TMIS_JOB_RETENTION_DAYS", 30))

@@ -1,4 +1,5 @@
 """gRPC adapter of the records service: protobuf in, domain call, protobuf out."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -10,11 +11,11 @@ from typing import Any
 import grpc
 from google.protobuf.struct_pb2 import Struct
 
-from services.records.storage import Job
 from services.records.jobs import Workbooks
 from services.records.model import Change, Teacher
 from services.records.review_link import ReviewLink, changes_since_approval
 from services.records.stats import Stats
+from services.records.storage import Job
 from services.records.teachers import Teachers, Write
 from tmis.codes import CodeTable
 from tmis.errors import DomainError, ErrorCode
@@ -34,7 +35,13 @@ def _json(value: object) -> str:
 
 
 def change_pb(change: Change) -> pb.Change:
-    return pb.Change(at=change.at.isoformat(), actor=change.actor, path=change.path, old_value=_json(change.old), new_value=_json(change.new))
+    return pb.Change(
+        at=change.at.isoformat(),
+        actor=change.actor,
+        path=change.path,
+        old_value=_json(change.old),
+        new_value=_json(change.new),
+    )
 
 
 def teacher_pb(teacher: Teacher, sets: set[str] | None = None, with_changes: bool = False) -> pb.Teacher:
@@ -46,7 +53,9 @@ def teacher_pb(teacher: Teacher, sets: set[str] | None = None, with_changes: boo
         school_type=teacher.school_type,
         status=teacher.status,
         basic=_struct(teacher.basic),
-        entries=[pb.Entry(id=e.id, set=e.set, data=_struct(e.data)) for e in teacher.entries if sets is None or e.set in sets],
+        entries=[
+            pb.Entry(id=e.id, set=e.set, data=_struct(e.data)) for e in teacher.entries if sets is None or e.set in sets
+        ],
         missing=teacher.missing,
         updated_at=teacher.updated_at.isoformat() if teacher.updated_at else "",
         warnings=[pb.UserError(code=c, message=m, field=f) for c, m, f in teacher.warnings],
@@ -81,12 +90,30 @@ def job_pb(job: Job) -> pb.ImportJob:
     return pb.ImportJob(
         id=job.id,
         status=job.status,
-        errors=[pb.ImportRowError(sheet=e.get("sheet", ""), row=e.get("row", 0), column=e.get("column", ""), message=e.get("message", "")) for e in job.errors],
+        errors=[
+            pb.ImportRowError(
+                sheet=e.get("sheet", ""), row=e.get("row", 0), column=e.get("column", ""), message=e.get("message", "")
+            )
+            for e in job.errors
+        ],
         has_error_report=any(e.get("row", 0) > 1 for e in job.errors),
         school_code=job.school_code,
         mode=job.mode,
         dry_run=job.dry_run,
-        **{k: counts.get(k, 0) for k in ("total", "processed", "succeeded", "failed", "inserted", "updated", "unchanged", "appended", "removed")},
+        **{
+            k: counts.get(k, 0)
+            for k in (
+                "total",
+                "processed",
+                "succeeded",
+                "failed",
+                "inserted",
+                "updated",
+                "unchanged",
+                "appended",
+                "removed",
+            )
+        },
     )
 
 
@@ -97,7 +124,14 @@ async def _send(context: grpc.aio.ServicerContext, pieces: Iterable[bytes]) -> N
 
 
 class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
-    def __init__(self, teachers: Teachers, review: ReviewLink, stats: Stats, code_tables: Mapping[str, CodeTable], workbooks: Workbooks) -> None:
+    def __init__(
+        self,
+        teachers: Teachers,
+        review: ReviewLink,
+        stats: Stats,
+        code_tables: Mapping[str, CodeTable],
+        workbooks: Workbooks,
+    ) -> None:
         self.teachers = teachers
         self.review = review
         self.stats = stats
@@ -109,38 +143,71 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         found later, is validated from the values as sent)."""
         return record_data(struct, self.teachers.registry.set(set_key))
 
-    async def CreateTeacher(self, request: pb.CreateTeacherRequest, context: grpc.aio.ServicerContext) -> pb.TeacherWrite:
-        return write_pb(await self.teachers.create(current_caller(), request.school_code, self._data(request.basic, "BASIC")))
+    async def CreateTeacher(
+        self, request: pb.CreateTeacherRequest, context: grpc.aio.ServicerContext
+    ) -> pb.TeacherWrite:
+        return write_pb(
+            await self.teachers.create(current_caller(), request.school_code, self._data(request.basic, "BASIC"))
+        )
 
-    async def SaveBasicInfo(self, request: pb.SaveBasicInfoRequest, context: grpc.aio.ServicerContext) -> pb.TeacherWrite:
-        result = await self.teachers.save_basic(current_caller(), request.teacher_id, request.expected_version, self._data(request.basic, "BASIC"))
+    async def SaveBasicInfo(
+        self, request: pb.SaveBasicInfoRequest, context: grpc.aio.ServicerContext
+    ) -> pb.TeacherWrite:
+        result = await self.teachers.save_basic(
+            current_caller(), request.teacher_id, request.expected_version, self._data(request.basic, "BASIC")
+        )
         return write_pb(result)
 
     async def AddEntry(self, request: pb.AddEntryRequest, context: grpc.aio.ServicerContext) -> pb.TeacherWrite:
-        result = await self.teachers.add_entry(current_caller(), request.teacher_id, request.expected_version, request.set, self._data(request.data, request.set))
+        result = await self.teachers.add_entry(
+            current_caller(),
+            request.teacher_id,
+            request.expected_version,
+            request.set,
+            self._data(request.data, request.set),
+        )
         return write_pb(result)
 
     async def UpdateEntry(self, request: pb.UpdateEntryRequest, context: grpc.aio.ServicerContext) -> pb.TeacherWrite:
-        result = await self.teachers.update_entry(current_caller(), request.teacher_id, request.expected_version, request.entry_id, from_struct(request.data))
+        result = await self.teachers.update_entry(
+            current_caller(), request.teacher_id, request.expected_version, request.entry_id, from_struct(request.data)
+        )
         return write_pb(result)
 
     async def DeleteEntry(self, request: pb.DeleteEntryRequest, context: grpc.aio.ServicerContext) -> pb.TeacherWrite:
-        return write_pb(await self.teachers.delete_entry(current_caller(), request.teacher_id, request.expected_version, request.entry_id))
+        return write_pb(
+            await self.teachers.delete_entry(
+                current_caller(), request.teacher_id, request.expected_version, request.entry_id
+            )
+        )
 
-    async def DeleteTeacher(self, request: pb.DeleteTeacherRequest, context: grpc.aio.ServicerContext) -> pb.TeacherWrite:
+    async def DeleteTeacher(
+        self, request: pb.DeleteTeacherRequest, context: grpc.aio.ServicerContext
+    ) -> pb.TeacherWrite:
         return pb.TeacherWrite(teacher=teacher_pb(await self.teachers.delete(current_caller(), request.teacher_id)))
 
-    async def BatchGetTeachers(self, request: pb.BatchGetTeachersRequest, context: grpc.aio.ServicerContext) -> pb.TeacherList:
+    async def BatchGetTeachers(
+        self, request: pb.BatchGetTeachersRequest, context: grpc.aio.ServicerContext
+    ) -> pb.TeacherList:
         found = await self.teachers.get(current_caller(), list(request.ids))
         sets = set(request.sets)
         return pb.TeacherList(teachers=[teacher_pb(t, sets, request.with_changes_since_approval) for t in found])
 
     async def ListTeachers(self, request: pb.ListTeachersRequest, context: grpc.aio.ServicerContext) -> pb.TeacherPage:
-        page = await self.teachers.list(current_caller(), request.org_code, request.status, request.search, request.first, request.after)
+        page = await self.teachers.list(
+            current_caller(), request.org_code, request.status, request.search, request.first, request.after
+        )
         sets = set(request.sets)
-        return pb.TeacherPage(teachers=[teacher_pb(t, sets) for t in page.teachers], has_next_page=page.has_next, total_count=page.total, end_cursor=page.end_cursor)
+        return pb.TeacherPage(
+            teachers=[teacher_pb(t, sets) for t in page.teachers],
+            has_next_page=page.has_next,
+            total_count=page.total,
+            end_cursor=page.end_cursor,
+        )
 
-    async def ListTeacherHistory(self, request: pb.ListTeacherHistoryRequest, context: grpc.aio.ServicerContext) -> pb.HistoryPage:
+    async def ListTeacherHistory(
+        self, request: pb.ListTeacherHistoryRequest, context: grpc.aio.ServicerContext
+    ) -> pb.HistoryPage:
         changes, more = await self.teachers.history(current_caller(), request.teacher_id, request.first, request.after)
         return pb.HistoryPage(
             changes=[change_pb(c) for _, c in changes],
@@ -148,44 +215,83 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
             end_cursor=changes[-1][0] if changes else "",
         )
 
-    async def ListSchoolRoster(self, request: pb.ListSchoolRosterRequest, context: grpc.aio.ServicerContext) -> pb.Roster:
+    async def ListSchoolRoster(
+        self, request: pb.ListSchoolRosterRequest, context: grpc.aio.ServicerContext
+    ) -> pb.Roster:
         found = await self.teachers.roster(current_caller(), request.school_code)
         return pb.Roster(
-            teachers=[pb.RosterEntry(teacher_id=t.id, name=t.basic["name"], id_type=t.basic["idType"], id_number=t.basic["idNumber"]) for t in found]
+            teachers=[
+                pb.RosterEntry(
+                    teacher_id=t.id, name=t.basic["name"], id_type=t.basic["idType"], id_number=t.basic["idNumber"]
+                )
+                for t in found
+            ]
         )
 
-    async def AttachPhoto(self, request: pb.AttachPhotoRequest, context: grpc.aio.ServicerContext) -> pb.AttachPhotoReply:
+    async def AttachPhoto(
+        self, request: pb.AttachPhotoRequest, context: grpc.aio.ServicerContext
+    ) -> pb.AttachPhotoReply:
         if not request.photo.id:
             raise DomainError(ErrorCode.INVALID_INPUT, "照片标识不能为空", "photo")
         photo = photo_document(request.photo)
         replaced, version = await self.teachers.attach_photo(current_caller(), request.teacher_id, photo)
         return pb.AttachPhotoReply(replaced_id=replaced, version=version)
 
-    async def ListCodeTables(self, request: pb.ListCodeTablesRequest, context: grpc.aio.ServicerContext) -> pb.CodeTableList:
+    async def ListCodeTables(
+        self, request: pb.ListCodeTablesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CodeTableList:
         names = list(dict.fromkeys(request.names))[:100]
         return pb.CodeTableList(tables=[code_table_pb(self.code_tables[n]) for n in names if n in self.code_tables])
 
-    async def SetReviewStatus(self, request: pb.SetReviewStatusRequest, context: grpc.aio.ServicerContext) -> pb.SetReviewStatusReply:
-        problems = await self.review.set_status(current_caller(), request.teacher_id, request.status, request.seq, request.approved_snapshot)
-        return pb.SetReviewStatusReply(applied=not problems, errors=[pb.UserError(code=p.code, message=p.message, field=p.field) for p in problems])
+    async def SetReviewStatus(
+        self, request: pb.SetReviewStatusRequest, context: grpc.aio.ServicerContext
+    ) -> pb.SetReviewStatusReply:
+        problems = await self.review.set_status(
+            current_caller(), request.teacher_id, request.status, request.seq, request.approved_snapshot
+        )
+        return pb.SetReviewStatusReply(
+            applied=not problems, errors=[pb.UserError(code=p.code, message=p.message, field=p.field) for p in problems]
+        )
 
-    async def AssignPersonalCode(self, request: pb.AssignPersonalCodeRequest, context: grpc.aio.ServicerContext) -> pb.Teacher:
-        return teacher_pb(await self.review.assign_personal_code(current_caller(), request.teacher_id, request.formal, request.formal_letter), set())
+    async def AssignPersonalCode(
+        self, request: pb.AssignPersonalCodeRequest, context: grpc.aio.ServicerContext
+    ) -> pb.Teacher:
+        return teacher_pb(
+            await self.review.assign_personal_code(
+                current_caller(), request.teacher_id, request.formal, request.formal_letter
+            ),
+            set(),
+        )
 
     async def GetProgress(self, request: pb.GetProgressRequest, context: grpc.aio.ServicerContext) -> pb.ProgressReply:
         rows = await self.stats.progress(current_caller(), request.org_code)
         return pb.ProgressReply(orgs=[pb.OrgCounts(**dataclasses.asdict(r)) for r in rows])
 
-    async def GetStatistics(self, request: pb.GetStatisticsRequest, context: grpc.aio.ServicerContext) -> pb.StatisticsReply:
-        rows = await self.stats.statistics(current_caller(), request.org_code, request.dimension, request.status, dt.date.today())
+    async def GetStatistics(
+        self, request: pb.GetStatisticsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.StatisticsReply:
+        rows = await self.stats.statistics(
+            current_caller(), request.org_code, request.dimension, request.status, dt.date.today()
+        )
         return pb.StatisticsReply(buckets=[pb.StatBucket(key=k, label=label, count=n) for k, label, n in rows])
 
-    async def GetImportTemplate(self, request: pb.GetImportTemplateRequest, context: grpc.aio.ServicerContext) -> pb.FileContent:
+    async def GetImportTemplate(
+        self, request: pb.GetImportTemplateRequest, context: grpc.aio.ServicerContext
+    ) -> pb.FileContent:
         content = self.workbooks.template(request.school_type)
-        return pb.FileContent(filename=f"教师信息导入模板-{request.school_type}.xlsx", content_type=XLSX, content=content)
+        return pb.FileContent(
+            filename=f"教师信息导入模板-{request.school_type}.xlsx", content_type=XLSX, content=content
+        )
 
     async def StartImport(self, request: pb.StartImportRequest, context: grpc.aio.ServicerContext) -> pb.ImportJob:
-        job = await self.workbooks.start(current_caller(), request.school_code, request.filename, request.content, request.mode or "APPEND", request.dry_run)
+        job = await self.workbooks.start(
+            current_caller(),
+            request.school_code,
+            request.filename,
+            request.content,
+            request.mode or "APPEND",
+            request.dry_run,
+        )
         return job_pb(job)
 
     async def GetImportJob(self, request: pb.GetImportJobRequest, context: grpc.aio.ServicerContext) -> pb.ImportJob:

@@ -4,6 +4,7 @@ subtree (services/records/storage/summaries.py, counted in MongoDB) merged, neve
 The dimensions are fields of the registry (their labels and code tables come from it);
 age bands are counted by birth month in the database and banded here, on the day asked.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,8 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from services.records.storage import Storage
-from services.records.storage import DIMENSIONS, PROGRESS
+from services.records.storage import DIMENSIONS, PROGRESS, Storage
 from services.records.teachers import STATUS, OrgLookup
 from tmis.auth import Caller
 from tmis.codes import CodeTable
@@ -51,7 +51,9 @@ class Counts:
 
 
 class Stats:
-    def __init__(self, storage: Storage, org_of: OrgLookup, registry: Registry, tables: Mapping[str, CodeTable]) -> None:
+    def __init__(
+        self, storage: Storage, org_of: OrgLookup, registry: Registry, tables: Mapping[str, CodeTable]
+    ) -> None:
         self.storage = storage
         self.org_of = org_of
         self.registry = registry
@@ -74,7 +76,9 @@ class Stats:
                 rows.setdefault(path[depth], Counter()).update(school["progress"])
         return [Counts(code, **{k: counts[k] for k in PROGRESS}) for code, counts in sorted(rows.items())]
 
-    async def statistics(self, caller: Caller, org_code: str, dimension: str, status: str, today: dt.date) -> list[tuple[str, str, int]]:
+    async def statistics(
+        self, caller: Caller, org_code: str, dimension: str, status: str, today: dt.date
+    ) -> list[tuple[str, str, int]]:
         """(key, label, count) per value of the dimension, largest first; 未填写 for unset values."""
         await self._subtree(caller, org_code)
         try:
@@ -88,7 +92,9 @@ class Stats:
             for row_status, school_type, value, n in school["dims"].get(dimension, ()):
                 if status and row_status != status:
                     continue
-                for one in (value or [None]) if isinstance(value, list) else [value]:  # a multi-code field counts each code
+                for one in (
+                    (value or [None]) if isinstance(value, list) else [value]
+                ):  # a multi-code field counts each code
                     counts[self._bucket(field, dimension, school_type, one, today)] += n
         order = (lambda item: item[0][0]) if dimension == "AGE_BAND" else (lambda item: (-item[1], item[0][0]))
         return [(k, label, n) for (k, label), n in sorted(counts.items(), key=order)]

@@ -5,6 +5,7 @@ the records of its subtree and every set, the school-only ones (基本待遇, �
 QUERY and REVIEWER read their subtree; nobody reads outside it. Only DRAFT and REJECTED
 records are written. Every write names the version it read.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -14,7 +15,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from services.records.derived import completeness, derive, diff, education_levels, one_per, set_path
-from services.records.model import EDITABLE, Change, Entry, Page, OrgRef, Teacher
+from services.records.model import EDITABLE, Change, Entry, OrgRef, Page, Teacher
 from services.records.storage import DuplicatePerson, Storage
 from services.records.validation import LocalRules, Problem, validate
 from tmis.auth import Caller
@@ -110,7 +111,11 @@ class Teachers:
 
     def _check_write(self, caller: Caller, teacher: Teacher, version: int | None, info_set: InfoSet) -> None:
         own = "TEACHER" in caller.roles and caller.teacher_id == teacher.id
-        if not (caller.service or (caller.has_role("DATA_ENTRY") and caller.reaches(teacher.org_path)) or (own and info_set.writer == "teacher")):
+        if not (
+            caller.service
+            or (caller.has_role("DATA_ENTRY") and caller.reaches(teacher.org_path))
+            or (own and info_set.writer == "teacher")
+        ):
             who = "学校信息录入员" if info_set.writer == "school" else "本人或学校信息录入员"
             raise DomainError(ErrorCode.FORBIDDEN, f"{info_set.label}只能由{who}填写", "teacherId")
         if teacher.status not in EDITABLE:
@@ -153,9 +158,17 @@ class Teachers:
         if dup.school_code == school_code:
             name = await self.school_name(school_code)
             here = f"本校（{name}）" if name else "本校"
-            return Problem("DUPLICATE_PERSON", f"该身份证件号的教师已在{here}登记，不能重复录入，请在本校教师名单中查找", "basic.idNumber")
+            return Problem(
+                "DUPLICATE_PERSON",
+                f"该身份证件号的教师已在{here}登记，不能重复录入，请在本校教师名单中查找",
+                "basic.idNumber",
+            )
         where = f"（{dup.school_code}）" if caller.service or caller.reaches(dup.org_path) else ""
-        return Problem("DUPLICATE_PERSON", f"该身份证件号的教师已在其他学校{where}登记，不能重复录入；调入请走调动流程", "basic.idNumber")
+        return Problem(
+            "DUPLICATE_PERSON",
+            f"该身份证件号的教师已在其他学校{where}登记，不能重复录入；调入请走调动流程",
+            "basic.idNumber",
+        )
 
     async def school_name(self, school_code: str) -> str:
         if self.name_of is not None:
@@ -213,7 +226,9 @@ class Teachers:
             problems = [p for p in [one_per(info_set, clean, others, self.tables, teacher.school_type, path)] if p]
         return clean, problems
 
-    async def add_entry(self, caller: Caller, teacher_id: str, version: int, set_key: str, data: Mapping[str, Any]) -> Write:
+    async def add_entry(
+        self, caller: Caller, teacher_id: str, version: int, set_key: str, data: Mapping[str, Any]
+    ) -> Write:
         info_set = self._set(set_key, "entry")
         if info_set.key == "BASIC":
             raise DomainError(ErrorCode.INVALID_INPUT, "基本信息请用“保存基本信息”修改", "entry")
@@ -235,26 +250,35 @@ class Teachers:
             raise DomainError(ErrorCode.NOT_FOUND, "该条信息不存在，可能已被删除，请刷新", "entryId")
         return entry
 
-    async def update_entry(self, caller: Caller, teacher_id: str, version: int, entry_id: str, data: Mapping[str, Any]) -> Write:
+    async def update_entry(
+        self, caller: Caller, teacher_id: str, version: int, entry_id: str, data: Mapping[str, Any]
+    ) -> Write:
         teacher = await self._load(caller, teacher_id)
         info_set = self._set(self._find_entry(teacher, entry_id).set, "entry")
         self._check_write(caller, teacher, version, info_set)
         clean, problems = await self._entry(teacher, info_set, data, entry_id)
         if problems:
             return None, problems
-        entries = tuple(Entry(e.id, e.set, {**hidden(info_set, e.data), **clean}) if e.id == entry_id else e for e in teacher.entries)
+        entries = tuple(
+            Entry(e.id, e.set, {**hidden(info_set, e.data), **clean}) if e.id == entry_id else e
+            for e in teacher.entries
+        )
         return await self._save(caller, teacher, dataclasses.replace(teacher, entries=entries))
 
     async def delete_entry(self, caller: Caller, teacher_id: str, version: int, entry_id: str) -> Write:
         teacher = await self._load(caller, teacher_id)
         self._check_write(caller, teacher, version, self._set(self._find_entry(teacher, entry_id).set, "entry"))
-        return await self._save(caller, teacher, dataclasses.replace(teacher, entries=tuple(e for e in teacher.entries if e.id != entry_id)))
+        return await self._save(
+            caller, teacher, dataclasses.replace(teacher, entries=tuple(e for e in teacher.entries if e.id != entry_id))
+        )
 
     async def attach_photo(self, caller: Caller, teacher_id: str, photo: dict[str, Any]) -> tuple[str, int]:
         """The photo belongs to 基本信息: the teacher or the school's clerk, on an editable record.
         (replaced photo id or "", new version); a concurrent write is retried on the fresh record."""
         for _ in range(3):
-            teacher = await self._writable(caller, teacher_id, None, dataclasses.replace(self._set("BASIC", "photo"), label="照片"))
+            teacher = await self._writable(
+                caller, teacher_id, None, dataclasses.replace(self._set("BASIC", "photo"), label="照片")
+            )
             if await self.storage.attach_photo(teacher, photo, _now(), caller.username):
                 return (teacher.photo or {}).get("id", ""), teacher.version + 1
         raise DomainError(ErrorCode.VERSION_CONFLICT, "该教师信息正被他人修改，请稍后重试", "teacherId")
@@ -291,7 +315,9 @@ class Teachers:
         org = await self.org_of(org_code)
         return org is not None and caller.reaches(org.path)
 
-    async def history(self, caller: Caller, teacher_id: str, first: int, after: str) -> tuple[list[tuple[str, Change]], bool]:
+    async def history(
+        self, caller: Caller, teacher_id: str, first: int, after: str
+    ) -> tuple[list[tuple[str, Change]], bool]:
         if not await self.get(caller, [teacher_id]):
             raise DomainError(ErrorCode.NOT_FOUND, "教师信息不存在，或不在您的管理范围内", "teacherId")
         first = page_size(first)

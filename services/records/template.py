@@ -2,6 +2,7 @@
 included): an instructions sheet, one sheet per info set with one header row (`*` before a
 required column, the format of a date or month column), and a dropdown of "code-name" values on
 every coded column, listed in a hidden 代码 sheet."""
+
 from __future__ import annotations
 
 import io
@@ -32,7 +33,9 @@ INSTRUCTIONS = (
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
-def _codes_sheet(wb: Workbook, sheets: list[SheetLayout], school_type: str, tables: Mapping[str, CodeTable]) -> dict[str, str]:
+def _codes_sheet(
+    wb: Workbook, sheets: list[SheetLayout], school_type: str, tables: Mapping[str, CodeTable]
+) -> dict[str, str]:
     """Writes every dropdown list once; returns {list name: absolute range}."""
     ws = wb.create_sheet(CODES_SHEET)
     ranges: dict[str, str] = {}
@@ -69,7 +72,11 @@ def build_template(registry: Registry, school_type: str, tables: Mapping[str, Co
         ws.freeze_panes = "A2"
         for i, col in enumerate(sheet.columns, start=1):
             cell = ws.cell(1, i)
-            cell.font, cell.fill, cell.alignment = Font(bold=True), HEADER_FILL, Alignment(wrap_text=True, vertical="center")
+            cell.font, cell.fill, cell.alignment = (
+                Font(bold=True),
+                HEADER_FILL,
+                Alignment(wrap_text=True, vertical="center"),
+            )
             ws.column_dimensions[get_column_letter(i)].width = max(10, min(30, 2 * len(col.label) + 2))
             ws.column_dimensions[get_column_letter(i)].number_format = NUMBER_FORMAT.get(col.field.type, "@")
     ranges = _codes_sheet(wb, sheets, school_type, tables)
@@ -81,7 +88,14 @@ def build_template(registry: Registry, school_type: str, tables: Mapping[str, Co
                 continue
             # a multi-select column takes several values joined by 、: the list helps, not forbids
             strict = col.field.type != "codes"
-            dv = DataValidation(type="list", formula1=ranges[name], allow_blank=True, showErrorMessage=strict, errorTitle="代码错误", error="请从下拉框选择")
+            dv = DataValidation(
+                type="list",
+                formula1=ranges[name],
+                allow_blank=True,
+                showErrorMessage=strict,
+                errorTitle="代码错误",
+                error="请从下拉框选择",
+            )
             letter = get_column_letter(i)
             dv.add(f"{letter}2:{letter}{MAX_ROW}")
             ws.add_data_validation(dv)

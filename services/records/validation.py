@@ -4,6 +4,7 @@
 "无" value cleared) and returns every problem at once, each with a stable code, a Chinese
 message and the dotted path of the field, so nothing is stored unless all of it is right.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -52,7 +53,9 @@ def _month_of(value: str) -> str:
     return value[:7]
 
 
-def _parse(field: Field, value: Any, tables: Mapping[str, CodeTable], school_type: str, today: dt.date, check: _Check) -> Any:
+def _parse(
+    field: Field, value: Any, tables: Mapping[str, CodeTable], school_type: str, today: dt.date, check: _Check
+) -> Any:
     """The value in its stored form, or None after recording why it is wrong."""
     label = field.label_for(school_type)
     kind = field.type
@@ -165,7 +168,9 @@ def _order(info_set: InfoSet, out: Mapping[str, Any], school_type: str, check: _
                 check.add(field.key, "DATE_ORDER", f"{label}应晚于{other}" if strict else f"{label}不能早于{other}")
 
 
-def _cascades(info_set: InfoSet, out: Mapping[str, Any], school_type: str, tables: Mapping[str, CodeTable], check: _Check) -> None:
+def _cascades(
+    info_set: InfoSet, out: Mapping[str, Any], school_type: str, tables: Mapping[str, CodeTable], check: _Check
+) -> None:
     """A code that lists the controlling values it goes with (岗位等级 within 岗位类别) must fit."""
     for field in info_set.fields:
         if field.cascade is None or _empty(out.get(field.key)) or _empty(out.get(field.cascade[0])):
@@ -285,8 +290,17 @@ def _certificate_number(data: dict[str, Any], check: _Check, today: dt.date) -> 
     number, kind, issued = data.get("certificateNumber"), data.get("qualificationType"), data.get("issueDate")
     if not isinstance(number, str) or not number:
         return
-    if not re.fullmatch(r"\d{17}", number) or number[9] != kind or (isinstance(issued, str) and number[:4] > issued[:4]):
-        check.add("certificateNumber", "CERTIFICATE_NUMBER", "教师资格证号码通常为17位数字，前4位为年份，第10位为资格种类，请核对", warning=True)
+    if (
+        not re.fullmatch(r"\d{17}", number)
+        or number[9] != kind
+        or (isinstance(issued, str) and number[:4] > issued[:4])
+    ):
+        check.add(
+            "certificateNumber",
+            "CERTIFICATE_NUMBER",
+            "教师资格证号码通常为17位数字，前4位为年份，第10位为资格种类，请核对",
+            warning=True,
+        )
 
 
 SET_RULES: dict[str, tuple[Rule, ...]] = {

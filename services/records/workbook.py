@@ -5,6 +5,7 @@ an exported workbook is a filled template and imports again unchanged.
 A sheet per info set: 基本信息 (also recognised as the national template's 教师信息), and one per
 sub-table whose rows are keyed by 身份证件类型 + 身份证件号 (+ 姓名, a cross-check).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -87,11 +88,17 @@ def layouts(registry: Registry, school_type: str) -> list[SheetLayout]:
     basic = registry.sets["BASIC"]
     out = []
     for info_set in registry.sets.values():
-        fields = [f for f in (info_set.for_school_type(school_type) if school_type else info_set.fields) if not f.derived]
-        columns = [Column(f, header(f, school_type, f.required_for(school_type)), f.label_for(school_type)) for f in fields]
+        fields = [
+            f for f in (info_set.for_school_type(school_type) if school_type else info_set.fields) if not f.derived
+        ]
+        columns = [
+            Column(f, header(f, school_type, f.required_for(school_type)), f.label_for(school_type)) for f in fields
+        ]
         if info_set.key != "BASIC":
             keys = [basic.field(k) for k in KEY_FIELDS]
-            columns = [Column(f, header(f, school_type, f.key == "idNumber"), f.label_for(school_type), key=True) for f in keys] + columns
+            columns = [
+                Column(f, header(f, school_type, f.key == "idNumber"), f.label_for(school_type), key=True) for f in keys
+            ] + columns
         out.append(SheetLayout(info_set, info_set.label, tuple(columns)))
     return out
 
@@ -161,6 +168,7 @@ def reader(field: Field, school_type: str, tables: Mapping[str, CodeTable]) -> R
     if kind in ("date", "month"):
         return lambda v: _date_text(label, v, kind == "month")
     if kind == "bool":
+
         def read_bool(v: Any) -> bool:
             if isinstance(v, bool):
                 return v
@@ -170,12 +178,15 @@ def reader(field: Field, school_type: str, tables: Mapping[str, CodeTable]) -> R
             if text in ("0", "否", "0-否", "N", "n", "false", "FALSE", "False"):
                 return False
             raise CellError(f"{label}应填“是”或“否”")
+
         return read_bool
     if kind in ("int", "year", "decimal"):
+
         def read_number(v: Any) -> Any:
             if isinstance(v, float) and v.is_integer() and kind != "decimal":
                 return int(v)
             return v if isinstance(v, (int, float)) and not isinstance(v, bool) else _text(v)
+
         return read_number
     code = _code_reader(label, tables.get(field.table_for(school_type) or ""))
     if kind == "code":
@@ -206,5 +217,9 @@ def code_choices(field: Field, school_type: str, tables: Mapping[str, CodeTable]
     if field.type == "bool":
         return ["1-是", "0-否"]
     table = tables.get(field.table_for(school_type) or "")
-    entries = [e for e in table.entries if not school_type or school_type in field.codes_only_in.get(e.code, (school_type,))] if table else []
+    entries = (
+        [e for e in table.entries if not school_type or school_type in field.codes_only_in.get(e.code, (school_type,))]
+        if table
+        else []
+    )
     return [f"{e.code}-{e.name}" for e in entries]

@@ -7,10 +7,11 @@
 - Identity verification: only the local checks; the national population database is an
   external system a deployment connects through its own `tmis_verify_identity`.
 """
+
 from __future__ import annotations
 
 from tmis import idcard
-from tmis.hookspecs import Finding, IdentityCheck, ReviewRecord, Reviewer, hookimpl
+from tmis.hookspecs import Finding, IdentityCheck, Reviewer, ReviewRecord, hookimpl
 
 
 def findings(record: ReviewRecord) -> list[Finding]:

@@ -1,5 +1,6 @@
 """The review service's server factory: the workflow, its ports to records and identity, and
 the reconciler that finishes transitions a crash left half-done."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -16,8 +17,8 @@ from tmis.plugins import build_registry, make_plugin_manager
 from tmis.proto.identity.v1 import identity_client, identity_pb2
 from tmis.proto.records.v1 import records_client, records_pb2
 from tmis.proto.review.v1 import review_pb2, review_pb2_grpc
-from tmis.rpc import ServerHandle, build_server
 from tmis.registry import Registry
+from tmis.rpc import ServerHandle, build_server
 from tmis.rpc.structs import record_data
 from tmis.settings import Settings
 
@@ -29,13 +30,21 @@ def review_record(t: records_pb2.Teacher, registry: Registry) -> ReviewRecord:
     for e in t.entries:
         entries.setdefault(e.set, []).append(record_data(e.data, registry.set(e.set)))
     return ReviewRecord(
-        teacher_id=t.id, school_code=t.school_code, school_type=t.school_type, org_path=tuple(t.org_path),
-        basic=record_data(t.basic, registry.set("BASIC")), entries=entries, missing=tuple(t.missing),
-        warnings=tuple(Finding(w.code, w.message, w.field) for w in t.warnings), personal_code=t.personal_code,
+        teacher_id=t.id,
+        school_code=t.school_code,
+        school_type=t.school_type,
+        org_path=tuple(t.org_path),
+        basic=record_data(t.basic, registry.set("BASIC")),
+        entries=entries,
+        missing=tuple(t.missing),
+        warnings=tuple(Finding(w.code, w.message, w.field) for w in t.warnings),
+        personal_code=t.personal_code,
     )
 
 
-async def create_server(settings: Settings, *, port: int | None = None, plugins: tuple[object, ...] = ()) -> ServerHandle:
+async def create_server(
+    settings: Settings, *, port: int | None = None, plugins: tuple[object, ...] = ()
+) -> ServerHandle:
     """`plugins`: registered beside the built-in checks and the enabled packages (embedding, tests)."""
     storage = await Storage.open(settings)
     signer = TokenSigner(settings.require_secret(), settings.token_ttl_seconds)
@@ -56,7 +65,9 @@ async def create_server(settings: Settings, *, port: int | None = None, plugins:
         return {t.id: review_record(t, registry) for t in reply.teachers}
 
     async def push(teacher_id: str, status: str, seq: int, snapshot: bool) -> list[tuple[str, str, str]]:
-        request = records_pb2.SetReviewStatusRequest(teacher_id=teacher_id, status=status, seq=seq, approved_snapshot=snapshot)
+        request = records_pb2.SetReviewStatusRequest(
+            teacher_id=teacher_id, status=status, seq=seq, approved_snapshot=snapshot
+        )
         reply = await records.SetReviewStatus(request, token=system())
         return [(e.code, e.message, e.field) for e in reply.errors]
 
@@ -81,6 +92,8 @@ async def create_server(settings: Settings, *, port: int | None = None, plugins:
         return [SERVICE_NAME]
 
     handle = await build_server("review", settings, register, port=port)
-    handle.every(settings.int("TMIS_REVIEW_RECONCILE_MS", 5000) / 1000, workflow.reconcile, "reconciling half-done transitions")
+    handle.every(
+        settings.int("TMIS_REVIEW_RECONCILE_MS", 5000) / 1000, workflow.reconcile, "reconciling half-done transitions"
+    )
     handle.on_stop += [storage.close, records.close, identity.close]
     return handle

@@ -1,4 +1,5 @@
 """gRPC adapter of the review service."""
+
 from __future__ import annotations
 
 import grpc
@@ -17,7 +18,17 @@ def state_pb(s: ReviewState) -> pb.ReviewState:
         status=s.status,
         pending_level=level,
         pending_org_code=org,
-        history=[pb.ReviewEvent(at=e.at.isoformat(), actor=e.actor, level=e.level, org_code=e.org_code, action=e.action, comment=e.comment) for e in s.events],
+        history=[
+            pb.ReviewEvent(
+                at=e.at.isoformat(),
+                actor=e.actor,
+                level=e.level,
+                org_code=e.org_code,
+                action=e.action,
+                comment=e.comment,
+            )
+            for e in s.events
+        ],
         findings=[pb.Finding(code=f.code, message=f.message, field=f.field, blocking=f.blocking) for f in s.findings],
         identity_check=s.identity_check,
     )
@@ -25,25 +36,36 @@ def state_pb(s: ReviewState) -> pb.ReviewState:
 
 def batch_pb(result: tuple[list[str], list[Failed]]) -> pb.BatchReply:
     done, failed = result
-    return pb.BatchReply(succeeded=done, errors=[pb.RecordError(teacher_id=f.field or "", code=str(f.code), message=f.message) for f in failed])
+    return pb.BatchReply(
+        succeeded=done,
+        errors=[pb.RecordError(teacher_id=f.field or "", code=str(f.code), message=f.message) for f in failed],
+    )
 
 
 class ReviewServicer(review_pb2_grpc.ReviewServiceServicer):
     def __init__(self, workflow: Workflow) -> None:
         self.workflow = workflow
 
-    async def BatchGetReviewStates(self, request: pb.BatchGetReviewStatesRequest, context: grpc.aio.ServicerContext) -> pb.ReviewStateList:
-        return pb.ReviewStateList(states=[state_pb(s) for s in await self.workflow.states(current_caller(), list(request.teacher_ids))])
+    async def BatchGetReviewStates(
+        self, request: pb.BatchGetReviewStatesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ReviewStateList:
+        return pb.ReviewStateList(
+            states=[state_pb(s) for s in await self.workflow.states(current_caller(), list(request.teacher_ids))]
+        )
 
     async def SubmitRecords(self, request: pb.SubmitRecordsRequest, context: grpc.aio.ServicerContext) -> pb.BatchReply:
         return batch_pb(await self.workflow.submit(current_caller(), list(request.teacher_ids)))
 
-    async def ApproveRecords(self, request: pb.ApproveRecordsRequest, context: grpc.aio.ServicerContext) -> pb.BatchReply:
+    async def ApproveRecords(
+        self, request: pb.ApproveRecordsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.BatchReply:
         return batch_pb(await self.workflow.approve(current_caller(), list(request.teacher_ids), request.comment))
 
     async def RejectRecords(self, request: pb.RejectRecordsRequest, context: grpc.aio.ServicerContext) -> pb.BatchReply:
         return batch_pb(await self.workflow.reject(current_caller(), list(request.teacher_ids), request.reason))
 
-    async def ListReviewQueue(self, request: pb.ListReviewQueueRequest, context: grpc.aio.ServicerContext) -> pb.ReviewQueuePage:
+    async def ListReviewQueue(
+        self, request: pb.ListReviewQueueRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ReviewQueuePage:
         ids, more, total, end = await self.workflow.queue(current_caller(), request.first, request.after)
         return pb.ReviewQueuePage(teacher_ids=ids, has_next_page=more, total_count=total, end_cursor=end)

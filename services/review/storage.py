@@ -4,6 +4,7 @@ One document per record: its state and its whole history, so every transition is
 `update_one({_id, seq})` (a compare-and-set: of two reviewers acting at once exactly one wins)
 that moves the state and appends the event together.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -67,7 +68,9 @@ class Storage:
     @classmethod
     async def open(cls, settings: Settings) -> Storage:
         storage = cls(mongo.connect(settings, "review"), settings.databases["review"])
-        await storage.states.create_index([("pending_org_code", ASCENDING), ("updated_at", ASCENDING), ("_id", ASCENDING)])
+        await storage.states.create_index(
+            [("pending_org_code", ASCENDING), ("updated_at", ASCENDING), ("_id", ASCENDING)]
+        )
         await storage.states.create_index([("synced", ASCENDING), ("updated_at", ASCENDING)])
         await storage.states.create_index([("followups", ASCENDING), ("updated_at", ASCENDING)])
         await migrate(storage.states.database, MIGRATIONS)
@@ -83,7 +86,9 @@ class Storage:
         """Stores `new` (with `event` appended) if the record is still at `old`."""
         if old.seq == 0:
             try:
-                await self.states.insert_one({"_id": new.teacher_id, **_fields(new), "events": [dataclasses.asdict(event)] if event else []})
+                await self.states.insert_one(
+                    {"_id": new.teacher_id, **_fields(new), "events": [dataclasses.asdict(event)] if event else []}
+                )
             except DuplicateKeyError:
                 return False
             return True
@@ -115,5 +120,9 @@ class Storage:
         if after:
             at, last = after
             query["$or"] = [{"updated_at": {"$gt": at}}, {"updated_at": at, "_id": {"$gt": last}}]
-        found = self.states.find(query, {"updated_at": 1}).sort([("updated_at", ASCENDING), ("_id", ASCENDING)]).limit(limit)
+        found = (
+            self.states.find(query, {"updated_at": 1})
+            .sort([("updated_at", ASCENDING), ("_id", ASCENDING)])
+            .limit(limit)
+        )
         return [paging.cursor(d["updated_at"], d["_id"]) async for d in found], total

@@ -9,6 +9,7 @@ safe: a crash or a lost reply between the steps leaves a state that the reconcil
 (`reconcile`) pushes again a few seconds later. Final approval is stored with
 `followups=PENDING` and the 个人标识码 and final hooks (idempotent) are retried the same way.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -23,7 +24,7 @@ from services.review.model import LEVEL_NAMES, Event, ReviewState
 from services.review.storage import Storage
 from tmis.auth import Caller
 from tmis.errors import DomainError, ErrorCode
-from tmis.hookspecs import LEVELS, Finding, ReviewRecord, Reviewer
+from tmis.hookspecs import LEVELS, Finding, Reviewer, ReviewRecord
 from tmis.paging import after_key, page_size
 
 logger = logging.getLogger("tmis.review")
@@ -66,10 +67,14 @@ class Config:
 
     @classmethod
     def from_raw(cls, raw: dict[str, str]) -> Config:
-        levels = tuple(x.strip().upper() for x in raw.get("TMIS_REVIEW_LEVELS", ",".join(LEVELS)).split(",") if x.strip())
+        levels = tuple(
+            x.strip().upper() for x in raw.get("TMIS_REVIEW_LEVELS", ",".join(LEVELS)).split(",") if x.strip()
+        )
         unknown = [x for x in levels if x not in LEVELS]
         if unknown or not levels or levels[0] != "SCHOOL":
-            raise ValueError(f"TMIS_REVIEW_LEVELS must start with SCHOOL and use {','.join(LEVELS)}; got {raw.get('TMIS_REVIEW_LEVELS')!r}")
+            raise ValueError(
+                f"TMIS_REVIEW_LEVELS must start with SCHOOL and use {','.join(LEVELS)}; got {raw.get('TMIS_REVIEW_LEVELS')!r}"
+            )
         retry = dt.timedelta(milliseconds=int(raw.get("TMIS_REVIEW_RETRY_MS", "5000")))
         return cls(levels=levels, formal_letter=raw.get("TMIS_PERSONAL_CODE_LETTER", "G")[:1] or "G", retry_after=retry)
 
@@ -101,7 +106,11 @@ class Workflow:
             state = stored.get(teacher_id)
             if state is None:
                 out.append(ReviewState(teacher_id))
-            elif caller.service or caller.reaches(state.org_path) or (caller.teacher_only and caller.teacher_id == teacher_id):
+            elif (
+                caller.service
+                or caller.reaches(state.org_path)
+                or (caller.teacher_only and caller.teacher_id == teacher_id)
+            ):
                 out.append(state)
         return out
 
@@ -129,7 +138,9 @@ class Workflow:
         ids = self._batch(teacher_ids)
         states = await self.storage.get(ids)
         records = await self.ports.read([i for i in ids if i in states], False)
-        return await self._each(ids, lambda i: self._approve(caller, states.get(i), records.get(i), comment.strip()[:MAX_COMMENT]))
+        return await self._each(
+            ids, lambda i: self._approve(caller, states.get(i), records.get(i), comment.strip()[:MAX_COMMENT])
+        )
 
     async def reject(self, caller: Caller, teacher_ids: list[str], reason: str) -> tuple[list[str], list[Failed]]:
         caller.require("REVIEWER")
@@ -170,8 +181,17 @@ class Workflow:
             raise DomainError(ErrorCode.INCOMPLETE, "信息不完整，不能报送；缺少：" + "、".join(missing))
         chain = await self._chain(record.org_path)
         new = dataclasses.replace(
-            state, status="SUBMITTED", seq=state.seq + 1, chain=chain, step=0, org_path=record.org_path,
-            findings=(), synced=False, followups="", identity_check="", updated_at=_now(),
+            state,
+            status="SUBMITTED",
+            seq=state.seq + 1,
+            chain=chain,
+            step=0,
+            org_path=record.org_path,
+            findings=(),
+            synced=False,
+            followups="",
+            identity_check="",
+            updated_at=_now(),
         )
         new = await self._move(state, new, Event(_now(), caller.username, chain[0][0], chain[0][1], "SUBMIT"))
         problems = await self._sync(new)
@@ -186,10 +206,14 @@ class Workflow:
         level, org = state.pending
         if org != caller.org_code:
             name = await self.ports.name_of(org)
-            raise DomainError(ErrorCode.FORBIDDEN, f"该记录正等待{LEVEL_NAMES.get(level, level)}（{name}）审核，您无权审核")
+            raise DomainError(
+                ErrorCode.FORBIDDEN, f"该记录正等待{LEVEL_NAMES.get(level, level)}（{name}）审核，您无权审核"
+            )
         return level, org
 
-    async def _approve(self, caller: Caller, state: ReviewState | None, record: ReviewRecord | None, comment: str) -> None:
+    async def _approve(
+        self, caller: Caller, state: ReviewState | None, record: ReviewRecord | None, comment: str
+    ) -> None:
         level, org = await self._pending_at_caller(caller, state)
         assert state is not None
         if record is None:
@@ -201,8 +225,14 @@ class Workflow:
             raise DomainError(ErrorCode.REVIEW_BLOCKED, "；".join(f.message for f in blocking[:5]))
         final = state.step + 1 >= len(state.chain)
         new = dataclasses.replace(
-            state, status="APPROVED" if final else "SUBMITTED", seq=state.seq + 1, step=state.step if final else state.step + 1,
-            findings=tuple(findings), synced=False, followups="PENDING" if final else "", updated_at=_now(),
+            state,
+            status="APPROVED" if final else "SUBMITTED",
+            seq=state.seq + 1,
+            step=state.step if final else state.step + 1,
+            findings=tuple(findings),
+            synced=False,
+            followups="PENDING" if final else "",
+            updated_at=_now(),
         )
         new = await self._move(state, new, Event(_now(), caller.username, level, org, "APPROVE", comment))
         await self._sync(new)
@@ -216,7 +246,9 @@ class Workflow:
     async def _reject(self, caller: Caller, state: ReviewState | None, reason: str) -> None:
         level, org = await self._pending_at_caller(caller, state)
         assert state is not None
-        new = dataclasses.replace(state, status="REJECTED", seq=state.seq + 1, step=0, findings=(), synced=False, updated_at=_now())
+        new = dataclasses.replace(
+            state, status="REJECTED", seq=state.seq + 1, step=0, findings=(), synced=False, updated_at=_now()
+        )
         new = await self._move(state, new, Event(_now(), caller.username, level, org, "REJECT", reason))
         await self._sync(new)
 
@@ -249,7 +281,9 @@ class Workflow:
             return []
         if problems and state.status == "SUBMITTED" and state.step == 0 and problems[0][0] != "NOT_FOUND":
             before = "REJECTED" if any(e.action == "REJECT" for e in state.events) else "DRAFT"
-            back = dataclasses.replace(state, status=before, seq=state.seq + 1, events=state.events[:-1], synced=False, updated_at=_now())
+            back = dataclasses.replace(
+                state, status=before, seq=state.seq + 1, events=state.events[:-1], synced=False, updated_at=_now()
+            )
             if await self.storage.undo_submit(state, back):
                 await self._sync(back)
             return problems

@@ -1,4 +1,5 @@
 """An org tree with real accounts at every level, made through the public API."""
+
 from __future__ import annotations
 
 import asyncio
@@ -8,9 +9,9 @@ from dataclasses import dataclass, field
 import pytest
 
 from tests.conftest import Suite
-from tmis.run.demo import demo_basic
 from tmis.proto.records.v1 import records_pb2 as rec_pb
 from tmis.rpc.structs import to_struct
+from tmis.run.demo import demo_basic
 
 CREATE_ORG = "mutation($i: CreateOrgInput!) { createOrg(input: $i) { userErrors { code message field } } }"
 CREATE_ACCOUNT = """mutation($i: CreateAccountInput!) { createAccount(input: $i) {
@@ -53,7 +54,13 @@ class Tree:
         return result["data"]
 
     async def create(self, by: User, username: str, org: str, roles: list[str]) -> dict:
-        return (await self.gql(CREATE_ACCOUNT, {"i": {"username": username, "orgCode": org, "roles": roles, "displayName": username}}, by))["createAccount"]
+        return (
+            await self.gql(
+                CREATE_ACCOUNT,
+                {"i": {"username": username, "orgCode": org, "roles": roles, "displayName": username}},
+                by,
+            )
+        )["createAccount"]
 
     async def login(self, username: str, password: str) -> dict:
         return (await self.gql(LOGIN, {"u": username, "p": password}))["login"]
@@ -63,7 +70,9 @@ class Tree:
         created = await self.create(by, username, org, roles)
         assert created["userErrors"] == [], created
         first = await self.login(username, created["initialPassword"])
-        changed = (await self.gql(CHANGE, {"o": created["initialPassword"], "n": NEW_PASSWORD}, first["token"]))["changePassword"]
+        changed = (await self.gql(CHANGE, {"o": created["initialPassword"], "n": NEW_PASSWORD}, first["token"]))[
+            "changePassword"
+        ]
         assert changed["userErrors"] == [], changed
         user = User(created["account"]["id"], username, changed["token"])
         self.users[username] = user
@@ -82,7 +91,9 @@ async def add_teachers(suite: Suite, school: str, count: int, school_type: str =
     made = []
     for i in range(count):
         basic = {**demo_basic(i, "620102", school_type), "name": f"教师{i}"}
-        reply = await suite.clients.records.CreateTeacher(rec_pb.CreateTeacherRequest(school_code=school, basic=to_struct(basic)), token=suite.system_token)
+        reply = await suite.clients.records.CreateTeacher(
+            rec_pb.CreateTeacherRequest(school_code=school, basic=to_struct(basic)), token=suite.system_token
+        )
         assert not reply.errors, reply.errors
         made.append(basic)
     return made
@@ -93,6 +104,10 @@ async def tree(suite: Suite) -> Tree:
     root = User("", "admin", await suite.login_admin())
     tree = Tree(suite, root)
     for code, name, level, parent, school_type in TREE:
-        result = await tree.gql(CREATE_ORG, {"i": {"code": code, "name": name, "level": level, "parentCode": parent, "schoolType": school_type}}, root)
+        result = await tree.gql(
+            CREATE_ORG,
+            {"i": {"code": code, "name": name, "level": level, "parentCode": parent, "schoolType": school_type}},
+            root,
+        )
         assert result["createOrg"]["userErrors"] == []
     return tree

@@ -1,5 +1,6 @@
 """Before the first password change a token opens `me` and `changePassword` only: every other
 field of the printed schema, and every other RPC of every service, refuses it."""
+
 from __future__ import annotations
 
 import json
@@ -21,9 +22,9 @@ from graphql import (
     get_named_type,
 )
 
-from tests.conftest import Suite
 from services.identity import servicer as identity
 from services.records import servicer as records
+from tests.conftest import Suite
 from tests.identity.conftest import Tree
 from tmis.errors import DomainError, ErrorCode
 from tmis.proto.identity.v1 import identity_pb2
@@ -56,7 +57,9 @@ def _value(kind: Any) -> Any:
         return {name: _value(first.type)}
     if isinstance(kind, GraphQLInputObjectType):
         fields = kind.fields.items()
-        return {n: _value(f.type) for n, f in fields if isinstance(f.type, GraphQLNonNull) and f.default_value is Undefined}
+        return {
+            n: _value(f.type) for n, f in fields if isinstance(f.type, GraphQLNonNull) and f.default_value is Undefined
+        }
     assert isinstance(kind, GraphQLScalarType)
     return SCALARS.get(kind.name)
 

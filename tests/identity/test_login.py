@@ -1,22 +1,22 @@
 """Passwords, first login, lockout, enumeration, and tokens that stop working."""
+
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import pytest
-
-from dataclasses import replace
 
 from services.identity.server import create_server as identity_server
 from tests.identity.conftest import CHANGE, CREATE_ORG, ME, NEW_PASSWORD, Tree, eventually
 from tests.identity.test_reach import ENABLE, RESET, UNLOCK, codes
 from tmis.auth import SYSTEM, TokenSigner
 from tmis.errors import DomainError, ErrorCode
-from tmis.run.procs import free_port
 from tmis.proto.identity.v1 import identity_pb2 as pb
 from tmis.proto.identity.v1 import identity_pb2_grpc
 from tmis.proto.records.v1 import records_pb2 as rec_pb
 from tmis.rpc import ServiceClient
+from tmis.run.procs import free_port
 from tmis.settings import SERVICES, Settings
 
 
@@ -25,11 +25,17 @@ async def test_first_login_allows_only_me_and_change(tree: Tree) -> None:
     first = await tree.login("gs_admin", created["initialPassword"])
     assert first["mustChangePassword"] is True and first["token"]
     token = first["token"]
-    assert (await tree.gql(ME, user=token))["me"] == {"username": "gs_admin", "mustChangePassword": True, "lockedUntil": None}
+    assert (await tree.gql(ME, user=token))["me"] == {
+        "username": "gs_admin",
+        "mustChangePassword": True,
+        "lockedUntil": None,
+    }
     org = {"i": {"code": "620200", "name": "嘉峪关市", "level": "CITY", "parentCode": "620000"}}
     assert codes((await tree.gql(CREATE_ORG, org, token))["createOrg"]) == ["PASSWORD_CHANGE_REQUIRED"]
     with pytest.raises(DomainError) as caught:  # the service says the same without the gateway
-        await tree.suite.clients.identity.CreateOrg(pb.CreateOrgRequest(code="620200", name="嘉峪关市", level="CITY", parent_code="620000"), token=token)
+        await tree.suite.clients.identity.CreateOrg(
+            pb.CreateOrgRequest(code="620200", name="嘉峪关市", level="CITY", parent_code="620000"), token=token
+        )
     assert caught.value.code == ErrorCode.PASSWORD_CHANGE_REQUIRED
     changed = (await tree.gql(CHANGE, {"o": created["initialPassword"], "n": NEW_PASSWORD}, token))["changePassword"]
     assert changed["userErrors"] == [] and changed["account"]["mustChangePassword"] is False
@@ -95,7 +101,9 @@ async def test_last_five_passwords_cannot_be_reused(tree: Tree) -> None:
         assert errors[0]["code"] == "INVALID_INPUT" and "最近5次" in errors[0]["message"]
     result = (await tree.gql(CHANGE, {"o": current, "n": "Fresh#Pass99"}, token))["changePassword"]
     assert result["userErrors"] == []
-    wrong = (await tree.gql(CHANGE, {"o": "not-it", "n": "Other#Pass99"}, result["token"]))["changePassword"]["userErrors"]
+    wrong = (await tree.gql(CHANGE, {"o": "not-it", "n": "Other#Pass99"}, result["token"]))["changePassword"][
+        "userErrors"
+    ]
     assert [(e["code"], e["field"]) for e in wrong] == [("INVALID_CREDENTIALS", "oldPassword")]
 
 
@@ -107,7 +115,9 @@ async def test_lockout_unlock_and_reset(tree: Tree) -> None:
     locked = await tree.login("gs_clerk", "Wrong#Pass1")
     assert codes(locked) == ["ACCOUNT_LOCKED"] and "锁定至" in locked["userErrors"][0]["message"]
     assert codes(await tree.login("gs_clerk", NEW_PASSWORD)) == ["ACCOUNT_LOCKED"]  # even the right password
-    listed = (await tree.gql('{ accounts(orgCode: "620000") { edges { node { username lockedUntil } } } }', user=province))["accounts"]
+    listed = (
+        await tree.gql('{ accounts(orgCode: "620000") { edges { node { username lockedUntil } } } }', user=province)
+    )["accounts"]
     assert listed["edges"][0]["node"]["lockedUntil"]
     assert (await tree.gql(UNLOCK, {"a": clerk.id}, province))["unlockAccount"]["userErrors"] == []
     assert (await tree.login("gs_clerk", NEW_PASSWORD))["token"]
@@ -118,7 +128,7 @@ async def test_lockout_unlock_and_reset(tree: Tree) -> None:
     assert after_reset["token"] and after_reset["mustChangePassword"] is True
 
 
-AUDIT = 'query($o: String!) { auditLog(orgCode: $o, first: 200) { edges { node { event result target } } } }'
+AUDIT = "query($o: String!) { auditLog(orgCode: $o, first: 200) { edges { node { event result target } } } }"
 
 
 async def test_lockout_holds_under_concurrent_logins(tree: Tree) -> None:
@@ -151,7 +161,9 @@ async def test_disable_and_reset_void_existing_tokens(tree: Tree) -> None:
     clerk = await tree.activate(province, "gs_clerk", "620000", ["DATA_ENTRY"])
     other = await tree.activate(province, "gs_other", "620000", ["QUERY"])
     assert (await tree.gql(ME, user=clerk))["me"]["username"] == "gs_clerk"
-    assert (await tree.gql(ENABLE, {"a": clerk.id, "e": False}, province))["setAccountEnabled"]["account"]["enabled"] is False
+    assert (await tree.gql(ENABLE, {"a": clerk.id, "e": False}, province))["setAccountEnabled"]["account"][
+        "enabled"
+    ] is False
     await eventually(lambda: _me_is_gone(tree, clerk.token))
 
     async def every_service_refuses() -> bool:  # each process applies the feed on its own

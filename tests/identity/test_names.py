@@ -1,4 +1,5 @@
 """Org names and account names: visible characters, no bidi controls (the same rule as records)."""
+
 from __future__ import annotations
 
 import pytest

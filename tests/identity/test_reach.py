@@ -1,4 +1,5 @@
 """Who may manage whom, allowed and refused, through the gateway and at the service."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,9 +24,13 @@ async def test_create_rules(tree: Tree) -> None:
     root = tree.root
     province = await tree.activate(root, "gs_admin", "620000", ["SYSTEM_ADMIN"])
     assert codes(await tree.create(root, "lz_admin", "620100", ["SYSTEM_ADMIN"])) == ["FORBIDDEN"]  # two levels down
-    assert codes(await tree.create(root, "clerk_620000", "620000", ["DATA_ENTRY"])) == ["FORBIDDEN"]  # a child's non-admin
+    assert codes(await tree.create(root, "clerk_620000", "620000", ["DATA_ENTRY"])) == [
+        "FORBIDDEN"
+    ]  # a child's non-admin
     assert codes(await tree.create(root, "nation_clerk", "100000", ["DATA_ENTRY", "QUERY"])) == []  # its own non-admin
-    assert codes(await tree.create(province, "gs_admin2", "620000", ["SYSTEM_ADMIN"])) == ["FORBIDDEN"]  # admins of its own org
+    assert codes(await tree.create(province, "gs_admin2", "620000", ["SYSTEM_ADMIN"])) == [
+        "FORBIDDEN"
+    ]  # admins of its own org
     assert codes(await tree.create(province, "nx_admin", "640000", ["SYSTEM_ADMIN"])) == ["FORBIDDEN"]  # a sibling
     created = await tree.create(province, "gs_clerk", "620000", ["DATA_ENTRY", "REVIEWER"])
     assert created["userErrors"] == [] and created["account"]["roles"] == ["DATA_ENTRY", "REVIEWER"]
@@ -51,7 +56,11 @@ async def test_manage_rules_and_no_existence_leak(tree: Tree) -> None:
         reset = (await tree.gql(RESET, {"a": target.id}, province))["resetPassword"]
         assert reset["userErrors"] == [] and reset["account"]["mustChangePassword"] is True and reset["initialPassword"]
     refused = []
-    for target in (city_clerk, other, User("ffffffffffffffffffffffff", "nobody", "")):  # grandchild's, sibling's, nonexistent
+    for target in (
+        city_clerk,
+        other,
+        User("ffffffffffffffffffffffff", "nobody", ""),
+    ):  # grandchild's, sibling's, nonexistent
         refused.append((await tree.gql(RESET, {"a": target.id}, province))["resetPassword"]["userErrors"])
     assert refused[0] == refused[1] == refused[2] and refused[0][0]["code"] == "FORBIDDEN"
     assert codes((await tree.gql(RESET, {"a": province.id}, province))["resetPassword"]) == ["FORBIDDEN"]  # itself
@@ -60,10 +69,14 @@ async def test_manage_rules_and_no_existence_leak(tree: Tree) -> None:
         assert codes((await tree.gql(mutation, variables, province))[name]) == ["FORBIDDEN"], name
     # the service refuses on its own, whatever the gateway does
     with pytest.raises(DomainError) as caught:
-        await tree.suite.clients.identity.ResetPassword(pb.AccountIdRequest(account_id=city_clerk.id), token=province.token)
+        await tree.suite.clients.identity.ResetPassword(
+            pb.AccountIdRequest(account_id=city_clerk.id), token=province.token
+        )
     assert caught.value.code == ErrorCode.FORBIDDEN
     with pytest.raises(DomainError) as caught:
-        await tree.suite.clients.identity.ResetPassword(pb.AccountIdRequest(account_id=own_clerk.id), token=city_clerk.token)
+        await tree.suite.clients.identity.ResetPassword(
+            pb.AccountIdRequest(account_id=own_clerk.id), token=city_clerk.token
+        )
     assert caught.value.code == ErrorCode.FORBIDDEN
 
 
@@ -76,7 +89,9 @@ async def test_accounts_listing_shows_what_the_admin_manages(tree: Tree) -> None
     assert page["totalCount"] == 5 and page["pageInfo"]["hasNextPage"] is True
     seen = [e["node"]["username"] for e in page["edges"]]
     while page["pageInfo"]["hasNextPage"]:
-        page = (await tree.gql(ACCOUNTS, {"o": "620000", "f": 2, "a": page["pageInfo"]["endCursor"]}, province))["accounts"]
+        page = (await tree.gql(ACCOUNTS, {"o": "620000", "f": 2, "a": page["pageInfo"]["endCursor"]}, province))[
+            "accounts"
+        ]
         seen += [e["node"]["username"] for e in page["edges"]]
     assert seen == [f"gs_user{i}" for i in range(5)]  # not the admin itself
     queries = (await tree.gql(ACCOUNTS, {"o": "620000", "r": "QUERY"}, province))["accounts"]

@@ -1,4 +1,5 @@
 """教师自助's school search: public, scoped to a region, by a part of the name, limited."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -20,7 +21,11 @@ def settings(settings: Settings) -> Settings:
 
 
 async def _schools(tree: Tree) -> None:
-    for code, name, parent in [("3162010202", "城关区第二实验小学", "620102"), ("3162010203", "城关区实验中学", "620102"), ("3164010201", "银川实验小学", "640000")]:
+    for code, name, parent in [
+        ("3162010202", "城关区第二实验小学", "620102"),
+        ("3162010203", "城关区实验中学", "620102"),
+        ("3164010201", "银川实验小学", "640000"),
+    ]:
         org = {"code": code, "name": name, "level": "SCHOOL", "parentCode": parent, "schoolType": "PRIMARY_SECONDARY"}
         assert (await tree.gql(CREATE_ORG, {"i": org}, tree.root))["createOrg"]["userErrors"] == []
 
@@ -52,9 +57,15 @@ async def test_the_rpc_is_public_and_caps_the_answer(suite: Suite) -> None:
     orgs = [("620000", "甘肃省", "PROVINCE", "100000", None), ("620102", "城关区", "DISTRICT", "620000", None)]
     orgs += [(f"31620102{i:02d}", f"城关第{i}小学", "SCHOOL", "620102", "PRIMARY_SECONDARY") for i in range(25)]
     for code, name, level, parent, school_type in orgs:
-        made = await suite.graphql(CREATE_ORG, {"i": {"code": code, "name": name, "level": level, "parentCode": parent, "schoolType": school_type}}, token)
+        made = await suite.graphql(
+            CREATE_ORG,
+            {"i": {"code": code, "name": name, "level": level, "parentCode": parent, "schoolType": school_type}},
+            token,
+        )
         assert made["data"]["createOrg"]["userErrors"] == []
-    reply = await suite.clients.identity.SearchSchools(pb.SearchSchoolsRequest(region_code="620000", name="小学"), token="")
+    reply = await suite.clients.identity.SearchSchools(
+        pb.SearchSchoolsRequest(region_code="620000", name="小学"), token=""
+    )
     assert len(reply.orgs) == 20 and all(o.level == "SCHOOL" and "小学" in o.name for o in reply.orgs)
     assert list(reply.orgs[0].path) == ["100000", "620000", "620102", "3162010200"]
     with pytest.raises(DomainError) as err:

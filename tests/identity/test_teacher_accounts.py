@@ -1,4 +1,5 @@
 """教师个人账户: batch generation, the export, self-retrieval, the collection window, audit."""
+
 from __future__ import annotations
 
 import io
@@ -35,12 +36,18 @@ async def _export(tree: Tree, url: str, token: str | None = None) -> list[tuple]
 async def test_generate_export_and_first_login(tree: Tree) -> None:
     district, admin = await _school_admin(tree)
     teachers = await add_teachers(tree.suite, SCHOOL, 3)
-    assert codes((await tree.gql(GENERATE, {"s": SCHOOL}, district))["generateTeacherAccounts"]) == ["FORBIDDEN"]  # only the school's admin
+    assert codes((await tree.gql(GENERATE, {"s": SCHOOL}, district))["generateTeacherAccounts"]) == [
+        "FORBIDDEN"
+    ]  # only the school's admin
     made = (await tree.gql(GENERATE, {"s": SCHOOL}, admin))["generateTeacherAccounts"]
     assert (made["created"], made["existing"], made["userErrors"]) == (3, 0, [])
     again = (await tree.gql(GENERATE, {"s": SCHOOL}, admin))["generateTeacherAccounts"]
     assert (again["created"], again["existing"]) == (0, 3)  # idempotent
-    listed = await tree.gql("query($s: String!) { teachers(orgCode: $s) { edges { node { basic { idNumber } account { username roles } } } } }", {"s": SCHOOL}, admin)
+    listed = await tree.gql(
+        "query($s: String!) { teachers(orgCode: $s) { edges { node { basic { idNumber } account { username roles } } } } }",
+        {"s": SCHOOL},
+        admin,
+    )
     for edge in listed["teachers"]["edges"]:  # Teacher.account: the login made for the record
         assert edge["node"]["account"] == {"username": edge["node"]["basic"]["idNumber"], "roles": ["TEACHER"]}
 
@@ -56,8 +63,13 @@ async def test_generate_export_and_first_login(tree: Tree) -> None:
     assert login["mustChangePassword"] is True and login["account"]["roles"] == ["TEACHER"]
     changed = (await tree.gql(CHANGE, {"o": password, "n": NEW_PASSWORD}, login["token"]))["changePassword"]
     assert changed["userErrors"] == []
-    own = (await tree.gql("{ me { teacher { basic { name idNumber } account { username } } } }", user=changed["token"]))["me"]["teacher"]
-    assert own == {"basic": {"name": first["name"], "idNumber": first["idNumber"]}, "account": {"username": first["idNumber"]}}  # Account.teacher
+    own = (
+        await tree.gql("{ me { teacher { basic { name idNumber } account { username } } } }", user=changed["token"])
+    )["me"]["teacher"]
+    assert own == {
+        "basic": {"name": first["name"], "idNumber": first["idNumber"]},
+        "account": {"username": first["idNumber"]},
+    }  # Account.teacher
     rows = await _export(tree, made["exportUrl"])
     assert {r[1]: r[2] for r in rows[1:]}[first["idNumber"]] in ("", None)  # blank once changed
 
@@ -66,7 +78,9 @@ async def test_generate_export_and_first_login(tree: Tree) -> None:
     assert (await tree.suite.http.get(urlsplit(other).path + "?" + urlsplit(other).query)).status_code == 401
     assert (await tree.suite.http.get(f"/files/teacher-accounts/{SCHOOL}.xlsx")).status_code == 401
     assert len(await _export(tree, f"/files/teacher-accounts/{SCHOOL}.xlsx", admin.token)) == 4
-    refused = await tree.suite.http.get(f"/files/teacher-accounts/{SCHOOL}.xlsx", headers={"authorization": f"Bearer {district.token}"})
+    refused = await tree.suite.http.get(
+        f"/files/teacher-accounts/{SCHOOL}.xlsx", headers={"authorization": f"Bearer {district.token}"}
+    )
     assert refused.status_code == 403
 
 
@@ -83,7 +97,9 @@ async def test_retrieve_initial_password(tree: Tree) -> None:
     assert len({(a["userErrors"][0]["code"], a["userErrors"][0]["message"]) for a in answers}) == 1
     assert answers[0]["userErrors"][0]["code"] == "NOT_MATCHED"
     assert codes((await tree.gql(RETRIEVE, {"i": facts}))["retrieveInitialPassword"]) == []  # the 5th attempt
-    assert codes((await tree.gql(RETRIEVE, {"i": facts}))["retrieveInitialPassword"]) == ["RATE_LIMITED"]  # 5 per identity
+    assert codes((await tree.gql(RETRIEVE, {"i": facts}))["retrieveInitialPassword"]) == [
+        "RATE_LIMITED"
+    ]  # 5 per identity
 
 
 async def test_retrieval_ends_with_the_first_change(tree: Tree) -> None:
@@ -116,7 +132,9 @@ async def test_collection_window_and_delete(tree: Tree) -> None:
     await tree.gql(WINDOW, {"s": SCHOOL, "e": True}, admin)
     token = (await tree.login(teacher["idNumber"], password))["token"]
 
-    listed = (await tree.gql('query($s: String!) { accounts(orgCode: $s, role: TEACHER) { edges { node { id } } } }', {"s": SCHOOL}, admin))
+    listed = await tree.gql(
+        "query($s: String!) { accounts(orgCode: $s, role: TEACHER) { edges { node { id } } } }", {"s": SCHOOL}, admin
+    )
     account_id = listed["accounts"]["edges"][0]["node"]["id"]
     assert (await tree.gql(DELETE, {"a": account_id}, admin))["deleteAccount"]["userErrors"] == []
     await eventually(teacher_blocked)  # the deleted login's token stops working too
@@ -127,10 +145,15 @@ async def test_collection_window_and_delete(tree: Tree) -> None:
 async def test_audit_log_is_scoped(tree: Tree) -> None:
     district, admin = await _school_admin(tree)
     await tree.login("school_admin", "Wrong#Pass1")
-    query = 'query($o: String!) { auditLog(orgCode: $o, first: 100) { edges { node { event result actor target orgCode } } } }'
+    query = "query($o: String!) { auditLog(orgCode: $o, first: 100) { edges { node { event result actor target orgCode } } } }"
     events = [e["node"] for e in (await tree.gql(query, {"o": SCHOOL}, district))["auditLog"]["edges"]]
     kinds = {(e["event"], e["result"]) for e in events}
-    assert {("ACCOUNT_CREATED", "OK"), ("LOGIN", "OK"), ("PASSWORD_CHANGED", "OK"), ("LOGIN_FAILED", "INVALID_CREDENTIALS")} <= kinds
+    assert {
+        ("ACCOUNT_CREATED", "OK"),
+        ("LOGIN", "OK"),
+        ("PASSWORD_CHANGED", "OK"),
+        ("LOGIN_FAILED", "INVALID_CREDENTIALS"),
+    } <= kinds
     assert all(e["orgCode"] == SCHOOL for e in events)
     nx = await tree.activate(tree.root, "nx_admin", "640000", ["SYSTEM_ADMIN"])
     result = await tree.suite.graphql(query, {"o": SCHOOL}, nx.token)

@@ -1,4 +1,5 @@
 """The records world (a district, two schools, callers of every kind), and uploads through the gateway."""
+
 from __future__ import annotations
 
 import json
@@ -21,7 +22,9 @@ IMPORT = """mutation($s: String!, $a: Upload!) { importPhotos(schoolCode: $s, ar
 JOB = """query($id: ID!) { importJob(id: $id) { id status total processed succeeded failed errors { sheet row column message } } }"""
 
 
-async def upload(suite: Suite, query: str, variables: dict, name: str, data: bytes, token: str, http: httpx.AsyncClient | None = None) -> dict:
+async def upload(
+    suite: Suite, query: str, variables: dict, name: str, data: bytes, token: str, http: httpx.AsyncClient | None = None
+) -> dict:
     """A GraphQL multipart request (the file goes to the one Upload variable that is None), to the suite's gateway or `http`."""
     target = next(k for k, v in variables.items() if v is None)
     operations = json.dumps({"query": query, "variables": variables})

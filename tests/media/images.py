@@ -1,4 +1,5 @@
 """Test images, all generated here (one real face from scikit-image's bundled data)."""
+
 from __future__ import annotations
 
 import io
@@ -75,8 +76,8 @@ def linear_rgb_profile() -> bytes:
     (count,) = struct.unpack(">I", data[128:132])
     for i in range(count):
         at = 132 + 12 * i
-        if bytes(data[at:at + 4]) in (b"rTRC", b"gTRC", b"bTRC"):
-            data[at + 4:at + 12] = struct.pack(">II", offset, len(curve) - 2)
+        if bytes(data[at : at + 4]) in (b"rTRC", b"gTRC", b"bTRC"):
+            data[at + 4 : at + 12] = struct.pack(">II", offset, len(curve) - 2)
     data[0:4] = struct.pack(">I", len(data))
     return bytes(data)
 

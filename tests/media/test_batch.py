@@ -1,5 +1,6 @@
 """Photo batches: a zip of photos named by 身份证件号, a job with a result per file; zip bombs,
 nested archives, path tricks and duplicates refused with clear messages."""
+
 from __future__ import annotations
 
 import asyncio
@@ -53,14 +54,20 @@ def test_members_are_checked_one_by_one() -> None:
     for name in ("../110101199003071111.jpg", "/etc/110101199003072222.jpg", "C:/x/110101199003073333.jpg"):
         assert "路径不安全" in found[name]
     assert "不能再含压缩包" in found["inner.zip"] and "不能再含压缩包" in found["disguised.jpg"]
-    assert "多张照片" in found["a/110101199003079999.jpg"] and "b/110101199003079999.png" in found["a/110101199003079999.jpg"]
+    assert (
+        "多张照片" in found["a/110101199003079999.jpg"]
+        and "b/110101199003079999.png" in found["a/110101199003079999.jpg"]
+    )
     assert "压缩炸弹" in found["zeros.jpg"]
     assert len(found) == 10  # folders and archiver litter are skipped
 
 
 def test_a_member_over_the_size_limit_is_refused_even_when_well_compressed() -> None:
     big = images.encoded(images.noise((1200, 1600)), "BMP")  # 5.8 MB that does not compress
-    assert "上限" in problems(zipped([("1.bmp", big)], zipfile.ZIP_DEFLATED), ArchiveLimits(max_file_bytes=1024 * 1024))["1.bmp"]
+    assert (
+        "上限"
+        in problems(zipped([("1.bmp", big)], zipfile.ZIP_DEFLATED), ArchiveLimits(max_file_bytes=1024 * 1024))["1.bmp"]
+    )
 
 
 def test_chinese_names_from_windows_archivers_are_read() -> None:
@@ -76,7 +83,11 @@ def test_chinese_names_from_windows_archivers_are_read() -> None:
         (GOOD, ArchiveLimits(), "不是有效的 zip"),
         (zipped([]), ArchiveLimits(), "没有照片"),
         (zipped([(f"{i}.jpg", b"x") for i in range(6)]), ArchiveLimits(max_files=5), "文件过多"),
-        (zipped([("a.jpg", b"\0" * 3_000_000), ("b.jpg", b"\0" * 3_000_000)], zipfile.ZIP_DEFLATED), ArchiveLimits(max_total_bytes=5_000_000), "压缩炸弹"),
+        (
+            zipped([("a.jpg", b"\0" * 3_000_000), ("b.jpg", b"\0" * 3_000_000)], zipfile.ZIP_DEFLATED),
+            ArchiveLimits(max_total_bytes=5_000_000),
+            "压缩炸弹",
+        ),
     ],
     ids=["broken", "not-a-zip", "empty", "too-many", "bomb-total"],
 )
@@ -107,7 +118,9 @@ async def test_a_school_imports_a_zip_and_sees_per_file_results(world: World) ->
         (f"../{ids[2]}.jpg", GOOD),
         ("nested.zip", zipped([("x.jpg", GOOD)])),
     ])  # fmt: skip
-    started = (await upload(suite, IMPORT, {"s": SCHOOL, "a": None}, "photos.zip", content, world.clerk))["data"]["importPhotos"]
+    started = (await upload(suite, IMPORT, {"s": SCHOOL, "a": None}, "photos.zip", content, world.clerk))["data"][
+        "importPhotos"
+    ]
     assert started["userErrors"] == [] and started["job"]["id"].startswith("photo-") and started["job"]["total"] == 6
     job = await finished(world, started["job"]["id"], world.clerk)
     assert (job["status"], job["processed"], job["succeeded"], job["failed"]) == ("SUCCEEDED", 6, 2, 4)
@@ -117,17 +130,30 @@ async def test_a_school_imports_a_zip_and_sees_per_file_results(world: World) ->
     assert "本校没有" in errors["110101190001011234.jpg"][1] and "路径不安全" in errors[f"../{ids[2]}.jpg"][1]
     shown = await suite.graphql('query($a: ID!, $b: ID!, $c: ID!) { a: teacher(id: $a) { photo { report { crop } } } b: teacher(id: $b) { photo { dpi } } c: teacher(id: $c) { photo { dpi } } }',
                                 {"a": made[0].id, "b": made[1].id, "c": made[2].id}, world.clerk)  # fmt: skip
-    assert shown["data"]["a"]["photo"]["report"]["crop"] == "FACE" and shown["data"]["b"]["photo"]["dpi"] == 200 and shown["data"]["c"]["photo"] is None
+    assert (
+        shown["data"]["a"]["photo"]["report"]["crop"] == "FACE"
+        and shown["data"]["b"]["photo"]["dpi"] == 200
+        and shown["data"]["c"]["photo"] is None
+    )
     # every file's result, richer than importJob's errors
-    results = 'query($id: ID!) { photoImportResults(jobId: $id) { index name outcome teacherId message } }'
+    results = "query($id: ID!) { photoImportResults(jobId: $id) { index name outcome teacherId message } }"
     listed = (await suite.graphql(results, {"id": job["id"]}, world.clerk))["data"]["photoImportResults"]
-    assert [r["outcome"] for r in listed] == ["ATTACHED", "ATTACHED", "BAD_IMAGE", "NO_SUCH_TEACHER", "REFUSED", "REFUSED"]
+    assert [r["outcome"] for r in listed] == [
+        "ATTACHED",
+        "ATTACHED",
+        "BAD_IMAGE",
+        "NO_SUCH_TEACHER",
+        "REFUSED",
+        "REFUSED",
+    ]
     assert listed[0]["teacherId"] == made[0].id and listed[1]["name"] == f"照片/{ids[1].lower()}.png"
     # attached, with what needs a look: the grey background; no face in the noise
     assert "背景" in listed[0]["message"] and "未检测到人脸" in listed[1]["message"]
     # someone else's job is nobody else's business
     assert (await suite.graphql(JOB, {"id": job["id"]}, world.stranger))["data"]["importJob"] is None
-    assert (await suite.graphql(results, {"id": job["id"]}, world.stranger))["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert (await suite.graphql(results, {"id": job["id"]}, world.stranger))["errors"][0]["extensions"][
+        "code"
+    ] == "NOT_FOUND"
 
 
 async def test_only_the_schools_clerks_import(world: World) -> None:
@@ -144,5 +170,7 @@ async def test_only_the_schools_clerks_import(world: World) -> None:
     assert await codes(OTHER, world.clerk) == ["FORBIDDEN"]  # another school
     assert await codes(SCHOOL, world.teacher_token(teacher.id)) == ["FORBIDDEN"]
     assert await codes(SCHOOL, world.reader) == ["FORBIDDEN"]
-    bad = (await upload(suite, IMPORT, {"s": SCHOOL, "a": None}, "p.zip", b"no zip", world.clerk))["data"]["importPhotos"]
+    bad = (await upload(suite, IMPORT, {"s": SCHOOL, "a": None}, "p.zip", b"no zip", world.clerk))["data"][
+        "importPhotos"
+    ]
     assert [(e["code"], e["field"]) for e in bad["userErrors"]] == [("INVALID_INPUT", "archive")]

@@ -1,5 +1,6 @@
 """Photo jobs that outlive their instance and their uploader's token: a real media process killed
 mid-job, the job taken over by another instance under a service identity, or marked FAILED."""
+
 from __future__ import annotations
 
 import asyncio
@@ -18,10 +19,10 @@ from tests.media import images
 from tests.media.test_batch import zipped
 from tests.records.conftest import SCHOOL, World
 from tmis.errors import DomainError
-from tmis.run.procs import free_port
 from tmis.proto.media.v1 import media_pb2 as pb
 from tmis.proto.media.v1 import media_pb2_grpc
 from tmis.rpc import ServiceClient
+from tmis.run.procs import free_port
 
 FILES = 6
 HISTORY = "query($id: ID!) { teacher(id: $id) { photo { dpi } history { actor path } } }"

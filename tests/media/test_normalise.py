@@ -1,5 +1,6 @@
 """Normalisation on generated inputs: every format, orientation, colour conversions, face crop,
 size cap, and every bad input refused with a clear message."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -53,7 +54,9 @@ def test_metadata_is_stripped() -> None:
     exif = Image.Exif()
     exif[0x010F] = "PhoneMaker"  # Make
     exif.get_ifd(0x8825)[2] = (39.0, 54.0, 0.0)  # GPSLatitude
-    source = images.encoded(images.portrait(), "JPEG", exif=exif, icc_profile=images.linear_rgb_profile(), comment=b"secret")
+    source = images.encoded(
+        images.portrait(), "JPEG", exif=exif, icc_profile=images.linear_rgb_profile(), comment=b"secret"
+    )
     _, out = run(source)
     assert "exif" not in out.info and "icc_profile" not in out.info and "comment" not in out.info
     assert not out.getexif()
@@ -140,9 +143,17 @@ def test_quality_is_lowered_only_as_far_as_the_cap_needs() -> None:
     small_cap = dataclasses.replace(STANDARD, max_bytes=12 * 1024)
     result, _ = run(images.encoded(images.noise((600, 800)), "PNG"), small_cap)
     assert result.report["bytes"] <= 12 * 1024 and 20 <= result.report["quality"] < 92
-    higher = normalise(images.encoded(images.noise((600, 800)), "PNG"), dataclasses.replace(STANDARD, max_bytes=result.report["bytes"] - 1), LIMIT)
-    assert higher.report["quality"] < result.report["quality"]  # one step less room, a lower quality: it was the highest that fitted
-    assert "KB" in refused(images.encoded(images.noise((600, 800)), "PNG"), dataclasses.replace(STANDARD, max_bytes=800))
+    higher = normalise(
+        images.encoded(images.noise((600, 800)), "PNG"),
+        dataclasses.replace(STANDARD, max_bytes=result.report["bytes"] - 1),
+        LIMIT,
+    )
+    assert (
+        higher.report["quality"] < result.report["quality"]
+    )  # one step less room, a lower quality: it was the highest that fitted
+    assert "KB" in refused(
+        images.encoded(images.noise((600, 800)), "PNG"), dataclasses.replace(STANDARD, max_bytes=800)
+    )
 
 
 def test_a_plain_photo_keeps_the_top_quality() -> None:
@@ -169,7 +180,17 @@ def test_the_standard_is_configuration() -> None:
         (images.animated("PNG"), "动图"),
         (images.encoded(images.portrait(), "GIF"), "不支持 GIF"),
     ],
-    ids=["empty", "not-an-image", "truncated", "too-small", "too-narrow", "animated-gif", "animated-webp", "apng", "gif"],
+    ids=[
+        "empty",
+        "not-an-image",
+        "truncated",
+        "too-small",
+        "too-narrow",
+        "animated-gif",
+        "animated-webp",
+        "apng",
+        "gif",
+    ],
 )
 def test_bad_inputs_are_refused(data: bytes, words: str) -> None:
     assert words in refused(data)
@@ -219,7 +240,9 @@ def codes(data: bytes) -> list[str]:
 
 def test_the_report_says_plainly_when_no_face_was_found() -> None:
     result, _ = run(images.encoded(images.portrait((600, 800), (246, 246, 246)), "PNG"))
-    assert result.report["warnings"] == [{"code": "NO_FACE", "message": "未检测到人脸，已按照片上部居中裁剪：请人工核对是否为本人正面免冠照"}]
+    assert result.report["warnings"] == [
+        {"code": "NO_FACE", "message": "未检测到人脸，已按照片上部居中裁剪：请人工核对是否为本人正面免冠照"}
+    ]
 
 
 @pytest.mark.parametrize("background", [(246, 246, 246), (200, 225, 250)])

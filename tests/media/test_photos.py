@@ -1,4 +1,5 @@
 """One photo through the gateway: upload, attach, serve, replace; who may; nothing half-written."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -8,18 +9,20 @@ from bson import ObjectId
 from PIL import Image
 from pymongo.asynchronous.database import AsyncDatabase
 
+from services.media.server import create_server as media_server
 from tests.media import images
 from tests.media.conftest import UPLOAD, upload
 from tests.records.conftest import SCHOOL, World
-from services.media.server import create_server as media_server
 from tmis import mongo
-from tmis.run.procs import free_port
 from tmis.proto.media.v1 import media_pb2 as media_pb
 from tmis.proto.media.v1 import media_pb2_grpc
 from tmis.proto.records.v1 import records_pb2 as rec_pb
 from tmis.rpc import ServiceClient
+from tmis.run.procs import free_port
 
-PHOTO = 'query($id: ID!) { teacher(id: $id) { version photo { url width height bytes dpi report { faceFound crop } } } }'
+PHOTO = (
+    "query($id: ID!) { teacher(id: $id) { version photo { url width height bytes dpi report { faceFound crop } } } }"
+)
 
 
 async def stored_files(db: AsyncDatabase) -> int:
@@ -29,7 +32,9 @@ async def stored_files(db: AsyncDatabase) -> int:
 async def set_status(world: World, teacher_id: str, status: str) -> None:
     """The review service moves states; here the stored state is set as it would be."""
     client = mongo.connect(world.suite.settings, "test")
-    await client[world.suite.settings.databases["records"]]["teachers"].update_one({"_id": ObjectId(teacher_id)}, {"$set": {"status": status}})
+    await client[world.suite.settings.databases["records"]]["teachers"].update_one(
+        {"_id": ObjectId(teacher_id)}, {"$set": {"status": status}}
+    )
     await client.close()
 
 
@@ -37,20 +42,34 @@ async def test_a_clerk_uploads_and_the_photo_is_served(world: World, media_db: A
     suite = world.suite
     teacher = (await world.create()).teacher
     face = images.encoded(images.face_off_centre(), "JPEG", quality=90)
-    reply = (await upload(suite, UPLOAD, {"t": teacher.id, "f": None}, "me.jpg", face, world.clerk))["data"]["uploadPhoto"]
+    reply = (await upload(suite, UPLOAD, {"t": teacher.id, "f": None}, "me.jpg", face, world.clerk))["data"][
+        "uploadPhoto"
+    ]
     assert reply["userErrors"] == []
     photo = reply["photo"]
     assert (photo["width"], photo["height"], photo["dpi"]) == (197, 244, 200) and photo["bytes"] <= 60 * 1024
-    assert photo["report"]["faceFound"] and photo["report"]["crop"] == "FACE" and photo["report"]["sourceFormat"] == "JPEG"
+    assert (
+        photo["report"]["faceFound"] and photo["report"]["crop"] == "FACE" and photo["report"]["sourceFormat"] == "JPEG"
+    )
 
     shown = (await suite.graphql(PHOTO, {"id": teacher.id}, world.clerk))["data"]["teacher"]
-    assert shown["version"] == 2 and shown["photo"]["bytes"] == photo["bytes"] and shown["photo"]["report"]["crop"] == "FACE"
+    assert (
+        shown["version"] == 2
+        and shown["photo"]["bytes"] == photo["bytes"]
+        and shown["photo"]["report"]["crop"] == "FACE"
+    )
     got = await suite.http.get(shown["photo"]["url"].removeprefix("http://gateway"))
-    assert got.status_code == 200 and got.headers["content-type"] == "image/jpeg" and got.headers["cache-control"].startswith("private")
+    assert (
+        got.status_code == 200
+        and got.headers["content-type"] == "image/jpeg"
+        and got.headers["cache-control"].startswith("private")
+    )
     served = Image.open(io.BytesIO(got.content))
     assert served.size == (197, 244) and served.info["dpi"] == (200, 200) and len(got.content) == photo["bytes"]
     # the reader of the district sees it too, with its own header
-    assert (await suite.http.get(f"/files/photos/{teacher.id}.jpg", headers={"authorization": f"Bearer {world.reader}"})).status_code == 200
+    assert (
+        await suite.http.get(f"/files/photos/{teacher.id}.jpg", headers={"authorization": f"Bearer {world.reader}"})
+    ).status_code == 200
     assert await stored_files(media_db) == 1
     # the progress of the district counts the photo (records' teacher document has `photo`)
     progress = await suite.clients.records.GetProgress(rec_pb.GetProgressRequest(org_code="620102"), token=world.reader)
@@ -60,14 +79,29 @@ async def test_a_clerk_uploads_and_the_photo_is_served(world: World, media_db: A
 async def test_a_new_upload_replaces_the_old_photo(world: World, media_db: AsyncDatabase) -> None:
     teacher = (await world.create()).teacher
     me = world.teacher_token(teacher.id)
-    first = await upload(world.suite, UPLOAD, {"t": teacher.id, "f": None}, "a.png", images.encoded(images.noise((400, 500)), "PNG"), me)
+    first = await upload(
+        world.suite, UPLOAD, {"t": teacher.id, "f": None}, "a.png", images.encoded(images.noise((400, 500)), "PNG"), me
+    )
     assert first["data"]["uploadPhoto"]["userErrors"] == []  # the teacher uploads its own photo
     old = (await media_db["photos.files"].find_one({}))["_id"]
-    second = await upload(world.suite, UPLOAD, {"t": teacher.id, "f": None}, "b.jpg", images.encoded(images.portrait(), "JPEG"), world.clerk)
+    second = await upload(
+        world.suite,
+        UPLOAD,
+        {"t": teacher.id, "f": None},
+        "b.jpg",
+        images.encoded(images.portrait(), "JPEG"),
+        world.clerk,
+    )
     assert second["data"]["uploadPhoto"]["userErrors"] == []
     files = [f["_id"] async for f in media_db["photos.files"].find({})]
-    assert len(files) == 1 and files[0] != old and await media_db["photos.chunks"].count_documents({"files_id": old}) == 0
-    history = (await world.suite.graphql('query($id: ID!) { teacher(id: $id) { history { path actor } } }', {"id": teacher.id}, world.clerk))["data"]
+    assert (
+        len(files) == 1 and files[0] != old and await media_db["photos.chunks"].count_documents({"files_id": old}) == 0
+    )
+    history = (
+        await world.suite.graphql(
+            "query($id: ID!) { teacher(id: $id) { history { path actor } } }", {"id": teacher.id}, world.clerk
+        )
+    )["data"]
     assert [h["actor"] for h in history["teacher"]["history"] if h["path"] == "photo"] == ["clerk", "teacher"]
 
 
@@ -84,7 +118,9 @@ async def test_refusals_store_nothing(world: World, media_db: AsyncDatabase) -> 
 
     assert await errors(teacher.id, b"not an image", world.clerk) == [("INVALID_INPUT", "file")]
     assert await errors(teacher.id, good, world.stranger) == [("NOT_FOUND", "teacherId")]  # another school's clerk
-    assert await errors(other.id, good, world.teacher_token(teacher.id)) == [("NOT_FOUND", "teacherId")]  # another teacher
+    assert await errors(other.id, good, world.teacher_token(teacher.id)) == [
+        ("NOT_FOUND", "teacherId")
+    ]  # another teacher
     assert await errors(teacher.id, good, world.reader) == [("FORBIDDEN", "teacherId")]  # reads, never writes
     assert await errors("nope", good, world.clerk) == [("NOT_FOUND", "teacherId")]
     await set_status(world, teacher.id, "SUBMITTED")
@@ -98,7 +134,11 @@ async def test_only_callers_who_may_see_the_teacher_get_the_photo(world: World) 
     teacher = (await world.create()).teacher
     other = (await world.create(2)).teacher
     for t in (teacher, other):
-        assert (await upload(suite, UPLOAD, {"t": t.id, "f": None}, "x.jpg", images.encoded(images.portrait(), "JPEG"), world.clerk))["data"]["uploadPhoto"]["photo"]
+        assert (
+            await upload(
+                suite, UPLOAD, {"t": t.id, "f": None}, "x.jpg", images.encoded(images.portrait(), "JPEG"), world.clerk
+            )
+        )["data"]["uploadPhoto"]["photo"]
     path = f"/files/photos/{teacher.id}.jpg"
     as_ = lambda token: {"authorization": f"Bearer {token}"}  # noqa: E731
     assert (await suite.http.get(path, headers=as_(world.stranger))).status_code == 404
@@ -112,7 +152,9 @@ async def test_only_callers_who_may_see_the_teacher_get_the_photo(world: World) 
     assert (await suite.http.get(f"/files/photos/{other.id}.jpg?token={token}")).status_code == 200
 
 
-async def test_originals_are_kept_when_configured_and_go_with_their_photo(world: World, media_db: AsyncDatabase) -> None:
+async def test_originals_are_kept_when_configured_and_go_with_their_photo(
+    world: World, media_db: AsyncDatabase
+) -> None:
     suite = world.suite
     teacher = (await world.create()).teacher
     port = free_port()
@@ -121,11 +163,21 @@ async def test_originals_are_kept_when_configured_and_go_with_their_photo(world:
     client = ServiceClient("media", f"127.0.0.1:{port}", media_pb2_grpc.MediaServiceStub)
     try:
         first_source = images.encoded(images.noise((700, 900)), "PNG")
-        first = await client.UploadPhoto(media_pb.UploadPhotoRequest(teacher_id=teacher.id, content=first_source, filename="a.png"), token=world.clerk)
+        first = await client.UploadPhoto(
+            media_pb.UploadPhotoRequest(teacher_id=teacher.id, content=first_source, filename="a.png"),
+            token=world.clerk,
+        )
         assert (first.width, first.height, first.dpi) == (295, 366, 300)
         original = await media_db["originals.files"].find_one({})
-        assert original["metadata"]["photo_id"] == first.id and original["length"] == len(first_source) and original["filename"] == "a.png"
-        second = await client.UploadPhoto(media_pb.UploadPhotoRequest(teacher_id=teacher.id, content=images.encoded(images.portrait(), "JPEG")), token=world.clerk)
+        assert (
+            original["metadata"]["photo_id"] == first.id
+            and original["length"] == len(first_source)
+            and original["filename"] == "a.png"
+        )
+        second = await client.UploadPhoto(
+            media_pb.UploadPhotoRequest(teacher_id=teacher.id, content=images.encoded(images.portrait(), "JPEG")),
+            token=world.clerk,
+        )
         assert [o["metadata"]["photo_id"] async for o in media_db["originals.files"].find({})] == [second.id]
     finally:
         await client.close()

@@ -1,6 +1,7 @@
 """Old files: finished import and photo jobs, and their files in GridFS, are deleted after
 TMIS_JOB_RETENTION_DAYS; newer ones are kept. (A job's age is set back in the database: the one
 thing here that is not done through the API.)"""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,5 @@
 """The suite with the example province plugin (plugins/tmis-gansu, installed by make) enabled."""
+
 from __future__ import annotations
 
 from dataclasses import replace

@@ -1,4 +1,5 @@
 """Every hook documented with its exact signature; broken plugins stop start-up, named."""
+
 from __future__ import annotations
 
 import inspect
@@ -42,7 +43,14 @@ def test_a_plugin_that_fails_to_import_stops_start_up_naming_it(tmp_path: Path) 
         from tmis.plugins import make_plugin_manager
         make_plugin_manager("broken")
     """)
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env={"PYTHONPATH": f"{tmp_path}:{ROOT}"}, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={"PYTHONPATH": f"{tmp_path}:{ROOT}"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode != 0
     assert "plugin 'broken' (broken_province) failed to load: bad province code" in done.stderr
 
@@ -63,7 +71,10 @@ class NoSuchSet:
         return {"NOPE": [Field("xxThing", "某项", "text")]}
 
 
-@pytest.mark.parametrize(("plugin", "message"), [(Clashing(), "'tmis.builtin.clashing'.*BASIC already has name"), (NoSuchSet(), "no info set 'NOPE'")])
+@pytest.mark.parametrize(
+    ("plugin", "message"),
+    [(Clashing(), "'tmis.builtin.clashing'.*BASIC already has name"), (NoSuchSet(), "no info set 'NOPE'")],
+)
 def test_a_field_that_clashes_or_has_no_set_stops_start_up(plugin: object, message: str) -> None:
     with pytest.raises(PluginLoadError, match=message):
         build_registry(make_plugin_manager(builtins=(plugin,)))

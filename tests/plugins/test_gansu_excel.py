@@ -1,4 +1,5 @@
 """A province plugin's fields and sets reach the template and the import at once, with its rules."""
+
 from __future__ import annotations
 
 import io
@@ -21,7 +22,11 @@ async def test_plugin_fields_in_the_template_and_the_import(world: World) -> Non
     job = await run(world, fill(blank, {"基本信息": rows, "陇原人才项目": talent}))
     assert (job["succeeded"], job["failed"]) == (2, 1)
     assert [(e["row"], e["column"]) for e in job["errors"]] == [(3, allowance)]  # the plugin's rule, like a manual save
-    page = (await world.suite.graphql(
-        "query($o: String!) { teachers(orgCode: $o) { edges { node { basic { idNumber } other: entries(set: GS_TALENT) { data } } } } }", {"o": "3162010201"}, world.clerk
-    ))["data"]["teachers"]["edges"]
+    page = (
+        await world.suite.graphql(
+            "query($o: String!) { teachers(orgCode: $o) { edges { node { basic { idNumber } other: entries(set: GS_TALENT) { data } } } } }",
+            {"o": "3162010201"},
+            world.clerk,
+        )
+    )["data"]["teachers"]["edges"]
     assert [n["node"]["other"][0]["data"]["program"]["code"] for n in page] == ["03"]

@@ -1,4 +1,5 @@
 """A district with two schools, and callers of every kind for the records service."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,10 +9,10 @@ import pytest
 
 from tests.conftest import Suite
 from tmis.auth import Caller
-from tmis.run.demo import demo_basic
 from tmis.proto.identity.v1 import identity_pb2 as id_pb
 from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.rpc.structs import to_struct as struct
+from tmis.run.demo import demo_basic
 
 SCHOOL, OTHER = "3162010201", "3162010301"
 PATH = ("100000", "620000", "620100", "620102", SCHOOL)
@@ -25,11 +26,15 @@ class World:
     stranger: str
 
     def teacher_token(self, teacher_id: str) -> str:
-        return self.suite.signer.sign(Caller("t-" + teacher_id, "teacher", SCHOOL, PATH, ("TEACHER",), teacher_id=teacher_id))
+        return self.suite.signer.sign(
+            Caller("t-" + teacher_id, "teacher", SCHOOL, PATH, ("TEACHER",), teacher_id=teacher_id)
+        )
 
     async def create(self, serial: int = 1, **changes: Any) -> pb.TeacherWrite:
         basic = {**demo_basic(serial, "620102", "PRIMARY_SECONDARY"), **changes}
-        return await self.suite.clients.records.CreateTeacher(pb.CreateTeacherRequest(school_code=SCHOOL, basic=struct(basic)), token=self.clerk)
+        return await self.suite.clients.records.CreateTeacher(
+            pb.CreateTeacherRequest(school_code=SCHOOL, basic=struct(basic)), token=self.clerk
+        )
 
 
 @pytest.fixture
@@ -43,11 +48,16 @@ async def world(suite: Suite) -> World:
         (SCHOOL, "示范小学", "SCHOOL", "620102", "PRIMARY_SECONDARY"),
         (OTHER, "实验中学", "SCHOOL", "620103", "PRIMARY_SECONDARY"),
     ]:
-        await suite.clients.identity.CreateOrg(id_pb.CreateOrgRequest(code=code, name=name, level=level, parent_code=parent, school_type=school_type), token=token)
+        await suite.clients.identity.CreateOrg(
+            id_pb.CreateOrgRequest(code=code, name=name, level=level, parent_code=parent, school_type=school_type),
+            token=token,
+        )
     sign = suite.signer.sign
     return World(
         suite,
         clerk=sign(Caller("c1", "clerk", SCHOOL, PATH, ("DATA_ENTRY",))),
         reader=sign(Caller("r1", "reader", "620102", PATH[:4], ("QUERY",))),
-        stranger=sign(Caller("s1", "stranger", OTHER, ("100000", "620000", "620100", "620103", OTHER), ("DATA_ENTRY",))),
+        stranger=sign(
+            Caller("s1", "stranger", OTHER, ("100000", "620000", "620100", "620103", OTHER), ("DATA_ENTRY",))
+        ),
     )

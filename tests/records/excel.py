@@ -1,5 +1,6 @@
 """Workbooks for the import and export tests: templates filled through openpyxl by header text,
 uploads through the gateway (GraphQL multipart), jobs watched until they end."""
+
 from __future__ import annotations
 
 import asyncio
@@ -9,9 +10,9 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
+from services.records.workbook import normalise
 from tests.records.conftest import SCHOOL, World
 from tmis.run.demo import demo_basic
-from services.records.workbook import normalise
 
 IMPORT = """mutation($s: String!, $f: Upload!, $m: ImportMode, $d: Boolean) {
   importWorkbook(schoolCode: $s, file: $f, mode: $m, dryRun: $d) { job { id status } userErrors { code message field } } }"""
@@ -23,18 +24,43 @@ def basic_row(serial: int, **changes: Any) -> dict[str, Any]:
     """基本信息 of a valid teacher, by label, as a clerk would type it."""
     b = demo_basic(serial, "620102", "PRIMARY_SECONDARY")
     row = {
-        "姓名": b["name"], "性别": "1-男" if b["idNumber"][16] in "13579" else "2-女", "身份证件类型": "1-居民身份证", "身份证件号": b["idNumber"],
-        "出生日期": f"{b['idNumber'][6:10]}-{b['idNumber'][10:12]}-{b['idNumber'][12:14]}", "国籍/地区": "156-中国", "籍贯": b["nativePlace"],
-        "民族": "01-汉族", "政治面貌": "、".join(b["politicalStatus"]), "参加工作年月": b["workStartMonth"], "进本校年月": b["schoolJoinMonth"],
-        "教职工来源": "101", "教职工类别": "A1-专任教师", "是否在编": "1-是" if b["inEstablishment"] else "0-否", "用人形式": b.get("employmentForm"),
-        "签订合同情况": b["contractType"], "信息技术应用能力": b["itProficiency"], "人员状态": "100",
+        "姓名": b["name"],
+        "性别": "1-男" if b["idNumber"][16] in "13579" else "2-女",
+        "身份证件类型": "1-居民身份证",
+        "身份证件号": b["idNumber"],
+        "出生日期": f"{b['idNumber'][6:10]}-{b['idNumber'][10:12]}-{b['idNumber'][12:14]}",
+        "国籍/地区": "156-中国",
+        "籍贯": b["nativePlace"],
+        "民族": "01-汉族",
+        "政治面貌": "、".join(b["politicalStatus"]),
+        "参加工作年月": b["workStartMonth"],
+        "进本校年月": b["schoolJoinMonth"],
+        "教职工来源": "101",
+        "教职工类别": "A1-专任教师",
+        "是否在编": "1-是" if b["inEstablishment"] else "0-否",
+        "用人形式": b.get("employmentForm"),
+        "签订合同情况": b["contractType"],
+        "信息技术应用能力": b["itProficiency"],
+        "人员状态": "100",
     }
     return {**row, **changes}
 
 
 def education_row(id_number: str, name: str = "", **changes: Any) -> dict[str, Any]:
-    row = {"身份证件号": id_number, "姓名": name, "获得学历": "21", "获得学历的院校或机构": "西北师范大学", "所学专业": "汉语言文学", "是否师范类专业": "是",
-           "入学年月": "2001-09", "毕业年月": "2005-07", "学位层次": "4", "学位名称": "405", "获得学位的院校或机构": "西北师范大学", "学习方式": "1"}
+    row = {
+        "身份证件号": id_number,
+        "姓名": name,
+        "获得学历": "21",
+        "获得学历的院校或机构": "西北师范大学",
+        "所学专业": "汉语言文学",
+        "是否师范类专业": "是",
+        "入学年月": "2001-09",
+        "毕业年月": "2005-07",
+        "学位层次": "4",
+        "学位名称": "405",
+        "获得学位的院校或机构": "西北师范大学",
+        "学习方式": "1",
+    }
     return {**row, **changes}
 
 
@@ -69,13 +95,25 @@ def plain(sheets: dict[str, list[list[Any]]]) -> bytes:
 
 async def template(world: World, school_type: str = "PRIMARY_SECONDARY", token: str | None = None) -> bytes:
     gql = world.suite.graphql
-    url = (await gql('query($t: SchoolType!) { importTemplateUrl(schoolType: $t) }', {"t": school_type}, token or world.clerk))["data"]["importTemplateUrl"]
+    url = (
+        await gql(
+            "query($t: SchoolType!) { importTemplateUrl(schoolType: $t) }", {"t": school_type}, token or world.clerk
+        )
+    )["data"]["importTemplateUrl"]
     reply = await world.suite.http.get(url.removeprefix("http://gateway"))
     assert reply.status_code == 200, reply.text
     return reply.content
 
 
-async def upload(world: World, data: bytes, mode: str = "APPEND", dry_run: bool = False, token: str | None = None, school: str = SCHOOL, filename: str = "教师.xlsx") -> dict:
+async def upload(
+    world: World,
+    data: bytes,
+    mode: str = "APPEND",
+    dry_run: bool = False,
+    token: str | None = None,
+    school: str = SCHOOL,
+    filename: str = "教师.xlsx",
+) -> dict:
     operations = json.dumps({"query": IMPORT, "variables": {"s": school, "f": None, "m": mode, "d": dry_run}})
     reply = await world.suite.http.post(
         "/graphql",

@@ -1,4 +1,5 @@
 """Code tables: loaded from the data files as researched, overridable, served through the gateway."""
+
 from __future__ import annotations
 
 import json
@@ -22,7 +23,12 @@ def test_vendored_tables_are_the_researched_ones() -> None:
 def test_every_table_loads_with_its_facts() -> None:
     tables = load_code_tables()
     assert len(tables) == 59 and tables["region"].get("620102").parent == "620100"  # 53 researched + 6 in extra/
-    assert [(c.code, c.name) for c in tables["gender"].entries] == [("0", "未知的性别"), ("1", "男"), ("2", "女"), ("9", "未说明的性别")]
+    assert [(c.code, c.name) for c in tables["gender"].entries] == [
+        ("0", "未知的性别"),
+        ("1", "男"),
+        ("2", "女"),
+        ("9", "未说明的性别"),
+    ]
     assert {c.code for c in tables["ethnicity"].entries} >= {"01", "56", "97", "98"}
     assert tables["political_status"].exclusive == {"12", "13"}
     assert tables["staff_source"].get("101").parent == "10"  # trees keep their parents
@@ -32,8 +38,20 @@ def test_every_table_loads_with_its_facts() -> None:
 
 
 def test_a_deployment_overrides_and_adds_tables(tmp_path: Path) -> None:
-    (tmp_path / "assessment.json").write_text(json.dumps({"name": "assessment_result", "label": "年度考核结果", "entries": [{"code": "1", "name": "优秀", "parent": None}]}), encoding="utf-8")
-    (tmp_path / "local.json").write_text(json.dumps({"name": "rural_teacher", "label": "是否乡村教师", "entries": [{"code": "1", "name": "是"}]}), encoding="utf-8")
+    (tmp_path / "assessment.json").write_text(
+        json.dumps(
+            {
+                "name": "assessment_result",
+                "label": "年度考核结果",
+                "entries": [{"code": "1", "name": "优秀", "parent": None}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    (tmp_path / "local.json").write_text(
+        json.dumps({"name": "rural_teacher", "label": "是否乡村教师", "entries": [{"code": "1", "name": "是"}]}),
+        encoding="utf-8",
+    )
     tables = load_code_tables(tmp_path)
     assert [c.name for c in tables["assessment_result"].entries] == ["优秀"] and "rural_teacher" in tables
     (tmp_path / "broken.json").write_text('{"name": "x"', encoding="utf-8")
@@ -47,7 +65,7 @@ def test_a_deployment_overrides_and_adds_tables(tmp_path: Path) -> None:
 
 
 async def test_code_table_through_the_gateway_without_login(suite: Suite) -> None:
-    query = 'query($n: String!) { codeTable(name: $n) { code name parent } }'
+    query = "query($n: String!) { codeTable(name: $n) { code name parent } }"
     gender = (await suite.graphql(query, {"n": "gender"}))["data"]["codeTable"]
     assert {"code": "1", "name": "男", "parent": None} in gender
     source = (await suite.graphql(query, {"n": "staff_source"}))["data"]["codeTable"]

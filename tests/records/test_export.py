@@ -1,4 +1,5 @@
 """Export: the caller's subtree in the template's layout, formula-safe, importable unchanged."""
+
 from __future__ import annotations
 
 import io
@@ -18,8 +19,11 @@ async def export(world: World, org: str = SCHOOL, token: str | None = None, stat
 
 
 async def test_export_imports_again_unchanged(world: World) -> None:
-    rows = [basic_row(1, 备注="=HYPERLINK(\"http://x\")"), basic_row(2, 曾用名="@SUM(A1)", 政治面貌="01、02")]
-    data = fill(await template(world), {"基本信息": rows, "学习经历": [education_row(rows[0]["身份证件号"]), education_row(rows[1]["身份证件号"])]})
+    rows = [basic_row(1, 备注='=HYPERLINK("http://x")'), basic_row(2, 曾用名="@SUM(A1)", 政治面貌="01、02")]
+    data = fill(
+        await template(world),
+        {"基本信息": rows, "学习经历": [education_row(rows[0]["身份证件号"]), education_row(rows[1]["身份证件号"])]},
+    )
     assert (await run(world, data))["failed"] == 0
     before = await teachers(world)
 
@@ -34,7 +38,7 @@ async def test_export_imports_again_unchanged(world: World) -> None:
     header = [c.value for c in basic[1]]
     assert header == [c.value for c in load_workbook(io.BytesIO(await template(world)))["基本信息"][1]]
     by_name = {basic.cell(r, 1).value: [c.value for c in basic[r]] for r in range(2, basic.max_row + 1)}
-    assert by_name[rows[0]["姓名"]][header.index("备注")] == "=HYPERLINK(\"http://x\")"
+    assert by_name[rows[0]["姓名"]][header.index("备注")] == '=HYPERLINK("http://x")'
     assert by_name[rows[1]["姓名"]][header.index("*性别")] in ("1-男", "2-女")
     assert by_name[rows[1]["姓名"]][header.index("政治面貌")] == "01-中共党员、02-中共预备党员"
     assert wb["学习经历"].max_row == 3

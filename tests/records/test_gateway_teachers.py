@@ -1,5 +1,6 @@
 """Teacher records through the gateway: typed inputs, Code objects, exact field errors, one
 records call per page."""
+
 from __future__ import annotations
 
 import logging
@@ -29,35 +30,65 @@ def basic_input(serial: int) -> dict:
 
 async def test_create_fill_and_read_back(world: World) -> None:
     gql = world.suite.graphql
-    bad = (await gql(CREATE, {"s": SCHOOL, "b": {**basic_input(1), "idNumber": "123", "workStartMonth": "2099-01"}}, world.clerk))["data"]["createTeacher"]
+    bad = (
+        await gql(
+            CREATE, {"s": SCHOOL, "b": {**basic_input(1), "idNumber": "123", "workStartMonth": "2099-01"}}, world.clerk
+        )
+    )["data"]["createTeacher"]
     assert bad["teacher"] is None
-    assert {(e["code"], e["field"]) for e in bad["userErrors"]} == {("INVALID_ID_NUMBER", "basic.idNumber"), ("INVALID_DATE", "basic.workStartMonth")}
-    assert (await gql('query($o: String!) { teachers(orgCode: $o) { totalCount } }', {"o": SCHOOL}, world.clerk))["data"]["teachers"]["totalCount"] == 0
+    assert {(e["code"], e["field"]) for e in bad["userErrors"]} == {
+        ("INVALID_ID_NUMBER", "basic.idNumber"),
+        ("INVALID_DATE", "basic.workStartMonth"),
+    }
+    assert (await gql("query($o: String!) { teachers(orgCode: $o) { totalCount } }", {"o": SCHOOL}, world.clerk))[
+        "data"
+    ]["teachers"]["totalCount"] == 0
 
     made = (await gql(CREATE, {"s": SCHOOL, "b": basic_input(1)}, world.clerk))["data"]["createTeacher"]
     assert made["userErrors"] == []
     teacher = made["teacher"]
     assert teacher["school"] == {"code": SCHOOL} and teacher["review"] == {"status": "DRAFT", "pendingLevel": None}
-    assert teacher["basic"]["gender"] == {"code": "2", "name": "女"} and teacher["basic"]["politicalStatus"] == [{"code": "13", "name": "群众"}]
+    assert teacher["basic"]["gender"] == {"code": "2", "name": "女"} and teacher["basic"]["politicalStatus"] == [
+        {"code": "13", "name": "群众"}
+    ]
     assert teacher["basic"]["staffCategory"]["name"] == "专任教师" and teacher["basic"]["highestEducation"] is None
     assert teacher["completeness"]["complete"] is False and "education" in teacher["completeness"]["missing"]
 
-    added = (await gql(ADD, {"t": teacher["id"], "v": 1, "e": {"education": EDUCATION}}, world.clerk))["data"]["addEntry"]
+    added = (await gql(ADD, {"t": teacher["id"], "v": 1, "e": {"education": EDUCATION}}, world.clerk))["data"][
+        "addEntry"
+    ]
     assert added["userErrors"] == [] and added["teacher"]["version"] == 2
     assert added["teacher"]["basic"]["highestEducation"] == {"code": "21", "name": "大学本科毕业"}
     data = added["teacher"]["entries"][0]["data"]
-    assert data["education"] == {"code": "21", "name": "大学本科毕业"} and data["startMonth"] == "2001-09" and "education" not in added["teacher"]["completeness"]["missing"]
-    stale = (await gql(ADD, {"t": teacher["id"], "v": 1, "e": {"education": EDUCATION}}, world.clerk))["data"]["addEntry"]
+    assert (
+        data["education"] == {"code": "21", "name": "大学本科毕业"}
+        and data["startMonth"] == "2001-09"
+        and "education" not in added["teacher"]["completeness"]["missing"]
+    )
+    stale = (await gql(ADD, {"t": teacher["id"], "v": 1, "e": {"education": EDUCATION}}, world.clerk))["data"][
+        "addEntry"
+    ]
     assert [(e["code"], e["field"]) for e in stale["userErrors"]] == [("VERSION_CONFLICT", "expectedVersion")]
-    wrong = (await gql(ADD, {"t": teacher["id"], "v": 2, "e": {"education": {**EDUCATION, "endMonth": "1999-01"}}}, world.clerk))["data"]["addEntry"]
+    wrong = (
+        await gql(
+            ADD, {"t": teacher["id"], "v": 2, "e": {"education": {**EDUCATION, "endMonth": "1999-01"}}}, world.clerk
+        )
+    )["data"]["addEntry"]
     assert [(e["code"], e["field"]) for e in wrong["userErrors"]] == [("DATE_ORDER", "entry.education.endMonth")]
-    training = {"other": {"set": "TRAINING", "data": {"year": 2024, "category": "2", "project": "国培计划", "mode": "1", "hours": 24}}}
+    training = {
+        "other": {
+            "set": "TRAINING",
+            "data": {"year": 2024, "category": "2", "project": "国培计划", "mode": "1", "hours": 24},
+        }
+    }
     other = (await gql(ADD, {"t": teacher["id"], "v": 2, "e": training}, world.clerk))["data"]["addEntry"]
     assert other["userErrors"] == [] and other["teacher"]["version"] == 3
     both = await gql(ADD, {"t": teacher["id"], "v": 3, "e": {"education": EDUCATION, **training}}, world.clerk)
     assert both["errors"]  # @oneOf: exactly one member
 
-    history = (await gql('query($id: ID!) { teacher(id: $id) { history { path actor } } }', {"id": teacher["id"]}, world.clerk))["data"]["teacher"]["history"]
+    history = (
+        await gql("query($id: ID!) { teacher(id: $id) { history { path actor } } }", {"id": teacher["id"]}, world.clerk)
+    )["data"]["teacher"]["history"]
     assert any(h["path"].startswith("entry.training[") for h in history) and all(h["actor"] == "clerk" for h in history)
 
 
@@ -66,13 +97,25 @@ async def test_teachers_cannot_touch_school_sets_or_others(world: World) -> None
     made = (await gql(CREATE, {"s": SCHOOL, "b": basic_input(1)}, world.clerk))["data"]["createTeacher"]["teacher"]
     other = (await gql(CREATE, {"s": SCHOOL, "b": basic_input(2)}, world.clerk))["data"]["createTeacher"]["teacher"]
     me = world.teacher_token(made["id"])
-    salary = {"salary": {"year": 2024, "annualIncome": 80000, "basicMonthly": 3000, "performanceMonthly": 1500, "otherAllowanceMonthly": 0, "otherMonthly": 0, "insurance": ["0"]}}
+    salary = {
+        "salary": {
+            "year": 2024,
+            "annualIncome": 80000,
+            "basicMonthly": 3000,
+            "performanceMonthly": 1500,
+            "otherAllowanceMonthly": 0,
+            "otherMonthly": 0,
+            "insurance": ["0"],
+        }
+    }
     refused = (await gql(ADD, {"t": made["id"], "v": 1, "e": salary}, me))["data"]["addEntry"]["userErrors"]
     assert [e["code"] for e in refused] == ["FORBIDDEN"]
-    assert (await gql('query($id: ID!) { teacher(id: $id) { id } }', {"id": other["id"]}, me))["data"]["teacher"] is None
+    assert (await gql("query($id: ID!) { teacher(id: $id) { id } }", {"id": other["id"]}, me))["data"][
+        "teacher"
+    ] is None
     mine = (await gql(ADD, {"t": made["id"], "v": 1, "e": {"education": EDUCATION}}, me))["data"]["addEntry"]
     assert mine["userErrors"] == []
-    listing = await gql('query($o: String!) { teachers(orgCode: $o) { totalCount } }', {"o": SCHOOL}, me)
+    listing = await gql("query($o: String!) { teachers(orgCode: $o) { totalCount } }", {"o": SCHOOL}, me)
     assert listing["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
@@ -108,15 +151,35 @@ async def test_save_and_delete(world: World) -> None:
     made = (await gql(CREATE, {"s": SCHOOL, "b": basic_input(1)}, world.clerk))["data"]["createTeacher"]["teacher"]
     save = """mutation($t: ID!, $v: Int!, $b: BasicInfoInput!) { saveBasicInfo(teacherId: $t, expectedVersion: $v, basic: $b) {
       teacher { version basic { name remarks maritalStatus { name } } } userErrors { code field } } }"""
-    saved = (await gql(save, {"t": made["id"], "v": 1, "b": {**basic_input(1), "name": "张明明", "remarks": "班主任", "maritalStatus": "20"}}, world.clerk))["data"]["saveBasicInfo"]
-    assert saved["userErrors"] == [] and saved["teacher"]["basic"] == {"name": "张明明", "remarks": "班主任", "maritalStatus": {"name": "已婚"}}
-    lacking = (await gql(save, {"t": made["id"], "v": 2, "b": {**basic_input(1), "dualQualified": True}}, world.clerk))["data"]["saveBasicInfo"]
-    assert lacking["userErrors"] == [{"code": "UNKNOWN_FIELD", "field": "basic.dualQualified"}]  # a 中职 field, in a 中小学
-    delete = 'mutation($t: ID!) { deleteTeacher(teacherId: $t) { teacher { id } userErrors { code } } }'
+    saved = (
+        await gql(
+            save,
+            {
+                "t": made["id"],
+                "v": 1,
+                "b": {**basic_input(1), "name": "张明明", "remarks": "班主任", "maritalStatus": "20"},
+            },
+            world.clerk,
+        )
+    )["data"]["saveBasicInfo"]
+    assert saved["userErrors"] == [] and saved["teacher"]["basic"] == {
+        "name": "张明明",
+        "remarks": "班主任",
+        "maritalStatus": {"name": "已婚"},
+    }
+    lacking = (await gql(save, {"t": made["id"], "v": 2, "b": {**basic_input(1), "dualQualified": True}}, world.clerk))[
+        "data"
+    ]["saveBasicInfo"]
+    assert lacking["userErrors"] == [
+        {"code": "UNKNOWN_FIELD", "field": "basic.dualQualified"}
+    ]  # a 中职 field, in a 中小学
+    delete = "mutation($t: ID!) { deleteTeacher(teacherId: $t) { teacher { id } userErrors { code } } }"
     reader_refused = (await gql(delete, {"t": made["id"]}, world.reader))["data"]["deleteTeacher"]["userErrors"]
     assert [e["code"] for e in reader_refused] == ["FORBIDDEN"]
     assert (await gql(delete, {"t": made["id"]}, world.clerk))["data"]["deleteTeacher"]["teacher"]["id"] == made["id"]
-    assert (await gql('query($id: ID!) { teacher(id: $id) { id } }', {"id": made["id"]}, world.clerk))["data"]["teacher"] is None
+    assert (await gql("query($id: ID!) { teacher(id: $id) { id } }", {"id": made["id"]}, world.clerk))["data"][
+        "teacher"
+    ] is None
 
 
 MEMBER_OF = {key: member for member, key in TYPED_MEMBERS.items()}
@@ -128,7 +191,9 @@ async def test_a_clerk_fills_every_set_until_the_record_is_complete(world: World
     gql = world.suite.graphql
     teacher = (await gql(CREATE, {"s": SCHOOL, "b": basic_input(1)}, world.clerk))["data"]["createTeacher"]["teacher"]
     version = 1
-    added = (await gql(ADD, {"t": teacher["id"], "v": version, "e": {"education": EDUCATION}}, world.clerk))["data"]["addEntry"]
+    added = (await gql(ADD, {"t": teacher["id"], "v": version, "e": {"education": EDUCATION}}, world.clerk))["data"][
+        "addEntry"
+    ]
     version = added["teacher"]["version"]
     query = """mutation($t: ID!, $v: Int!, $e: EntryInput!) { addEntry(teacherId: $t, expectedVersion: $v, entry: $e) {
       teacher { version completeness { complete missing } } userErrors { code message field } } }"""
@@ -139,12 +204,31 @@ async def test_a_clerk_fills_every_set_until_the_record_is_complete(world: World
         version = result["teacher"]["version"]
     assert result["teacher"]["completeness"] == {"complete": True, "missing": []}
     odd = {"other": {"set": "QUALIFICATION", "data": {**EVERY_SET["QUALIFICATION"], "certificateNumber": "123"}}}
-    warned = (await gql('mutation($t: ID!, $v: Int!, $e: EntryInput!) { addEntry(teacherId: $t, expectedVersion: $v, entry: $e) { teacher { version warnings { code field } } userErrors { code } } }', {"t": teacher["id"], "v": version, "e": odd}, world.clerk))["data"]["addEntry"]
+    warned = (
+        await gql(
+            "mutation($t: ID!, $v: Int!, $e: EntryInput!) { addEntry(teacherId: $t, expectedVersion: $v, entry: $e) { teacher { version warnings { code field } } userErrors { code } } }",
+            {"t": teacher["id"], "v": version, "e": odd},
+            world.clerk,
+        )
+    )["data"]["addEntry"]
     assert warned["userErrors"] == [] and [w["code"] for w in warned["teacher"]["warnings"]] == ["CERTIFICATE_NUMBER"]
     assert warned["teacher"]["warnings"][0]["field"].startswith("entry.qualification[")
     version = warned["teacher"]["version"]
-    read = (await gql('query($id: ID!) { teacher(id: $id) { entries(set: TEACHING) { data } contact: entries(set: CONTACT) { data } } }', {"id": teacher["id"]}, world.clerk))
+    read = await gql(
+        "query($id: ID!) { teacher(id: $id) { entries(set: TEACHING) { data } contact: entries(set: CONTACT) { data } } }",
+        {"id": teacher["id"]},
+        world.clerk,
+    )
     teaching = read["data"]["teacher"]["entries"][0]["data"]
-    assert teaching["courses"] == [{"code": "104", "name": "语文"}, {"code": "105", "name": "数学"}] and teaching["weeklyHours"] == 14
-    again = (await gql(query, {"t": teacher["id"], "v": version, "e": {"other": {"set": "CONTACT", "data": {"mobile": "1"}}}}, world.clerk))["data"]["addEntry"]
+    assert (
+        teaching["courses"] == [{"code": "104", "name": "语文"}, {"code": "105", "name": "数学"}]
+        and teaching["weeklyHours"] == 14
+    )
+    again = (
+        await gql(
+            query,
+            {"t": teacher["id"], "v": version, "e": {"other": {"set": "CONTACT", "data": {"mobile": "1"}}}},
+            world.clerk,
+        )
+    )["data"]["addEntry"]
     assert [e["code"] for e in again["userErrors"]] == ["INVALID_INPUT"]  # 联系方式 holds one entry

@@ -1,5 +1,6 @@
 """Values that once crashed a resolver or were stored though they should not be: deep entry data,
 invisible or bidi-controlled names."""
+
 from __future__ import annotations
 
 import pytest

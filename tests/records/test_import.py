@@ -1,6 +1,7 @@
 """Importing workbooks through the gateway into the real records service: template → filled →
 import → records; APPEND vs REPLACE; dry run; re-import changes nothing; row errors and the
 error workbook; scope."""
+
 from __future__ import annotations
 
 import io
@@ -24,7 +25,10 @@ async def teachers(world: World) -> dict[str, dict]:
 async def test_template_filled_imports_the_records(world: World) -> None:
     rows = [basic_row(1), basic_row(2, 政治面貌="01-中共党员"), basic_row(3)]
     ids = [r["身份证件号"] for r in rows]
-    data = fill(await template(world), {"基本信息": rows, "学习经历": [education_row(ids[0], rows[0]["姓名"]), education_row(ids[1])]})
+    data = fill(
+        await template(world),
+        {"基本信息": rows, "学习经历": [education_row(ids[0], rows[0]["姓名"]), education_row(ids[1])]},
+    )
 
     dry = await run(world, data, dry_run=True)
     assert (dry["status"], dry["total"], dry["succeeded"], dry["failed"]) == ("SUCCEEDED", 5, 5, 0)
@@ -32,14 +36,33 @@ async def test_template_filled_imports_the_records(world: World) -> None:
     assert await teachers(world) == {}  # a dry run writes nothing
 
     job = await run(world, data)
-    assert (job["status"], job["processed"], job["succeeded"], job["failed"], job["errors"], job["errorReportUrl"]) == ("SUCCEEDED", 5, 5, 0, [], None)
+    assert (job["status"], job["processed"], job["succeeded"], job["failed"], job["errors"], job["errorReportUrl"]) == (
+        "SUCCEEDED",
+        5,
+        5,
+        0,
+        [],
+        None,
+    )
     found = await teachers(world)
     assert sorted(found) == sorted(ids)
-    assert found[ids[1]]["basic"]["politicalStatus"] == [{"code": "01"}] and found[ids[0]]["basic"]["name"] == rows[0]["姓名"]
-    assert [e["data"]["education"]["code"] for e in found[ids[0]]["education"]] == ["21"] and found[ids[2]]["education"] == []
+    assert (
+        found[ids[1]]["basic"]["politicalStatus"] == [{"code": "01"}]
+        and found[ids[0]]["basic"]["name"] == rows[0]["姓名"]
+    )
+    assert [e["data"]["education"]["code"] for e in found[ids[0]]["education"]] == ["21"] and found[ids[2]][
+        "education"
+    ] == []
 
     again = await run(world, data)  # the same file again: nothing changes, nothing is duplicated
-    assert (again["status"], again["succeeded"], again["failed"], again["inserted"], again["updated"], again["appended"]) == ("SUCCEEDED", 5, 0, 0, 0, 0)
+    assert (
+        again["status"],
+        again["succeeded"],
+        again["failed"],
+        again["inserted"],
+        again["updated"],
+        again["appended"],
+    ) == ("SUCCEEDED", 5, 0, 0, 0, 0)
     assert await teachers(world) == found
 
 
@@ -52,7 +75,10 @@ async def test_append_and_replace(world: World) -> None:
     appended = await run(world, fill(blank, {"学习经历": [education_row(number), master]}), mode="APPEND")
     assert appended["succeeded"] == 2
     entries = (await teachers(world))[number]["education"]
-    assert sorted(e["data"]["education"]["code"] for e in entries) == ["14", "21"]  # the identical row was not added twice
+    assert sorted(e["data"]["education"]["code"] for e in entries) == [
+        "14",
+        "21",
+    ]  # the identical row was not added twice
 
     dry = await run(world, fill(blank, {"学习经历": [master]}), mode="REPLACE", dry_run=True)
     assert (dry["updated"], dry["removed"], dry["appended"]) == (1, 1, 0)  # one record, one entry replaced away
@@ -60,22 +86,41 @@ async def test_append_and_replace(world: World) -> None:
     assert (replaced["succeeded"], replaced["removed"]) == (1, 1)
     after = (await teachers(world))[number]["education"]
     assert [e["data"]["education"]["code"] for e in after] == ["14"]
-    assert after[0]["id"] == next(e["id"] for e in entries if e["data"]["education"]["code"] == "14")  # kept, not re-created
+    assert after[0]["id"] == next(
+        e["id"] for e in entries if e["data"]["education"]["code"] == "14"
+    )  # kept, not re-created
     version = (await teachers(world))[number]["version"]
     await run(world, fill(blank, {"学习经历": [master]}), mode="REPLACE")
     assert (await teachers(world))[number]["version"] == version
 
 
 async def test_row_errors_and_the_error_workbook(world: World) -> None:
-    good, bad_date, bad_code = basic_row(1), basic_row(2, 出生日期="1980年春"), basic_row(3, 性别="男性", 人员状态="=1+1")
-    no_ids = [basic_row(4, 身份证件号=None, 出生日期="1980-01-01"), basic_row(5, 身份证件号=None, 出生日期="1980-01-01")]
-    data = fill(await template(world), {"基本信息": [good, bad_date, bad_code, *no_ids, good], "学习经历": [education_row("11010519491231002X")]})
+    good, bad_date, bad_code = (
+        basic_row(1),
+        basic_row(2, 出生日期="1980年春"),
+        basic_row(3, 性别="男性", 人员状态="=1+1"),
+    )
+    no_ids = [
+        basic_row(4, 身份证件号=None, 出生日期="1980-01-01"),
+        basic_row(5, 身份证件号=None, 出生日期="1980-01-01"),
+    ]
+    data = fill(
+        await template(world),
+        {"基本信息": [good, bad_date, bad_code, *no_ids, good], "学习经历": [education_row("11010519491231002X")]},
+    )
     job = await run(world, data)
     assert (job["status"], job["succeeded"], job["failed"]) == ("SUCCEEDED", 1, 6)
     where = {(e["sheet"], e["row"], e["column"]) for e in job["errors"]}
-    assert {("基本信息", 3, "出生日期"), ("基本信息", 4, "性别"), ("基本信息", 4, "人员状态"), ("学习经历", 2, "身份证件号")} <= where
+    assert {
+        ("基本信息", 3, "出生日期"),
+        ("基本信息", 4, "性别"),
+        ("基本信息", 4, "人员状态"),
+        ("学习经历", 2, "身份证件号"),
+    } <= where
     said = {e["row"]: e["message"] for e in job["errors"] if e["column"] == "身份证件号"}
-    assert (said[5], said[6]) == ("请填写身份证件号", "请填写身份证件号") and said[7] == "与第2行是同一人（身份证件号重复）"
+    assert (said[5], said[6]) == ("请填写身份证件号", "请填写身份证件号") and said[
+        7
+    ] == "与第2行是同一人（身份证件号重复）"
     message = next(e["message"] for e in job["errors"] if e["column"] == "出生日期")
     assert "yyyy-MM-dd" in message
     report = load_workbook(io.BytesIO(await download(world, job["errorReportUrl"])))
@@ -102,16 +147,22 @@ async def test_scope_conflicts_and_states(world: World) -> None:
 
     found = await teachers(world)
     client = AsyncMongoClient(world.suite.settings.mongodb_uri)
-    await client[world.suite.settings.databases["records"]]["teachers"].update_one({"_id": ObjectId(found[rows[0]["身份证件号"]]["id"])}, {"$set": {"status": "SUBMITTED"}})
+    await client[world.suite.settings.databases["records"]]["teachers"].update_one(
+        {"_id": ObjectId(found[rows[0]["身份证件号"]]["id"])}, {"$set": {"status": "SUBMITTED"}}
+    )
     await client.close()
     changed = fill(await template(world), {"基本信息": [{**r, "曾用名": "改名"} for r in rows]})
     job = await run(world, changed)
     assert (job["succeeded"], job["failed"]) == (1, 1)
-    assert [(e["row"], e["column"]) for e in job["errors"]] == [(2, "身份证件号")] and "已报送" in job["errors"][0]["message"]
+    assert [(e["row"], e["column"]) for e in job["errors"]] == [(2, "身份证件号")] and "已报送" in job["errors"][0][
+        "message"
+    ]
 
     # the same people imported by another school: conflict rows, nothing overwritten
     elsewhere = await upload(world, data, token=world.stranger, school=OTHER)
     job = await wait(world, elsewhere["job"]["id"], world.stranger)
     assert (job["succeeded"], job["failed"]) == (0, 2) and all("其他学校" in e["message"] for e in job["errors"])
-    assert (await world.suite.graphql(JOB, {"id": elsewhere["job"]["id"]}, world.clerk))["data"]["importJob"] is None  # not the clerk's job
+    assert (await world.suite.graphql(JOB, {"id": elsewhere["job"]["id"]}, world.clerk))["data"][
+        "importJob"
+    ] is None  # not the clerk's job
     assert sorted(await teachers(world)) == sorted(r["身份证件号"] for r in rows)

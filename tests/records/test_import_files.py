@@ -1,5 +1,6 @@
 """Bad files get a clear error and change nothing; the national template's own files (legacy
 .xls, its header texts and known misspellings) import as they are."""
+
 from __future__ import annotations
 
 import io
@@ -18,10 +19,41 @@ from tmis.settings import Settings
 
 # 基本信息 as the national 中小学 template heads it (SPEC §6.2), with its misspelt header
 NATIONAL = [
-    "*姓名", "曾用名", "*性别", "教职工号", "*国籍/地区", "*身份证件类型", "*身份证件号", "*出生日期\n(yyyy-MM-dd)", "籍贯", "出生地", "*民族", "*政治面貌",
-    "婚姻状况", "健康状况", "*参加工作年月\n(yyyy-MM)", "*进本校年月\n(yyyy-MM)", "*教职工来源", "*教职工类别", "*是否在编", "用人形式", "*签订合同情况",
-    "*是否全日制师范类专业毕业", "*是否受过特教专业培养培训", "*是否有特殊教育从业证书", "*信息技术应用能力", "*是否属于免费（公费）师范生", "*是否参加基层服务项目",
-    "参加基层服务项目起始年月", "参加基层服务项目结束年月", "*是否是特级教师", "*是否是县级及以上骨干教师", "*是否心里健康教育教师", "*人员状态", "备注", "序号",
+    "*姓名",
+    "曾用名",
+    "*性别",
+    "教职工号",
+    "*国籍/地区",
+    "*身份证件类型",
+    "*身份证件号",
+    "*出生日期\n(yyyy-MM-dd)",
+    "籍贯",
+    "出生地",
+    "*民族",
+    "*政治面貌",
+    "婚姻状况",
+    "健康状况",
+    "*参加工作年月\n(yyyy-MM)",
+    "*进本校年月\n(yyyy-MM)",
+    "*教职工来源",
+    "*教职工类别",
+    "*是否在编",
+    "用人形式",
+    "*签订合同情况",
+    "*是否全日制师范类专业毕业",
+    "*是否受过特教专业培养培训",
+    "*是否有特殊教育从业证书",
+    "*信息技术应用能力",
+    "*是否属于免费（公费）师范生",
+    "*是否参加基层服务项目",
+    "参加基层服务项目起始年月",
+    "参加基层服务项目结束年月",
+    "*是否是特级教师",
+    "*是否是县级及以上骨干教师",
+    "*是否心里健康教育教师",
+    "*人员状态",
+    "备注",
+    "序号",
 ]
 
 
@@ -32,12 +64,39 @@ def settings(settings: Settings) -> Settings:
 
 def national_row(serial: int) -> list[object]:
     r = basic_row(serial)
-    values = {"*姓名": r["姓名"], "曾用名": "无", "*性别": r["性别"], "教职工号": 0, "*国籍/地区": "156-中国", "*身份证件类型": "1-居民身份证", "*身份证件号": r["身份证件号"],
-              "*出生日期\n(yyyy-MM-dd)": r["出生日期"], "籍贯": "620102", "*民族": "汉族", "*政治面貌": r["政治面貌"], "婚姻状况": "20-已婚", "健康状况": "1-健康或良好",
-              "*参加工作年月\n(yyyy-MM)": r["参加工作年月"].replace("-", ""), "*进本校年月\n(yyyy-MM)": r["进本校年月"].replace("-", "."), "*教职工来源": "101-应届毕业生",
-              "*教职工类别": "A1-专任教师", "*是否在编": r["是否在编"], "用人形式": r["用人形式"], "*签订合同情况": r["签订合同情况"], "*是否全日制师范类专业毕业": "0-否",
-              "*是否受过特教专业培养培训": "否", "*是否有特殊教育从业证书": 0, "*信息技术应用能力": "2-熟练", "*是否属于免费（公费）师范生": "0-否", "*是否参加基层服务项目": "0-否",
-              "*是否是特级教师": "0-否", "*是否是县级及以上骨干教师": "1-是", "*是否心里健康教育教师": "0-否", "*人员状态": "100-在本单位任职", "序号": serial}
+    values = {
+        "*姓名": r["姓名"],
+        "曾用名": "无",
+        "*性别": r["性别"],
+        "教职工号": 0,
+        "*国籍/地区": "156-中国",
+        "*身份证件类型": "1-居民身份证",
+        "*身份证件号": r["身份证件号"],
+        "*出生日期\n(yyyy-MM-dd)": r["出生日期"],
+        "籍贯": "620102",
+        "*民族": "汉族",
+        "*政治面貌": r["政治面貌"],
+        "婚姻状况": "20-已婚",
+        "健康状况": "1-健康或良好",
+        "*参加工作年月\n(yyyy-MM)": r["参加工作年月"].replace("-", ""),
+        "*进本校年月\n(yyyy-MM)": r["进本校年月"].replace("-", "."),
+        "*教职工来源": "101-应届毕业生",
+        "*教职工类别": "A1-专任教师",
+        "*是否在编": r["是否在编"],
+        "用人形式": r["用人形式"],
+        "*签订合同情况": r["签订合同情况"],
+        "*是否全日制师范类专业毕业": "0-否",
+        "*是否受过特教专业培养培训": "否",
+        "*是否有特殊教育从业证书": 0,
+        "*信息技术应用能力": "2-熟练",
+        "*是否属于免费（公费）师范生": "0-否",
+        "*是否参加基层服务项目": "0-否",
+        "*是否是特级教师": "0-否",
+        "*是否是县级及以上骨干教师": "1-是",
+        "*是否心里健康教育教师": "0-否",
+        "*人员状态": "100-在本单位任职",
+        "序号": serial,
+    }
     return [values.get(h) for h in NATIONAL]
 
 
@@ -59,7 +118,9 @@ async def test_the_national_xls_imports_as_it_is(world: World) -> None:
     assert data[:4] == b"\xd0\xcf\x11\xe0"
     job = await run(world, data)
     assert (job["status"], job["succeeded"], job["failed"]) == ("SUCCEEDED", 2, 0)
-    assert [(e["row"], e["message"]) for e in job["errors"]] == [(1, "以下列不在模板中，已忽略：序号")]  # reported once, as a warning
+    assert [(e["row"], e["message"]) for e in job["errors"]] == [
+        (1, "以下列不在模板中，已忽略：序号")
+    ]  # reported once, as a warning
     found = await teachers(world)
     assert len(found) == 2 and all(t["basic"]["politicalStatus"] for t in found.values())
 
@@ -103,7 +164,7 @@ async def test_bad_files_are_refused_and_change_nothing(world: World) -> None:
     wrong = plain({"Sheet1": [["学号", "成绩"], ["1", "90"]]})
     older = plain({"基本信息": [[h for h in NATIONAL if h != "*教职工来源"], national_row(1)]})
     formula = load_workbook(io.BytesIO(one))
-    formula["基本信息"]["AH2"] = "=CONCATENATE(\"a\",\"b\")"
+    formula["基本信息"]["AH2"] = '=CONCATENATE("a","b")'
     with_formula = io.BytesIO()
     formula.save(with_formula)
     over_rows = fill(blank, {"基本信息": [basic_row(i) for i in range(1, 5)]})

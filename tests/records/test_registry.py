@@ -1,4 +1,5 @@
 """The field registry: consistent with itself, the code tables and the public contract."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,7 +12,17 @@ from tmis.codes import load_code_tables
 from tmis.registry import BASIC, SCHOOL_TYPES, Registry
 
 CONTRACT = Path(__file__).resolve().parents[3] / "shared" / "contract" / "schema.graphql"
-SCALAR_OF = {"text": "String", "code": "String", "codes": "String", "date": "String", "month": "String", "year": "Int", "int": "Int", "decimal": "Float", "bool": "Boolean"}
+SCALAR_OF = {
+    "text": "String",
+    "code": "String",
+    "codes": "String",
+    "date": "String",
+    "month": "String",
+    "year": "Int",
+    "int": "Int",
+    "decimal": "Float",
+    "bool": "Boolean",
+}
 
 
 def test_every_code_table_named_exists() -> None:
@@ -37,7 +48,9 @@ def _contract_input_matches(info_set, given: GraphQLInputObjectType) -> None:  #
     for key, contract_field in given.fields.items():
         field = info_set.field(key)
         assert not field.derived, key
-        assert isinstance(contract_field.type, GraphQLNonNull) == field.input_required, f"{info_set.key}.{key}: input nullability"
+        assert isinstance(contract_field.type, GraphQLNonNull) == field.input_required, (
+            f"{info_set.key}.{key}: input nullability"
+        )
         inner = contract_field.type.of_type if isinstance(contract_field.type, GraphQLNonNull) else contract_field.type
         assert isinstance(inner, GraphQLList) == (field.type == "codes"), key
         assert get_named_type(inner).name == SCALAR_OF[field.type], f"{info_set.key}.{key}"
@@ -48,7 +61,12 @@ def _contract_input_matches(info_set, given: GraphQLInputObjectType) -> None:  #
 def test_typed_entry_inputs_match_the_contract() -> None:
     schema = build_schema(CONTRACT.read_text(encoding="utf-8"))
     registry = Registry()
-    for key, input_name in (("EDUCATION", "EducationEntryInput"), ("WORK", "WorkEntryInput"), ("SALARY", "SalaryEntryInput"), ("ASSESSMENT", "AssessmentEntryInput")):
+    for key, input_name in (
+        ("EDUCATION", "EducationEntryInput"),
+        ("WORK", "WorkEntryInput"),
+        ("SALARY", "SalaryEntryInput"),
+        ("ASSESSMENT", "AssessmentEntryInput"),
+    ):
         _contract_input_matches(registry.set(key), schema.type_map[input_name])
     assert set(registry.sets) == set(schema.type_map["InfoSet"].values)  # every set of the contract is described
 
@@ -73,14 +91,33 @@ async def test_field_definitions_follow_the_school_type(suite: Suite) -> None:
     async def definitions(school_type: str) -> dict[str, dict]:
         return {d["key"]: d for d in (await suite.graphql(query, {"s": school_type}))["data"]["fieldDefinitions"]}
 
-    primary, kindergarten, vocational = await definitions("PRIMARY_SECONDARY"), await definitions("KINDERGARTEN"), await definitions("VOCATIONAL")
-    assert primary["name"] == {"key": "name", "label": "姓名", "type": "text", "required": True, "codeTable": None, "plugin": None, "derived": False}
+    primary, kindergarten, vocational = (
+        await definitions("PRIMARY_SECONDARY"),
+        await definitions("KINDERGARTEN"),
+        await definitions("VOCATIONAL"),
+    )
+    assert primary["name"] == {
+        "key": "name",
+        "label": "姓名",
+        "type": "text",
+        "required": True,
+        "codeTable": None,
+        "plugin": None,
+        "derived": False,
+    }
     assert primary["staffCategory"]["codeTable"] == "staff_category_primary_secondary"
     assert kindergarten["staffCategory"]["codeTable"] == "staff_category_kindergarten"
-    assert kindergarten["schoolJoinMonth"]["label"] == "进本园年月" and primary["schoolJoinMonth"]["label"] == "进本校年月"
+    assert (
+        kindergarten["schoolJoinMonth"]["label"] == "进本园年月" and primary["schoolJoinMonth"]["label"] == "进本校年月"
+    )
     assert "dualQualified" in vocational and "dualQualified" not in primary and "keyTeacher" not in vocational
     assert vocational["nativePlace"]["required"] is True and primary["nativePlace"]["required"] is False
     assert primary["employmentForm"]["required"] is False  # only while not 在编: decided per record
     assert primary["highestEducation"]["derived"] is True
-    salary = (await suite.graphql('{ fieldDefinitions(set: SALARY, schoolType: SPECIAL_EDUCATION) { key label } }'))["data"]["fieldDefinitions"]
-    assert {"key": "otherAllowanceMonthly", "label": "特教津贴补贴(元/月)"} in salary and "ruralAllowanceMonthly" not in str(salary)
+    salary = (await suite.graphql("{ fieldDefinitions(set: SALARY, schoolType: SPECIAL_EDUCATION) { key label } }"))[
+        "data"
+    ]["fieldDefinitions"]
+    assert {
+        "key": "otherAllowanceMonthly",
+        "label": "特教津贴补贴(元/月)",
+    } in salary and "ruralAllowanceMonthly" not in str(salary)

@@ -1,4 +1,5 @@
 """Per-school summaries stay exact when writes and recomputes interleave."""
+
 from __future__ import annotations
 
 import asyncio
@@ -16,7 +17,12 @@ async def test_a_question_after_a_save_never_joins_an_older_recompute(mongo_uri:
     db = client[f"t{uuid.uuid4().hex[:12]}_summaries"]
     try:
         await db.teachers.create_index("school_code")
-        await db.teachers.insert_many([{"school_code": PATH[-1], "org_path": PATH, "status": "DRAFT", "basic": {"gender": "1"}} for _ in range(30)])
+        await db.teachers.insert_many(
+            [
+                {"school_code": PATH[-1], "org_path": PATH, "status": "DRAFT", "basic": {"gender": "1"}}
+                for _ in range(30)
+            ]
+        )
         summaries = Summaries(db)
         await summaries.open()  # a database from before summaries: the school is marked
         assert (await summaries.of_subtree("620102"))[0]["progress"]["total"] == 30
@@ -36,7 +42,9 @@ async def test_a_question_after_a_save_never_joins_an_older_recompute(mongo_uri:
         background = asyncio.create_task(summaries.refresh_marked())
         await read.wait()
         async with summaries.marking(PATH[-1], PATH):
-            await db.teachers.insert_one({"school_code": PATH[-1], "org_path": PATH, "status": "SUBMITTED", "basic": {"gender": "2"}})
+            await db.teachers.insert_one(
+                {"school_code": PATH[-1], "org_path": PATH, "status": "SUBMITTED", "basic": {"gender": "2"}}
+            )
         question = asyncio.create_task(summaries.of_subtree("620102", "GENDER"))
         await asyncio.wait([question], timeout=5)  # it must not wait for the older recompute
         finish.set()

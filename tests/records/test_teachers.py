@@ -1,4 +1,5 @@
 """Teacher records through the records service: writes, access, versions, history, listing."""
+
 from __future__ import annotations
 
 import asyncio
@@ -7,9 +8,9 @@ import json
 import pytest
 
 from tests.records.conftest import SCHOOL, World, struct
-from tmis.run.demo import DEMO_ENTRIES
 from tmis.errors import DomainError, ErrorCode
 from tmis.proto.records.v1 import records_pb2 as pb
+from tmis.run.demo import DEMO_ENTRIES
 
 EDUCATION = DEMO_ENTRIES["EDUCATION"]
 
@@ -20,20 +21,27 @@ def errors(reply: pb.TeacherWrite) -> list[tuple[str, str]]:
 
 async def test_create_validates_everything_and_stores_nothing_when_wrong(world: World) -> None:
     bad = await world.create(gender="1", workStartMonth="2099-01", staffCategory="ZZ")
-    assert set(errors(bad)) == {("ID_MISMATCH", "basic.gender"), ("INVALID_DATE", "basic.workStartMonth"), ("INVALID_CODE", "basic.staffCategory")}
+    assert set(errors(bad)) == {
+        ("ID_MISMATCH", "basic.gender"),
+        ("INVALID_DATE", "basic.workStartMonth"),
+        ("INVALID_CODE", "basic.staffCategory"),
+    }
     assert not bad.HasField("teacher")
     made = (await world.create()).teacher
     assert made.version == 1 and made.status == "DRAFT" and made.school_type == "PRIMARY_SECONDARY"
     assert made.basic["nationality"] == "156" and made.basic["birthDate"]
     assert "education" in made.missing and "basic.name" not in made.missing
     duplicate = await world.create()
-    assert errors(duplicate) == [("DUPLICATE_PERSON", "basic.idNumber")] and "（" in duplicate.errors[0].message  # the clerk may see where
+    assert (
+        errors(duplicate) == [("DUPLICATE_PERSON", "basic.idNumber")] and "（" in duplicate.errors[0].message
+    )  # the clerk may see where
 
 
 async def test_a_duplicate_elsewhere_does_not_name_a_school_out_of_reach(world: World) -> None:
     made = (await world.create()).teacher
     other = await world.suite.clients.records.CreateTeacher(
-        pb.CreateTeacherRequest(school_code="3162010301", basic=struct({**dict(made.basic), "highestEducation": None})), token=world.stranger
+        pb.CreateTeacherRequest(school_code="3162010301", basic=struct({**dict(made.basic), "highestEducation": None})),
+        token=world.stranger,
     )
     assert errors(other) == [("DUPLICATE_PERSON", "basic.idNumber")] and SCHOOL not in other.errors[0].message
 
@@ -41,18 +49,39 @@ async def test_a_duplicate_elsewhere_does_not_name_a_school_out_of_reach(world: 
 async def test_entries_derived_fields_and_versions(world: World) -> None:
     records = world.suite.clients.records
     made = (await world.create()).teacher
-    added = (await records.AddEntry(pb.AddEntryRequest(teacher_id=made.id, expected_version=1, set="EDUCATION", data=struct(EDUCATION)), token=world.clerk)).teacher
+    added = (
+        await records.AddEntry(
+            pb.AddEntryRequest(teacher_id=made.id, expected_version=1, set="EDUCATION", data=struct(EDUCATION)),
+            token=world.clerk,
+        )
+    ).teacher
     assert added.version == 2 and added.basic["highestEducation"] == "21" and "education" not in added.missing
     stale = pb.AddEntryRequest(teacher_id=made.id, expected_version=1, set="EDUCATION", data=struct(EDUCATION))
     with pytest.raises(DomainError) as caught:
         await records.AddEntry(stale, token=world.clerk)
     assert (caught.value.code, caught.value.field) == (ErrorCode.VERSION_CONFLICT, "expectedVersion")
     entry_id = added.entries[0].id
-    wrong = await records.UpdateEntry(pb.UpdateEntryRequest(teacher_id=made.id, expected_version=2, entry_id=entry_id, data=struct({**EDUCATION, "endMonth": "2000-01"})), token=world.clerk)
+    wrong = await records.UpdateEntry(
+        pb.UpdateEntryRequest(
+            teacher_id=made.id, expected_version=2, entry_id=entry_id, data=struct({**EDUCATION, "endMonth": "2000-01"})
+        ),
+        token=world.clerk,
+    )
     assert errors(wrong) == [("DATE_ORDER", "entry.education.endMonth")]
-    updated = (await records.UpdateEntry(pb.UpdateEntryRequest(teacher_id=made.id, expected_version=2, entry_id=entry_id, data=struct({**EDUCATION, "education": "14"})), token=world.clerk)).teacher
+    updated = (
+        await records.UpdateEntry(
+            pb.UpdateEntryRequest(
+                teacher_id=made.id, expected_version=2, entry_id=entry_id, data=struct({**EDUCATION, "education": "14"})
+            ),
+            token=world.clerk,
+        )
+    ).teacher
     assert updated.version == 3 and updated.basic["highestEducation"] == "14"
-    removed = (await records.DeleteEntry(pb.DeleteEntryRequest(teacher_id=made.id, expected_version=3, entry_id=entry_id), token=world.clerk)).teacher
+    removed = (
+        await records.DeleteEntry(
+            pb.DeleteEntryRequest(teacher_id=made.id, expected_version=3, entry_id=entry_id), token=world.clerk
+        )
+    ).teacher
     assert list(removed.entries) == [] and "highestEducation" not in removed.basic
     history = await records.ListTeacherHistory(pb.ListTeacherHistoryRequest(teacher_id=made.id), token=world.reader)
     paths = [c.path for c in history.changes]
@@ -66,12 +95,27 @@ async def test_who_writes_what(world: World) -> None:
     made = (await world.create()).teacher
     mine = world.teacher_token(made.id)
     other = (await world.create(serial=2)).teacher
-    salary = {"year": 2024, "annualIncome": 80000, "basicMonthly": 3000, "performanceMonthly": 1500, "ruralAllowanceMonthly": 400, "otherAllowanceMonthly": 200, "otherMonthly": 0, "insurance": ["0"]}
-    own = await records.AddEntry(pb.AddEntryRequest(teacher_id=made.id, expected_version=1, set="EDUCATION", data=struct(EDUCATION)), token=mine)
+    salary = {
+        "year": 2024,
+        "annualIncome": 80000,
+        "basicMonthly": 3000,
+        "performanceMonthly": 1500,
+        "ruralAllowanceMonthly": 400,
+        "otherAllowanceMonthly": 200,
+        "otherMonthly": 0,
+        "insurance": ["0"],
+    }
+    own = await records.AddEntry(
+        pb.AddEntryRequest(teacher_id=made.id, expected_version=1, set="EDUCATION", data=struct(EDUCATION)), token=mine
+    )
     assert own.teacher.version == 2
     refusals = [
-        pb.AddEntryRequest(teacher_id=made.id, expected_version=2, set="SALARY", data=struct(salary)),  # school-only set
-        pb.AddEntryRequest(teacher_id=other.id, expected_version=1, set="EDUCATION", data=struct(EDUCATION)),  # someone else's record
+        pb.AddEntryRequest(
+            teacher_id=made.id, expected_version=2, set="SALARY", data=struct(salary)
+        ),  # school-only set
+        pb.AddEntryRequest(
+            teacher_id=other.id, expected_version=1, set="EDUCATION", data=struct(EDUCATION)
+        ),  # someone else's record
     ]
     codes = []
     for request in refusals:
@@ -79,14 +123,30 @@ async def test_who_writes_what(world: World) -> None:
             await records.AddEntry(request, token=mine)
         codes.append(caught.value.code)
     assert codes == [ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND]
-    assert (await records.AddEntry(pb.AddEntryRequest(teacher_id=made.id, expected_version=2, set="SALARY", data=struct(salary)), token=world.clerk)).teacher.version == 3
+    assert (
+        await records.AddEntry(
+            pb.AddEntryRequest(teacher_id=made.id, expected_version=2, set="SALARY", data=struct(salary)),
+            token=world.clerk,
+        )
+    ).teacher.version == 3
     for token in (world.reader, world.stranger):  # readers do not write; other schools do not even see it
         with pytest.raises(DomainError):
-            await records.AddEntry(pb.AddEntryRequest(teacher_id=made.id, expected_version=3, set="EDUCATION", data=struct(EDUCATION)), token=token)
+            await records.AddEntry(
+                pb.AddEntryRequest(teacher_id=made.id, expected_version=3, set="EDUCATION", data=struct(EDUCATION)),
+                token=token,
+            )
     seen = await records.BatchGetTeachers(pb.BatchGetTeachersRequest(ids=[made.id, other.id]), token=mine)
     assert [t.id for t in seen.teachers] == [made.id]
-    moved = {**dict(made.basic), "idNumber": other.basic["idNumber"], "gender": None, "birthDate": None, "highestEducation": None}
-    changed_id = await records.SaveBasicInfo(pb.SaveBasicInfoRequest(teacher_id=made.id, expected_version=3, basic=struct(moved)), token=mine)
+    moved = {
+        **dict(made.basic),
+        "idNumber": other.basic["idNumber"],
+        "gender": None,
+        "birthDate": None,
+        "highestEducation": None,
+    }
+    changed_id = await records.SaveBasicInfo(
+        pb.SaveBasicInfoRequest(teacher_id=made.id, expected_version=3, basic=struct(moved)), token=mine
+    )
     assert errors(changed_id) == [("FORBIDDEN", "basic.idNumber")]  # only the school changes the identity document
 
 
@@ -103,7 +163,10 @@ async def test_submitted_records_are_read_only(world: World) -> None:
     await client[storage_db]["teachers"].update_one({"_id": ObjectId(made.id)}, {"$set": {"status": "SUBMITTED"}})
     await client.close()
     with pytest.raises(DomainError) as caught:
-        await records.AddEntry(pb.AddEntryRequest(teacher_id=made.id, expected_version=1, set="EDUCATION", data=struct(EDUCATION)), token=world.clerk)
+        await records.AddEntry(
+            pb.AddEntryRequest(teacher_id=made.id, expected_version=1, set="EDUCATION", data=struct(EDUCATION)),
+            token=world.clerk,
+        )
     assert caught.value.code == ErrorCode.NOT_EDITABLE
     with pytest.raises(DomainError) as caught:
         await records.DeleteTeacher(pb.DeleteTeacherRequest(teacher_id=made.id), token=world.clerk)
@@ -117,16 +180,25 @@ async def test_concurrent_writers_lose_nothing(world: World) -> None:
     async def writer(n: int) -> int:
         """Retries on VERSION_CONFLICT from a fresh read, as a client would."""
         while True:
-            current = (await records.BatchGetTeachers(pb.BatchGetTeachersRequest(ids=[made.id]), token=world.clerk)).teachers[0]
+            current = (
+                await records.BatchGetTeachers(pb.BatchGetTeachersRequest(ids=[made.id]), token=world.clerk)
+            ).teachers[0]
             data = {"year": 2000 + n, "category": "1", "project": f"培训{n}", "mode": "1", "hours": n}
             try:
-                await records.AddEntry(pb.AddEntryRequest(teacher_id=made.id, expected_version=current.version, set="TRAINING", data=struct(data)), token=world.clerk)
+                await records.AddEntry(
+                    pb.AddEntryRequest(
+                        teacher_id=made.id, expected_version=current.version, set="TRAINING", data=struct(data)
+                    ),
+                    token=world.clerk,
+                )
                 return n
             except DomainError as err:
                 assert err.code == ErrorCode.VERSION_CONFLICT
 
     await asyncio.gather(*(writer(n) for n in range(8)))
-    final = (await records.BatchGetTeachers(pb.BatchGetTeachersRequest(ids=[made.id], sets=["TRAINING"]), token=world.clerk)).teachers[0]
+    final = (
+        await records.BatchGetTeachers(pb.BatchGetTeachersRequest(ids=[made.id], sets=["TRAINING"]), token=world.clerk)
+    ).teachers[0]
     assert sorted(e.data["project"] for e in final.entries) == [f"培训{n}" for n in range(8)] and final.version == 9
 
 
@@ -137,14 +209,24 @@ async def test_listing_pages_filters_and_searches(world: World) -> None:
     seen = [t.id for t in page.teachers]
     assert page.total_count == 5 and page.has_next_page
     while page.has_next_page:
-        page = await records.ListTeachers(pb.ListTeachersRequest(org_code="620102", first=2, after=page.end_cursor), token=world.reader)
+        page = await records.ListTeachers(
+            pb.ListTeachersRequest(org_code="620102", first=2, after=page.end_cursor), token=world.reader
+        )
         seen += [t.id for t in page.teachers]
     assert seen == [t.id for t in reversed(made)]  # newest change first
-    by_id = await records.ListTeachers(pb.ListTeachersRequest(org_code=SCHOOL, search=made[3].basic["idNumber"][:10]), token=world.clerk)
+    by_id = await records.ListTeachers(
+        pb.ListTeachersRequest(org_code=SCHOOL, search=made[3].basic["idNumber"][:10]), token=world.clerk
+    )
     assert made[3].id in [t.id for t in by_id.teachers]
-    by_name = await records.ListTeachers(pb.ListTeachersRequest(org_code=SCHOOL, search=made[0].basic["name"][:1]), token=world.clerk)
-    assert made[0].id in [t.id for t in by_name.teachers] and all(t.basic["name"].startswith(made[0].basic["name"][:1]) for t in by_name.teachers)
-    assert (await records.ListTeachers(pb.ListTeachersRequest(org_code=SCHOOL, status="APPROVED"), token=world.clerk)).total_count == 0
+    by_name = await records.ListTeachers(
+        pb.ListTeachersRequest(org_code=SCHOOL, search=made[0].basic["name"][:1]), token=world.clerk
+    )
+    assert made[0].id in [t.id for t in by_name.teachers] and all(
+        t.basic["name"].startswith(made[0].basic["name"][:1]) for t in by_name.teachers
+    )
+    assert (
+        await records.ListTeachers(pb.ListTeachersRequest(org_code=SCHOOL, status="APPROVED"), token=world.clerk)
+    ).total_count == 0
     injected = await records.ListTeachers(pb.ListTeachersRequest(org_code=SCHOOL, search=".*"), token=world.clerk)
     assert injected.total_count == 0  # a search is a literal prefix, never a pattern
     for org in ("620100", "100000", "3162010301"):  # above or beside the caller's reach
@@ -156,12 +238,19 @@ async def test_listing_pages_filters_and_searches(world: World) -> None:
 async def test_every_operation_checks_scope_and_role(world: World) -> None:
     records = world.suite.clients.records
     made = (await world.create()).teacher
-    entry = (await records.AddEntry(pb.AddEntryRequest(teacher_id=made.id, expected_version=1, set="EDUCATION", data=struct(EDUCATION)), token=world.clerk)).teacher
+    entry = (
+        await records.AddEntry(
+            pb.AddEntryRequest(teacher_id=made.id, expected_version=1, set="EDUCATION", data=struct(EDUCATION)),
+            token=world.clerk,
+        )
+    ).teacher
     entry_id = entry.entries[0].id
     calls = {
         "SaveBasicInfo": pb.SaveBasicInfoRequest(teacher_id=made.id, expected_version=2, basic=struct({"name": "x"})),
         "AddEntry": pb.AddEntryRequest(teacher_id=made.id, expected_version=2, set="EDUCATION", data=struct(EDUCATION)),
-        "UpdateEntry": pb.UpdateEntryRequest(teacher_id=made.id, expected_version=2, entry_id=entry_id, data=struct(EDUCATION)),
+        "UpdateEntry": pb.UpdateEntryRequest(
+            teacher_id=made.id, expected_version=2, entry_id=entry_id, data=struct(EDUCATION)
+        ),
         "DeleteEntry": pb.DeleteEntryRequest(teacher_id=made.id, expected_version=2, entry_id=entry_id),
         "DeleteTeacher": pb.DeleteTeacherRequest(teacher_id=made.id),
         "ListTeacherHistory": pb.ListTeacherHistoryRequest(teacher_id=made.id),
@@ -173,18 +262,36 @@ async def test_every_operation_checks_scope_and_role(world: World) -> None:
             with pytest.raises(DomainError) as caught:
                 await getattr(records, rpc)(request, token=token)
             assert caught.value.code == expected, (rpc, expected)
-    assert (await records.BatchGetTeachers(pb.BatchGetTeachersRequest(ids=[made.id]), token=world.stranger)).teachers == []
+    assert (
+        await records.BatchGetTeachers(pb.BatchGetTeachersRequest(ids=[made.id]), token=world.stranger)
+    ).teachers == []
     with pytest.raises(DomainError) as caught:
         await records.ListTeacherHistory(pb.ListTeacherHistoryRequest(teacher_id=made.id), token=world.stranger)
     assert caught.value.code == ErrorCode.NOT_FOUND
-    assert (await records.BatchGetTeachers(pb.BatchGetTeachersRequest(ids=[made.id]), token=world.clerk)).teachers[0].version == 2  # nothing changed
+    assert (await records.BatchGetTeachers(pb.BatchGetTeachersRequest(ids=[made.id]), token=world.clerk)).teachers[
+        0
+    ].version == 2  # nothing changed
 
 
 async def test_education_below_high_school_stands_alone(world: World) -> None:
     records = world.suite.clients.records
     made = (await world.create()).teacher
-    junior = {"education": "71", "startMonth": "1990-09", "endMonth": "1993-07", "degreeLevel": "0", "studyMode": "1", "institution": "某初中", "major": "无"}
-    first = await records.AddEntry(pb.AddEntryRequest(teacher_id=made.id, expected_version=1, set="EDUCATION", data=struct(junior)), token=world.clerk)
+    junior = {
+        "education": "71",
+        "startMonth": "1990-09",
+        "endMonth": "1993-07",
+        "degreeLevel": "0",
+        "studyMode": "1",
+        "institution": "某初中",
+        "major": "无",
+    }
+    first = await records.AddEntry(
+        pb.AddEntryRequest(teacher_id=made.id, expected_version=1, set="EDUCATION", data=struct(junior)),
+        token=world.clerk,
+    )
     assert first.errors == [] and first.teacher.basic["highestEducation"] == "71"
-    second = await records.AddEntry(pb.AddEntryRequest(teacher_id=made.id, expected_version=2, set="EDUCATION", data=struct(EDUCATION)), token=world.clerk)
+    second = await records.AddEntry(
+        pb.AddEntryRequest(teacher_id=made.id, expected_version=2, set="EDUCATION", data=struct(EDUCATION)),
+        token=world.clerk,
+    )
     assert errors(second) == [("EDUCATION_LEVEL", "entry.education.education")]

@@ -1,5 +1,6 @@
 """A province with a city, two districts and a school in each; complete records; reviewers
 at every level (tokens minted as identity would issue them)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -10,9 +11,9 @@ from tests.conftest import Suite
 from tests.records.conftest import OTHER, PATH, SCHOOL, World, world  # noqa: F401 (the fixture)
 from tests.records.test_gateway_teachers import basic_input
 from tmis.auth import Caller
-from tmis.run.demo import DEMO_ENTRIES
 from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.rpc.structs import to_struct as struct
+from tmis.run.demo import DEMO_ENTRIES
 from tmis.settings import Settings
 
 OTHER_PATH = ("100000", "620000", "620100", "620103", OTHER)
@@ -41,11 +42,15 @@ class Chain:
         clerk = self.world.clerk if school == SCHOOL else self.other_clerk
         records = self.suite.clients.records
         basic = basic_input(serial)
-        created = await records.CreateTeacher(pb.CreateTeacherRequest(school_code=school, basic=struct(basic)), token=clerk)
+        created = await records.CreateTeacher(
+            pb.CreateTeacherRequest(school_code=school, basic=struct(basic)), token=clerk
+        )
         assert not created.errors, created.errors
         teacher = created.teacher
         for set_key, data in DEMO_ENTRIES.items():
-            request = pb.AddEntryRequest(teacher_id=teacher.id, expected_version=teacher.version, set=set_key, data=struct(data))
+            request = pb.AddEntryRequest(
+                teacher_id=teacher.id, expected_version=teacher.version, set=set_key, data=struct(data)
+            )
             written = await records.AddEntry(request, token=clerk)
             assert not written.errors, (set_key, written.errors)
             teacher = written.teacher

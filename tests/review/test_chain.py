@@ -1,5 +1,6 @@
 """The review chain through the gateway: school → district → city → province, rejection and
 resubmission, every refusal, the race, and the records service's freeze."""
+
 from __future__ import annotations
 
 import asyncio
@@ -32,25 +33,53 @@ async def test_a_record_goes_up_the_whole_chain(chain: Chain) -> None:
     assert (await act(chain, SUBMIT, chain.world.clerk, [teacher]))["succeeded"] == [teacher]
     for level, org in [("SCHOOL", "3162010201"), ("DISTRICT", "620102"), ("CITY", "620100"), ("PROVINCE", "620000")]:
         now = await state(chain, teacher)
-        assert now["review"]["status"] == "SUBMITTED" and now["review"]["pendingLevel"] == level and now["review"]["pendingOrg"]["code"] == org
-        queue = await chain.suite.graphql("{ reviewQueue { totalCount edges { node { id } } } }", None, chain.reviewers[level])
+        assert (
+            now["review"]["status"] == "SUBMITTED"
+            and now["review"]["pendingLevel"] == level
+            and now["review"]["pendingOrg"]["code"] == org
+        )
+        queue = await chain.suite.graphql(
+            "{ reviewQueue { totalCount edges { node { id } } } }", None, chain.reviewers[level]
+        )
         assert [e["node"]["id"] for e in queue["data"]["reviewQueue"]["edges"]] == [teacher]
-        assert (await act(chain, APPROVE, chain.reviewers[level], [teacher], c=f"{level} 通过"))["succeeded"] == [teacher]
+        assert (await act(chain, APPROVE, chain.reviewers[level], [teacher], c=f"{level} 通过"))["succeeded"] == [
+            teacher
+        ]
     final = await state(chain, teacher)
     assert final["review"]["status"] == "APPROVED" and final["review"]["pendingLevel"] is None
     assert [(e["action"], e["level"]) for e in final["review"]["history"]] == [
-        ("SUBMIT", "SCHOOL"), ("APPROVE", "SCHOOL"), ("APPROVE", "DISTRICT"), ("APPROVE", "CITY"), ("APPROVE", "PROVINCE"),
+        ("SUBMIT", "SCHOOL"),
+        ("APPROVE", "SCHOOL"),
+        ("APPROVE", "DISTRICT"),
+        ("APPROVE", "CITY"),
+        ("APPROVE", "PROVINCE"),
     ]
-    assert final["review"]["history"][2] == {"actor": "reviewer_620102", "level": "DISTRICT", "action": "APPROVE", "comment": "DISTRICT 通过", "orgCode": "620102"}
+    assert final["review"]["history"][2] == {
+        "actor": "reviewer_620102",
+        "level": "DISTRICT",
+        "action": "APPROVE",
+        "comment": "DISTRICT 通过",
+        "orgCode": "620102",
+    }
     # 临时个人标识码: L + region of the school's district + birth date + 4 digits; the built-in verifier only checks locally
-    basic = (await chain.suite.graphql('query($id: ID!) { teacher(id: $id) { basic { birthDate } } }', {"id": teacher}, chain.world.clerk))["data"]["teacher"]["basic"]
+    basic = (
+        await chain.suite.graphql(
+            "query($id: ID!) { teacher(id: $id) { basic { birthDate } } }", {"id": teacher}, chain.world.clerk
+        )
+    )["data"]["teacher"]["basic"]
     code = final["personalCode"]
-    assert len(code) == 19 and code.startswith("L620102" + basic["birthDate"].replace("-", "")) and final["personalCodeFormal"] is False
+    assert (
+        len(code) == 19
+        and code.startswith("L620102" + basic["birthDate"].replace("-", ""))
+        and final["personalCodeFormal"] is False
+    )
     assert final["review"]["identityCheck"].startswith("local: 本地校验通过")
     # approved records stay frozen; the records service's own filter agrees with review
-    refused = (await chain.suite.graphql(SAVE_NAME, {"t": teacher, "v": final["version"], "b": {}}, chain.world.clerk))
+    refused = await chain.suite.graphql(SAVE_NAME, {"t": teacher, "v": final["version"], "b": {}}, chain.world.clerk)
     assert "errors" in refused or refused["data"]["saveBasicInfo"]["userErrors"]
-    listed = await chain.suite.graphql('{ teachers(orgCode: "620102", status: APPROVED) { totalCount } }', None, chain.reviewers["DISTRICT"])
+    listed = await chain.suite.graphql(
+        '{ teachers(orgCode: "620102", status: APPROVED) { totalCount } }', None, chain.reviewers["DISTRICT"]
+    )
     assert listed["data"]["teachers"]["totalCount"] == 1
 
 
@@ -60,7 +89,9 @@ async def test_rejection_returns_to_the_school_and_resubmission_restarts_the_cha
     teacher = await chain.complete_teacher(2)
     await act(chain, SUBMIT, chain.world.clerk, [teacher])
     await act(chain, APPROVE, chain.reviewers["SCHOOL"], [teacher])
-    frozen = await chain.suite.graphql(SAVE_NAME, {"t": teacher, "v": (await state(chain, teacher))["version"], "b": basic_input(2)}, chain.world.clerk)
+    frozen = await chain.suite.graphql(
+        SAVE_NAME, {"t": teacher, "v": (await state(chain, teacher))["version"], "b": basic_input(2)}, chain.world.clerk
+    )
     assert [e["code"] for e in frozen["data"]["saveBasicInfo"]["userErrors"]] == ["NOT_EDITABLE"]
     no_reason = await act(chain, REJECT, chain.reviewers["DISTRICT"], [teacher], r="  ")
     assert no_reason["succeeded"] == [] and no_reason["userErrors"][0]["code"] == "INVALID_INPUT"
@@ -69,10 +100,18 @@ async def test_rejection_returns_to_the_school_and_resubmission_restarts_the_cha
     now = await state(chain, teacher)
     assert now["review"]["status"] == "REJECTED" and now["review"]["history"][-1]["comment"] == "民族与档案不符"
     # editable again; the reviewer sees what changed since the school's approval
-    saved = await chain.suite.graphql(SAVE_NAME, {"t": teacher, "v": now["version"], "b": {**basic_input(2), "ethnicity": "02"}}, chain.world.clerk)
+    saved = await chain.suite.graphql(
+        SAVE_NAME, {"t": teacher, "v": now["version"], "b": {**basic_input(2), "ethnicity": "02"}}, chain.world.clerk
+    )
     assert saved["data"]["saveBasicInfo"]["userErrors"] == []
-    changes = await chain.suite.graphql('query($id: ID!) { teacher(id: $id) { changesSinceApproval { path oldValue newValue } } }', {"id": teacher}, chain.reviewers["SCHOOL"])
-    assert {"path": "basic.ethnicity", "oldValue": '"01"', "newValue": '"02"'} in changes["data"]["teacher"]["changesSinceApproval"]
+    changes = await chain.suite.graphql(
+        "query($id: ID!) { teacher(id: $id) { changesSinceApproval { path oldValue newValue } } }",
+        {"id": teacher},
+        chain.reviewers["SCHOOL"],
+    )
+    assert {"path": "basic.ethnicity", "oldValue": '"01"', "newValue": '"02"'} in changes["data"]["teacher"][
+        "changesSinceApproval"
+    ]
     await act(chain, SUBMIT, chain.world.clerk, [teacher])
     again = await state(chain, teacher)
     assert again["review"]["status"] == "SUBMITTED" and again["review"]["pendingLevel"] == "SCHOOL"
@@ -115,7 +154,10 @@ async def test_two_reviewers_at_once_advance_a_record_exactly_once(chain: Chain)
     assert sum(len(r.succeeded) for r in replies) == 1
     assert {e.code for r in replies for e in r.errors} <= {"VERSION_CONFLICT", "WRONG_STATE", "FORBIDDEN"}
     now = await state(chain, teacher)
-    assert now["review"]["pendingLevel"] == "DISTRICT" and [e["action"] for e in now["review"]["history"]] == ["SUBMIT", "APPROVE"]
+    assert now["review"]["pendingLevel"] == "DISTRICT" and [e["action"] for e in now["review"]["history"]] == [
+        "SUBMIT",
+        "APPROVE",
+    ]
 
 
 async def test_a_look_alike_in_the_province_stops_the_personal_code(chain: Chain) -> None:
@@ -127,9 +169,17 @@ async def test_a_look_alike_in_the_province_stops_the_personal_code(chain: Chain
     teacher = await chain.complete_teacher(41)
     basic = basic_input(41)
     birth = dt.date.fromisoformat(basic["birthDate"])
-    twin = {**basic_input(42), "name": basic["name"], "birthDate": basic["birthDate"], "gender": basic["gender"], "idNumber": idcard.make("620103", birth, 77, basic["gender"])}
+    twin = {
+        **basic_input(42),
+        "name": basic["name"],
+        "birthDate": basic["birthDate"],
+        "gender": basic["gender"],
+        "idNumber": idcard.make("620103", birth, 77, basic["gender"]),
+    }
     made = await chain.suite.graphql(
-        'mutation($s: String!, $b: BasicInfoInput!) { createTeacher(schoolCode: $s, basic: $b) { userErrors { code } } }', {"s": "3162010301", "b": twin}, chain.other_clerk
+        "mutation($s: String!, $b: BasicInfoInput!) { createTeacher(schoolCode: $s, basic: $b) { userErrors { code } } }",
+        {"s": "3162010301", "b": twin},
+        chain.other_clerk,
     )
     assert made["data"]["createTeacher"]["userErrors"] == []
     await act(chain, SUBMIT, chain.world.clerk, [teacher])

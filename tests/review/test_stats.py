@@ -1,4 +1,5 @@
 """Progress and statistics against hand-counted fixtures; a district sees only its own."""
+
 from __future__ import annotations
 
 from tests.records.test_gateway_teachers import basic_input
@@ -18,11 +19,22 @@ async def test_progress_and_statistics(chain: Chain) -> None:
     # school 2 (district 620103): one complete
     await chain.complete_teacher(24, school="3162010301")
     await review.SubmitRecords(pb.SubmitRecordsRequest(teacher_ids=[first, second]), token=chain.world.clerk)
-    await review.RejectRecords(pb.RejectRecordsRequest(teacher_ids=[second], reason="退回"), token=chain.reviewers["SCHOOL"])
+    await review.RejectRecords(
+        pb.RejectRecordsRequest(teacher_ids=[second], reason="退回"), token=chain.reviewers["SCHOOL"]
+    )
 
     rows = (await gql(PROGRESS, {"o": "620100"}, chain.city_reader))["data"]["progress"]
     by_org = {r["org"]["code"]: r for r in rows}
-    assert by_org["620102"] == {"org": {"code": "620102", "level": "DISTRICT"}, "total": 3, "draft": 1, "submitted": 1, "rejected": 1, "approved": 0, "withPhoto": 0, "complete": 2}
+    assert by_org["620102"] == {
+        "org": {"code": "620102", "level": "DISTRICT"},
+        "total": 3,
+        "draft": 1,
+        "submitted": 1,
+        "rejected": 1,
+        "approved": 0,
+        "withPhoto": 0,
+        "complete": 2,
+    }
     assert by_org["620103"]["total"] == 1 and by_org["620103"]["draft"] == 1
     await chain.complete_teacher(25, school="3162010301")  # a write after a question: the next answer has it
     again = {r["org"]["code"]: r for r in (await gql(PROGRESS, {"o": "620100"}, chain.city_reader))["data"]["progress"]}
@@ -36,20 +48,30 @@ async def test_progress_and_statistics(chain: Chain) -> None:
         gender = basic_input(serial)["gender"]
         expected[gender] = expected.get(gender, 0) + 1
     assert {b["key"]: b["count"] for b in genders} == expected and {b["label"] for b in genders} <= {"男", "女"}
-    submitted = (await gql(STATS, {"o": "620100", "d": "IN_ESTABLISHMENT", "s": "SUBMITTED"}, chain.city_reader))["data"]["statistics"]
+    submitted = (await gql(STATS, {"o": "620100", "d": "IN_ESTABLISHMENT", "s": "SUBMITTED"}, chain.city_reader))[
+        "data"
+    ]["statistics"]
     assert sum(b["count"] for b in submitted) == 1 and submitted[0]["label"] in ("是", "否")
     ages = (await gql(STATS, {"o": "620100", "d": "AGE_BAND"}, chain.city_reader))["data"]["statistics"]
-    assert sum(b["count"] for b in ages) == 5 and all(b["label"].endswith("岁") or b["label"].endswith("以上") or b["label"].endswith("以下") for b in ages)
+    assert sum(b["count"] for b in ages) == 5 and all(
+        b["label"].endswith("岁") or b["label"].endswith("以上") or b["label"].endswith("以下") for b in ages
+    )
     education = (await gql(STATS, {"o": "620102", "d": "HIGHEST_EDUCATION"}, chain.city_reader))["data"]["statistics"]
     assert {(b["key"], b["label"], b["count"]) for b in education} == {("21", "大学本科毕业", 2), ("", "未填写", 1)}
     political = (await gql(STATS, {"o": "620102", "d": "POLITICAL_STATUS"}, chain.city_reader))["data"]["statistics"]
     assert sum(b["count"] for b in political) == 3
 
     # scope: a district's reader sees its own district only; other roles see none
-    district_reader = chain.suite.signer.sign(Caller("q-d", "query_620102", "620102", ("100000", "620000", "620100", "620102"), ("QUERY",)))
+    district_reader = chain.suite.signer.sign(
+        Caller("q-d", "query_620102", "620102", ("100000", "620000", "620100", "620102"), ("QUERY",))
+    )
     mine = (await gql(PROGRESS, {"o": "620102"}, district_reader))["data"]["progress"]
     assert [r["org"]["code"] for r in mine] == ["3162010201"]
-    for query, variables in [(PROGRESS, {"o": "620103"}), (STATS, {"o": "620103", "d": "GENDER"}), (PROGRESS, {"o": "620100"})]:
+    for query, variables in [
+        (PROGRESS, {"o": "620103"}),
+        (STATS, {"o": "620103", "d": "GENDER"}),
+        (PROGRESS, {"o": "620100"}),
+    ]:
         refused = await gql(query, variables, district_reader)
         assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN", refused
     clerk = await gql(PROGRESS, {"o": "3162010201"}, chain.world.clerk)

@@ -8,6 +8,7 @@ replaces it.
 Entries whose code is unknown (`"code": null`: the name is attested, the code is not) cannot be
 chosen and are left out.
 """
+
 from __future__ import annotations
 
 import json
@@ -65,13 +66,26 @@ class CodeTable:
 def _table(raw: Any, source: str) -> CodeTable:
     try:
         entries = tuple(
-            Code(str(e["code"]), str(e["name"]), None if e.get("parent") is None else str(e["parent"]), {k: v for k, v in e.items() if k not in ("code", "name", "parent")})
+            Code(
+                str(e["code"]),
+                str(e["name"]),
+                None if e.get("parent") is None else str(e["parent"]),
+                {k: v for k, v in e.items() if k not in ("code", "name", "parent")},
+            )
             for e in raw["entries"]
             if e.get("code") is not None
         )
-        table = CodeTable(str(raw["name"]), str(raw.get("label") or raw["name"]), entries, frozenset(map(str, raw.get("exclusive") or ())), bool(raw.get("partial")))
+        table = CodeTable(
+            str(raw["name"]),
+            str(raw.get("label") or raw["name"]),
+            entries,
+            frozenset(map(str, raw.get("exclusive") or ())),
+            bool(raw.get("partial")),
+        )
     except (KeyError, TypeError, AttributeError) as err:
-        raise CodeTableError(f"{source}: not a code table ({err!r}); expected name, label and entries of code/name/parent") from None
+        raise CodeTableError(
+            f"{source}: not a code table ({err!r}); expected name, label and entries of code/name/parent"
+        ) from None
     return table
 
 

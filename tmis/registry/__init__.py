@@ -1,4 +1,5 @@
 """The one field registry: every info set described once, as data (see model.py)."""
+
 from __future__ import annotations
 
 from tmis.registry.basic import BASIC
@@ -6,8 +7,16 @@ from tmis.registry.model import FIELD_TYPES, SCHOOL_TYPE_NAMES, SCHOOL_TYPES, Co
 from tmis.registry.sets import SUB_TABLES
 
 __all__ = [
-    "BASIC", "FIELD_TYPES", "SCHOOL_TYPE_NAMES", "SCHOOL_TYPES", "SUB_TABLES",
-    "Condition", "Default", "Field", "InfoSet", "Registry",
+    "BASIC",
+    "FIELD_TYPES",
+    "SCHOOL_TYPE_NAMES",
+    "SCHOOL_TYPES",
+    "SUB_TABLES",
+    "Condition",
+    "Default",
+    "Field",
+    "InfoSet",
+    "Registry",
 ]
 
 

@@ -3,6 +3,7 @@
 Storage validation, the GraphQL types and inputs, `fieldDefinitions`, completeness, Excel
 templates, import, export and statistics all read these descriptions; plugins add to them.
 """
+
 from __future__ import annotations
 
 import enum
@@ -11,7 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 SCHOOL_TYPES = ("PRIMARY_SECONDARY", "VOCATIONAL", "SPECIAL_EDUCATION", "KINDERGARTEN")
-SCHOOL_TYPE_NAMES = {"PRIMARY_SECONDARY": "中小学", "VOCATIONAL": "中职", "SPECIAL_EDUCATION": "特教", "KINDERGARTEN": "幼儿园"}
+SCHOOL_TYPE_NAMES = {
+    "PRIMARY_SECONDARY": "中小学",
+    "VOCATIONAL": "中职",
+    "SPECIAL_EDUCATION": "特教",
+    "KINDERGARTEN": "幼儿园",
+}
 FieldType = Literal["text", "code", "codes", "date", "month", "year", "int", "decimal", "bool"]
 FIELD_TYPES: tuple[str, ...] = ("text", "code", "codes", "date", "month", "year", "int", "decimal", "bool")
 # teacher: the teacher and the school's DATA_ENTRY may write it; school: only the school
@@ -92,14 +98,26 @@ class Field:
     def always_present(self) -> bool:
         """Every stored record has it: required everywhere, unconditionally (non-null in GraphQL). Not a
         plugin's field: records stored before the plugin was enabled lack it."""
-        return self.required and self.when is None and self.school_types is None and self.required_in is None and not self.derived and self.plugin is None
+        return (
+            self.required
+            and self.when is None
+            and self.school_types is None
+            and self.required_in is None
+            and not self.derived
+            and self.plugin is None
+        )
 
     def applies(self, school_type: str) -> bool:
         return self.school_types is None or school_type in self.school_types
 
     def required_for(self, school_type: str) -> bool:
         """Unconditionally required in this variant (conditional ones depend on the record)."""
-        return self.required and self.applies(school_type) and (self.required_in is None or school_type in self.required_in) and self.when is None
+        return (
+            self.required
+            and self.applies(school_type)
+            and (self.required_in is None or school_type in self.required_in)
+            and self.when is None
+        )
 
     def label_for(self, school_type: str) -> str:
         return self.labels.get(school_type, self.label)

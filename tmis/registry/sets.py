@@ -1,5 +1,6 @@
 """The sub-tables (子表), SPEC §1.5, in the order of the national forms. Keys of the sets the
 public contract types (EDUCATION, WORK, SALARY, ASSESSMENT) are the contract's own."""
+
 from __future__ import annotations
 
 from tmis.registry.model import Condition, Default, Field, InfoSet
@@ -31,10 +32,23 @@ EDUCATION = InfoSet(
         Field("degreeLevel", "学位层次", "code", "degree_level", required=True, input_required=True),
         # GB/T 6864: a 学位名称 sits under its 层次 (名誉博士 with 博士)
         Field(
-            "degree", "学位名称", "code", "degree", required=True, when=HAS_DEGREE,
+            "degree",
+            "学位名称",
+            "code",
+            "degree",
+            required=True,
+            when=HAS_DEGREE,
             within=("degreeLevel", {"2": ("1", "2"), "3": ("3",), "4": ("4",)}),
         ),
-        Field("degreeCountry", "获得学位的国家(地区)", "code", "nationality", required=True, when=HAS_DEGREE, default="156"),
+        Field(
+            "degreeCountry",
+            "获得学位的国家(地区)",
+            "code",
+            "nationality",
+            required=True,
+            when=HAS_DEGREE,
+            default="156",
+        ),
         Field("degreeInstitution", "获得学位的院校或机构", "text", required=True, when=HAS_DEGREE, max_length=100),
         Field("degreeMonth", "学位授予年月", "month", when=HAS_DEGREE, not_before="startMonth"),
         Field("studyMode", "学习方式", "code", "study_mode", required=True, input_required=True),
@@ -63,13 +77,31 @@ POST_APPOINTMENT = InfoSet(
     "岗位聘任",
     (
         Field("postCategory", "岗位类别", "code", "post_category", required=True),
-        Field("postGrade", "岗位等级", "code", "post_grade", required=True, cascade=("postCategory", "applies_to_post_category")),
+        Field(
+            "postGrade",
+            "岗位等级",
+            "code",
+            "post_grade",
+            required=True,
+            cascade=("postCategory", "applies_to_post_category"),
+        ),
         Field("startMonth", "聘任开始年月", "month", required=True),
         Field("concurrentPost", "是否兼任其他岗位", "bool", required=True, default=False),
-        Field("concurrentPostCategory", "兼任岗位类别", "code", "part_time_post_category", required=True, when=CONCURRENT),
-        Field("concurrentPostGrade", "兼任岗位等级", "code", "post_grade", when=CONCURRENT, cascade=("concurrentPostCategory", "applies_to_post_category")),
+        Field(
+            "concurrentPostCategory", "兼任岗位类别", "code", "part_time_post_category", required=True, when=CONCURRENT
+        ),
+        Field(
+            "concurrentPostGrade",
+            "兼任岗位等级",
+            "code",
+            "post_grade",
+            when=CONCURRENT,
+            cascade=("concurrentPostCategory", "applies_to_post_category"),
+        ),
         Field("schoolDuties", "校级职务", "codes", "school_duty", required=True, default=("00",)),
-        Field("dutyStartMonth", "任职开始年月", "month", when=Condition("schoolDuties", (("00",), (), None), negate=True)),
+        Field(
+            "dutyStartMonth", "任职开始年月", "month", when=Condition("schoolDuties", (("00",), (), None), negate=True)
+        ),
     ),
     required=True,
 )
@@ -135,16 +167,34 @@ TEACHING = InfoSet(
         Field("semester", "学期", "code", "semester", required=True),
         Field("teachingStage", "任教学段", "codes", "teaching_stage", required=True),
         Field("teachingStatus", "任课状况", "code", "teaching_status", required=True, default="20"),
-        Field("teachingStatusNote", "任课状况为其他情况的具体说明", "text", required=True, when=is_("teachingStatus", "99"), max_length=200),
+        Field(
+            "teachingStatusNote",
+            "任课状况为其他情况的具体说明",
+            "text",
+            required=True,
+            when=is_("teachingStatus", "99"),
+            max_length=200,
+        ),
         # the course tree's roots 1/2/3 are 小学/初中/高中 courses [CL S6, S6b]
         Field(
-            "courses", "任教课程", "codes", "teaching_course", when=TEACHES,
+            "courses",
+            "任教课程",
+            "codes",
+            "teaching_course",
+            when=TEACHES,
             within=("teachingStage", {"2": ("1",), "3": ("2",), "4": ("3",)}),
         ),
         Field("weeklyHours", "平均每周课堂教学课时数", "int", required=True, when=TEACHES),
         Field("otherWeeklyHours", "平均每周其他工作折合教学课时数", "int"),
         Field("concurrentWork", "兼任工作", "code", "concurrent_work", required=True, default="00"),
-        Field("concurrentWorkName", "兼任其他工作名称", "text", required=True, when=is_("concurrentWork", "99"), max_length=50),
+        Field(
+            "concurrentWorkName",
+            "兼任其他工作名称",
+            "text",
+            required=True,
+            when=is_("concurrentWork", "99"),
+            max_length=50,
+        ),
     ),
     required=True,
     one_per=("schoolYear", "semester"),
@@ -200,9 +250,20 @@ SKILL = InfoSet(
         Field("otherSkill", "其他技能名称", "text", max_length=50),
         Field("otherSkillProficiency", "其他技能掌握程度", "code", "proficiency"),
         Field("certificateType", "证书类型", "code", "certificate_type", default="2"),
-        Field("languageCertificate", "语言证书名称", "code", "language_certificate_name", required=True, when=is_("certificateType", "2")),
         Field(
-            "certificateName", "证书名称", "text", when=HAS_CERTIFICATE, max_length=100,
+            "languageCertificate",
+            "语言证书名称",
+            "code",
+            "language_certificate_name",
+            required=True,
+            when=is_("certificateType", "2"),
+        ),
+        Field(
+            "certificateName",
+            "证书名称",
+            "text",
+            when=HAS_CERTIFICATE,
+            max_length=100,
             required_when=Condition("languageCertificate", ("9",)),
         ),
         Field("issueMonth", "发证年月", "month", when=HAS_CERTIFICATE),
@@ -221,7 +282,13 @@ EXCHANGE = InfoSet(
         Field("startMonth", "开始年月", "month", required=True, when=ROTATES),
         Field("endMonth", "结束年月", "month", when=ROTATES, not_before="startMonth"),
         Field(
-            "fromEmployer", "原单位名称", "text", required=True, when=ROTATES, max_length=100, default=Default.SCHOOL_NAME,
+            "fromEmployer",
+            "原单位名称",
+            "text",
+            required=True,
+            when=ROTATES,
+            max_length=100,
+            default=Default.SCHOOL_NAME,
         ),
         Field("toEmployer", "交流轮岗单位名称", "text", required=True, when=ROTATES, max_length=100),
     ),
@@ -249,9 +316,15 @@ SALARY = InfoSet(
         Field("annualIncome", "年工资收入(元)", "decimal", required=True, input_required=True),
         Field("basicMonthly", "基本工资(元/月)", "decimal", required=True, input_required=True),
         Field("performanceMonthly", "绩效工资(元/月)", "decimal", required=True, input_required=True),
-        Field("ruralAllowanceMonthly", "乡村教师生活补助(元/月)", "decimal", required=True, school_types=frozenset({PS})),
         Field(
-            "otherAllowanceMonthly", "其他津贴补贴(元/月)", "decimal", required=True, input_required=True,
+            "ruralAllowanceMonthly", "乡村教师生活补助(元/月)", "decimal", required=True, school_types=frozenset({PS})
+        ),
+        Field(
+            "otherAllowanceMonthly",
+            "其他津贴补贴(元/月)",
+            "decimal",
+            required=True,
+            input_required=True,
             labels={VOC: "津贴补贴(元/月)", KG: "津贴补贴(元/月)", SPE: "特教津贴补贴(元/月)"},
         ),
         Field("otherMonthly", "其他(元/月)", "decimal", required=True, input_required=True),
@@ -275,10 +348,21 @@ ASSESSMENT = InfoSet(
     one_per=("year",),
 )
 
-KIND = {name: is_("kind", code) for code, name in (
-    ("1", "project"), ("2", "book"), ("3", "paper"), ("4", "award"), ("5", "art"), ("6", "patent"),
-    ("7", "report"), ("8", "medicine"), ("9", "standard"), ("10", "student_award"),
-)}
+KIND = {
+    name: is_("kind", code)
+    for code, name in (
+        ("1", "project"),
+        ("2", "book"),
+        ("3", "paper"),
+        ("4", "award"),
+        ("5", "art"),
+        ("6", "patent"),
+        ("7", "report"),
+        ("8", "medicine"),
+        ("9", "standard"),
+        ("10", "student_award"),
+    )
+}
 # 本人角色, 学科领域 and the other role / level dictionaries of the sub-groups are not known yet
 # (codes/README.md): text until loaded, except 学科领域, which is.
 RESEARCH = InfoSet(
@@ -325,6 +409,20 @@ RESEARCH = InfoSet(
 )
 
 SUB_TABLES = (
-    EDUCATION, WORK, POST_APPOINTMENT, TITLE_APPOINTMENT, SALARY, ASSESSMENT, QUALIFICATION, ETHICS,
-    TEACHING, RESEARCH, TALENT_PROGRAM, TRAINING, OVERSEAS_STUDY, SKILL, EXCHANGE, CONTACT,
+    EDUCATION,
+    WORK,
+    POST_APPOINTMENT,
+    TITLE_APPOINTMENT,
+    SALARY,
+    ASSESSMENT,
+    QUALIFICATION,
+    ETHICS,
+    TEACHING,
+    RESEARCH,
+    TALENT_PROGRAM,
+    TRAINING,
+    OVERSEAS_STUDY,
+    SKILL,
+    EXCHANGE,
+    CONTACT,
 )

@@ -1,4 +1,5 @@
 """Per-call context: who is calling, with which token (forwarded on onward calls)."""
+
 from __future__ import annotations
 
 import contextvars

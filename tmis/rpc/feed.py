@@ -1,4 +1,5 @@
 """The revocation feed as every process but identity reads it: from identity's ListRevocations."""
+
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable

@@ -4,10 +4,10 @@ Each wraps the RPC's behaviour so that context variables set here are visible to
 servicer and to every log line it writes. Order in the server: request id (outermost),
 errors, auth.
 """
+
 from __future__ import annotations
 
 import inspect
-
 import logging
 import time
 from collections.abc import Awaitable, Callable, Collection
@@ -106,7 +106,11 @@ class ErrorInterceptor(_WrappingInterceptor):
                 outcome = "INTERNAL"
                 logger.exception("unexpected error in %s", method)
                 masked = DomainError(ErrorCode.INTERNAL, "服务内部错误，请稍后重试")
-                await ctx.abort(grpc.StatusCode.INTERNAL, masked.message, trailing_metadata=((ERROR_METADATA_KEY, masked.to_metadata()),))
+                await ctx.abort(
+                    grpc.StatusCode.INTERNAL,
+                    masked.message,
+                    trailing_metadata=((ERROR_METADATA_KEY, masked.to_metadata()),),
+                )
             finally:
                 ms = round((time.perf_counter() - started) * 1000, 1)
                 fields = {"rpc": method, "outcome": outcome, "ms": ms}

@@ -3,6 +3,7 @@
 Media builds the message once from what normalisation reports; records stores it as this
 document and reads it back; the gateway reads the typed message. No other conversion.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping

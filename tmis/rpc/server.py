@@ -4,6 +4,7 @@
 bound port; `run_service` is a service's `__main__`: settings from the environment,
 JSON logs, graceful stop on SIGTERM/SIGINT (health goes NOT_SERVING first).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -14,12 +15,12 @@ from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 
 import grpc
-from prometheus_client import CollectorRegistry, start_http_server
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from prometheus_client import CollectorRegistry, start_http_server
 
-from tmis.auth import TokenSigner
 from tmis import metrics as process_metrics
 from tmis import tracing
+from tmis.auth import TokenSigner
 from tmis.log import setup_logging
 from tmis.revocations import Revocations
 from tmis.rpc.client import MAX_MESSAGE_BYTES

@@ -3,6 +3,7 @@
 A Struct knows only doubles: `record_data` gives integer fields back as ints, by the registry's
 types, in this one place (the gateway's types, records and review all read through it).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping

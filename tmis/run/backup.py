@@ -108,9 +108,7 @@ def read_dump(path: Path) -> Iterator[RawBSONDocument]:
             yield RawBSONDocument(head + dump.read(size - 4), RAW)
 
 
-async def restore_database(
-    db: AsyncDatabase[Any], entry: dict[str, Any], root: Path, replace: bool = False
-) -> Summary:
+async def restore_database(db: AsyncDatabase[Any], entry: dict[str, Any], root: Path, replace: bool = False) -> Summary:
     """Loads one database's dump; refuses a database holding data unless `replace`, which drops it first."""
     existing = [n for n in await db.list_collection_names() if not n.startswith("system.")]
     if existing and not replace:

@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from tmis.log import setup_logging
 from tmis.run.backup import BackupError, backup, manifest_json, restore
 from tmis.run.embedded_db import EmbeddedMongo
-from tmis.log import setup_logging
 from tmis.settings import Settings
 
 logger = logging.getLogger("tmis.run.backup")

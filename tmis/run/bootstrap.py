@@ -2,6 +2,7 @@
 (password TMIS_ADMIN_PASSWORD, else generated and printed once), then the demo data unless
 TMIS_DEMO=0. Run by `make run`'s supervisor, and by `python -m tmis.run.bootstrap` (the one-shot
 `bootstrap` service of docker-compose.yml)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -10,12 +11,12 @@ import sys
 import time
 from pathlib import Path
 
-from tmis.run import demo
 from tmis.auth import SYSTEM, TokenSigner
 from tmis.log import setup_logging
 from tmis.proto.identity.v1 import identity_client, identity_pb2
 from tmis.proto.records.v1 import records_client
 from tmis.proto.review.v1 import review_client
+from tmis.run import demo
 from tmis.settings import Settings, settings_or_exit
 
 logger = logging.getLogger("tmis.run.bootstrap")
@@ -32,7 +33,9 @@ async def bootstrap(settings: Settings, wait_seconds: float = 0.0) -> None:
             if time.monotonic() > deadline:
                 raise RuntimeError("identity, records and review are not all serving")
             await asyncio.sleep(0.5)
-        reply = await identity.EnsureAdmin(identity_pb2.EnsureAdminRequest(password=settings.admin_password), token=token)
+        reply = await identity.EnsureAdmin(
+            identity_pb2.EnsureAdminRequest(password=settings.admin_password), token=token
+        )
         if reply.created and not settings.admin_password:
             print(f"\n  管理员账号 admin 的初始密码（仅显示一次，首次登录须修改）: {reply.password}\n", flush=True)
         if settings.demo:

@@ -2,6 +2,7 @@
 each with teachers whose 身份证件号 are valid; accounts for every role at city, district and
 school level, and teacher accounts. Seeded once, through the services' own RPCs; the initial
 passwords are written to <data dir>/demo-accounts.csv."""
+
 from __future__ import annotations
 
 import csv
@@ -27,13 +28,32 @@ PROVINCE = ("620000", "甘肃省")
 CITY = ("620100", "兰州市")
 # district code, name, schools: (code, name, school type)
 DISTRICTS = [
-    ("620102", "城关区", [("3162010201", "兰州市城关区示范小学", "PRIMARY_SECONDARY"), ("3162010202", "兰州市城关区示范幼儿园", "KINDERGARTEN")]),
-    ("620103", "七里河区", [("3162010301", "兰州市七里河区实验中学", "PRIMARY_SECONDARY"), ("3162010302", "兰州市七里河区职业中等专业学校", "VOCATIONAL")]),
+    (
+        "620102",
+        "城关区",
+        [
+            ("3162010201", "兰州市城关区示范小学", "PRIMARY_SECONDARY"),
+            ("3162010202", "兰州市城关区示范幼儿园", "KINDERGARTEN"),
+        ],
+    ),
+    (
+        "620103",
+        "七里河区",
+        [
+            ("3162010301", "兰州市七里河区实验中学", "PRIMARY_SECONDARY"),
+            ("3162010302", "兰州市七里河区职业中等专业学校", "VOCATIONAL"),
+        ],
+    ),
 ]
 NAMES = ["张明", "李娜", "王磊", "刘芳", "陈静", "杨帆", "赵敏", "黄强", "周婷", "吴刚", "徐丽", "孙浩"]
 TEACHERS_PER_SCHOOL = 6
 # username suffix, roles, display name
-STAFF = [("admin", ["SYSTEM_ADMIN"], "系统管理员"), ("entry", ["DATA_ENTRY"], "信息录入员"), ("review", ["REVIEWER"], "信息审核员"), ("query", ["QUERY"], "信息查询员")]
+STAFF = [
+    ("admin", ["SYSTEM_ADMIN"], "系统管理员"),
+    ("entry", ["DATA_ENTRY"], "信息录入员"),
+    ("review", ["REVIEWER"], "信息审核员"),
+    ("query", ["QUERY"], "信息查询员"),
+]
 CREDENTIALS_FILE = "demo-accounts.csv"
 # the first teachers of one school get every set filled (complete records), and the first two
 # of them are submitted: that school's reviewer has a queue to work on
@@ -42,26 +62,55 @@ COMPLETE_PER_SCHOOL = 3
 SUBMITTED_PER_SCHOOL = 2
 DEMO_ENTRIES: dict[str, dict[str, Any]] = {
     "EDUCATION": {
-        "education": "21", "institution": "西北师范大学", "major": "汉语言文学", "normalMajor": True, "startMonth": "2001-09", "endMonth": "2005-07",
-        "degreeLevel": "4", "degree": "405", "degreeInstitution": "西北师范大学", "studyMode": "1",
+        "education": "21",
+        "institution": "西北师范大学",
+        "major": "汉语言文学",
+        "normalMajor": True,
+        "startMonth": "2001-09",
+        "endMonth": "2005-07",
+        "degreeLevel": "4",
+        "degree": "405",
+        "degreeInstitution": "西北师范大学",
+        "studyMode": "1",
     },
     "WORK": {"employer": "兰州市城关区示范小学", "startMonth": "2005-09"},
     "SALARY": {
-        "year": 2024, "annualIncome": 86000, "basicMonthly": 3200, "performanceMonthly": 1800, "ruralAllowanceMonthly": 0,
-        "otherAllowanceMonthly": 300, "otherMonthly": 0, "insurance": ["0"],
+        "year": 2024,
+        "annualIncome": 86000,
+        "basicMonthly": 3200,
+        "performanceMonthly": 1800,
+        "ruralAllowanceMonthly": 0,
+        "otherAllowanceMonthly": 300,
+        "otherMonthly": 0,
+        "insurance": ["0"],
     },
     "ASSESSMENT": {"year": 2024, "result": "1", "assessor": "兰州市城关区示范小学"},
     "POST_APPOINTMENT": {"postCategory": "1", "postGrade": "999", "startMonth": "2006-09", "schoolDuties": ["00"]},
     "TITLE_APPOINTMENT": {"title": "0"},
-    "QUALIFICATION": {"qualificationType": "2", "certificateNumber": "20056200121000123", "issueDate": "2005-08-01", "issuer": "兰州市教育局"},
+    "QUALIFICATION": {
+        "qualificationType": "2",
+        "certificateNumber": "20056200121000123",
+        "issueDate": "2005-08-01",
+        "issuer": "兰州市教育局",
+    },
     "ETHICS": {"assessmentMonth": "2025-06", "assessmentResult": "1"},
-    "TEACHING": {"schoolYear": 2025, "semester": "1", "teachingStage": ["2"], "teachingStatus": "20", "courses": ["104", "105"], "weeklyHours": 14},
+    "TEACHING": {
+        "schoolYear": 2025,
+        "semester": "1",
+        "teachingStage": ["2"],
+        "teachingStatus": "20",
+        "courses": ["104", "105"],
+        "weeklyHours": 14,
+    },
     "RESEARCH": {"kind": "3", "title": "小学语文阅读教学研究", "journal": "甘肃教育", "date": "2020-05-01"},
     "TALENT_PROGRAM": {"program": "00"},
     "TRAINING": {"year": 2024, "category": "2", "project": "国培计划", "mode": "1", "hours": 24},
     "OVERSEAS_STUDY": {"hasOverseasStudy": False},
     "SKILL": {
-        "language": "英语", "proficiency": "3", "certificateType": "2", "languageCertificate": "9",
+        "language": "英语",
+        "proficiency": "3",
+        "certificateType": "2",
+        "languageCertificate": "9",
         "certificateName": "大学英语六级证书",
     },
     "EXCHANGE": {"rotationType": "0"},
@@ -111,14 +160,18 @@ async def _tolerate_existing(call: Any) -> Any:
 
 async def _complete(records: ServiceClient, teacher: rec_pb.Teacher, token: str) -> None:
     for set_key, data in DEMO_ENTRIES.items():
-        request = rec_pb.AddEntryRequest(teacher_id=teacher.id, expected_version=teacher.version, set=set_key, data=to_struct(data))
+        request = rec_pb.AddEntryRequest(
+            teacher_id=teacher.id, expected_version=teacher.version, set=set_key, data=to_struct(data)
+        )
         written = await records.AddEntry(request, token=token)
         if written.errors:
             raise RuntimeError(f"demo entry {set_key} refused: {written.errors}")
         teacher = written.teacher
 
 
-async def seed(identity: ServiceClient, records: ServiceClient, review: ServiceClient, token: str, data_dir: Path) -> bool:
+async def seed(
+    identity: ServiceClient, records: ServiceClient, review: ServiceClient, token: str, data_dir: Path
+) -> bool:
     """Create the demo data unless the demo province exists. True when seeded now."""
     if (await identity.BatchGetOrgs(id_pb.BatchGetOrgsRequest(codes=[PROVINCE[0]]), token=token)).orgs:
         return False
@@ -131,7 +184,9 @@ async def seed(identity: ServiceClient, records: ServiceClient, review: ServiceC
 
     async def staff(org_code: str, org_name: str) -> None:
         for suffix, roles, label in STAFF:
-            request = id_pb.CreateAccountRequest(username=f"{org_code}_{suffix}", org_code=org_code, roles=roles, display_name=f"{org_name}{label}")
+            request = id_pb.CreateAccountRequest(
+                username=f"{org_code}_{suffix}", org_code=org_code, roles=roles, display_name=f"{org_name}{label}"
+            )
             made = await _tolerate_existing(identity.CreateAccount(request, token=token))
             if made:
                 rows.append([made.account.username, made.initial_password, org_code, org_name, ",".join(roles)])
@@ -148,16 +203,24 @@ async def seed(identity: ServiceClient, records: ServiceClient, review: ServiceC
             await staff(code, name)
             for i in range(TEACHERS_PER_SCHOOL):
                 basic = to_struct(demo_basic(school_index * TEACHERS_PER_SCHOOL + i, district, school_type))
-                made = await records.CreateTeacher(rec_pb.CreateTeacherRequest(school_code=code, basic=basic), token=token)
+                made = await records.CreateTeacher(
+                    rec_pb.CreateTeacherRequest(school_code=code, basic=basic), token=token
+                )
                 if made.errors and made.errors[0].code != "DUPLICATE_PERSON":
                     raise RuntimeError(f"demo teacher refused: {made.errors}")
                 if code == REVIEW_SCHOOL and i < COMPLETE_PER_SCHOOL and not made.errors:
                     await _complete(records, made.teacher, token)
                     if i < SUBMITTED_PER_SCHOOL:
-                        await review.SubmitRecords(review_pb.SubmitRecordsRequest(teacher_ids=[made.teacher.id]), token=token)
+                        await review.SubmitRecords(
+                            review_pb.SubmitRecordsRequest(teacher_ids=[made.teacher.id]), token=token
+                        )
             await identity.GenerateTeacherAccounts(id_pb.GenerateTeacherAccountsRequest(school_code=code), token=token)
-            export = await identity.ExportTeacherAccounts(id_pb.ExportTeacherAccountsRequest(school_code=code), token=token)
-            for row in list(load_workbook(io.BytesIO(export.content), read_only=True).active.iter_rows(values_only=True))[1:]:
+            export = await identity.ExportTeacherAccounts(
+                id_pb.ExportTeacherAccountsRequest(school_code=code), token=token
+            )
+            for row in list(
+                load_workbook(io.BytesIO(export.content), read_only=True).active.iter_rows(values_only=True)
+            )[1:]:
                 rows.append([row[1], row[2] or "", code, name, f"TEACHER ({row[0]})"])
             school_index += 1
     path = data_dir / CREDENTIALS_FILE

@@ -2,6 +2,7 @@
 
 Started only when TMIS_MONGODB_URI is unset; never imported, only run as `secantusd-py`.
 """
+
 from __future__ import annotations
 
 import logging
@@ -22,7 +23,9 @@ def _executable() -> str:
     beside = Path(sys.executable).parent / "secantusd-py"
     found = str(beside) if beside.exists() else shutil.which("secantusd-py")
     if not found:
-        raise RuntimeError("secantusd-py not found: install the 'embedded' extra (pip install '.[embedded]') or set TMIS_MONGODB_URI")
+        raise RuntimeError(
+            "secantusd-py not found: install the 'embedded' extra (pip install '.[embedded]') or set TMIS_MONGODB_URI"
+        )
     return found
 
 
@@ -39,7 +42,17 @@ class EmbeddedMongo:
     def start(self, timeout: float = 30.0) -> str:
         self.storage_path.mkdir(parents=True, exist_ok=True)
         port = free_port(self.host)
-        args = [_executable(), "--host", self.host, "--port", str(port), "--storage-path", str(self.storage_path), "--log-level", "WARNING"]
+        args = [
+            _executable(),
+            "--host",
+            self.host,
+            "--port",
+            str(port),
+            "--storage-path",
+            str(self.storage_path),
+            "--log-level",
+            "WARNING",
+        ]
         self.proc = spawn(args, log_file=self.log_file)
         self.uri = f"mongodb://{self.host}:{port}/?directConnection=true"
         deadline = time.monotonic() + timeout

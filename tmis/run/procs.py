@@ -1,4 +1,5 @@
 """Child processes the suite starts: free ports, a parent-death signal, a graceful stop."""
+
 from __future__ import annotations
 
 import ctypes
@@ -43,7 +44,9 @@ def _die_with_parent() -> Callable[[], None] | None:
 def spawn(args: list[str], env: dict[str, str] | None = None, log_file: str | None = None) -> subprocess.Popen:
     out = open(log_file, "ab") if log_file else None  # noqa: SIM115 - handed to the child
     try:
-        return subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT if out else None, preexec_fn=_die_with_parent())
+        return subprocess.Popen(
+            args, env=env, stdout=out, stderr=subprocess.STDOUT if out else None, preexec_fn=_die_with_parent()
+        )
     finally:
         if out:
             out.close()

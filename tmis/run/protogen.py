@@ -3,6 +3,7 @@
 The generated modules are committed beside their .proto; tests/test_protos.py fails
 when they are stale, so the .proto stays the single source of each interface.
 """
+
 from __future__ import annotations
 
 import sys
@@ -21,7 +22,14 @@ def proto_files() -> list[str]:
 
 def generate(out_dir: Path) -> None:
     include = str(Path(protoc.__file__).parent / "_proto")
-    args = ["protoc", f"-I{ROOT}", f"-I{include}", f"--python_out={out_dir}", f"--pyi_out={out_dir}", f"--grpc_python_out={out_dir}"]
+    args = [
+        "protoc",
+        f"-I{ROOT}",
+        f"-I{include}",
+        f"--python_out={out_dir}",
+        f"--pyi_out={out_dir}",
+        f"--grpc_python_out={out_dir}",
+    ]
     if protoc.main(args + proto_files()) != 0:
         raise SystemExit("protoc failed")
     clientgen.generate(proto_files(), out_dir)

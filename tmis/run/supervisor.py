@@ -5,6 +5,7 @@ gateway on free internal ports, waits for every health check, seeds the demo dat
 prints the GraphiQL URL, restarts any process that dies, and on Ctrl-C / SIGTERM stops
 everything it started (gateway first, database last).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -20,11 +21,11 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tmis.log import setup_logging
+from tmis.rpc import ServiceClient
 from tmis.run.bootstrap import bootstrap
 from tmis.run.embedded_db import EmbeddedMongo
-from tmis.log import setup_logging
 from tmis.run.procs import free_port, spawn, stop_process
-from tmis.rpc import ServiceClient
 from tmis.settings import SERVICES, Settings, settings_or_exit
 
 logger = logging.getLogger("tmis.run.supervisor")
@@ -75,7 +76,10 @@ class Supervisor:
 
     def _write_state(self) -> None:
         state = {c.name: {"pid": c.proc.pid if c.proc else None, "restarts": c.restarts} for c in self.children}
-        state["database"] = {"pid": self.db.proc.pid if self.db and self.db.proc else None, "uri": self.db.uri if self.db else ""}
+        state["database"] = {
+            "pid": self.db.proc.pid if self.db and self.db.proc else None,
+            "uri": self.db.uri if self.db else "",
+        }
         (self.data_dir / "run.json").write_text(json.dumps(state, indent=1))
 
     async def start(self) -> None:
@@ -128,7 +132,9 @@ class Supervisor:
         while not await asyncio.to_thread(probe):
             gateway = self.children[-1]
             if gateway.proc and gateway.proc.poll() is not None:
-                raise RuntimeError(f"gateway exited with code {gateway.proc.returncode} (is port {self.settings.http_port} in use?)")
+                raise RuntimeError(
+                    f"gateway exited with code {gateway.proc.returncode} (is port {self.settings.http_port} in use?)"
+                )
             if time.monotonic() > deadline:
                 raise RuntimeError(f"gateway did not answer on {url} within {START_TIMEOUT:.0f}s")
             await asyncio.sleep(0.1)
@@ -142,7 +148,13 @@ class Supervisor:
                     now = time.monotonic()
                     child.history = [t for t in child.history if now - t < 60] + [now]
                     delay = min(2 ** (len(child.history) - 1) * 0.5, 10.0)
-                    logger.error("%s exited with code %s; restarting in %.1fs", child.name, code, delay, extra={"fields": {"service": child.name, "exit_code": code}})
+                    logger.error(
+                        "%s exited with code %s; restarting in %.1fs",
+                        child.name,
+                        code,
+                        delay,
+                        extra={"fields": {"service": child.name, "exit_code": code}},
+                    )
                     child.proc = None
                     asyncio.get_running_loop().call_later(delay, self._restart, child)
             await asyncio.sleep(0.2)
@@ -172,7 +184,10 @@ async def _main(settings: Settings) -> int:
     try:
         await supervisor.start()
         url = f"http://{settings.http_host}:{settings.http_port}/graphql"
-        print(f"\n  TMIS is running: {url}" + (" (GraphiQL)" if settings.development else "") + "\n  Ctrl-C stops it.\n", flush=True)
+        print(
+            f"\n  TMIS is running: {url}" + (" (GraphiQL)" if settings.development else "") + "\n  Ctrl-C stops it.\n",
+            flush=True,
+        )
         watcher = asyncio.create_task(supervisor.watch())
         await supervisor.stopping.wait()
         watcher.cancel()

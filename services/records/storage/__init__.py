@@ -7,6 +7,7 @@
 
 Nothing outside this package imports pymongo for records.
 """
+
 from __future__ import annotations
 
 from services.records.storage.jobs import Job, JobStore

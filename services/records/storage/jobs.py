@@ -1,5 +1,6 @@
 """Import jobs in the records database (the `jobs` collection; the uploaded files in GridFS), so
 any instance can report a job or run it again. (Part of the storage package.)"""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,9 +33,19 @@ class Job:
 
 def _job(doc: dict[str, Any]) -> Job:
     return Job(
-        id=doc["_id"], school_code=doc["school_code"], org_path=tuple(doc["org_path"]), school_type=doc["school_type"],
-        actor=doc["actor"], mode=doc["mode"], dry_run=doc["dry_run"], filename=doc.get("filename") or "", file_id=doc["file_id"],
-        status=doc["status"], counts=doc.get("counts") or {}, errors=doc.get("errors") or [], heartbeat=doc.get("heartbeat"),
+        id=doc["_id"],
+        school_code=doc["school_code"],
+        org_path=tuple(doc["org_path"]),
+        school_type=doc["school_type"],
+        actor=doc["actor"],
+        mode=doc["mode"],
+        dry_run=doc["dry_run"],
+        filename=doc.get("filename") or "",
+        file_id=doc["file_id"],
+        status=doc["status"],
+        counts=doc.get("counts") or {},
+        errors=doc.get("errors") or [],
+        heartbeat=doc.get("heartbeat"),
     )
 
 
@@ -50,11 +61,24 @@ class JobStore:
 
     async def create(self, job: Job, data: bytes, now: dt.datetime) -> Job:
         job.file_id = await self.files.upload_from_stream(job.filename or "upload", data, metadata={"job": job.id})
-        await self.jobs.insert_one({
-            "_id": job.id, "school_code": job.school_code, "org_path": list(job.org_path), "school_type": job.school_type,
-            "actor": job.actor, "mode": job.mode, "dry_run": job.dry_run, "filename": job.filename, "file_id": job.file_id,
-            "status": "QUEUED", "counts": {}, "errors": [], "created_at": now, "heartbeat": now,
-        })
+        await self.jobs.insert_one(
+            {
+                "_id": job.id,
+                "school_code": job.school_code,
+                "org_path": list(job.org_path),
+                "school_type": job.school_type,
+                "actor": job.actor,
+                "mode": job.mode,
+                "dry_run": job.dry_run,
+                "filename": job.filename,
+                "file_id": job.file_id,
+                "status": "QUEUED",
+                "counts": {},
+                "errors": [],
+                "created_at": now,
+                "heartbeat": now,
+            }
+        )
         job.heartbeat = now
         return job
 

@@ -14,6 +14,7 @@ stays marked. A crash between a write and its second mark leaves the first one, 
 recompute ran in the millisecond between the first mark and the write (then the school is
 stale until its next write).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -53,12 +54,16 @@ class Summaries:
         await self.docs.create_index([("org_path", ASCENDING)])
         await self.docs.create_index([("dirty", ASCENDING)])
         if await self.docs.estimated_document_count() == 0:  # a database from before summaries: mark every school once
-            rows = await (await self.teachers.aggregate([{"$group": {"_id": "$school_code", "path": {"$first": "$org_path"}}}])).to_list()
+            rows = await (
+                await self.teachers.aggregate([{"$group": {"_id": "$school_code", "path": {"$first": "$org_path"}}}])
+            ).to_list()
             for row in rows:
                 await self.touch(row["_id"], row["path"])
 
     async def touch(self, school_code: str, org_path: Iterable[str]) -> None:
-        await self.docs.update_one({"_id": school_code}, {"$inc": {"seq": 1}, "$set": {"org_path": list(org_path), "dirty": True}}, upsert=True)
+        await self.docs.update_one(
+            {"_id": school_code}, {"$inc": {"seq": 1}, "$set": {"org_path": list(org_path), "dirty": True}}, upsert=True
+        )
 
     @contextlib.asynccontextmanager
     async def marking(self, school_code: str, org_path: Iterable[str]) -> AsyncIterator[None]:
@@ -74,11 +79,22 @@ class Summaries:
     async def _compute(self, school_code: str) -> dict[str, Any]:
         """Every count of one school in one pass over its records ($facet)."""
         status = lambda s: _count({"$eq": ["$status", s]})  # noqa: E731
-        facets: dict[str, Any] = {"progress": [{"$group": {
-            "_id": None, "total": {"$sum": 1}, "draft": status("DRAFT"), "submitted": status("SUBMITTED"), "rejected": status("REJECTED"),
-            "approved": status("APPROVED"), "with_photo": _count({"$ifNull": ["$photo", False]}),
-            "complete": _count({"$eq": [{"$size": {"$ifNull": ["$missing", []]}}, 0]}),
-        }}]}
+        facets: dict[str, Any] = {
+            "progress": [
+                {
+                    "$group": {
+                        "_id": None,
+                        "total": {"$sum": 1},
+                        "draft": status("DRAFT"),
+                        "submitted": status("SUBMITTED"),
+                        "rejected": status("REJECTED"),
+                        "approved": status("APPROVED"),
+                        "with_photo": _count({"$ifNull": ["$photo", False]}),
+                        "complete": _count({"$eq": [{"$size": {"$ifNull": ["$missing", []]}}, 0]}),
+                    }
+                }
+            ]
+        }
         for dimension, key in DIMENSIONS.items():
             # a list (政治面貌) is grouped as a whole and split when merged ($unwind costs 2-3 groups here);
             # ages by birth month, whatever the school type
@@ -87,9 +103,16 @@ class Summaries:
             else:
                 group = {"s": "$status", "t": "$school_type", "v": f"$basic.{key}"}
             facets[dimension] = [{"$group": {"_id": group, "n": {"$sum": 1}}}]
-        found = (await (await self.teachers.aggregate([{"$match": {"school_code": school_code}}, {"$facet": facets}])).to_list())[0]
+        found = (
+            await (
+                await self.teachers.aggregate([{"$match": {"school_code": school_code}}, {"$facet": facets}])
+            ).to_list()
+        )[0]
         totals = found["progress"][0] if found["progress"] else {}
-        dims = {d: [[g["_id"].get("s") or "DRAFT", g["_id"].get("t") or "", g["_id"].get("v"), g["n"]] for g in found[d]] for d in DIMENSIONS}
+        dims = {
+            d: [[g["_id"].get("s") or "DRAFT", g["_id"].get("t") or "", g["_id"].get("v"), g["n"]] for g in found[d]]
+            for d in DIMENSIONS
+        }
         return {"progress": {k: totals.get(k, 0) for k in PROGRESS}, "dims": dims}
 
     async def _refresh(self, doc: dict[str, Any]) -> dict[str, Any]:

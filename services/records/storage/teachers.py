@@ -4,6 +4,7 @@ One document per teacher, with its entries embedded: every write is one optimist
 `update_one({_id, version})`, so a record is never half-written and concurrent writers
 cannot lose each other's updates. Indexes (see `open`) serve every filter of `list`.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -84,10 +85,14 @@ class Storage:
         await s.teachers.create_index([("basic.idType", ASCENDING), ("basic.idNumber", ASCENDING)], unique=True)
         await s.teachers.create_index([("basic.idNumber", ASCENDING)])
         await s.teachers.create_index([("org_path", ASCENDING), ("updated_at", DESCENDING), ("_id", DESCENDING)])
-        await s.teachers.create_index([("org_path", ASCENDING), ("status", ASCENDING), ("updated_at", DESCENDING), ("_id", DESCENDING)])
+        await s.teachers.create_index(
+            [("org_path", ASCENDING), ("status", ASCENDING), ("updated_at", DESCENDING), ("_id", DESCENDING)]
+        )
         await s.teachers.create_index([("org_path", ASCENDING), ("basic.name", ASCENDING)])
         await s.teachers.create_index([("school_code", ASCENDING)])
-        await s.teachers.create_index([("personal_code", ASCENDING)], unique=True, partialFilterExpression={"personal_code": {"$type": "string"}})
+        await s.teachers.create_index(
+            [("personal_code", ASCENDING)], unique=True, partialFilterExpression={"personal_code": {"$type": "string"}}
+        )
         await s.history.create_index([("teacher_id", ASCENDING), ("_id", DESCENDING)])
         await s.summaries.open()
         await migrate(s.teachers.database, MIGRATIONS)
@@ -123,7 +128,10 @@ class Storage:
         return _teacher({**doc, "_id": result.inserted_id})
 
     async def _duplicate(self, basic: dict[str, Any]) -> DuplicatePerson:
-        found = await self.teachers.find_one({"basic.idType": basic.get("idType"), "basic.idNumber": basic.get("idNumber")}, {"school_code": 1, "org_path": 1})
+        found = await self.teachers.find_one(
+            {"basic.idType": basic.get("idType"), "basic.idNumber": basic.get("idNumber")},
+            {"school_code": 1, "org_path": 1},
+        )
         return DuplicatePerson(found["school_code"] if found else "", tuple(found["org_path"]) if found else ())
 
     async def get(self, ids: list[str]) -> list[Teacher]:
@@ -152,7 +160,10 @@ class Storage:
         """History: (teacher id, change) each."""
         if changes:
             await self.history.insert_many(
-                [{"teacher_id": tid, "at": c.at, "actor": c.actor, "path": c.path, "old": c.old, "new": c.new} for tid, c in changes]
+                [
+                    {"teacher_id": tid, "at": c.at, "actor": c.actor, "path": c.path, "old": c.old, "new": c.new}
+                    for tid, c in changes
+                ]
             )
 
     async def write(self, old: Teacher, new: Teacher, now: dt.datetime, changes: list[Change]) -> Teacher | None:
@@ -179,7 +190,9 @@ class Storage:
         if result.modified_count != 1:
             return False
         old = teacher.photo["id"] if teacher.photo else None
-        await self.history.insert_one({"teacher_id": teacher.id, "at": now, "actor": actor, "path": "photo", "old": old, "new": photo["id"]})
+        await self.history.insert_one(
+            {"teacher_id": teacher.id, "at": now, "actor": actor, "path": "photo", "old": old, "new": photo["id"]}
+        )
         return True
 
     # batches (imports, exports): one request for many records, each record still one atomic write
@@ -217,7 +230,12 @@ class Storage:
             result = await self.teachers.bulk_write(ops, ordered=False)
         failed: set[str] = set()
         if result.modified_count != len(writes):
-            now_at = {str(d["_id"]): d["version"] async for d in self.teachers.find({"_id": {"$in": [object_id(o.id) for o, _, _ in writes]}}, {"version": 1})}
+            now_at = {
+                str(d["_id"]): d["version"]
+                async for d in self.teachers.find(
+                    {"_id": {"$in": [object_id(o.id) for o, _, _ in writes]}}, {"version": 1}
+                )
+            }
             failed = {old.id for old, _, _ in writes if now_at.get(old.id) != old.version + 1}
         await self._record([(old.id, c) for old, _, cs in writes if old.id not in failed for c in cs])
         return failed
@@ -227,7 +245,9 @@ class Storage:
         query: dict[str, Any] = {"org_path": org_code}
         if status:
             query["status"] = status
-        async for doc in self.teachers.find(query).sort([("updated_at", DESCENDING), ("_id", DESCENDING)]).batch_size(500):
+        async for doc in (
+            self.teachers.find(query).sort([("updated_at", DESCENDING), ("_id", DESCENDING)]).batch_size(500)
+        ):
             yield _teacher(doc)
 
     async def delete(self, teacher: Teacher) -> bool:
@@ -235,7 +255,9 @@ class Storage:
             result = await self.teachers.delete_one({"_id": object_id(teacher.id), "status": {"$in": list(EDITABLE)}})
         return result.deleted_count == 1
 
-    async def list(self, org_code: str, status: str, search: str, after: tuple[dt.datetime, str] | None, limit: int) -> tuple[list[Teacher], int]:
+    async def list(
+        self, org_code: str, status: str, search: str, after: tuple[dt.datetime, str] | None, limit: int
+    ) -> tuple[list[Teacher], int]:
         query: dict[str, Any] = {"org_path": org_code}
         if status:
             query["status"] = status
@@ -250,7 +272,10 @@ class Storage:
         return [_teacher(d) async for d in cursor], total
 
     async def roster(self, school_code: str) -> list[Teacher]:
-        cursor = self.teachers.find({"school_code": school_code}, {"school_code": 1, "org_path": 1, "version": 1, "basic.name": 1, "basic.idType": 1, "basic.idNumber": 1})
+        cursor = self.teachers.find(
+            {"school_code": school_code},
+            {"school_code": 1, "org_path": 1, "version": 1, "basic.name": 1, "basic.idType": 1, "basic.idNumber": 1},
+        )
         return [_teacher(doc) async for doc in cursor]
 
     async def changes(self, teacher_id: str, after: str, limit: int) -> list[tuple[str, Change]]:
@@ -258,7 +283,9 @@ class Storage:
         if after and object_id(after):
             query["_id"] = {"$lt": object_id(after)}
         cursor = self.history.find(query).sort("_id", DESCENDING).limit(limit)
-        return [(str(d["_id"]), Change(d["at"], d["actor"], d["path"], d.get("old"), d.get("new"))) async for d in cursor]
+        return [
+            (str(d["_id"]), Change(d["at"], d["actor"], d["path"], d.get("old"), d.get("new"))) async for d in cursor
+        ]
 
     # review: the review service pushes states; `review_seq` orders the pushes
 
@@ -267,7 +294,18 @@ class Storage:
         an older push than the stored one counts as applied (a newer state has overtaken it)."""
         oid = object_id(teacher_id)
         for _ in range(5):
-            doc = await self.teachers.find_one({"_id": oid}, {"review_seq": 1, "version": 1, "missing": 1, "basic": 1, "entries": 1, "school_code": 1, "org_path": 1})
+            doc = await self.teachers.find_one(
+                {"_id": oid},
+                {
+                    "review_seq": 1,
+                    "version": 1,
+                    "missing": 1,
+                    "basic": 1,
+                    "entries": 1,
+                    "school_code": 1,
+                    "org_path": 1,
+                },
+            )
             if doc is None:
                 return "missing", []
             if (doc.get("review_seq") or 0) >= seq:
@@ -279,7 +317,9 @@ class Storage:
                 update["approved"] = {"basic": doc.get("basic") or {}, "entries": doc.get("entries") or []}
             # the version condition: the record checked above is the one frozen (no write slipped in)
             async with self.summaries.marking(doc["school_code"], doc["org_path"]):
-                result = await self.teachers.update_one({"_id": oid, "version": doc["version"], "review_seq": doc.get("review_seq")}, {"$set": update})
+                result = await self.teachers.update_one(
+                    {"_id": oid, "version": doc["version"], "review_seq": doc.get("review_seq")}, {"$set": update}
+                )
             if result.modified_count == 1:
                 return "applied", []
         raise RuntimeError(f"review status of {teacher_id} kept changing under the push")
@@ -287,7 +327,10 @@ class Storage:
     async def set_personal_code(self, teacher: Teacher, code: str, formal: bool) -> bool:
         """Sets the code unless another record holds it (False)."""
         try:
-            result = await self.teachers.update_one({"_id": object_id(teacher.id), "status": "APPROVED"}, {"$set": {"personal_code": code, "personal_code_formal": formal}})
+            result = await self.teachers.update_one(
+                {"_id": object_id(teacher.id), "status": "APPROVED"},
+                {"$set": {"personal_code": code, "personal_code_formal": formal}},
+            )
         except DuplicateKeyError:
             return False
         return result.matched_count == 1
@@ -299,7 +342,12 @@ class Storage:
         basic = teacher.basic
         queries = [
             {"basic.idNumber": basic.get("idNumber"), "org_path": province},
-            {"org_path": province, "basic.name": basic.get("name"), "basic.birthDate": basic.get("birthDate"), "basic.gender": basic.get("gender")},
+            {
+                "org_path": province,
+                "basic.name": basic.get("name"),
+                "basic.birthDate": basic.get("birthDate"),
+                "basic.gender": basic.get("gender"),
+            },
         ]
         for query in queries:
             async for doc in self.teachers.find({**query, "_id": {"$ne": object_id(teacher.id)}}).limit(5):
