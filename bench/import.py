@@ -40,10 +40,7 @@ from openpyxl import Workbook, load_workbook  # noqa: E402
 from services.records.jobs import Workbooks  # noqa: E402
 from services.records.model import OrgRef  # noqa: E402
 from services.records.reading import Limits  # noqa: E402
-from services.records.storage import (
-    JobStore,  # noqa: E402
-    Storage,  # noqa: E402
-)
+from services.records.storage import JobStore, Storage  # noqa: E402
 from services.records.teachers import Teachers  # noqa: E402
 from services.records.workbook import layouts  # noqa: E402
 from tmis import idcard  # noqa: E402
@@ -173,7 +170,8 @@ def main() -> None:
     print(f"(a) openpyxl read-only, values only: {read} rows in {reading:.1f} s = {read_rate:,.0f} rows/s")
     print(f"(b) full import (parse, validate, write): {args.rows} rows in {imported:.1f} s = {import_rate:,.0f} rows/s")
     print(
-        f"    the same job as a dry run (parse, validate, no writes): {dry:.1f} s = {args.rows / dry:,.0f} rows/s; the rest is the database's inserts"
+        f"    the same job as a dry run (parse, validate, no writes): {dry:.1f} s = {args.rows / dry:,.0f} rows/s; "
+        "the rest is the database's inserts"
     )
     print(f"peak memory of the import (max RSS of this process): {peak_mb:.0f} MB")
     print(f"RATIO import_vs_openpyxl_read {import_rate / read_rate:.2f} >= 1.5")

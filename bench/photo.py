@@ -127,15 +127,17 @@ def main() -> None:
     args = parser.parse_args()
     inputs = {"jpeg": phone_jpeg(), "png": big_png()}
     print(
-        f"inputs: 12 MP phone JPEG {len(inputs['jpeg']) / 1e6:.1f} MB (EXIF orientation 6), 4000x3000 PNG {len(inputs['png']) / 1e6:.1f} MB"
+        f"inputs: 12 MP phone JPEG {len(inputs['jpeg']) / 1e6:.1f} MB (EXIF orientation 6), 4000x3000 PNG "
+        f"{len(inputs['png']) / 1e6:.1f} MB"
     )
     report = normalise(inputs["jpeg"], STANDARD, 64 * 1024 * 1024).report
     print(
-        f"ours on the JPEG: decode scale {report['decodeScale']}, face found {report['faceFound']}, crop {report['crop']}, {report['bytes']} bytes at quality {report['quality']}"
+        f"ours on the JPEG: decode scale {report['decodeScale']}, face found {report['faceFound']}, crop "
+        f"{report['crop']}, {report['bytes']} bytes at quality {report['quality']}"
     )
     contenders = {"ours": ours, "ours-noface": ours_no_face, "vips": vips, "naive": naive}
     totals = {(kind, name): 0.0 for kind in inputs for name in contenders}
-    for kind, data in inputs.items():  # warm-up: libraries loaded, caches filled
+    for data in inputs.values():  # warm-up: libraries loaded, caches filled
         for fn in contenders.values():
             cpu(fn, data)
     for _ in range(args.rounds):

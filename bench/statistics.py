@@ -97,10 +97,7 @@ from teachers_page import CREATE_ORG, LOGIN, gql, mutate  # noqa: E402 - beside 
 from services.records.derived import completeness, derive  # noqa: E402
 from services.records.model import Entry, OrgRef, Teacher  # noqa: E402
 from services.records.stats import DIMENSIONS, UNSET, Stats, age_band  # noqa: E402
-from services.records.storage import (
-    Storage,  # noqa: E402
-    Summaries,  # noqa: E402
-)
+from services.records.storage import Storage, Summaries  # noqa: E402
 from services.records.validation import validate  # noqa: E402
 from tmis import idcard  # noqa: E402
 from tmis.auth import Caller, TokenSigner  # noqa: E402
@@ -153,7 +150,8 @@ EDUCATIONS = ["21", "21", "14", "31", "21", "11", "41", "61", None]  # None: no 
 TITLES = ["0", None, None]  # the title table names only 0 无; None: no 专业技术职务聘任
 
 STAT = "query($o:String!,$d:StatDimension!){ statistics(orgCode:$o, dimension:$d){ key label count } }"
-PROGRESS = "query($o:String!){ progress(orgCode:$o){ org{ code } total draft submitted rejected approved withPhoto complete } }"
+PROGRESS = """query($o:String!){ progress(orgCode:$o){ org{ code } total draft submitted rejected approved withPhoto
+  complete } }"""
 QUESTIONS = [*DIMENSIONS, "PROGRESS"]
 
 
@@ -491,7 +489,8 @@ def main() -> None:
             mark(uri, db_name, schools)
             marking, seeding = time.monotonic() - t0, time.monotonic() - started
             print(
-                f"seeded {args.teachers} teachers in {seeding:.1f} s ({building:.1f} s building documents, {inserting:.1f} s insert_many: "
+                f"seeded {args.teachers} teachers in {seeding:.1f} s ({building:.1f} s building documents, "
+                f"{inserting:.1f} s insert_many: "
                 f"{args.teachers / inserting:.0f} documents/s; {len(schools)} schools marked in {marking:.2f} s)",
                 flush=True,
             )
@@ -499,7 +498,8 @@ def main() -> None:
             catch_up, attempts = first_answer(client, url, token, QUESTIONS[0])
             left = stats_docs.count_documents({"dirty": True})
             print(
-                f"catch-up: first question after the bulk load answered in {catch_up:.1f} s ({attempts} attempt(s); {left} schools still marked)",
+                f"catch-up: first question after the bulk load answered in {catch_up:.1f} s ({attempts} attempt(s); "
+                f"{left} schools still marked)",
                 flush=True,
             )
             cleaning = wait_clean(stats_docs)
@@ -516,7 +516,8 @@ def main() -> None:
                     raise RuntimeError(f"{question}: A and B differ\nA {real}\nB {mine}")
                 total = sum(r["count" if question != "PROGRESS" else "total"] for r in real)
                 print(
-                    f"same answer for {question:17s} ({len(real)} rows, {total} counted): A {t1 - t0:.2f} s, B {t2 - t1:.2f} s",
+                    f"same answer for {question:17s} ({len(real)} rows, {total} counted): A {t1 - t0:.2f} s, B "
+                    f"{t2 - t1:.2f} s",
                     flush=True,
                 )
 
@@ -547,20 +548,25 @@ def main() -> None:
     for name, secs in breakdown.items():
         print(f"  {name:38s} {secs * 1000:7.1f} ms")
     print(
-        f"A real path (summaries):    {n} questions in {secs_a:.2f} s = {n / secs_a:.1f} questions/s ({1000 * secs_a / n:.1f} ms each)"
+        f"A real path (summaries):    {n} questions in {secs_a:.2f} s = {n / secs_a:.1f} questions/s "
+        f"({1000 * secs_a / n:.1f} ms each)"
     )
     print(
-        f"B python scan:              {n} questions in {secs_b:.1f} s = {n / secs_b:.2f} questions/s ({1000 * secs_b / n:.0f} ms each)"
+        f"B python scan:              {n} questions in {secs_b:.1f} s = {n / secs_b:.2f} questions/s "
+        f"({1000 * secs_b / n:.0f} ms each)"
     )
     print("B/A per round: " + ", ".join(f"{tb / ta:.0f}" for (_, ta), (_, tb) in zip(a, b, strict=True)))
     print(
-        f"B read {scan.read} documents into Python; A read {len(schools)} school summaries per question ({summary_bytes / 1024:.0f} KiB of BSON)"
+        f"B read {scan.read} documents into Python; A read {len(schools)} school summaries per question "
+        f"({summary_bytes / 1024:.0f} KiB of BSON)"
     )
     print(
-        f"catch-up after the bulk load of {args.teachers} teachers: {catch_up:.1f} s to the first answer ({attempts} attempt(s)), every mark cleared {cleaning:.1f} s later"
+        f"catch-up after the bulk load of {args.teachers} teachers: {catch_up:.1f} s to the first answer "
+        f"({attempts} attempt(s)), every mark cleared {cleaning:.1f} s later"
     )
     print(
-        f"after a single write: {', '.join(f'{t:.2f}' for t in single)} s to the next answer (mean {sum(single) / len(single):.2f} s)"
+        f"after a single write: {', '.join(f'{t:.2f}' for t in single)} s to the next answer (mean "
+        f"{sum(single) / len(single):.2f} s)"
     )
     print(f"total run time {time.monotonic() - began:.1f} s")
     print(f"RATIO statistics_vs_python_scan {secs_b / secs_a:.1f} >= {GOAL}")

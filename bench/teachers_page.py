@@ -120,13 +120,17 @@ WORK = {"employer": "兰州市城关区示范小学", "startMonth": "2010-09"}
 
 LOGIN = "mutation($u:String!,$p:String!){ login(username:$u,password:$p){ token userErrors{code message} } }"
 CREATE_ORG = "mutation($i:CreateOrgInput!){ createOrg(input:$i){ userErrors{code message field} } }"
-CREATE_TEACHER = "mutation($s:String!,$b:BasicInfoInput!){ createTeacher(schoolCode:$s, basic:$b){ teacher{ id version } userErrors{code message field} } }"
-ADD_ENTRY = "mutation($t:ID!,$v:Int!,$e:EntryInput!){ addEntry(teacherId:$t, expectedVersion:$v, entry:$e){ teacher{ version } userErrors{code message field} } }"
+CREATE_TEACHER = """mutation($s:String!,$b:BasicInfoInput!){ createTeacher(schoolCode:$s, basic:$b){ teacher{ id
+  version } userErrors{code message field} } }"""
+ADD_ENTRY = """mutation($t:ID!,$v:Int!,$e:EntryInput!){ addEntry(teacherId:$t, expectedVersion:$v, entry:$e){ teacher{
+  version } userErrors{code message field} } }"""
 # The measured query: the same text for A and B.
 QUERY = (
     "query($o:String!){ teachers(orgCode:$o, first:50){ totalCount edges{ node{ id version "
-    "basic{ name gender{code name} birthDate staffCategory{code name} politicalStatus{code name} highestEducation{code name} } "
-    "education: entries(set: EDUCATION){ id data } work: entries(set: WORK){ id data } completeness{ complete missing } } } } }"
+    "basic{ name gender{code name} birthDate staffCategory{code name} politicalStatus{code name} "
+    "highestEducation{code name} } "
+    "education: entries(set: EDUCATION){ id data } work: entries(set: WORK){ id data } "
+    "completeness{ complete missing } } } } }"
 )
 VARIABLES = {"o": DISTRICT}
 
@@ -311,7 +315,8 @@ def measure(
     if json.loads(json.dumps(mine)) != real:
         raise RuntimeError("the in-process result differs from the real one")
     print(
-        f"A and B return the same data: totalCount {real['teachers']['totalCount']}, {len(real['teachers']['edges'])} edges, "
+        f"A and B return the same data: totalCount {real['teachers']['totalCount']}, "
+        f"{len(real['teachers']['edges'])} edges, "
         f"{len(json.dumps(real, ensure_ascii=False).encode())} bytes of JSON",
         flush=True,
     )
@@ -344,7 +349,8 @@ def main() -> None:
             started = time.monotonic()
             seed(client, url, entry_token)
             print(
-                f"seeded 4 orgs, {TEACHERS} teachers with 1 EDUCATION + 1 WORK entry each in {time.monotonic() - started:.1f} s",
+                f"seeded 4 orgs, {TEACHERS} teachers with 1 EDUCATION + 1 WORK entry each in "
+                f"{time.monotonic() - started:.1f} s",
                 flush=True,
             )
             local = InProcess(asyncio.run(capture_page(records_addr(data_dir), reader_token)))

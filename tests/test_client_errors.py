@@ -108,7 +108,7 @@ SURROGATE_CASES = [
 
 @pytest.mark.parametrize(("query", "variables"), SURROGATE_CASES)
 async def test_a_lone_surrogate_in_any_string_is_refused(suite: Suite, query: str, variables: str) -> None:
-    body = '{"query": %s, "variables": %s}' % (json.dumps(query), variables % SURROGATE)
+    body = f'{{"query": {json.dumps(query)}, "variables": {variables % SURROGATE}}}'
     status, reply = await post(suite, body, clerk(suite))
     assert status == 400, reply
     [error] = reply["errors"]

@@ -5,8 +5,10 @@ from __future__ import annotations
 from tests.conftest import ADMIN_PASSWORD, Suite
 
 HEALTH = "{ health { ok services { name ok latencyMs } } }"
-ORG_TREE = "query($c: String!) { org(code: $c) { code name level schoolType parent { code } children { code level schoolType } } }"
-CREATE_ORG = """mutation($i: CreateOrgInput!) { createOrg(input: $i) { org { code level schoolType parent { code } } userErrors { code message field } } }"""
+ORG_TREE = """query($c: String!) { org(code: $c) { code name level schoolType parent { code } children { code level
+  schoolType } } }"""
+CREATE_ORG = """mutation($i: CreateOrgInput!) { createOrg(input: $i) { org { code level schoolType parent { code } }
+  userErrors { code message field } } }"""
 
 
 async def test_health_reports_every_service(suite: Suite) -> None:
@@ -33,7 +35,8 @@ async def test_health_answers_when_a_service_is_down(suite: Suite) -> None:
 async def test_login_me_and_org_tree(suite: Suite) -> None:
     login = (
         await suite.graphql(
-            'mutation($p: String!) { login(username: "admin", password: $p) { token mustChangePassword account { username roles org { code level } } userErrors { code } } }',
+            """mutation($p: String!) { login(username: "admin", password: $p) { token mustChangePassword account {
+  username roles org { code level } } userErrors { code } } }""",
             {"p": ADMIN_PASSWORD},
         )
     )["data"]["login"]

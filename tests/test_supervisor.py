@@ -18,7 +18,8 @@ from tmis.run.procs import free_port
 
 ADMIN_PASSWORD = "Tmis#Run2026"
 HEALTH = {"query": "{ health { ok services { name ok } } }"}
-LOGIN = "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { mustChangePassword userErrors { code } } }"
+LOGIN = """mutation($u: String!, $p: String!) { login(username: $u, password: $p) { mustChangePassword userErrors {
+  code } } }"""
 
 
 def _alive(pid: int) -> bool:

@@ -8,11 +8,14 @@ from tests.identity.conftest import Tree, User
 from tmis.errors import DomainError, ErrorCode
 from tmis.proto.identity.v1 import identity_pb2 as pb
 
-RESET = "mutation($a: ID!) { resetPassword(accountId: $a) { account { username mustChangePassword } initialPassword userErrors { code message field } } }"
-ENABLE = "mutation($a: ID!, $e: Boolean!) { setAccountEnabled(accountId: $a, enabled: $e) { account { enabled } userErrors { code message } } }"
+RESET = """mutation($a: ID!) { resetPassword(accountId: $a) { account { username mustChangePassword } initialPassword
+  userErrors { code message field } } }"""
+ENABLE = """mutation($a: ID!, $e: Boolean!) { setAccountEnabled(accountId: $a, enabled: $e) { account { enabled }
+  userErrors { code message } } }"""
 DELETE = "mutation($a: ID!) { deleteAccount(accountId: $a) { account { username } userErrors { code message } } }"
 UNLOCK = "mutation($a: ID!) { unlockAccount(accountId: $a) { account { username } userErrors { code message } } }"
-ACCOUNTS = """query($o: String!, $r: Role, $f: Int, $a: String) { accounts(orgCode: $o, role: $r, first: $f, after: $a) {
+ACCOUNTS = """query($o: String!, $r: Role, $f: Int, $a: String) { accounts(orgCode: $o, role: $r, first: $f, after:
+  $a) {
   totalCount pageInfo { hasNextPage endCursor } edges { node { username roles } } } }"""
 
 

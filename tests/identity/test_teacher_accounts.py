@@ -11,9 +11,12 @@ from tests.identity.conftest import CHANGE, ME, NEW_PASSWORD, Tree, add_teachers
 from tests.identity.test_reach import DELETE, codes
 
 SCHOOL = "3162010201"
-GENERATE = "mutation($s: String!) { generateTeacherAccounts(schoolCode: $s) { created existing exportUrl userErrors { code message field } } }"
-WINDOW = "mutation($s: String!, $e: Boolean!) { setTeacherLoginEnabled(schoolCode: $s, enabled: $e) { org { teacherLoginEnabled } userErrors { code } } }"
-RETRIEVE = "mutation($i: RetrieveInitialPasswordInput!) { retrieveInitialPassword(input: $i) { initialPassword userErrors { code message } } }"
+GENERATE = """mutation($s: String!) { generateTeacherAccounts(schoolCode: $s) { created existing exportUrl userErrors
+  { code message field } } }"""
+WINDOW = """mutation($s: String!, $e: Boolean!) { setTeacherLoginEnabled(schoolCode: $s, enabled: $e) { org {
+  teacherLoginEnabled } userErrors { code } } }"""
+RETRIEVE = """mutation($i: RetrieveInitialPasswordInput!) { retrieveInitialPassword(input: $i) { initialPassword
+  userErrors { code message } } }"""
 
 
 async def _school_admin(tree: Tree):  # noqa: ANN202
@@ -44,7 +47,8 @@ async def test_generate_export_and_first_login(tree: Tree) -> None:
     again = (await tree.gql(GENERATE, {"s": SCHOOL}, admin))["generateTeacherAccounts"]
     assert (again["created"], again["existing"]) == (0, 3)  # idempotent
     listed = await tree.gql(
-        "query($s: String!) { teachers(orgCode: $s) { edges { node { basic { idNumber } account { username roles } } } } }",
+        """query($s: String!) { teachers(orgCode: $s) { edges { node { basic { idNumber } account { username roles } }
+  } } }""",
         {"s": SCHOOL},
         admin,
     )
@@ -145,7 +149,8 @@ async def test_collection_window_and_delete(tree: Tree) -> None:
 async def test_audit_log_is_scoped(tree: Tree) -> None:
     district, admin = await _school_admin(tree)
     await tree.login("school_admin", "Wrong#Pass1")
-    query = "query($o: String!) { auditLog(orgCode: $o, first: 100) { edges { node { event result actor target orgCode } } } }"
+    query = """query($o: String!) { auditLog(orgCode: $o, first: 100) { edges { node { event result actor target
+  orgCode } } } }"""
     events = [e["node"] for e in (await tree.gql(query, {"o": SCHOOL}, district))["auditLog"]["edges"]]
     kinds = {(e["event"], e["result"]) for e in events}
     assert {

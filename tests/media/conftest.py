@@ -15,17 +15,20 @@ from tests.records.conftest import OTHER, SCHOOL, World, world  # noqa: F401 (th
 from tmis import mongo
 
 UPLOAD = """mutation($t: ID!, $f: Upload!) { uploadPhoto(teacherId: $t, file: $f) {
-  photo { url width height bytes dpi report { faceFound crop sourceFormat sourceWidth sourceHeight orientation colour quality } }
+  photo { url width height bytes dpi report { faceFound crop sourceFormat sourceWidth sourceHeight orientation colour
+  quality } }
   userErrors { code message field } } }"""
 IMPORT = """mutation($s: String!, $a: Upload!) { importPhotos(schoolCode: $s, archive: $a) {
   job { id status total } userErrors { code message field } } }"""
-JOB = """query($id: ID!) { importJob(id: $id) { id status total processed succeeded failed errors { sheet row column message } } }"""
+JOB = """query($id: ID!) { importJob(id: $id) { id status total processed succeeded failed errors { sheet row column
+  message } } }"""
 
 
 async def upload(
     suite: Suite, query: str, variables: dict, name: str, data: bytes, token: str, http: httpx.AsyncClient | None = None
 ) -> dict:
-    """A GraphQL multipart request (the file goes to the one Upload variable that is None), to the suite's gateway or `http`."""
+    """A GraphQL multipart request (the file goes to the one Upload variable that is None), to the suite's
+    gateway or `http`."""
     target = next(k for k, v in variables.items() if v is None)
     operations = json.dumps({"query": query, "variables": variables})
     reply = await (http or suite.http).post(

@@ -26,8 +26,8 @@ def zipped(members: list[tuple[str, bytes]], compression: int = zipfile.ZIP_STOR
     return out.getvalue()
 
 
-def problems(content: bytes, limits: ArchiveLimits = ArchiveLimits()) -> dict[str, str]:
-    archive = PhotoArchive(content, limits)
+def problems(content: bytes, limits: ArchiveLimits | None = None) -> dict[str, str]:
+    archive = PhotoArchive(content, limits or ArchiveLimits())
     for member in archive.members:
         archive.load(member)
     return {m.name: m.problem for m in archive.members}
@@ -128,7 +128,8 @@ async def test_a_school_imports_a_zip_and_sees_per_file_results(world: World) ->
     assert set(errors) == {f"{ids[2]}.jpg", "110101190001011234.jpg", f"../{ids[2]}.jpg", "nested.zip"}
     assert errors[f"{ids[2]}.jpg"][0] == 3 and "无法识别" in errors[f"{ids[2]}.jpg"][1]
     assert "本校没有" in errors["110101190001011234.jpg"][1] and "路径不安全" in errors[f"../{ids[2]}.jpg"][1]
-    shown = await suite.graphql('query($a: ID!, $b: ID!, $c: ID!) { a: teacher(id: $a) { photo { report { crop } } } b: teacher(id: $b) { photo { dpi } } c: teacher(id: $c) { photo { dpi } } }',
+    shown = await suite.graphql("""query($a: ID!, $b: ID!, $c: ID!) { a: teacher(id: $a) { photo { report { crop } } }
+  b: teacher(id: $b) { photo { dpi } } c: teacher(id: $c) { photo { dpi } } }""",
                                 {"a": made[0].id, "b": made[1].id, "c": made[2].id}, world.clerk)  # fmt: skip
     assert (
         shown["data"]["a"]["photo"]["report"]["crop"] == "FACE"

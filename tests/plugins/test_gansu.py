@@ -20,7 +20,8 @@ from tmis.rpc.structs import to_struct as struct
 from tmis.run.procs import free_port
 
 CREATE = """mutation($s: String!, $b: BasicInfoInput!) { createTeacher(schoolCode: $s, basic: $b) {
-  teacher { id version basic { gsRuralTeacher { code name } gsRuralAllowance } } userErrors { code field message } } }"""
+  teacher { id version basic { gsRuralTeacher { code name } gsRuralAllowance } } userErrors { code field message } }
+  }"""
 LOCAL = {"gsRuralTeacher", "gsRuralAllowance", "GS_TALENT"}
 
 
@@ -45,7 +46,8 @@ async def test_local_fields_round_trip_validate_and_review(chain: Chain) -> None
     gql, clerk = chain.suite.graphql, chain.world.clerk
     defs = (
         await gql(
-            "{ fieldDefinitions(set: BASIC) { key plugin codeTable } talent: fieldDefinitions(set: GS_TALENT) { key plugin } }"
+            """{ fieldDefinitions(set: BASIC) { key plugin codeTable } talent: fieldDefinitions(set: GS_TALENT) { key
+  plugin } }"""
         )
     )["data"]
     assert {"key": "gsRuralTeacher", "plugin": "gansu", "codeTable": "gs_rural_teacher"} in defs["fieldDefinitions"]

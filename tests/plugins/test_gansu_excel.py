@@ -24,7 +24,8 @@ async def test_plugin_fields_in_the_template_and_the_import(world: World) -> Non
     assert [(e["row"], e["column"]) for e in job["errors"]] == [(3, allowance)]  # the plugin's rule, like a manual save
     page = (
         await world.suite.graphql(
-            "query($o: String!) { teachers(orgCode: $o) { edges { node { basic { idNumber } other: entries(set: GS_TALENT) { data } } } } }",
+            """query($o: String!) { teachers(orgCode: $o) { edges { node { basic { idNumber } other: entries(set:
+  GS_TALENT) { data } } } } }""",
             {"o": "3162010201"},
             world.clerk,
         )

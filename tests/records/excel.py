@@ -15,8 +15,10 @@ from tests.records.conftest import SCHOOL, World
 from tmis.run.demo import demo_basic
 
 IMPORT = """mutation($s: String!, $f: Upload!, $m: ImportMode, $d: Boolean) {
-  importWorkbook(schoolCode: $s, file: $f, mode: $m, dryRun: $d) { job { id status } userErrors { code message field } } }"""
-JOB = """query($id: ID!) { importJob(id: $id) { id status total processed succeeded failed inserted updated unchanged appended removed
+  importWorkbook(schoolCode: $s, file: $f, mode: $m, dryRun: $d) { job { id status } userErrors { code message field }
+  } }"""
+JOB = """query($id: ID!) { importJob(id: $id) { id status total processed succeeded failed inserted updated unchanged
+  appended removed
   errors(first: 1000) { sheet row column message } errorReportUrl } }"""
 
 

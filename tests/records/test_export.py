@@ -11,7 +11,8 @@ from tests.records.conftest import OTHER, SCHOOL, World
 from tests.records.excel import basic_row, download, education_row, fill, run, template
 from tests.records.test_import import teachers
 
-EXPORT = """mutation($o: String!, $s: RecordStatus) { exportTeachers(orgCode: $o, status: $s) { url userErrors { code field } } }"""
+EXPORT = """mutation($o: String!, $s: RecordStatus) { exportTeachers(orgCode: $o, status: $s) { url userErrors { code
+  field } } }"""
 
 
 async def export(world: World, org: str = SCHOOL, token: str | None = None, status: str | None = None) -> dict:

@@ -345,7 +345,7 @@ async def test_missing_in_chinese(world: World) -> None:
     record = await Record.new(world)
     completeness = (await record.basic())["completeness"]
     assert len(completeness["missingLabels"]) == len(completeness["missing"])
-    assert dict(zip(completeness["missing"], completeness["missingLabels"]))["education"] == "学习经历"
+    assert dict(zip(completeness["missing"], completeness["missingLabels"], strict=True))["education"] == "学习经历"
 
 
 async def test_a_reviewer_is_told_the_schools_name(world: World) -> None:

@@ -11,14 +11,17 @@ from tests.records.test_teachers import EDUCATION
 from tmis.run.demo import DEMO_ENTRIES, demo_basic
 
 CREATE = """mutation($s: String!, $b: BasicInfoInput!) { createTeacher(schoolCode: $s, basic: $b) {
-  teacher { id version school { code } basic { name gender { code name } birthDate politicalStatus { code name } staffCategory { code name } contractType { code } highestEducation { code } }
+  teacher { id version school { code } basic { name gender { code name } birthDate politicalStatus { code name }
+  staffCategory { code name } contractType { code } highestEducation { code } }
             completeness { complete missing } review { status pendingLevel } }
   userErrors { code message field } } }"""
 ADD = """mutation($t: ID!, $v: Int!, $e: EntryInput!) { addEntry(teacherId: $t, expectedVersion: $v, entry: $e) {
-  teacher { version basic { highestEducation { code name } } entries(set: EDUCATION) { id set data } completeness { missing } }
+  teacher { version basic { highestEducation { code name } } entries(set: EDUCATION) { id set data } completeness {
+  missing } }
   userErrors { code message field } } }"""
 PAGE = """query($o: String!, $f: Int) { teachers(orgCode: $o, first: $f) { totalCount pageInfo { hasNextPage }
-  edges { node { id basic { name gender { name } } education: entries(set: EDUCATION) { data } work: entries(set: WORK) { data } } } } }"""
+  edges { node { id basic { name gender { name } } education: entries(set: EDUCATION) { data } work: entries(set:
+  WORK) { data } } } } }"""
 
 
 def basic_input(serial: int) -> dict:
@@ -149,7 +152,8 @@ async def test_a_page_costs_one_records_call(world: World) -> None:
 async def test_save_and_delete(world: World) -> None:
     gql = world.suite.graphql
     made = (await gql(CREATE, {"s": SCHOOL, "b": basic_input(1)}, world.clerk))["data"]["createTeacher"]["teacher"]
-    save = """mutation($t: ID!, $v: Int!, $b: BasicInfoInput!) { saveBasicInfo(teacherId: $t, expectedVersion: $v, basic: $b) {
+    save = """mutation($t: ID!, $v: Int!, $b: BasicInfoInput!) { saveBasicInfo(teacherId: $t, expectedVersion: $v,
+  basic: $b) {
       teacher { version basic { name remarks maritalStatus { name } } } userErrors { code field } } }"""
     saved = (
         await gql(
@@ -206,7 +210,8 @@ async def test_a_clerk_fills_every_set_until_the_record_is_complete(world: World
     odd = {"other": {"set": "QUALIFICATION", "data": {**EVERY_SET["QUALIFICATION"], "certificateNumber": "123"}}}
     warned = (
         await gql(
-            "mutation($t: ID!, $v: Int!, $e: EntryInput!) { addEntry(teacherId: $t, expectedVersion: $v, entry: $e) { teacher { version warnings { code field } } userErrors { code } } }",
+            """mutation($t: ID!, $v: Int!, $e: EntryInput!) { addEntry(teacherId: $t, expectedVersion: $v, entry: $e)
+  { teacher { version warnings { code field } } userErrors { code } } }""",
             {"t": teacher["id"], "v": version, "e": odd},
             world.clerk,
         )
@@ -215,7 +220,8 @@ async def test_a_clerk_fills_every_set_until_the_record_is_complete(world: World
     assert warned["teacher"]["warnings"][0]["field"].startswith("entry.qualification[")
     version = warned["teacher"]["version"]
     read = await gql(
-        "query($id: ID!) { teacher(id: $id) { entries(set: TEACHING) { data } contact: entries(set: CONTACT) { data } } }",
+        """query($id: ID!) { teacher(id: $id) { entries(set: TEACHING) { data } contact: entries(set: CONTACT) { data
+  } } }""",
         {"id": teacher["id"]},
         world.clerk,
     )

@@ -21,7 +21,7 @@ def nested(levels: int) -> dict:
 def nested_literal(levels: int) -> str:
     """The same as GraphQL text (written without recursion)."""
     project = "{a: " * levels + '"国培计划"' + "}" * levels
-    return '{year: 2024, category: "2", mode: "1", hours: 24, project: %s}' % project
+    return '{year: 2024, category: "2", mode: "1", hours: 24, project: ' + project + "}"
 
 
 async def test_deeply_nested_entry_data_is_refused(world: World) -> None:

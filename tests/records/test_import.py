@@ -13,7 +13,8 @@ from pymongo import AsyncMongoClient
 from tests.records.conftest import OTHER, SCHOOL, World
 from tests.records.excel import JOB, basic_row, download, education_row, fill, run, template, upload, wait
 
-TEACHERS = """query($o: String!) { teachers(orgCode: $o, first: 100) { totalCount edges { node { id version basic { name idNumber gender { code } politicalStatus { code } }
+TEACHERS = """query($o: String!) { teachers(orgCode: $o, first: 100) { totalCount edges { node { id version basic {
+  name idNumber gender { code } politicalStatus { code } }
   education: entries(set: EDUCATION) { id data } } } } }"""
 
 

@@ -86,7 +86,8 @@ def test_basic_set_matches_the_contract() -> None:
 
 
 async def test_field_definitions_follow_the_school_type(suite: Suite) -> None:
-    query = "query($s: SchoolType) { fieldDefinitions(set: BASIC, schoolType: $s) { key label type required codeTable plugin derived } }"
+    query = """query($s: SchoolType) { fieldDefinitions(set: BASIC, schoolType: $s) { key label type required
+  codeTable plugin derived } }"""
 
     async def definitions(school_type: str) -> dict[str, dict]:
         return {d["key"]: d for d in (await suite.graphql(query, {"s": school_type}))["data"]["fieldDefinitions"]}

@@ -9,11 +9,15 @@ from tests.review.conftest import Chain
 from tmis.proto.review.v1 import review_pb2 as pb
 
 SUBMIT = "mutation($ids: [ID!]!) { submitRecords(teacherIds: $ids) { succeeded userErrors { code message field } } }"
-APPROVE = "mutation($ids: [ID!]!, $c: String) { approveRecords(teacherIds: $ids, comment: $c) { succeeded userErrors { code message field } } }"
-REJECT = "mutation($ids: [ID!]!, $r: String!) { rejectRecords(teacherIds: $ids, reason: $r) { succeeded userErrors { code message field } } }"
+APPROVE = """mutation($ids: [ID!]!, $c: String) { approveRecords(teacherIds: $ids, comment: $c) { succeeded userErrors
+  { code message field } } }"""
+REJECT = """mutation($ids: [ID!]!, $r: String!) { rejectRecords(teacherIds: $ids, reason: $r) { succeeded userErrors {
+  code message field } } }"""
 STATE = """query($id: ID!) { teacher(id: $id) { version personalCode personalCodeFormal
-  review { status pendingLevel pendingOrg { code } history { actor level action comment orgCode } findings { code blocking } identityCheck } } }"""
-SAVE_NAME = """mutation($t: ID!, $v: Int!, $b: BasicInfoInput!) { saveBasicInfo(teacherId: $t, expectedVersion: $v, basic: $b) {
+  review { status pendingLevel pendingOrg { code } history { actor level action comment orgCode } findings { code
+  blocking } identityCheck } } }"""
+SAVE_NAME = """mutation($t: ID!, $v: Int!, $b: BasicInfoInput!) { saveBasicInfo(teacherId: $t, expectedVersion: $v,
+  basic: $b) {
   teacher { version } userErrors { code } } }"""
 
 
@@ -61,7 +65,8 @@ async def test_a_record_goes_up_the_whole_chain(chain: Chain) -> None:
         "comment": "DISTRICT 通过",
         "orgCode": "620102",
     }
-    # 临时个人标识码: L + region of the school's district + birth date + 4 digits; the built-in verifier only checks locally
+    # 临时个人标识码: L + region of the school's district + birth date + 4 digits;
+    # the built-in verifier only checks locally
     basic = (
         await chain.suite.graphql(
             "query($id: ID!) { teacher(id: $id) { basic { birthDate } } }", {"id": teacher}, chain.world.clerk
@@ -177,7 +182,8 @@ async def test_a_look_alike_in_the_province_stops_the_personal_code(chain: Chain
         "idNumber": idcard.make("620103", birth, 77, basic["gender"]),
     }
     made = await chain.suite.graphql(
-        "mutation($s: String!, $b: BasicInfoInput!) { createTeacher(schoolCode: $s, basic: $b) { userErrors { code } } }",
+        """mutation($s: String!, $b: BasicInfoInput!) { createTeacher(schoolCode: $s, basic: $b) { userErrors { code }
+  } }""",
         {"s": "3162010301", "b": twin},
         chain.other_clerk,
     )

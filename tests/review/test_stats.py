@@ -7,8 +7,10 @@ from tests.review.conftest import Chain
 from tmis.auth import Caller
 from tmis.proto.review.v1 import review_pb2 as pb
 
-PROGRESS = """query($o: String!) { progress(orgCode: $o) { org { code level } total draft submitted rejected approved withPhoto complete } }"""
-STATS = """query($o: String!, $d: StatDimension!, $s: RecordStatus) { statistics(orgCode: $o, dimension: $d, status: $s) { key label count } }"""
+PROGRESS = """query($o: String!) { progress(orgCode: $o) { org { code level } total draft submitted rejected approved
+  withPhoto complete } }"""
+STATS = """query($o: String!, $d: StatDimension!, $s: RecordStatus) { statistics(orgCode: $o, dimension: $d, status:
+  $s) { key label count } }"""
 
 
 async def test_progress_and_statistics(chain: Chain) -> None:
