@@ -27,7 +27,7 @@ from bson import ObjectId
 
 from services.media.archive import ArchiveLimits, Member, PhotoArchive
 from services.media.photos import Photos
-from services.media.storage import Storage
+from services.media.storage import FileResult, Storage
 from tmis.auth import Caller
 from tmis.errors import DomainError, ErrorCode
 from tmis.rpc import context
@@ -110,29 +110,29 @@ class PhotoJobs:
             logger.exception("photo job %s failed", job_id)
             await self.storage.finish_job(job_id, runner, "FAILED", _now())
 
-    async def _one(
-        self, caller: Caller, archive: PhotoArchive, member: Member, teachers: dict[str, str]
-    ) -> dict[str, Any]:
-        result = {"index": member.index, "name": member.name, "teacher_id": teachers.get(member.key, "")}
+    async def _one(self, caller: Caller, archive: PhotoArchive, member: Member, teachers: dict[str, str]) -> FileResult:
+        teacher_id = teachers.get(member.key, "")
+
+        def result(outcome: str, message: str) -> FileResult:
+            return {
+                "index": member.index,
+                "name": member.name,
+                "teacher_id": teacher_id,
+                "outcome": outcome,
+                "message": message,
+            }
+
         data = await asyncio.to_thread(archive.load, member)
         if data is None:
-            return {**result, "outcome": "REFUSED", "message": member.problem}
-        if not result["teacher_id"]:
-            return {
-                **result,
-                "outcome": "NO_SUCH_TEACHER",
-                "message": f"本校没有身份证件号为 {member.key[:40]} 的教师（文件名应为身份证件号）",
-            }
+            return result("REFUSED", member.problem)
+        if not teacher_id:
+            return result("NO_SUCH_TEACHER", f"本校没有身份证件号为 {member.key[:40]} 的教师（文件名应为身份证件号）")
         try:
-            photo = await self.photos.upload(caller, result["teacher_id"], data, member.name)
+            photo = await self.photos.upload(caller, teacher_id, data, member.name)
         except DomainError as err:
-            return {**result, "outcome": "BAD_IMAGE" if err.field == "file" else "REFUSED", "message": err.message}
+            return result("BAD_IMAGE" if err.field == "file" else "REFUSED", err.message)
         # attached, with what the clerk should look at (no face found, the background)
-        return {
-            **result,
-            "outcome": "ATTACHED",
-            "message": "；".join(w["message"] for w in photo["report"]["warnings"]),
-        }
+        return result("ATTACHED", "；".join(w["message"] for w in photo["report"]["warnings"]))
 
     async def sweep(self) -> int:
         """Takes over the jobs whose instance died; how many were taken."""
@@ -152,7 +152,7 @@ class PhotoJobs:
                 archive = None
             if archive is None or job["attempts"] > self.config.max_attempts:  # (a photo that kills its instance)
                 names = [m.name for m in archive.members] if archive else [""] * job["total"]
-                left = [
+                left: list[FileResult] = [
                     {"index": i + 1, "name": names[i], "teacher_id": "", "outcome": "REFUSED", "message": ABANDONED}
                     for i in range(job["processed"], job["total"])
                 ]

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Sequence
 
 import cv2
+import cv2.data  # (the package's stub does not declare the submodule)
 import numpy as np
 from PIL import Image
 
@@ -60,7 +62,12 @@ def _search(grey: np.ndarray, step: float, smallest: int, largest: int) -> list[
     found, neighbours = _cascade().detectMultiScale2(
         grey, scaleFactor=step, minNeighbors=NEIGHBOURS, minSize=(smallest,) * 2, maxSize=(largest,) * 2
     )
-    return [(int(n), tuple(int(v) for v in f)) for f, n in zip(found, neighbours, strict=True)]  # type: ignore[misc]
+    return [(int(n), _box(f)) for f, n in zip(found, neighbours, strict=True)]
+
+
+def _box(rect: Sequence[int]) -> Box:
+    left, top, width, height = (int(v) for v in rect)
+    return left, top, width, height
 
 
 def largest_face(image: Image.Image) -> Box | None:

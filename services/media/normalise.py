@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 import pillow_heif
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from services.media.faces import Box, largest_face
 from services.media.standard import PhotoStandard
@@ -85,7 +85,7 @@ def _open(data: bytes, standard: PhotoStandard) -> Image.Image:
 
 
 def _oriented_size(image: Image.Image) -> tuple[int, int]:
-    turned = image.getexif().get(ImageOps.ExifTags.Base.Orientation, 1) in (5, 6, 7, 8)
+    turned = image.getexif().get(ExifTags.Base.Orientation, 1) in (5, 6, 7, 8)
     return (image.height, image.width) if turned else image.size
 
 
@@ -100,7 +100,7 @@ def _decoded(image: Image.Image, scale: float) -> tuple[Image.Image, int, str]:
     if image.format == "JPEG" and scale < 1.0:
         image.draft(image.mode, (math.ceil(image.width * scale), math.ceil(image.height * scale)))
     image.load()
-    orientation = image.getexif().get(ImageOps.ExifTags.Base.Orientation, 1)
+    orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
     if orientation != 1:  # (exif_transpose copies the image even when there is nothing to turn)
         image = ImageOps.exif_transpose(image)
     image, colour = _to_srgb(image)
@@ -211,7 +211,8 @@ def normalise(
         crop_w, crop_h = _largest_crop(*oriented, aspect)
         if crop_w < standard.min_width_px or crop_h < standard.min_height_px:
             raise refuse(
-                f"照片太小：{oriented[0]}×{oriented[1]} 像素，至少需要 {standard.min_width_px}×{standard.min_height_px} 像素"
+                f"照片太小：{oriented[0]}×{oriented[1]} 像素，"
+                f"至少需要 {standard.min_width_px}×{standard.min_height_px} 像素"
             )
         # a JPEG is decoded at twice what the output needs from the largest crop (DCT scaling costs
         # little more at 1/4 than at 1/8: the entropy decoding is the same) ...
@@ -219,9 +220,10 @@ def normalise(
         face = find_face(image)  # (it shrinks its own copies: see faces.py)
         # ... and once more, finer, when the face is too small for its crop to fill the output there
         needed = standard.height_px / (FACE_ZOOM * face[3]) if face else 1.0
-        if needed > 1.0 and image.width < oriented[0]:
+        if face is not None and needed > 1.0 and image.width < oriented[0]:
             finer, _, _ = _decoded(Image.open(io.BytesIO(data)), min(1.0, needed * image.width / oriented[0]))
-            face = tuple(round(v * finer.width / image.width) for v in face)  # type: ignore[assignment, union-attr]
+            left, top, width, height = (round(v * finer.width / image.width) for v in face)
+            face = (left, top, width, height)
             image = finer
         scale = image.width / oriented[0]
     except (OSError, ValueError, SyntaxError, EOFError, struct.error, Image.DecompressionBombError):
@@ -229,7 +231,10 @@ def normalise(
     box = _crop_box(image.size, face, aspect, standard.height_px)
     out = image.resize((standard.width_px, standard.height_px), Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
     jpeg, quality = encode(out, standard.dpi, standard.max_bytes)
-    in_source = lambda b: [round(v / scale) for v in b]  # noqa: E731 (coordinates of the oriented full-size source)
+
+    def in_source(b: Box) -> list[int]:  # coordinates of the oriented full-size source
+        return [round(v / scale) for v in b]
+
     report = {
         "source": source,
         "decodeScale": round(scale, 4),

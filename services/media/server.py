@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 import grpc
@@ -90,8 +91,11 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
     jobs = PhotoJobs(storage, photos, roster, limits, mint, job_config)
     servicer = MediaServicer(chosen, photos, jobs)
 
+    # grpcio-tools generates media_pb2_grpc without annotations: its registration, typed here
+    add_servicer: Callable[[MediaServicer, grpc.aio.Server], None] = media_pb2_grpc.add_MediaServiceServicer_to_server
+
     def register(server: grpc.aio.Server) -> list[str]:
-        media_pb2_grpc.add_MediaServiceServicer_to_server(servicer, server)
+        add_servicer(servicer, server)
         return [SERVICE_NAME]
 
     handle = await build_server("media", settings, register, port=port)

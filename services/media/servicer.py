@@ -15,6 +15,8 @@ from tmis.proto.media.v1 import media_pb2_grpc
 from tmis.rpc import current_caller
 from tmis.rpc.photos import Photo, photo_message
 
+Context = grpc.aio.ServicerContext  # Context[Request, Reply]
+
 
 def job_pb(job: dict[str, Any]) -> pb.PhotoJob:
     results = job.get("results") or []
@@ -48,7 +50,7 @@ class MediaServicer(media_pb2_grpc.MediaServiceServicer):
         self.calls = 0
 
     async def GetPhotoStandard(
-        self, request: pb.GetPhotoStandardRequest, context: grpc.aio.ServicerContext
+        self, request: pb.GetPhotoStandardRequest, context: Context[pb.GetPhotoStandardRequest, pb.PhotoStandard]
     ) -> pb.PhotoStandard:
         self.calls += 1
         current_caller().require()
@@ -63,26 +65,34 @@ class MediaServicer(media_pb2_grpc.MediaServiceServicer):
             formats=s.formats,
         )
 
-    async def UploadPhoto(self, request: pb.UploadPhotoRequest, context: grpc.aio.ServicerContext) -> Photo:
+    async def UploadPhoto(
+        self, request: pb.UploadPhotoRequest, context: Context[pb.UploadPhotoRequest, Photo]
+    ) -> Photo:
         self.calls += 1
         photo = await self.photos.upload(current_caller(), request.teacher_id, request.content, request.filename)
         return photo_message(photo)
 
-    async def GetPhoto(self, request: pb.GetPhotoRequest, context: grpc.aio.ServicerContext) -> pb.PhotoFile:
+    async def GetPhoto(
+        self, request: pb.GetPhotoRequest, context: Context[pb.GetPhotoRequest, pb.PhotoFile]
+    ) -> pb.PhotoFile:
         self.calls += 1
         photo_id, content = await self.photos.read(current_caller(), request.teacher_id)
         return pb.PhotoFile(id=photo_id, content=content, content_type="image/jpeg")
 
-    async def ImportPhotos(self, request: pb.ImportPhotosRequest, context: grpc.aio.ServicerContext) -> pb.PhotoJob:
+    async def ImportPhotos(
+        self, request: pb.ImportPhotosRequest, context: Context[pb.ImportPhotosRequest, pb.PhotoJob]
+    ) -> pb.PhotoJob:
         self.calls += 1
         return job_pb(await self.jobs.start(current_caller(), request.school_code, request.archive))
 
-    async def GetPhotoJob(self, request: pb.GetPhotoJobRequest, context: grpc.aio.ServicerContext) -> pb.PhotoJob:
+    async def GetPhotoJob(
+        self, request: pb.GetPhotoJobRequest, context: Context[pb.GetPhotoJobRequest, pb.PhotoJob]
+    ) -> pb.PhotoJob:
         self.calls += 1
         return job_pb(await self.jobs.get(current_caller(), request.id))
 
     async def GetInstanceStats(
-        self, request: pb.GetInstanceStatsRequest, context: grpc.aio.ServicerContext
+        self, request: pb.GetInstanceStatsRequest, context: Context[pb.GetInstanceStatsRequest, pb.InstanceStats]
     ) -> pb.InstanceStats:
         current_caller().require()
         return pb.InstanceStats(instance_id=self.instance_id, calls=self.calls)

@@ -4,16 +4,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 import pluggy
 
 CM_PER_INCH = Decimal("2.54")
 
+
+class StandardSettings(TypedDict):
+    """The configurable settings of the standard (TMIS_MEDIA_STANDARD, a plugin's tmis_photo_standard)."""
+
+    width_cm: float
+    height_cm: float
+    dpi: int
+    max_bytes: int
+    formats: list[str]
+    min_width_px: int
+    min_height_px: int
+    max_source_pixels: int
+
+
 # 全国教师信息照片标准 as schools apply it (SPEC §3): 2.5 × 3.1 cm at 200 dpi, JPEG, < 60 KB.
 # min_width_px / min_height_px: the smallest crop of the source that is accepted (0: the output size, so a
 # photo is never enlarged); max_source_pixels: refused before decoding (decompression bombs).
-DEFAULT = {
+DEFAULT: StandardSettings = {
     "width_cm": 2.5,
     "height_cm": 3.1,
     "dpi": 200,
@@ -60,7 +74,7 @@ class PhotoStandard:
 
 def resolve(pm: pluggy.PluginManager, configured: dict[str, Any] | None = None) -> PhotoStandard:
     """The configured standard, unless a plugin's `tmis_photo_standard` overrides it."""
-    base = {**DEFAULT, **(configured or {})}
+    base: dict[str, Any] = {**DEFAULT, **(configured or {})}
     chosen = pm.hook.tmis_photo_standard(standard=dict(base)) or base
     return PhotoStandard(
         float(chosen["width_cm"]),

@@ -9,7 +9,7 @@ over a job whose instance died; each batch's archive in the bucket `archives`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypedDict
 
 from bson import ObjectId
 from bson.errors import InvalidId
@@ -21,6 +21,16 @@ from pymongo.asynchronous.database import AsyncDatabase
 from tmis import mongo
 from tmis.migrations import Step, migrate
 from tmis.settings import Settings
+
+
+class FileResult(TypedDict):
+    """One file's outcome in a photo job (an item of the job's `results`)."""
+
+    index: int
+    name: str
+    teacher_id: str
+    outcome: str
+    message: str
 
 
 def _oid(raw: str) -> ObjectId | None:
@@ -35,9 +45,9 @@ MIGRATIONS: tuple[Step, ...] = ()
 
 
 class Storage:
-    def __init__(self, client: AsyncMongoClient, db_name: str) -> None:
+    def __init__(self, client: AsyncMongoClient[dict[str, Any]], db_name: str) -> None:
         self.client = client
-        self.db: AsyncDatabase = client[db_name]
+        self.db: AsyncDatabase[dict[str, Any]] = client[db_name]
         self.photos = AsyncGridFSBucket(self.db, bucket_name="photos")
         self.originals = AsyncGridFSBucket(self.db, bucket_name="originals")
         self.archives = AsyncGridFSBucket(self.db, bucket_name="archives")
@@ -104,7 +114,7 @@ class Storage:
         stream = await self.archives.open_download_stream(job["archive_id"])
         return await stream.read()
 
-    async def add_result(self, job_id: str, runner: str, result: dict[str, Any], ok: bool, now: dt.datetime) -> bool:
+    async def add_result(self, job_id: str, runner: str, result: FileResult, ok: bool, now: dt.datetime) -> bool:
         """False when another instance took the job over (its runner is no longer this one)."""
         counter = "succeeded" if ok else "failed"
         done = await self.jobs.update_one(
@@ -118,7 +128,7 @@ class Storage:
         return done.modified_count == 1
 
     async def finish_job(
-        self, job_id: str, runner: str, status: str, now: dt.datetime, results: list[dict[str, Any]] | None = None
+        self, job_id: str, runner: str, status: str, now: dt.datetime, results: list[FileResult] | None = None
     ) -> None:
         """The job's end (only by its runner); `results`: the files left undone, as failed."""
         update: dict[str, Any] = {"$set": {"status": status, "updated_at": now, "heartbeat": now}}

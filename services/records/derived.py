@@ -126,10 +126,10 @@ def completeness(
     if entry_warnings is not None:
         return missing, [*warnings, *entry_warnings]
     for entry in teacher.entries:  # data-quality warnings of the entries (they never block a save)
-        info_set = registry.set(entry.set)
-        if info_set is not None:
+        entry_set = registry.set(entry.set)
+        if entry_set is not None:
             _, problems = validate(
-                info_set,
+                entry_set,
                 entry.data,
                 teacher.school_type,
                 tables,
@@ -155,7 +155,7 @@ def diff(old: Teacher, new: Teacher, actor: str, at: dt.datetime) -> list[Change
     before, after = {e.id: e for e in old.entries}, {e.id: e for e in new.entries}
     for entry_id in sorted(set(before) | set(after)):
         a, b = before.get(entry_id), after.get(entry_id)
-        path = f"entry.{set_path((a or b).set)}[{entry_id}]"  # type: ignore[union-attr]
+        path = f"entry.{set_path((a or after[entry_id]).set)}[{entry_id}]"  # (not in before: in after)
         if a is None or b is None:
             changes.append(Change(at, actor, path, _json(a.data if a else None), _json(b.data if b else None)))
             continue

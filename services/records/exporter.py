@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import IO, Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -30,9 +30,7 @@ BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
 BOLD = Font(bold=True)
 
 
-def cell(
-    ws: WriteOnlyWorksheet, value: Any, fill: PatternFill | None = None, font: Font | None = None
-) -> WriteOnlyCell:
+def cell(ws: WriteOnlyWorksheet, value: Any, fill: PatternFill | None = None, font: Font | None = None) -> Cell:
     c = WriteOnlyCell(ws, value)
     if isinstance(value, str) and value.startswith(RISKY_START):
         c.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
@@ -118,7 +116,9 @@ def error_report(sheets: list[Sheet], errors: list[dict[str, Any]]) -> IO[bytes]
             if not found:
                 continue
             bad = {position[e["column"]] for e in found if e.get("column") in position}
-            row = [cell(ws, v if v != "" else None, BAD_FILL if i in bad else None) for i, v in enumerate(cells)]
+            row: list[Cell | None] = [
+                cell(ws, v if v != "" else None, BAD_FILL if i in bad else None) for i, v in enumerate(cells)
+            ]
             row += [None] * (len(sheet.headers) - len(row))
             message = "；".join(
                 f"第{number}行【{e['column']}】{e['message']}" if e.get("column") else f"第{number}行 {e['message']}"

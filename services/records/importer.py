@@ -229,7 +229,12 @@ class _Run:
 
     async def _existing(self, keys: set[Key]) -> dict[Key, Teacher]:
         found = await self.imp.storage.by_identity(list({number for _, number in keys if number}))
-        return {(t.basic.get("idType"), t.basic.get("idNumber")): t for t in found}
+        existing: dict[Key, Teacher] = {}
+        for t in found:  # a row's key is two strings: a record with another pair matches no row
+            id_type, id_number = t.basic.get("idType"), t.basic.get("idNumber")
+            if isinstance(id_type, str) and isinstance(id_number, str):
+                existing[(id_type, id_number)] = t
+        return existing
 
     def _finish(self, teacher: Teacher, basic_problems: list[Problem] | None = None) -> Teacher:
         return finish(self.imp.registry, self.imp.tables, teacher, self.imp.rules, basic_problems)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import grpc
 
 from services.records.jobs import Workbooks
@@ -57,8 +59,13 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
         teachers, ReviewLink(storage), Stats(storage, org_of, registry, code_tables), code_tables, workbooks
     )
 
+    # grpcio-tools generates records_pb2_grpc without annotations: its registration, typed here
+    add_servicer: Callable[[RecordsServicer, grpc.aio.Server], None] = (
+        records_pb2_grpc.add_RecordsServiceServicer_to_server
+    )
+
     def register(server: grpc.aio.Server) -> list[str]:
-        records_pb2_grpc.add_RecordsServiceServicer_to_server(servicer, server)
+        add_servicer(servicer, server)
         return [SERVICE_NAME]
 
     handle = await build_server("records", settings, register, port=port, public_methods=PUBLIC_METHODS)

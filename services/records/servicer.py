@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import grpc
 from google.protobuf.struct_pb2 import Struct
@@ -28,6 +28,9 @@ from tmis.rpc.structs import to_struct as _struct
 
 PUBLIC_METHODS = ("/tmis.records.v1.RecordsService/ListCodeTables", "/tmis.records.v1.RecordsService/GetImportTemplate")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+Context = grpc.aio.ServicerContext  # Context[Request, Reply]: a method's request and reply (each chunk, if streamed)
+_Request = TypeVar("_Request")
 
 
 def _json(value: object) -> str:
@@ -117,7 +120,7 @@ def job_pb(job: Job) -> pb.ImportJob:
     )
 
 
-async def _send(context: grpc.aio.ServicerContext, pieces: Iterable[bytes]) -> None:
+async def _send(context: Context[_Request, pb.FileChunk], pieces: Iterable[bytes]) -> None:
     """A file in chunks (a coroutine writing them, so the interceptors wrap it like a unary call)."""
     for piece in pieces:
         await context.write(pb.FileChunk(data=piece))
@@ -144,21 +147,23 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         return record_data(struct, self.teachers.registry.set(set_key))
 
     async def CreateTeacher(
-        self, request: pb.CreateTeacherRequest, context: grpc.aio.ServicerContext
+        self, request: pb.CreateTeacherRequest, context: Context[pb.CreateTeacherRequest, pb.TeacherWrite]
     ) -> pb.TeacherWrite:
         return write_pb(
             await self.teachers.create(current_caller(), request.school_code, self._data(request.basic, "BASIC"))
         )
 
     async def SaveBasicInfo(
-        self, request: pb.SaveBasicInfoRequest, context: grpc.aio.ServicerContext
+        self, request: pb.SaveBasicInfoRequest, context: Context[pb.SaveBasicInfoRequest, pb.TeacherWrite]
     ) -> pb.TeacherWrite:
         result = await self.teachers.save_basic(
             current_caller(), request.teacher_id, request.expected_version, self._data(request.basic, "BASIC")
         )
         return write_pb(result)
 
-    async def AddEntry(self, request: pb.AddEntryRequest, context: grpc.aio.ServicerContext) -> pb.TeacherWrite:
+    async def AddEntry(
+        self, request: pb.AddEntryRequest, context: Context[pb.AddEntryRequest, pb.TeacherWrite]
+    ) -> pb.TeacherWrite:
         result = await self.teachers.add_entry(
             current_caller(),
             request.teacher_id,
@@ -168,13 +173,17 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         )
         return write_pb(result)
 
-    async def UpdateEntry(self, request: pb.UpdateEntryRequest, context: grpc.aio.ServicerContext) -> pb.TeacherWrite:
+    async def UpdateEntry(
+        self, request: pb.UpdateEntryRequest, context: Context[pb.UpdateEntryRequest, pb.TeacherWrite]
+    ) -> pb.TeacherWrite:
         result = await self.teachers.update_entry(
             current_caller(), request.teacher_id, request.expected_version, request.entry_id, from_struct(request.data)
         )
         return write_pb(result)
 
-    async def DeleteEntry(self, request: pb.DeleteEntryRequest, context: grpc.aio.ServicerContext) -> pb.TeacherWrite:
+    async def DeleteEntry(
+        self, request: pb.DeleteEntryRequest, context: Context[pb.DeleteEntryRequest, pb.TeacherWrite]
+    ) -> pb.TeacherWrite:
         return write_pb(
             await self.teachers.delete_entry(
                 current_caller(), request.teacher_id, request.expected_version, request.entry_id
@@ -182,18 +191,20 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         )
 
     async def DeleteTeacher(
-        self, request: pb.DeleteTeacherRequest, context: grpc.aio.ServicerContext
+        self, request: pb.DeleteTeacherRequest, context: Context[pb.DeleteTeacherRequest, pb.TeacherWrite]
     ) -> pb.TeacherWrite:
         return pb.TeacherWrite(teacher=teacher_pb(await self.teachers.delete(current_caller(), request.teacher_id)))
 
     async def BatchGetTeachers(
-        self, request: pb.BatchGetTeachersRequest, context: grpc.aio.ServicerContext
+        self, request: pb.BatchGetTeachersRequest, context: Context[pb.BatchGetTeachersRequest, pb.TeacherList]
     ) -> pb.TeacherList:
         found = await self.teachers.get(current_caller(), list(request.ids))
         sets = set(request.sets)
         return pb.TeacherList(teachers=[teacher_pb(t, sets, request.with_changes_since_approval) for t in found])
 
-    async def ListTeachers(self, request: pb.ListTeachersRequest, context: grpc.aio.ServicerContext) -> pb.TeacherPage:
+    async def ListTeachers(
+        self, request: pb.ListTeachersRequest, context: Context[pb.ListTeachersRequest, pb.TeacherPage]
+    ) -> pb.TeacherPage:
         page = await self.teachers.list(
             current_caller(), request.org_code, request.status, request.search, request.first, request.after
         )
@@ -206,7 +217,7 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         )
 
     async def ListTeacherHistory(
-        self, request: pb.ListTeacherHistoryRequest, context: grpc.aio.ServicerContext
+        self, request: pb.ListTeacherHistoryRequest, context: Context[pb.ListTeacherHistoryRequest, pb.HistoryPage]
     ) -> pb.HistoryPage:
         changes, more = await self.teachers.history(current_caller(), request.teacher_id, request.first, request.after)
         return pb.HistoryPage(
@@ -216,7 +227,7 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         )
 
     async def ListSchoolRoster(
-        self, request: pb.ListSchoolRosterRequest, context: grpc.aio.ServicerContext
+        self, request: pb.ListSchoolRosterRequest, context: Context[pb.ListSchoolRosterRequest, pb.Roster]
     ) -> pb.Roster:
         found = await self.teachers.roster(current_caller(), request.school_code)
         return pb.Roster(
@@ -229,7 +240,7 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         )
 
     async def AttachPhoto(
-        self, request: pb.AttachPhotoRequest, context: grpc.aio.ServicerContext
+        self, request: pb.AttachPhotoRequest, context: Context[pb.AttachPhotoRequest, pb.AttachPhotoReply]
     ) -> pb.AttachPhotoReply:
         if not request.photo.id:
             raise DomainError(ErrorCode.INVALID_INPUT, "照片标识不能为空", "photo")
@@ -238,13 +249,13 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         return pb.AttachPhotoReply(replaced_id=replaced, version=version)
 
     async def ListCodeTables(
-        self, request: pb.ListCodeTablesRequest, context: grpc.aio.ServicerContext
+        self, request: pb.ListCodeTablesRequest, context: Context[pb.ListCodeTablesRequest, pb.CodeTableList]
     ) -> pb.CodeTableList:
         names = list(dict.fromkeys(request.names))[:100]
         return pb.CodeTableList(tables=[code_table_pb(self.code_tables[n]) for n in names if n in self.code_tables])
 
     async def SetReviewStatus(
-        self, request: pb.SetReviewStatusRequest, context: grpc.aio.ServicerContext
+        self, request: pb.SetReviewStatusRequest, context: Context[pb.SetReviewStatusRequest, pb.SetReviewStatusReply]
     ) -> pb.SetReviewStatusReply:
         problems = await self.review.set_status(
             current_caller(), request.teacher_id, request.status, request.seq, request.approved_snapshot
@@ -254,7 +265,7 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         )
 
     async def AssignPersonalCode(
-        self, request: pb.AssignPersonalCodeRequest, context: grpc.aio.ServicerContext
+        self, request: pb.AssignPersonalCodeRequest, context: Context[pb.AssignPersonalCodeRequest, pb.Teacher]
     ) -> pb.Teacher:
         return teacher_pb(
             await self.review.assign_personal_code(
@@ -263,12 +274,14 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
             set(),
         )
 
-    async def GetProgress(self, request: pb.GetProgressRequest, context: grpc.aio.ServicerContext) -> pb.ProgressReply:
+    async def GetProgress(
+        self, request: pb.GetProgressRequest, context: Context[pb.GetProgressRequest, pb.ProgressReply]
+    ) -> pb.ProgressReply:
         rows = await self.stats.progress(current_caller(), request.org_code)
         return pb.ProgressReply(orgs=[pb.OrgCounts(**dataclasses.asdict(r)) for r in rows])
 
     async def GetStatistics(
-        self, request: pb.GetStatisticsRequest, context: grpc.aio.ServicerContext
+        self, request: pb.GetStatisticsRequest, context: Context[pb.GetStatisticsRequest, pb.StatisticsReply]
     ) -> pb.StatisticsReply:
         rows = await self.stats.statistics(
             current_caller(), request.org_code, request.dimension, request.status, dt.date.today()
@@ -276,14 +289,16 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         return pb.StatisticsReply(buckets=[pb.StatBucket(key=k, label=label, count=n) for k, label, n in rows])
 
     async def GetImportTemplate(
-        self, request: pb.GetImportTemplateRequest, context: grpc.aio.ServicerContext
+        self, request: pb.GetImportTemplateRequest, context: Context[pb.GetImportTemplateRequest, pb.FileContent]
     ) -> pb.FileContent:
         content = self.workbooks.template(request.school_type)
         return pb.FileContent(
             filename=f"教师信息导入模板-{request.school_type}.xlsx", content_type=XLSX, content=content
         )
 
-    async def StartImport(self, request: pb.StartImportRequest, context: grpc.aio.ServicerContext) -> pb.ImportJob:
+    async def StartImport(
+        self, request: pb.StartImportRequest, context: Context[pb.StartImportRequest, pb.ImportJob]
+    ) -> pb.ImportJob:
         job = await self.workbooks.start(
             current_caller(),
             request.school_code,
@@ -294,11 +309,17 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         )
         return job_pb(job)
 
-    async def GetImportJob(self, request: pb.GetImportJobRequest, context: grpc.aio.ServicerContext) -> pb.ImportJob:
+    async def GetImportJob(
+        self, request: pb.GetImportJobRequest, context: Context[pb.GetImportJobRequest, pb.ImportJob]
+    ) -> pb.ImportJob:
         return job_pb(await self.workbooks.job(current_caller(), request.id))
 
-    async def GetImportErrorReport(self, request: pb.GetImportJobRequest, context: grpc.aio.ServicerContext) -> None:
+    async def GetImportErrorReport(
+        self, request: pb.GetImportJobRequest, context: Context[pb.GetImportJobRequest, pb.FileChunk]
+    ) -> None:
         await _send(context, await self.workbooks.error_report(current_caller(), request.id))
 
-    async def ExportTeachers(self, request: pb.ExportTeachersRequest, context: grpc.aio.ServicerContext) -> None:
+    async def ExportTeachers(
+        self, request: pb.ExportTeachersRequest, context: Context[pb.ExportTeachersRequest, pb.FileChunk]
+    ) -> None:
         await _send(context, await self.workbooks.export(current_caller(), request.org_code, request.status))

@@ -8,6 +8,7 @@ records are written. Every write names the version it read.
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import datetime as dt
 import secrets
@@ -317,14 +318,14 @@ class Teachers:
 
     async def history(
         self, caller: Caller, teacher_id: str, first: int, after: str
-    ) -> tuple[list[tuple[str, Change]], bool]:
+    ) -> tuple[builtins.list[tuple[str, Change]], bool]:
         if not await self.get(caller, [teacher_id]):
             raise DomainError(ErrorCode.NOT_FOUND, "教师信息不存在，或不在您的管理范围内", "teacherId")
         first = page_size(first)
         changes = await self.storage.changes(teacher_id, after, first + 1)
         return changes[:first], len(changes) > first
 
-    async def roster(self, caller: Caller, school_code: str) -> list[Teacher]:
+    async def roster(self, caller: Caller, school_code: str) -> builtins.list[Teacher]:
         caller.require("SYSTEM_ADMIN", "DATA_ENTRY", "REVIEWER", "QUERY")
         await self.school(caller, school_code)
         return await self.storage.roster(school_code)

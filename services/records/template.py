@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from services.records.workbook import SheetLayout, code_choices, layouts
 from tmis.codes import CodeTable
@@ -25,7 +26,8 @@ INSTRUCTIONS = (
     "一、每个信息集一张工作表，第一行为表头，请勿修改表头、合并单元格或使用公式；从第二行起每行一条信息。",
     "二、表头带 * 的列必须填写。",
     "三、代码列请从下拉框选择“代码-名称”，也可只填代码或名称；可多选的列（如政治面貌）用顿号“、”分隔。",
-    "四、日期列填 yyyy-MM-dd（如 1985-03-07），年月列填 yyyy-MM（如 2008-09）；也接受 Excel 日期、yyyyMM、yyyy/MM/dd、yyyy.MM。",
+    "四、日期列填 yyyy-MM-dd（如 1985-03-07），年月列填 yyyy-MM（如 2008-09）；"
+    "也接受 Excel 日期、yyyyMM、yyyy/MM/dd、yyyy.MM。",
     "五、子表（学习经历等）每行以 身份证件类型 + 身份证件号 对应到已有或本次导入的教师，姓名用于核对。",
     "六、导入方式：追加（不删除已有数据追加）或替换（删除该教师该信息集已有数据再追加）；基本信息总是新增或更新，不会被导入删除。",
     "七、只有“未报送”和“审核未通过”的教师信息会被导入修改；出错的行可下载错误报告，改正后重新导入。",
@@ -60,6 +62,7 @@ def build_template(registry: Registry, school_type: str, tables: Mapping[str, Co
     sheets = layouts(registry, school_type)
     wb = Workbook()
     intro = wb.active
+    assert isinstance(intro, Worksheet)  # a new workbook starts with one sheet, a worksheet
     intro.title = INSTRUCTIONS_SHEET
     intro.append([f"教师信息导入模板（{SCHOOL_TYPE_NAMES.get(school_type, school_type)}）"])
     intro["A1"].font = Font(bold=True, size=14)

@@ -59,9 +59,9 @@ class SheetLayout:
     def find(self, headers: list[Any]) -> tuple[dict[int, Column], list[str]]:
         """({position: column} of the headers recognised, headers not recognised)."""
         known: dict[str, Column] = {}
-        for col in self.columns:
-            for text in (col.label, col.field.label, *col.field.labels.values(), *col.field.aliases):
-                known.setdefault(normalise(text), col)
+        for column in self.columns:
+            for text in (column.label, column.field.label, *column.field.labels.values(), *column.field.aliases):
+                known.setdefault(normalise(text), column)
         found: dict[int, Column] = {}
         extra = []
         for i, raw in enumerate(headers):

@@ -50,7 +50,7 @@ def _job(doc: dict[str, Any]) -> Job:
 
 
 class JobStore:
-    def __init__(self, client: AsyncMongoClient, db_name: str) -> None:
+    def __init__(self, client: AsyncMongoClient[dict[str, Any]], db_name: str) -> None:
         db = client[db_name]
         self.jobs = db["jobs"]
         self.files = AsyncGridFSBucket(db, bucket_name="uploads")

@@ -44,7 +44,7 @@ def _count(cond: Any) -> dict[str, Any]:
 
 
 class Summaries:
-    def __init__(self, db: AsyncDatabase) -> None:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
         self.docs = db["school_stats"]
         self.teachers = db["teachers"]
         # school -> (the seq a running recompute started from, its result)
@@ -78,7 +78,10 @@ class Summaries:
 
     async def _compute(self, school_code: str) -> dict[str, Any]:
         """Every count of one school in one pass over its records ($facet)."""
-        status = lambda s: _count({"$eq": ["$status", s]})  # noqa: E731
+
+        def status(s: str) -> dict[str, Any]:
+            return _count({"$eq": ["$status", s]})
+
         facets: dict[str, Any] = {
             "progress": [
                 {

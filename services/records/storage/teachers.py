@@ -7,6 +7,7 @@ cannot lose each other's updates. Indexes (see `open`) serve every filter of `li
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import dataclasses
 import datetime as dt
@@ -72,7 +73,7 @@ MIGRATIONS: tuple[Step, ...] = ()
 
 
 class Storage:
-    def __init__(self, client: AsyncMongoClient, db_name: str) -> None:
+    def __init__(self, client: AsyncMongoClient[dict[str, Any]], db_name: str) -> None:
         self.client = client
         self.teachers = client[db_name]["teachers"]
         self.history = client[db_name]["history"]
@@ -271,14 +272,14 @@ class Storage:
         cursor = self.teachers.find(query).sort([("updated_at", DESCENDING), ("_id", DESCENDING)]).limit(limit)
         return [_teacher(d) async for d in cursor], total
 
-    async def roster(self, school_code: str) -> list[Teacher]:
+    async def roster(self, school_code: str) -> builtins.list[Teacher]:
         cursor = self.teachers.find(
             {"school_code": school_code},
             {"school_code": 1, "org_path": 1, "version": 1, "basic.name": 1, "basic.idType": 1, "basic.idNumber": 1},
         )
         return [_teacher(doc) async for doc in cursor]
 
-    async def changes(self, teacher_id: str, after: str, limit: int) -> list[tuple[str, Change]]:
+    async def changes(self, teacher_id: str, after: str, limit: int) -> builtins.list[tuple[str, Change]]:
         query: dict[str, Any] = {"teacher_id": teacher_id}
         if after and object_id(after):
             query["_id"] = {"$lt": object_id(after)}
@@ -289,7 +290,9 @@ class Storage:
 
     # review: the review service pushes states; `review_seq` orders the pushes
 
-    async def set_review_status(self, teacher_id: str, status: str, seq: int, snapshot: bool) -> tuple[str, list[str]]:
+    async def set_review_status(
+        self, teacher_id: str, status: str, seq: int, snapshot: bool
+    ) -> tuple[str, builtins.list[str]]:
         """("applied" | "missing" | "incomplete", missing paths). Applied at most once per `seq`;
         an older push than the stored one counts as applied (a newer state has overtaken it)."""
         oid = object_id(teacher_id)
@@ -335,7 +338,7 @@ class Storage:
             return False
         return result.matched_count == 1
 
-    async def look_alikes(self, teacher: Teacher, province: str) -> list[Teacher]:
+    async def look_alikes(self, teacher: Teacher, province: str) -> builtins.list[Teacher]:
         """Other records of the province with the same document number (any document type), or
         the same name, birth date and gender (省内查重); each query on its own index."""
         found: dict[str, Teacher] = {}
