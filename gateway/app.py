@@ -13,7 +13,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from strawberry.asgi import GraphQL
+from starlette.websockets import WebSocket
+from strawberry.http.ides import GraphQL_IDE
 
 from gateway.clients import Clients
 from gateway.context import Context
@@ -133,14 +134,16 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
     revocations = Revocations(interval_seconds=poll_seconds(settings))  # fed once the clients exist
     downloads = Downloads(signer, revocations)
 
-    class TmisGraphQL(BoundedRequests, GraphQL):
-        async def get_context(self, request: Request, response: Response | None = None) -> Context:  # type: ignore[override]
+    class TmisGraphQL(BoundedRequests):
+        async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+            if not isinstance(request, Request) or not isinstance(response, Response):  # an HTTP route only
+                raise TypeError("GraphQL is served over HTTP only (no subscriptions)")
             token = bearer_token(request.headers.get("authorization", ""))
             try:
                 caller = revocations.verify_access(signer, token) if token else None
                 if caller is not None:
                     renewed = signer.renewal(caller, settings.session_max_seconds)
-                    if renewed and response is not None:  # clients replace their token with it
+                    if renewed:  # clients replace their token with it
                         response.headers["x-tmis-token"] = renewed
             except DomainError:
                 caller = None
@@ -152,7 +155,7 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
     metrics = GatewayMetrics()
     schema = build_schema(registry, introspection=settings.development)
     schema.extensions = (*schema.extensions, metrics.extension)
-    ide = "graphiql" if settings.development else None
+    ide: GraphQL_IDE | None = "graphiql" if settings.development else None
     graphql = TmisGraphQL(schema, graphql_ide=ide, multipart_uploads_enabled=True)
 
     async def healthz(request: Request) -> Response:

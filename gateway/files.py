@@ -23,7 +23,8 @@ DOWNLOAD_TTL_SECONDS = 300
 # a server-streaming records RPC answering a file in chunks
 Download = Callable[..., AsyncIterator[rec_pb.FileChunk]]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-STATUS = {
+# by code: DomainError.code is an ErrorCode (a str) or, from a newer service, any other str
+STATUS: dict[str, int] = {
     ErrorCode.UNAUTHENTICATED: 401,
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.NOT_FOUND: 404,

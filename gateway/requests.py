@@ -7,11 +7,16 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, overload
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.types.unset import UNSET
+
+from gateway.context import Context
 
 MAX_JSON_DEPTH = 32
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
@@ -28,24 +33,33 @@ class RequestRefused(HTTPException):
         self.code = code
 
 
-class BoundedRequests:
-    """Mixed into the gateway's strawberry view (before it): how request bodies are read."""
+class BoundedRequests(GraphQL[Context, None]):
+    """Strawberry's ASGI view, reading request bodies within the bounds and answering a refused
+    request as GraphQL (app.py adds the context)."""
 
     def decode_json(self, data: str | bytes) -> object:
         return decode_body(data)
 
     async def parse_multipart(self, request: AsyncHTTPRequestAdapter) -> dict[str, Any]:
         try:
-            data = await super().parse_multipart(request)  # type: ignore[misc]
+            data = await super().parse_multipart(request)
         except (AttributeError, TypeError, ValueError, IndexError):  # a `map` path that does not fit
             data = None
         if not isinstance(data, (dict, list)):
             raise RequestRefused("BAD_REQUEST", "multipart 请求的 operations 或 map 格式不正确")
-        return data  # type: ignore[return-value]
+        return data  # a batch's operations are a list, which strawberry handles (its annotation says dict)
 
-    async def run(self, request: Request, *args: object) -> Response:
+    @overload
+    async def run(self, request: Request, context: Context = UNSET, root_value: None = UNSET) -> Response: ...
+
+    @overload
+    async def run(self, request: WebSocket, context: Context = UNSET, root_value: None = UNSET) -> WebSocket: ...
+
+    async def run(
+        self, request: Request | WebSocket, context: Context = UNSET, root_value: None = UNSET
+    ) -> Response | WebSocket:
         try:
-            return await super().run(request, *args)  # type: ignore[misc]
+            return await super().run(request, context, root_value)
         except HTTPException as err:  # the request itself is wrong: answered as GraphQL, with a code
             return refused(err)
 

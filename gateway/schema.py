@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -16,17 +17,18 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
-from strawberry.file_uploads import Upload
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types.field import StrawberryField
 
 from gateway.errors import ErrorMasking
 from gateway.first_change import guard_first_change
 from gateway.identity.mutations import IdentityMutation
 from gateway.identity.queries import IdentityQuery
+from gateway.identity.types import Account, account_teacher
 from gateway.jobs import job_query
 from gateway.media.mutations import MediaMutation, photo_job
 from gateway.media.queries import MediaQuery
-from gateway.records import current
 from gateway.records.generated import ENTRY_DATA_SCALAR, EntryData, registry_types
 from gateway.records.mutations import ImportMutation, teacher_mutation
 from gateway.records.queries import ImportQuery, RecordsQuery, import_job, teacher_query
@@ -48,6 +50,7 @@ def _file(value: object) -> UploadFile:
 
 
 # Upload takes only a file: anything else is refused as the variable's error, before a resolver runs.
+# Mapped from starlette's UploadFile, the type the resolvers are given.
 UPLOAD_SCALAR = strawberry.scalar(
     name="Upload", description="Represents a file upload.", serialize=lambda value: value, parse_value=_file
 )
@@ -65,6 +68,21 @@ class _ParserCache(ParserCache):
 
 
 class _Schema(strawberry.Schema):
+    """`added`: fields made with the schema for a static type, by type: (the field, the name of the
+    field it goes before). Account.teacher answers with the Teacher type made from the registry."""
+
+    def __init__(self, *args: Any, added: Mapping[type, tuple[StrawberryField, str]], **kwargs: Any) -> None:
+        self._added = added  # read by get_fields while the base class converts the types
+        super().__init__(*args, **kwargs)
+
+    def get_fields(self, type_definition: StrawberryObjectDefinition) -> list[StrawberryField]:
+        fields = type_definition.fields
+        if type_definition.origin not in self._added:
+            return fields
+        field, before = self._added[type_definition.origin]
+        at = next(i for i, f in enumerate(fields) if f.python_name == before)
+        return [*fields[:at], field, *fields[at:]]
+
     def process_errors(self, errors, execution_context=None) -> None:  # noqa: ANN001
         """ErrorMasking logs what needs logging, once; nothing more here."""
 
@@ -74,7 +92,6 @@ def build_schema(registry: Registry | None = None, introspection: bool = True) -
     without introspection in production, as Apollo's default there."""
     types = registry_types(registry or Registry())
     teachers = teacher_types(types)
-    current.Teacher = teachers.Teacher  # Account.teacher refers to it lazily
     jobs_query = job_query({"import": import_job, "photo": photo_job})
     query = strawberry.type(
         type(
@@ -102,7 +119,8 @@ def build_schema(registry: Registry | None = None, introspection: bool = True) -
     schema = _Schema(
         query=query,
         mutation=mutation,
-        config=StrawberryConfig(scalar_map={EntryData: ENTRY_DATA_SCALAR, Upload: UPLOAD_SCALAR}),
+        added={Account: (account_teacher(teachers.Teacher), "org")},
+        config=StrawberryConfig(scalar_map={EntryData: ENTRY_DATA_SCALAR, UploadFile: UPLOAD_SCALAR}),
         extensions=[
             lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
             lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),

@@ -102,7 +102,10 @@ class IdentityMutation:
         )
 
     @strawberry.mutation(
-        description="教师自助: 获取初始密码. Returns the initial password only while it was never changed and the identity facts match."
+        description=(
+            "教师自助: 获取初始密码. Returns the initial password only while it was never changed and the identity "
+            "facts match."
+        )
     )
     async def retrieve_initial_password(
         self, info: Info, input: RetrieveInitialPasswordInput
@@ -184,7 +187,9 @@ class IdentityMutation:
         return GenerateAccountsPayload(created=reply.created, existing=reply.existing, export_url=url, user_errors=[])
 
     @strawberry.mutation(
-        description="Closes or reopens the collection window: while closed no TEACHER of the school can log in or write."
+        description=(
+            "Closes or reopens the collection window: while closed no TEACHER of the school can log in or write."
+        )
     )
     async def set_teacher_login_enabled(self, info: Info, school_code: str, enabled: bool) -> OrgPayload:
         if errors := refusal(info.context.caller, "SYSTEM_ADMIN"):

@@ -40,7 +40,10 @@ class IdentityQuery:
         return Org.of(found) if found else None
 
     @strawberry.field(
-        description="教师自助: at most 20 schools under a region (province, city or district code) whose name contains `name` (2 characters or more); open to visitors."
+        description=(
+            "教师自助: at most 20 schools under a region (province, city or district code) whose name contains "
+            "`name` (2 characters or more); open to visitors."
+        )
     )
     async def search_schools(self, info: Info, region_code: str, name: str) -> list[Org]:
         request = pb.SearchSchoolsRequest(region_code=region_code, name=name)
@@ -60,7 +63,9 @@ class IdentityQuery:
         return AccountConnection(edges=edges, page_info=page, total_count=reply.total_count)
 
     @strawberry.field(
-        description="安全审计: security events about accounts and orgs of an org's subtree, newest first (SYSTEM_ADMIN)."
+        description=(
+            "安全审计: security events about accounts and orgs of an org's subtree, newest first (SYSTEM_ADMIN)."
+        )
     )
     async def audit_log(
         self, info: Info, org_code: str, first: int | None = 50, after: str | None = None

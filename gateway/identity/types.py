@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import enum
-from typing import Annotated
+from typing import Any
 
 import strawberry
+from strawberry.types.field import StrawberryField
 
 from gateway.context import Info
+from gateway.enums import DescribedEnum
 from gateway.pagination import PageInfo
-from gateway.records import current
 from tmis.proto.identity.v1 import identity_pb2 as pb
 
 
@@ -29,7 +30,7 @@ class SchoolType(enum.Enum):
 
 
 @strawberry.enum
-class Role(enum.Enum):
+class Role(DescribedEnum):
     SYSTEM_ADMIN = strawberry.enum_value(
         "SYSTEM_ADMIN", description="系统管理员: accounts of its own org, admin accounts of the orgs directly below"
     )
@@ -103,19 +104,28 @@ class Account:
             teacher_id=account.teacher_id,
         )
 
-    @strawberry.field(description="The teacher record of a TEACHER account.")
-    async def teacher(self, info: Info) -> Annotated[Teacher, strawberry.lazy("gateway.records.current")] | None:  # noqa: F821
-        if not self.teacher_id:
-            return None
-        found = await info.context.loaders.teacher_by_id.load(self.teacher_id)
-        return current.Teacher.of(found) if found and current.Teacher else None
-
     @strawberry.field
     async def org(self, info: Info) -> Org:
         found = await info.context.loaders.org_by_code.load(self.org_code)
         if found is None:
             raise LookupError(f"org {self.org_code} of account {self.id} not found")
         return Org.of(found)
+
+
+def account_teacher(teacher_type: Any) -> StrawberryField:
+    """Account.teacher, which `build_schema` adds to Account (before `org`): the Teacher type is made
+    with the schema from the registry's types (gateway/records/teacher.py), so it is passed in. It is
+    typed `Any` here, at that one boundary, as mypy cannot check a class made at run time."""
+
+    async def teacher(root: Account, info: Info) -> Any:
+        if not root.teacher_id:
+            return None
+        found = await info.context.loaders.teacher_by_id.load(root.teacher_id)
+        return teacher_type.of(found) if found else None
+
+    return strawberry.field(
+        resolver=teacher, graphql_type=teacher_type | None, description="The teacher record of a TEACHER account."
+    )
 
 
 @strawberry.input

@@ -9,10 +9,8 @@ from starlette.responses import JSONResponse, Response
 
 from gateway.clients import Clients
 from gateway.files import STATUS, Downloads
-from tmis.errors import DomainError, ErrorCode
+from tmis.errors import DomainError
 from tmis.proto.media.v1 import media_pb2 as pb
-
-STATUS_OF = {**STATUS, ErrorCode.NOT_FOUND: 404}
 
 
 class PhotoFiles:
@@ -27,9 +25,7 @@ class PhotoFiles:
                 pb.GetPhotoRequest(teacher_id=request.path_params["teacher_id"]), token=token
             )
         except DomainError as err:
-            return JSONResponse(
-                {"code": str(err.code), "message": err.message}, status_code=STATUS_OF.get(err.code, 400)
-            )
+            return JSONResponse({"code": str(err.code), "message": err.message}, status_code=STATUS.get(err.code, 400))
         headers = {
             "cache-control": "private, max-age=300",
             "etag": f'"{reply.id}"',

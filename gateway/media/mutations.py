@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry.file_uploads import Upload
+from starlette.datastructures import UploadFile
 
 from gateway.context import Info
 from gateway.errors import attempt, refusal
@@ -13,8 +13,8 @@ from tmis.errors import DomainError
 from tmis.proto.media.v1 import media_pb2 as pb
 
 
-async def _read(file: Upload) -> tuple[bytes, str]:
-    return await file.read(), getattr(file, "filename", "") or ""
+async def _read(file: UploadFile) -> tuple[bytes, str]:
+    return await file.read(), file.filename or ""
 
 
 async def photo_job(info: Info, job_id: str) -> ImportJob | None:
@@ -31,9 +31,12 @@ async def photo_job(info: Info, job_id: str) -> ImportJob | None:
 @strawberry.type
 class MediaMutation:
     @strawberry.mutation(
-        description="Normalises the photo to the standard and attaches it (the teacher or the school's 信息录入员; DRAFT or REJECTED records)."
+        description=(
+            "Normalises the photo to the standard and attaches it (the teacher or the school's 信息录入员; DRAFT "
+            "or REJECTED records)."
+        )
     )
-    async def upload_photo(self, info: Info, teacher_id: strawberry.ID, file: Upload) -> PhotoPayload:
+    async def upload_photo(self, info: Info, teacher_id: strawberry.ID, file: UploadFile) -> PhotoPayload:
         if errors := refusal(info.context.caller):
             return PhotoPayload(user_errors=errors)
         content, filename = await _read(file)
@@ -44,7 +47,7 @@ class MediaMutation:
         return PhotoPayload(photo=Photo.of(info, str(teacher_id), reply) if reply else None, user_errors=errors)
 
     @strawberry.mutation(description="A .zip of photos named <身份证件号>.<ext>; each is normalised and attached.")
-    async def import_photos(self, info: Info, school_code: str, archive: Upload) -> ImportJobPayload:
+    async def import_photos(self, info: Info, school_code: str, archive: UploadFile) -> ImportJobPayload:
         if errors := refusal(info.context.caller, "DATA_ENTRY"):
             return ImportJobPayload(user_errors=errors)
         content, filename = await _read(archive)

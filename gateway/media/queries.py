@@ -13,7 +13,10 @@ from tmis.proto.media.v1 import media_pb2 as pb
 @strawberry.type
 class MediaQuery:
     @strawberry.field(
-        description="Every file of a photo import job (importPhotos) with its outcome, in archive order; for the account that started it."
+        description=(
+            "Every file of a photo import job (importPhotos) with its outcome, in archive order; for the "
+            "account that started it."
+        )
     )
     async def photo_import_results(
         self, info: Info, job_id: strawberry.ID, first: int | None = 1000

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import strawberry
-from strawberry.file_uploads import Upload
+from starlette.datastructures import UploadFile
 
 from gateway.context import Info
 from gateway.errors import UserError, attempt, refusal
@@ -52,7 +52,11 @@ async def write(
 
 
 def teacher_mutation(types: RegistryTypes, teachers: TeacherTypes) -> type:
-    BasicInfoInput, EntryInput, TeacherPayload = types.BasicInfoInput, types.EntryInput, teachers.TeacherPayload
+    # Made at run time from the registry, these classes cannot be static types: mypy takes them as Any
+    # (declared so, explicitly), strawberry reads the classes themselves from the annotations below.
+    BasicInfoInput: Any = types.BasicInfoInput
+    EntryInput: Any = types.EntryInput
+    TeacherPayload: Any = teachers.TeacherPayload
 
     @strawberry.type
     class TeacherMutation:
@@ -119,16 +123,16 @@ class ImportMutation:
         self,
         info: Info,
         school_code: str,
-        file: Upload,
+        file: UploadFile,
         mode: ImportMode | None = ImportMode.APPEND,
         dry_run: bool | None = False,
     ) -> ImportJobPayload:
         if errors := refusal(info.context.caller, "DATA_ENTRY"):
             return ImportJobPayload(user_errors=errors)
-        content = await file.read()  # type: ignore[attr-defined]
+        content = await file.read()
         request = pb.StartImportRequest(
             school_code=school_code.strip(),
-            filename=str(getattr(file, "filename", "") or ""),
+            filename=file.filename or "",
             content=content,
             mode=(mode or ImportMode.APPEND).value,
             dry_run=bool(dry_run),

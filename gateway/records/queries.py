@@ -107,7 +107,11 @@ async def review_queue(info: Info, teachers: TeacherTypes, first: int | None, af
 
 
 def teacher_query(types: RegistryTypes, teachers: TeacherTypes) -> type:
-    InfoSet, Teacher, TeacherConnection = types.InfoSet, teachers.Teacher, teachers.TeacherConnection
+    # Made at run time from the registry, these classes cannot be static types: mypy takes them as Any
+    # (declared so, explicitly), strawberry reads the classes themselves from the annotations below.
+    InfoSet: Any = types.InfoSet
+    Teacher: Any = teachers.Teacher
+    TeacherConnection: Any = teachers.TeacherConnection
 
     @strawberry.type
     class TeacherQuery:
@@ -142,9 +146,7 @@ def teacher_query(types: RegistryTypes, teachers: TeacherTypes) -> type:
             return await teachers_page(info, teachers, org_code, status, search, first, after)
 
         @strawberry.field(description="Records pending review at the caller's org.")
-        async def review_queue(
-            self, info: Info, first: int | None = 50, after: str | None = None
-        ) -> TeacherConnection:
+        async def review_queue(self, info: Info, first: int | None = 50, after: str | None = None) -> TeacherConnection:
             return await review_queue(info, teachers, first, after)
 
     return TeacherQuery

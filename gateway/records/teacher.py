@@ -27,7 +27,8 @@ async def shown_data(
     info: Info, registry: Registry, set_key: str, school_type: str, raw: dict[str, Any]
 ) -> dict[str, Any]:
     """A set's stored values by field key as the API shows them: codes as {code, name}
-    (numbers are ints already: see record_data); values of fields the registry no longer has (a removed plugin) left out."""
+    (numbers are ints already: see record_data); values of fields the registry no longer has (a removed
+    plugin) left out."""
     described = registry.set(set_key)
     fields = {f.key: f for f in described.fields} if described else {}
     names = {f.key: f.table_for(school_type) for f in fields.values() if f.type in ("code", "codes")}
@@ -84,7 +85,11 @@ class TeacherTypes:
 
 
 def teacher_types(types: RegistryTypes) -> TeacherTypes:  # noqa: C901 (one class per type)
-    registry, InfoSet, BasicInfo = types.registry, types.InfoSet, types.BasicInfo
+    registry = types.registry
+    # Made at run time from the registry, these classes cannot be static types: mypy takes them as Any
+    # (declared so, explicitly), strawberry reads the classes themselves from the annotations below.
+    InfoSet: Any = types.InfoSet
+    BasicInfo: Any = types.BasicInfo
 
     @strawberry.type(
         description=(
@@ -100,7 +105,7 @@ def teacher_types(types: RegistryTypes) -> TeacherTypes:  # noqa: C901 (one clas
 
         @strawberry.field
         async def data(self, info: Info) -> EntryData:
-            return await shown_data(info, registry, self.set.value, self.school_type, self.raw)
+            return EntryData(await shown_data(info, registry, self.set.value, self.school_type, self.raw))
 
     @strawberry.type
     class Teacher:
@@ -136,9 +141,8 @@ def teacher_types(types: RegistryTypes) -> TeacherTypes:  # noqa: C901 (one clas
             )
         )
         async def basic_data(self, info: Info) -> EntryData:
-            return await shown_data(
-                info, registry, "BASIC", self.stored.school_type, record_data(self.stored.basic, registry.sets["BASIC"])
-            )
+            basic = record_data(self.stored.basic, registry.sets["BASIC"])
+            return EntryData(await shown_data(info, registry, "BASIC", self.stored.school_type, basic))
 
         @strawberry.field(description="Null until a photo is uploaded.")
         def photo(self, info: Info) -> Photo | None:

@@ -6,6 +6,7 @@ from enum import Enum
 import strawberry
 
 from gateway.context import Info
+from gateway.enums import DescribedEnum
 from gateway.errors import UserError
 from gateway.files import download_url
 from gateway.jobs import ImportJob
@@ -30,7 +31,7 @@ class Code:
         "Teacher.basic) and CONTACT (at most one entry)."
     )
 )
-class InfoSet(enum.Enum):
+class InfoSet(DescribedEnum):
     BASIC = strawberry.enum_value(
         "BASIC", description="基本信息: the main table. Valid for fieldDefinitions (and templates); not an entry set."
     )
@@ -59,7 +60,8 @@ def info_set_enum(registry: Registry) -> type[enum.Enum]:
         return InfoSet
     definition = InfoSet.__strawberry_definition__  # type: ignore[attr-defined]
     members = {
-        m.name: strawberry.enum_value(m.value, description=d.description) for m, d in zip(InfoSet, definition.values)
+        m.name: strawberry.enum_value(m.value, description=d.description)
+        for m, d in zip(InfoSet, definition.values, strict=True)
     }
     members |= {s.key: strawberry.enum_value(s.key, description=f"{s.label} ({s.plugin})") for s in local}
     described = enum.Enum("InfoSet", members)  # type: ignore[misc]

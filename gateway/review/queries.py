@@ -45,7 +45,9 @@ class ReviewQuery:
         return rows
 
     @strawberry.field(
-        description="Counts of the org's subtree by one dimension; labels from the code tables; 未填写 for unset values."
+        description=(
+            "Counts of the org's subtree by one dimension; labels from the code tables; 未填写 for unset values."
+        )
     )
     async def statistics(
         self, info: Info, org_code: str, dimension: StatDimension, status: RecordStatus | None = None

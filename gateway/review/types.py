@@ -5,13 +5,14 @@ import enum
 import strawberry
 
 from gateway.context import Info
+from gateway.enums import DescribedEnum
 from gateway.errors import UserError
 from gateway.identity.types import Org, OrgLevel
 from tmis.proto.review.v1 import review_pb2 as pb
 
 
 @strawberry.enum(description="审核状态")
-class RecordStatus(enum.Enum):
+class RecordStatus(DescribedEnum):
     DRAFT = strawberry.enum_value("DRAFT", description="未报送")
     SUBMITTED = strawberry.enum_value("SUBMITTED", description="已报送 / 待审核 at review.pendingLevel")
     REJECTED = strawberry.enum_value("REJECTED", description="审核未通过 (驳回), editable again")
