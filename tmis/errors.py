@@ -76,13 +76,15 @@ class DomainError(Exception):
         ).encode()
 
     @classmethod
-    def from_metadata(cls, raw: bytes) -> DomainError:
+    def from_metadata(cls, raw: str | bytes) -> DomainError:
         data = json.loads(raw)
         return cls(data["code"], data["message"], data.get("field"))
 
     @property
     def status(self) -> grpc.StatusCode:
-        return STATUS_OF.get(self.code, grpc.StatusCode.FAILED_PRECONDITION)  # type: ignore[call-overload]
+        if isinstance(self.code, ErrorCode):
+            return STATUS_OF.get(self.code, grpc.StatusCode.FAILED_PRECONDITION)
+        return grpc.StatusCode.FAILED_PRECONDITION  # a code this version does not know
 
     def __repr__(self) -> str:
         return f"DomainError({self.code!s}, {self.message!r}, field={self.field!r})"

@@ -58,6 +58,7 @@ def tmis_photo_standard(standard: dict[str, Any]) -> dict[str, Any] | None:
         def tmis_photo_standard(standard):
             return {**standard, "width_cm": 2.6, "height_cm": 3.2, "dpi": 300}
     """
+    raise NotImplementedError  # a specification: pluggy calls the plugins' implementations
 
 
 # review (services/review): one hook per administrative level, plus after-approval hooks
@@ -125,21 +126,25 @@ def tmis_review_school(record: ReviewRecord, reviewer: Reviewer) -> list[Finding
                 return [Finding("NO_ASSESSMENT", "缺少年度考核", "entry.assessment", blocking=True)]
             return []
     """
+    raise NotImplementedError  # a specification: pluggy calls the plugins' implementations
 
 
 @hookspec
 def tmis_review_district(record: ReviewRecord, reviewer: Reviewer) -> list[Finding]:
     """Checks before a DISTRICT (区县) reviewer's approval; as ``tmis_review_school``."""
+    raise NotImplementedError  # a specification: pluggy calls the plugins' implementations
 
 
 @hookspec
 def tmis_review_city(record: ReviewRecord, reviewer: Reviewer) -> list[Finding]:
     """Checks before a CITY (地市) reviewer's approval; as ``tmis_review_school``."""
+    raise NotImplementedError  # a specification: pluggy calls the plugins' implementations
 
 
 @hookspec
 def tmis_review_province(record: ReviewRecord, reviewer: Reviewer) -> list[Finding]:
     """Checks before a PROVINCE (省) reviewer's approval; as ``tmis_review_school``."""
+    raise NotImplementedError  # a specification: pluggy calls the plugins' implementations
 
 
 @hookspec
@@ -179,6 +184,7 @@ def tmis_verify_identity(record: ReviewRecord) -> IdentityCheck | None:
             ok = population_db.verify(record.basic["name"], record.basic["idNumber"])
             return IdentityCheck(ok, "national", "国家人口基础信息库认证通过" if ok else "认证未通过")
     """
+    raise NotImplementedError  # a specification: pluggy calls the plugins' implementations
 
 
 # the record (every service builds its registry and code tables from these at start)
@@ -201,6 +207,7 @@ def tmis_fields() -> Mapping[str, Sequence[Field]]:
         def tmis_fields():
             return {"BASIC": [Field("gsRuralTeacher", "是否乡村教师", "code", "gs_rural_teacher", required=True)]}
     """
+    raise NotImplementedError  # a specification: pluggy calls the plugins' implementations
 
 
 @hookspec
@@ -213,6 +220,7 @@ def tmis_info_sets() -> Sequence[InfoSet]:
         def tmis_info_sets():
             return [InfoSet("GS_TALENT", "陇原人才项目", (Field("project", "项目名称", "text", required=True),))]
     """
+    raise NotImplementedError  # a specification: pluggy calls the plugins' implementations
 
 
 @hookspec
@@ -225,6 +233,7 @@ def tmis_code_tables() -> Sequence[CodeTable]:
         def tmis_code_tables():
             return [CodeTable("gs_rural_teacher", "是否乡村教师", (Code("0", "否"), Code("1", "是")))]
     """
+    raise NotImplementedError  # a specification: pluggy calls the plugins' implementations
 
 
 @hookspec
@@ -246,3 +255,4 @@ def tmis_validate(set_key: str, data: Mapping[str, Any], school_type: str) -> li
                 return [Finding("GS_ALLOWANCE", "非乡村教师不享受乡村教师生活补助", "gsRuralAllowance", blocking=True)]
             return []
     """
+    raise NotImplementedError  # a specification: pluggy calls the plugins' implementations

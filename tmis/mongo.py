@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeAlias
+
 from pymongo import AsyncMongoClient
 
 from tmis.metrics import for_service
 from tmis.settings import Settings, SettingsError
 
+# documents as PyMongo returns them by default (document_class=dict)
+Client: TypeAlias = AsyncMongoClient[dict[str, Any]]
 
-def connect(settings: Settings, app_name: str) -> AsyncMongoClient:
+
+def connect(settings: Settings, app_name: str) -> Client:
     if not settings.mongodb_uri:
         raise SettingsError("TMIS_MONGODB_URI is not set (make run starts the embedded database and sets it)")
     return AsyncMongoClient(

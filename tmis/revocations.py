@@ -47,7 +47,7 @@ class Revocations:
         self.closed: set[str] = set()
         self.since = 0
         self.synced = False
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
 
     def apply(self, feed: Feed) -> None:
         for account_id, not_before in feed.accounts.items():

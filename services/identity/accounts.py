@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import re
 import secrets
+from typing import Any
 
 from services.identity.audit import Audit, now
 from services.identity.model import NATION_CODE, NATION_NAME, ROLES, Account, Org
@@ -85,7 +86,7 @@ class Accounts:
             raise DomainError(ErrorCode.FORBIDDEN, "不能对自己的账号执行此操作", "accountId")
         return account
 
-    async def _write(self, account: Account, changes: dict, unset: tuple[str, ...] = ()) -> Account:
+    async def _write(self, account: Account, changes: dict[str, Any], unset: tuple[str, ...] = ()) -> Account:
         if not await self.storage.update_account(account, changes, now(), unset):
             raise DomainError(ErrorCode.VERSION_CONFLICT, "账号信息刚被他人修改，请刷新后重试", "accountId")
         changed = await self.storage.account_by_id(account.id)
@@ -188,7 +189,7 @@ class Accounts:
         if org is None:
             raise DomainError(ErrorCode.FORBIDDEN, "单位不存在，或不在您的管理范围内", "orgCode")
         if caller.service or org.code == caller.org_code:
-            query: dict = (
+            query: dict[str, Any] = (
                 {"org_code": org.code, "roles": {"$ne": "SYSTEM_ADMIN"}}
                 if not caller.service
                 else {"org_code": org.code}

@@ -181,7 +181,7 @@ class Login:
             org_path=path,
             result="OK" if matches else "NOT_MATCHED",
         )
-        if not matches:
+        if not matches or initial is None:
             raise DomainError(ErrorCode.NOT_MATCHED, NOT_MATCHED)
         return initial
 

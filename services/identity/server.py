@@ -55,7 +55,7 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
     )
 
     def register(server: grpc.aio.Server) -> list[str]:
-        identity_pb2_grpc.add_IdentityServiceServicer_to_server(servicer, server)
+        identity_pb2_grpc.add_IdentityServiceServicer_to_server(servicer, server)  # type: ignore[no-untyped-call]  # grpcio-tools generates _pb2_grpc without annotations
         return [SERVICE_NAME]
 
     handle = await build_server(

@@ -77,12 +77,16 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         found = await self.orgs.get(caller, [code])
         return found[0] if found else None
 
-    async def Login(self, request: pb.LoginRequest, context: grpc.aio.ServicerContext) -> pb.LoginReply:
+    async def Login(
+        self, request: pb.LoginRequest, context: grpc.aio.ServicerContext[pb.LoginRequest, pb.LoginReply]
+    ) -> pb.LoginReply:
         token, account = await self.login.login(request.username, request.password)
         return pb.LoginReply(token=token, account=account_pb(account))
 
     async def RetrieveInitialPassword(
-        self, request: pb.RetrieveInitialPasswordRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.RetrieveInitialPasswordRequest,
+        context: grpc.aio.ServicerContext[pb.RetrieveInitialPasswordRequest, pb.RetrieveInitialPasswordReply],
     ) -> pb.RetrieveInitialPasswordReply:
         password = await self.login.retrieve_initial(
             request.name, request.id_type, request.id_number, request.school_code
@@ -90,36 +94,50 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         return pb.RetrieveInitialPasswordReply(initial_password=password)
 
     async def ChangePassword(
-        self, request: pb.ChangePasswordRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.ChangePasswordRequest,
+        context: grpc.aio.ServicerContext[pb.ChangePasswordRequest, pb.LoginReply],
     ) -> pb.LoginReply:
         token, account = await self.login.change_password(current_caller(), request.old_password, request.new_password)
         return pb.LoginReply(token=token, account=account_pb(account))
 
-    async def GetMe(self, request: pb.GetMeRequest, context: grpc.aio.ServicerContext) -> pb.Account:
+    async def GetMe(
+        self, request: pb.GetMeRequest, context: grpc.aio.ServicerContext[pb.GetMeRequest, pb.Account]
+    ) -> pb.Account:
         account = await self.accounts.me(current_caller())
         return account_pb((await self.accounts.with_locks([account]))[0])
 
-    async def CreateOrg(self, request: pb.CreateOrgRequest, context: grpc.aio.ServicerContext) -> pb.Org:
+    async def CreateOrg(
+        self, request: pb.CreateOrgRequest, context: grpc.aio.ServicerContext[pb.CreateOrgRequest, pb.Org]
+    ) -> pb.Org:
         org = await self.orgs.create(
             current_caller(), request.code, request.name, request.level, request.parent_code, request.school_type
         )
         return org_pb(org)
 
-    async def BatchGetOrgs(self, request: pb.BatchGetOrgsRequest, context: grpc.aio.ServicerContext) -> pb.OrgList:
+    async def BatchGetOrgs(
+        self, request: pb.BatchGetOrgsRequest, context: grpc.aio.ServicerContext[pb.BatchGetOrgsRequest, pb.OrgList]
+    ) -> pb.OrgList:
         return pb.OrgList(orgs=[org_pb(o) for o in await self.orgs.get(current_caller(), list(request.codes))])
 
-    async def ListChildOrgs(self, request: pb.ListChildOrgsRequest, context: grpc.aio.ServicerContext) -> pb.OrgList:
+    async def ListChildOrgs(
+        self, request: pb.ListChildOrgsRequest, context: grpc.aio.ServicerContext[pb.ListChildOrgsRequest, pb.OrgList]
+    ) -> pb.OrgList:
         return pb.OrgList(
             orgs=[org_pb(o) for o in await self.orgs.children(current_caller(), list(request.parent_codes))]
         )
 
     async def SetTeacherLoginEnabled(
-        self, request: pb.SetTeacherLoginEnabledRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.SetTeacherLoginEnabledRequest,
+        context: grpc.aio.ServicerContext[pb.SetTeacherLoginEnabledRequest, pb.Org],
     ) -> pb.Org:
         return org_pb(await self.orgs.set_teacher_login(current_caller(), request.school_code, request.enabled))
 
     async def CreateAccount(
-        self, request: pb.CreateAccountRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.CreateAccountRequest,
+        context: grpc.aio.ServicerContext[pb.CreateAccountRequest, pb.AccountWithPassword],
     ) -> pb.AccountWithPassword:
         caller = current_caller()
         caller.require("SYSTEM_ADMIN")
@@ -130,23 +148,33 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         return pb.AccountWithPassword(account=account_pb(account), initial_password=password)
 
     async def ResetPassword(
-        self, request: pb.AccountIdRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.AccountIdRequest,
+        context: grpc.aio.ServicerContext[pb.AccountIdRequest, pb.AccountWithPassword],
     ) -> pb.AccountWithPassword:
         account, password = await self.accounts.reset_password(current_caller(), request.account_id)
         return pb.AccountWithPassword(account=account_pb(account), initial_password=password)
 
-    async def UnlockAccount(self, request: pb.AccountIdRequest, context: grpc.aio.ServicerContext) -> pb.Account:
+    async def UnlockAccount(
+        self, request: pb.AccountIdRequest, context: grpc.aio.ServicerContext[pb.AccountIdRequest, pb.Account]
+    ) -> pb.Account:
         return account_pb(await self.accounts.unlock(current_caller(), request.account_id))
 
     async def SetAccountEnabled(
-        self, request: pb.SetAccountEnabledRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.SetAccountEnabledRequest,
+        context: grpc.aio.ServicerContext[pb.SetAccountEnabledRequest, pb.Account],
     ) -> pb.Account:
         return account_pb(await self.accounts.set_enabled(current_caller(), request.account_id, request.enabled))
 
-    async def DeleteAccount(self, request: pb.AccountIdRequest, context: grpc.aio.ServicerContext) -> pb.Account:
+    async def DeleteAccount(
+        self, request: pb.AccountIdRequest, context: grpc.aio.ServicerContext[pb.AccountIdRequest, pb.Account]
+    ) -> pb.Account:
         return account_pb(await self.accounts.delete(current_caller(), request.account_id))
 
-    async def ListAccounts(self, request: pb.ListAccountsRequest, context: grpc.aio.ServicerContext) -> pb.AccountPage:
+    async def ListAccounts(
+        self, request: pb.ListAccountsRequest, context: grpc.aio.ServicerContext[pb.ListAccountsRequest, pb.AccountPage]
+    ) -> pb.AccountPage:
         caller = current_caller()
         caller.require("SYSTEM_ADMIN")
         org = await self._org(caller, request.org_code)
@@ -154,13 +182,17 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         return pb.AccountPage(accounts=[account_pb(a) for a in found], has_next_page=more, total_count=total)
 
     async def BatchGetAccountsByTeacher(
-        self, request: pb.BatchGetAccountsByTeacherRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.BatchGetAccountsByTeacherRequest,
+        context: grpc.aio.ServicerContext[pb.BatchGetAccountsByTeacherRequest, pb.AccountList],
     ) -> pb.AccountList:
         found = await self.accounts.of_teachers(current_caller(), list(request.teacher_ids))
         return pb.AccountList(accounts=[account_pb(a) for a in found])
 
     async def GenerateTeacherAccounts(
-        self, request: pb.GenerateTeacherAccountsRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.GenerateTeacherAccountsRequest,
+        context: grpc.aio.ServicerContext[pb.GenerateTeacherAccountsRequest, pb.GenerateTeacherAccountsReply],
     ) -> pb.GenerateTeacherAccountsReply:
         caller = current_caller()
         caller.require("SYSTEM_ADMIN")
@@ -168,7 +200,9 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         return pb.GenerateTeacherAccountsReply(created=created, existing=existing)
 
     async def ExportTeacherAccounts(
-        self, request: pb.ExportTeacherAccountsRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.ExportTeacherAccountsRequest,
+        context: grpc.aio.ServicerContext[pb.ExportTeacherAccountsRequest, pb.FileReply],
     ) -> pb.FileReply:
         caller = current_caller()
         caller.require("SYSTEM_ADMIN")
@@ -176,7 +210,9 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         return pb.FileReply(filename=filename, content_type=XLSX, content=content)
 
     async def ListAuditEvents(
-        self, request: pb.ListAuditEventsRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.ListAuditEventsRequest,
+        context: grpc.aio.ServicerContext[pb.ListAuditEventsRequest, pb.AuditEventPage],
     ) -> pb.AuditEventPage:
         caller = current_caller()
         caller.require("SYSTEM_ADMIN")
@@ -203,7 +239,9 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         )
 
     async def ListRevocations(
-        self, request: pb.ListRevocationsRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.ListRevocationsRequest,
+        context: grpc.aio.ServicerContext[pb.ListRevocationsRequest, pb.ListRevocationsReply],
     ) -> pb.ListRevocationsReply:
         if not current_caller().service:
             raise DomainError(ErrorCode.FORBIDDEN, "没有执行此操作的权限")
@@ -213,10 +251,14 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         )
 
     async def EnsureAdmin(
-        self, request: pb.EnsureAdminRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.EnsureAdminRequest,
+        context: grpc.aio.ServicerContext[pb.EnsureAdminRequest, pb.EnsureAdminReply],
     ) -> pb.EnsureAdminReply:
         created, password = await self.accounts.ensure_admin(current_caller(), request.password)
         return pb.EnsureAdminReply(created=created, password=password)
 
-    async def SearchSchools(self, request: pb.SearchSchoolsRequest, context: grpc.aio.ServicerContext) -> pb.OrgList:
+    async def SearchSchools(
+        self, request: pb.SearchSchoolsRequest, context: grpc.aio.ServicerContext[pb.SearchSchoolsRequest, pb.OrgList]
+    ) -> pb.OrgList:
         return pb.OrgList(orgs=[org_pb(o) for o in await self.login.search_schools(request.region_code, request.name)])

@@ -12,7 +12,7 @@ from typing import Any
 
 from bson import ObjectId
 from bson.errors import InvalidId
-from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
+from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.identity.model import Account, AuditEvent, Org
@@ -90,7 +90,7 @@ MIGRATIONS: tuple[Step, ...] = ()
 
 
 class Storage:
-    def __init__(self, client: AsyncMongoClient, db_name: str) -> None:
+    def __init__(self, client: mongo.Client, db_name: str) -> None:
         self.client = client
         db = client[db_name]
         self.orgs = db["orgs"]
@@ -171,7 +171,7 @@ class Storage:
             result = await self.accounts.insert_many([_account_doc(a, now) for a in accounts], ordered=False)
             return len(result.inserted_ids)
         except BulkWriteError as err:
-            return err.details.get("nInserted", 0)
+            return int(err.details.get("nInserted", 0))
 
     async def account_by_username(self, username: str) -> Account | None:
         doc = await self.accounts.find_one({"username": username})

@@ -90,7 +90,7 @@ class TeacherAccounts:
         """(filename, .xlsx) of 姓名, 用户名, 初始密码 — blank once a teacher has changed it."""
         school = _school_admin(caller, school)
         book = Workbook()
-        sheet = book.active
+        sheet = book.worksheets[0]  # the active one of a new workbook, typed as a Worksheet
         sheet.title = "教师账号"
         sheet.append(["姓名", "用户名", "初始密码", "状态"])
         for cell in sheet[1]:

@@ -3,7 +3,8 @@ the reconciler that finishes transitions a crash left half-done."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import grpc
 
@@ -26,7 +27,7 @@ SERVICE_NAME = review_pb2.DESCRIPTOR.services_by_name["ReviewService"].full_name
 
 
 def review_record(t: records_pb2.Teacher, registry: Registry) -> ReviewRecord:
-    entries: dict[str, list[dict]] = {}
+    entries: dict[str, list[Mapping[str, Any]]] = {}
     for e in t.entries:
         entries.setdefault(e.set, []).append(record_data(e.data, registry.set(e.set)))
     return ReviewRecord(
@@ -88,7 +89,7 @@ async def create_server(
     servicer = ReviewServicer(workflow)
 
     def register(server: grpc.aio.Server) -> list[str]:
-        review_pb2_grpc.add_ReviewServiceServicer_to_server(servicer, server)
+        review_pb2_grpc.add_ReviewServiceServicer_to_server(servicer, server)  # type: ignore[no-untyped-call]  # grpcio-tools generates _pb2_grpc without annotations
         return [SERVICE_NAME]
 
     handle = await build_server("review", settings, register, port=port)

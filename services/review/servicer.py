@@ -47,25 +47,39 @@ class ReviewServicer(review_pb2_grpc.ReviewServiceServicer):
         self.workflow = workflow
 
     async def BatchGetReviewStates(
-        self, request: pb.BatchGetReviewStatesRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.BatchGetReviewStatesRequest,
+        context: grpc.aio.ServicerContext[pb.BatchGetReviewStatesRequest, pb.ReviewStateList],
     ) -> pb.ReviewStateList:
         return pb.ReviewStateList(
             states=[state_pb(s) for s in await self.workflow.states(current_caller(), list(request.teacher_ids))]
         )
 
-    async def SubmitRecords(self, request: pb.SubmitRecordsRequest, context: grpc.aio.ServicerContext) -> pb.BatchReply:
+    async def SubmitRecords(
+        self,
+        request: pb.SubmitRecordsRequest,
+        context: grpc.aio.ServicerContext[pb.SubmitRecordsRequest, pb.BatchReply],
+    ) -> pb.BatchReply:
         return batch_pb(await self.workflow.submit(current_caller(), list(request.teacher_ids)))
 
     async def ApproveRecords(
-        self, request: pb.ApproveRecordsRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.ApproveRecordsRequest,
+        context: grpc.aio.ServicerContext[pb.ApproveRecordsRequest, pb.BatchReply],
     ) -> pb.BatchReply:
         return batch_pb(await self.workflow.approve(current_caller(), list(request.teacher_ids), request.comment))
 
-    async def RejectRecords(self, request: pb.RejectRecordsRequest, context: grpc.aio.ServicerContext) -> pb.BatchReply:
+    async def RejectRecords(
+        self,
+        request: pb.RejectRecordsRequest,
+        context: grpc.aio.ServicerContext[pb.RejectRecordsRequest, pb.BatchReply],
+    ) -> pb.BatchReply:
         return batch_pb(await self.workflow.reject(current_caller(), list(request.teacher_ids), request.reason))
 
     async def ListReviewQueue(
-        self, request: pb.ListReviewQueueRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.ListReviewQueueRequest,
+        context: grpc.aio.ServicerContext[pb.ListReviewQueueRequest, pb.ReviewQueuePage],
     ) -> pb.ReviewQueuePage:
         ids, more, total, end = await self.workflow.queue(current_caller(), request.first, request.after)
         return pb.ReviewQueuePage(teacher_ids=ids, has_next_page=more, total_count=total, end_cursor=end)

@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from pymongo import ASCENDING, AsyncMongoClient
+from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
 from services.review.model import Event, ReviewState
@@ -61,7 +61,7 @@ MIGRATIONS: tuple[Step, ...] = ()
 
 
 class Storage:
-    def __init__(self, client: AsyncMongoClient, db_name: str) -> None:
+    def __init__(self, client: mongo.Client, db_name: str) -> None:
         self.client = client
         self.states = client[db_name]["states"]
 

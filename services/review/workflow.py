@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pluggy
@@ -66,14 +66,15 @@ class Config:
     retry_after: dt.timedelta = dt.timedelta(seconds=5)
 
     @classmethod
-    def from_raw(cls, raw: dict[str, str]) -> Config:
+    def from_raw(cls, raw: Mapping[str, str]) -> Config:
         levels = tuple(
             x.strip().upper() for x in raw.get("TMIS_REVIEW_LEVELS", ",".join(LEVELS)).split(",") if x.strip()
         )
         unknown = [x for x in levels if x not in LEVELS]
         if unknown or not levels or levels[0] != "SCHOOL":
             raise ValueError(
-                f"TMIS_REVIEW_LEVELS must start with SCHOOL and use {','.join(LEVELS)}; got {raw.get('TMIS_REVIEW_LEVELS')!r}"
+                f"TMIS_REVIEW_LEVELS must start with SCHOOL and use {','.join(LEVELS)}; "
+                f"got {raw.get('TMIS_REVIEW_LEVELS')!r}"
             )
         retry = dt.timedelta(milliseconds=int(raw.get("TMIS_REVIEW_RETRY_MS", "5000")))
         return cls(levels=levels, formal_letter=raw.get("TMIS_PERSONAL_CODE_LETTER", "G")[:1] or "G", retry_after=retry)

@@ -89,7 +89,10 @@ class ServiceClient:
         self.addr = addr
         self.channel = make_channel(addr)
         self._stub = stub_factory(self.channel)
-        self._health = health_pb2_grpc.HealthStub(self.channel)
+        # types-grpcio-health-checking declares HealthStub without its RPCs (the generated __init__ sets them)
+        self._health_check: grpc.aio.UnaryUnaryMultiCallable[
+            health_pb2.HealthCheckRequest, health_pb2.HealthCheckResponse
+        ] = health_pb2_grpc.HealthStub(self.channel).Check  # type: ignore[attr-defined]
         self.timeout = timeout
 
     @staticmethod
@@ -142,7 +145,7 @@ class ServiceClient:
         """(serving?, latency in ms) of the standard gRPC health check."""
         started = time.perf_counter()
         try:
-            reply = await self._health.Check(health_pb2.HealthCheckRequest(service=""), timeout=timeout)
+            reply = await self._health_check(health_pb2.HealthCheckRequest(service=""), timeout=timeout)
             ok = reply.status == health_pb2.HealthCheckResponse.SERVING
         except grpc.aio.AioRpcError:
             ok = False

@@ -25,9 +25,9 @@ def current_token() -> str:
     return token.get()
 
 
-def set_caller(caller: Caller | None) -> contextvars.Token:
+def set_caller(caller: Caller | None) -> contextvars.Token[Caller | None]:
     return _caller.set(caller)
 
 
-def reset_caller(tok: contextvars.Token) -> None:
+def reset_caller(tok: contextvars.Token[Caller | None]) -> None:
     _caller.reset(tok)

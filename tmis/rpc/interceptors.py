@@ -11,7 +11,7 @@ import inspect
 import logging
 import time
 from collections.abc import Awaitable, Callable, Collection
-from typing import Any
+from typing import Any, TypeAlias, cast
 
 import grpc
 
@@ -23,21 +23,27 @@ from tmis.rpc import context
 
 logger = logging.getLogger("tmis.rpc")
 
-Behavior = Callable[[Any, grpc.aio.ServicerContext], Any]
+# Interceptors wrap every RPC of every service: the messages are any service's.
+# (strings: grpc's classes are generic in its stubs only)
+Context: TypeAlias = "grpc.aio.ServicerContext[Any, Any]"
+Handler: TypeAlias = "grpc.RpcMethodHandler[Any, Any]"
+Behavior: TypeAlias = Callable[[Any, Context], Any]
 Wrapper = Callable[[Behavior, str], Behavior]
 HEALTH_PREFIX = "/grpc.health.v1.Health/"
 # what every process calls every second or so: logged at DEBUG, so an idle suite is quiet
 ROUTINE_METHODS = ("/tmis.identity.v1.IdentityService/ListRevocations",)
 
 
-def _metadata(ctx: grpc.aio.ServicerContext) -> dict[str, str | bytes]:
+def _metadata(ctx: Context) -> dict[str, str | bytes]:
     return {k: v for k, v in (ctx.invocation_metadata() or ())}
 
 
-def _wrap_handler(handler: grpc.RpcMethodHandler, method: str, wrap: Wrapper) -> grpc.RpcMethodHandler:
+def _wrap_handler(handler: Handler, method: str, wrap: Wrapper) -> Handler:
+    # grpc-stubs type a handler's behaviours for the sync server (grpc.ServicerContext); on a
+    # grpc.aio server they are coroutine functions taking a grpc.aio.ServicerContext.
     if handler.unary_unary is not None:
         return grpc.unary_unary_rpc_method_handler(
-            wrap(handler.unary_unary, method),
+            wrap(cast(Behavior, handler.unary_unary), method),
             request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer,
         )
@@ -45,7 +51,7 @@ def _wrap_handler(handler: grpc.RpcMethodHandler, method: str, wrap: Wrapper) ->
         # a download in chunks: a coroutine that awaits ctx.write(...) for each, so it runs
         # inside the wrappers (caller, request id, errors) like a unary call
         return grpc.unary_stream_rpc_method_handler(
-            wrap(handler.unary_stream, method),
+            wrap(cast(Behavior, handler.unary_stream), method),
             request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer,
         )
@@ -59,9 +65,9 @@ class _WrappingInterceptor(grpc.aio.ServerInterceptor):
 
     async def intercept_service(
         self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[Handler | None]],
         details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
+    ) -> Handler | None:
         handler = await continuation(details)
         if handler is None:
             return handler
@@ -72,7 +78,7 @@ class RequestIdInterceptor(_WrappingInterceptor):
     """Binds `x-request-id` (or a new one) and `x-client-addr` from the call's metadata to the call."""
 
     def wrap(self, behavior: Behavior, method: str) -> Behavior:
-        async def call(request: Any, ctx: grpc.aio.ServicerContext) -> Any:
+        async def call(request: Any, ctx: Context) -> Any:
             metadata = _metadata(ctx)
             rid = log.request_id.set(str(metadata.get("x-request-id") or log.new_request_id())[:64])
             tracing.tag_request_id(log.request_id.get())
@@ -92,7 +98,7 @@ class ErrorInterceptor(_WrappingInterceptor):
     def wrap(self, behavior: Behavior, method: str) -> Behavior:
         level = logging.DEBUG if method.startswith(HEALTH_PREFIX) or method in ROUTINE_METHODS else logging.INFO
 
-        async def call(request: Any, ctx: grpc.aio.ServicerContext) -> Any:
+        async def call(request: Any, ctx: Context) -> Any:
             started = time.perf_counter()
             outcome = "OK"
             try:
@@ -141,7 +147,7 @@ class AuthInterceptor(_WrappingInterceptor):
         public = method in self.public or method.startswith(HEALTH_PREFIX)
         before_change = public or method in self.before_change
 
-        async def call(request: Any, ctx: grpc.aio.ServicerContext) -> Any:
+        async def call(request: Any, ctx: Context) -> Any:
             raw = bearer_token(str(_metadata(ctx).get("authorization", "")))
             caller = self.revocations.verify_access(self.signer, raw) if raw else None
             if caller is None and not public:

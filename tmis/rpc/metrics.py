@@ -8,12 +8,12 @@ from typing import Any
 import grpc
 
 from tmis.metrics import ServiceMetrics
-from tmis.rpc.interceptors import Behavior, _WrappingInterceptor
+from tmis.rpc.interceptors import Behavior, Context, _WrappingInterceptor
 
 __all__ = ["MetricsInterceptor"]
 
 
-def _code(ctx: grpc.aio.ServicerContext, failed: bool) -> str:
+def _code(ctx: Context, failed: bool) -> str:
     code = ctx.code()  # set by abort() (the error interceptor maps every failure to one)
     if isinstance(code, grpc.StatusCode):
         return str(code.name)
@@ -31,7 +31,7 @@ class MetricsInterceptor(_WrappingInterceptor):
     def wrap(self, behavior: Behavior, method: str) -> Behavior:
         seconds = self.metrics.rpc_seconds.labels(method)
 
-        async def call(request: Any, ctx: grpc.aio.ServicerContext) -> Any:
+        async def call(request: Any, ctx: Context) -> Any:
             started = time.perf_counter()
             failed = True
             try:

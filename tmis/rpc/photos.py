@@ -18,7 +18,7 @@ __all__ = ["Photo", "photo_document", "photo_message"]
 
 def photo_message(document: Mapping[str, Any]) -> Photo:
     """A stored photo (or media's {id, width, height, bytes, dpi, report}); unknown keys are ignored."""
-    return json_format.ParseDict(document, Photo(), ignore_unknown_fields=True)
+    return json_format.ParseDict(dict(document), Photo(), ignore_unknown_fields=True)
 
 
 def photo_document(photo: Photo) -> dict[str, Any]:

@@ -17,9 +17,11 @@ from openpyxl import load_workbook
 from tmis import idcard
 from tmis.errors import DomainError, ErrorCode
 from tmis.proto.identity.v1 import identity_pb2 as id_pb
+from tmis.proto.identity.v1.identity_client import IdentityServiceClient
 from tmis.proto.records.v1 import records_pb2 as rec_pb
+from tmis.proto.records.v1.records_client import RecordsServiceClient
 from tmis.proto.review.v1 import review_pb2 as review_pb
-from tmis.rpc import ServiceClient
+from tmis.proto.review.v1.review_client import ReviewServiceClient
 from tmis.rpc.structs import to_struct
 
 logger = logging.getLogger("tmis.run.demo")
@@ -158,7 +160,7 @@ async def _tolerate_existing(call: Any) -> Any:
         return None
 
 
-async def _complete(records: ServiceClient, teacher: rec_pb.Teacher, token: str) -> None:
+async def _complete(records: RecordsServiceClient, teacher: rec_pb.Teacher, token: str) -> None:
     for set_key, data in DEMO_ENTRIES.items():
         request = rec_pb.AddEntryRequest(
             teacher_id=teacher.id, expected_version=teacher.version, set=set_key, data=to_struct(data)
@@ -170,7 +172,11 @@ async def _complete(records: ServiceClient, teacher: rec_pb.Teacher, token: str)
 
 
 async def seed(
-    identity: ServiceClient, records: ServiceClient, review: ServiceClient, token: str, data_dir: Path
+    identity: IdentityServiceClient,
+    records: RecordsServiceClient,
+    review: ReviewServiceClient,
+    token: str,
+    data_dir: Path,
 ) -> bool:
     """Create the demo data unless the demo province exists. True when seeded now."""
     if (await identity.BatchGetOrgs(id_pb.BatchGetOrgsRequest(codes=[PROVINCE[0]]), token=token)).orgs:
@@ -219,9 +225,9 @@ async def seed(
                 id_pb.ExportTeacherAccountsRequest(school_code=code), token=token
             )
             for row in list(
-                load_workbook(io.BytesIO(export.content), read_only=True).active.iter_rows(values_only=True)
+                load_workbook(io.BytesIO(export.content), read_only=True).worksheets[0].iter_rows(values_only=True)
             )[1:]:
-                rows.append([row[1], row[2] or "", code, name, f"TEACHER ({row[0]})"])
+                rows.append([str(row[1]), str(row[2] or ""), code, name, f"TEACHER ({row[0]})"])
             school_index += 1
     path = data_dir / CREDENTIALS_FILE
     with path.open("w", encoding="utf-8-sig", newline="") as out:  # with a BOM: Excel opens it as UTF-8

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import logging
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
@@ -36,7 +38,7 @@ class EmbeddedMongo:
         self.storage_path = Path(storage_path)
         self.host = host
         self.log_file = log_file
-        self.proc = None
+        self.proc: subprocess.Popen[bytes] | None = None
         self.uri = ""
 
     def start(self, timeout: float = 30.0) -> str:
@@ -56,7 +58,7 @@ class EmbeddedMongo:
         self.proc = spawn(args, log_file=self.log_file)
         self.uri = f"mongodb://{self.host}:{port}/?directConnection=true"
         deadline = time.monotonic() + timeout
-        client: MongoClient = MongoClient(self.uri, serverSelectionTimeoutMS=300, connectTimeoutMS=300)
+        client: MongoClient[dict[str, Any]] = MongoClient(self.uri, serverSelectionTimeoutMS=300, connectTimeoutMS=300)
         try:
             while True:
                 if self.proc.poll() is not None:

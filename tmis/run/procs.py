@@ -22,7 +22,7 @@ def free_port(host: str = "127.0.0.1") -> int:
     while True:
         with socket.socket() as sock:
             sock.bind((host, 0))
-            port = sock.getsockname()[1]
+            port: int = sock.getsockname()[1]
         if port not in _HANDED_OUT:
             _HANDED_OUT.add(port)
             return port
@@ -41,7 +41,7 @@ def _die_with_parent() -> Callable[[], None] | None:
     return prepare
 
 
-def spawn(args: list[str], env: dict[str, str] | None = None, log_file: str | None = None) -> subprocess.Popen:
+def spawn(args: list[str], env: dict[str, str] | None = None, log_file: str | None = None) -> subprocess.Popen[bytes]:
     out = open(log_file, "ab") if log_file else None  # noqa: SIM115 - handed to the child
     try:
         return subprocess.Popen(
@@ -52,7 +52,7 @@ def spawn(args: list[str], env: dict[str, str] | None = None, log_file: str | No
             out.close()
 
 
-def stop_process(proc: subprocess.Popen, grace: float = 5.0) -> int | None:
+def stop_process(proc: subprocess.Popen[bytes], grace: float = 5.0) -> int | None:
     """SIGTERM, wait up to `grace` seconds, then SIGKILL (SecantusDB now and then ignores SIGTERM)."""
     if proc.poll() is None:
         proc.terminate()

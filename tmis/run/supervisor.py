@@ -36,14 +36,15 @@ START_TIMEOUT = 60.0
 class Child:
     name: str
     args: list[str]
-    proc: subprocess.Popen | None = None
+    proc: subprocess.Popen[bytes] | None = None
     restarts: int = 0
     started_at: float = 0.0
     history: list[float] = field(default_factory=list)
 
-    def start(self, env: dict[str, str]) -> None:
+    def start(self, env: dict[str, str]) -> subprocess.Popen[bytes]:
         self.proc = spawn(self.args, env=env)
         self.started_at = time.monotonic()
+        return self.proc
 
 
 def _token_secret(settings: Settings, data_dir: Path) -> str:
@@ -75,7 +76,9 @@ class Supervisor:
         return env
 
     def _write_state(self) -> None:
-        state = {c.name: {"pid": c.proc.pid if c.proc else None, "restarts": c.restarts} for c in self.children}
+        state: dict[str, dict[str, int | str | None]] = {
+            c.name: {"pid": c.proc.pid if c.proc else None, "restarts": c.restarts} for c in self.children
+        }
         state["database"] = {
             "pid": self.db.proc.pid if self.db and self.db.proc else None,
             "uri": self.db.uri if self.db else "",
@@ -125,7 +128,7 @@ class Supervisor:
         def probe() -> bool:
             try:
                 with urllib.request.urlopen(url, timeout=0.5) as reply:
-                    return reply.status == 200
+                    return bool(reply.status == 200)
             except OSError:
                 return False
 
@@ -163,8 +166,8 @@ class Supervisor:
         if self.stopping.is_set():
             return
         child.restarts += 1
-        child.start(self.env)
-        logger.info("%s restarted (pid %d)", child.name, child.proc.pid)
+        proc = child.start(self.env)
+        logger.info("%s restarted (pid %d)", child.name, proc.pid)
         self._write_state()
 
     def stop(self) -> None:
