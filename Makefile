@@ -11,7 +11,7 @@ WEB_SOURCES := $(shell find web -path web/node_modules -prune -o -path web/dist 
 WEB_STAMP := web/dist/.built-$(shell cat $(WEB_SOURCES) | cksum | cut -d' ' -f1)
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test web contract protos lock clean
+.PHONY: run test lint web contract protos lock clean
 
 $(STAMP): pyproject.toml constraints.txt $(PLUGINS:%=%/pyproject.toml)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,8 +37,15 @@ web: $(WEB_STAMP)
 run: $(STAMP) $(WEB_STAMP)
 	$(PY) -m tmis
 
-test: $(STAMP) $(WEB_STAMP) $(CHROMIUM)
+test: lint $(STAMP) $(WEB_STAMP) $(CHROMIUM)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Lint, format and types (settings in pyproject.toml): strict for the shared package and the services.
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy --strict tmis services
+	$(PY) -m mypy --follow-imports=silent gateway  # tmis/ is checked strictly above
 
 # How many points of ../shared/contract/schema.graphql the gateway does not offer yet.
 contract: $(STAMP)
@@ -52,4 +59,4 @@ lock: $(STAMP)
 	$(PY) -m pip freeze --exclude-editable | sed '1i # Exact versions of every installed package (direct ones are pinned in pyproject.toml).\n# Regenerate with: make lock' > constraints.txt
 
 clean:
-	rm -rf $(VENV) var .pytest_cache web/node_modules web/dist web/src/gql
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache web/node_modules web/dist web/src/gql
