@@ -93,30 +93,22 @@ class Login:
             raise DomainError(ErrorCode.ACCOUNT_LOCKED, locked_message(until), field)
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, WRONG, "oldPassword" if changing else "password")
 
+    async def _refused(self, username: str, path: tuple[str, ...], detail: str, message: str) -> DomainError:
+        """A login refused although the password was right: audited, answered FORBIDDEN."""
+        result = str(ErrorCode.FORBIDDEN)
+        await self.audit.record(
+            "LOGIN_FAILED", actor=username, target=username, org_path=path, result=result, detail=detail
+        )
+        return DomainError(ErrorCode.FORBIDDEN, message, "username")
+
     async def login(self, username: str, password: str) -> tuple[str, Account]:
         username, password = username.strip()[:64], password[:256]  # longer ones can never match
         account = await self._verified(username, await self.storage.account_by_username(username), password)
         path = account.org_path
         if not account.enabled:
-            await self.audit.record(
-                "LOGIN_FAILED",
-                actor=username,
-                target=username,
-                org_path=path,
-                result=str(ErrorCode.FORBIDDEN),
-                detail="disabled",
-            )
-            raise DomainError(ErrorCode.FORBIDDEN, "该账号已停用，请联系本单位系统管理员", "username")
+            raise await self._refused(username, path, "disabled", "该账号已停用，请联系本单位系统管理员")
         if account.teacher_only and not (await self.storage.get_orgs([account.org_code]))[0].teacher_login_enabled:
-            await self.audit.record(
-                "LOGIN_FAILED",
-                actor=username,
-                target=username,
-                org_path=path,
-                result=str(ErrorCode.FORBIDDEN),
-                detail="window closed",
-            )
-            raise DomainError(ErrorCode.FORBIDDEN, WINDOW_CLOSED, "username")
+            raise await self._refused(username, path, "window closed", WINDOW_CLOSED)
         if account.password_hash and self.hasher.needs_rehash(account.password_hash):
             await self.storage.update_account(account, {"password_hash": await self.hasher.hash(password)}, now())
         await self.audit.record("LOGIN", actor=username, target=username, org_path=path)

@@ -34,7 +34,7 @@ def media_process(world: World, port: int) -> subprocess.Popen:
     env = {
         **os.environ, "TMIS_MONGODB_URI": s.mongodb_uri, "TMIS_TOKEN_SECRET": s.token_secret,
         "TMIS_MEDIA_PORT": str(port),
-        "TMIS_LOG_LEVEL": "WARNING", "TMIS_DEVELOPMENT": "0", "TMIS_MEDIA_JOB_STALE_SECONDS": "600",
+        "TMIS_LOG_LEVEL": "WARNING", "TMIS_MEDIA_JOB_STALE_SECONDS": "600",
         **{f"TMIS_{n.upper()}_DB": db for n, db in s.databases.items()},
         **{f"TMIS_{n.upper()}_ADDR": addr for n, addr in s.addrs.items()},
     }  # fmt: skip
@@ -61,16 +61,16 @@ async def test_a_job_whose_instance_is_killed_is_taken_over_or_failed(
     # photos that take a moment each (a small face: the fine search), so the job is surely mid-way when killed
     photo = images.standing((2400, 1800), 12, (0.2, 0.4))[0]
     content = zipped([(f"{t.basic['idNumber']}.jpg", photo) for t in made])
-    # the uploader's token lasts a few seconds: it has expired when the job is taken over
     clerk = suite.signer.verify(world.clerk)
-    short = suite.signer.sign(clerk, ttl_seconds=3)
-    expires = suite.signer.verify(short).expires_at
-
     port = free_port()
     process = media_process(world, port)
     client = ServiceClient("media", f"127.0.0.1:{port}", media_pb2_grpc.MediaServiceStub, timeout=30)
     try:
-        await ready(client, short)
+        await ready(client, world.clerk)
+        # the uploader's token lasts a few seconds (made once the instance is up, so a slow start on a
+        # busy machine does not spend it): it has expired when the job is taken over
+        short = suite.signer.sign(clerk, ttl_seconds=8)
+        expires = suite.signer.verify(short).expires_at
         job = await client.ImportPhotos(pb.ImportPhotosRequest(school_code=SCHOOL, archive=content), token=short)
         for _ in range(600):
             doc = await media_db["jobs"].find_one({"_id": job.id})

@@ -149,7 +149,8 @@ class Summaries:
 
     async def refresh_marked(self, limit: int = 100) -> int:
         """Background: recompute marked schools (the questions then find them fresh)."""
-        docs = [d async for d in self.docs.find({"dirty": True}, {"seq": 1}).limit(limit)]
+        # org_path too: a question that joins this recompute gets its result as the school's summary
+        docs = [d async for d in self.docs.find({"dirty": True}, {"seq": 1, "org_path": 1}).limit(limit)]
         for doc in docs:
             await self.refresh(doc)
         return len(docs)
