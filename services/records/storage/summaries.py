@@ -49,6 +49,7 @@ class Summaries:
         self.teachers = db["teachers"]
         # school -> (the seq a running recompute started from, its result)
         self._running: dict[str, tuple[int, asyncio.Future[dict[str, Any]]]] = {}
+        self._paths: dict[str, list[str]] = {}
 
     async def open(self) -> None:
         await self.docs.create_index([("org_path", ASCENDING)])
@@ -59,6 +60,16 @@ class Summaries:
             ).to_list()
             for row in rows:
                 await self.touch(row["_id"], row["path"])
+
+    async def path_through(self, org_code: str) -> list[str] | None:
+        """The org path of a school in the org's subtree (so the org's depth), None when no school
+        below it has records; kept once found (an org keeps its place in the tree)."""
+        if (path := self._paths.get(org_code)) is None:
+            doc = await self.docs.find_one({"org_path": org_code}, {"org_path": 1})
+            if doc is None:
+                return None
+            path = self._paths[org_code] = list(doc["org_path"])
+        return path
 
     async def touch(self, school_code: str, org_path: Iterable[str]) -> None:
         await self.docs.update_one(

@@ -18,7 +18,8 @@ from typing import Any
 from bson import ObjectId
 from bson.errors import InvalidId
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, UpdateOne
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure
 
 from services.records.model import EDITABLE, Change, Entry, Teacher
 from services.records.storage.summaries import Summaries
@@ -68,8 +69,39 @@ class DuplicatePerson(Exception):
         self.org_path = org_path
 
 
+def org_levels(org_path: Iterable[str]) -> dict[str, str]:
+    """The org tree as per-level fields, `org_l<depth>` for every org above the school (which is
+    `school_code`): a subtree is one equality on one single-key index, where a multikey `org_path`
+    index cost an index entry per level on every insert (measured in bench/README.md)."""
+    return {f"org_l{depth}": code for depth, code in enumerate(list(org_path)[:-1])}
+
+
+# the levels with an index (province, city, district); the nation's subtree is every record
+INDEXED_LEVELS = (1, 2, 3)
+_OLD_INDEXES = (
+    "school_code_1",
+    "org_path_1_updated_at_-1__id_-1",
+    "org_path_1_status_1_updated_at_-1__id_-1",
+    "org_path_1_basic.name_1",
+)
+
+
+async def _org_levels_from_paths(db: AsyncDatabase[Any]) -> None:
+    """Records written before the per-level fields get them; the multikey `org_path` indexes go."""
+    teachers = db["teachers"]
+    pipeline = [{"$group": {"_id": {"school": "$school_code", "path": "$org_path"}}}]
+    for row in await (await teachers.aggregate(pipeline)).to_list():
+        school, path = row["_id"]["school"], row["_id"]["path"]
+        await teachers.update_many({"school_code": school, "org_path": path}, {"$set": org_levels(path)})
+    existing = await teachers.index_information()
+    for name in _OLD_INDEXES:
+        if name in existing:
+            with contextlib.suppress(OperationFailure):  # another instance dropped it first
+                await teachers.drop_index(name)
+
+
 # start-up migrations (tmis.migrations), in order; a new release appends
-MIGRATIONS: tuple[Step, ...] = ()
+MIGRATIONS: tuple[Step, ...] = (_org_levels_from_paths,)
 
 
 class Storage:
@@ -85,12 +117,12 @@ class Storage:
         s = cls(mongo.connect(settings, "records"), settings.databases["records"])
         await s.teachers.create_index([("basic.idType", ASCENDING), ("basic.idNumber", ASCENDING)], unique=True)
         await s.teachers.create_index([("basic.idNumber", ASCENDING)])
-        await s.teachers.create_index([("org_path", ASCENDING), ("updated_at", DESCENDING), ("_id", DESCENDING)])
-        await s.teachers.create_index(
-            [("org_path", ASCENDING), ("status", ASCENDING), ("updated_at", DESCENDING), ("_id", DESCENDING)]
-        )
-        await s.teachers.create_index([("org_path", ASCENDING), ("basic.name", ASCENDING)])
-        await s.teachers.create_index([("school_code", ASCENDING)])
+        for depth in INDEXED_LEVELS:
+            await s.teachers.create_index(
+                [(f"org_l{depth}", ASCENDING), ("updated_at", DESCENDING), ("_id", DESCENDING)]
+            )
+        await s.teachers.create_index([("school_code", ASCENDING), ("updated_at", DESCENDING), ("_id", DESCENDING)])
+        await s.teachers.create_index([("basic.name", ASCENDING)])
         await s.teachers.create_index(
             [("personal_code", ASCENDING)], unique=True, partialFilterExpression={"personal_code": {"$type": "string"}}
         )
@@ -108,6 +140,7 @@ class Storage:
             "school_code": teacher.school_code,
             "school_type": teacher.school_type,
             "org_path": list(teacher.org_path),
+            **org_levels(teacher.org_path),
             "status": teacher.status,
             "basic": teacher.basic,
             "entries": [],
@@ -243,7 +276,7 @@ class Storage:
 
     async def each(self, org_code: str, status: str) -> AsyncIterator[Teacher]:
         """Every record of an org's subtree, in one cursor (one pass over the matches)."""
-        query: dict[str, Any] = {"org_path": org_code}
+        query = await self._subtree(org_code)
         if status:
             query["status"] = status
         async for doc in (
@@ -259,7 +292,7 @@ class Storage:
     async def list(
         self, org_code: str, status: str, search: str, after: tuple[dt.datetime, str] | None, limit: int
     ) -> tuple[list[Teacher], int]:
-        query: dict[str, Any] = {"org_path": org_code}
+        query = await self._subtree(org_code)
         if status:
             query["status"] = status
         if search:
@@ -271,6 +304,14 @@ class Storage:
             query["$or"] = [{"updated_at": {"$lt": at}}, {"updated_at": at, "_id": {"$lt": object_id(last)}}]
         cursor = self.teachers.find(query).sort([("updated_at", DESCENDING), ("_id", DESCENDING)]).limit(limit)
         return [_teacher(d) async for d in cursor], total
+
+    async def _subtree(self, org_code: str) -> dict[str, Any]:
+        """The filter selecting an org's subtree: the school's code, or the org at its depth."""
+        path = await self.summaries.path_through(org_code)
+        if path is None:  # no school below it has records
+            return {"org_path": org_code}
+        depth = path.index(org_code)
+        return {"school_code": org_code} if depth == len(path) - 1 else {f"org_l{depth}": org_code}
 
     async def roster(self, school_code: str) -> builtins.list[Teacher]:
         cursor = self.teachers.find(
@@ -344,9 +385,9 @@ class Storage:
         found: dict[str, Teacher] = {}
         basic = teacher.basic
         queries = [
-            {"basic.idNumber": basic.get("idNumber"), "org_path": province},
+            {"basic.idNumber": basic.get("idNumber"), "org_l1": province},
             {
-                "org_path": province,
+                "org_l1": province,
                 "basic.name": basic.get("name"),
                 "basic.birthDate": basic.get("birthDate"),
                 "basic.gender": basic.get("gender"),
