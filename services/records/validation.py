@@ -157,6 +157,8 @@ def _empty(value: Any) -> bool:
 def _order(info_set: InfoSet, out: Mapping[str, Any], school_type: str, check: _Check) -> None:
     """not_before (>=) and after (>) between dates and months, compared at the coarser of the two."""
     for field in info_set.fields:
+        if not field.not_before and not field.after:
+            continue
         for other_key, strict in ((field.not_before, False), (field.after, True)):
             if not other_key or _empty(out.get(field.key)) or _empty(out.get(other_key)):
                 continue
@@ -197,8 +199,11 @@ def _within(
     """Tree codes under the value of another field (学位名称 within 学位层次), and codes that only
     some school types may use (教职工来源 301/302 幼儿园)."""
     for field in info_set.fields:
-        value, label = out.get(field.key), field.label_for(school_type)
-        codes = value if isinstance(value, list) else [] if _empty(value) else [str(value)]
+        value = out.get(field.key)
+        if (not field.codes_only_in and field.within is None) or _empty(value):
+            continue  # nothing to check (the common case, kept cheap: this runs for every imported row)
+        label = field.label_for(school_type)
+        codes = value if isinstance(value, list) else [str(value)]
         table = tables.get(field.table_for(school_type) or "")
         for code in codes:
             if code in field.codes_only_in and school_type not in field.codes_only_in[code]:
