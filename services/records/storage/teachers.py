@@ -308,8 +308,8 @@ class Storage:
     async def _subtree(self, org_code: str) -> dict[str, Any]:
         """The filter selecting an org's subtree: the school's code, or the org at its depth."""
         path = await self.summaries.path_through(org_code)
-        if path is None:  # no school below it has records
-            return {"org_path": org_code}
+        if path is None:  # no school below it has records (a school's summary is marked before its first write)
+            return {"school_code": {"$in": []}}
         depth = path.index(org_code)
         return {"school_code": org_code} if depth == len(path) - 1 else {f"org_l{depth}": org_code}
 
