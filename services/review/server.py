@@ -84,7 +84,23 @@ async def create_server(
         reply = await identity.BatchGetOrgs(identity_pb2.BatchGetOrgsRequest(codes=[code]), token=system())
         return reply.orgs[0].name if reply.orgs else code
 
-    ports = Ports(read, push, assign_code, levels_of, registry.label_of, name_of)
+    async def complete_ids(org_code: str, status: str, search: str) -> list[str]:
+        # read as the caller: records answers only within the caller's subtree
+        out: list[str] = []
+        for wanted in [status] if status else ["DRAFT", "REJECTED"]:
+            after = ""
+            while len(out) < 500:
+                request = records_pb2.ListTeachersRequest(
+                    org_code=org_code, status=wanted, search=search, first=200, after=after
+                )
+                page = await records.ListTeachers(request)
+                out += [t.id for t in page.teachers if not t.missing]
+                if not page.has_next_page:
+                    break
+                after = page.end_cursor
+        return out
+
+    ports = Ports(read, push, assign_code, levels_of, registry.label_of, name_of, complete_ids)
     workflow = Workflow(storage, ports, manager, Config.from_raw(settings.raw))
     servicer = ReviewServicer(workflow)
 

@@ -60,14 +60,24 @@ class ReviewServicer(review_pb2_grpc.ReviewServiceServicer):
         request: pb.SubmitRecordsRequest,
         context: grpc.aio.ServicerContext[pb.SubmitRecordsRequest, pb.BatchReply],
     ) -> pb.BatchReply:
-        return batch_pb(await self.workflow.submit(current_caller(), list(request.teacher_ids)))
+        caller = current_caller()
+        if request.HasField("filter") and not request.teacher_ids:
+            f = request.filter
+            return batch_pb(await self.workflow.submit_matching(caller, f.org_code, f.status, f.search))
+        return batch_pb(await self.workflow.submit(caller, list(request.teacher_ids)))
 
     async def ApproveRecords(
         self,
         request: pb.ApproveRecordsRequest,
         context: grpc.aio.ServicerContext[pb.ApproveRecordsRequest, pb.BatchReply],
     ) -> pb.BatchReply:
-        return batch_pb(await self.workflow.approve(current_caller(), list(request.teacher_ids), request.comment))
+        caller = current_caller()
+        ids = list(request.teacher_ids)
+        if request.all_pending and not ids:
+            ids = await self.workflow.pending_ids(caller)
+            if not ids:
+                return pb.BatchReply()
+        return batch_pb(await self.workflow.approve(caller, ids, request.comment))
 
     async def RejectRecords(
         self,

@@ -51,10 +51,16 @@ class Ports:
     describe: Callable[[str, str], str] = lambda path, school_type: path
     # an org's name, for messages (its code when unknown)
     name_of: Callable[[str], Awaitable[str]] = lambda code: _same(code)
+    # ids of the complete records matching a filter (org code, status, search), read as the caller
+    complete_ids: Callable[[str, str, str], Awaitable[list[str]]] = lambda org, status, search: _none()
 
 
 async def _same(code: str) -> str:
     return code
+
+
+async def _none() -> list[str]:
+    return []
 
 
 @dataclass(frozen=True)
@@ -133,6 +139,24 @@ class Workflow:
         records = await self.ports.read(ids, False)
         states = await self.storage.get(ids)
         return await self._each(ids, lambda i: self._submit(caller, records.get(i), states.get(i) or ReviewState(i)))
+
+    async def submit_matching(
+        self, caller: Caller, org_code: str, status: str, search: str
+    ) -> tuple[list[str], list[Failed]]:
+        """报送 every complete DRAFT/REJECTED record of a filter; each checked as one given by id."""
+        caller.require()
+        if status not in ("", "DRAFT", "REJECTED"):
+            raise DomainError(ErrorCode.INVALID_INPUT, "只能报送草稿或已驳回的记录", "status")
+        ids = await self.ports.complete_ids(org_code or caller.org_code, status, search)
+        if not ids:
+            return [], []
+        return await self.submit(caller, ids[:MAX_BATCH])
+
+    async def pending_ids(self, caller: Caller) -> list[str]:
+        """Every record pending at the caller's org, oldest first, up to the batch limit."""
+        caller.require("REVIEWER")
+        keys, _ = await self.storage.queue(caller.org_code, None, MAX_BATCH)
+        return [k.partition("|")[2] for k in keys]
 
     async def approve(self, caller: Caller, teacher_ids: list[str], comment: str) -> tuple[list[str], list[Failed]]:
         caller.require("REVIEWER")

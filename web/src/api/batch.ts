@@ -15,5 +15,11 @@ export function useBatch(rows: Ref<{ id: string; basic: { name: string } }[]>, r
     await reload(true)
   }
 
-  return { selected, failures, settle }
+  /** Tick (or untick) every row of the loaded pages that `can` allows. */
+  function selectPage(on: boolean, can: (row: { id: string }) => boolean = () => true): void {
+    const page = rows.value.filter(can).map((r) => r.id)
+    selected.value = on ? [...new Set([...selected.value, ...page])] : selected.value.filter((id) => !page.includes(id))
+  }
+
+  return { selected, failures, settle, selectPage }
 }

@@ -5,7 +5,10 @@ import { failure } from '@/api/forms'
 
 export interface Connection<Row> { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor?: string | null }; edges: { node: Row }[] }
 
-export function usePaged<Row>(fetch: (after: string | null) => Promise<Connection<Row>>) {
+export const PAGE_SIZES = [20, 50, 100]
+
+export function usePaged<Row>(fetch: (after: string | null, first: number) => Promise<Connection<Row>>) {
+  const pageSize = ref(20)
   const rows = ref([]) as Ref<Row[]>
   const total = ref(0)
   const after = ref<string | null>(null)
@@ -17,7 +20,7 @@ export function usePaged<Row>(fetch: (after: string | null) => Promise<Connectio
     busy.value = true
     error.value = ''
     try {
-      const page = await fetch(reset ? null : after.value)
+      const page = await fetch(reset ? null : after.value, pageSize.value)
       const found = page.edges.map((e) => e.node)
       rows.value = reset ? found : [...rows.value, ...found]
       total.value = page.totalCount
@@ -30,5 +33,5 @@ export function usePaged<Row>(fetch: (after: string | null) => Promise<Connectio
     }
   }
 
-  return { rows, total, more, busy, error, load }
+  return { rows, total, more, busy, error, load, pageSize }
 }

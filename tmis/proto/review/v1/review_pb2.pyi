@@ -65,18 +65,32 @@ class BatchGetReviewStatesRequest(_message.Message):
     def __init__(self, teacher_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class SubmitRecordsRequest(_message.Message):
-    __slots__ = ("teacher_ids",)
+    __slots__ = ("teacher_ids", "filter")
     TEACHER_IDS_FIELD_NUMBER: _ClassVar[int]
+    FILTER_FIELD_NUMBER: _ClassVar[int]
     teacher_ids: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, teacher_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+    filter: RecordFilter
+    def __init__(self, teacher_ids: _Optional[_Iterable[str]] = ..., filter: _Optional[_Union[RecordFilter, _Mapping]] = ...) -> None: ...
+
+class RecordFilter(_message.Message):
+    __slots__ = ("org_code", "status", "search")
+    ORG_CODE_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    SEARCH_FIELD_NUMBER: _ClassVar[int]
+    org_code: str
+    status: str
+    search: str
+    def __init__(self, org_code: _Optional[str] = ..., status: _Optional[str] = ..., search: _Optional[str] = ...) -> None: ...
 
 class ApproveRecordsRequest(_message.Message):
-    __slots__ = ("teacher_ids", "comment")
+    __slots__ = ("teacher_ids", "comment", "all_pending")
     TEACHER_IDS_FIELD_NUMBER: _ClassVar[int]
     COMMENT_FIELD_NUMBER: _ClassVar[int]
+    ALL_PENDING_FIELD_NUMBER: _ClassVar[int]
     teacher_ids: _containers.RepeatedScalarFieldContainer[str]
     comment: str
-    def __init__(self, teacher_ids: _Optional[_Iterable[str]] = ..., comment: _Optional[str] = ...) -> None: ...
+    all_pending: bool
+    def __init__(self, teacher_ids: _Optional[_Iterable[str]] = ..., comment: _Optional[str] = ..., all_pending: _Optional[bool] = ...) -> None: ...
 
 class RejectRecordsRequest(_message.Message):
     __slots__ = ("teacher_ids", "reason")
