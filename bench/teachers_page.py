@@ -63,7 +63,7 @@ from tmis.proto.records.v1 import records_pb2_grpc  # noqa: E402
 from tmis.proto.review.v1 import review_pb2 as review_pb  # noqa: E402
 from tmis.registry import Registry  # noqa: E402
 from tmis.rpc import ServiceClient  # noqa: E402
-from tmis.run.demo import demo_basic  # noqa: E402
+from tmis.run.demo import DEMO_ENTRIES, demo_basic  # noqa: E402
 
 ROUND_SECONDS = 8.0
 ROUNDS = 2
@@ -103,19 +103,8 @@ READER_CALLER = Caller(
     org_path=("100000", "620000", "620100", DISTRICT),
     roles=("QUERY",),
 )
-# 学习经历, as in tests/records/test_teachers.py; 工作经历 of the current post (no endMonth: 至今).
-EDUCATION = {
-    "education": "21",
-    "institution": "西北师范大学",
-    "major": "汉语言文学",
-    "normalMajor": True,
-    "startMonth": "2001-09",
-    "endMonth": "2005-07",
-    "degreeLevel": "4",
-    "degree": "405",
-    "degreeInstitution": "西北师范大学",
-    "studyMode": "1",
-}
+# 学习经历 as in the demo data; 工作经历 of the current post (no endMonth: 至今).
+EDUCATION = DEMO_ENTRIES["EDUCATION"]
 WORK = {"employer": "兰州市城关区示范小学", "startMonth": "2010-09"}
 
 LOGIN = "mutation($u:String!,$p:String!){ login(username:$u,password:$p){ token userErrors{code message} } }"
