@@ -18,7 +18,6 @@ import asyncio
 import dataclasses
 import datetime as dt
 import logging
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -161,18 +160,9 @@ class PhotoJobs:
             self._spawn(job, archive)
         return taken
 
-    async def sweep_forever(self) -> None:
-        """Takes over dead instances' jobs, and deletes old ones (hourly), from now on."""
-        purged_at = -PURGE_EVERY_SECONDS
-        while True:
-            try:
-                if time.monotonic() - purged_at >= PURGE_EVERY_SECONDS:
-                    purged_at = time.monotonic()
-                    await self.storage.purge_jobs(_now() - dt.timedelta(days=self.config.retention_days))
-                await self.sweep()
-            except Exception:  # (the database away for a moment: the next round tries again)
-                logger.exception("photo job sweep failed")
-            await asyncio.sleep(self.config.stale_seconds / 4)
+    async def purge(self) -> None:
+        """Deletes the finished jobs (and their files) older than the retention."""
+        await self.storage.purge_jobs(_now() - dt.timedelta(days=self.config.retention_days))
 
     async def get(self, caller: Caller, job_id: str) -> dict[str, Any]:
         """The job, for the account that started it."""

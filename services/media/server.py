@@ -12,8 +12,6 @@ Stateless apart from its database: run as many instances as the load needs.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 from collections.abc import Callable
 from typing import Any
@@ -22,7 +20,7 @@ import grpc
 
 from services.media import standard
 from services.media.archive import ArchiveLimits
-from services.media.batch import JobConfig, PhotoJobs
+from services.media.batch import PURGE_EVERY_SECONDS, JobConfig, PhotoJobs
 from services.media.photos import MediaConfig, Photos
 from services.media.servicer import MediaServicer
 from services.media.storage import Storage
@@ -100,12 +98,7 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
 
     handle = await build_server("media", settings, register, port=port)
     handle.every(JOBS_GAUGE_SECONDS, lambda: metrics.for_service("media").count_jobs(storage.jobs), "counting jobs")
-    sweeper = asyncio.create_task(jobs.sweep_forever())
-
-    async def stop_sweeper() -> None:
-        sweeper.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await sweeper
-
-    handle.on_stop += [stop_sweeper, jobs.stop, storage.close, records.close]
+    handle.every(PURGE_EVERY_SECONDS, jobs.purge, "purging old photo jobs", now=True)
+    handle.every(job_config.stale_seconds / 4, jobs.sweep, "sweeping for photo jobs whose instance died", now=True)
+    handle.on_stop += [jobs.stop, storage.close, records.close]
     return handle

@@ -127,20 +127,9 @@ class Workbooks:
             self._spawn(job)
         return len(stale)
 
-    def keep_purging(self, retention_days: int, every_seconds: float = 3600.0) -> None:
-        """Deletes the finished jobs (and files) older than `retention_days`, now and then every hour."""
-
-        async def purge() -> None:
-            while True:
-                try:
-                    await self.store.purge(_now() - dt.timedelta(days=retention_days))
-                except Exception:  # (the database away for a moment: the next round tries again)
-                    logger.exception("purging old import jobs failed")
-                await asyncio.sleep(every_seconds)
-
-        task = asyncio.create_task(purge())
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
+    async def purge(self, retention_days: int) -> None:
+        """Deletes the finished jobs (and files) older than `retention_days`."""
+        await self.store.purge(_now() - dt.timedelta(days=retention_days))
 
     async def close(self) -> None:
         for task in list(self.tasks):

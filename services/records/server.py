@@ -76,6 +76,7 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
     )
     handle.every(JOBS_GAUGE_SECONDS, lambda: metrics.for_service("records").count_jobs(jobs.jobs), "counting jobs")
     await workbooks.resume()
-    workbooks.keep_purging(settings.int("TMIS_JOB_RETENTION_DAYS", 30))
+    retention_days = settings.int("TMIS_JOB_RETENTION_DAYS", 30)
+    handle.every(3600.0, lambda: workbooks.purge(retention_days), "purging old import jobs", now=True)
     handle.on_stop += [workbooks.close, storage.close, identity.close]
     return handle

@@ -47,16 +47,19 @@ class ServerHandle:
         for callback in self.on_stop:
             await callback()
 
-    def every(self, seconds: float, job: Callable[[], Awaitable[object]], what: str) -> None:
-        """Runs `job` every `seconds` until the server stops; a failed round is logged, not fatal."""
+    def every(self, seconds: float, job: Callable[[], Awaitable[object]], what: str, now: bool = False) -> None:
+        """Runs `job` every `seconds` (and once at once, with `now`) until the server stops; a failed
+        round is logged, not fatal."""
 
         async def loop() -> None:
-            while True:
+            if not now:
                 await asyncio.sleep(seconds)
+            while True:
                 try:
                     await job()
                 except Exception:  # noqa: BLE001 - the database or a peer may be briefly away
                     logger.exception("%s: %s failed", self.name, what)
+                await asyncio.sleep(seconds)
 
         task = asyncio.create_task(loop())
 
