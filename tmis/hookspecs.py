@@ -34,6 +34,7 @@ __all__ = [
     "tmis_after_approval",
     "tmis_after_final_approval",
     "tmis_verify_identity",
+    "tmis_key_fields",
     "tmis_fields",
     "tmis_info_sets",
     "tmis_code_tables",
@@ -91,6 +92,10 @@ class ReviewRecord:
     missing: tuple[str, ...] = ()
     warnings: tuple[Finding, ...] = ()
     personal_code: str = ""
+    # what the review concerns: FIRST_ENTRY, CHANGE or KEY_CHANGE (信息变更 of an approved record)
+    kind: str = "FIRST_ENTRY"
+    # a change: the dotted paths changed since the last approval (basic.name, entry.EDUCATION...)
+    changed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -183,6 +188,25 @@ def tmis_verify_identity(record: ReviewRecord) -> IdentityCheck | None:
         def tmis_verify_identity(record):
             ok = population_db.verify(record.basic["name"], record.basic["idNumber"])
             return IdentityCheck(ok, "national", "国家人口基础信息库认证通过" if ok else "认证未通过")
+    """
+    raise NotImplementedError  # a specification: pluggy calls the plugins' implementations
+
+
+@hookspec
+def tmis_key_fields() -> Sequence[str]:
+    """Add 关键数据项: 基本信息 field keys whose change makes a 信息变更 a ``KEY_CHANGE``.
+
+    A KEY_CHANGE goes through the chain of ``TMIS_KEY_CHANGE_LEVELS`` (every level by default)
+    instead of ``TMIS_CHANGE_LEVELS`` (the school), and runs 查重 when it is submitted. The
+    national key fields (姓名, 性别, 出生日期, 身份证件类型, 身份证件号, 国籍/地区) are always key.
+
+    :return: field keys of 基本信息 (national or the plugin's own).
+
+    Example (a province for which the 民族 is key data)::
+
+        @hookimpl
+        def tmis_key_fields():
+            return ["ethnicity"]
     """
     raise NotImplementedError  # a specification: pluggy calls the plugins' implementations
 

@@ -18,6 +18,7 @@ from gateway.records.teacher import TeacherTypes
 from gateway.records.types import ExportPayload, ImportMode, export_path, import_job_of
 from gateway.review.types import RecordStatus
 from tmis.proto.records.v1 import records_pb2 as pb
+from tmis.proto.review.v1 import review_pb2 as review_pb
 from tmis.rpc.structs import to_struct
 
 # EntryInput's typed members and the set each one writes; `other` names its set
@@ -49,6 +50,21 @@ async def write(
     if errors := refusal(info.context.caller):
         return teacher_payload(teachers, None, errors)
     return teacher_payload(teachers, *await attempt(rpc(request, token=info.context.token)))
+
+
+async def change(
+    info: Info, teachers: TeacherTypes, rpc: Callable[..., Awaitable[review_pb.ReviewState]], request: Any
+) -> Any:
+    """startChange / withdrawChange: the review service moves the state; the answer is the record as now stored."""
+    if errors := refusal(info.context.caller):
+        return teachers.TeacherPayload(teacher=None, user_errors=errors)
+    state, errors = await attempt(rpc(request, token=info.context.token))
+    if state is None:
+        return teachers.TeacherPayload(teacher=None, user_errors=errors)
+    request = pb.BatchGetTeachersRequest(ids=[state.teacher_id], sets=info.context.registry.entry_sets())
+    found = await info.context.clients.records.BatchGetTeachers(request, token=info.context.token)
+    saved = teachers.Teacher.of(found.teachers[0]) if found.teachers else None
+    return teachers.TeacherPayload(teacher=saved, user_errors=[])
 
 
 def teacher_mutation(types: RegistryTypes, teachers: TeacherTypes) -> type:
@@ -107,6 +123,19 @@ def teacher_mutation(types: RegistryTypes, teachers: TeacherTypes) -> type:
         ) -> TeacherPayload:
             request = pb.DeleteEntryRequest(teacher_id=teacher_id, expected_version=expected_version, entry_id=entry_id)
             return await write(info, teachers, info.context.clients.records.DeleteEntry, request)
+
+        @strawberry.mutation(
+            description="信息变更: reopen an APPROVED record as CHANGING (the school's 信息录入员, or the teacher "
+            "for the teacher's own record). reason is kept in the review history."
+        )
+        async def start_change(self, info: Info, teacher_id: strawberry.ID, reason: str) -> TeacherPayload:
+            request = review_pb.StartChangeRequest(teacher_id=teacher_id, reason=reason)
+            return await change(info, teachers, info.context.clients.review.StartChange, request)
+
+        @strawberry.mutation(description="Give up a change: the record returns to its last approved version, APPROVED.")
+        async def withdraw_change(self, info: Info, teacher_id: strawberry.ID) -> TeacherPayload:
+            request = review_pb.WithdrawChangeRequest(teacher_id=teacher_id)
+            return await change(info, teachers, info.context.clients.review.WithdrawChange, request)
 
         @strawberry.mutation(description="Only DRAFT or REJECTED records.")
         async def delete_teacher(self, info: Info, teacher_id: strawberry.ID) -> TeacherPayload:

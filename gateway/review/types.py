@@ -17,6 +17,22 @@ class RecordStatus(DescribedEnum):
     SUBMITTED = strawberry.enum_value("SUBMITTED", description="已报送 / 待审核 at review.pendingLevel")
     REJECTED = strawberry.enum_value("REJECTED", description="审核未通过 (驳回), editable again")
     APPROVED = strawberry.enum_value("APPROVED", description="审核通过 at the last level of the chain")
+    CHANGING = strawberry.enum_value(
+        "CHANGING",
+        description="信息变更 in progress on an approved record: editable like DRAFT by those who may edit it; "
+        "the last approved version stays official until the change is approved",
+    )
+
+
+@strawberry.enum(description="What a review step concerns.")
+class ReviewKind(DescribedEnum):
+    FIRST_ENTRY = strawberry.enum_value("FIRST_ENTRY", description="信息首次录入 / 新教师入职")
+    CHANGE = strawberry.enum_value("CHANGE", description="信息变更 of an approved record")
+    KEY_CHANGE = strawberry.enum_value(
+        "KEY_CHANGE",
+        description="关键数据变更: a change touching 姓名, 性别, 出生日期, 身份证件类型, 身份证件号 or 国籍/地区 "
+        "(a province may add fields by plugin)",
+    )
 
 
 @strawberry.enum
@@ -24,6 +40,8 @@ class ReviewAction(enum.Enum):
     SUBMIT = "SUBMIT"
     APPROVE = "APPROVE"
     REJECT = "REJECT"
+    CHANGE = strawberry.enum_value("CHANGE", description="信息变更 started (comment: its reason)")
+    WITHDRAW = strawberry.enum_value("WITHDRAW", description="信息变更 given up: the approved version restored")
 
 
 @strawberry.enum
@@ -72,6 +90,7 @@ class ReviewState:
     identity_check: str | None = strawberry.field(
         description="身份认证 outcome after final approval (who checked, what was found)."
     )
+    kind: ReviewKind = strawberry.field(description="What the pending or last review concerns.")
 
     @classmethod
     def of(cls, state: pb.ReviewState | None) -> ReviewState:
@@ -83,6 +102,7 @@ class ReviewState:
                 history=[],
                 findings=[],
                 identity_check=None,
+                kind=ReviewKind.FIRST_ENTRY,
             )
         return cls(
             status=RecordStatus(state.status),
@@ -104,6 +124,7 @@ class ReviewState:
                 for f in state.findings
             ],
             identity_check=state.identity_check or None,
+            kind=ReviewKind(state.kind or "FIRST_ENTRY"),
         )
 
     @strawberry.field

@@ -14,11 +14,11 @@ import dataclasses
 import datetime as dt
 import logging
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 
 from services.records.exporter import chunks, error_report, export
 from services.records.importer import Importer, Outcome, Request
-from services.records.model import OrgRef
+from services.records.model import OrgRef, Teacher
 from services.records.reading import Limits, check_file, open_workbook
 from services.records.storage import Job, JobStore
 from services.records.teachers import STATUS, Teachers
@@ -153,6 +153,11 @@ class Workbooks:
 
     # export
 
+    async def _official(self, org_code: str, status: str) -> AsyncIterator[Teacher]:
+        """The records as they officially stand: the last approved version of one under a change."""
+        async for teacher in self.teachers.storage.each(org_code, status):
+            yield teacher.official()
+
     async def export(self, caller: Caller, org_code: str, status: str) -> Iterable[bytes]:
         caller.require("DATA_ENTRY", "REVIEWER", "QUERY", "SYSTEM_ADMIN")
         if status and status not in STATUS:
@@ -161,6 +166,4 @@ class Workbooks:
         if org is None or not (caller.service or caller.reaches(org.path)):
             raise DomainError(ErrorCode.FORBIDDEN, "单位不存在，或不在您的管理范围内", "orgCode")
         school_type = org.school_type if org.level == "SCHOOL" else ""
-        return chunks(
-            await export(self.teachers.storage.each(org.code, status), layouts(self.registry, school_type), self.tables)
-        )
+        return chunks(await export(self._official(org.code, status), layouts(self.registry, school_type), self.tables))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-EDITABLE = ("DRAFT", "REJECTED")
+EDITABLE = ("DRAFT", "REJECTED", "CHANGING")
+# a record in one of these states with an approved snapshot has a 信息变更 open: the snapshot stays official
+UNDER_CHANGE = ("CHANGING", "SUBMITTED", "REJECTED")
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,16 @@ class Teacher:
     photo: dict[str, Any] | None = None
     personal_code: str = ""
     personal_code_formal: bool = False
+    # what the personal code was issued for (身份证件类型:号:出生日期); a key change altering it renews the code
+    personal_code_key: str = ""
     # the record as it was last approved (the base of "changes since approval")
     approved: Teacher | None = None
+
+    def official(self) -> Teacher:
+        """The version that counts (statistics, exports): the last approved one while a change is open."""
+        if self.approved is not None and self.status in UNDER_CHANGE:
+            return dataclasses.replace(self.approved, status="APPROVED")
+        return self
 
     def entries_of(self, set_key: str) -> list[Entry]:
         return [e for e in self.entries if e.set == set_key]

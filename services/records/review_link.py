@@ -44,38 +44,66 @@ class ReviewLink:
         if not caller.service:
             raise DomainError(ErrorCode.FORBIDDEN, "只有审核服务可以改变审核状态")
 
-    async def set_status(self, caller: Caller, teacher_id: str, status: str, seq: int, snapshot: bool) -> list[Problem]:
-        """Nothing when applied (now or before); else why not (deleted, or incomplete: what is missing)."""
+    async def set_status(
+        self,
+        caller: Caller,
+        teacher_id: str,
+        status: str,
+        seq: int,
+        snapshot: bool,
+        restore: bool = False,
+        check_duplicates: bool = False,
+    ) -> list[Problem]:
+        """Nothing when applied (now or before); else why not (deleted, incomplete: what is missing,
+        or a key change whose 查重 found a look-alike). `restore`: a change given up, the approved
+        version comes back (its history rows say so)."""
         self._service_only(caller)
         if status not in STATUS or seq < 1:
             raise DomainError(ErrorCode.INVALID_INPUT, "审核状态无效", "status")
-        outcome, missing = await self.storage.set_review_status(teacher_id, status, seq, snapshot)
+        if check_duplicates and (found := await self.storage.get([teacher_id])):
+            teacher = found[0]
+            alikes = await self.storage.look_alikes(teacher, teacher.org_path[1]) if len(teacher.org_path) > 1 else []
+            if alikes:
+                names = "、".join(f"{t.basic.get('name', '')}（{t.school_code}）" for t in alikes)
+                return [Problem("DUPLICATE_PERSON", f"与 {names}疑似为同一人，请核实后处理", "basic.idNumber")]
+
+        def restored(old: Teacher, new: Teacher) -> list[Change]:
+            return diff(old, new, "撤回变更", old.updated_at or dt.datetime.now(dt.UTC))
+
+        outcome, missing = await self.storage.set_review_status(
+            teacher_id, status, seq, snapshot, restored if restore else None
+        )
         if outcome == "missing":
             return [Problem("NOT_FOUND", "教师信息不存在，可能已被删除", "teacherId")]
         if outcome == "incomplete":
             return [Problem("INCOMPLETE", f"信息不完整，不能报送：缺少 {path}", path) for path in missing]
         return []
 
-    async def assign_personal_code(self, caller: Caller, teacher_id: str, formal: bool, letter: str) -> Teacher:
+    async def assign_personal_code(
+        self, caller: Caller, teacher_id: str, formal: bool, letter: str, renew: bool = False
+    ) -> Teacher:
         """临时个人标识码 (L + region + birth date + 4 random digits, unique) once 省内查重 finds no
-        look-alike, or the formal one (type letter + 身份证件号) once identity is verified. Idempotent."""
+        look-alike, or the formal one (type letter + 身份证件号) once identity is verified. Idempotent.
+        `renew` (after a key change): a new temporary code when the document or birth date the
+        held one was issued for changed; the old code stays in the history."""
         self._service_only(caller)
         found = await self.storage.get([teacher_id])
         if not found:
             raise DomainError(ErrorCode.NOT_FOUND, "教师信息不存在", "teacherId")
         teacher = found[0]
+        key = ":".join(str(teacher.basic.get(k, "")) for k in ("idType", "idNumber", "birthDate"))
         if teacher.status != "APPROVED":
             raise DomainError(ErrorCode.WRONG_STATE, "只有审核通过的记录才能生成个人标识码", "teacherId")
         if formal:
             if teacher.basic.get("idType") != RESIDENT_ID:
                 raise DomainError(ErrorCode.INVALID_INPUT, "非居民身份证的教师暂不能生成正式个人标识码", "teacherId")
             code = f"{letter or 'G'}{teacher.basic['idNumber']}"
-            if teacher.personal_code != code and not await self.storage.set_personal_code(teacher, code, True):
+            if teacher.personal_code != code and not await self.storage.set_personal_code(teacher, code, True, key):
                 raise DomainError(
                     ErrorCode.ALREADY_EXISTS, "该正式个人标识码已被其他记录使用，请核查重复人员", "teacherId"
                 )
             return dataclasses.replace(teacher, personal_code=code, personal_code_formal=True)
-        if teacher.personal_code:
+        if teacher.personal_code and not (renew and teacher.personal_code_key not in ("", key)):
             return teacher
         if len(teacher.org_path) > 1 and (alikes := await self.storage.look_alikes(teacher, teacher.org_path[1])):
             names = "、".join(f"{t.basic.get('name', '')}（{t.school_code}）" for t in alikes)
@@ -85,6 +113,6 @@ class ReviewLink:
         birth = str(teacher.basic.get("birthDate", "")).replace("-", "")[:8].ljust(8, "0")
         for _ in range(50):
             code = f"L{region_of(teacher)}{birth}{secrets.randbelow(10_000):04d}"
-            if await self.storage.set_personal_code(teacher, code, False):
+            if await self.storage.set_personal_code(teacher, code, False, key):
                 return dataclasses.replace(teacher, personal_code=code, personal_code_formal=False)
         raise DomainError(ErrorCode.INTERNAL, "临时个人标识码已用尽，请联系管理员")

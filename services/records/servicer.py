@@ -258,7 +258,13 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         self, request: pb.SetReviewStatusRequest, context: Context[pb.SetReviewStatusRequest, pb.SetReviewStatusReply]
     ) -> pb.SetReviewStatusReply:
         problems = await self.review.set_status(
-            current_caller(), request.teacher_id, request.status, request.seq, request.approved_snapshot
+            current_caller(),
+            request.teacher_id,
+            request.status,
+            request.seq,
+            request.approved_snapshot,
+            request.restore_approved,
+            request.check_duplicates,
         )
         return pb.SetReviewStatusReply(
             applied=not problems, errors=[pb.UserError(code=p.code, message=p.message, field=p.field) for p in problems]
@@ -269,7 +275,7 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
     ) -> pb.Teacher:
         return teacher_pb(
             await self.review.assign_personal_code(
-                current_caller(), request.teacher_id, request.formal, request.formal_letter
+                current_caller(), request.teacher_id, request.formal, request.formal_letter, request.renew
             ),
             set(),
         )

@@ -2,8 +2,8 @@
 
 Who may do what (SPEC §4.2): a TEACHER its own record and the teacher-owned sets; DATA_ENTRY
 the records of its subtree and every set, the school-only ones (基本待遇, 年度考核) included;
-QUERY and REVIEWER read their subtree; nobody reads outside it. Only DRAFT and REJECTED
-records are written. Every write names the version it read.
+QUERY and REVIEWER read their subtree; nobody reads outside it. Only DRAFT, REJECTED and
+CHANGING (信息变更) records are written. Every write names the version it read.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from tmis.registry import InfoSet, Registry
 OrgLookup = Callable[[str], Awaitable[OrgRef | None]]
 # org code -> its name ("" when unknown), whoever asks
 NameLookup = Callable[[str], Awaitable[str]]
-STATUS = ("DRAFT", "SUBMITTED", "REJECTED", "APPROVED")
+STATUS = ("DRAFT", "SUBMITTED", "REJECTED", "APPROVED", "CHANGING")
 MAX_ENTRIES_PER_SET = 100
 Write = tuple[Teacher | None, list[Problem]]
 
@@ -287,6 +287,8 @@ class Teachers:
     async def delete(self, caller: Caller, teacher_id: str) -> Teacher:
         caller.require("DATA_ENTRY")
         teacher = await self._writable(caller, teacher_id, None, self._set("BASIC", "basic"))
+        if teacher.approved is not None:
+            raise DomainError(ErrorCode.NOT_EDITABLE, "审核通过过的教师信息不能删除；人员离开请走减员流程", "teacherId")
         if not await self.storage.delete(teacher):
             raise DomainError(ErrorCode.NOT_EDITABLE, "该教师信息已报送，审核期间不能删除", "teacherId")
         return teacher

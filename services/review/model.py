@@ -7,7 +7,10 @@ from dataclasses import dataclass
 
 from tmis.hookspecs import Finding
 
-STATUSES = ("DRAFT", "SUBMITTED", "REJECTED", "APPROVED")
+STATUSES = ("DRAFT", "SUBMITTED", "REJECTED", "APPROVED", "CHANGING")
+KINDS = ("FIRST_ENTRY", "CHANGE", "KEY_CHANGE")
+# 关键数据项 (SPEC §5.4): a change touching one of these 基本信息 fields is a KEY_CHANGE
+KEY_FIELDS = ("name", "gender", "birthDate", "idType", "idNumber", "nationality")
 LEVEL_NAMES = {"SCHOOL": "学校", "DISTRICT": "区县", "CITY": "地市", "PROVINCE": "省级"}
 
 
@@ -17,7 +20,7 @@ class Event:
     actor: str
     level: str
     org_code: str
-    action: str  # SUBMIT, APPROVE, REJECT
+    action: str  # SUBMIT, APPROVE, REJECT, CHANGE (a change started), WITHDRAW (a change given up)
     comment: str = ""
 
 
@@ -43,6 +46,15 @@ class ReviewState:
     followups: str = ""
     identity_check: str = ""
     updated_at: dt.datetime | None = None
+    # what the pending or last review concerns: FIRST_ENTRY, CHANGE or KEY_CHANGE
+    kind: str = "FIRST_ENTRY"
+    # the id of the record's open movement ("" when none): one open change or movement per record
+    movement: str = ""
+
+    @property
+    def is_change(self) -> bool:
+        """A 信息变更 is open: CHANGING, or a change submitted or rejected (the approved version stays official)."""
+        return self.kind != "FIRST_ENTRY" and self.status in ("CHANGING", "SUBMITTED", "REJECTED")
 
     @property
     def pending(self) -> tuple[str, str]:

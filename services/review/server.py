@@ -40,6 +40,7 @@ def review_record(t: records_pb2.Teacher, registry: Registry) -> ReviewRecord:
         missing=tuple(t.missing),
         warnings=tuple(Finding(w.code, w.message, w.field) for w in t.warnings),
         personal_code=t.personal_code,
+        changed=tuple(dict.fromkeys(c.path.split("[")[0] for c in t.changes_since_approval)),
     )
 
 
@@ -61,19 +62,28 @@ async def create_server(
     async def read(ids: list[str], as_service: bool) -> dict[str, ReviewRecord]:
         if not ids:
             return {}
-        request = records_pb2.BatchGetTeachersRequest(ids=ids, sets=sets)
+        request = records_pb2.BatchGetTeachersRequest(ids=ids, sets=sets, with_changes_since_approval=True)
         reply = await records.BatchGetTeachers(request, token=system() if as_service else None)
         return {t.id: review_record(t, registry) for t in reply.teachers}
 
-    async def push(teacher_id: str, status: str, seq: int, snapshot: bool) -> list[tuple[str, str, str]]:
+    async def push(
+        teacher_id: str, status: str, seq: int, snapshot: bool, restore: bool, check: bool
+    ) -> list[tuple[str, str, str]]:
         request = records_pb2.SetReviewStatusRequest(
-            teacher_id=teacher_id, status=status, seq=seq, approved_snapshot=snapshot
+            teacher_id=teacher_id,
+            status=status,
+            seq=seq,
+            approved_snapshot=snapshot,
+            restore_approved=restore,
+            check_duplicates=check,
         )
         reply = await records.SetReviewStatus(request, token=system())
         return [(e.code, e.message, e.field) for e in reply.errors]
 
-    async def assign_code(teacher_id: str, formal: bool, letter: str) -> str:
-        request = records_pb2.AssignPersonalCodeRequest(teacher_id=teacher_id, formal=formal, formal_letter=letter)
+    async def assign_code(teacher_id: str, formal: bool, letter: str, renew: bool) -> str:
+        request = records_pb2.AssignPersonalCodeRequest(
+            teacher_id=teacher_id, formal=formal, formal_letter=letter, renew=renew
+        )
         return (await records.AssignPersonalCode(request, token=system())).personal_code
 
     async def levels_of(codes: Sequence[str]) -> dict[str, str]:

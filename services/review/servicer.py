@@ -31,6 +31,7 @@ def state_pb(s: ReviewState) -> pb.ReviewState:
         ],
         findings=[pb.Finding(code=f.code, message=f.message, field=f.field, blocking=f.blocking) for f in s.findings],
         identity_check=s.identity_check,
+        kind=s.kind,
     )
 
 
@@ -93,3 +94,17 @@ class ReviewServicer(review_pb2_grpc.ReviewServiceServicer):
     ) -> pb.ReviewQueuePage:
         ids, more, total, end = await self.workflow.queue(current_caller(), request.first, request.after)
         return pb.ReviewQueuePage(teacher_ids=ids, has_next_page=more, total_count=total, end_cursor=end)
+
+    async def StartChange(
+        self,
+        request: pb.StartChangeRequest,
+        context: grpc.aio.ServicerContext[pb.StartChangeRequest, pb.ReviewState],
+    ) -> pb.ReviewState:
+        return state_pb(await self.workflow.start_change(current_caller(), request.teacher_id, request.reason))
+
+    async def WithdrawChange(
+        self,
+        request: pb.WithdrawChangeRequest,
+        context: grpc.aio.ServicerContext[pb.WithdrawChangeRequest, pb.ReviewState],
+    ) -> pb.ReviewState:
+        return state_pb(await self.workflow.withdraw_change(current_caller(), request.teacher_id))

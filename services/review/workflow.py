@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import pluggy
 
-from services.review.model import LEVEL_NAMES, Event, ReviewState
+from services.review.model import KEY_FIELDS, LEVEL_NAMES, Event, ReviewState
 from services.review.storage import Storage
 from tmis.auth import Caller
 from tmis.errors import DomainError, ErrorCode
@@ -33,10 +33,11 @@ MAX_COMMENT = 500
 
 # records by teacher id, read as the caller (or as the service itself: `as_service`)
 ReadRecords = Callable[[list[str], bool], Awaitable[dict[str, ReviewRecord]]]
-# push a state to records: the problems records refused it with ((code, message, field), ...)
-Push = Callable[[str, str, int, bool], Awaitable[list[tuple[str, str, str]]]]
-# 个人标识码: (teacher id, formal, type letter) -> the code now held
-AssignCode = Callable[[str, bool, str], Awaitable[str]]
+# push a state to records: (teacher id, status, seq, keep as approved, restore the approved version,
+# 查重 first); the problems records refused it with ((code, message, field), ...)
+Push = Callable[[str, str, int, bool, bool, bool], Awaitable[list[tuple[str, str, str]]]]
+# 个人标识码: (teacher id, formal, type letter, renew after a key change) -> the code now held
+AssignCode = Callable[[str, bool, str, bool], Awaitable[str]]
 # org code -> level, for the codes of a path
 LevelsOf = Callable[[Sequence[str]], Awaitable[dict[str, str]]]
 
@@ -67,23 +68,31 @@ async def _none() -> list[str]:
 class Config:
     # the levels of the chain, in order; a level the school's path lacks is skipped
     levels: tuple[str, ...] = LEVELS
+    # the chains of a 信息变更: an ordinary one ends at the school, a key change goes all the way
+    change_levels: tuple[str, ...] = ("SCHOOL",)
+    key_change_levels: tuple[str, ...] = LEVELS
     formal_letter: str = "G"
     # a state left unpushed (or final steps not run) this long is retried by the reconciler
     retry_after: dt.timedelta = dt.timedelta(seconds=5)
 
     @classmethod
     def from_raw(cls, raw: Mapping[str, str]) -> Config:
-        levels = tuple(
-            x.strip().upper() for x in raw.get("TMIS_REVIEW_LEVELS", ",".join(LEVELS)).split(",") if x.strip()
-        )
-        unknown = [x for x in levels if x not in LEVELS]
-        if unknown or not levels or levels[0] != "SCHOOL":
-            raise ValueError(
-                f"TMIS_REVIEW_LEVELS must start with SCHOOL and use {','.join(LEVELS)}; "
-                f"got {raw.get('TMIS_REVIEW_LEVELS')!r}"
-            )
+        def chain(name: str, default: str) -> tuple[str, ...]:
+            levels = tuple(x.strip().upper() for x in raw.get(name, default).split(",") if x.strip())
+            unknown = [x for x in levels if x not in LEVELS]
+            if unknown or not levels or levels[0] != "SCHOOL":
+                raise ValueError(f"{name} must start with SCHOOL and use {','.join(LEVELS)}; got {raw.get(name)!r}")
+            return levels
+
+        levels = chain("TMIS_REVIEW_LEVELS", ",".join(LEVELS))
         retry = dt.timedelta(milliseconds=int(raw.get("TMIS_REVIEW_RETRY_MS", "5000")))
-        return cls(levels=levels, formal_letter=raw.get("TMIS_PERSONAL_CODE_LETTER", "G")[:1] or "G", retry_after=retry)
+        return cls(
+            levels=levels,
+            change_levels=tuple(x for x in chain("TMIS_CHANGE_LEVELS", "SCHOOL") if x in levels),
+            key_change_levels=tuple(x for x in chain("TMIS_KEY_CHANGE_LEVELS", ",".join(levels)) if x in levels),
+            formal_letter=raw.get("TMIS_PERSONAL_CODE_LETTER", "G")[:1] or "G",
+            retry_after=retry,
+        )
 
 
 class Failed(DomainError):
@@ -176,6 +185,52 @@ class Workflow:
         states = await self.storage.get(ids)
         return await self._each(ids, lambda i: self._reject(caller, states.get(i), reason[:MAX_COMMENT]))
 
+    # 信息变更 (SPEC §5.4): an APPROVED record reopened; the approved version stays official meanwhile
+
+    async def start_change(self, caller: Caller, teacher_id: str, reason: str) -> ReviewState:
+        """APPROVED (no open movement) -> CHANGING, by the school's 信息录入员 or the teacher."""
+        state, school = await self._changeable(caller, teacher_id)
+        reason = reason.strip()
+        if not reason:
+            raise DomainError(ErrorCode.INVALID_INPUT, "请填写变更原因", "reason")
+        if state.status != "APPROVED" or state.movement:
+            why = "有未完成的调动或减员" if state.movement else "只有审核通过的记录才能发起信息变更"
+            raise DomainError(ErrorCode.WRONG_STATE, f"不能发起信息变更：{why}", "teacherId")
+        new = dataclasses.replace(
+            state, status="CHANGING", seq=state.seq + 1, step=0, findings=(), synced=False, kind="CHANGE",
+            updated_at=_now(),
+        )  # fmt: skip
+        event = Event(_now(), caller.username, "SCHOOL", school, "CHANGE", reason[:MAX_COMMENT])
+        new = await self._move(state, new, event)
+        await self._sync(new)
+        return new
+
+    async def withdraw_change(self, caller: Caller, teacher_id: str) -> ReviewState:
+        """CHANGING or a rejected change -> APPROVED, the last approved version restored."""
+        state, school = await self._changeable(caller, teacher_id)
+        if not (state.is_change and state.status != "SUBMITTED"):
+            why = "变更已报送，审核期间不能撤回" if state.is_change else "该记录没有进行中的信息变更"
+            raise DomainError(ErrorCode.WRONG_STATE, f"不能撤回：{why}", "teacherId")
+        new = dataclasses.replace(
+            state, status="APPROVED", seq=state.seq + 1, step=0, findings=(), synced=False, updated_at=_now()
+        )
+        new = await self._move(state, new, Event(_now(), caller.username, "SCHOOL", school, "WITHDRAW"))
+        await self._sync(new)
+        return new
+
+    async def _changeable(self, caller: Caller, teacher_id: str) -> tuple[ReviewState, str]:
+        """The state of a record the caller may change (the school's clerk, or the teacher's own), and its school."""
+        caller.require()
+        own = caller.teacher_only and caller.teacher_id == teacher_id
+        if not (own or caller.has_role("DATA_ENTRY")):
+            raise DomainError(ErrorCode.FORBIDDEN, "信息变更由本校信息录入员或教师本人发起", "teacherId")
+        records = await self.ports.read([teacher_id], False) if teacher_id else {}
+        record = records.get(teacher_id)
+        if record is None:  # absent or out of the caller's reach: one answer
+            raise DomainError(ErrorCode.NOT_FOUND, "教师信息不存在，或不在您的管理范围内", "teacherId")
+        state = (await self.storage.get([teacher_id])).get(teacher_id) or ReviewState(teacher_id)
+        return state, record.school_code
+
     @staticmethod
     def _batch(teacher_ids: list[str]) -> list[str]:
         ids = list(dict.fromkeys(i for i in teacher_ids if i))
@@ -199,12 +254,16 @@ class Workflow:
     async def _submit(self, caller: Caller, record: ReviewRecord | None, state: ReviewState) -> None:
         if record is None:  # absent or out of the caller's reach: one answer
             raise DomainError(ErrorCode.NOT_FOUND, "教师信息不存在，或不在您的管理范围内")
-        if state.status not in ("DRAFT", "REJECTED"):
+        if state.status not in ("DRAFT", "REJECTED", "CHANGING"):
             raise DomainError(ErrorCode.WRONG_STATE, "该记录已报送，审核期间不能重复报送")
         if record.missing:
             missing = [self.ports.describe(path, record.school_type) for path in record.missing[:20]]
             raise DomainError(ErrorCode.INCOMPLETE, "信息不完整，不能报送；缺少：" + "、".join(missing))
-        chain = await self._chain(record.org_path)
+        kind = self.kind_of(state, record)
+        if kind != "FIRST_ENTRY" and not record.changed:
+            raise DomainError(ErrorCode.WRONG_STATE, "该记录与审核通过的版本相比没有任何修改，无需报送；可撤回变更")
+        levels = {"CHANGE": self.config.change_levels, "KEY_CHANGE": self.config.key_change_levels}
+        chain = await self._chain(record.org_path, levels.get(kind, self.config.levels))
         new = dataclasses.replace(
             state,
             status="SUBMITTED",
@@ -217,11 +276,25 @@ class Workflow:
             followups="",
             identity_check="",
             updated_at=_now(),
+            kind=kind,
         )
         new = await self._move(state, new, Event(_now(), caller.username, chain[0][0], chain[0][1], "SUBMIT"))
         problems = await self._sync(new)
+        if problems and problems[0][0] == "DUPLICATE_PERSON":
+            raise DomainError(ErrorCode.DUPLICATE_PERSON, "查重未通过，变更已自动驳回：" + problems[0][1])
         if problems:
             raise DomainError(ErrorCode.INCOMPLETE, "；".join(m for _, m, _ in problems[:5]))
+
+    def key_fields(self) -> set[str]:
+        """关键数据项: the national ones and those the plugins add (`tmis_key_fields`)."""
+        return {*KEY_FIELDS, *(k for keys in self.plugins.hook.tmis_key_fields() for k in keys or ())}
+
+    def kind_of(self, state: ReviewState, record: ReviewRecord) -> str:
+        """What a submission concerns: a first entry, or a change (key when it touches a key field)."""
+        if state.status == "DRAFT" or (state.status == "REJECTED" and state.kind == "FIRST_ENTRY"):
+            return "FIRST_ENTRY"
+        keys = {f"basic.{k}" for k in self.key_fields()}
+        return "KEY_CHANGE" if any(p in keys for p in record.changed) else "CHANGE"
 
     async def _pending_at_caller(self, caller: Caller, state: ReviewState | None) -> tuple[str, str]:
         if state is None or not (caller.service or caller.reaches(state.org_path)):
@@ -244,6 +317,7 @@ class Workflow:
         if record is None:
             raise DomainError(ErrorCode.NOT_FOUND, "教师信息不存在，或不在您的管理范围内")
         reviewer = Reviewer(caller.username, caller.org_code, level)
+        record = dataclasses.replace(record, kind=state.kind)
         findings = self.check(level, record, reviewer)
         blocking = [f for f in findings if f.blocking]
         if blocking:
@@ -282,9 +356,9 @@ class Workflow:
         hook = getattr(self.plugins.hook, f"tmis_review_{level.lower()}")
         return [f for found in hook(record=record, reviewer=reviewer) for f in found or ()]
 
-    async def _chain(self, org_path: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    async def _chain(self, org_path: tuple[str, ...], wanted: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
         levels = await self.ports.levels_of(org_path)
-        chain = [(levels[c], c) for c in reversed(org_path) if levels.get(c) in self.config.levels]
+        chain = [(levels[c], c) for c in reversed(org_path) if levels.get(c) in wanted]
         if not chain or chain[0][0] != "SCHOOL":
             raise DomainError(ErrorCode.INTERNAL, "无法确定该学校的审核链，请联系管理员")
         return tuple(sorted(chain, key=lambda c: self.config.levels.index(c[0])))
@@ -298,14 +372,23 @@ class Workflow:
 
     async def _sync(self, state: ReviewState) -> list[tuple[str, str, str]]:
         """Pushes the state to records; a submission records refuses is taken back."""
-        approved = bool(state.events) and state.events[-1].action == "APPROVE"  # keep what was approved
+        last = state.events[-1].action if state.events else ""
+        approved = last == "APPROVE"  # keep what was approved
+        # a key change is checked for look-alikes (查重) as it is submitted
+        check = state.status == "SUBMITTED" and state.step == 0 and last == "SUBMIT" and state.kind == "KEY_CHANGE"
         try:
-            problems = await self.ports.push(state.teacher_id, state.status, state.seq, approved)
+            problems = await self.ports.push(
+                state.teacher_id, state.status, state.seq, approved, last == "WITHDRAW", check
+            )
         except DomainError as err:  # records unreachable: the transition stands, the reconciler pushes it
             logger.warning("pushing %s to records failed (%s); will retry", state.teacher_id, err.message)
             return []
+        if problems and problems[0][0] == "DUPLICATE_PERSON" and state.status == "SUBMITTED":
+            await self._auto_reject(state, problems[0][1])
+            return problems
         if problems and state.status == "SUBMITTED" and state.step == 0 and problems[0][0] != "NOT_FOUND":
-            before = "REJECTED" if any(e.action == "REJECT" for e in state.events) else "DRAFT"
+            prior = state.events[-2].action if len(state.events) > 1 else ""
+            before = {"REJECT": "REJECTED", "CHANGE": "CHANGING"}.get(prior, "DRAFT")
             back = dataclasses.replace(
                 state, status=before, seq=state.seq + 1, events=state.events[:-1], synced=False, updated_at=_now()
             )
@@ -315,10 +398,20 @@ class Workflow:
         await self.storage.mark(state, synced=True)
         return problems
 
+    async def _auto_reject(self, state: ReviewState, finding: str) -> None:
+        """A key change that fails 查重 is rejected at once, with the finding as its reason."""
+        level, org = state.chain[0] if state.chain else ("SCHOOL", "")
+        new = dataclasses.replace(state, status="REJECTED", seq=state.seq + 1, step=0, synced=False, updated_at=_now())
+        event = Event(_now(), "系统查重", level, org, "REJECT", f"查重未通过：{finding}"[:MAX_COMMENT])
+        if await self.storage.move(state, new, event):
+            await self._sync(dataclasses.replace(new, events=(*state.events, event)))
+
     async def _finish(self, state: ReviewState, record: ReviewRecord) -> None:
-        """After final approval: the temporary 个人标识码, identity verification, the formal code."""
+        """After final approval: the temporary 个人标识码, identity verification, the formal code.
+        After a key change the temporary code is renewed when the document or birth date changed."""
+        renew = state.kind == "KEY_CHANGE"
         try:
-            code = await self.ports.assign_code(state.teacher_id, False, "")
+            code = await self.ports.assign_code(state.teacher_id, False, "", renew)
         except DomainError as err:
             if err.code != ErrorCode.DUPLICATE_PERSON:
                 logger.warning("personal code for %s failed (%s); will retry", state.teacher_id, err.message)
@@ -328,7 +421,7 @@ class Workflow:
         try:
             check = self.plugins.hook.tmis_verify_identity(record=record)
             if check is not None and check.verified:
-                code = await self.ports.assign_code(state.teacher_id, True, self.config.formal_letter)
+                code = await self.ports.assign_code(state.teacher_id, True, self.config.formal_letter, False)
             self.plugins.hook.tmis_after_final_approval(record=dataclasses.replace(record, personal_code=code))
         except Exception:  # noqa: BLE001 - retried by the reconciler
             logger.exception("steps after final approval failed for %s; will retry", state.teacher_id)

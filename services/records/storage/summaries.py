@@ -36,6 +36,17 @@ DIMENSIONS = {
     "STAFF_CATEGORY": "staffCategory",
     "IN_ESTABLISHMENT": "inEstablishment",
 }
+# the official version (SPEC §5.4): a record under a 信息变更 counts as its last approved version
+_UNDER_CHANGE = {
+    "$and": [{"$in": ["$status", ["CHANGING", "SUBMITTED", "REJECTED"]]}, {"$ne": [{"$type": "$approved"}, "missing"]}]
+}
+OFFICIAL = {
+    "$addFields": {
+        "status": {"$cond": [_UNDER_CHANGE, "APPROVED", "$status"]},
+        "basic": {"$cond": [_UNDER_CHANGE, "$approved.basic", "$basic"]},
+        "missing": {"$cond": [_UNDER_CHANGE, "$approved.missing", "$missing"]},
+    }
+}
 PROGRESS = ("total", "draft", "submitted", "rejected", "approved", "with_photo", "complete")
 
 
@@ -119,7 +130,7 @@ class Summaries:
             facets[dimension] = [{"$group": {"_id": group, "n": {"$sum": 1}}}]
         found = (
             await (
-                await self.teachers.aggregate([{"$match": {"school_code": school_code}}, {"$facet": facets}])
+                await self.teachers.aggregate([{"$match": {"school_code": school_code}}, OFFICIAL, {"$facet": facets}])
             ).to_list()
         )[0]
         totals = found["progress"][0] if found["progress"] else {}

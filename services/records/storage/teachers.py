@@ -12,7 +12,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
 
 from bson import ObjectId
@@ -21,7 +21,7 @@ from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure
 
-from services.records.model import EDITABLE, Change, Entry, Teacher
+from services.records.model import EDITABLE, UNDER_CHANGE, Change, Entry, Teacher
 from services.records.storage.summaries import Summaries
 from tmis import mongo
 from tmis.migrations import Step, migrate
@@ -44,6 +44,7 @@ def _teacher(doc: dict[str, Any]) -> Teacher:
         photo=doc.get("photo"),
         personal_code=doc.get("personal_code") or "",
         personal_code_formal=bool(doc.get("personal_code_formal")),
+        personal_code_key=doc.get("personal_code_key") or "",
         approved=_teacher({**doc, **doc["approved"], "approved": None}) if doc.get("approved") else None,
     )
 
@@ -277,7 +278,12 @@ class Storage:
     async def each(self, org_code: str, status: str) -> AsyncIterator[Teacher]:
         """Every record of an org's subtree, in one cursor (one pass over the matches)."""
         query = await self._subtree(org_code)
-        if status:
+        if status == "APPROVED":  # the official version: records under a change count as approved
+            query["$or"] = [
+                {"status": "APPROVED"},
+                {"status": {"$in": list(UNDER_CHANGE)}, "approved": {"$exists": True}},
+            ]
+        elif status:
             query["status"] = status
         async for doc in (
             self.teachers.find(query).sort([("updated_at", DESCENDING), ("_id", DESCENDING)]).batch_size(500)
@@ -286,7 +292,9 @@ class Storage:
 
     async def delete(self, teacher: Teacher) -> bool:
         async with self._marking([teacher]):
-            result = await self.teachers.delete_one({"_id": object_id(teacher.id), "status": {"$in": list(EDITABLE)}})
+            result = await self.teachers.delete_one(
+                {"_id": object_id(teacher.id), "status": {"$in": list(EDITABLE)}, "approved": {"$exists": False}}
+            )
         return result.deleted_count == 1
 
     async def list(
@@ -332,10 +340,17 @@ class Storage:
     # review: the review service pushes states; `review_seq` orders the pushes
 
     async def set_review_status(
-        self, teacher_id: str, status: str, seq: int, snapshot: bool
+        self,
+        teacher_id: str,
+        status: str,
+        seq: int,
+        snapshot: bool,
+        restore: Callable[[Teacher, Teacher], builtins.list[Change]] | None = None,
     ) -> tuple[str, builtins.list[str]]:
         """("applied" | "missing" | "incomplete", missing paths). Applied at most once per `seq`;
-        an older push than the stored one counts as applied (a newer state has overtaken it)."""
+        an older push than the stored one counts as applied (a newer state has overtaken it).
+        `restore` (a change given up): the record goes back to its approved snapshot, and the
+        history gets what `restore(now, approved)` says changed."""
         oid = object_id(teacher_id)
         for _ in range(5):
             doc = await self.teachers.find_one(
@@ -348,6 +363,9 @@ class Storage:
                     "entries": 1,
                     "school_code": 1,
                     "org_path": 1,
+                    "approved": 1,
+                    "warnings": 1,
+                    "status": 1,
                 },
             )
             if doc is None:
@@ -358,25 +376,42 @@ class Storage:
                 return "incomplete", list(doc["missing"])
             update: dict[str, Any] = {"status": status, "review_seq": seq}
             if snapshot:
-                update["approved"] = {"basic": doc.get("basic") or {}, "entries": doc.get("entries") or []}
+                update["approved"] = {
+                    "basic": doc.get("basic") or {},
+                    "entries": doc.get("entries") or [],
+                    "missing": doc.get("missing") or [],
+                    "warnings": doc.get("warnings") or [],
+                }
+            changes: builtins.list[Change] = []
+            if restore is not None and doc.get("approved"):
+                now = dt.datetime.now(dt.UTC)
+                update.update({**doc["approved"], "updated_at": now})
+                current = _teacher({**doc, "approved": None, "school_type": "", "updated_at": now})
+                changes = restore(current, _teacher({**doc, **doc["approved"], "approved": None}))
             # the version condition: the record checked above is the one frozen (no write slipped in)
             async with self.summaries.marking(doc["school_code"], doc["org_path"]):
                 result = await self.teachers.update_one(
-                    {"_id": oid, "version": doc["version"], "review_seq": doc.get("review_seq")}, {"$set": update}
+                    {"_id": oid, "version": doc["version"], "review_seq": doc.get("review_seq")},
+                    {"$set": update, "$inc": {"version": 1 if changes or restore else 0}},
                 )
             if result.modified_count == 1:
+                await self._record([(teacher_id, c) for c in changes])
                 return "applied", []
         raise RuntimeError(f"review status of {teacher_id} kept changing under the push")
 
-    async def set_personal_code(self, teacher: Teacher, code: str, formal: bool) -> bool:
-        """Sets the code unless another record holds it (False)."""
+    async def set_personal_code(self, teacher: Teacher, code: str, formal: bool, key: str = "") -> bool:
+        """Sets the code unless another record holds it (False); `key` says what it was issued for
+        (document and birth date). A code it replaces stays in the history."""
         try:
             result = await self.teachers.update_one(
-                {"_id": object_id(teacher.id), "status": "APPROVED"},
-                {"$set": {"personal_code": code, "personal_code_formal": formal}},
+                {"_id": object_id(teacher.id), "status": "APPROVED", "personal_code": teacher.personal_code or None},
+                {"$set": {"personal_code": code, "personal_code_formal": formal, "personal_code_key": key}},
             )
         except DuplicateKeyError:
             return False
+        if result.modified_count == 1 and teacher.personal_code and teacher.personal_code != code:
+            now = dt.datetime.now(dt.UTC)
+            await self._record([(teacher.id, Change(now, "系统", "personalCode", teacher.personal_code, code))])
         return result.matched_count == 1
 
     async def look_alikes(self, teacher: Teacher, province: str) -> builtins.list[Teacher]:

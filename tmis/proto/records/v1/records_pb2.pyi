@@ -267,16 +267,20 @@ class CodeTableList(_message.Message):
     def __init__(self, tables: _Optional[_Iterable[_Union[CodeTable, _Mapping]]] = ...) -> None: ...
 
 class SetReviewStatusRequest(_message.Message):
-    __slots__ = ("teacher_id", "status", "seq", "approved_snapshot")
+    __slots__ = ("teacher_id", "status", "seq", "approved_snapshot", "restore_approved", "check_duplicates")
     TEACHER_ID_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     SEQ_FIELD_NUMBER: _ClassVar[int]
     APPROVED_SNAPSHOT_FIELD_NUMBER: _ClassVar[int]
+    RESTORE_APPROVED_FIELD_NUMBER: _ClassVar[int]
+    CHECK_DUPLICATES_FIELD_NUMBER: _ClassVar[int]
     teacher_id: str
     status: str
     seq: int
     approved_snapshot: bool
-    def __init__(self, teacher_id: _Optional[str] = ..., status: _Optional[str] = ..., seq: _Optional[int] = ..., approved_snapshot: _Optional[bool] = ...) -> None: ...
+    restore_approved: bool
+    check_duplicates: bool
+    def __init__(self, teacher_id: _Optional[str] = ..., status: _Optional[str] = ..., seq: _Optional[int] = ..., approved_snapshot: _Optional[bool] = ..., restore_approved: _Optional[bool] = ..., check_duplicates: _Optional[bool] = ...) -> None: ...
 
 class SetReviewStatusReply(_message.Message):
     __slots__ = ("applied", "errors")
@@ -287,14 +291,16 @@ class SetReviewStatusReply(_message.Message):
     def __init__(self, applied: _Optional[bool] = ..., errors: _Optional[_Iterable[_Union[UserError, _Mapping]]] = ...) -> None: ...
 
 class AssignPersonalCodeRequest(_message.Message):
-    __slots__ = ("teacher_id", "formal", "formal_letter")
+    __slots__ = ("teacher_id", "formal", "formal_letter", "renew")
     TEACHER_ID_FIELD_NUMBER: _ClassVar[int]
     FORMAL_FIELD_NUMBER: _ClassVar[int]
     FORMAL_LETTER_FIELD_NUMBER: _ClassVar[int]
+    RENEW_FIELD_NUMBER: _ClassVar[int]
     teacher_id: str
     formal: bool
     formal_letter: str
-    def __init__(self, teacher_id: _Optional[str] = ..., formal: _Optional[bool] = ..., formal_letter: _Optional[str] = ...) -> None: ...
+    renew: bool
+    def __init__(self, teacher_id: _Optional[str] = ..., formal: _Optional[bool] = ..., formal_letter: _Optional[str] = ..., renew: _Optional[bool] = ...) -> None: ...
 
 class GetProgressRequest(_message.Message):
     __slots__ = ("org_code",)

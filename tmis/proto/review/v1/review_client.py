@@ -54,6 +54,22 @@ class ReviewServiceClient(Client, Protocol):
         token: str | None = None,
     ) -> review_pb2.ReviewQueuePage: ...
 
+    async def StartChange(
+        self,
+        request: review_pb2.StartChangeRequest,
+        *,
+        timeout: float | None = None,
+        token: str | None = None,
+    ) -> review_pb2.ReviewState: ...
+
+    async def WithdrawChange(
+        self,
+        request: review_pb2.WithdrawChangeRequest,
+        *,
+        timeout: float | None = None,
+        token: str | None = None,
+    ) -> review_pb2.ReviewState: ...
+
 
 def connect(addr: str, timeout: float = 10.0, name: str = "review") -> ReviewServiceClient:
     """A client of tmis.review.v1.ReviewService at `addr` (host:port), one channel per process."""

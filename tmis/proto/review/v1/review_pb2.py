@@ -24,39 +24,43 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!tmis/proto/review/v1/review.proto\x12\x0etmis.review.v1\"I\n\x07\x46inding\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\r\n\x05\x66ield\x18\x03 \x01(\t\x12\x10\n\x08\x62locking\x18\x04 \x01(\x08\"j\n\x0bReviewEvent\x12\n\n\x02\x61t\x18\x01 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x02 \x01(\t\x12\r\n\x05level\x18\x03 \x01(\t\x12\x10\n\x08org_code\x18\x04 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x05 \x01(\t\x12\x0f\n\x07\x63omment\x18\x06 \x01(\t\"\xd3\x01\n\x0bReviewState\x12\x12\n\nteacher_id\x18\x01 \x01(\t\x12\x0e\n\x06status\x18\x02 \x01(\t\x12\x15\n\rpending_level\x18\x03 \x01(\t\x12\x18\n\x10pending_org_code\x18\x04 \x01(\t\x12,\n\x07history\x18\x05 \x03(\x0b\x32\x1b.tmis.review.v1.ReviewEvent\x12)\n\x08\x66indings\x18\x06 \x03(\x0b\x32\x17.tmis.review.v1.Finding\x12\x16\n\x0eidentity_check\x18\x07 \x01(\t\">\n\x0fReviewStateList\x12+\n\x06states\x18\x01 \x03(\x0b\x32\x1b.tmis.review.v1.ReviewState\"2\n\x1b\x42\x61tchGetReviewStatesRequest\x12\x13\n\x0bteacher_ids\x18\x01 \x03(\t\"Y\n\x14SubmitRecordsRequest\x12\x13\n\x0bteacher_ids\x18\x01 \x03(\t\x12,\n\x06\x66ilter\x18\x02 \x01(\x0b\x32\x1c.tmis.review.v1.RecordFilter\"@\n\x0cRecordFilter\x12\x10\n\x08org_code\x18\x01 \x01(\t\x12\x0e\n\x06status\x18\x02 \x01(\t\x12\x0e\n\x06search\x18\x03 \x01(\t\"R\n\x15\x41pproveRecordsRequest\x12\x13\n\x0bteacher_ids\x18\x01 \x03(\t\x12\x0f\n\x07\x63omment\x18\x02 \x01(\t\x12\x13\n\x0b\x61ll_pending\x18\x03 \x01(\x08\";\n\x14RejectRecordsRequest\x12\x13\n\x0bteacher_ids\x18\x01 \x03(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"O\n\x0bRecordError\x12\x12\n\nteacher_id\x18\x01 \x01(\t\x12\x0c\n\x04\x63ode\x18\x02 \x01(\t\x12\x0f\n\x07message\x18\x03 \x01(\t\x12\r\n\x05\x66ield\x18\x04 \x01(\t\"L\n\nBatchReply\x12\x11\n\tsucceeded\x18\x01 \x03(\t\x12+\n\x06\x65rrors\x18\x02 \x03(\x0b\x32\x1b.tmis.review.v1.RecordError\"6\n\x16ListReviewQueueRequest\x12\r\n\x05\x66irst\x18\x01 \x01(\x05\x12\r\n\x05\x61\x66ter\x18\x02 \x01(\t\"f\n\x0fReviewQueuePage\x12\x13\n\x0bteacher_ids\x18\x01 \x03(\t\x12\x15\n\rhas_next_page\x18\x02 \x01(\x08\x12\x13\n\x0btotal_count\x18\x03 \x01(\x05\x12\x12\n\nend_cursor\x18\x04 \x01(\t2\xcc\x03\n\rReviewService\x12\x64\n\x14\x42\x61tchGetReviewStates\x12+.tmis.review.v1.BatchGetReviewStatesRequest\x1a\x1f.tmis.review.v1.ReviewStateList\x12Q\n\rSubmitRecords\x12$.tmis.review.v1.SubmitRecordsRequest\x1a\x1a.tmis.review.v1.BatchReply\x12S\n\x0e\x41pproveRecords\x12%.tmis.review.v1.ApproveRecordsRequest\x1a\x1a.tmis.review.v1.BatchReply\x12Q\n\rRejectRecords\x12$.tmis.review.v1.RejectRecordsRequest\x1a\x1a.tmis.review.v1.BatchReply\x12Z\n\x0fListReviewQueue\x12&.tmis.review.v1.ListReviewQueueRequest\x1a\x1f.tmis.review.v1.ReviewQueuePageb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!tmis/proto/review/v1/review.proto\x12\x0etmis.review.v1\"8\n\x12StartChangeRequest\x12\x12\n\nteacher_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"+\n\x15WithdrawChangeRequest\x12\x12\n\nteacher_id\x18\x01 \x01(\t\"I\n\x07\x46inding\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\r\n\x05\x66ield\x18\x03 \x01(\t\x12\x10\n\x08\x62locking\x18\x04 \x01(\x08\"j\n\x0bReviewEvent\x12\n\n\x02\x61t\x18\x01 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x02 \x01(\t\x12\r\n\x05level\x18\x03 \x01(\t\x12\x10\n\x08org_code\x18\x04 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x05 \x01(\t\x12\x0f\n\x07\x63omment\x18\x06 \x01(\t\"\xe1\x01\n\x0bReviewState\x12\x12\n\nteacher_id\x18\x01 \x01(\t\x12\x0e\n\x06status\x18\x02 \x01(\t\x12\x15\n\rpending_level\x18\x03 \x01(\t\x12\x18\n\x10pending_org_code\x18\x04 \x01(\t\x12,\n\x07history\x18\x05 \x03(\x0b\x32\x1b.tmis.review.v1.ReviewEvent\x12)\n\x08\x66indings\x18\x06 \x03(\x0b\x32\x17.tmis.review.v1.Finding\x12\x16\n\x0eidentity_check\x18\x07 \x01(\t\x12\x0c\n\x04kind\x18\x08 \x01(\t\">\n\x0fReviewStateList\x12+\n\x06states\x18\x01 \x03(\x0b\x32\x1b.tmis.review.v1.ReviewState\"2\n\x1b\x42\x61tchGetReviewStatesRequest\x12\x13\n\x0bteacher_ids\x18\x01 \x03(\t\"Y\n\x14SubmitRecordsRequest\x12\x13\n\x0bteacher_ids\x18\x01 \x03(\t\x12,\n\x06\x66ilter\x18\x02 \x01(\x0b\x32\x1c.tmis.review.v1.RecordFilter\"@\n\x0cRecordFilter\x12\x10\n\x08org_code\x18\x01 \x01(\t\x12\x0e\n\x06status\x18\x02 \x01(\t\x12\x0e\n\x06search\x18\x03 \x01(\t\"R\n\x15\x41pproveRecordsRequest\x12\x13\n\x0bteacher_ids\x18\x01 \x03(\t\x12\x0f\n\x07\x63omment\x18\x02 \x01(\t\x12\x13\n\x0b\x61ll_pending\x18\x03 \x01(\x08\";\n\x14RejectRecordsRequest\x12\x13\n\x0bteacher_ids\x18\x01 \x03(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"O\n\x0bRecordError\x12\x12\n\nteacher_id\x18\x01 \x01(\t\x12\x0c\n\x04\x63ode\x18\x02 \x01(\t\x12\x0f\n\x07message\x18\x03 \x01(\t\x12\r\n\x05\x66ield\x18\x04 \x01(\t\"L\n\nBatchReply\x12\x11\n\tsucceeded\x18\x01 \x03(\t\x12+\n\x06\x65rrors\x18\x02 \x03(\x0b\x32\x1b.tmis.review.v1.RecordError\"6\n\x16ListReviewQueueRequest\x12\r\n\x05\x66irst\x18\x01 \x01(\x05\x12\r\n\x05\x61\x66ter\x18\x02 \x01(\t\"f\n\x0fReviewQueuePage\x12\x13\n\x0bteacher_ids\x18\x01 \x03(\t\x12\x15\n\rhas_next_page\x18\x02 \x01(\x08\x12\x13\n\x0btotal_count\x18\x03 \x01(\x05\x12\x12\n\nend_cursor\x18\x04 \x01(\t2\xf2\x04\n\rReviewService\x12\x64\n\x14\x42\x61tchGetReviewStates\x12+.tmis.review.v1.BatchGetReviewStatesRequest\x1a\x1f.tmis.review.v1.ReviewStateList\x12Q\n\rSubmitRecords\x12$.tmis.review.v1.SubmitRecordsRequest\x1a\x1a.tmis.review.v1.BatchReply\x12S\n\x0e\x41pproveRecords\x12%.tmis.review.v1.ApproveRecordsRequest\x1a\x1a.tmis.review.v1.BatchReply\x12Q\n\rRejectRecords\x12$.tmis.review.v1.RejectRecordsRequest\x1a\x1a.tmis.review.v1.BatchReply\x12Z\n\x0fListReviewQueue\x12&.tmis.review.v1.ListReviewQueueRequest\x1a\x1f.tmis.review.v1.ReviewQueuePage\x12N\n\x0bStartChange\x12\".tmis.review.v1.StartChangeRequest\x1a\x1b.tmis.review.v1.ReviewState\x12T\n\x0eWithdrawChange\x12%.tmis.review.v1.WithdrawChangeRequest\x1a\x1b.tmis.review.v1.ReviewStateb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tmis.proto.review.v1.review_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_FINDING']._serialized_start=53
-  _globals['_FINDING']._serialized_end=126
-  _globals['_REVIEWEVENT']._serialized_start=128
-  _globals['_REVIEWEVENT']._serialized_end=234
-  _globals['_REVIEWSTATE']._serialized_start=237
-  _globals['_REVIEWSTATE']._serialized_end=448
-  _globals['_REVIEWSTATELIST']._serialized_start=450
-  _globals['_REVIEWSTATELIST']._serialized_end=512
-  _globals['_BATCHGETREVIEWSTATESREQUEST']._serialized_start=514
-  _globals['_BATCHGETREVIEWSTATESREQUEST']._serialized_end=564
-  _globals['_SUBMITRECORDSREQUEST']._serialized_start=566
-  _globals['_SUBMITRECORDSREQUEST']._serialized_end=655
-  _globals['_RECORDFILTER']._serialized_start=657
-  _globals['_RECORDFILTER']._serialized_end=721
-  _globals['_APPROVERECORDSREQUEST']._serialized_start=723
-  _globals['_APPROVERECORDSREQUEST']._serialized_end=805
-  _globals['_REJECTRECORDSREQUEST']._serialized_start=807
-  _globals['_REJECTRECORDSREQUEST']._serialized_end=866
-  _globals['_RECORDERROR']._serialized_start=868
-  _globals['_RECORDERROR']._serialized_end=947
-  _globals['_BATCHREPLY']._serialized_start=949
-  _globals['_BATCHREPLY']._serialized_end=1025
-  _globals['_LISTREVIEWQUEUEREQUEST']._serialized_start=1027
-  _globals['_LISTREVIEWQUEUEREQUEST']._serialized_end=1081
-  _globals['_REVIEWQUEUEPAGE']._serialized_start=1083
-  _globals['_REVIEWQUEUEPAGE']._serialized_end=1185
-  _globals['_REVIEWSERVICE']._serialized_start=1188
-  _globals['_REVIEWSERVICE']._serialized_end=1648
+  _globals['_STARTCHANGEREQUEST']._serialized_start=53
+  _globals['_STARTCHANGEREQUEST']._serialized_end=109
+  _globals['_WITHDRAWCHANGEREQUEST']._serialized_start=111
+  _globals['_WITHDRAWCHANGEREQUEST']._serialized_end=154
+  _globals['_FINDING']._serialized_start=156
+  _globals['_FINDING']._serialized_end=229
+  _globals['_REVIEWEVENT']._serialized_start=231
+  _globals['_REVIEWEVENT']._serialized_end=337
+  _globals['_REVIEWSTATE']._serialized_start=340
+  _globals['_REVIEWSTATE']._serialized_end=565
+  _globals['_REVIEWSTATELIST']._serialized_start=567
+  _globals['_REVIEWSTATELIST']._serialized_end=629
+  _globals['_BATCHGETREVIEWSTATESREQUEST']._serialized_start=631
+  _globals['_BATCHGETREVIEWSTATESREQUEST']._serialized_end=681
+  _globals['_SUBMITRECORDSREQUEST']._serialized_start=683
+  _globals['_SUBMITRECORDSREQUEST']._serialized_end=772
+  _globals['_RECORDFILTER']._serialized_start=774
+  _globals['_RECORDFILTER']._serialized_end=838
+  _globals['_APPROVERECORDSREQUEST']._serialized_start=840
+  _globals['_APPROVERECORDSREQUEST']._serialized_end=922
+  _globals['_REJECTRECORDSREQUEST']._serialized_start=924
+  _globals['_REJECTRECORDSREQUEST']._serialized_end=983
+  _globals['_RECORDERROR']._serialized_start=985
+  _globals['_RECORDERROR']._serialized_end=1064
+  _globals['_BATCHREPLY']._serialized_start=1066
+  _globals['_BATCHREPLY']._serialized_end=1142
+  _globals['_LISTREVIEWQUEUEREQUEST']._serialized_start=1144
+  _globals['_LISTREVIEWQUEUEREQUEST']._serialized_end=1198
+  _globals['_REVIEWQUEUEPAGE']._serialized_start=1200
+  _globals['_REVIEWQUEUEPAGE']._serialized_end=1302
+  _globals['_REVIEWSERVICE']._serialized_start=1305
+  _globals['_REVIEWSERVICE']._serialized_end=1931
 # @@protoc_insertion_point(module_scope)

@@ -6,6 +6,20 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class StartChangeRequest(_message.Message):
+    __slots__ = ("teacher_id", "reason")
+    TEACHER_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    teacher_id: str
+    reason: str
+    def __init__(self, teacher_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class WithdrawChangeRequest(_message.Message):
+    __slots__ = ("teacher_id",)
+    TEACHER_ID_FIELD_NUMBER: _ClassVar[int]
+    teacher_id: str
+    def __init__(self, teacher_id: _Optional[str] = ...) -> None: ...
+
 class Finding(_message.Message):
     __slots__ = ("code", "message", "field", "blocking")
     CODE_FIELD_NUMBER: _ClassVar[int]
@@ -35,7 +49,7 @@ class ReviewEvent(_message.Message):
     def __init__(self, at: _Optional[str] = ..., actor: _Optional[str] = ..., level: _Optional[str] = ..., org_code: _Optional[str] = ..., action: _Optional[str] = ..., comment: _Optional[str] = ...) -> None: ...
 
 class ReviewState(_message.Message):
-    __slots__ = ("teacher_id", "status", "pending_level", "pending_org_code", "history", "findings", "identity_check")
+    __slots__ = ("teacher_id", "status", "pending_level", "pending_org_code", "history", "findings", "identity_check", "kind")
     TEACHER_ID_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     PENDING_LEVEL_FIELD_NUMBER: _ClassVar[int]
@@ -43,6 +57,7 @@ class ReviewState(_message.Message):
     HISTORY_FIELD_NUMBER: _ClassVar[int]
     FINDINGS_FIELD_NUMBER: _ClassVar[int]
     IDENTITY_CHECK_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
     teacher_id: str
     status: str
     pending_level: str
@@ -50,7 +65,8 @@ class ReviewState(_message.Message):
     history: _containers.RepeatedCompositeFieldContainer[ReviewEvent]
     findings: _containers.RepeatedCompositeFieldContainer[Finding]
     identity_check: str
-    def __init__(self, teacher_id: _Optional[str] = ..., status: _Optional[str] = ..., pending_level: _Optional[str] = ..., pending_org_code: _Optional[str] = ..., history: _Optional[_Iterable[_Union[ReviewEvent, _Mapping]]] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ..., identity_check: _Optional[str] = ...) -> None: ...
+    kind: str
+    def __init__(self, teacher_id: _Optional[str] = ..., status: _Optional[str] = ..., pending_level: _Optional[str] = ..., pending_org_code: _Optional[str] = ..., history: _Optional[_Iterable[_Union[ReviewEvent, _Mapping]]] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ..., identity_check: _Optional[str] = ..., kind: _Optional[str] = ...) -> None: ...
 
 class ReviewStateList(_message.Message):
     __slots__ = ("states",)

@@ -61,6 +61,16 @@ class ReviewServiceStub:
                 request_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ListReviewQueueRequest.SerializeToString,
                 response_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ReviewQueuePage.FromString,
                 _registered_method=True)
+        self.StartChange = channel.unary_unary(
+                '/tmis.review.v1.ReviewService/StartChange',
+                request_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.StartChangeRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ReviewState.FromString,
+                _registered_method=True)
+        self.WithdrawChange = channel.unary_unary(
+                '/tmis.review.v1.ReviewService/WithdrawChange',
+                request_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.WithdrawChangeRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ReviewState.FromString,
+                _registered_method=True)
 
 
 class ReviewServiceServicer:
@@ -103,6 +113,20 @@ class ReviewServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def StartChange(self, request, context):
+        """信息变更 (the school's DATA_ENTRY, or the teacher for the own record): APPROVED -> CHANGING.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WithdrawChange(self, request, context):
+        """Give up a change (CHANGING or a rejected change): APPROVED again, the last approved version restored.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ReviewServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -130,6 +154,16 @@ def add_ReviewServiceServicer_to_server(servicer, server):
                     servicer.ListReviewQueue,
                     request_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ListReviewQueueRequest.FromString,
                     response_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ReviewQueuePage.SerializeToString,
+            ),
+            'StartChange': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartChange,
+                    request_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.StartChangeRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ReviewState.SerializeToString,
+            ),
+            'WithdrawChange': grpc.unary_unary_rpc_method_handler(
+                    servicer.WithdrawChange,
+                    request_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.WithdrawChangeRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ReviewState.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -269,6 +303,60 @@ class ReviewService:
             '/tmis.review.v1.ReviewService/ListReviewQueue',
             tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ListReviewQueueRequest.SerializeToString,
             tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ReviewQueuePage.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartChange(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.review.v1.ReviewService/StartChange',
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.StartChangeRequest.SerializeToString,
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ReviewState.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WithdrawChange(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.review.v1.ReviewService/WithdrawChange',
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.WithdrawChangeRequest.SerializeToString,
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ReviewState.FromString,
             options,
             channel_credentials,
             insecure,
