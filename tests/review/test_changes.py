@@ -1,0 +1,288 @@
+"""信息变更 through the gateway: startChange reopens an APPROVED record as CHANGING, the edits and
+the chain work as for a first entry, the kind decides the chain, withdrawChange restores the last
+approved version, a key change runs 查重 and renews the temporary code, the approved version stays
+official meanwhile, and every refusal."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+from tests.records.test_gateway_teachers import basic_input
+from tests.review.conftest import Chain
+from tests.review.test_chain import APPROVE, REJECT, SUBMIT, act
+from tests.review.test_stats import PROGRESS, STATS
+from tmis import idcard
+from tmis.auth import Caller
+from tmis.proto.review.v1 import review_pb2 as pb
+
+START = """mutation($t: ID!, $r: String!) { startChange(teacherId: $t, reason: $r) { teacher { id version
+  review { status kind } } userErrors { code message field } } }"""
+WITHDRAW = """mutation($t: ID!) { withdrawChange(teacherId: $t) { teacher { id review { status kind } basic { name } }
+  userErrors { code message field } } }"""
+SAVE = """mutation($t: ID!, $v: Int!, $b: BasicInfoInput!) { saveBasicInfo(teacherId: $t, expectedVersion: $v,
+  basic: $b) { teacher { version } userErrors { code message field } } }"""
+READ = """query($id: ID!) { teacher(id: $id) { version personalCode personalCodeFormal basic { name }
+  review { status kind pendingLevel history { actor action level comment } }
+  changesSinceApproval { path oldValue newValue } } }"""
+LEVELS = ("SCHOOL", "DISTRICT", "CITY", "PROVINCE")
+
+
+async def approved(chain: Chain, serial: int) -> str:
+    """A complete record approved by the whole chain (first entry)."""
+    teacher = await chain.complete_teacher(serial)
+    await act(chain, SUBMIT, chain.world.clerk, [teacher])
+    for level in LEVELS:
+        assert (await act(chain, APPROVE, chain.reviewers[level], [teacher]))["succeeded"] == [teacher]
+    return teacher
+
+
+async def read(chain: Chain, teacher: str, token: str | None = None) -> dict:
+    return (await chain.suite.graphql(READ, {"id": teacher}, token or chain.world.clerk))["data"]["teacher"]
+
+
+async def start(chain: Chain, teacher: str, token: str, reason: str = "更正信息") -> dict:
+    return (await chain.suite.graphql(START, {"t": teacher, "r": reason}, token))["data"]["startChange"]
+
+
+async def withdraw(chain: Chain, teacher: str, token: str) -> dict:
+    return (await chain.suite.graphql(WITHDRAW, {"t": teacher}, token))["data"]["withdrawChange"]
+
+
+async def save(chain: Chain, teacher: str, serial: int, token: str, **basic: object) -> dict:
+    version = (await read(chain, teacher))["version"]
+    result = await chain.suite.graphql(SAVE, {"t": teacher, "v": version, "b": {**basic_input(serial), **basic}}, token)
+    return result["data"]["saveBasicInfo"]
+
+
+async def until(check, seconds: float = 5.0) -> None:  # noqa: ANN001 - a zero-argument coroutine function
+    for _ in range(int(seconds * 20)):
+        if await check():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("not reached in time")
+
+
+async def test_a_teacher_changes_an_approved_record_and_the_school_approves_it(chain: Chain) -> None:
+    teacher = await approved(chain, 41)
+    own = chain.world.teacher_token(teacher)
+    before = await read(chain, teacher)
+    district_progress = {
+        r["org"]["code"]: r for r in (await chain.suite.graphql(PROGRESS, {"o": "620100"}, chain.city_reader))["data"]
+        ["progress"]
+    }["620102"]  # fmt: skip
+    assert district_progress["approved"] == 1
+
+    started = await start(chain, teacher, own, "  政治面貌有误  ")
+    assert started["userErrors"] == [] and started["teacher"]["review"] == {"status": "CHANGING", "kind": "CHANGE"}
+    assert (await start(chain, teacher, own))["userErrors"][0]["code"] == "WRONG_STATE"  # one open change
+    # the teacher edits the own fields as for a first entry; the document stays the school's
+    saved = await save(chain, teacher, 41, own, politicalStatus=["03"])
+    assert saved["userErrors"] == []
+    now = await read(chain, teacher)
+    assert now["changesSinceApproval"] == [
+        {"path": "basic.politicalStatus", "oldValue": '["13"]', "newValue": '["03"]'}
+    ]
+    assert now["review"]["history"][-1] == {
+        "actor": "teacher",
+        "action": "CHANGE",
+        "level": "SCHOOL",
+        "comment": "政治面貌有误",
+    }
+    # the approved version stays official: progress and statistics
+    rows = (await chain.suite.graphql(PROGRESS, {"o": "620100"}, chain.city_reader))["data"]["progress"]
+    assert {r["org"]["code"]: r for r in rows}["620102"] == district_progress
+    political = (await chain.suite.graphql(STATS, {"o": "620102", "d": "POLITICAL_STATUS"}, chain.city_reader))["data"][
+        "statistics"
+    ]
+    assert {b["key"]: b["count"] for b in political} == {"13": 1}
+    listed = await chain.suite.graphql(
+        '{ teachers(orgCode: "620102", status: CHANGING) { totalCount } }', None, chain.reviewers["DISTRICT"]
+    )
+    assert listed["data"]["teachers"]["totalCount"] == 1
+
+    # an ordinary change ends at the school (TMIS_CHANGE_LEVELS)
+    assert (await act(chain, SUBMIT, chain.world.clerk, [teacher]))["succeeded"] == [teacher]
+    pending = await read(chain, teacher)
+    assert pending["review"]["status"] == "SUBMITTED" and pending["review"]["kind"] == "CHANGE"
+    queue = await chain.suite.graphql(
+        "{ reviewQueue { edges { node { id review { kind } changesSinceApproval { path } } } } }",
+        None,
+        chain.reviewers["SCHOOL"],
+    )
+    assert queue["data"]["reviewQueue"]["edges"] == [
+        {
+            "node": {
+                "id": teacher,
+                "review": {"kind": "CHANGE"},
+                "changesSinceApproval": [{"path": "basic.politicalStatus"}],
+            }
+        }
+    ]
+    assert (await act(chain, APPROVE, chain.reviewers["SCHOOL"], [teacher]))["succeeded"] == [teacher]
+    done = await read(chain, teacher)
+    assert done["review"]["status"] == "APPROVED" and done["review"]["kind"] == "CHANGE"
+    assert done["changesSinceApproval"] == [] and done["personalCode"] == before["personalCode"]
+    political = (await chain.suite.graphql(STATS, {"o": "620102", "d": "POLITICAL_STATUS"}, chain.city_reader))["data"][
+        "statistics"
+    ]
+    assert {b["key"]: b["count"] for b in political} == {"03": 1}
+
+
+async def test_refusals(chain: Chain) -> None:
+    teacher, draft = await approved(chain, 42), await chain.complete_teacher(43)
+    other = await chain.complete_teacher(44, school="3162010301")
+    reviewer = chain.reviewers["SCHOOL"]
+    cases = [
+        (teacher, reviewer, "FORBIDDEN"),  # a reviewer does not start changes
+        (teacher, chain.city_reader, "FORBIDDEN"),
+        (teacher, chain.world.teacher_token(draft), "FORBIDDEN"),  # another teacher's record
+        (teacher, chain.other_clerk, "NOT_FOUND"),  # another school's clerk
+        (other, chain.world.clerk, "NOT_FOUND"),
+        ("nope", chain.world.clerk, "NOT_FOUND"),
+        (draft, chain.world.clerk, "WRONG_STATE"),  # never approved
+    ]
+    for record, token, code in cases:
+        errors = (await start(chain, record, token))["userErrors"]
+        assert [e["code"] for e in errors] == [code], (record, code, errors)
+        assert errors[0]["field"] == "teacherId" and errors[0]["message"]
+    assert [e["code"] for e in (await start(chain, teacher, chain.world.clerk, "  "))["userErrors"]] == [
+        "INVALID_INPUT"
+    ]
+    assert [e["code"] for e in (await withdraw(chain, teacher, chain.world.clerk))["userErrors"]] == ["WRONG_STATE"]
+    assert [e["code"] for e in (await withdraw(chain, draft, chain.world.clerk))["userErrors"]] == ["WRONG_STATE"]
+    # an approved record is not deleted; a change with nothing changed is not submitted
+    assert (await start(chain, teacher, chain.world.clerk))["userErrors"] == []
+    deleted = await chain.suite.graphql(
+        "mutation($t: ID!) { deleteTeacher(teacherId: $t) { userErrors { code } } }", {"t": teacher}, chain.world.clerk
+    )
+    assert deleted["data"]["deleteTeacher"]["userErrors"] == [{"code": "NOT_EDITABLE"}]
+    empty = await act(chain, SUBMIT, chain.world.clerk, [teacher])
+    assert empty["succeeded"] == [] and empty["userErrors"][0]["code"] == "WRONG_STATE"
+    # submitted: not withdrawn, not edited
+    assert (await save(chain, teacher, 42, chain.world.clerk, politicalStatus=["03"]))["userErrors"] == []
+    await act(chain, SUBMIT, chain.world.clerk, [teacher])
+    assert [e["code"] for e in (await withdraw(chain, teacher, chain.world.clerk))["userErrors"]] == ["WRONG_STATE"]
+    assert [e["code"] for e in (await save(chain, teacher, 42, chain.world.clerk))["userErrors"]] == ["NOT_EDITABLE"]
+
+
+async def test_withdrawing_restores_the_approved_version(chain: Chain) -> None:
+    teacher = await approved(chain, 45)
+    before = await read(chain, teacher)
+    await start(chain, teacher, chain.world.clerk)
+    assert (await save(chain, teacher, 45, chain.world.clerk, name="改名字", politicalStatus=["03"]))[
+        "userErrors"
+    ] == []
+    # rejected changes can be withdrawn too
+    await act(chain, SUBMIT, chain.world.clerk, [teacher])
+    assert (await read(chain, teacher))["review"]["kind"] == "KEY_CHANGE"
+    await act(chain, REJECT, chain.reviewers["SCHOOL"], [teacher], r="无依据")
+    rejected = await read(chain, teacher)
+    assert rejected["review"]["status"] == "REJECTED" and rejected["basic"]["name"] == "改名字"
+    back = await withdraw(chain, teacher, chain.world.teacher_token(teacher))
+    assert back["userErrors"] == [] and back["teacher"]["review"]["status"] == "APPROVED"
+    assert back["teacher"]["basic"]["name"] == before["basic"]["name"]
+    now = await read(chain, teacher)
+    assert now["changesSinceApproval"] == [] and now["personalCode"] == before["personalCode"]
+    assert [e["action"] for e in now["review"]["history"]][-4:] == ["CHANGE", "SUBMIT", "REJECT", "WITHDRAW"]
+    history = await chain.suite.graphql(
+        "query($id: ID!) { teacher(id: $id) { history(first: 200) { path newValue } } }",
+        {"id": teacher},
+        chain.world.clerk,
+    )
+    paths = [e["path"] for e in history["data"]["teacher"]["history"]]
+    assert paths.count("basic.name") == 2  # changed, then restored: both kept
+
+
+async def test_a_key_change_goes_up_the_whole_chain_and_renews_the_temporary_code(chain: Chain) -> None:
+    teacher = await approved(chain, 46)
+    before = await read(chain, teacher)
+    old_code = before["personalCode"]
+    assert old_code.startswith("L")
+    await start(chain, teacher, chain.world.clerk, "身份证号录入错误")
+    basic = basic_input(46)
+    birth = dt.date.fromisoformat(basic["birthDate"]) - dt.timedelta(days=400)
+    number = idcard.make("620102", birth, 946, basic["gender"])
+    saved = await save(chain, teacher, 46, chain.world.clerk, idNumber=number, birthDate=birth.isoformat())
+    assert saved["userErrors"] == []
+    await act(chain, SUBMIT, chain.world.clerk, [teacher])
+    for level in LEVELS:
+        now = await read(chain, teacher)
+        assert now["review"]["kind"] == "KEY_CHANGE" and now["review"]["pendingLevel"] == level
+        # the old code is still the official one while the change is reviewed
+        assert now["personalCode"] == old_code
+        assert (await act(chain, APPROVE, chain.reviewers[level], [teacher]))["succeeded"] == [teacher]
+
+    async def renewed() -> bool:
+        code = (await read(chain, teacher))["personalCode"]
+        return code != old_code and code.startswith("L620102" + birth.isoformat().replace("-", ""))
+
+    await until(renewed)
+    history = await chain.suite.graphql(
+        "query($id: ID!) { teacher(id: $id) { history(first: 200) { path oldValue newValue } } }",
+        {"id": teacher},
+        chain.world.clerk,
+    )
+    codes = [e for e in history["data"]["teacher"]["history"] if e["path"] == "personalCode"]
+    assert len(codes) == 1 and old_code in codes[0]["oldValue"]
+
+
+async def test_a_key_change_failing_the_duplicate_check_is_rejected_automatically(chain: Chain) -> None:
+    teacher, twin = await approved(chain, 47), await chain.complete_teacher(48)
+    await start(chain, teacher, chain.world.clerk)
+    look_alike = basic_input(48)  # same name, birth date and gender as another record of the province
+    number = idcard.make("620102", dt.date.fromisoformat(look_alike["birthDate"]), 947, look_alike["gender"])
+    saved = await save(
+        chain,
+        teacher,
+        47,
+        chain.world.clerk,
+        name=look_alike["name"],
+        gender=look_alike["gender"],
+        birthDate=look_alike["birthDate"],
+        idNumber=number,
+    )
+    assert saved["userErrors"] == [], saved
+    submitted = await act(chain, SUBMIT, chain.world.clerk, [teacher])
+    assert submitted["succeeded"] == [] and submitted["userErrors"][0]["code"] == "DUPLICATE_PERSON"
+    assert "查重未通过" in submitted["userErrors"][0]["message"]
+    now = await read(chain, teacher)
+    assert now["review"]["status"] == "REJECTED" and now["review"]["kind"] == "KEY_CHANGE"
+    last = now["review"]["history"][-1]
+    assert last["action"] == "REJECT" and last["actor"] == "系统查重" and "3162010201" in last["comment"]
+    assert twin  # the look-alike is untouched
+    # the school corrects it and may withdraw
+    assert (await withdraw(chain, teacher, chain.world.clerk))["userErrors"] == []
+
+
+async def test_races_have_one_winner(chain: Chain) -> None:
+    teacher = await approved(chain, 49)
+    own = chain.world.teacher_token(teacher)
+    started = await asyncio.gather(*(start(chain, teacher, t) for t in (own, chain.world.clerk, own)))
+    assert sorted(len(s["userErrors"]) for s in started) == [0, 1, 1]
+    assert {e["code"] for s in started for e in s["userErrors"]} <= {"WRONG_STATE", "VERSION_CONFLICT"}
+    assert (await save(chain, teacher, 49, chain.world.clerk, politicalStatus=["03"]))["userErrors"] == []
+    submitted, withdrawn = await asyncio.gather(
+        act(chain, SUBMIT, chain.world.clerk, [teacher]), withdraw(chain, teacher, chain.world.clerk)
+    )
+    assert (submitted["succeeded"] == [teacher]) != (withdrawn["userErrors"] == [])
+    state = (await read(chain, teacher))["review"]["status"]
+    assert state == ("SUBMITTED" if submitted["succeeded"] else "APPROVED")
+
+
+async def test_the_chain_levels_follow_the_settings(chain: Chain) -> None:
+    # a reviewer token at the school: TMIS_CHANGE_LEVELS defaults to the school; the service's own check agrees
+    teacher = await approved(chain, 50)
+    review = chain.suite.clients.review
+    await review.StartChange(pb.StartChangeRequest(teacher_id=teacher, reason="年度更新"), token=chain.world.clerk)
+    assert (await save(chain, teacher, 50, chain.world.clerk, politicalStatus=["03"]))["userErrors"] == []
+    await review.SubmitRecords(pb.SubmitRecordsRequest(teacher_ids=[teacher]), token=chain.world.clerk)
+    states = await review.BatchGetReviewStates(
+        pb.BatchGetReviewStatesRequest(teacher_ids=[teacher]), token=chain.world.clerk
+    )
+    assert states.states[0].kind == "CHANGE" and states.states[0].pending_level == "SCHOOL"
+    stranger = chain.suite.signer.sign(
+        Caller("x", "x", "620103", ("100000", "620000", "620100", "620103"), ("DATA_ENTRY",))
+    )
+    refused = await chain.suite.graphql(WITHDRAW, {"t": teacher}, stranger)
+    assert refused["data"]["withdrawChange"]["userErrors"][0]["code"] == "NOT_FOUND"
