@@ -34,14 +34,14 @@ async def _batch(
 
 @strawberry.type
 class ReviewMutation:
-    @strawberry.mutation(description="报送: DRAFT/REJECTED -> SUBMITTED, pending at the school's own level.")
+    @strawberry.mutation(description="报送: DRAFT/REJECTED/CHANGING -> SUBMITTED, pending at the school's own level.")
     async def submit_records(self, info: Info, teacher_ids: list[strawberry.ID]) -> BatchPayload:
         return await _batch(
             info, info.context.clients.review.SubmitRecords, pb.SubmitRecordsRequest(teacher_ids=teacher_ids)
         )
 
     @strawberry.mutation(
-        description="报送全部已完整的记录: every complete DRAFT/REJECTED record of the list's filter "
+        description="报送全部已完整的记录: every complete DRAFT/REJECTED/CHANGING record of the list's filter "
         "(an org's subtree, a status, a name or 身份证件号 prefix), up to 500; per-record outcomes as submitRecords."
     )
     async def submit_matching_records(

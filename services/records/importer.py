@@ -30,6 +30,9 @@ from tmis.registry import Registry
 
 CHUNK_ROWS = 1000
 Key = tuple[str, str]  # (身份证件类型, 身份证件号)
+# 年度更新: open a 信息变更 on an APPROVED record the file changes: (teacher id, actor) -> "" or why not
+Reopen = Callable[[str, str], Awaitable[str]]
+REOPEN_AT_ONCE = 16
 
 
 @dataclass(frozen=True)
@@ -110,8 +113,10 @@ class Importer:
         tables: Mapping[str, CodeTable],
         limits: Limits,
         rules: LocalRules | None = None,
+        reopen: Reopen | None = None,
     ) -> None:
         self.storage = storage
+        self.reopen = reopen  # None: APPROVED records are refused, as records under review
         self.registry = registry
         self.tables = tables
         self.limits = limits
@@ -276,7 +281,7 @@ class _Run:
     def _editable(self, teacher: Teacher, row: _Row) -> bool:
         if teacher.school_code != self.req.school.code:
             row.errors["身份证件号"] = "该身份证件号的教师已在其他学校登记，不能重复录入；调入请走调动流程"
-        elif teacher.status not in EDITABLE:
+        elif teacher.status not in EDITABLE and not (teacher.status == "APPROVED" and self.imp.reopen):
             row.errors["身份证件号"] = "该教师信息已报送，审核期间不能修改"
         return not row.errors
 
@@ -294,6 +299,7 @@ class _Run:
             return
 
         async def write() -> None:
+            await self._reopen(sheet, batch)
             refused = await self.imp.storage.insert_many([t for t, _ in batch.inserts], self.now)
             stale = await self.imp.storage.write_many(
                 [(o, n, diff(o, n, self.req.actor, self.now)) for o, n, _ in batch.writes], self.now
@@ -312,6 +318,22 @@ class _Run:
 
         self.pending = asyncio.create_task(write())
         await asyncio.sleep(0)  # let the request go out before the next chunk is read
+
+    async def _reopen(self, sheet: Sheet, batch: _Batch) -> None:
+        """年度更新: each APPROVED record the chunk changes gets a 信息变更 first (the unchanged ones
+        stay APPROVED); a record that cannot be reopened is a failed row, and not written."""
+        approved = [w for w in batch.writes if w[0].status == "APPROVED"]
+        if not approved or self.imp.reopen is None:
+            return
+        reopen, failed = self.imp.reopen, set()
+        for at in range(0, len(approved), REOPEN_AT_ONCE):
+            part = approved[at : at + REOPEN_AT_ONCE]
+            answers = await asyncio.gather(*(reopen(old.id, self.req.actor) for old, _, _ in part))
+            for (old, _, rows), why in zip(part, answers, strict=True):
+                if why:
+                    batch.out.fail(sheet.name, rows, f"不能发起信息变更：{why}", "身份证件号")
+                    failed.add(old.id)
+        batch.writes = [w for w in batch.writes if w[0].id not in failed]
 
     def _count(self, batch: _Batch, refused: set[int], stale: set[str]) -> None:
         for i, (_, rows) in enumerate(batch.inserts):

@@ -17,7 +17,7 @@ import secrets
 from collections.abc import AsyncIterator, Iterable, Mapping
 
 from services.records.exporter import chunks, error_report, export
-from services.records.importer import Importer, Outcome, Request
+from services.records.importer import Importer, Outcome, Reopen, Request
 from services.records.model import OrgRef, Teacher
 from services.records.reading import Limits, check_file, open_workbook
 from services.records.storage import Job, JobStore
@@ -46,6 +46,7 @@ class Workbooks:
         tables: Mapping[str, CodeTable],
         limits: Limits,
         stale_seconds: int = 120,
+        reopen: Reopen | None = None,
     ) -> None:
         self.store = store
         self.teachers = teachers
@@ -53,7 +54,7 @@ class Workbooks:
         self.tables = tables
         self.limits = limits
         self.stale = dt.timedelta(seconds=stale_seconds)
-        self.importer = Importer(teachers.storage, registry, tables, limits, teachers.rules)
+        self.importer = Importer(teachers.storage, registry, tables, limits, teachers.rules, reopen)
         self.tasks: set[asyncio.Task[None]] = set()
         self._templates: dict[str, bytes] = {}
 

@@ -15,12 +15,14 @@ from services.records.stats import Stats
 from services.records.storage import JobStore, Storage
 from services.records.teachers import Teachers
 from tmis import metrics
-from tmis.auth import SYSTEM, TokenSigner
+from tmis.auth import SYSTEM, Caller, TokenSigner
+from tmis.errors import DomainError
 from tmis.metrics import JOBS_GAUGE_SECONDS
 from tmis.plugins import build_registry, local_rules, make_plugin_manager
 from tmis.plugins import code_tables as load_tables
 from tmis.proto.identity.v1 import identity_client, identity_pb2
 from tmis.proto.records.v1 import records_pb2, records_pb2_grpc
+from tmis.proto.review.v1 import review_client, review_pb2
 from tmis.rpc import ServerHandle, build_server
 from tmis.settings import Settings
 
@@ -49,11 +51,30 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
         )
         return reply.orgs[0].name if reply.orgs else ""
 
+    review = review_client.connect(settings.addrs["review"]) if settings.addrs.get("review") else None
+
+    async def reopen(teacher_id: str, actor: str) -> str:
+        """年度更新: a 信息变更 on an APPROVED record an import changes, in the importing clerk's name."""
+        assert review is not None
+        token = signer.sign(Caller("system", actor, "", (), ("SYSTEM_ADMIN",), service=True), ttl_seconds=120)
+        request = review_pb2.StartChangeRequest(teacher_id=teacher_id, reason="年度更新：批量导入")
+        try:
+            await review.StartChange(request, token=token)
+        except DomainError as err:
+            return err.message
+        return ""
+
     registry = build_registry(plugins)
     teachers = Teachers(storage, org_of, registry, code_tables, local_rules(plugins), name_of)
     jobs = await JobStore(storage.client, settings.databases["records"]).open()
     workbooks = Workbooks(
-        jobs, teachers, registry, code_tables, Limits.of(settings), settings.int("TMIS_IMPORT_STALE_SECONDS", 120)
+        jobs,
+        teachers,
+        registry,
+        code_tables,
+        Limits.of(settings),
+        settings.int("TMIS_IMPORT_STALE_SECONDS", 120),
+        reopen if review else None,
     )
     servicer = RecordsServicer(
         teachers, ReviewLink(storage), Stats(storage, org_of, registry, code_tables), code_tables, workbooks
@@ -78,5 +99,5 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
     await workbooks.resume()
     retention_days = settings.int("TMIS_JOB_RETENTION_DAYS", 30)
     handle.every(3600.0, lambda: workbooks.purge(retention_days), "purging old import jobs", now=True)
-    handle.on_stop += [workbooks.close, storage.close, identity.close]
+    handle.on_stop += [workbooks.close, storage.close, identity.close, *([review.close] if review else [])]
     return handle

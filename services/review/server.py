@@ -97,7 +97,7 @@ async def create_server(
     async def complete_ids(org_code: str, status: str, search: str) -> list[str]:
         # read as the caller: records answers only within the caller's subtree
         out: list[str] = []
-        for wanted in [status] if status else ["DRAFT", "REJECTED"]:
+        for wanted in [status] if status else ["DRAFT", "REJECTED", "CHANGING"]:
             after = ""
             while len(out) < 500:
                 request = records_pb2.ListTeachersRequest(

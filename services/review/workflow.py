@@ -152,10 +152,10 @@ class Workflow:
     async def submit_matching(
         self, caller: Caller, org_code: str, status: str, search: str
     ) -> tuple[list[str], list[Failed]]:
-        """报送 every complete DRAFT/REJECTED record of a filter; each checked as one given by id."""
+        """报送 every complete DRAFT/REJECTED/CHANGING record of a filter; each checked as one given by id."""
         caller.require()
-        if status not in ("", "DRAFT", "REJECTED"):
-            raise DomainError(ErrorCode.INVALID_INPUT, "只能报送草稿或已驳回的记录", "status")
+        if status not in ("", "DRAFT", "REJECTED", "CHANGING"):
+            raise DomainError(ErrorCode.INVALID_INPUT, "只能报送草稿、已驳回或变更中的记录", "status")
         ids = await self.ports.complete_ids(org_code or caller.org_code, status, search)
         if not ids:
             return [], []

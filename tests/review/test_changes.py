@@ -15,6 +15,7 @@ from tests.review.test_stats import PROGRESS, STATS
 from tmis import idcard
 from tmis.auth import Caller
 from tmis.proto.review.v1 import review_pb2 as pb
+from tmis.run.demo import DEMO_ENTRIES
 
 START = """mutation($t: ID!, $r: String!) { startChange(teacherId: $t, reason: $r) { teacher { id version
   review { status kind } } userErrors { code message field } } }"""
@@ -286,3 +287,34 @@ async def test_the_chain_levels_follow_the_settings(chain: Chain) -> None:
     )
     refused = await chain.suite.graphql(WITHDRAW, {"t": teacher}, stranger)
     assert refused["data"]["withdrawChange"]["userErrors"][0]["code"] == "NOT_FOUND"
+
+
+async def test_an_annual_import_opens_a_change_on_each_approved_record_it_changes(chain: Chain) -> None:
+    from tests.records.excel import fill as fill_template
+    from tests.records.excel import run, template
+
+    changed, unchanged = await approved(chain, 51), await approved(chain, 52)
+    blank = await template(chain.world)
+    assessor = DEMO_ENTRIES["ASSESSMENT"]["assessor"]  # the second row is the entry as approved
+    rows = [
+        {"身份证件号": basic_input(51)["idNumber"], "考核年度": "2025", "考核结果": "1"},
+        {"身份证件号": basic_input(52)["idNumber"], "考核年度": "2024", "考核结果": "1", "考核单位名称": assessor},
+    ]
+    job = await run(chain.world, fill_template(blank, {"年度考核": rows}))
+    assert (job["failed"], job["updated"], job["unchanged"]) == (0, 1, 1), job["errors"]
+    first, second = await read(chain, changed), await read(chain, unchanged)
+    assert first["review"]["status"] == "CHANGING" and second["review"]["status"] == "APPROVED"
+    assert first["review"]["history"][-1]["action"] == "CHANGE" and first["review"]["history"][-1]["actor"] == "clerk"
+    assert [c["path"].split("[")[0] for c in first["changesSinceApproval"]] == ["entry.assessment"]
+    # two batch clicks at the school: submit every complete record, approve every pending one
+    submitted = await chain.suite.graphql(
+        'mutation { submitMatchingRecords(orgCode: "3162010201") { succeeded userErrors { code } } }',
+        None,
+        chain.world.clerk,
+    )
+    assert submitted["data"]["submitMatchingRecords"] == {"succeeded": [changed], "userErrors": []}
+    approved_all = await chain.suite.graphql(
+        "mutation { approveAllPending { succeeded } }", None, chain.reviewers["SCHOOL"]
+    )
+    assert approved_all["data"]["approveAllPending"]["succeeded"] == [changed]
+    assert (await read(chain, changed))["review"]["status"] == "APPROVED"

@@ -86,7 +86,7 @@ class ReviewServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def SubmitRecords(self, request, context):
-        """报送 (DATA_ENTRY): DRAFT or REJECTED -> SUBMITTED, pending at the school; per record.
+        """报送 (DATA_ENTRY): DRAFT, REJECTED or CHANGING -> SUBMITTED, pending at the school; per record.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
