@@ -115,4 +115,7 @@ class ReviewLink:
             code = f"L{region_of(teacher)}{birth}{secrets.randbelow(10_000):04d}"
             if await self.storage.set_personal_code(teacher, code, False, key):
                 return dataclasses.replace(teacher, personal_code=code, personal_code_formal=False)
+            fresh = await self.storage.get([teacher_id])
+            if fresh and fresh[0].personal_code != teacher.personal_code:  # another call issued one meanwhile
+                return fresh[0]
         raise DomainError(ErrorCode.INTERNAL, "临时个人标识码已用尽，请联系管理员")

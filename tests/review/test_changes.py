@@ -11,9 +11,11 @@ import datetime as dt
 from tests.records.test_gateway_teachers import basic_input
 from tests.review.conftest import Chain
 from tests.review.test_chain import APPROVE, REJECT, SUBMIT, act
+from tests.review.test_hooks import review_with
 from tests.review.test_stats import PROGRESS, STATS
 from tmis import idcard
 from tmis.auth import Caller
+from tmis.hookspecs import hookimpl
 from tmis.proto.review.v1 import review_pb2 as pb
 from tmis.run.demo import DEMO_ENTRIES
 
@@ -318,3 +320,52 @@ async def test_an_annual_import_opens_a_change_on_each_approved_record_it_change
     )
     assert approved_all["data"]["approveAllPending"]["succeeded"] == [changed]
     assert (await read(chain, changed))["review"]["status"] == "APPROVED"
+
+
+class KeyEthnicity:
+    """A province for which 民族 is key data; its school check notes what each review concerns."""
+
+    __name__ = "key_ethnicity"
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, tuple[str, ...]]] = []
+
+    @hookimpl
+    def tmis_key_fields(self):  # noqa: ANN201
+        return ["ethnicity"]
+
+    @hookimpl
+    def tmis_review_school(self, record, reviewer):  # noqa: ANN001, ANN201
+        self.seen.append((record.kind, record.changed))
+        return []
+
+
+async def test_a_plugin_adds_a_key_field_and_the_hooks_receive_the_kind(chain: Chain) -> None:
+    plugin = KeyEthnicity()
+    review, server = await review_with(
+        chain, plugin, TMIS_REVIEW_LEVELS="SCHOOL,DISTRICT", TMIS_KEY_CHANGE_LEVELS="SCHOOL,DISTRICT,CITY"
+    )
+    try:
+        teacher = await chain.complete_teacher(53)
+        ids = pb.SubmitRecordsRequest(teacher_ids=[teacher])
+        await review.SubmitRecords(ids, token=chain.world.clerk)
+        for level in ("SCHOOL", "DISTRICT"):
+            done = await review.ApproveRecords(
+                pb.ApproveRecordsRequest(teacher_ids=[teacher]), token=chain.reviewers[level]
+            )
+            assert list(done.succeeded) == [teacher]
+        await review.StartChange(pb.StartChangeRequest(teacher_id=teacher, reason="民族有误"), token=chain.world.clerk)
+        assert (await save(chain, teacher, 53, chain.world.clerk, ethnicity="02"))["userErrors"] == []
+        await review.SubmitRecords(ids, token=chain.world.clerk)
+        await review.ApproveRecords(pb.ApproveRecordsRequest(teacher_ids=[teacher]), token=chain.reviewers["SCHOOL"])
+        state = (
+            await review.BatchGetReviewStates(
+                pb.BatchGetReviewStatesRequest(teacher_ids=[teacher]), token=chain.world.clerk
+            )
+        ).states[0]
+        # a key change by the plugin's field; its chain is cut to the configured review levels
+        assert (state.kind, state.status, state.pending_level) == ("KEY_CHANGE", "SUBMITTED", "DISTRICT")
+        assert plugin.seen == [("FIRST_ENTRY", ()), ("KEY_CHANGE", ("basic.ethnicity",))]
+    finally:
+        await review.close()
+        await server.stop(0)
