@@ -119,6 +119,8 @@ class Teachers:
         ):
             who = "学校信息录入员" if info_set.writer == "school" else "本人或学校信息录入员"
             raise DomainError(ErrorCode.FORBIDDEN, f"{info_set.label}只能由{who}填写", "teacherId")
+        if teacher.status == "APPROVED":
+            raise DomainError(ErrorCode.NOT_EDITABLE, "该教师信息已审核通过；如需修改，请先发起信息变更", "teacherId")
         if teacher.status not in EDITABLE:
             raise DomainError(ErrorCode.NOT_EDITABLE, "该教师信息已报送，审核期间不能修改", "teacherId")
         if version is not None and version != teacher.version:

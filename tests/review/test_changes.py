@@ -369,3 +369,24 @@ async def test_a_plugin_adds_a_key_field_and_the_hooks_receive_the_kind(chain: C
     finally:
         await review.close()
         await server.stop(0)
+
+
+async def test_exports_give_the_approved_version_while_a_change_is_open(chain: Chain) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.records.excel import download
+    from tests.records.test_export import export
+
+    teacher = await approved(chain, 54)
+    name = basic_input(54)["name"]
+    await start(chain, teacher, chain.world.clerk)
+    assert (await save(chain, teacher, 54, chain.world.clerk, name="新名字"))["userErrors"] == []
+    for status in ("APPROVED", None):  # an export of the approved records includes it, and every export is official
+        reply = await export(chain.world, status=status)
+        sheet = load_workbook(io.BytesIO(await download(chain.world, reply["url"])))["基本信息"]
+        assert [sheet.cell(r, 1).value for r in range(2, sheet.max_row + 1)] == [name]
+    changing = await export(chain.world, status="CHANGING")
+    sheet = load_workbook(io.BytesIO(await download(chain.world, changing["url"])))["基本信息"]
+    assert [sheet.cell(r, 1).value for r in range(2, sheet.max_row + 1)] == [name]
