@@ -66,8 +66,22 @@ def test_admin_creates_an_account_and_sees_its_initial_password_once(page: Page,
     snap(page, "admin-initial-password")
     password = secret.inner_text().strip()
     assert len(password) >= 8
+    assert not set(password) & set("{}^=/0Oo1lI")  # nothing easily confused or hard to type
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.click("[data-test=copy-password]")
+    expect(page.get_by_text("已复制到剪贴板")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == password
     expect(page.locator("[data-test=accounts]")).to_contain_text("web_clerk_2")
     page.get_by_role("button", name="确定").click()
+    expect(secret).to_be_hidden()
+
+    # resetting a password asks first; cancelled, nothing changes
+    row = page.locator("[data-test=accounts] .el-table__row", has_text="web_clerk_2")
+    row.get_by_role("button", name="重置密码").click()
+    confirm = page.locator(".el-message-box")
+    expect(confirm).to_contain_text("确定重置账号 web_clerk_2 的密码吗")
+    confirm.get_by_role("button", name="取消").click()
+    expect(confirm).to_be_hidden()
     expect(secret).to_be_hidden()
 
     other = browser.new_context(base_url=demo.url)

@@ -40,6 +40,24 @@ def test_teacher_fills_the_record_on_a_phone(page: Page, demo: Demo) -> None:
     expect(rural).to_contain_text("是，乡村学校任教")  # plugin values come back (Teacher.basicData)
     expect(page.locator("#basic-gsRuralAllowance")).to_have_value("600.00")
 
+    # a failed save: the summary at 保存 counts the fields to fix, the first one is scrolled to and focused
+    name = page.locator("#basic-name")
+    own_name = name.input_value()
+    name.fill("")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.click("[data-test=save-basic]")
+    summary = page.locator("[data-test=error-summary]")
+    expect(summary).to_contain_text("1 项需要修改")
+    expect(summary).to_contain_text("姓名：请填写姓名")
+    expect(name).to_be_focused()
+    expect(name).to_be_in_viewport()
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    summary.get_by_role("link", name="姓名").click()  # each item links to its field
+    expect(name).to_be_in_viewport()
+    name.fill(own_name)
+    page.click("[data-test=save-basic]")
+    expect(summary).to_be_hidden()
+
     checklist = page.locator("[data-test=completeness]")
     checklist.get_by_role("link", name="学习经历").click()  # links to the missing set
     expect(page.locator("#set-education")).to_be_in_viewport()

@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
 from conftest import Demo, first_login, no_horizontal_scroll, snap
+from tests.records.excel import basic_row, fill
 
 
 def test_clerk_checks_a_workbook_and_sees_its_row_errors(page: Page, demo: Demo, tmp_path: Path) -> None:
@@ -48,6 +49,23 @@ def test_clerk_checks_a_workbook_and_sees_its_row_errors(page: Page, demo: Demo,
 
     page.reload()  # left and come back to: the last job is shown again
     expect(page.locator("[data-test=job-counts]")).to_contain_text("失败 1")
+
+    # every row is new, updated, unchanged or failed, and the four add up to the rows of the file
+    def imported(rows: list[dict], name: str) -> None:
+        path = tmp_path / name
+        path.write_bytes(fill((tmp_path / "模板.xlsx").read_bytes(), {"基本信息": rows}))
+        page.set_input_files("[data-test=import-file]", str(path))
+        page.click("[data-test=start-import]")
+        expect(page.locator("[data-test=job-status]")).to_have_text("已完成", timeout=60_000)
+
+    vocational = {"健康状况": "1-健康"}
+    kept, changed = basic_row(9001, **vocational), basic_row(9002, **vocational)
+    imported([kept, changed], "第一次.xlsx")
+    expect(page.locator("[data-test=job-counts]")).to_contain_text("已处理 2 / 2 行：新增 2，更新 0，未变 0，失败 0")
+    rows = [kept, basic_row(9002, 曾用名="王二", **vocational), basic_row(9003, **vocational)]
+    imported([*rows, basic_row(9004, 出生日期="1980年春", **vocational)], "第二次.xlsx")
+    expect(page.locator("[data-test=job-counts]")).to_contain_text("已处理 4 / 4 行：新增 1，更新 1，未变 1，失败 1")
+    expect(page.locator("[data-test=job-records]")).to_contain_text("按教师记录：新增 1 人，更新 1 人，未变 1 人")
 
 
 def test_query_user_drills_down_the_progress_and_sees_a_chart(page: Page, demo: Demo) -> None:
