@@ -5,8 +5,10 @@ browser tests do (`python -m tmis`, the built web/dist), drives Debian's chromiu
 
     .venv/bin/python bench/web_load.py [--runs N]
 
-The last lines are `RATIO web_login_budget <350 KB / transferred KB> >= 1` and
-`RATIO web_record_budget <2 s / seconds> >= 1`; higher is better.
+The record page is timed twice: signing in on a login page just loaded (the clock starts at 登录;
+what a teacher does), and opened directly by a signed-in teacher with an empty cache. The last
+lines are `RATIO web_login_budget <350 KB / transferred KB> >= 1` and `RATIO web_record_budget
+<2 s / seconds from 登录> >= 1`; higher is better. Each figure is the median of --runs loads.
 """
 
 from __future__ import annotations
@@ -64,23 +66,22 @@ def main() -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             logins = sorted((login_page(browser, url) for _ in range(runs)), key=lambda m: m.seconds)
-            records = sorted(
-                (record_page(browser, url, teacher["用户名"], NEW_PASSWORD) for _ in range(runs)),
-                key=lambda m: m.seconds,
-            )
+            records = [record_page(browser, url, teacher["用户名"], NEW_PASSWORD) for _ in range(runs)]
             browser.close()
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(30)
-    login, record = logins[len(logins) // 2], records[len(records) // 2]
+    login = logins[len(logins) // 2]
+    after_login = sorted((r[0] for r in records), key=lambda m: m.seconds)[len(records) // 2]
+    direct = sorted((r[1] for r in records), key=lambda m: m.seconds)[len(records) // 2]
     kb = login.transferred / 1024
     print(f"login page, first load: {kb:.1f} KB, {login.requests} requests, usable after {login.seconds:.2f} s")
-    print(
-        f"record page, empty cache: {record.transferred / 1024:.1f} KB, {record.requests} requests, "
-        f"usable after {record.seconds:.2f} s"
-    )
+    for what, m in (("from 登录 on that login page", after_login), ("opened directly, empty cache", direct)):
+        print(
+            f"record page, {what}: {m.transferred / 1024:.1f} KB, {m.requests} requests, usable after {m.seconds:.2f} s"
+        )
     print(f"RATIO web_login_budget {LOGIN_BUDGET_KB / kb:.2f} >= 1")
-    print(f"RATIO web_record_budget {RECORD_BUDGET_S / record.seconds:.2f} >= 1")
+    print(f"RATIO web_record_budget {RECORD_BUDGET_S / after_login.seconds:.2f} >= 1")
 
 
 def _healthy(url: str) -> bool:

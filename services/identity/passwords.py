@@ -23,9 +23,7 @@ CLASSES = (string.ascii_uppercase, string.ascii_lowercase, string.digits, SPECIA
 # Generated passwords leave out characters that are easily misread from a printed sheet (0/O/o,
 # 1/l/I) or hard to type on a phone or a Chinese input method (brackets, quotes, `^`, `=`, `/`...).
 CONFUSABLE = "0Oo1lI"
-_GENERATED = [
-    "".join(c for c in cls if c not in CONFUSABLE) for cls in CLASSES[:3]
-] + ["!#$%&*+-?@_"]
+_GENERATED = ["".join(c for c in cls if c not in CONFUSABLE) for cls in CLASSES[:3]] + ["!#$%&*+-?@_"]
 
 
 class PasswordPolicy:
