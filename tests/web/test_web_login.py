@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from axe import accessible
 from conftest import NEW_PASSWORD, Demo, login, snap
 
 SCHOOL = "3162010201"
@@ -11,6 +12,8 @@ SCHOOL = "3162010201"
 def test_first_login_forces_a_password_change_with_the_rules_shown_as_typed(page: Page, demo: Demo) -> None:
     teacher = demo.teachers(SCHOOL)[1]
     initial = demo.accounts[teacher]["初始密码"]
+    page.goto("/login")
+    accessible(page, "login")
     login(page, teacher, initial)
     page.wait_for_url("**/password**")
     expect(page.get_by_text("首次登录须修改初始密码")).to_be_visible()
@@ -86,6 +89,8 @@ def test_a_teacher_retrieves_the_initial_password(page: Page, demo: Demo) -> Non
     name = demo.accounts[teacher]["角色"].split("(")[1].rstrip(")")
     page.goto("/login")
     page.get_by_role("link", name="教师获取初始密码").click()
+    expect(page.locator("#rt-region")).to_be_attached()
+    accessible(page, "获取初始密码")
     page.click("button[type=submit]")  # empty: each missing field says so, beside it
     for field, message in (("姓名", "请填写姓名"), ("身份证件号", "请填写身份证件号"), ("学校所在地区", "请选择学校所在地区")):
         item = page.locator(".el-form-item", has=page.get_by_text(field, exact=True))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from axe import accessible
 from conftest import Demo, first_login, snap
 
 SCHOOL = "3162010301"  # tmis.run.demo.REVIEW_SCHOOL: 3 complete records, 2 of them submitted
@@ -38,6 +39,7 @@ def test_clerk_submits_and_the_reviewer_approves_and_rejects(page: Page, demo: D
     rows = page.locator("[data-test=queue-row]")
     expect(rows).to_have_count(3)
     snap(page, "reviewer-queue")
+    accessible(page, "reviewer queue")
     first = rows.first.locator("strong").inner_text()
     rows.first.locator("a").click()
     page.wait_for_url("**/review/*")

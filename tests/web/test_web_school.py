@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, Page, expect
 
+from axe import accessible
 from conftest import Demo, first_login, snap
 
 SCHOOL = "3162010201"
@@ -18,6 +19,7 @@ def test_clerk_lists_searches_and_opens_a_record(page: Page, demo: Demo) -> None
     expect(page.locator("[data-test=total]")).to_contain_text(f"共 {len(teachers)} 人")
     expect(rows).to_have_count(len(teachers))
     snap(page, "clerk-teachers")
+    accessible(page, "clerk list")
 
     names = [demo.accounts[u]["角色"].split("(")[1].rstrip(")") for u in teachers]
     page.fill("[data-test=search]", names[0][0])  # a name prefix

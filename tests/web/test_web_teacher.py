@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from axe import accessible
 from conftest import Demo, first_login, no_horizontal_scroll, snap
 
 SCHOOL = "3162010201"
@@ -24,6 +25,7 @@ def test_teacher_fills_the_record_on_a_phone(page: Page, demo: Demo) -> None:
     expect(page.locator("[data-test=review-status]")).to_have_text("未报送")
     expect(page.locator("#basic-idNumber")).to_have_value(teacher)
     snap(page, "teacher-record")
+    accessible(page, "teacher record")
     expect(basic.locator("[data-field=gender] .el-select")).to_contain_text("男" if int(teacher[16]) % 2 else "女")  # codes by name
     no_horizontal_scroll(page)
 

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
+from axe import accessible
 from conftest import Demo, first_login, no_horizontal_scroll, snap
 from tests.records.excel import basic_row, fill
 
@@ -79,6 +80,7 @@ def test_query_user_drills_down_the_progress_and_sees_a_chart(page: Page, demo: 
     numbers = page.locator("[data-test=stat-table]")
     expect(numbers).to_contain_text("男")
     expect(numbers).to_contain_text("女")
+    accessible(page, "statistics")
     page.locator("[data-test=drill]", has_text="七里河区").click()
     expect(page.locator("[data-test=trail]")).to_contain_text("七里河区")
     expect(table).to_contain_text("兰州市七里河区实验中学")
