@@ -61,6 +61,10 @@ def test_teacher_fills_the_record_on_a_phone(page: Page, demo: Demo) -> None:
     expect(summary).to_be_hidden()
 
     checklist = page.locator("[data-test=completeness]")
+    mine, school = checklist.locator("[data-test=completeness-teacher]"), checklist.locator("[data-test=completeness-school]")
+    expect(mine).to_contain_text("由您填写")  # what the teacher fills, apart from what the school fills
+    expect(mine).not_to_contain_text("基本待遇")
+    expect(school).to_contain_text("基本待遇")
     checklist.get_by_role("link", name="学习经历").click()  # links to the missing set
     expect(page.locator("#set-education")).to_be_in_viewport()
 
