@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
@@ -172,7 +173,7 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
             await app.state.clients.close()
 
     routes = [
-        Route("/graphql", graphql),
+        Route("/graphql", GZipMiddleware(graphql, minimum_size=1024)),  # answers are JSON: ~1/6 on a county line
         Route("/healthz", healthz),
         Route("/metrics", metrics.endpoint),
         Route("/-/plugins", plugins_page(plugins)),

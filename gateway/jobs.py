@@ -36,6 +36,9 @@ class ImportRowError:
     message: str
 
 
+COUNTS = ("inserted", "updated", "unchanged", "appended", "removed")
+
+
 @strawberry.type
 class ImportJob:
     id: strawberry.ID
@@ -62,6 +65,21 @@ class ImportJob:
         default=0,
         description="Workbook imports: sub-table entries replaced away by REPLACE (in a dry run: that would be).",
     )
+    new_rows: int = strawberry.field(
+        default=0,
+        description=(
+            "Workbook imports: rows that add a record (基本信息) or an entry (a sub-table). Every row is exactly one "
+            "of newRows, updatedRows, unchangedRows or failed: the four add up to total (in a dry run: would)."
+        ),
+    )
+    updated_rows: int = strawberry.field(
+        default=0,
+        description="Workbook imports: rows that change a record, or replace the one entry of a single-entry set.",
+    )
+    unchanged_rows: int = strawberry.field(
+        default=0,
+        description="Workbook imports: rows equal to what is stored (or to a row above them in the file).",
+    )
 
     @strawberry.field
     def errors(self, first: int | None = 100) -> list[ImportRowError]:
@@ -82,7 +100,7 @@ class ImportJob:
                 for e in pb.errors
             ],
             error_report_url=error_report_url,
-            **{k: getattr(pb, k, 0) for k in ("inserted", "updated", "unchanged", "appended", "removed")},
+            **{k: getattr(pb, k, 0) for k in (*COUNTS, "new_rows", "updated_rows", "unchanged_rows")},
         )
 
 

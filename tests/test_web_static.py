@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from dataclasses import replace
 from pathlib import Path
 
@@ -57,3 +58,28 @@ async def test_an_unbuilt_client_says_how_to_build_it(suite: Suite, web: Path) -
     (web / "index.html").unlink()
     reply = await suite.http.get("/")
     assert reply.status_code == 503 and "make run" in reply.text
+
+
+async def test_precompressed_assets_are_chosen_by_accept_encoding(suite: Suite, web: Path) -> None:
+    script = "console.log('教师管理信息系统');" * 100
+    (web / "assets" / "app-9c1d.js").write_text(script)
+    (web / "assets" / "app-9c1d.js.gz").write_bytes(gzip.compress(script.encode()))
+    (web / "assets" / "app-9c1d.js.br").write_bytes(b"brotli copy")  # sent as it is (httpx has no brotli here)
+    (web / "assets" / "plain-77aa.css").write_text("body { color: #303133 }")  # too small to have copies
+    wants = {
+        "gzip, deflate, br, zstd": ("br", b"brotli copy"),
+        "gzip, deflate": ("gzip", script.encode()),  # httpx decodes it
+        "identity": (None, script.encode()),
+        "br;q=0, gzip;q=0": (None, script.encode()),
+    }
+    for accept, (encoding, body) in wants.items():
+        reply = await suite.http.get("/assets/app-9c1d.js", headers={"accept-encoding": accept})
+        assert (reply.status_code, reply.headers.get("content-encoding"), reply.content) == (200, encoding, body)
+        assert reply.headers["content-type"] == "text/javascript; charset=utf-8"
+        assert reply.headers["vary"] == "Accept-Encoding"
+        assert reply.headers["cache-control"] == "public, max-age=31536000, immutable"
+    plain = await suite.http.get("/assets/plain-77aa.css", headers={"accept-encoding": "br, gzip"})
+    assert plain.text == "body { color: #303133 }" and "content-encoding" not in plain.headers
+    assert plain.headers["content-type"] == "text/css; charset=utf-8" and plain.headers["vary"] == "Accept-Encoding"
+    index = await suite.http.get("/teachers", headers={"accept-encoding": "gzip"})
+    assert index.text == INDEX and index.headers["content-type"] == "text/html; charset=utf-8"

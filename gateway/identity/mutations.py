@@ -10,6 +10,8 @@ from gateway.files import download_url
 from gateway.identity.types import Account, CreateAccountInput, CreateOrgInput, Org, RetrieveInitialPasswordInput
 from tmis.proto.identity.v1 import identity_pb2 as pb
 
+LABELS = {"name": "姓名", "idType": "身份证件类型", "idNumber": "身份证件号", "schoolCode": "学校"}
+
 
 @strawberry.type
 class LoginPayload:
@@ -110,6 +112,18 @@ class IdentityMutation:
     async def retrieve_initial_password(
         self, info: Info, input: RetrieveInitialPasswordInput
     ) -> RetrieveInitialPasswordPayload:
+        # an empty form says what is missing, field by field, rather than "信息不匹配"
+        given = {
+            "name": input.name,
+            "idType": input.id_type,
+            "idNumber": input.id_number,
+            "schoolCode": input.school_code,
+        }
+        if missing := [k for k, v in given.items() if not v.strip()]:
+            return RetrieveInitialPasswordPayload(
+                initial_password=None,
+                user_errors=[UserError(code="INVALID_INPUT", message=f"请填写{LABELS[k]}", field=k) for k in missing],
+            )
         request = pb.RetrieveInitialPasswordRequest(
             name=input.name, id_type=input.id_type, id_number=input.id_number, school_code=input.school_code
         )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import enum
+import json
 from enum import Enum
 
 import strawberry
@@ -11,7 +12,7 @@ from gateway.errors import UserError
 from gateway.files import download_url
 from gateway.jobs import ImportJob
 from tmis.proto.records.v1 import records_pb2 as pb
-from tmis.registry import Field, Registry
+from tmis.registry import Default, Field, Registry
 
 
 @strawberry.type
@@ -79,10 +80,19 @@ class FieldDefinition:
         description="Set by a plugin for a local (province) field; null for national fields."
     )
     derived: bool = strawberry.field(description="Computed from the sub-tables (引自…信息表); read-only.")
+    default_value: str | None = strawberry.field(
+        description=(
+            "JSON of the value a field left empty gets when the record is saved (国籍/地区 156, 身份证件类型 1): "
+            "a form shows it filled in. Null when there is none or it is known only at save time (the school's name)."
+        )
+    )
 
     @classmethod
     def of(cls, field: Field, school_type: str) -> FieldDefinition:
+        given = field.default
+        shown = None if given is None or isinstance(given, Default) else given
         return cls(
+            default_value=None if shown is None else json.dumps(list(shown) if isinstance(shown, tuple) else shown),
             key=field.key,
             label=field.label_for(school_type),
             type=field.type,

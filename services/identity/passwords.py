@@ -20,8 +20,10 @@ from tmis.errors import DomainError, ErrorCode
 
 SPECIAL = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
 CLASSES = (string.ascii_uppercase, string.ascii_lowercase, string.digits, SPECIAL)
-# Generated passwords leave out characters that are easily misread from a printed sheet.
-_GENERATED = [c.translate(str.maketrans("", "", "Il1O0o\"'`\\|,.;:")) for c in CLASSES]
+# Generated passwords leave out characters that are easily misread from a printed sheet (0/O/o,
+# 1/l/I) or hard to type on a phone or a Chinese input method (brackets, quotes, `^`, `=`, `/`...).
+CONFUSABLE = "0Oo1lI"
+_GENERATED = ["".join(c for c in cls if c not in CONFUSABLE) for cls in CLASSES[:3]] + ["!#$%&*+-?@_"]
 
 
 class PasswordPolicy:

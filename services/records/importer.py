@@ -62,6 +62,12 @@ class Outcome:
     unchanged: int = 0
     appended: int = 0
     removed: int = 0
+    # every row is exactly one of these or failed (the four add up to the rows of the file): of
+    # 基本信息 by its record; of a sub-table by its entry, new, equal to one stored (or to a row above
+    # it), or the one entry of a single-entry set (联系方式) replaced
+    new_rows: int = 0
+    updated_rows: int = 0
+    unchanged_rows: int = 0
     errors: list[RowError] = field(default_factory=list)  # since the last progress report
 
     def counts(self) -> dict[str, int]:
@@ -71,6 +77,13 @@ class Outcome:
         for name, value in other.counts().items():
             setattr(self, name, getattr(self, name) + value)
         self.errors += other.errors
+
+    def done(self, rows: list[_Row]) -> None:
+        """The rows went through, each counted by its kind."""
+        for row in rows:
+            self.succeeded += 1
+            name = f"{row.kind}_rows"
+            setattr(self, name, getattr(self, name) + 1)
 
     def fail(self, sheet: str, rows: list[_Row], message: str = "", column: str = "") -> None:
         """The rows failed: each counted once, with every error it has."""
@@ -87,6 +100,7 @@ class _Row:
     key: Key
     values: dict[str, Any]
     errors: dict[str, str]  # column label -> message
+    kind: str = "new"  # new | updated | unchanged: what it does when it goes through
 
 
 _Clean = tuple[_Row, dict[str, Any]]  # a row and its validated data
@@ -137,8 +151,9 @@ class Importer:
         run = _Run(self, request, out, progress)
         for sheet in sheets:
             await (run.basic(sheet) if sheet.layout.basic else run.entries(sheet))
-        if out.processed != out.total:  # blank rows, skipped
-            out.processed = out.total
+        rows = out.new_rows + out.updated_rows + out.unchanged_rows + out.failed
+        if (out.processed, out.total) != (rows, rows):  # blank rows, skipped: not rows of the summary
+            out.processed = out.total = rows
             await progress(out)
         return out
 
@@ -272,9 +287,11 @@ class _Run:
                 k: v for k, v in old.basic.items() if k not in DERIVED
             }:
                 out.unchanged += 1
-                out.succeeded += 1
+                row.kind = "unchanged"
+                out.done([row])
             else:
                 new = self._finish(dataclasses.replace(old, basic=clean), warnings)
+                row.kind = "updated"
                 batch.writes.append((old, new, [row]))
         return batch
 
@@ -339,11 +356,11 @@ class _Run:
         for i, (_, rows) in enumerate(batch.inserts):
             if i not in refused:
                 batch.out.inserted += 1
-                batch.out.succeeded += len(rows)
+                batch.out.done(rows)
         for old, _, rows in batch.writes:
             if old.id not in stale:
                 batch.out.updated += 1
-                batch.out.succeeded += len(rows)
+                batch.out.done(rows)
 
     async def _settle(self) -> None:
         if self.pending is not None:
@@ -393,6 +410,7 @@ class _Run:
                 continue
             cleaned = [(row, data) for row, data in self._clean_entries(sheet, teacher, rows, out) if data is not None]
             good = self._one_per(sheet, teacher, cleaned, out)
+            self._kinds(teacher, set_key, good, info_set.single)
             entries = self._merge(teacher, set_key, [c for _, c in good], info_set.single)
             refusal = education_levels(entries) if set_key == "EDUCATION" else None
             limit = 1 if info_set.single else MAX_ENTRIES_PER_SET
@@ -403,7 +421,7 @@ class _Run:
                 out.fail(sheet.name, [r for r, _ in good], f"{info_set.label}每位教师最多{limit}条")
             elif entries == teacher.entries:
                 out.unchanged += 1
-                out.succeeded += len(good)
+                out.done([r for r, _ in good])
             else:
                 before = teacher.entries_of(set_key)
                 kept, old_ids = {e.id for e in mine}, {b.id for b in before}
@@ -414,7 +432,7 @@ class _Run:
                     batch.writes.append((teacher, new, [r for r, _ in good]))
                 else:  # dry run: a record the file's 基本信息 would create
                     self.planned[key] = new
-                    out.succeeded += len(good)
+                    out.done([r for r, _ in good])
         return batch
 
     def _clean_entries(
@@ -453,15 +471,30 @@ class _Run:
             out.append((row, clean))
         return out
 
+    def _compared(self, teacher: Teacher, set_key: str) -> list[Entry]:
+        """The teacher's entries of a set as a row is compared with them: values of fields this
+        deployment no longer knows (a plugin removed) left out."""
+        info_set = self.imp.registry.sets[set_key]
+        return [
+            Entry(e.id, e.set, {k: v for k, v in e.data.items() if k not in hidden(info_set, e.data)})
+            for e in teacher.entries_of(set_key)
+        ]
+
+    def _kinds(self, teacher: Teacher, set_key: str, good: list[_Clean], single: bool) -> None:
+        """Each row's kind: unchanged when an equal entry is stored or a row above it is equal,
+        updated when it replaces the one entry of a single-entry set, else new."""
+        stored = [e.data for e in self._compared(teacher, set_key)]
+        for i, (row, clean) in enumerate(good):
+            if clean in stored or clean in [c for _, c in good[:i]]:
+                row.kind = "unchanged"
+            else:
+                row.kind = "updated" if single and stored else "new"
+
     def _merge(self, teacher: Teacher, set_key: str, cleans: list[dict[str, Any]], single: bool) -> tuple[Entry, ...]:
         """The teacher's entries after APPEND or REPLACE of `cleans` (no two identical entries
         added); a set of one entry (联系方式) is always replaced. Values of fields this deployment
         no longer knows (a plugin removed) are kept and not compared."""
-        info_set = self.imp.registry.sets[set_key]
-        before = [
-            Entry(e.id, e.set, {k: v for k, v in e.data.items() if k not in hidden(info_set, e.data)})
-            for e in teacher.entries_of(set_key)
-        ]
+        before = self._compared(teacher, set_key)
         unique = [c for i, c in enumerate(cleans) if c not in cleans[:i]]
         if self.req.mode == "REPLACE" or single:
             pool = list(before)

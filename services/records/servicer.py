@@ -115,6 +115,9 @@ def job_pb(job: Job) -> pb.ImportJob:
                 "unchanged",
                 "appended",
                 "removed",
+                "new_rows",
+                "updated_rows",
+                "unchanged_rows",
             )
         },
     )

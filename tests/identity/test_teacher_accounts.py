@@ -16,7 +16,7 @@ GENERATE = """mutation($s: String!) { generateTeacherAccounts(schoolCode: $s) { 
 WINDOW = """mutation($s: String!, $e: Boolean!) { setTeacherLoginEnabled(schoolCode: $s, enabled: $e) { org {
   teacherLoginEnabled } userErrors { code } } }"""
 RETRIEVE = """mutation($i: RetrieveInitialPasswordInput!) { retrieveInitialPassword(input: $i) { initialPassword
-  userErrors { code message } } }"""
+  userErrors { code message field } } }"""
 
 
 async def _school_admin(tree: Tree):  # noqa: ANN202
@@ -95,6 +95,11 @@ async def test_retrieve_initial_password(tree: Tree) -> None:
     facts = {"name": teacher["name"], "idType": "1", "idNumber": teacher["idNumber"], "schoolCode": SCHOOL}
     got = (await tree.gql(RETRIEVE, {"i": facts}))["retrieveInitialPassword"]
     assert got["userErrors"] == [] and (await tree.login(teacher["idNumber"], got["initialPassword"]))["token"]
+    empty = (await tree.gql(RETRIEVE, {"i": {**facts, "name": " ", "schoolCode": ""}}))["retrieveInitialPassword"]
+    assert [(e["code"], e["field"], e["message"]) for e in empty["userErrors"]] == [
+        ("INVALID_INPUT", "name", "请填写姓名"),
+        ("INVALID_INPUT", "schoolCode", "请填写学校"),
+    ]
     wrongs = [{**facts, "name": "别人"}, {**facts, "schoolCode": "3162010299"}, {**facts, "idType": "2"}]
     answers = [(await tree.gql(RETRIEVE, {"i": w}))["retrieveInitialPassword"] for w in wrongs]
     assert all(a["initialPassword"] is None for a in answers)

@@ -18,7 +18,7 @@ IMPORT = """mutation($s: String!, $f: Upload!, $m: ImportMode, $d: Boolean) {
   importWorkbook(schoolCode: $s, file: $f, mode: $m, dryRun: $d) { job { id status } userErrors { code message field }
   } }"""
 JOB = """query($id: ID!) { importJob(id: $id) { id status total processed succeeded failed inserted updated unchanged
-  appended removed
+  appended removed newRows updatedRows unchangedRows
   errors(first: 1000) { sheet row column message } errorReportUrl } }"""
 
 

@@ -95,6 +95,34 @@ async def test_append_and_replace(world: World) -> None:
     assert (await teachers(world))[number]["version"] == version
 
 
+def kinds(job: dict) -> tuple[int, int, int, int, int]:
+    """(new, updated, unchanged, failed, total) rows; the four always add up to the total."""
+    four = (job["newRows"], job["updatedRows"], job["unchangedRows"], job["failed"])
+    assert sum(four) == job["total"] == job["processed"], job
+    return (*four, job["total"])
+
+
+async def test_every_row_is_new_updated_unchanged_or_failed(world: World) -> None:
+    blank = await template(world)
+    kept, changed = basic_row(1), basic_row(2)
+    ids = [kept["身份证件号"], changed["身份证件号"]]
+    first = await run(world, fill(blank, {"基本信息": [kept, changed], "学习经历": [education_row(ids[0])]}))
+    assert kinds(first) == (3, 0, 0, 0, 3)
+    master = education_row(ids[0], 获得学历="14", 学位层次="3", 学位名称="305", 入学年月="2006-09", 毕业年月="2009-07")
+    sheets = {
+        "基本信息": [kept, basic_row(2, 曾用名="王二"), basic_row(3), basic_row(4, 出生日期="1980年春")],
+        # stored already, new, the same again below it, and a teacher nobody registered
+        "学习经历": [education_row(ids[0]), master, master, education_row("11010519491231002X")],
+    }
+    data = fill(blank, sheets)
+    dry = await run(world, data, dry_run=True)
+    job = await run(world, data)
+    for j in (dry, job):  # a dry run counts what the import then does
+        assert kinds(j) == (2, 1, 3, 2, 8)
+        assert (j["inserted"], j["updated"], j["unchanged"], j["appended"]) == (1, 2, 1, 1)  # by record and entry
+    assert kinds(await run(world, fill(blank, {"基本信息": sheets["基本信息"][:3]}))) == (0, 0, 3, 0, 3)
+
+
 async def test_row_errors_and_the_error_workbook(world: World) -> None:
     good, bad_date, bad_code = (
         basic_row(1),

@@ -87,7 +87,7 @@ def test_basic_set_matches_the_contract() -> None:
 
 async def test_field_definitions_follow_the_school_type(suite: Suite) -> None:
     query = """query($s: SchoolType) { fieldDefinitions(set: BASIC, schoolType: $s) { key label type required
-  codeTable plugin derived } }"""
+  codeTable plugin derived defaultValue } }"""
 
     async def definitions(school_type: str) -> dict[str, dict]:
         return {d["key"]: d for d in (await suite.graphql(query, {"s": school_type}))["data"]["fieldDefinitions"]}
@@ -105,7 +105,15 @@ async def test_field_definitions_follow_the_school_type(suite: Suite) -> None:
         "codeTable": None,
         "plugin": None,
         "derived": False,
+        "defaultValue": None,
     }
+    # the registry's defaults, for the forms to show filled in (JSON); none known only at save time
+    assert [primary[k]["defaultValue"] for k in ("idType", "nationality", "politicalStatus", "inEstablishment")] == [
+        '"1"',
+        '"156"',
+        '["13"]',
+        "false",
+    ]
     assert primary["staffCategory"]["codeTable"] == "staff_category_primary_secondary"
     assert kindergarten["staffCategory"]["codeTable"] == "staff_category_kindergarten"
     assert (

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from axe import accessible
 from conftest import NEW_PASSWORD, Demo, login, snap
 
 SCHOOL = "3162010201"
@@ -11,6 +12,8 @@ SCHOOL = "3162010201"
 def test_first_login_forces_a_password_change_with_the_rules_shown_as_typed(page: Page, demo: Demo) -> None:
     teacher = demo.teachers(SCHOOL)[1]
     initial = demo.accounts[teacher]["初始密码"]
+    page.goto("/login")
+    accessible(page, "login")
     login(page, teacher, initial)
     page.wait_for_url("**/password**")
     expect(page.get_by_text("首次登录须修改初始密码")).to_be_visible()
@@ -86,10 +89,22 @@ def test_a_teacher_retrieves_the_initial_password(page: Page, demo: Demo) -> Non
     name = demo.accounts[teacher]["角色"].split("(")[1].rstrip(")")
     page.goto("/login")
     page.get_by_role("link", name="教师获取初始密码").click()
+    expect(page.get_by_label("学校所在地区")).to_be_editable()  # the region selector has its label
+    accessible(page, "获取初始密码")
+    page.click("button[type=submit]")  # empty: each missing field says so, beside it
+    for field, message in (("姓名", "请填写姓名"), ("身份证件号", "请填写身份证件号"), ("学校所在地区", "请选择学校所在地区")):
+        item = page.locator(".el-form-item", has=page.get_by_text(field, exact=True))
+        expect(item.locator(".el-form-item__error")).to_have_text(message)
     page.fill("#rt-name", name)
     page.fill("#rt-id", teacher)
-    page.locator(".el-cascader input").first.fill("城关")  # the region by its name, then the school by a part of its name
+    region = page.get_by_label("学校所在地区")
+    region.fill("城关")  # the region by its name, then the school by a part of its name
     page.locator(".el-cascader__suggestion-item", has_text="城关区").first.click()
+    expect(page.locator(".el-cascader__dropdown")).to_be_hidden()  # closed after the pick
+    page.click("button[type=submit]")
+    expect(page.locator(".el-form-item", has=page.get_by_text("学校", exact=True)).locator(".el-form-item__error")).to_have_text(
+        "请选择学校"
+    )
     school = page.locator("[data-test=school] input")
     school.fill("示范")
     page.get_by_role("option", name="兰州市城关区示范幼儿园").click()  # not the teacher's school
@@ -99,3 +114,4 @@ def test_a_teacher_retrieves_the_initial_password(page: Page, demo: Demo) -> Non
     page.get_by_role("option", name="兰州市城关区示范小学").click()
     page.click("button[type=submit]")
     expect(page.locator("[data-test=initial-password]")).to_have_text(demo.accounts[teacher]["初始密码"])
+    expect(page.locator("[data-test=copy-password]")).to_be_visible()

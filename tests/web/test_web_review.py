@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from axe import accessible
 from conftest import Demo, first_login, snap
 
 SCHOOL = "3162010301"  # tmis.run.demo.REVIEW_SCHOOL: 3 complete records, 2 of them submitted
@@ -38,11 +39,16 @@ def test_clerk_submits_and_the_reviewer_approves_and_rejects(page: Page, demo: D
     rows = page.locator("[data-test=queue-row]")
     expect(rows).to_have_count(3)
     snap(page, "reviewer-queue")
+    accessible(page, "reviewer queue")
     first = rows.first.locator("strong").inner_text()
     rows.first.locator("a").click()
     page.wait_for_url("**/review/*")
     expect(page.locator("[data-test=changes]")).to_be_visible()
     expect(page.locator("[data-test=basic-form]")).to_be_visible()
+    described = page.locator("[data-test=described]")  # read only: label and value, not disabled inputs
+    expect(described.locator("[data-field=name] dt")).to_have_text("姓名")
+    expect(described.locator("[data-field=birthPlace] dd")).to_have_text("未填写")  # empty, visibly
+    expect(page.locator("[data-test=basic-form] input")).to_have_count(0)
     expect(page.locator("[data-test=review-status]")).to_have_text("待审核")
     page.click("[data-test=approve]")
     page.wait_for_url("**/review")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from axe import accessible
 from conftest import Demo, first_login, no_horizontal_scroll, snap
 
 SCHOOL = "3162010201"
@@ -24,6 +25,7 @@ def test_teacher_fills_the_record_on_a_phone(page: Page, demo: Demo) -> None:
     expect(page.locator("[data-test=review-status]")).to_have_text("未报送")
     expect(page.locator("#basic-idNumber")).to_have_value(teacher)
     snap(page, "teacher-record")
+    accessible(page, "teacher record")
     expect(basic.locator("[data-field=gender] .el-select")).to_contain_text("男" if int(teacher[16]) % 2 else "女")  # codes by name
     no_horizontal_scroll(page)
 
@@ -40,7 +42,29 @@ def test_teacher_fills_the_record_on_a_phone(page: Page, demo: Demo) -> None:
     expect(rural).to_contain_text("是，乡村学校任教")  # plugin values come back (Teacher.basicData)
     expect(page.locator("#basic-gsRuralAllowance")).to_have_value("600.00")
 
+    # a failed save: the summary at 保存 counts the fields to fix, the first one is scrolled to and focused
+    name = page.locator("#basic-name")
+    own_name = name.input_value()
+    name.fill("")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.click("[data-test=save-basic]")
+    summary = page.locator("[data-test=error-summary]")
+    expect(summary).to_contain_text("1 项需要修改")
+    expect(summary).to_contain_text("姓名：请填写姓名")
+    expect(name).to_be_focused()
+    expect(name).to_be_in_viewport()
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    summary.get_by_role("link", name="姓名").click()  # each item links to its field
+    expect(name).to_be_in_viewport()
+    name.fill(own_name)
+    page.click("[data-test=save-basic]")
+    expect(summary).to_be_hidden()
+
     checklist = page.locator("[data-test=completeness]")
+    mine, school = checklist.locator("[data-test=completeness-teacher]"), checklist.locator("[data-test=completeness-school]")
+    expect(mine).to_contain_text("由您填写")  # what the teacher fills, apart from what the school fills
+    expect(mine).not_to_contain_text("基本待遇")
+    expect(school).to_contain_text("基本待遇")
     checklist.get_by_role("link", name="学习经历").click()  # links to the missing set
     expect(page.locator("#set-education")).to_be_in_viewport()
 

@@ -11,7 +11,9 @@ from openpyxl import load_workbook
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
-from conftest import Demo, first_login, no_horizontal_scroll, snap
+from axe import accessible
+from conftest import NEW_PASSWORD, Demo, first_login, login, no_horizontal_scroll, snap
+from tests.records.excel import basic_row, fill
 
 
 def test_clerk_checks_a_workbook_and_sees_its_row_errors(page: Page, demo: Demo, tmp_path: Path) -> None:
@@ -50,6 +52,38 @@ def test_clerk_checks_a_workbook_and_sees_its_row_errors(page: Page, demo: Demo,
     expect(page.locator("[data-test=job-counts]")).to_contain_text("失败 1")
 
 
+
+def test_an_import_summary_adds_up(page: Page, demo: Demo, tmp_path: Path) -> None:
+    """Every row is new, updated, unchanged or failed, and the four add up to the rows of the file."""
+    clerk = "3162010201_entry"  # a 小学: the rows of tests/records/excel.py fit its template
+    login(page, clerk, demo.accounts[clerk]["初始密码"])
+    page.wait_for_function("location.pathname !== '/login' || !!document.querySelector('.el-alert')")
+    if "/password" in page.url:  # its first login (alone, or before test_web_school)
+        first_login(page, clerk, demo.accounts[clerk]["初始密码"])
+    elif "/login" in page.url:  # its password changed by test_web_school already
+        login(page, clerk, NEW_PASSWORD)
+    page.wait_for_url("**/teachers")
+    page.goto("/import")
+    with page.expect_download() as got:
+        page.click("[data-test=template]")
+    got.value.save_as(tmp_path / "模板.xlsx")
+
+    def imported(rows: list[dict], name: str) -> None:
+        path = tmp_path / name
+        path.write_bytes(fill((tmp_path / "模板.xlsx").read_bytes(), {"基本信息": rows}))
+        page.set_input_files("[data-test=import-file]", str(path))
+        page.click("[data-test=start-import]")
+        expect(page.locator("[data-test=job-status]")).to_have_text("已完成", timeout=60_000)
+
+    kept, changed = basic_row(9001), basic_row(9002)
+    imported([kept, changed], "第一次.xlsx")
+    expect(page.locator("[data-test=job-counts]")).to_contain_text("已处理 2 / 2 行：新增 2，更新 0，未变 0，失败 0")
+    rows = [kept, basic_row(9002, 曾用名="王二"), basic_row(9003), basic_row(9004, 出生日期="1980年春")]
+    imported(rows, "第二次.xlsx")
+    expect(page.locator("[data-test=job-counts]")).to_contain_text("已处理 4 / 4 行：新增 1，更新 1，未变 1，失败 1")
+    expect(page.locator("[data-test=job-records]")).to_contain_text("按教师记录：新增 1 人，更新 1 人，未变 1 人")
+
+
 def test_query_user_drills_down_the_progress_and_sees_a_chart(page: Page, demo: Demo) -> None:
     user = "620100_query"
     first_login(page, user, demo.accounts[user]["初始密码"])
@@ -61,6 +95,7 @@ def test_query_user_drills_down_the_progress_and_sees_a_chart(page: Page, demo: 
     numbers = page.locator("[data-test=stat-table]")
     expect(numbers).to_contain_text("男")
     expect(numbers).to_contain_text("女")
+    accessible(page, "statistics")
     page.locator("[data-test=drill]", has_text="七里河区").click()
     expect(page.locator("[data-test=trail]")).to_contain_text("七里河区")
     expect(table).to_contain_text("兰州市七里河区实验中学")

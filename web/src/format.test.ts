@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { changePath, changeValue, editable, fieldKey, passwordRules, setEnum, setKey, shown } from './format'
+import { changePath, changeValue, editable, fieldKey, idCard, identityErrors, passwordRules, setEnum, setKey, shown } from './format'
 
 describe('passwordRules', () => {
   it('passes a good password and names each broken rule', () => {
@@ -39,5 +39,18 @@ describe('changes since approval', () => {
     expect(changeValue('"2005-07"')).toBe('2005-07')
     expect(changeValue('{"institution": "西北师范大学", "endMonth": "2005-07"}')).toBe('西北师范大学，2005-07')
     expect(changeValue('not json')).toBe('not json')
+  })
+})
+
+describe('idCard', () => {
+  it('reads the birth date and gender of a valid number, as the server does', () => {
+    expect(idCard('11010519491231002X')).toEqual({ birthDate: '1949-12-31', gender: '2' })
+    expect(idCard('1101051949123100')).toBeNull() // not typed to the end yet
+    expect(idCard('110105194912310021')).toEqual({ error: '居民身份证号码校验位不正确' })
+    expect(identityErrors({ idType: '1', idNumber: '11010519491231002X', birthDate: '1949-12-30', gender: '1' })).toEqual({
+      birthDate: '出生日期与身份证件号中的出生日期不一致',
+      gender: '性别与身份证件号不一致（第17位奇数为男，偶数为女）',
+    })
+    expect(identityErrors({ idType: '2', idNumber: 'G1234567' })).toEqual({})
   })
 })

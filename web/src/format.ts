@@ -81,3 +81,31 @@ export function changeValue(value: string | null | undefined): string {
     return value
   }
 }
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+/** A 居民身份证号码 (GB 11643) as the server reads it (tmis/idcard.py): its birth date and gender
+ * code (1 男, 2 女), or why it is not valid; null while it is not 18 characters yet. */
+export function idCard(number: string): { birthDate: string; gender: string } | { error: string } | null {
+  const value = number.trim().toUpperCase()
+  if (value.length !== 18) return null
+  if (!/^\d{17}[\dX]$/.test(value)) return { error: '居民身份证号码前17位应为数字，最后一位为数字或X' }
+  const sum = ID_WEIGHTS.reduce((s, w, i) => s + w * Number(value[i]), 0)
+  if ('10X98765432'[sum % 11] !== value[17]) return { error: '居民身份证号码校验位不正确' }
+  const [y, m, d] = [value.slice(6, 10), value.slice(10, 12), value.slice(12, 14)]
+  const birth = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)))
+  if (birth.getUTCFullYear() !== Number(y) || birth.getUTCMonth() !== Number(m) - 1 || birth.getUTCDate() !== Number(d)) return { error: '居民身份证号码中的出生日期不存在' }
+  if (birth.getTime() > Date.now()) return { error: '居民身份证号码中的出生日期晚于今天' }
+  return { birthDate: `${y}-${m}-${d}`, gender: Number(value[16]) % 2 ? '1' : '2' }
+}
+
+/** What the server would say about 身份证件号, 出生日期 and 性别 of 居民身份证 (the same words). */
+export function identityErrors(values: Record<string, unknown>): Record<string, string> {
+  if (values.idType !== '1' || typeof values.idNumber !== 'string' || !values.idNumber) return {}
+  const found = idCard(values.idNumber) ?? { error: '居民身份证号码应为18位' }
+  if ('error' in found) return { idNumber: found.error }
+  const errors: Record<string, string> = {}
+  if (values.birthDate && values.birthDate !== found.birthDate) errors.birthDate = '出生日期与身份证件号中的出生日期不一致'
+  if (values.gender && values.gender !== found.gender) errors.gender = '性别与身份证件号不一致（第17位奇数为男，偶数为女）'
+  return errors
+}

@@ -1,9 +1,12 @@
-import ElementPlus from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
-import 'element-plus/dist/index.css'
+// Element Plus comes on demand (vite.config.ts); the service components called as functions
+// (ElMessage, ElMessageBox, v-loading) bring their styles here, as an explicit import does not.
+import 'element-plus/theme-chalk/base.css'
+import 'element-plus/es/components/message/style/css'
+import 'element-plus/es/components/message-box/style/css'
+import 'element-plus/es/components/loading/style/css'
 import { createApp } from 'vue'
 import App from '@/App.vue'
 import { router } from '@/router'
 import '@/styles.css'
 
-createApp(App).use(ElementPlus, { locale: zhCn }).use(router).mount('#app')
+createApp(App).use(router).mount('#app')

@@ -431,7 +431,7 @@ class ImportRowError(_message.Message):
     def __init__(self, sheet: _Optional[str] = ..., row: _Optional[int] = ..., column: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
 
 class ImportJob(_message.Message):
-    __slots__ = ("id", "status", "total", "processed", "succeeded", "failed", "errors", "has_error_report", "school_code", "mode", "dry_run", "inserted", "updated", "unchanged", "appended", "removed")
+    __slots__ = ("id", "status", "total", "processed", "succeeded", "failed", "errors", "has_error_report", "school_code", "mode", "dry_run", "inserted", "updated", "unchanged", "appended", "removed", "new_rows", "updated_rows", "unchanged_rows")
     ID_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     TOTAL_FIELD_NUMBER: _ClassVar[int]
@@ -448,6 +448,9 @@ class ImportJob(_message.Message):
     UNCHANGED_FIELD_NUMBER: _ClassVar[int]
     APPENDED_FIELD_NUMBER: _ClassVar[int]
     REMOVED_FIELD_NUMBER: _ClassVar[int]
+    NEW_ROWS_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_ROWS_FIELD_NUMBER: _ClassVar[int]
+    UNCHANGED_ROWS_FIELD_NUMBER: _ClassVar[int]
     id: str
     status: str
     total: int
@@ -464,7 +467,10 @@ class ImportJob(_message.Message):
     unchanged: int
     appended: int
     removed: int
-    def __init__(self, id: _Optional[str] = ..., status: _Optional[str] = ..., total: _Optional[int] = ..., processed: _Optional[int] = ..., succeeded: _Optional[int] = ..., failed: _Optional[int] = ..., errors: _Optional[_Iterable[_Union[ImportRowError, _Mapping]]] = ..., has_error_report: _Optional[bool] = ..., school_code: _Optional[str] = ..., mode: _Optional[str] = ..., dry_run: _Optional[bool] = ..., inserted: _Optional[int] = ..., updated: _Optional[int] = ..., unchanged: _Optional[int] = ..., appended: _Optional[int] = ..., removed: _Optional[int] = ...) -> None: ...
+    new_rows: int
+    updated_rows: int
+    unchanged_rows: int
+    def __init__(self, id: _Optional[str] = ..., status: _Optional[str] = ..., total: _Optional[int] = ..., processed: _Optional[int] = ..., succeeded: _Optional[int] = ..., failed: _Optional[int] = ..., errors: _Optional[_Iterable[_Union[ImportRowError, _Mapping]]] = ..., has_error_report: _Optional[bool] = ..., school_code: _Optional[str] = ..., mode: _Optional[str] = ..., dry_run: _Optional[bool] = ..., inserted: _Optional[int] = ..., updated: _Optional[int] = ..., unchanged: _Optional[int] = ..., appended: _Optional[int] = ..., removed: _Optional[int] = ..., new_rows: _Optional[int] = ..., updated_rows: _Optional[int] = ..., unchanged_rows: _Optional[int] = ...) -> None: ...
 
 class ExportTeachersRequest(_message.Message):
     __slots__ = ("org_code", "status")
