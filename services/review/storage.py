@@ -35,6 +35,7 @@ def _state(d: dict[str, Any]) -> ReviewState:
         followups=d.get("followups") or "",
         identity_check=d.get("identity_check") or "",
         updated_at=d.get("updated_at"),
+        movement=d.get("movement") or "",
     )
 
 
@@ -53,6 +54,7 @@ def _fields(state: ReviewState) -> dict[str, Any]:
         "followups": state.followups,
         "identity_check": state.identity_check,
         "updated_at": state.updated_at,
+        "movement": state.movement,
     }
 
 

@@ -93,18 +93,21 @@ class Summaries:
         def status(s: str) -> dict[str, Any]:
             return _count({"$eq": ["$status", s]})
 
+        active = {"$ne": ["$status", "LEFT"]}
+
         facets: dict[str, Any] = {
             "progress": [
                 {
                     "$group": {
                         "_id": None,
-                        "total": {"$sum": 1},
+                        # 已减员 records count nowhere in progress
+                        "total": _count(active),
                         "draft": status("DRAFT"),
                         "submitted": status("SUBMITTED"),
                         "rejected": status("REJECTED"),
                         "approved": status("APPROVED"),
-                        "with_photo": _count({"$ifNull": ["$photo", False]}),
-                        "complete": _count({"$eq": [{"$size": {"$ifNull": ["$missing", []]}}, 0]}),
+                        "with_photo": _count({"$and": [active, {"$ifNull": ["$photo", False]}]}),
+                        "complete": _count({"$and": [active, {"$eq": [{"$size": {"$ifNull": ["$missing", []]}}, 0]}]}),
                     }
                 }
             ]
