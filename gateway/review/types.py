@@ -17,6 +17,13 @@ class RecordStatus(DescribedEnum):
     SUBMITTED = strawberry.enum_value("SUBMITTED", description="已报送 / 待审核 at review.pendingLevel")
     REJECTED = strawberry.enum_value("REJECTED", description="审核未通过 (驳回), editable again")
     APPROVED = strawberry.enum_value("APPROVED", description="审核通过 at the last level of the chain")
+    LEFT = strawberry.enum_value(
+        "LEFT",
+        description=(
+            "已减员 (退休, 辞职, 死亡 ...): read-only; left out of teachers(), progress and statistics unless asked "
+            "for by status"
+        ),
+    )
 
 
 @strawberry.enum

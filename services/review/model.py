@@ -92,6 +92,8 @@ class Movement:
     applied: bool
     created_at: dt.datetime
     updated_at: dt.datetime
+    from_name: str = ""
+    to_name: str = ""
 
     @property
     def pending(self) -> tuple[str, str]:

@@ -42,6 +42,8 @@ def _movement(d: dict[str, Any]) -> Movement:
         applied=d.get("applied", True),
         created_at=d["created_at"],
         updated_at=d["updated_at"],
+        from_name=d.get("from_name") or "",
+        to_name=d.get("to_name") or "",
     )
 
 
@@ -82,6 +84,8 @@ class MovementStorage:
             "to_school": m.to_school,
             "to_path": list(m.to_path),
             "to_type": m.to_type,
+            "from_name": m.from_name,
+            "to_name": m.to_name,
             "orgs": sorted({*m.from_path, *m.to_path}),
             "reason_code": m.reason_code,
             "effective_date": m.effective_date,

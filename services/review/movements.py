@@ -51,6 +51,7 @@ class School:
     school_type: str
     path: tuple[str, ...]
     level: str = "SCHOOL"
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -336,11 +337,15 @@ class Movements:
             applied=True,
             created_at=now,
             updated_at=now,
+            to_name=to.name if to else "",
         )
 
     async def _open(self, m: Movement, state: ReviewState) -> Movement:
         """Stores the movement, then claims the record for it; a record claimed meanwhile (another
         movement, a change) wins and this movement is taken back."""
+        if m.from_school:
+            sender = await self.mports.org_of(m.from_school)
+            m = dataclasses.replace(m, from_name=sender.name if sender else "")
         await self.storage.insert(m)
         claimed = dataclasses.replace(state, movement=m.id, seq=state.seq + 1, updated_at=_now())
         if not await self.states.move(state, claimed, None):

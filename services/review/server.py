@@ -114,7 +114,7 @@ async def create_server(
 
     async def org_of(code: str) -> School | None:
         reply = await identity.BatchGetOrgs(identity_pb2.BatchGetOrgsRequest(codes=[code]), token=system())
-        return next((School(o.code, o.school_type, tuple(o.path), o.level) for o in reply.orgs), None)
+        return next((School(o.code, o.school_type, tuple(o.path), o.level, o.name) for o in reply.orgs), None)
 
     async def move_record(teacher_id: str, school: School, actor: str) -> None:
         request = records_pb2.MoveTeacherRequest(

@@ -57,6 +57,8 @@ def movement_pb(m: Movement) -> pb.Movement:
             for e in m.events
         ],
         created_at=m.created_at.isoformat(),
+        from_school_name=m.from_name,
+        to_school_name=m.to_name,
     )
 
 

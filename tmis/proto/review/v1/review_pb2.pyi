@@ -155,7 +155,7 @@ class MovementEvent(_message.Message):
     def __init__(self, at: _Optional[str] = ..., actor: _Optional[str] = ..., org_code: _Optional[str] = ..., action: _Optional[str] = ..., comment: _Optional[str] = ...) -> None: ...
 
 class Movement(_message.Message):
-    __slots__ = ("id", "kind", "status", "teacher_id", "teacher_name", "from_school", "to_school", "reason_code", "effective_date", "comment", "pending_level", "pending_org_code", "history", "created_at")
+    __slots__ = ("id", "kind", "status", "teacher_id", "teacher_name", "from_school", "to_school", "reason_code", "effective_date", "comment", "pending_level", "pending_org_code", "history", "created_at", "from_school_name", "to_school_name")
     ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -170,6 +170,8 @@ class Movement(_message.Message):
     PENDING_ORG_CODE_FIELD_NUMBER: _ClassVar[int]
     HISTORY_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    FROM_SCHOOL_NAME_FIELD_NUMBER: _ClassVar[int]
+    TO_SCHOOL_NAME_FIELD_NUMBER: _ClassVar[int]
     id: str
     kind: str
     status: str
@@ -184,7 +186,9 @@ class Movement(_message.Message):
     pending_org_code: str
     history: _containers.RepeatedCompositeFieldContainer[MovementEvent]
     created_at: str
-    def __init__(self, id: _Optional[str] = ..., kind: _Optional[str] = ..., status: _Optional[str] = ..., teacher_id: _Optional[str] = ..., teacher_name: _Optional[str] = ..., from_school: _Optional[str] = ..., to_school: _Optional[str] = ..., reason_code: _Optional[str] = ..., effective_date: _Optional[str] = ..., comment: _Optional[str] = ..., pending_level: _Optional[str] = ..., pending_org_code: _Optional[str] = ..., history: _Optional[_Iterable[_Union[MovementEvent, _Mapping]]] = ..., created_at: _Optional[str] = ...) -> None: ...
+    from_school_name: str
+    to_school_name: str
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[str] = ..., status: _Optional[str] = ..., teacher_id: _Optional[str] = ..., teacher_name: _Optional[str] = ..., from_school: _Optional[str] = ..., to_school: _Optional[str] = ..., reason_code: _Optional[str] = ..., effective_date: _Optional[str] = ..., comment: _Optional[str] = ..., pending_level: _Optional[str] = ..., pending_org_code: _Optional[str] = ..., history: _Optional[_Iterable[_Union[MovementEvent, _Mapping]]] = ..., created_at: _Optional[str] = ..., from_school_name: _Optional[str] = ..., to_school_name: _Optional[str] = ...) -> None: ...
 
 class MovementList(_message.Message):
     __slots__ = ("movements",)
