@@ -133,8 +133,15 @@ class Movements:
         """Every movement of each teacher, newest first: the schools of a career."""
         caller.require()
         out: dict[str, list[Movement]] = {t: [] for t in teacher_ids[:MAX_BATCH]}
+        states = await self.states.get(list(out))
+        # who may read the record sees its whole career; the others, the movements of their side
+        readers = {
+            t
+            for t, s in states.items()
+            if caller.service or caller.reaches(s.org_path) or (caller.teacher_only and caller.teacher_id == t)
+        }
         for m in await self.storage.of_teachers(list(out)):
-            if self.visible(caller, m):
+            if m.teacher_id in readers or self.visible(caller, m):
                 out[m.teacher_id].append(m)
         return out
 
