@@ -9,8 +9,8 @@ import datetime as dt
 import time
 
 from tests.records.conftest import OTHER, SCHOOL
-from tests.review.conftest import Chain
 from tests.records.test_gateway_teachers import basic_input
+from tests.review.conftest import Chain
 from tests.review.test_chain import APPROVE, SAVE_NAME, SUBMIT, act
 from tmis.auth import Caller
 from tmis.proto.identity.v1 import identity_pb2 as id_pb
@@ -173,7 +173,7 @@ async def test_leave_then_return_keeps_the_record_and_code(chain: Chain) -> None
     basic = basic_input(2)
 
     # 重新入职 at another school: only a LEFT person, named by document
-    not_left = await approved(chain, 3)
+    await approved(chain, 3)
     other_number = basic_input(3)["idNumber"]
     refused = await gql(chain, RETURN, chain.other_clerk, s=OTHER, n=other_number, d=TODAY)
     assert refused["userErrors"][0]["code"] == "WRONG_STATE"
