@@ -12,8 +12,11 @@ from tests.records.conftest import OTHER, SCHOOL
 from tests.records.test_gateway_teachers import basic_input
 from tests.review.conftest import Chain
 from tests.review.test_chain import APPROVE, SAVE_NAME, SUBMIT, act
+from tests.review.test_hooks import review_with
 from tmis.auth import Caller
+from tmis.hookspecs import Finding, hookimpl
 from tmis.proto.identity.v1 import identity_pb2 as id_pb
+from tmis.proto.review.v1 import review_pb2 as pb
 
 LEVELS = ("SCHOOL", "DISTRICT", "CITY", "PROVINCE")
 FIELDS = """movement { id kind status teacherName fromSchool { code name } toSchool { code name } reason { code name }
@@ -285,3 +288,39 @@ async def test_races_have_exactly_one_winner(chain: Chain) -> None:
             gql(chain, TRANSFER, world.clerk, t=t, to=OTHER, d=TODAY),
         )
         assert sum(1 for r in started if not r["userErrors"]) == 1, started
+
+
+class NoEarlyRetirement:
+    """A province's movement check: 退休 (01) needs a comment from the district; it sees each approval."""
+
+    __name__ = "no_early_retirement"
+    seen: list[tuple[str, str, str, bool]] = []
+
+    @hookimpl
+    def tmis_review_movement(self, movement, reviewer):  # noqa: ANN001, ANN201
+        self.seen.append((movement.kind, movement.reason_code, reviewer.org_code, movement.final))
+        if movement.kind == "LEAVE" and movement.reason_code == "01":
+            return [Finding("EARLY", "本省退休须附退休审批表", "reasonCode", blocking=True)]
+        return [Finding("NOTE", "请核对", "")]
+
+
+async def test_the_movement_hook_sees_each_approval_and_may_block(chain: Chain) -> None:
+    plugin = NoEarlyRetirement()
+    review, server = await review_with(chain, plugin)
+    try:
+        t = await approved(chain, 7)
+        leave = (await gql(chain, LEAVE, chain.world.clerk, t=t, r="01", d=TODAY))["movement"]
+        request = pb.MovementBatchRequest(movement_ids=[leave["id"]])
+        blocked = await review.ApproveMovements(request, token=chain.reviewers["DISTRICT"])
+        assert [(e.code, e.message) for e in blocked.errors] == [("REVIEW_BLOCKED", "本省退休须附退休审批表")]
+        assert (await teacher(chain, t, chain.world.clerk))["review"]["status"] == "APPROVED"
+        await review.WithdrawMovement(pb.MovementIdRequest(movement_id=leave["id"]), token=chain.world.clerk)
+        other = (await gql(chain, LEAVE, chain.world.clerk, t=t, r="02", d=TODAY))["movement"]
+        done = await review.ApproveMovements(
+            pb.MovementBatchRequest(movement_ids=[other["id"]]), token=chain.reviewers["DISTRICT"]
+        )
+        assert list(done.succeeded) == [other["id"]]
+        assert plugin.seen == [("LEAVE", "01", "620102", True), ("LEAVE", "02", "620102", True)]
+    finally:
+        await review.close()
+        await server.stop(0)  # type: ignore[attr-defined]
