@@ -66,7 +66,9 @@ APPROVE_ALL = "mutation{ approveAllPending{ succeeded userErrors{code message fi
 TRANSFER = """mutation($t:ID!,$to:String!,$d:String!){ startTransfer(teacherId:$t, toSchoolCode:$to, effectiveDate:$d){
   movement{ id } userErrors{code message field} } }"""
 ACCEPT = "mutation($m:ID!){ acceptTransfer(movementId:$m){ movement{ status } userErrors{code message field} } }"
-QUEUE = "query($a:String){ movementQueue(first:200, after:$a){ edges{ node{ id } } pageInfo{ hasNextPage endCursor } } }"
+QUEUE = (
+    "query($a:String){ movementQueue(first:200, after:$a){ edges{ node{ id } } pageInfo{ hasNextPage endCursor } } }"
+)
 APPROVE_M = "mutation($ids:[ID!]!){ approveMovements(movementIds:$ids){ succeeded userErrors{code message field} } }"
 COUNT = "query($o:String!){ teachers(orgCode:$o, first:1){ totalCount } }"
 
