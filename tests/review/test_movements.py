@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
+from dataclasses import replace
 
+from services.review.server import create_server
 from tests.records.conftest import OTHER, SCHOOL
 from tests.records.test_gateway_teachers import basic_input
 from tests.review.conftest import Chain
@@ -17,6 +19,9 @@ from tmis.auth import Caller
 from tmis.hookspecs import Finding, hookimpl
 from tmis.proto.identity.v1 import identity_pb2 as id_pb
 from tmis.proto.review.v1 import review_pb2 as pb
+from tmis.proto.review.v1 import review_pb2_grpc
+from tmis.rpc import ServiceClient
+from tmis.run.procs import free_port
 
 LEVELS = ("SCHOOL", "DISTRICT", "CITY", "PROVINCE")
 FIELDS = """movement { id kind status teacherName fromSchool { code name } toSchool { code name } reason { code name }
@@ -330,3 +335,39 @@ async def test_the_movement_hook_sees_each_approval_and_may_block(chain: Chain) 
     finally:
         await review.close()
         await server.stop(0)  # type: ignore[attr-defined]
+
+
+async def test_the_reconciler_finishes_a_movement_records_did_not_hear_of(chain: Chain) -> None:
+    """The final approval lands on a review instance that cannot reach records (or identity): the
+    movement is stored as approved but not applied; the suite's own reconciler finishes it."""
+    t = await approved(chain, 8)
+    accounts = id_pb.GenerateTeacherAccountsRequest(school_code=SCHOOL)
+    await chain.suite.clients.identity.GenerateTeacherAccounts(accounts, token=chain.suite.system_token)
+    leave = (await gql(chain, LEAVE, chain.world.clerk, t=t, r="02", d=TODAY))["movement"]
+    settings = replace(
+        chain.suite.settings,
+        ports={"review": free_port()},
+        addrs={**chain.suite.settings.addrs, "records": f"127.0.0.1:{free_port()}"},
+    )
+    server = await create_server(settings)
+    review = ServiceClient("review", f"127.0.0.1:{server.port}", review_pb2_grpc.ReviewServiceStub)
+    try:
+        done = await review.ApproveMovements(
+            pb.MovementBatchRequest(movement_ids=[leave["id"]]), token=chain.reviewers["DISTRICT"]
+        )
+        assert list(done.succeeded) == [leave["id"]]
+    finally:
+        await review.close()
+        await server.stop(0)
+    left = '{ teachers(orgCode: "' + SCHOOL + '", status: LEFT) { totalCount } }'
+    for _ in range(100):  # records hears of it from the reconciler
+        if (await gql(chain, left, chain.world.clerk))["totalCount"] == 1:
+            break
+        await asyncio.sleep(0.1)
+    after = await teacher(chain, t, chain.world.clerk)
+    assert after["review"]["status"] == "LEFT" and after["pendingMovement"] is None
+    assert (await gql(chain, left, chain.world.clerk))["totalCount"] == 1
+    found = await chain.suite.clients.identity.BatchGetAccountsByTeacher(
+        id_pb.BatchGetAccountsByTeacherRequest(teacher_ids=[t]), token=chain.suite.system_token
+    )
+    assert len(found.accounts) == 1 and not found.accounts[0].enabled  # the account disabled too
