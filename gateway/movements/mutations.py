@@ -9,7 +9,7 @@ import strawberry
 from gateway.context import Info
 from gateway.errors import attempt, refusal
 from gateway.movements.types import Movement, MovementPayload
-from gateway.review.mutations import _batch
+from gateway.review.mutations import FILTER_BATCH_TIMEOUT, _batch
 from gateway.review.types import BatchPayload
 from tmis.proto.review.v1 import review_pb2 as pb
 
@@ -72,12 +72,12 @@ class MovementsMutation:
         self, info: Info, movement_ids: list[strawberry.ID], comment: str | None = None
     ) -> BatchPayload:
         request = pb.MovementBatchRequest(movement_ids=movement_ids, comment=comment or "")
-        return await _batch(info, info.context.clients.review.ApproveMovements, request)
+        return await _batch(info, info.context.clients.review.ApproveMovements, request, FILTER_BATCH_TIMEOUT)
 
     @strawberry.mutation
     async def reject_movements(self, info: Info, movement_ids: list[strawberry.ID], reason: str) -> BatchPayload:
         request = pb.MovementBatchRequest(movement_ids=movement_ids, comment=reason)
-        return await _batch(info, info.context.clients.review.RejectMovements, request)
+        return await _batch(info, info.context.clients.review.RejectMovements, request, FILTER_BATCH_TIMEOUT)
 
     @strawberry.mutation(description="Only the school that started it, before it is decided.")
     async def withdraw_movement(self, info: Info, movement_id: strawberry.ID) -> MovementPayload:
