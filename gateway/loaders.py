@@ -37,6 +37,7 @@ class Loaders:
         self.teacher_by_id = DataLoader(self._teachers_by_id)
         self.review_state_by_teacher = DataLoader(self._review_states_by_teacher)
         self.account_by_teacher = DataLoader(self._accounts_by_teacher)
+        self.movements_by_teacher = DataLoader(self._movements_by_teacher)
 
     async def _orgs_by_code(self, codes: list[str]) -> list[id_pb.Org | None]:
         reply = await self.ctx.clients.identity.BatchGetOrgs(
@@ -86,3 +87,10 @@ class Loaders:
         )
         found = {a.teacher_id: a for a in reply.accounts}
         return [found.get(i) for i in ids]
+
+    async def _movements_by_teacher(self, ids: list[str]) -> list[list[review_pb.Movement]]:
+        reply = await self.ctx.clients.review.BatchGetTeacherMovements(
+            review_pb.BatchGetReviewStatesRequest(teacher_ids=ids), token=self.ctx.token
+        )
+        found = {t.teacher_id: list(t.movements) for t in reply.teachers}
+        return [found.get(i, []) for i in ids]

@@ -29,6 +29,9 @@ from gateway.identity.types import Account, account_teacher
 from gateway.jobs import job_query
 from gateway.media.mutations import MediaMutation, photo_job
 from gateway.media.queries import MediaQuery
+from gateway.movements.mutations import MovementsMutation
+from gateway.movements.queries import MovementsQuery
+from gateway.movements.types import Movement, movement_teacher
 from gateway.records.generated import ENTRY_DATA_SCALAR, EntryData, registry_types
 from gateway.records.mutations import ImportMutation, teacher_mutation
 from gateway.records.queries import ImportQuery, RecordsQuery, import_job, teacher_query
@@ -104,6 +107,7 @@ def build_schema(registry: Registry | None = None, introspection: bool = True) -
                 ImportQuery,
                 ReviewQuery,
                 MediaQuery,
+                MovementsQuery,
                 teacher_query(types, teachers),
             ),
             {},
@@ -112,14 +116,24 @@ def build_schema(registry: Registry | None = None, introspection: bool = True) -
     mutation = strawberry.type(
         type(
             "Mutation",
-            (IdentityMutation, ImportMutation, ReviewMutation, MediaMutation, teacher_mutation(types, teachers)),
+            (
+                IdentityMutation,
+                ImportMutation,
+                ReviewMutation,
+                MovementsMutation,
+                MediaMutation,
+                teacher_mutation(types, teachers),
+            ),
             {},
         )
     )
     schema = _Schema(
         query=query,
         mutation=mutation,
-        added={Account: (account_teacher(teachers.Teacher), "org")},
+        added={
+            Account: (account_teacher(teachers.Teacher), "org"),
+            Movement: (movement_teacher(teachers.Teacher), "teacher_name"),
+        },
         config=StrawberryConfig(scalar_map={EntryData: ENTRY_DATA_SCALAR, UploadFile: UPLOAD_SCALAR}),
         extensions=[
             lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),

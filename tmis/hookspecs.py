@@ -32,6 +32,8 @@ __all__ = [
     "tmis_review_city",
     "tmis_review_province",
     "tmis_after_approval",
+    "MovementInfo",
+    "tmis_review_movement",
     "tmis_after_final_approval",
     "tmis_verify_identity",
     "tmis_key_fields",
@@ -149,6 +151,41 @@ def tmis_review_city(record: ReviewRecord, reviewer: Reviewer) -> list[Finding]:
 @hookspec
 def tmis_review_province(record: ReviewRecord, reviewer: Reviewer) -> list[Finding]:
     """Checks before a PROVINCE (省) reviewer's approval; as ``tmis_review_school``."""
+    raise NotImplementedError  # a specification: pluggy calls the plugins' implementations
+
+
+@dataclass(frozen=True)
+class MovementInfo:
+    """A movement (调动, 减员, 重新入职) as the movement hook sees it (read-only)."""
+
+    id: str
+    kind: str  # TRANSFER, LEAVE, RETURN
+    teacher_id: str
+    teacher_name: str
+    from_school: str  # TRANSFER, LEAVE
+    to_school: str  # TRANSFER, RETURN
+    reason_code: str  # LEAVE: a code of leave_reason
+    effective_date: str  # YYYY-MM-DD
+    final: bool  # this approval is the last one
+
+
+@hookspec
+def tmis_review_movement(movement: MovementInfo, reviewer: Reviewer) -> list[Finding]:
+    """Checks before a reviewer approves a movement (each approval of a TRANSFER's two districts,
+    the district's approval of a LEAVE or RETURN).
+
+    :param movement: the movement being approved.
+    :param reviewer: who approves, at which org and level.
+    :return: findings; any ``blocking`` one stops the approval with its message.
+
+    Example (a province that approves no 退休 before the age of 50)::
+
+        @hookimpl
+        def tmis_review_movement(movement, reviewer):
+            if movement.kind == "LEAVE" and movement.reason_code == "01" and too_young(movement):
+                return [Finding("TOO_YOUNG", "未到退休年龄", "reasonCode", blocking=True)]
+            return []
+    """
     raise NotImplementedError  # a specification: pluggy calls the plugins' implementations
 
 

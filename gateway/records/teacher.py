@@ -14,6 +14,7 @@ from gateway.context import Info
 from gateway.errors import UserError
 from gateway.identity.types import Account, Org
 from gateway.media.types import Photo
+from gateway.movements.types import OPEN_MOVEMENT, Movement
 from gateway.pagination import PageInfo, page_size
 from gateway.records.generated import EntryData, RegistryTypes, make
 from gateway.records.types import Completeness, TeacherChange
@@ -186,6 +187,15 @@ def teacher_types(types: RegistryTypes) -> TeacherTypes:  # noqa: C901 (one clas
         @strawberry.field
         def completeness(self) -> Completeness:
             return completeness(registry, self.stored)
+
+        @strawberry.field(description="The open movement of this teacher, if any.")
+        async def pending_movement(self, info: Info) -> Movement | None:
+            found = await info.context.loaders.movements_by_teacher.load(self.stored.id)
+            return next((Movement.of(m) for m in found if m.status in OPEN_MOVEMENT), None)
+
+        @strawberry.field(description="Every movement of this teacher, newest first: the schools of a career.")
+        async def movements(self, info: Info) -> list[Movement]:
+            return [Movement.of(m) for m in await info.context.loaders.movements_by_teacher.load(self.stored.id)]
 
         @strawberry.field(description="Every change: who, when, field path, old and new value; newest first.")
         async def history(self, info: Info, first: int | None = 50) -> list[TeacherChange]:

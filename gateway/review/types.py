@@ -22,6 +22,13 @@ class RecordStatus(DescribedEnum):
         description="信息变更 in progress on an approved record: editable like DRAFT by those who may edit it; "
         "the last approved version stays official until the change is approved",
     )
+    LEFT = strawberry.enum_value(
+        "LEFT",
+        description=(
+            "已减员 (退休, 辞职, 死亡 ...): read-only; left out of teachers(), progress and statistics unless asked "
+            "for by status"
+        ),
+    )
 
 
 @strawberry.enum(description="What a review step concerns.")

@@ -168,6 +168,32 @@ class Accounts:
         await self.audit.record(event, actor=caller.username, target=account.username, org_path=account.org_path)
         return changed
 
+    async def place_teacher(self, caller: Caller, teacher_id: str, school: Org | None, enabled: bool) -> list[Account]:
+        """调动, 减员, 重新入职 (the review service only): the teacher's account, if any, moved to
+        `school` (None: kept where it is) and enabled or disabled; its older tokens stop working
+        (they carry the old org). Idempotent: an account already so placed is left as it is."""
+        if not caller.service:
+            raise DomainError(ErrorCode.FORBIDDEN, "没有执行此操作的权限")
+        out = []
+        for account in await self.storage.accounts_of_teachers([teacher_id]):
+            changes: dict[str, Any] = {}
+            if school is not None and account.org_code != school.code:
+                changes.update(org_code=school.code, org_path=list(school.path))
+            if account.enabled != enabled:
+                changes["enabled"] = enabled
+            if changes:
+                account = await self._write(account, changes)
+                await self._revoke(account)
+                await self.audit.record(
+                    "TEACHER_ACCOUNT_PLACED",
+                    actor=caller.username,
+                    target=account.username,
+                    org_path=account.org_path,
+                    detail=f"{account.org_code} enabled={enabled}",
+                )
+            out.append(account)
+        return out
+
     async def delete(self, caller: Caller, account_id: str) -> Account:
         account = await self._managed(caller, account_id)
         if not await self.storage.delete_account(account):

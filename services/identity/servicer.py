@@ -189,6 +189,18 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         found = await self.accounts.of_teachers(current_caller(), list(request.teacher_ids))
         return pb.AccountList(accounts=[account_pb(a) for a in found])
 
+    async def PlaceTeacherAccount(
+        self,
+        request: pb.PlaceTeacherAccountRequest,
+        context: grpc.aio.ServicerContext[pb.PlaceTeacherAccountRequest, pb.AccountList],
+    ) -> pb.AccountList:
+        caller = current_caller()
+        school = await self._org(caller, request.school_code) if request.school_code else None
+        if request.school_code and (school is None or school.level != "SCHOOL"):
+            raise DomainError(ErrorCode.NOT_FOUND, "学校不存在", "schoolCode")
+        placed = await self.accounts.place_teacher(caller, request.teacher_id, school, request.enabled)
+        return pb.AccountList(accounts=[account_pb(a) for a in placed])
+
     async def GenerateTeacherAccounts(
         self,
         request: pb.GenerateTeacherAccountsRequest,

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 EDITABLE = ("DRAFT", "REJECTED", "CHANGING")
-# a record in one of these states with an approved snapshot has a 信息变更 open: the snapshot stays official
+# a record in one of these states that was once approved at the end of the chain has a 信息变更 open:
+# its approved snapshot stays official
 UNDER_CHANGE = ("CHANGING", "SUBMITTED", "REJECTED")
 
 
@@ -47,12 +48,14 @@ class Teacher:
     personal_code_formal: bool = False
     # what the personal code was issued for (身份证件类型:号:出生日期); a key change altering it renews the code
     personal_code_key: str = ""
-    # the record as it was last approved (the base of "changes since approval")
+    # the record as it was last approved (the base of "changes since approval"): at any level for a first
+    # entry; once approved at the end of the chain, only a final approval replaces it (the official version)
     approved: Teacher | None = None
+    once_approved: bool = False
 
     def official(self) -> Teacher:
         """The version that counts (statistics, exports): the last approved one while a change is open."""
-        if self.approved is not None and self.status in UNDER_CHANGE:
+        if self.once_approved and self.approved is not None and self.status in UNDER_CHANGE:
             return dataclasses.replace(self.approved, status="APPROVED")
         return self
 

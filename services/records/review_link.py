@@ -119,3 +119,23 @@ class ReviewLink:
             if fresh and fresh[0].personal_code != teacher.personal_code:  # another call issued one meanwhile
                 return fresh[0]
         raise DomainError(ErrorCode.INTERNAL, "临时个人标识码已用尽，请联系管理员")
+
+    async def move(
+        self, caller: Caller, teacher_id: str, school_code: str, school_type: str, path: list[str], actor: str
+    ) -> Teacher:
+        """调动 / 重新入职: the record, its history and photo to another school. Idempotent."""
+        self._service_only(caller)
+        if not school_code or not path or path[-1] != school_code:
+            raise DomainError(ErrorCode.INVALID_INPUT, "目标学校无效", "schoolCode")
+        found = await self.storage.get([teacher_id])
+        if not found:
+            raise DomainError(ErrorCode.NOT_FOUND, "教师信息不存在", "teacherId")
+        await self.storage.move(found[0], school_code, school_type, path, actor)
+        return (await self.storage.get([teacher_id]))[0]
+
+    async def by_document(self, caller: Caller, id_type: str, id_number: str) -> list[Teacher]:
+        """重新入职: the record of a person, wherever it is (the review service decides who may know)."""
+        self._service_only(caller)
+        return [
+            t for t in await self.storage.by_identity([id_number.strip().upper()]) if t.basic.get("idType") == id_type
+        ]

@@ -273,6 +273,27 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
             applied=not problems, errors=[pb.UserError(code=p.code, message=p.message, field=p.field) for p in problems]
         )
 
+    async def MoveTeacher(
+        self, request: pb.MoveTeacherRequest, context: Context[pb.MoveTeacherRequest, pb.Teacher]
+    ) -> pb.Teacher:
+        moved = await self.review.move(
+            current_caller(),
+            request.teacher_id,
+            request.school_code,
+            request.school_type,
+            list(request.org_path),
+            request.actor,
+        )
+        return teacher_pb(moved, set())
+
+    async def FindTeacherByDocument(
+        self,
+        request: pb.FindTeacherByDocumentRequest,
+        context: Context[pb.FindTeacherByDocumentRequest, pb.TeacherList],
+    ) -> pb.TeacherList:
+        found = await self.review.by_document(current_caller(), request.id_type, request.id_number)
+        return pb.TeacherList(teachers=[teacher_pb(t, set()) for t in found])
+
     async def AssignPersonalCode(
         self, request: pb.AssignPersonalCodeRequest, context: Context[pb.AssignPersonalCodeRequest, pb.Teacher]
     ) -> pb.Teacher:

@@ -90,8 +90,8 @@ class Stats:
         counts: Counter[tuple[str, str]] = Counter()
         for school in await self.storage.summaries.of_subtree(org_code, dimension):
             for row_status, school_type, value, n in school["dims"].get(dimension, ()):
-                if status and row_status != status:
-                    continue
+                if (status and row_status != status) or (not status and row_status == "LEFT"):
+                    continue  # 已减员: counted only when asked for
                 for one in (
                     (value or [None]) if isinstance(value, list) else [value]
                 ):  # a multi-code field counts each code

@@ -29,7 +29,7 @@ from tmis.registry import InfoSet, Registry
 OrgLookup = Callable[[str], Awaitable[OrgRef | None]]
 # org code -> its name ("" when unknown), whoever asks
 NameLookup = Callable[[str], Awaitable[str]]
-STATUS = ("DRAFT", "SUBMITTED", "REJECTED", "APPROVED", "CHANGING")
+STATUS = ("DRAFT", "SUBMITTED", "REJECTED", "APPROVED", "CHANGING", "LEFT")
 MAX_ENTRIES_PER_SET = 100
 Write = tuple[Teacher | None, list[Problem]]
 
@@ -158,6 +158,12 @@ class Teachers:
 
     async def _duplicate(self, caller: Caller, dup: DuplicatePerson, school_code: str) -> Problem:
         """Already in this very school: say so and name it; in another: 调动 (its code only when in reach)."""
+        if dup.status == "LEFT":
+            return Problem(
+                "DUPLICATE_PERSON",
+                "该人员已减员，原记录仍保留（含个人标识码和履历），不能新建记录；请按身份证件办理重新入职（startReturn）",
+                "basic.idNumber",
+            )
         if dup.school_code == school_code:
             name = await self.school_name(school_code)
             here = f"本校（{name}）" if name else "本校"
@@ -289,7 +295,7 @@ class Teachers:
     async def delete(self, caller: Caller, teacher_id: str) -> Teacher:
         caller.require("DATA_ENTRY")
         teacher = await self._writable(caller, teacher_id, None, self._set("BASIC", "basic"))
-        if teacher.approved is not None:
+        if teacher.once_approved:
             raise DomainError(ErrorCode.NOT_EDITABLE, "审核通过过的教师信息不能删除；人员离开请走减员流程", "teacherId")
         if not await self.storage.delete(teacher):
             raise DomainError(ErrorCode.NOT_EDITABLE, "该教师信息已报送，审核期间不能删除", "teacherId")

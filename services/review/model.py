@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from tmis.hookspecs import Finding
 
-STATUSES = ("DRAFT", "SUBMITTED", "REJECTED", "APPROVED", "CHANGING")
+STATUSES = ("DRAFT", "SUBMITTED", "REJECTED", "APPROVED", "CHANGING", "LEFT")
 KINDS = ("FIRST_ENTRY", "CHANGE", "KEY_CHANGE")
 # 关键数据项 (SPEC §5.4): a change touching one of these 基本信息 fields is a KEY_CHANGE
 KEY_FIELDS = ("name", "gender", "birthDate", "idType", "idNumber", "nationality")
@@ -60,3 +60,65 @@ class ReviewState:
     def pending(self) -> tuple[str, str]:
         """(level, org code) whose reviewers act next; empty unless SUBMITTED."""
         return self.chain[self.step] if self.status == "SUBMITTED" and self.step < len(self.chain) else ("", "")
+
+
+MOVEMENT_KINDS = ("TRANSFER", "LEAVE", "RETURN")
+MOVEMENT_STATUSES = ("AWAITING_RECEIVER", "SUBMITTED", "APPROVED", "REJECTED", "DECLINED", "WITHDRAWN")
+OPEN_MOVEMENT = ("AWAITING_RECEIVER", "SUBMITTED")
+
+
+@dataclass(frozen=True)
+class MovementEvent:
+    at: dt.datetime
+    actor: str
+    org_code: str
+    action: str  # START, ACCEPT, DECLINE, APPROVE, REJECT, WITHDRAW
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class Movement:
+    """调动 (TRANSFER), 减员 (LEAVE) or 重新入职 (RETURN) of one record. `seq` grows with every
+    transition (compare-and-set); `applied` is False from the final approval until its effects
+    (the record's state, records, identity, the flow) are all done: the reconciler finishes it."""
+
+    id: str
+    kind: str
+    status: str
+    teacher_id: str
+    teacher_name: str
+    from_school: str
+    from_path: tuple[str, ...]
+    to_school: str
+    to_path: tuple[str, ...]
+    to_type: str  # the receiving school's type
+    reason_code: str
+    effective_date: str
+    comment: str
+    chain: tuple[tuple[str, str], ...]  # (level, org) of the approvals, in order
+    step: int
+    seq: int
+    events: tuple[MovementEvent, ...]
+    applied: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    from_name: str = ""
+    to_name: str = ""
+
+    @property
+    def pending(self) -> tuple[str, str]:
+        """(level, org) that acts next: the receiving school, then each approval; empty once closed."""
+        if self.status == "AWAITING_RECEIVER":
+            return "SCHOOL", self.to_school
+        if self.status == "SUBMITTED" and self.step < len(self.chain):
+            return self.chain[self.step]
+        return "", ""
+
+    @property
+    def started_at(self) -> str:
+        """The school that started it: the sending school, or the receiving one of a RETURN."""
+        return self.to_school if self.kind == "RETURN" else self.from_school
+
+    @property
+    def path_started(self) -> tuple[str, ...]:
+        return self.to_path if self.kind == "RETURN" else self.from_path

@@ -3,18 +3,22 @@ the reconciler that finishes transitions a crash left half-done."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import grpc
 
 from services.review import checks
+from services.review.movement_storage import MovementStorage
+from services.review.movements import MovementPorts, Movements, Person, School
 from services.review.servicer import ReviewServicer
 from services.review.storage import Storage
 from services.review.workflow import Config, Ports, Workflow
 from tmis.auth import SYSTEM, TokenSigner
 from tmis.hookspecs import Finding, ReviewRecord
 from tmis.plugins import build_registry, make_plugin_manager
+from tmis.plugins import code_tables as load_tables
 from tmis.proto.identity.v1 import identity_client, identity_pb2
 from tmis.proto.records.v1 import records_client, records_pb2
 from tmis.proto.review.v1 import review_pb2, review_pb2_grpc
@@ -23,6 +27,7 @@ from tmis.rpc import ServerHandle, build_server
 from tmis.rpc.structs import record_data
 from tmis.settings import Settings
 
+CHINA = dt.timezone(dt.timedelta(hours=8))
 SERVICE_NAME = review_pb2.DESCRIPTOR.services_by_name["ReviewService"].full_name
 
 
@@ -110,9 +115,53 @@ async def create_server(
                 after = page.end_cursor
         return out
 
-    ports = Ports(read, push, assign_code, levels_of, registry.label_of, name_of, complete_ids)
-    workflow = Workflow(storage, ports, manager, Config.from_raw(settings.raw))
-    servicer = ReviewServicer(workflow)
+    moves = MovementStorage(storage.client, settings.databases["review"])
+    await moves.open()
+
+    async def first_approved(teacher_id: str, path: tuple[str, ...]) -> None:
+        today = dt.datetime.now(CHINA).date().isoformat()
+        await moves.add_flow(f"{teacher_id}:NEW", "NEW", today, path, (), "")
+
+    async def org_of(code: str) -> School | None:
+        reply = await identity.BatchGetOrgs(identity_pb2.BatchGetOrgsRequest(codes=[code]), token=system())
+        return next((School(o.code, o.school_type, tuple(o.path), o.level, o.name) for o in reply.orgs), None)
+
+    async def move_record(teacher_id: str, school: School, actor: str) -> None:
+        request = records_pb2.MoveTeacherRequest(
+            teacher_id=teacher_id,
+            school_code=school.code,
+            school_type=school.school_type,
+            org_path=list(school.path),
+            actor=actor,
+        )
+        await records.MoveTeacher(request, token=system())
+
+    async def place_account(teacher_id: str, school_code: str, enabled: bool) -> None:
+        request = identity_pb2.PlaceTeacherAccountRequest(
+            teacher_id=teacher_id, school_code=school_code, enabled=enabled
+        )
+        await identity.PlaceTeacherAccount(request, token=system())
+
+    async def find_person(id_type: str, id_number: str) -> list[Person]:
+        request = records_pb2.FindTeacherByDocumentRequest(id_type=id_type, id_number=id_number)
+        reply = await records.FindTeacherByDocument(request, token=system())
+        return [
+            Person(t.id, str(record_data(t.basic, registry.set("BASIC")).get("name") or "")) for t in reply.teachers
+        ]
+
+    ports = Ports(read, push, assign_code, levels_of, registry.label_of, name_of, complete_ids, first_approved)
+    config = Config.from_raw(settings.raw)
+    workflow = Workflow(storage, ports, manager, config)
+    movements = Movements(
+        storage,
+        moves,
+        ports,
+        MovementPorts(org_of, move_record, place_account, find_person),
+        manager,
+        load_tables(manager, settings.raw.get("TMIS_CODES_DIR")).get("leave_reason"),
+        config.retry_after,
+    )
+    servicer = ReviewServicer(workflow, movements)
 
     def register(server: grpc.aio.Server) -> list[str]:
         review_pb2_grpc.add_ReviewServiceServicer_to_server(servicer, server)  # type: ignore[no-untyped-call]  # grpcio-tools generates _pb2_grpc without annotations
@@ -122,5 +171,6 @@ async def create_server(
     handle.every(
         settings.int("TMIS_REVIEW_RECONCILE_MS", 5000) / 1000, workflow.reconcile, "reconciling half-done transitions"
     )
+    handle.every(settings.int("TMIS_REVIEW_RECONCILE_MS", 5000) / 1000, movements.reconcile, "reconciling movements")
     handle.on_stop += [storage.close, records.close, identity.close]
     return handle

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import grpc
 
-from services.review.model import ReviewState
+from services.review.model import Movement, ReviewState
+from services.review.movements import Movements
 from services.review.workflow import Failed, Workflow
 from tmis.proto.review.v1 import review_pb2 as pb
 from tmis.proto.review.v1 import review_pb2_grpc
@@ -35,6 +36,40 @@ def state_pb(s: ReviewState) -> pb.ReviewState:
     )
 
 
+def movement_pb(m: Movement) -> pb.Movement:
+    level, org = m.pending
+    return pb.Movement(
+        id=m.id,
+        kind=m.kind,
+        status=m.status,
+        teacher_id=m.teacher_id,
+        teacher_name=m.teacher_name,
+        from_school=m.from_school,
+        to_school=m.to_school,
+        reason_code=m.reason_code,
+        effective_date=m.effective_date,
+        comment=m.comment,
+        pending_level=level,
+        pending_org_code=org,
+        history=[
+            pb.MovementEvent(
+                at=e.at.isoformat(), actor=e.actor, org_code=e.org_code, action=e.action, comment=e.comment
+            )
+            for e in m.events
+        ],
+        created_at=m.created_at.isoformat(),
+        from_school_name=m.from_name,
+        to_school_name=m.to_name,
+    )
+
+
+def page_pb(result: tuple[list[Movement], bool, int, str]) -> pb.MovementPage:
+    found, more, total, end = result
+    return pb.MovementPage(
+        movements=[movement_pb(m) for m in found], has_next_page=more, total_count=total, end_cursor=end
+    )
+
+
 def batch_pb(result: tuple[list[str], list[Failed]]) -> pb.BatchReply:
     done, failed = result
     return pb.BatchReply(
@@ -44,8 +79,9 @@ def batch_pb(result: tuple[list[str], list[Failed]]) -> pb.BatchReply:
 
 
 class ReviewServicer(review_pb2_grpc.ReviewServiceServicer):
-    def __init__(self, workflow: Workflow) -> None:
+    def __init__(self, workflow: Workflow, movements: Movements) -> None:
         self.workflow = workflow
+        self.movements = movements
 
     async def BatchGetReviewStates(
         self,
@@ -108,3 +144,103 @@ class ReviewServicer(review_pb2_grpc.ReviewServiceServicer):
         context: grpc.aio.ServicerContext[pb.WithdrawChangeRequest, pb.ReviewState],
     ) -> pb.ReviewState:
         return state_pb(await self.workflow.withdraw_change(current_caller(), request.teacher_id))
+
+    # movements
+
+    async def StartTransfer(
+        self, request: pb.StartTransferRequest, context: grpc.aio.ServicerContext[pb.StartTransferRequest, pb.Movement]
+    ) -> pb.Movement:
+        r = request
+        return movement_pb(
+            await self.movements.start_transfer(
+                current_caller(), r.teacher_id, r.to_school_code, r.effective_date, r.comment
+            )
+        )
+
+    async def AcceptTransfer(
+        self, request: pb.MovementIdRequest, context: grpc.aio.ServicerContext[pb.MovementIdRequest, pb.Movement]
+    ) -> pb.Movement:
+        return movement_pb(await self.movements.accept(current_caller(), request.movement_id))
+
+    async def DeclineTransfer(
+        self,
+        request: pb.MovementReasonRequest,
+        context: grpc.aio.ServicerContext[pb.MovementReasonRequest, pb.Movement],
+    ) -> pb.Movement:
+        return movement_pb(await self.movements.decline(current_caller(), request.movement_id, request.reason))
+
+    async def StartLeave(
+        self, request: pb.StartLeaveRequest, context: grpc.aio.ServicerContext[pb.StartLeaveRequest, pb.Movement]
+    ) -> pb.Movement:
+        r = request
+        return movement_pb(
+            await self.movements.start_leave(current_caller(), r.teacher_id, r.reason_code, r.effective_date, r.comment)
+        )
+
+    async def StartReturn(
+        self, request: pb.StartReturnRequest, context: grpc.aio.ServicerContext[pb.StartReturnRequest, pb.Movement]
+    ) -> pb.Movement:
+        r = request
+        return movement_pb(
+            await self.movements.start_return(current_caller(), r.school_code, r.id_type, r.id_number, r.effective_date)
+        )
+
+    async def WithdrawMovement(
+        self, request: pb.MovementIdRequest, context: grpc.aio.ServicerContext[pb.MovementIdRequest, pb.Movement]
+    ) -> pb.Movement:
+        return movement_pb(await self.movements.withdraw(current_caller(), request.movement_id))
+
+    async def ApproveMovements(
+        self,
+        request: pb.MovementBatchRequest,
+        context: grpc.aio.ServicerContext[pb.MovementBatchRequest, pb.BatchReply],
+    ) -> pb.BatchReply:
+        return batch_pb(await self.movements.approve(current_caller(), list(request.movement_ids), request.comment))
+
+    async def RejectMovements(
+        self,
+        request: pb.MovementBatchRequest,
+        context: grpc.aio.ServicerContext[pb.MovementBatchRequest, pb.BatchReply],
+    ) -> pb.BatchReply:
+        return batch_pb(await self.movements.reject(current_caller(), list(request.movement_ids), request.comment))
+
+    async def BatchGetMovements(
+        self,
+        request: pb.BatchGetMovementsRequest,
+        context: grpc.aio.ServicerContext[pb.BatchGetMovementsRequest, pb.MovementList],
+    ) -> pb.MovementList:
+        found = await self.movements.get(current_caller(), list(request.ids))
+        return pb.MovementList(movements=[movement_pb(m) for m in found])
+
+    async def BatchGetTeacherMovements(
+        self,
+        request: pb.BatchGetReviewStatesRequest,
+        context: grpc.aio.ServicerContext[pb.BatchGetReviewStatesRequest, pb.TeacherMovementsList],
+    ) -> pb.TeacherMovementsList:
+        found = await self.movements.of_teachers(current_caller(), list(request.teacher_ids))
+        return pb.TeacherMovementsList(
+            teachers=[
+                pb.TeacherMovements(teacher_id=t, movements=[movement_pb(m) for m in ms]) for t, ms in found.items()
+            ]
+        )
+
+    async def ListMovements(
+        self,
+        request: pb.ListMovementsRequest,
+        context: grpc.aio.ServicerContext[pb.ListMovementsRequest, pb.MovementPage],
+    ) -> pb.MovementPage:
+        r = request
+        return page_pb(await self.movements.listed(current_caller(), r.org_code, r.kind, r.status, r.first, r.after))
+
+    async def ListMovementQueue(
+        self,
+        request: pb.ListReviewQueueRequest,
+        context: grpc.aio.ServicerContext[pb.ListReviewQueueRequest, pb.MovementPage],
+    ) -> pb.MovementPage:
+        return page_pb(await self.movements.queue(current_caller(), request.first, request.after))
+
+    async def GetFlows(
+        self, request: pb.GetFlowsRequest, context: grpc.aio.ServicerContext[pb.GetFlowsRequest, pb.FlowsReply]
+    ) -> pb.FlowsReply:
+        found = await self.movements.flows(current_caller(), request.org_code, getattr(request, "from"), request.to)
+        return pb.FlowsReply(buckets=[pb.FlowBucket(kind=k, reason_code=r, count=n) for k, r, n in found])

@@ -54,6 +54,8 @@ class Ports:
     name_of: Callable[[str], Awaitable[str]] = lambda code: _same(code)
     # ids of the complete records matching a filter (org code, status, search), read as the caller
     complete_ids: Callable[[str, str, str], Awaitable[list[str]]] = lambda org, status, search: _none()
+    # 新增 in the flows: a record first approved (teacher id, org path); idempotent
+    first_approved: Callable[[str, tuple[str, ...]], Awaitable[None]] = lambda teacher_id, path: _nothing()
 
 
 async def _same(code: str) -> str:
@@ -62,6 +64,10 @@ async def _same(code: str) -> str:
 
 async def _none() -> list[str]:
     return []
+
+
+async def _nothing() -> None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -410,6 +416,7 @@ class Workflow:
         """After final approval: the temporary 个人标识码, identity verification, the formal code.
         After a key change the temporary code is renewed when the document or birth date changed."""
         renew = state.kind == "KEY_CHANGE"
+        await self.ports.first_approved(state.teacher_id, state.org_path)
         try:
             code = await self.ports.assign_code(state.teacher_id, False, "", renew)
         except DomainError as err:

@@ -390,3 +390,19 @@ async def test_exports_give_the_approved_version_while_a_change_is_open(chain: C
     changing = await export(chain.world, status="CHANGING")
     sheet = load_workbook(io.BytesIO(await download(chain.world, changing["url"])))["基本信息"]
     assert [sheet.cell(r, 1).value for r in range(2, sheet.max_row + 1)] == [name]
+
+
+async def test_a_first_entry_rejected_above_the_school_is_not_official(chain: Chain) -> None:
+    """Approved at the school, then rejected at the district: still a first entry (rejected in progress,
+    deletable), though the school's approval keeps a snapshot for the reviewers' diff."""
+    teacher = await chain.complete_teacher(42)
+    await act(chain, SUBMIT, chain.world.clerk, [teacher])
+    assert (await act(chain, APPROVE, chain.reviewers["SCHOOL"], [teacher]))["succeeded"] == [teacher]
+    assert (await act(chain, REJECT, chain.reviewers["DISTRICT"], [teacher], r="学历有误"))["succeeded"] == [teacher]
+    rows = (await chain.suite.graphql(PROGRESS, {"o": "620100"}, chain.city_reader))["data"]["progress"]
+    school = {r["org"]["code"]: r for r in rows}["620102"]
+    assert (school["approved"], school["rejected"]) == (0, 1)
+    deleted = await chain.suite.graphql(
+        "mutation($t: ID!) { deleteTeacher(teacherId: $t) { userErrors { code } } }", {"t": teacher}, chain.world.clerk
+    )
+    assert deleted["data"]["deleteTeacher"]["userErrors"] == []

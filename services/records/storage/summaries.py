@@ -38,7 +38,7 @@ DIMENSIONS = {
 }
 # the official version (SPEC §5.4): a record under a 信息变更 counts as its last approved version
 _UNDER_CHANGE = {
-    "$and": [{"$in": ["$status", ["CHANGING", "SUBMITTED", "REJECTED"]]}, {"$ne": [{"$type": "$approved"}, "missing"]}]
+    "$and": [{"$in": ["$status", ["CHANGING", "SUBMITTED", "REJECTED"]]}, {"$eq": ["$once_approved", True]}]
 }
 OFFICIAL = {
     "$addFields": {
@@ -104,18 +104,21 @@ class Summaries:
         def status(s: str) -> dict[str, Any]:
             return _count({"$eq": ["$status", s]})
 
+        active = {"$ne": ["$status", "LEFT"]}
+
         facets: dict[str, Any] = {
             "progress": [
                 {
                     "$group": {
                         "_id": None,
-                        "total": {"$sum": 1},
+                        # 已减员 records count nowhere in progress
+                        "total": _count(active),
                         "draft": status("DRAFT"),
                         "submitted": status("SUBMITTED"),
                         "rejected": status("REJECTED"),
                         "approved": status("APPROVED"),
-                        "with_photo": _count({"$ifNull": ["$photo", False]}),
-                        "complete": _count({"$eq": [{"$size": {"$ifNull": ["$missing", []]}}, 0]}),
+                        "with_photo": _count({"$and": [active, {"$ifNull": ["$photo", False]}]}),
+                        "complete": _count({"$and": [active, {"$eq": [{"$size": {"$ifNull": ["$missing", []]}}, 0]}]}),
                     }
                 }
             ]

@@ -46,6 +46,7 @@ def _teacher(doc: dict[str, Any]) -> Teacher:
         personal_code_formal=bool(doc.get("personal_code_formal")),
         personal_code_key=doc.get("personal_code_key") or "",
         approved=_teacher({**doc, **doc["approved"], "approved": None}) if doc.get("approved") else None,
+        once_approved=bool(doc.get("once_approved")),
     )
 
 
@@ -64,10 +65,11 @@ def object_id(raw: str) -> ObjectId | None:
 class DuplicatePerson(Exception):
     """The (document type, number) is already registered; `school_code` and `org_path` say where."""
 
-    def __init__(self, school_code: str, org_path: tuple[str, ...]) -> None:
+    def __init__(self, school_code: str, org_path: tuple[str, ...], status: str = "") -> None:
         super().__init__(school_code)
         self.school_code = school_code
         self.org_path = org_path
+        self.status = status
 
 
 def org_levels(org_path: Iterable[str]) -> dict[str, str]:
@@ -101,8 +103,13 @@ async def _org_levels_from_paths(db: AsyncDatabase[Any]) -> None:
                 await teachers.drop_index(name)
 
 
+async def _once_approved(db: AsyncDatabase[Any]) -> None:
+    """Records approved before 信息变更 existed are marked as approved at the end of the chain."""
+    await db["teachers"].update_many({"status": "APPROVED"}, {"$set": {"once_approved": True}})
+
+
 # start-up migrations (tmis.migrations), in order; a new release appends
-MIGRATIONS: tuple[Step, ...] = (_org_levels_from_paths,)
+MIGRATIONS: tuple[Step, ...] = (_org_levels_from_paths, _once_approved)
 
 
 class Storage:
@@ -165,9 +172,11 @@ class Storage:
     async def _duplicate(self, basic: dict[str, Any]) -> DuplicatePerson:
         found = await self.teachers.find_one(
             {"basic.idType": basic.get("idType"), "basic.idNumber": basic.get("idNumber")},
-            {"school_code": 1, "org_path": 1},
+            {"school_code": 1, "org_path": 1, "status": 1},
         )
-        return DuplicatePerson(found["school_code"] if found else "", tuple(found["org_path"]) if found else ())
+        if found is None:
+            return DuplicatePerson("", ())
+        return DuplicatePerson(found["school_code"], tuple(found["org_path"]), found.get("status") or "")
 
     async def get(self, ids: list[str]) -> list[Teacher]:
         oids = [o for o in map(object_id, ids) if o is not None]
@@ -281,10 +290,12 @@ class Storage:
         if status == "APPROVED":  # the official version: records under a change count as approved
             query["$or"] = [
                 {"status": "APPROVED"},
-                {"status": {"$in": list(UNDER_CHANGE)}, "approved": {"$exists": True}},
+                {"status": {"$in": list(UNDER_CHANGE)}, "once_approved": True},
             ]
         elif status:
             query["status"] = status
+        else:
+            query["status"] = {"$ne": "LEFT"}  # 已减员: only when asked for
         async for doc in (
             self.teachers.find(query).sort([("updated_at", DESCENDING), ("_id", DESCENDING)]).batch_size(500)
         ):
@@ -293,7 +304,7 @@ class Storage:
     async def delete(self, teacher: Teacher) -> bool:
         async with self._marking([teacher]):
             result = await self.teachers.delete_one(
-                {"_id": object_id(teacher.id), "status": {"$in": list(EDITABLE)}, "approved": {"$exists": False}}
+                {"_id": object_id(teacher.id), "status": {"$in": list(EDITABLE)}, "once_approved": {"$ne": True}}
             )
         return result.deleted_count == 1
 
@@ -301,8 +312,7 @@ class Storage:
         self, org_code: str, status: str, search: str, after: tuple[dt.datetime, str] | None, limit: int
     ) -> tuple[list[Teacher], int]:
         query = await self._subtree(org_code)
-        if status:
-            query["status"] = status
+        query["status"] = status or {"$ne": "LEFT"}  # 已减员: only when asked for
         if search:
             field = "basic.idNumber" if re.fullmatch(r"[0-9Xx]+", search) else "basic.name"
             query[field] = {"$regex": "^" + re.escape(search.upper() if field == "basic.idNumber" else search)}
@@ -364,6 +374,7 @@ class Storage:
                     "school_code": 1,
                     "org_path": 1,
                     "approved": 1,
+                    "once_approved": 1,
                     "warnings": 1,
                     "status": 1,
                 },
@@ -375,7 +386,10 @@ class Storage:
             if status == "SUBMITTED" and doc.get("missing"):
                 return "incomplete", list(doc["missing"])
             update: dict[str, Any] = {"status": status, "review_seq": seq}
-            if snapshot:
+            # the official version changes only with a final approval once there is one
+            if status == "APPROVED":
+                update["once_approved"] = True
+            if snapshot and (status == "APPROVED" or not doc.get("once_approved")):
                 update["approved"] = {
                     "basic": doc.get("basic") or {},
                     "entries": doc.get("entries") or [],
@@ -398,6 +412,35 @@ class Storage:
                 await self._record([(teacher_id, c) for c in changes])
                 return "applied", []
         raise RuntimeError(f"review status of {teacher_id} kept changing under the push")
+
+    async def move(
+        self, teacher: Teacher, school_code: str, school_type: str, org_path: builtins.list[str], actor: str
+    ) -> bool:
+        """调动 / 重新入职: the record (its history and photo go with it: both are keyed by the record)
+        to another school; False when it is there already. Both schools are marked for the summaries."""
+        now = dt.datetime.now(dt.UTC)
+        fields = {"school_code": school_code, "school_type": school_type, "org_path": org_path, **org_levels(org_path)}
+        stale = {f"org_l{d}": "" for d in range(len(org_path) - 1, len(teacher.org_path) - 1)}
+        update: dict[str, Any] = {"$set": {**fields, "updated_at": now}, "$inc": {"version": 1}}
+        if stale:
+            update["$unset"] = stale
+        async with self._marking([teacher]), self.summaries.marking(school_code, org_path):
+            result = await self.teachers.update_one(
+                {"_id": object_id(teacher.id), "school_code": {"$ne": school_code}}, update
+            )
+        if result.modified_count != 1:
+            return False
+        await self.history.insert_one(
+            {
+                "teacher_id": teacher.id,
+                "at": now,
+                "actor": actor,
+                "path": "school",
+                "old": teacher.school_code,
+                "new": school_code,
+            }
+        )
+        return True
 
     async def set_personal_code(self, teacher: Teacher, code: str, formal: bool, key: str = "") -> bool:
         """Sets the code unless another record holds it (False); `key` says what it was issued for

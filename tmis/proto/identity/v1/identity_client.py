@@ -182,6 +182,14 @@ class IdentityServiceClient(Client, Protocol):
         token: str | None = None,
     ) -> identity_pb2.OrgList: ...
 
+    async def PlaceTeacherAccount(
+        self,
+        request: identity_pb2.PlaceTeacherAccountRequest,
+        *,
+        timeout: float | None = None,
+        token: str | None = None,
+    ) -> identity_pb2.AccountList: ...
+
 
 def connect(addr: str, timeout: float = 10.0, name: str = "identity") -> IdentityServiceClient:
     """A client of tmis.identity.v1.IdentityService at `addr` (host:port), one channel per process."""

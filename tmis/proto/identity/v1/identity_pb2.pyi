@@ -321,3 +321,13 @@ class SearchSchoolsRequest(_message.Message):
     region_code: str
     name: str
     def __init__(self, region_code: _Optional[str] = ..., name: _Optional[str] = ...) -> None: ...
+
+class PlaceTeacherAccountRequest(_message.Message):
+    __slots__ = ("teacher_id", "school_code", "enabled")
+    TEACHER_ID_FIELD_NUMBER: _ClassVar[int]
+    SCHOOL_CODE_FIELD_NUMBER: _ClassVar[int]
+    ENABLED_FIELD_NUMBER: _ClassVar[int]
+    teacher_id: str
+    school_code: str
+    enabled: bool
+    def __init__(self, teacher_id: _Optional[str] = ..., school_code: _Optional[str] = ..., enabled: _Optional[bool] = ...) -> None: ...

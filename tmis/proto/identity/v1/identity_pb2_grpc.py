@@ -142,6 +142,11 @@ class IdentityServiceStub:
                 request_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.SearchSchoolsRequest.SerializeToString,
                 response_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.OrgList.FromString,
                 _registered_method=True)
+        self.PlaceTeacherAccount = channel.unary_unary(
+                '/tmis.identity.v1.IdentityService/PlaceTeacherAccount',
+                request_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.PlaceTeacherAccountRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AccountList.FromString,
+                _registered_method=True)
 
 
 class IdentityServiceServicer:
@@ -292,6 +297,14 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def PlaceTeacherAccount(self, request, context):
+        """Service only (调动, 减员, 重新入职): the teacher's account (if any) moved to a school and
+        enabled or disabled; its tokens issued before stop working. Idempotent.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IdentityServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -399,6 +412,11 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     servicer.SearchSchools,
                     request_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.SearchSchoolsRequest.FromString,
                     response_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.OrgList.SerializeToString,
+            ),
+            'PlaceTeacherAccount': grpc.unary_unary_rpc_method_handler(
+                    servicer.PlaceTeacherAccount,
+                    request_deserializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.PlaceTeacherAccountRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AccountList.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -971,6 +989,33 @@ class IdentityService:
             '/tmis.identity.v1.IdentityService/SearchSchools',
             tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.SearchSchoolsRequest.SerializeToString,
             tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.OrgList.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PlaceTeacherAccount(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.identity.v1.IdentityService/PlaceTeacherAccount',
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.PlaceTeacherAccountRequest.SerializeToString,
+            tmis_dot_proto_dot_identity_dot_v1_dot_identity__pb2.AccountList.FromString,
             options,
             channel_credentials,
             insecure,

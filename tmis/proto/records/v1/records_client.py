@@ -118,6 +118,22 @@ class RecordsServiceClient(Client, Protocol):
         token: str | None = None,
     ) -> records_pb2.Teacher: ...
 
+    async def MoveTeacher(
+        self,
+        request: records_pb2.MoveTeacherRequest,
+        *,
+        timeout: float | None = None,
+        token: str | None = None,
+    ) -> records_pb2.Teacher: ...
+
+    async def FindTeacherByDocument(
+        self,
+        request: records_pb2.FindTeacherByDocumentRequest,
+        *,
+        timeout: float | None = None,
+        token: str | None = None,
+    ) -> records_pb2.TeacherList: ...
+
     async def GetProgress(
         self,
         request: records_pb2.GetProgressRequest,

@@ -479,3 +479,25 @@ class ExportTeachersRequest(_message.Message):
     org_code: str
     status: str
     def __init__(self, org_code: _Optional[str] = ..., status: _Optional[str] = ...) -> None: ...
+
+class MoveTeacherRequest(_message.Message):
+    __slots__ = ("teacher_id", "school_code", "school_type", "org_path", "actor")
+    TEACHER_ID_FIELD_NUMBER: _ClassVar[int]
+    SCHOOL_CODE_FIELD_NUMBER: _ClassVar[int]
+    SCHOOL_TYPE_FIELD_NUMBER: _ClassVar[int]
+    ORG_PATH_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    teacher_id: str
+    school_code: str
+    school_type: str
+    org_path: _containers.RepeatedScalarFieldContainer[str]
+    actor: str
+    def __init__(self, teacher_id: _Optional[str] = ..., school_code: _Optional[str] = ..., school_type: _Optional[str] = ..., org_path: _Optional[_Iterable[str]] = ..., actor: _Optional[str] = ...) -> None: ...
+
+class FindTeacherByDocumentRequest(_message.Message):
+    __slots__ = ("id_type", "id_number")
+    ID_TYPE_FIELD_NUMBER: _ClassVar[int]
+    ID_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    id_type: str
+    id_number: str
+    def __init__(self, id_type: _Optional[str] = ..., id_number: _Optional[str] = ...) -> None: ...

@@ -102,6 +102,16 @@ class RecordsServiceStub:
                 request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.AssignPersonalCodeRequest.SerializeToString,
                 response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.Teacher.FromString,
                 _registered_method=True)
+        self.MoveTeacher = channel.unary_unary(
+                '/tmis.records.v1.RecordsService/MoveTeacher',
+                request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.MoveTeacherRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.Teacher.FromString,
+                _registered_method=True)
+        self.FindTeacherByDocument = channel.unary_unary(
+                '/tmis.records.v1.RecordsService/FindTeacherByDocument',
+                request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.FindTeacherByDocumentRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherList.FromString,
+                _registered_method=True)
         self.GetProgress = channel.unary_unary(
                 '/tmis.records.v1.RecordsService/GetProgress',
                 request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.GetProgressRequest.SerializeToString,
@@ -240,6 +250,20 @@ class RecordsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def MoveTeacher(self, request, context):
+        """Service only (调动, 重新入职): the record, its history and photo moved to another school. Idempotent.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def FindTeacherByDocument(self, request, context):
+        """Service only (重新入职): the record of a person by document, wherever it is; none when absent.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetProgress(self, request, context):
         """Progress of an org's subtree: one row per child org (a school: itself), counted in MongoDB.
         """
@@ -364,6 +388,16 @@ def add_RecordsServiceServicer_to_server(servicer, server):
                     servicer.AssignPersonalCode,
                     request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.AssignPersonalCodeRequest.FromString,
                     response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.Teacher.SerializeToString,
+            ),
+            'MoveTeacher': grpc.unary_unary_rpc_method_handler(
+                    servicer.MoveTeacher,
+                    request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.MoveTeacherRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.Teacher.SerializeToString,
+            ),
+            'FindTeacherByDocument': grpc.unary_unary_rpc_method_handler(
+                    servicer.FindTeacherByDocument,
+                    request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.FindTeacherByDocumentRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherList.SerializeToString,
             ),
             'GetProgress': grpc.unary_unary_rpc_method_handler(
                     servicer.GetProgress,
@@ -760,6 +794,60 @@ class RecordsService:
             '/tmis.records.v1.RecordsService/AssignPersonalCode',
             tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.AssignPersonalCodeRequest.SerializeToString,
             tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.Teacher.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MoveTeacher(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.records.v1.RecordsService/MoveTeacher',
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.MoveTeacherRequest.SerializeToString,
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.Teacher.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def FindTeacherByDocument(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.records.v1.RecordsService/FindTeacherByDocument',
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.FindTeacherByDocumentRequest.SerializeToString,
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherList.FromString,
             options,
             channel_credentials,
             insecure,

@@ -70,6 +70,110 @@ class ReviewServiceClient(Client, Protocol):
         token: str | None = None,
     ) -> review_pb2.ReviewState: ...
 
+    async def StartTransfer(
+        self,
+        request: review_pb2.StartTransferRequest,
+        *,
+        timeout: float | None = None,
+        token: str | None = None,
+    ) -> review_pb2.Movement: ...
+
+    async def AcceptTransfer(
+        self,
+        request: review_pb2.MovementIdRequest,
+        *,
+        timeout: float | None = None,
+        token: str | None = None,
+    ) -> review_pb2.Movement: ...
+
+    async def DeclineTransfer(
+        self,
+        request: review_pb2.MovementReasonRequest,
+        *,
+        timeout: float | None = None,
+        token: str | None = None,
+    ) -> review_pb2.Movement: ...
+
+    async def StartLeave(
+        self,
+        request: review_pb2.StartLeaveRequest,
+        *,
+        timeout: float | None = None,
+        token: str | None = None,
+    ) -> review_pb2.Movement: ...
+
+    async def StartReturn(
+        self,
+        request: review_pb2.StartReturnRequest,
+        *,
+        timeout: float | None = None,
+        token: str | None = None,
+    ) -> review_pb2.Movement: ...
+
+    async def WithdrawMovement(
+        self,
+        request: review_pb2.MovementIdRequest,
+        *,
+        timeout: float | None = None,
+        token: str | None = None,
+    ) -> review_pb2.Movement: ...
+
+    async def ApproveMovements(
+        self,
+        request: review_pb2.MovementBatchRequest,
+        *,
+        timeout: float | None = None,
+        token: str | None = None,
+    ) -> review_pb2.BatchReply: ...
+
+    async def RejectMovements(
+        self,
+        request: review_pb2.MovementBatchRequest,
+        *,
+        timeout: float | None = None,
+        token: str | None = None,
+    ) -> review_pb2.BatchReply: ...
+
+    async def BatchGetMovements(
+        self,
+        request: review_pb2.BatchGetMovementsRequest,
+        *,
+        timeout: float | None = None,
+        token: str | None = None,
+    ) -> review_pb2.MovementList: ...
+
+    async def BatchGetTeacherMovements(
+        self,
+        request: review_pb2.BatchGetReviewStatesRequest,
+        *,
+        timeout: float | None = None,
+        token: str | None = None,
+    ) -> review_pb2.TeacherMovementsList: ...
+
+    async def ListMovements(
+        self,
+        request: review_pb2.ListMovementsRequest,
+        *,
+        timeout: float | None = None,
+        token: str | None = None,
+    ) -> review_pb2.MovementPage: ...
+
+    async def ListMovementQueue(
+        self,
+        request: review_pb2.ListReviewQueueRequest,
+        *,
+        timeout: float | None = None,
+        token: str | None = None,
+    ) -> review_pb2.MovementPage: ...
+
+    async def GetFlows(
+        self,
+        request: review_pb2.GetFlowsRequest,
+        *,
+        timeout: float | None = None,
+        token: str | None = None,
+    ) -> review_pb2.FlowsReply: ...
+
 
 def connect(addr: str, timeout: float = 10.0, name: str = "review") -> ReviewServiceClient:
     """A client of tmis.review.v1.ReviewService at `addr` (host:port), one channel per process."""

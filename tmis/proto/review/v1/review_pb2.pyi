@@ -155,3 +155,188 @@ class ReviewQueuePage(_message.Message):
     total_count: int
     end_cursor: str
     def __init__(self, teacher_ids: _Optional[_Iterable[str]] = ..., has_next_page: _Optional[bool] = ..., total_count: _Optional[int] = ..., end_cursor: _Optional[str] = ...) -> None: ...
+
+class MovementEvent(_message.Message):
+    __slots__ = ("at", "actor", "org_code", "action", "comment")
+    AT_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    ORG_CODE_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    at: str
+    actor: str
+    org_code: str
+    action: str
+    comment: str
+    def __init__(self, at: _Optional[str] = ..., actor: _Optional[str] = ..., org_code: _Optional[str] = ..., action: _Optional[str] = ..., comment: _Optional[str] = ...) -> None: ...
+
+class Movement(_message.Message):
+    __slots__ = ("id", "kind", "status", "teacher_id", "teacher_name", "from_school", "to_school", "reason_code", "effective_date", "comment", "pending_level", "pending_org_code", "history", "created_at", "from_school_name", "to_school_name")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    TEACHER_ID_FIELD_NUMBER: _ClassVar[int]
+    TEACHER_NAME_FIELD_NUMBER: _ClassVar[int]
+    FROM_SCHOOL_FIELD_NUMBER: _ClassVar[int]
+    TO_SCHOOL_FIELD_NUMBER: _ClassVar[int]
+    REASON_CODE_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_DATE_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    PENDING_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    PENDING_ORG_CODE_FIELD_NUMBER: _ClassVar[int]
+    HISTORY_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    FROM_SCHOOL_NAME_FIELD_NUMBER: _ClassVar[int]
+    TO_SCHOOL_NAME_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    kind: str
+    status: str
+    teacher_id: str
+    teacher_name: str
+    from_school: str
+    to_school: str
+    reason_code: str
+    effective_date: str
+    comment: str
+    pending_level: str
+    pending_org_code: str
+    history: _containers.RepeatedCompositeFieldContainer[MovementEvent]
+    created_at: str
+    from_school_name: str
+    to_school_name: str
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[str] = ..., status: _Optional[str] = ..., teacher_id: _Optional[str] = ..., teacher_name: _Optional[str] = ..., from_school: _Optional[str] = ..., to_school: _Optional[str] = ..., reason_code: _Optional[str] = ..., effective_date: _Optional[str] = ..., comment: _Optional[str] = ..., pending_level: _Optional[str] = ..., pending_org_code: _Optional[str] = ..., history: _Optional[_Iterable[_Union[MovementEvent, _Mapping]]] = ..., created_at: _Optional[str] = ..., from_school_name: _Optional[str] = ..., to_school_name: _Optional[str] = ...) -> None: ...
+
+class MovementList(_message.Message):
+    __slots__ = ("movements",)
+    MOVEMENTS_FIELD_NUMBER: _ClassVar[int]
+    movements: _containers.RepeatedCompositeFieldContainer[Movement]
+    def __init__(self, movements: _Optional[_Iterable[_Union[Movement, _Mapping]]] = ...) -> None: ...
+
+class TeacherMovements(_message.Message):
+    __slots__ = ("teacher_id", "movements")
+    TEACHER_ID_FIELD_NUMBER: _ClassVar[int]
+    MOVEMENTS_FIELD_NUMBER: _ClassVar[int]
+    teacher_id: str
+    movements: _containers.RepeatedCompositeFieldContainer[Movement]
+    def __init__(self, teacher_id: _Optional[str] = ..., movements: _Optional[_Iterable[_Union[Movement, _Mapping]]] = ...) -> None: ...
+
+class TeacherMovementsList(_message.Message):
+    __slots__ = ("teachers",)
+    TEACHERS_FIELD_NUMBER: _ClassVar[int]
+    teachers: _containers.RepeatedCompositeFieldContainer[TeacherMovements]
+    def __init__(self, teachers: _Optional[_Iterable[_Union[TeacherMovements, _Mapping]]] = ...) -> None: ...
+
+class MovementIdRequest(_message.Message):
+    __slots__ = ("movement_id",)
+    MOVEMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    movement_id: str
+    def __init__(self, movement_id: _Optional[str] = ...) -> None: ...
+
+class MovementReasonRequest(_message.Message):
+    __slots__ = ("movement_id", "reason")
+    MOVEMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    movement_id: str
+    reason: str
+    def __init__(self, movement_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class MovementBatchRequest(_message.Message):
+    __slots__ = ("movement_ids", "comment")
+    MOVEMENT_IDS_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    movement_ids: _containers.RepeatedScalarFieldContainer[str]
+    comment: str
+    def __init__(self, movement_ids: _Optional[_Iterable[str]] = ..., comment: _Optional[str] = ...) -> None: ...
+
+class StartTransferRequest(_message.Message):
+    __slots__ = ("teacher_id", "to_school_code", "effective_date", "comment")
+    TEACHER_ID_FIELD_NUMBER: _ClassVar[int]
+    TO_SCHOOL_CODE_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_DATE_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    teacher_id: str
+    to_school_code: str
+    effective_date: str
+    comment: str
+    def __init__(self, teacher_id: _Optional[str] = ..., to_school_code: _Optional[str] = ..., effective_date: _Optional[str] = ..., comment: _Optional[str] = ...) -> None: ...
+
+class StartLeaveRequest(_message.Message):
+    __slots__ = ("teacher_id", "reason_code", "effective_date", "comment")
+    TEACHER_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_CODE_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_DATE_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    teacher_id: str
+    reason_code: str
+    effective_date: str
+    comment: str
+    def __init__(self, teacher_id: _Optional[str] = ..., reason_code: _Optional[str] = ..., effective_date: _Optional[str] = ..., comment: _Optional[str] = ...) -> None: ...
+
+class StartReturnRequest(_message.Message):
+    __slots__ = ("school_code", "id_type", "id_number", "effective_date")
+    SCHOOL_CODE_FIELD_NUMBER: _ClassVar[int]
+    ID_TYPE_FIELD_NUMBER: _ClassVar[int]
+    ID_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_DATE_FIELD_NUMBER: _ClassVar[int]
+    school_code: str
+    id_type: str
+    id_number: str
+    effective_date: str
+    def __init__(self, school_code: _Optional[str] = ..., id_type: _Optional[str] = ..., id_number: _Optional[str] = ..., effective_date: _Optional[str] = ...) -> None: ...
+
+class BatchGetMovementsRequest(_message.Message):
+    __slots__ = ("ids",)
+    IDS_FIELD_NUMBER: _ClassVar[int]
+    ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ListMovementsRequest(_message.Message):
+    __slots__ = ("org_code", "kind", "status", "first", "after")
+    ORG_CODE_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    FIRST_FIELD_NUMBER: _ClassVar[int]
+    AFTER_FIELD_NUMBER: _ClassVar[int]
+    org_code: str
+    kind: str
+    status: str
+    first: int
+    after: str
+    def __init__(self, org_code: _Optional[str] = ..., kind: _Optional[str] = ..., status: _Optional[str] = ..., first: _Optional[int] = ..., after: _Optional[str] = ...) -> None: ...
+
+class MovementPage(_message.Message):
+    __slots__ = ("movements", "has_next_page", "total_count", "end_cursor")
+    MOVEMENTS_FIELD_NUMBER: _ClassVar[int]
+    HAS_NEXT_PAGE_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_COUNT_FIELD_NUMBER: _ClassVar[int]
+    END_CURSOR_FIELD_NUMBER: _ClassVar[int]
+    movements: _containers.RepeatedCompositeFieldContainer[Movement]
+    has_next_page: bool
+    total_count: int
+    end_cursor: str
+    def __init__(self, movements: _Optional[_Iterable[_Union[Movement, _Mapping]]] = ..., has_next_page: _Optional[bool] = ..., total_count: _Optional[int] = ..., end_cursor: _Optional[str] = ...) -> None: ...
+
+class GetFlowsRequest(_message.Message):
+    __slots__ = ("org_code", "to")
+    ORG_CODE_FIELD_NUMBER: _ClassVar[int]
+    FROM_FIELD_NUMBER: _ClassVar[int]
+    TO_FIELD_NUMBER: _ClassVar[int]
+    org_code: str
+    to: str
+    def __init__(self, org_code: _Optional[str] = ..., to: _Optional[str] = ..., **kwargs) -> None: ...
+
+class FlowBucket(_message.Message):
+    __slots__ = ("kind", "reason_code", "count")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    REASON_CODE_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    reason_code: str
+    count: int
+    def __init__(self, kind: _Optional[str] = ..., reason_code: _Optional[str] = ..., count: _Optional[int] = ...) -> None: ...
+
+class FlowsReply(_message.Message):
+    __slots__ = ("buckets",)
+    BUCKETS_FIELD_NUMBER: _ClassVar[int]
+    buckets: _containers.RepeatedCompositeFieldContainer[FlowBucket]
+    def __init__(self, buckets: _Optional[_Iterable[_Union[FlowBucket, _Mapping]]] = ...) -> None: ...

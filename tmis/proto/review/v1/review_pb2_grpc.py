@@ -71,6 +71,71 @@ class ReviewServiceStub:
                 request_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.WithdrawChangeRequest.SerializeToString,
                 response_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ReviewState.FromString,
                 _registered_method=True)
+        self.StartTransfer = channel.unary_unary(
+                '/tmis.review.v1.ReviewService/StartTransfer',
+                request_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.StartTransferRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.Movement.FromString,
+                _registered_method=True)
+        self.AcceptTransfer = channel.unary_unary(
+                '/tmis.review.v1.ReviewService/AcceptTransfer',
+                request_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.MovementIdRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.Movement.FromString,
+                _registered_method=True)
+        self.DeclineTransfer = channel.unary_unary(
+                '/tmis.review.v1.ReviewService/DeclineTransfer',
+                request_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.MovementReasonRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.Movement.FromString,
+                _registered_method=True)
+        self.StartLeave = channel.unary_unary(
+                '/tmis.review.v1.ReviewService/StartLeave',
+                request_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.StartLeaveRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.Movement.FromString,
+                _registered_method=True)
+        self.StartReturn = channel.unary_unary(
+                '/tmis.review.v1.ReviewService/StartReturn',
+                request_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.StartReturnRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.Movement.FromString,
+                _registered_method=True)
+        self.WithdrawMovement = channel.unary_unary(
+                '/tmis.review.v1.ReviewService/WithdrawMovement',
+                request_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.MovementIdRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.Movement.FromString,
+                _registered_method=True)
+        self.ApproveMovements = channel.unary_unary(
+                '/tmis.review.v1.ReviewService/ApproveMovements',
+                request_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.MovementBatchRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.BatchReply.FromString,
+                _registered_method=True)
+        self.RejectMovements = channel.unary_unary(
+                '/tmis.review.v1.ReviewService/RejectMovements',
+                request_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.MovementBatchRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.BatchReply.FromString,
+                _registered_method=True)
+        self.BatchGetMovements = channel.unary_unary(
+                '/tmis.review.v1.ReviewService/BatchGetMovements',
+                request_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.BatchGetMovementsRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.MovementList.FromString,
+                _registered_method=True)
+        self.BatchGetTeacherMovements = channel.unary_unary(
+                '/tmis.review.v1.ReviewService/BatchGetTeacherMovements',
+                request_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.BatchGetReviewStatesRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.TeacherMovementsList.FromString,
+                _registered_method=True)
+        self.ListMovements = channel.unary_unary(
+                '/tmis.review.v1.ReviewService/ListMovements',
+                request_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ListMovementsRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.MovementPage.FromString,
+                _registered_method=True)
+        self.ListMovementQueue = channel.unary_unary(
+                '/tmis.review.v1.ReviewService/ListMovementQueue',
+                request_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ListReviewQueueRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.MovementPage.FromString,
+                _registered_method=True)
+        self.GetFlows = channel.unary_unary(
+                '/tmis.review.v1.ReviewService/GetFlows',
+                request_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.GetFlowsRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.FlowsReply.FromString,
+                _registered_method=True)
 
 
 class ReviewServiceServicer:
@@ -127,6 +192,91 @@ class ReviewServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def StartTransfer(self, request, context):
+        """Movements (调动, 减员, 重新入职): each a separate object with its own approvals; a record
+        has at most one open change or movement.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AcceptTransfer(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeclineTransfer(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StartLeave(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StartReturn(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WithdrawMovement(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ApproveMovements(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RejectMovements(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BatchGetMovements(self, request, context):
+        """Movements the caller may see, by id.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BatchGetTeacherMovements(self, request, context):
+        """Every movement of each teacher, newest first (those the caller may see).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListMovements(self, request, context):
+        """Movements from or to an org's subtree, newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListMovementQueue(self, request, context):
+        """Movements waiting for the caller: acceptance by its school, or approval at its org.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetFlows(self, request, context):
+        """人员变动 of an org's subtree in a period.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ReviewServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -164,6 +314,71 @@ def add_ReviewServiceServicer_to_server(servicer, server):
                     servicer.WithdrawChange,
                     request_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.WithdrawChangeRequest.FromString,
                     response_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ReviewState.SerializeToString,
+            ),
+            'StartTransfer': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartTransfer,
+                    request_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.StartTransferRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.Movement.SerializeToString,
+            ),
+            'AcceptTransfer': grpc.unary_unary_rpc_method_handler(
+                    servicer.AcceptTransfer,
+                    request_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.MovementIdRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.Movement.SerializeToString,
+            ),
+            'DeclineTransfer': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeclineTransfer,
+                    request_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.MovementReasonRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.Movement.SerializeToString,
+            ),
+            'StartLeave': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartLeave,
+                    request_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.StartLeaveRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.Movement.SerializeToString,
+            ),
+            'StartReturn': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartReturn,
+                    request_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.StartReturnRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.Movement.SerializeToString,
+            ),
+            'WithdrawMovement': grpc.unary_unary_rpc_method_handler(
+                    servicer.WithdrawMovement,
+                    request_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.MovementIdRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.Movement.SerializeToString,
+            ),
+            'ApproveMovements': grpc.unary_unary_rpc_method_handler(
+                    servicer.ApproveMovements,
+                    request_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.MovementBatchRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.BatchReply.SerializeToString,
+            ),
+            'RejectMovements': grpc.unary_unary_rpc_method_handler(
+                    servicer.RejectMovements,
+                    request_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.MovementBatchRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.BatchReply.SerializeToString,
+            ),
+            'BatchGetMovements': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchGetMovements,
+                    request_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.BatchGetMovementsRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.MovementList.SerializeToString,
+            ),
+            'BatchGetTeacherMovements': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchGetTeacherMovements,
+                    request_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.BatchGetReviewStatesRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.TeacherMovementsList.SerializeToString,
+            ),
+            'ListMovements': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMovements,
+                    request_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ListMovementsRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.MovementPage.SerializeToString,
+            ),
+            'ListMovementQueue': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMovementQueue,
+                    request_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ListReviewQueueRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.MovementPage.SerializeToString,
+            ),
+            'GetFlows': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetFlows,
+                    request_deserializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.GetFlowsRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.FlowsReply.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -357,6 +572,357 @@ class ReviewService:
             '/tmis.review.v1.ReviewService/WithdrawChange',
             tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.WithdrawChangeRequest.SerializeToString,
             tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ReviewState.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartTransfer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.review.v1.ReviewService/StartTransfer',
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.StartTransferRequest.SerializeToString,
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.Movement.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AcceptTransfer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.review.v1.ReviewService/AcceptTransfer',
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.MovementIdRequest.SerializeToString,
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.Movement.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeclineTransfer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.review.v1.ReviewService/DeclineTransfer',
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.MovementReasonRequest.SerializeToString,
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.Movement.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartLeave(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.review.v1.ReviewService/StartLeave',
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.StartLeaveRequest.SerializeToString,
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.Movement.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartReturn(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.review.v1.ReviewService/StartReturn',
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.StartReturnRequest.SerializeToString,
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.Movement.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WithdrawMovement(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.review.v1.ReviewService/WithdrawMovement',
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.MovementIdRequest.SerializeToString,
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.Movement.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ApproveMovements(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.review.v1.ReviewService/ApproveMovements',
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.MovementBatchRequest.SerializeToString,
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.BatchReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RejectMovements(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.review.v1.ReviewService/RejectMovements',
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.MovementBatchRequest.SerializeToString,
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.BatchReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchGetMovements(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.review.v1.ReviewService/BatchGetMovements',
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.BatchGetMovementsRequest.SerializeToString,
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.MovementList.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchGetTeacherMovements(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.review.v1.ReviewService/BatchGetTeacherMovements',
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.BatchGetReviewStatesRequest.SerializeToString,
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.TeacherMovementsList.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMovements(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.review.v1.ReviewService/ListMovements',
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ListMovementsRequest.SerializeToString,
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.MovementPage.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMovementQueue(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.review.v1.ReviewService/ListMovementQueue',
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.ListReviewQueueRequest.SerializeToString,
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.MovementPage.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetFlows(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.review.v1.ReviewService/GetFlows',
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.GetFlowsRequest.SerializeToString,
+            tmis_dot_proto_dot_review_dot_v1_dot_review__pb2.FlowsReply.FromString,
             options,
             channel_credentials,
             insecure,
