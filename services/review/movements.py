@@ -512,7 +512,7 @@ class Movements:
                 new = dataclasses.replace(new, synced=False)
             if await self.states.move(state, new, None):
                 if not new.synced:
-                    await self.ports.push(new.teacher_id, new.status, new.seq, False)
+                    await self.ports.push(new.teacher_id, new.status, new.seq, False, False, False)
                     await self.states.mark(new, synced=True)
                 return
         raise DomainError(ErrorCode.VERSION_CONFLICT, "该记录刚被他人处理，请稍后重试")

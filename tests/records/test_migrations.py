@@ -8,6 +8,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
 
 from services.records.storage import Storage
+from services.records.storage.teachers import MIGRATIONS
 from tmis.migrations import schema_version
 from tmis.settings import Settings
 
@@ -21,7 +22,7 @@ def _old_doc(i: int, path: list[str]) -> dict[str, Any]:
         "school_code": path[-1],
         "school_type": "PRIMARY_SECONDARY",
         "org_path": path,
-        "status": "DRAFT",
+        "status": "APPROVED" if i == 0 else "DRAFT",
         "basic": {"name": f"王{i}", "idType": "1", "idNumber": f"62010219800101{i:04d}"},
         "entries": [],
         "missing": [],
@@ -33,7 +34,7 @@ def _old_doc(i: int, path: list[str]) -> dict[str, Any]:
     }
 
 
-async def test_records_of_the_org_path_release_get_per_level_fields_once(settings: Settings) -> None:
+async def test_records_of_older_releases_are_migrated_once(settings: Settings) -> None:
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(settings.mongodb_uri)
     teachers = client[settings.databases["records"]]["teachers"]
     await teachers.insert_many([_old_doc(i, PATH_A if i % 3 else PATH_B) for i in range(30)])
@@ -42,12 +43,14 @@ async def test_records_of_the_org_path_release_get_per_level_fields_once(setting
     try:
         storage = await Storage.open(settings)
         try:
-            assert await schema_version(teachers.database) == 1
+            assert await schema_version(teachers.database) == len(MIGRATIONS)
             assert not any(k.startswith("org_path") for k in await teachers.index_information())
             doc = await teachers.find_one({"school_code": PATH_B[-1]})
             assert doc is not None
             assert (doc["org_l1"], doc["org_l2"], doc["org_l3"]) == ("620000", "620100", "620103")
             assert "org_l4" not in doc
+            # approved before 信息变更 existed: official (once approved at the end of the chain)
+            assert [d["status"] async for d in teachers.find({"once_approved": True})] == ["APPROVED"]
             district, total = await storage.list("620102", "", "", None, 50)
             assert total == 20 and {t.school_code for t in district} == {PATH_A[-1]}
             city, total = await storage.list("620100", "", "王1", None, 5)
@@ -58,9 +61,9 @@ async def test_records_of_the_org_path_release_get_per_level_fields_once(setting
             assert (await storage.list("620199", "", "", None, 50)) == ([], 0)
         finally:
             await storage.close()
-        again = await Storage.open(settings)  # at version 1: nothing runs twice
+        again = await Storage.open(settings)  # at the last version: nothing runs twice
         await again.close()
-        assert await schema_version(teachers.database) == 1
+        assert await schema_version(teachers.database) == len(MIGRATIONS)
     finally:
         await client.drop_database(settings.databases["records"])
         await client.close()
