@@ -156,7 +156,8 @@ def test_a_teacher_requests_a_change_and_the_school_reviews_it(page: Page, demo:
     page.wait_for_url("**/teachers")
     page.goto(f"/teachers/{teacher}")
     expect(status).to_have_text("审核通过")
-    expect(page.locator("#basic-formerName")).to_have_value("王小红")
+    # an approved record reads as a description list; the change opens the form
+    expect(page.locator("[data-test=described] [data-field=formerName] dd")).to_have_text("王小红")
     page.click("[data-test=start-change]")
     box.locator("input").fill("核对信息")
     box.get_by_role("button", name="确定").click()
@@ -167,4 +168,5 @@ def test_a_teacher_requests_a_change_and_the_school_reviews_it(page: Page, demo:
     page.click("[data-test=withdraw-change]")
     page.locator(".el-message-box").get_by_role("button", name="确定").click()
     expect(status).to_have_text("审核通过")
-    expect(page.locator("#basic-formerName")).to_have_value("王小红")  # the approved version, restored
+    restored = page.locator("[data-test=described] [data-field=formerName] dd")
+    expect(restored).to_have_text("王小红")  # the approved version, restored
