@@ -452,6 +452,9 @@ class Movements:
         m = await self._pending_at_caller(caller, movement_id)
         level = m.pending[0]
         final = m.step + 1 >= len(m.chain)
+        state = (await self.states.get([m.teacher_id])).get(m.teacher_id)
+        if final and (state is None or state.movement != m.id):  # stored, but the record never claimed (a crash)
+            raise DomainError(ErrorCode.WRONG_STATE, "该变动未能锁定教师记录，请由发起学校撤回后重新发起", "movementIds")
         info = MovementInfo(
             m.id,
             m.kind,

@@ -8,6 +8,9 @@ import asyncio
 import datetime as dt
 import time
 from dataclasses import replace
+from typing import Any
+
+from pymongo import AsyncMongoClient
 
 from services.review.server import create_server
 from tests.records.conftest import OTHER, SCHOOL
@@ -371,3 +374,23 @@ async def test_the_reconciler_finishes_a_movement_records_did_not_hear_of(chain:
         id_pb.BatchGetAccountsByTeacherRequest(teacher_ids=[t]), token=chain.suite.system_token
     )
     assert len(found.accounts) == 1 and not found.accounts[0].enabled  # the account disabled too
+
+
+async def test_a_movement_that_never_claimed_its_record_cannot_be_approved(chain: Chain) -> None:
+    """A crash between storing a movement and claiming the record leaves it open but powerless: its
+    final approval is refused (nothing moves, the account stays), and the school withdraws it."""
+    world = chain.world
+    t = await approved(chain, 5)
+    m = (await gql(chain, LEAVE, world.clerk, t=t, r="01", d=TODAY))["movement"]
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(chain.suite.settings.mongodb_uri)
+    try:  # the claim as it was before the crash
+        states = client[chain.suite.settings.databases["review"]]["states"]
+        assert (await states.update_one({"_id": t}, {"$set": {"movement": ""}})).modified_count == 1
+    finally:
+        await client.close()
+    refused = await gql(chain, APPROVE_M, chain.reviewers["DISTRICT"], ids=[m["id"]])
+    assert refused["succeeded"] == [] and refused["userErrors"][0]["code"] == "WRONG_STATE"
+    assert (await teacher(chain, t, world.clerk))["review"]["status"] == "APPROVED"
+    assert (await gql(chain, WITHDRAW, world.clerk, m=m["id"]))["movement"]["status"] == "WITHDRAWN"
+    again = (await gql(chain, LEAVE, world.clerk, t=t, r="01", d=TODAY))["movement"]
+    assert again["status"] == "SUBMITTED"
