@@ -137,6 +137,10 @@ def test_a_transfer_out_accepted_approved_and_counted(page: Page, demo: Demo) ->
     _as(page, f"{TO}_entry")
     page.goto("/teachers")
     expect(page.locator("[data-test=list-item]", has_text=name)).to_have_count(1)  # the record is theirs now
+    page.locator("[data-test=list-item]", has_text=name).locator("[data-test=teacher-row]").click()
+    page.get_by_text("调动与减员记录").click()  # the teacher's career, brought along
+    expect(page.locator("[data-test=career]")).to_contain_text("调动")
+    expect(page.locator("[data-test=career]")).to_contain_text("调入测试学校")
 
     _as(page, f"{DISTRICT}_query")
     page.goto("/flows")

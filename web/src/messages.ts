@@ -123,7 +123,7 @@ export const t = {
     colour: '色彩',
     quality: 'JPEG 质量',
   },
-  status: { DRAFT: '未报送', SUBMITTED: '待审核', REJECTED: '审核未通过', APPROVED: '审核通过', CHANGING: '变更中' } as Record<string, string>,
+  status: { DRAFT: '未报送', SUBMITTED: '待审核', REJECTED: '审核未通过', APPROVED: '审核通过', CHANGING: '变更中', LEFT: '已减员' } as Record<string, string>,
   roles: { SYSTEM_ADMIN: '系统管理员', DATA_ENTRY: '信息录入员', REVIEWER: '信息审核员', QUERY: '信息查询员', TEACHER: '教师' } as Record<string, string>,
   levels: { NATION: '全国', PROVINCE: '省', CITY: '地市', DISTRICT: '区县', SCHOOL: '学校' } as Record<string, string>,
   schoolTypes: { PRIMARY_SECONDARY: '中小学', VOCATIONAL: '中职', SPECIAL_EDUCATION: '特教', KINDERGARTEN: '幼儿园' } as Record<string, string>,
@@ -145,6 +145,7 @@ export const t = {
   },
   movements: {
     kinds: { TRANSFER: '调动', LEAVE: '减员', RETURN: '重新入职' } as Record<string, string>,
+    career: (n: number) => `调动与减员记录（${n}）`,
     statuses: {
       AWAITING_RECEIVER: '待调入学校接收', SUBMITTED: '待审核', APPROVED: '已生效', REJECTED: '已驳回', DECLINED: '调入学校已拒绝', WITHDRAWN: '已撤回',
     } as Record<string, string>,
