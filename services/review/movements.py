@@ -454,7 +454,8 @@ class Movements:
         final = m.step + 1 >= len(m.chain)
         state = (await self.states.get([m.teacher_id])).get(m.teacher_id)
         if final and (state is None or state.movement != m.id):  # stored, but the record never claimed (a crash)
-            raise DomainError(ErrorCode.WRONG_STATE, "该变动未能锁定教师记录，请由发起学校撤回后重新发起", "movementIds")
+            why = "该变动未能锁定教师记录，请由发起学校撤回后重新发起"
+            raise DomainError(ErrorCode.WRONG_STATE, why, "movementIds")
         info = MovementInfo(
             m.id,
             m.kind,
