@@ -54,6 +54,8 @@ class Summaries:
     async def open(self) -> None:
         await self.docs.create_index([("org_path", ASCENDING)])
         await self.docs.create_index([("dirty", ASCENDING)])
+        # summaries from before the status counts: recomputed by the background refresher
+        await self.docs.update_many({"statuses": {"$exists": False}, "dirty": False}, {"$set": {"dirty": True}})
         if await self.docs.estimated_document_count() == 0:  # a database from before summaries: mark every school once
             rows = await (
                 await self.teachers.aggregate([{"$group": {"_id": "$school_code", "path": {"$first": "$org_path"}}}])
@@ -107,7 +109,9 @@ class Summaries:
                         "complete": _count({"$eq": [{"$size": {"$ifNull": ["$missing", []]}}, 0]}),
                     }
                 }
-            ]
+            ],
+            # every status, whichever there are (what `count` adds up)
+            "statuses": [{"$group": {"_id": "$status", "n": {"$sum": 1}}}],
         }
         for dimension, key in DIMENSIONS.items():
             # a list (政治面貌) is grouped as a whole and split when merged ($unwind costs 2-3 groups here);
@@ -127,7 +131,8 @@ class Summaries:
             d: [[g["_id"].get("s") or "DRAFT", g["_id"].get("t") or "", g["_id"].get("v"), g["n"]] for g in found[d]]
             for d in DIMENSIONS
         }
-        return {"progress": {k: totals.get(k, 0) for k in PROGRESS}, "dims": dims}
+        statuses = [[g["_id"], g["n"]] for g in found["statuses"]]
+        return {"progress": {k: totals.get(k, 0) for k in PROGRESS}, "statuses": statuses, "dims": dims}
 
     async def _refresh(self, doc: dict[str, Any]) -> dict[str, Any]:
         computed = await self._compute(doc["_id"])
@@ -157,6 +162,18 @@ class Summaries:
         fields = {"org_path": 1, "seq": 1, "dirty": 1, "progress": 1, **({f"dims.{dimension}": 1} if dimension else {})}
         docs = [d async for d in self.docs.find({"org_path": org_code}, fields)]
         return [await self.refresh(d) if d.get("dirty") or "progress" not in d else d for d in docs]
+
+    async def count(self, org_code: str, status: str) -> tuple[int, list[str]]:
+        """How many records of the subtree are in `status` ("": any), added up from the fresh
+        summaries without reading a record; and the schools whose summary is not fresh (marked
+        for a write, or not yet counted by status), which the caller counts itself."""
+        total, stale = 0, []
+        async for doc in self.docs.find({"org_path": org_code}, {"dirty": 1, "statuses": 1}):
+            if doc.get("dirty") or "statuses" not in doc:
+                stale.append(doc["_id"])
+            else:
+                total += sum(n for s, n in doc["statuses"] if not status or s == status)
+        return total, stale
 
     async def refresh_marked(self, limit: int = 100) -> int:
         """Background: recompute marked schools (the questions then find them fresh)."""

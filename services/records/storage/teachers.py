@@ -298,7 +298,14 @@ class Storage:
         if search:
             field = "basic.idNumber" if re.fullmatch(r"[0-9Xx]+", search) else "basic.name"
             query[field] = {"$regex": "^" + re.escape(search.upper() if field == "basic.idNumber" else search)}
-        total = await self.teachers.count_documents(query)
+        if search:  # a narrow filter: its matches counted
+            total = await self.teachers.count_documents(query)
+        else:  # a whole subtree: its schools' summaries added up, and only the schools written since counted
+            total, stale = await self.summaries.count(org_code, status)
+            if stale:
+                total += await self.teachers.count_documents(
+                    {"school_code": {"$in": stale}, **({"status": status} if status else {})}
+                )
         if after:
             at, last = after
             query["$or"] = [{"updated_at": {"$lt": at}}, {"updated_at": at, "_id": {"$lt": object_id(last)}}]
