@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import random
 import uuid
 
 from pymongo import AsyncMongoClient
@@ -78,11 +80,11 @@ async def test_a_list_total_adds_up_fresh_summaries_and_counts_only_schools_writ
         await storage.summaries.of_subtree("620102")  # and counted
         await db.school_stats.update_one({"_id": PATH[-1]}, {"$unset": {"statuses": ""}})  # from an older release
         await storage.summaries.touch(other[-1], other)  # and a write came in
-        assert await storage.summaries.count("620102", "") == (0, [PATH[-1], other[-1]])
+        assert (await storage.summaries.count("620102", ""))[:2] == (0, [PATH[-1], other[-1]])
         await storage.summaries.refresh_marked()
         await storage.summaries.open()  # the older summary is marked at start-up, then recomputed
         await storage.summaries.refresh_marked()
-        assert await storage.summaries.count("620102", "APPROVED") == (6, [])
+        assert (await storage.summaries.count("620102", "APPROVED"))[:2] == (6, [])
         await db.teachers.insert_one(
             {
                 "school_code": PATH[-1],
@@ -97,6 +99,61 @@ async def test_a_list_total_adds_up_fresh_summaries_and_counts_only_schools_writ
         for status, total in (("", 21), ("APPROVED", 7), ("LEFT", 4), ("SUBMITTED", 0)):
             assert (await storage.list("620102", status, "", None, 5))[1] == total
             assert (await storage.list(PATH[-1], status, "", None, 5))[1] == total - total // 2
+    finally:
+        await client.drop_database(db_name)
+        await client.close()
+
+
+async def test_pages_searched_in_windows_miss_nothing_whatever_the_span_says(mongo_uri: str) -> None:
+    client = AsyncMongoClient(mongo_uri, tz_aware=True)
+    db_name = f"t{uuid.uuid4().hex[:12]}_pages"
+    db = client[db_name]
+    base = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    rng = random.Random(7)
+    # bursts (many records in one millisecond), lone writes, and gaps of seconds to months
+    offsets = (
+        [0] * 9 + [1, 2, 2, 5, 900, 901, 60_000, 86_400_000, 86_400_001] + [rng.randrange(10**10) for _ in range(12)]
+    )
+    try:
+        storage = Storage(client, db_name)
+        await db.teachers.create_index([("org_l3", 1), ("updated_at", -1), ("_id", -1)])
+        docs = [
+            {
+                "school_code": PATH[-1],
+                "org_path": PATH,
+                "org_l3": "620102",
+                "status": "DRAFT",
+                "basic": {},
+                "version": 1,
+                "updated_at": base + dt.timedelta(milliseconds=ms),
+            }
+            for ms in offsets
+        ]
+        await db.teachers.insert_many(docs)
+        await storage.summaries.touch(PATH[-1], PATH)
+        await storage.summaries.refresh_marked()
+        span = (await storage.summaries.count("620102", ""))[2]
+        assert (
+            span is not None and span.oldest == base and span.newest == base + dt.timedelta(milliseconds=max(offsets))
+        )
+        # written behind the summaries' back: outside the span, and still listed
+        late = {**docs[0], "_id": None, "updated_at": base + dt.timedelta(days=400)}
+        early = {**docs[0], "_id": None, "updated_at": base - dt.timedelta(days=400)}
+        for doc in (late, early):
+            del doc["_id"]
+            await db.teachers.insert_one(doc)
+        expected = [str(d["_id"]) async for d in db.teachers.find().sort([("updated_at", -1), ("_id", -1)])]
+        for limit in (1, 3, 7, 50):
+            seen: list[str] = []
+            after = None
+            while True:
+                page, total = await storage.list("620102", "", "", after, limit + 1)
+                seen += [t.id for t in page[:limit]]
+                assert total == len(offsets)  # the summaries' count (the late writes never marked it)
+                if len(page) <= limit:
+                    break
+                after = (page[limit - 1].updated_at, page[limit - 1].id)
+            assert seen == expected, limit
     finally:
         await client.drop_database(db_name)
         await client.close()

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 from collections.abc import AsyncIterator, Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
@@ -37,6 +38,13 @@ DIMENSIONS = {
     "IN_ESTABLISHMENT": "inEstablishment",
 }
 PROGRESS = ("total", "draft", "submitted", "rejected", "approved", "with_photo", "complete")
+
+
+class Span(NamedTuple):
+    """The oldest and newest `updated_at` of a subtree's records (bounds: never narrower)."""
+
+    oldest: dt.datetime
+    newest: dt.datetime
 
 
 def _count(cond: Any) -> dict[str, Any]:
@@ -73,21 +81,25 @@ class Summaries:
             path = self._paths[org_code] = list(doc["org_path"])
         return path
 
-    async def touch(self, school_code: str, org_path: Iterable[str]) -> None:
-        await self.docs.update_one(
-            {"_id": school_code}, {"$inc": {"seq": 1}, "$set": {"org_path": list(org_path), "dirty": True}}, upsert=True
-        )
+    async def touch(self, school_code: str, org_path: Iterable[str], at: dt.datetime | None = None) -> None:
+        """Marks the school; `at`: the `updated_at` the write stamps, kept in the school's span."""
+        update: dict[str, Any] = {"$inc": {"seq": 1}, "$set": {"org_path": list(org_path), "dirty": True}}
+        if at is not None:
+            update.update({"$max": {"newest": at}, "$min": {"oldest": at}})
+        await self.docs.update_one({"_id": school_code}, update, upsert=True)
 
     @contextlib.asynccontextmanager
-    async def marking(self, school_code: str, org_path: Iterable[str]) -> AsyncIterator[None]:
+    async def marking(
+        self, school_code: str, org_path: Iterable[str], at: dt.datetime | None = None
+    ) -> AsyncIterator[None]:
         """Around a write: marks the school before (a crash after the write leaves it marked) and
         after (a recompute that ran during the write does not count as fresh)."""
         path = list(org_path)
-        await self.touch(school_code, path)
+        await self.touch(school_code, path, at)
         try:
             yield
         finally:
-            await self.touch(school_code, path)
+            await self.touch(school_code, path, at)
 
     async def _compute(self, school_code: str) -> dict[str, Any]:
         """Every count of one school in one pass over its records ($facet)."""
@@ -107,6 +119,8 @@ class Summaries:
                         "approved": status("APPROVED"),
                         "with_photo": _count({"$ifNull": ["$photo", False]}),
                         "complete": _count({"$eq": [{"$size": {"$ifNull": ["$missing", []]}}, 0]}),
+                        "oldest": {"$min": "$updated_at"},
+                        "newest": {"$max": "$updated_at"},
                     }
                 }
             ],
@@ -132,7 +146,8 @@ class Summaries:
             for d in DIMENSIONS
         }
         statuses = [[g["_id"], g["n"]] for g in found["statuses"]]
-        return {"progress": {k: totals.get(k, 0) for k in PROGRESS}, "statuses": statuses, "dims": dims}
+        span = {k: totals[k] for k in ("oldest", "newest") if totals.get(k)}  # none for a school with no records
+        return {"progress": {k: totals.get(k, 0) for k in PROGRESS}, "statuses": statuses, **span, "dims": dims}
 
     async def _refresh(self, doc: dict[str, Any]) -> dict[str, Any]:
         computed = await self._compute(doc["_id"])
@@ -163,17 +178,26 @@ class Summaries:
         docs = [d async for d in self.docs.find({"org_path": org_code}, fields)]
         return [await self.refresh(d) if d.get("dirty") or "progress" not in d else d for d in docs]
 
-    async def count(self, org_code: str, status: str) -> tuple[int, list[str]]:
+    async def count(self, org_code: str, status: str) -> tuple[int, list[str], Span | None]:
         """How many records of the subtree are in `status` ("": any), added up from the fresh
-        summaries without reading a record; and the schools whose summary is not fresh (marked
-        for a write, or not yet counted by status), which the caller counts itself."""
-        total, stale = 0, []
-        async for doc in self.docs.find({"org_path": org_code}, {"dirty": 1, "statuses": 1}):
+        summaries without reading a record; the schools whose summary is not fresh (marked
+        for a write, or not yet counted by status), which the caller counts itself; and the span
+        of the subtree's `updated_at` (None when a school's is not known: never counted since
+        spans were kept). A span only guides a search: every write widens it (`touch`), a
+        delete does not narrow it."""
+        total, stale, spans, known = 0, [], [], True
+        fields = {"dirty": 1, "statuses": 1, "oldest": 1, "newest": 1}
+        async for doc in self.docs.find({"org_path": org_code}, fields):
             if doc.get("dirty") or "statuses" not in doc:
                 stale.append(doc["_id"])
             else:
                 total += sum(n for s, n in doc["statuses"] if not status or s == status)
-        return total, stale
+            known = known and "statuses" in doc
+            if doc.get("oldest") and doc.get("newest"):  # none: no record written since it was counted empty
+                spans.append(Span(doc["oldest"], doc["newest"]))
+        if not (known and spans):
+            return total, stale, None
+        return total, stale, Span(min(s.oldest for s in spans), max(s.newest for s in spans))
 
     async def refresh_marked(self, limit: int = 100) -> int:
         """Background: recompute marked schools (the questions then find them fresh)."""
