@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 # statistics dimension -> the 基本信息 field it counts
 DIMENSIONS = {
@@ -54,6 +55,7 @@ def _count(cond: Any) -> dict[str, Any]:
 class Summaries:
     def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
         self.docs = db["school_stats"]
+        self.dims = db["school_dims"]  # _id "<school>|<dimension>": that dimension's counts
         self.teachers = db["teachers"]
         # school -> (the seq a running recompute started from, its result)
         self._running: dict[str, tuple[int, asyncio.Future[dict[str, Any]]]] = {}
@@ -150,8 +152,19 @@ class Summaries:
         return {"progress": {k: totals.get(k, 0) for k in PROGRESS}, "statuses": statuses, **span, "dims": dims}
 
     async def _refresh(self, doc: dict[str, Any]) -> dict[str, Any]:
-        computed = await self._compute(doc["_id"])
-        await self.docs.update_one({"_id": doc["_id"], "seq": doc["seq"]}, {"$set": {**computed, "dirty": False}})
+        school, seq = doc["_id"], doc["seq"]
+        computed = await self._compute(school)
+        # each dimension's counts in a document of their own (a count or another dimension does
+        # not read them), first; never over counts from a later mark
+        for dimension, rows in computed["dims"].items():
+            with contextlib.suppress(DuplicateKeyError):  # a later recompute stored its own
+                await self.dims.replace_one(
+                    {"_id": f"{school}|{dimension}", "seq": {"$lte": seq}}, {"seq": seq, "rows": rows}, upsert=True
+                )
+        counts = {k: v for k, v in computed.items() if k != "dims"}
+        await self.docs.update_one(
+            {"_id": school, "seq": seq}, {"$set": {**counts, "dirty": False}, "$unset": {"dims": ""}}
+        )
         return {**doc, **computed}
 
     async def refresh(self, doc: dict[str, Any]) -> dict[str, Any]:
@@ -174,9 +187,20 @@ class Summaries:
     async def of_subtree(self, org_code: str, dimension: str = "") -> list[dict[str, Any]]:
         """The exact summary of every school of the subtree (with teachers): its progress counts,
         and the counts of `dimension` when one is asked."""
-        fields = {"org_path": 1, "seq": 1, "dirty": 1, "progress": 1, **({f"dims.{dimension}": 1} if dimension else {})}
+        fields = {"org_path": 1, "seq": 1, "dirty": 1, "progress": 1, "statuses": 1}
         docs = [d async for d in self.docs.find({"org_path": org_code}, fields)]
-        return [await self.refresh(d) if d.get("dirty") or "progress" not in d else d for d in docs]
+        docs = [await self.refresh(d) if d.get("dirty") or "statuses" not in d else d for d in docs]
+        if not dimension:
+            return docs
+        clean = [d["_id"] for d in docs if "dims" not in d]
+        rows = {
+            r["_id"]: r["rows"] async for r in self.dims.find({"_id": {"$in": [f"{c}|{dimension}" for c in clean]}})
+        }
+        for i, doc in enumerate(docs):
+            if "dims" not in doc:
+                found = rows.get(f"{doc['_id']}|{dimension}")
+                docs[i] = {**doc, "dims": {dimension: found}} if found is not None else await self.refresh(doc)
+        return docs
 
     async def count(self, org_code: str, status: str) -> tuple[int, list[str], Span | None]:
         """How many records of the subtree are in `status` ("": any), added up from the fresh
