@@ -157,3 +157,29 @@ async def test_pages_searched_in_windows_miss_nothing_whatever_the_span_says(mon
     finally:
         await client.drop_database(db_name)
         await client.close()
+
+
+async def test_an_answer_is_kept_until_a_school_below_is_marked_again(mongo_uri: str) -> None:
+    client = AsyncMongoClient(mongo_uri, tz_aware=True)
+    db = client[f"t{uuid.uuid4().hex[:12]}_answers"]
+    other = [*PATH[:-2], "620103", "3162010301"]
+    try:
+        summaries = Summaries(db)
+        computed: list[str] = []
+
+        async def ask(org: str) -> int:
+            async def compute() -> int:
+                computed.append(org)
+                return len(computed)
+
+            return await summaries.answer(org, ("GENDER", ""), compute)
+
+        assert [await ask("620102"), await ask("620102"), await ask("620100")] == [1, 1, 2]
+        await summaries.touch(other[-1], other)  # a school of the city, not of the district
+        assert [await ask("620102"), await ask("620100"), await ask("620100")] == [1, 3, 3]
+        async with summaries.marking(PATH[-1], PATH):  # a write in the district, then questions
+            assert await ask("620102") == 4
+        assert [await ask("620102"), await ask(PATH[-1]), await ask("620100")] == [5, 6, 7]
+    finally:
+        await client.drop_database(db.name)
+        await client.close()

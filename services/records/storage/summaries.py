@@ -20,10 +20,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-from collections.abc import AsyncIterator, Iterable
-from typing import Any, NamedTuple
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable
+from typing import Any, NamedTuple, TypeVar, cast
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -41,6 +41,9 @@ DIMENSIONS = {
 PROGRESS = ("total", "draft", "submitted", "rejected", "approved", "with_photo", "complete")
 
 
+T = TypeVar("T")
+
+
 class Span(NamedTuple):
     """The oldest and newest `updated_at` of a subtree's records (bounds: never narrower)."""
 
@@ -56,6 +59,8 @@ class Summaries:
     def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
         self.docs = db["school_stats"]
         self.dims = db["school_dims"]  # _id "<school>|<dimension>": that dimension's counts
+        self.marks = db["org_marks"]  # _id org code: seq, raised whenever a school below it is marked
+        self._answers: dict[tuple[str, Hashable], tuple[int, Any]] = {}
         self.teachers = db["teachers"]
         # school -> (the seq a running recompute started from, its result)
         self._running: dict[str, tuple[int, asyncio.Future[dict[str, Any]]]] = {}
@@ -89,6 +94,24 @@ class Summaries:
         if at is not None:
             update.update({"$max": {"newest": at}, "$min": {"oldest": at}})
         await self.docs.update_one({"_id": school_code}, update, upsert=True)
+        # then every org of its path: the answers about their subtrees are out of date
+        bumps = [UpdateOne({"_id": org}, {"$inc": {"seq": 1}}, upsert=True) for org in org_path]
+        await self.marks.bulk_write(bumps, ordered=False)
+
+    async def answer(self, org_code: str, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
+        """An answer about the org's subtree (`key` names the question), kept until a school of the
+        subtree is marked again (its org's `seq` in `org_marks`: one point read to check): computed
+        after that mark was read, so it holds every write marked before."""
+        found = await self.marks.find_one({"_id": org_code}, {"seq": 1})
+        seq = found["seq"] if found else 0
+        kept = self._answers.get((org_code, key))
+        if kept is not None and kept[0] == seq:
+            return cast(T, kept[1])
+        value = await compute()
+        if len(self._answers) > 10_000:  # questions of past days, or many orgs
+            self._answers.clear()
+        self._answers[(org_code, key)] = (seq, value)
+        return value
 
     @contextlib.asynccontextmanager
     async def marking(
