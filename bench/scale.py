@@ -285,6 +285,15 @@ def main() -> None:
         school = sum(timer.mean(f"school {k}") for k in kinds)
         return school / sum(timer.mean(f"province {k}") for k in kinds)
 
+    def first(level: str, kind: str) -> float:  # the first round's asks (nothing kept yet)
+        values = timer.times[f"{level} {kind}"]
+        return sum(values[: len(values) // args.rounds])
+
+    cold = sum(first("school", k) for k in ("progress", "statistics")) / sum(
+        first("province", k) for k in ("progress", "statistics")
+    )
+    print(f"RATIO province_statistics_vs_school_statistics_first_round {cold:.2f} (no goal)")
+
     print(f"RATIO province_page_vs_school_page {ratio('page', 'first page', 'deep page'):.2f} >= 0.5")
     print(f"RATIO province_search_vs_school_search {ratio('search', 'search'):.2f} >= 0.5")
     print(f"RATIO province_statistics_vs_school_statistics {ratio('stats', 'progress', 'statistics'):.2f} >= 0.5")
