@@ -99,6 +99,7 @@ async def test_a_list_total_adds_up_fresh_summaries_and_counts_only_schools_writ
         for status, total in (("", 21), ("APPROVED", 7), ("LEFT", 4), ("SUBMITTED", 0)):
             assert (await storage.list("620102", status, "", None, 5))[1] == total
             assert (await storage.list(PATH[-1], status, "", None, 5))[1] == total - total // 2
+        assert await storage.list("620102", "", "\U0010ffff", None, 5) == ([], 0)  # the last code point: no range end
     finally:
         await client.drop_database(db_name)
         await client.close()

@@ -303,7 +303,9 @@ class Storage:
         if search:  # a literal prefix, as a range on the field's index
             field = "basic.idNumber" if re.fullmatch(r"[0-9Xx]+", search) else "basic.name"
             prefix = search.upper() if field == "basic.idNumber" else search
-            found = {field: {"$gte": prefix, "$lt": prefix[:-1] + chr(ord(prefix[-1]) + 1)}}
+            last = ord(prefix[-1])
+            end = {"$lt": prefix[:-1] + chr(last + 1)} if last < 0x10FFFF else {"$regex": "^" + re.escape(prefix)}
+            found = {field: {"$gte": prefix, **end}}
             # the embedded database serves the first clause with an index: a school's few thousand
             # records, or above a school the prefix's matches (the province's, at most)
             query = {**query, **found} if "school_code" in query else {**found, **query}
