@@ -6,6 +6,13 @@ district-wide aggregation costs ~50-100 µs per teacher: seconds for 50,000 teac
 school's counts are computed by aggregations over that school's records (the `school_code`
 index) and kept in `school_stats`; a subtree's answer merges a few hundred of them.
 
+What a school's summary holds: `progress` (the counts of the progress screen), `statuses` (a
+count per status, whichever statuses there are: a list's `totalCount`), `oldest`/`newest` (the
+span of its `updated_at`, where a list's windows start; widened by every write's mark) and, in
+a document of their own per dimension (`school_dims`, "<school>|<dimension>"), the statistics'
+rows, so a count or another dimension never decodes the large ones (AGE_BAND). Answers merged
+from them are kept per org until a school below it is marked again (`org_marks`, `answer`).
+
 Freshness: every write of a teacher marks its school before and after writing (`marking`: an
 `$inc` of `seq`); a background task recomputes marked schools every few seconds, and a
 question recomputes the marked schools of its subtree first, so answers are exact. A recompute
