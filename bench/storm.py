@@ -13,7 +13,7 @@ Measured through the gateway of a freshly started suite (`python -m tmis`), each
   idle logins:  the 8 login clients alone.
 Printed: p50/p95 and counts per phase, for pages and logins. Logins are argon2id (64 MiB, see
 services/identity/config.py): identity runs them in threads of their own, at most
-TMIS_IDENTITY_ARGON2_WORKERS at once (half the cores), at lower priority, so they never hold its
+TMIS_IDENTITY_ARGON2_WORKERS at once (one per core), at lower priority, so they never hold its
 event loop and leave a core to the reads. The last line is
 `RATIO page_p95_idle_vs_storm <p95 idle / p95 storm> >= 0.33`, higher is better; beside it the
 logins' p95 idle over during the pages (no goal: logins queue for argon2 by design).

@@ -78,7 +78,7 @@ class Hasher:
             parallelism=config.argon2_parallelism,
             type=Type.ID,
         )
-        workers = config.argon2_workers or max(1, (os.cpu_count() or 2) // 2)
+        workers = config.argon2_workers or os.cpu_count() or 2
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="argon2", initializer=_lower_priority)
         # Verified against when there is no hash to check, so every path takes the same time.
         self._dummy = self.hasher.hash(secrets.token_urlsafe(16))
