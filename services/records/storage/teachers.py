@@ -320,17 +320,24 @@ class Storage:
                 total += await self.teachers.count_documents(
                     {"school_code": {"$in": stale}, **({"status": status} if status else {})}
                 )
-        # windows only for a bare subtree: (org_l<depth>, updated_at, _id) serves no other filter
-        docs = await self._page(query, after, limit, span if not status else None)
+        # windows only for a bare subtree ((org_l<depth>, updated_at, _id) serves no other filter)
+        # of more than a few pages (a smaller one is read at once)
+        docs = await self._page(query, after, limit, span if not status and total > 4 * limit else None, total)
         return [_teacher(d) for d in docs], total
 
     async def _page(
-        self, query: dict[str, Any], after: tuple[dt.datetime, str] | None, limit: int, span: Span | None
+        self,
+        query: dict[str, Any],
+        after: tuple[dt.datetime, str] | None,
+        limit: int,
+        span: Span | None,
+        total: int = 0,
     ) -> builtins.list[dict[str, Any]]:
         """The first `limit` matches of `query` after `after`, newest change first. Without a
         span: one query below `after`. With one: windows below `after` (or from the newest
-        change, the first open upwards), each 4x wider than the one before, down to the oldest
-        change (the last open downwards), so nothing is missed whatever the span says."""
+        change, the first open upwards), the first as wide as `limit` of the `total` records
+        spread evenly over the span would need, each next one 4x wider, down to the oldest change
+        (the last open downwards), so nothing is missed whatever the span says."""
         order = [("updated_at", DESCENDING), ("_id", DESCENDING)]
         found: builtins.list[dict[str, Any]] = []
 
@@ -347,7 +354,8 @@ class Storage:
             if len(found) < limit:
                 await take(top or None)
             return found
-        edge, width = after[0] if after is not None else span.newest, dt.timedelta(milliseconds=1)
+        edge = after[0] if after is not None else span.newest
+        width = max(dt.timedelta(milliseconds=1), (span.newest - span.oldest) * limit / max(total, 1))
         while len(found) < limit:
             low = edge - width
             if low < span.oldest:
