@@ -19,6 +19,9 @@ class IdentityConfig:
     argon2_time_cost: int = 2
     argon2_memory_kib: int = 65536
     argon2_parallelism: int = 1
+    # argon2id runs at once at most (0: one per core), in threads of lower priority: a login
+    # storm never oversubscribes the cores, and the scheduler serves pages and saves first
+    argon2_workers: int = 0
     # 获取初始密码: attempts per 10 minutes, per identity document and per client address
     retrieve_per_identity: int = 5
     retrieve_per_address: int = 20

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import os
 import secrets
 import string
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -58,8 +61,17 @@ class PasswordPolicy:
         return "".join(chars)
 
 
+def _lower_priority() -> None:
+    """A worker thread's start: nice 10 (Linux: a thread's own priority), so a login storm yields
+    the cores to reads and saves."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+
+
 class Hasher:
-    """argon2id, run in a worker thread (argon2 releases the GIL, so both cores verify at once)."""
+    """argon2id in worker threads of their own, never on the event loop: at most
+    `argon2_workers` at once (argon2 releases the GIL, so they run beside the loop), at lower
+    priority; logins beyond them wait in the executor's queue, first come first served."""
 
     def __init__(self, config: IdentityConfig) -> None:
         self.hasher = PasswordHasher(
@@ -68,11 +80,13 @@ class Hasher:
             parallelism=config.argon2_parallelism,
             type=Type.ID,
         )
+        workers = config.argon2_workers or os.cpu_count() or 2
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="argon2", initializer=_lower_priority)
         # Verified against when there is no hash to check, so every path takes the same time.
         self._dummy = self.hasher.hash(secrets.token_urlsafe(16))
 
     async def hash(self, password: str) -> str:
-        return await asyncio.to_thread(self.hasher.hash, password)
+        return await asyncio.get_running_loop().run_in_executor(self._pool, self.hasher.hash, password)
 
     def _verify(self, password_hash: str | None, password: str) -> bool:
         try:
@@ -81,7 +95,7 @@ class Hasher:
             return False
 
     async def verify(self, password_hash: str | None, password: str) -> bool:
-        return await asyncio.to_thread(self._verify, password_hash, password)
+        return await asyncio.get_running_loop().run_in_executor(self._pool, self._verify, password_hash, password)
 
     def needs_rehash(self, password_hash: str) -> bool:
         return self.hasher.check_needs_rehash(password_hash)

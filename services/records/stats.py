@@ -69,6 +69,9 @@ class Stats:
     async def progress(self, caller: Caller, org_code: str) -> list[Counts]:
         """Rows per child org with teachers (a school: itself); the caller adds the empty ones."""
         depth = len(await self._subtree(caller, org_code))
+        return await self.storage.summaries.answer(org_code, "progress", lambda: self._progress(org_code, depth))
+
+    async def _progress(self, org_code: str, depth: int) -> list[Counts]:
         rows: dict[str, Counter[str]] = {}
         for school in await self.storage.summaries.of_subtree(org_code):
             path = school["org_path"]
@@ -87,6 +90,15 @@ class Stats:
             raise DomainError(ErrorCode.INVALID_INPUT, "统计维度无效", "dimension") from None
         if status and status not in STATUS:
             raise DomainError(ErrorCode.INVALID_INPUT, "审核状态无效", "status")
+        return await self.storage.summaries.answer(
+            org_code,
+            ("statistics", dimension, status, today),
+            lambda: self._statistics(org_code, field, dimension, status, today),
+        )
+
+    async def _statistics(
+        self, org_code: str, field: Field, dimension: str, status: str, today: dt.date
+    ) -> list[tuple[str, str, int]]:
         counts: Counter[tuple[str, str]] = Counter()
         for school in await self.storage.summaries.of_subtree(org_code, dimension):
             for row_status, school_type, value, n in school["dims"].get(dimension, ()):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import random
 import uuid
 
 from pymongo import AsyncMongoClient
 
-from services.records.storage import Summaries
+from services.records.storage import Storage, Summaries
 
 PATH = ["100000", "620000", "620100", "620102", "3162010201"]
 
@@ -53,6 +55,132 @@ async def test_a_question_after_a_save_never_joins_an_older_recompute(mongo_uri:
         assert answer["progress"]["total"] == 31 and answer["progress"]["submitted"] == 1
         assert sorted(row[2:] for row in answer["dims"]["GENDER"]) == [["1", 30], ["2", 1]]
         assert [d["dirty"] async for d in db.school_stats.find()] in ([False], [True])  # stored only if no newer mark
+    finally:
+        await client.drop_database(db.name)
+        await client.close()
+
+
+async def test_a_list_total_adds_up_fresh_summaries_and_counts_only_schools_written_since(mongo_uri: str) -> None:
+    client = AsyncMongoClient(mongo_uri, tz_aware=True)
+    db_name = f"t{uuid.uuid4().hex[:12]}_counts"
+    db = client[db_name]
+    other = [*PATH[:-1], "3162010202"]
+    try:
+        await db.teachers.create_index("school_code")
+        statuses = ["DRAFT"] * 5 + ["APPROVED"] * 3 + ["LEFT"] * 2  # any status is counted, not a fixed list
+        await db.teachers.insert_many(
+            [
+                {"school_code": path[-1], "org_path": path, "org_l3": "620102", "status": s, "basic": {}, "version": 1}
+                for path in (PATH, other)
+                for s in statuses
+            ]
+        )
+        storage = Storage(client, db_name)
+        await storage.summaries.open()  # both schools marked
+        await storage.summaries.of_subtree("620102")  # and counted
+        await db.school_stats.update_one({"_id": PATH[-1]}, {"$unset": {"statuses": ""}})  # from an older release
+        await storage.summaries.touch(other[-1], other)  # and a write came in
+        assert (await storage.summaries.count("620102", ""))[:2] == (0, [PATH[-1], other[-1]])
+        await storage.summaries.refresh_marked()
+        await storage.summaries.open()  # the older summary is marked at start-up, then recomputed
+        await storage.summaries.refresh_marked()
+        assert (await storage.summaries.count("620102", "APPROVED"))[:2] == (6, [])
+        await db.teachers.insert_one(
+            {
+                "school_code": PATH[-1],
+                "org_path": PATH,
+                "org_l3": "620102",
+                "status": "APPROVED",
+                "basic": {},
+                "version": 1,
+            }
+        )
+        await storage.summaries.touch(PATH[-1], PATH)
+        for status, total in (("", 21), ("APPROVED", 7), ("LEFT", 4), ("SUBMITTED", 0)):
+            assert (await storage.list("620102", status, "", None, 5))[1] == total
+            assert (await storage.list(PATH[-1], status, "", None, 5))[1] == total - total // 2
+        assert await storage.list("620102", "", "\U0010ffff", None, 5) == ([], 0)  # the last code point: no range end
+    finally:
+        await client.drop_database(db_name)
+        await client.close()
+
+
+async def test_pages_searched_in_windows_miss_nothing_whatever_the_span_says(mongo_uri: str) -> None:
+    client = AsyncMongoClient(mongo_uri, tz_aware=True)
+    db_name = f"t{uuid.uuid4().hex[:12]}_pages"
+    db = client[db_name]
+    base = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    rng = random.Random(7)
+    # bursts (many records in one millisecond), lone writes, and gaps of seconds to months
+    offsets = (
+        [0] * 9 + [1, 2, 2, 5, 900, 901, 60_000, 86_400_000, 86_400_001] + [rng.randrange(10**10) for _ in range(12)]
+    )
+    try:
+        storage = Storage(client, db_name)
+        await db.teachers.create_index([("org_l3", 1), ("updated_at", -1), ("_id", -1)])
+        docs = [
+            {
+                "school_code": PATH[-1],
+                "org_path": PATH,
+                "org_l3": "620102",
+                "status": "DRAFT",
+                "basic": {},
+                "version": 1,
+                "updated_at": base + dt.timedelta(milliseconds=ms),
+            }
+            for ms in offsets
+        ]
+        await db.teachers.insert_many(docs)
+        await storage.summaries.touch(PATH[-1], PATH)
+        await storage.summaries.refresh_marked()
+        span = (await storage.summaries.count("620102", ""))[2]
+        assert (
+            span is not None and span.oldest == base and span.newest == base + dt.timedelta(milliseconds=max(offsets))
+        )
+        # written behind the summaries' back: outside the span, and still listed
+        late = {**docs[0], "_id": None, "updated_at": base + dt.timedelta(days=400)}
+        early = {**docs[0], "_id": None, "updated_at": base - dt.timedelta(days=400)}
+        for doc in (late, early):
+            del doc["_id"]
+            await db.teachers.insert_one(doc)
+        expected = [str(d["_id"]) async for d in db.teachers.find().sort([("updated_at", -1), ("_id", -1)])]
+        for limit in (1, 3, 7, 50):
+            seen: list[str] = []
+            after = None
+            while True:
+                page, total = await storage.list("620102", "", "", after, limit + 1)
+                seen += [t.id for t in page[:limit]]
+                assert total == len(offsets)  # the summaries' count (the late writes never marked it)
+                if len(page) <= limit:
+                    break
+                after = (page[limit - 1].updated_at, page[limit - 1].id)
+            assert seen == expected, limit
+    finally:
+        await client.drop_database(db_name)
+        await client.close()
+
+
+async def test_an_answer_is_kept_until_a_school_below_is_marked_again(mongo_uri: str) -> None:
+    client = AsyncMongoClient(mongo_uri, tz_aware=True)
+    db = client[f"t{uuid.uuid4().hex[:12]}_answers"]
+    other = [*PATH[:-2], "620103", "3162010301"]
+    try:
+        summaries = Summaries(db)
+        computed: list[str] = []
+
+        async def ask(org: str) -> int:
+            async def compute() -> int:
+                computed.append(org)
+                return len(computed)
+
+            return await summaries.answer(org, ("GENDER", ""), compute)
+
+        assert [await ask("620102"), await ask("620102"), await ask("620100")] == [1, 1, 2]
+        await summaries.touch(other[-1], other)  # a school of the city, not of the district
+        assert [await ask("620102"), await ask("620100"), await ask("620100")] == [1, 3, 3]
+        async with summaries.marking(PATH[-1], PATH):  # a write in the district, then questions
+            assert await ask("620102") == 4
+        assert [await ask("620102"), await ask(PATH[-1]), await ask("620100")] == [5, 6, 7]
     finally:
         await client.drop_database(db.name)
         await client.close()

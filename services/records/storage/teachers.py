@@ -22,7 +22,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure
 
 from services.records.model import EDITABLE, UNDER_CHANGE, Change, Entry, Teacher
-from services.records.storage.summaries import Summaries
+from services.records.storage.summaries import Span, Summaries
 from tmis import mongo
 from tmis.migrations import Step, migrate
 from tmis.settings import Settings
@@ -163,7 +163,7 @@ class Storage:
     async def insert(self, teacher: Teacher, now: dt.datetime) -> Teacher:
         doc = self._new_doc(teacher, now)
         try:
-            async with self._marking([teacher]):
+            async with self._marking([teacher], now):
                 result = await self.teachers.insert_one(doc)
         except DuplicateKeyError:
             raise await self._duplicate(teacher.basic) from None
@@ -214,7 +214,7 @@ class Storage:
         """Replaces the record if it is still at `old.version`, then records the changes: the record
         as stored (built here, not read back), or None when another write came first."""
         try:
-            async with self._marking([old]):
+            async with self._marking([old], now):
                 result = await self.teachers.update_one(self._unchanged_since(old), self._update(new, now))
         except DuplicateKeyError:
             raise await self._duplicate(new.basic) from None
@@ -226,7 +226,7 @@ class Storage:
     async def attach_photo(self, teacher: Teacher, photo: dict[str, Any], now: dt.datetime, actor: str) -> bool:
         """Sets the photo if the record is still editable and at `teacher.version` (so the photo it
         replaces is the one read); then records the change."""
-        async with self._marking([teacher]):
+        async with self._marking([teacher], now):
             result = await self.teachers.update_one(
                 {"_id": object_id(teacher.id), "version": teacher.version, "status": {"$in": list(EDITABLE)}},
                 {"$set": {"photo": photo, "updated_at": now}, "$inc": {"version": 1}},
@@ -250,18 +250,19 @@ class Storage:
         if not teachers:
             return set()
         try:
-            async with self._marking(teachers):
+            async with self._marking(teachers, now):
                 await self.teachers.insert_many([self._new_doc(t, now) for t in teachers], ordered=False)
         except BulkWriteError as err:
             return {e["index"] for e in err.details.get("writeErrors", ())}
         return set()
 
     @contextlib.asynccontextmanager
-    async def _marking(self, teachers: Iterable[Teacher]) -> AsyncIterator[None]:
-        """Around a write of these records: their schools marked for the summaries (once each)."""
+    async def _marking(self, teachers: Iterable[Teacher], now: dt.datetime | None = None) -> AsyncIterator[None]:
+        """Around a write of these records (stamping `updated_at` with `now`, if it does): their
+        schools marked for the summaries (once each)."""
         async with contextlib.AsyncExitStack() as stack:
             for school, path in {t.school_code: t.org_path for t in teachers}.items():
-                await stack.enter_async_context(self.summaries.marking(school, path))
+                await stack.enter_async_context(self.summaries.marking(school, path, now))
             yield
 
     async def write_many(self, writes: list[tuple[Teacher, Teacher, list[Change]]], now: dt.datetime) -> set[str]:
@@ -270,7 +271,7 @@ class Storage:
         if not writes:
             return set()
         ops = [UpdateOne(self._unchanged_since(old), self._update(new, now)) for old, new, _ in writes]
-        async with self._marking(old for old, _, _ in writes):
+        async with self._marking((old for old, _, _ in writes), now):
             result = await self.teachers.bulk_write(ops, ordered=False)
         failed: set[str] = set()
         if result.modified_count != len(writes):
@@ -311,17 +312,76 @@ class Storage:
     async def list(
         self, org_code: str, status: str, search: str, after: tuple[dt.datetime, str] | None, limit: int
     ) -> tuple[list[Teacher], int]:
+        """A page, newest change first (`after`: the (updated_at, id) of the last one seen), and the
+        total. The embedded database reads every document a query matches before its limit, so a
+        subtree's page is searched for in windows of `updated_at` that grow from where the last
+        page ended (or the subtree's newest change), each read through (org_l<depth>, updated_at,
+        _id), and its total added up from the summaries; a search reads its (few) matches
+        through the index of the field searched."""
         query = await self._subtree(org_code)
-        query["status"] = status or {"$ne": "LEFT"}  # 已减员: only when asked for
-        if search:
+        if search:  # a literal prefix, as a range on the field's index
             field = "basic.idNumber" if re.fullmatch(r"[0-9Xx]+", search) else "basic.name"
-            query[field] = {"$regex": "^" + re.escape(search.upper() if field == "basic.idNumber" else search)}
-        total = await self.teachers.count_documents(query)
-        if after:
-            at, last = after
-            query["$or"] = [{"updated_at": {"$lt": at}}, {"updated_at": at, "_id": {"$lt": object_id(last)}}]
-        cursor = self.teachers.find(query).sort([("updated_at", DESCENDING), ("_id", DESCENDING)]).limit(limit)
-        return [_teacher(d) async for d in cursor], total
+            prefix = search.upper() if field == "basic.idNumber" else search
+            last = ord(prefix[-1])
+            end = {"$lt": prefix[:-1] + chr(last + 1)} if last < 0x10FFFF else {"$regex": "^" + re.escape(prefix)}
+            found = {field: {"$gte": prefix, **end}}
+            # the embedded database serves the first clause with an index: a school's few thousand
+            # records, or above a school the prefix's matches (the province's, at most)
+            query = {**query, **found} if "school_code" in query else {**found, **query}
+        query["status"] = status or {"$ne": "LEFT"}  # 已减员: only when asked for
+        span = None
+        if search:  # a narrow filter: its matches counted
+            total = await self.teachers.count_documents(query)
+        else:  # a whole subtree: its schools' summaries added up, and only the schools written since counted
+            total, stale, span = await self.summaries.count(org_code, status)
+            if stale:
+                total += await self.teachers.count_documents(
+                    {"school_code": {"$in": stale}, "status": status or {"$ne": "LEFT"}}
+                )
+        # windows only for a bare subtree ((org_l<depth>, updated_at, _id) serves no other filter)
+        # of more than a few pages (a smaller one is read at once)
+        docs = await self._page(query, after, limit, span if not status and total > 4 * limit else None, total)
+        return [_teacher(d) for d in docs], total
+
+    async def _page(
+        self,
+        query: dict[str, Any],
+        after: tuple[dt.datetime, str] | None,
+        limit: int,
+        span: Span | None,
+        total: int = 0,
+    ) -> builtins.list[dict[str, Any]]:
+        """The first `limit` matches of `query` after `after`, newest change first. Without a
+        span: one query below `after`. With one: windows below `after` (or from the newest
+        change, the first open upwards), the first as wide as `limit` of the `total` records
+        spread evenly over the span would need, each next one 4x wider, down to the oldest change
+        (the last open downwards), so nothing is missed whatever the span says."""
+        order = [("updated_at", DESCENDING), ("_id", DESCENDING)]
+        found: builtins.list[dict[str, Any]] = []
+
+        async def take(when: dict[str, Any] | dt.datetime | None, **more: Any) -> None:
+            where = {**query, **more} if when is None else {**query, "updated_at": when, **more}
+            found.extend(await self.teachers.find(where).sort(order).limit(limit - len(found)).to_list())
+
+        if after is not None:  # the same instant first: the ties after the last one seen
+            await take(after[0], _id={"$lt": object_id(after[1])})
+        # below `top` (None: open); windows are (low, top]: the embedded database drops the
+        # equal keys of a `$gte` on a descending key followed by another key of the index
+        top: dict[str, Any] = {"$lt": after[0]} if after is not None else {}
+        if span is None:
+            if len(found) < limit:
+                await take(top or None)
+            return found
+        edge = after[0] if after is not None else span.newest
+        width = max(dt.timedelta(milliseconds=1), (span.newest - span.oldest) * limit / max(total, 1))
+        while len(found) < limit:
+            low = edge - width
+            if low < span.oldest:
+                await take(top or None)
+                break
+            await take({"$gt": low, **top})
+            top, edge, width = {"$lte": low}, low, width * 4
+        return found
 
     async def _subtree(self, org_code: str) -> dict[str, Any]:
         """The filter selecting an org's subtree: the school's code, or the org at its depth."""
