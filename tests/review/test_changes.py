@@ -92,6 +92,13 @@ async def test_a_teacher_changes_an_approved_record_and_the_school_approves_it(c
         "level": "SCHOOL",
         "comment": "政治面貌有误",
     }
+    # a list filters on the working status; progress and statistics keep the approved version
+    listing = 'query($s: RecordStatus) { teachers(orgCode: "620102", status: $s) { totalCount } }'
+    counts = [
+        (await chain.suite.graphql(listing, {"s": s}, chain.city_reader))["data"]["teachers"]["totalCount"]
+        for s in ("CHANGING", "APPROVED")
+    ]
+    assert counts == [1, 0]
     # the approved version stays official: progress and statistics
     rows = (await chain.suite.graphql(PROGRESS, {"o": "620100"}, chain.city_reader))["data"]["progress"]
     assert {r["org"]["code"]: r for r in rows}["620102"] == district_progress
