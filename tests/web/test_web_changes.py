@@ -2,6 +2,7 @@
 follows it (what changed since approval); the school's reviewer sees the kind and the diff in the
 queue and approves it; the clerk starts a change and withdraws it. The school, its accounts and the
 approved record are made through the public GraphQL API (a school of its own: the demo's counts stay)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,18 +45,29 @@ def _account(demo: Demo, token: str, username: str, role: str, org: str = SCHOOL
     return str(made["initialPassword"])
 
 
-def _seed(demo: Demo) -> tuple[str, str, str, str]:
-    """An APPROVED complete record and its teacher's account: (teacher id, username, initial
-    password, the clerk's token)."""
+def _school(demo: Demo, school: str) -> tuple[str, str, str]:
+    """A school of its own under the demo district, with an admin, a reviewer and a clerk (their tokens)."""
     district = _demo_token(demo, f"{DISTRICT}_admin")
-    org = {"code": SCHOOL, "name": "变更测试学校", "level": "SCHOOL", "parentCode": DISTRICT, "schoolType": "PRIMARY_SECONDARY"}
-    made = _gql(demo, district, "mutation($i: CreateOrgInput!) { createOrg(input: $i) { userErrors { message } } }", {"i": org})
+    org = {
+        "code": school,
+        "name": "变更测试学校",
+        "level": "SCHOOL",
+        "parentCode": DISTRICT,
+        "schoolType": "PRIMARY_SECONDARY",
+    }
+    made = _gql(
+        demo, district, "mutation($i: CreateOrgInput!) { createOrg(input: $i) { userErrors { message } } }", {"i": org}
+    )
     assert not made["createOrg"]["userErrors"], made
-    admin = _sign_in(demo, f"{SCHOOL}_admin", _account(demo, district, f"{SCHOOL}_admin", "SYSTEM_ADMIN"))
-    reviewer = _sign_in(demo, f"{SCHOOL}_review", _account(demo, admin, f"{SCHOOL}_review", "REVIEWER"))
-    clerk = _sign_in(demo, f"{SCHOOL}_entry", _account(demo, admin, f"{SCHOOL}_entry", "DATA_ENTRY"))
+    admin = _sign_in(demo, f"{school}_admin", _account(demo, district, f"{school}_admin", "SYSTEM_ADMIN", school))
+    reviewer = _sign_in(demo, f"{school}_review", _account(demo, admin, f"{school}_review", "REVIEWER", school))
+    clerk = _sign_in(demo, f"{school}_entry", _account(demo, admin, f"{school}_entry", "DATA_ENTRY", school))
+    return admin, reviewer, clerk
 
-    basic = demo_basic(2000, DISTRICT, "PRIMARY_SECONDARY")
+
+def _teacher(demo: Demo, clerk: str, school: str, serial: int, sets: list[str]) -> tuple[str, str]:
+    """A record with 基本信息 and an entry of each of `sets`: (teacher id, 身份证件号)."""
+    basic = demo_basic(serial, DISTRICT, "PRIMARY_SECONDARY")
     number = basic["idNumber"]
     basic["gender"] = "1" if int(number[16]) % 2 else "2"
     basic["birthDate"] = dt.datetime.strptime(number[6:14], "%Y%m%d").date().isoformat()
@@ -64,11 +76,10 @@ def _seed(demo: Demo) -> tuple[str, str, str, str]:
         clerk,
         "mutation($s: String!, $b: BasicInfoInput!) { createTeacher(schoolCode: $s, basic: $b) "
         "{ teacher { id version } userErrors { message } } }",
-        {"s": SCHOOL, "b": basic},
+        {"s": school, "b": basic},
     )["createTeacher"]
     teacher, version = created["teacher"]["id"], created["teacher"]["version"]
-    registry = build_registry(make_plugin_manager("gansu"))
-    for set_key in [s.key for s in registry.sets.values() if s.required and s.key != "BASIC"]:
+    for set_key in sets:
         added = _gql(
             demo,
             clerk,
@@ -78,25 +89,55 @@ def _seed(demo: Demo) -> tuple[str, str, str, str]:
         )["addEntry"]
         assert added["teacher"], (set_key, added)
         version = added["teacher"]["version"]
-    ids = {"ids": [teacher]}
-    submitted = _gql(demo, clerk, "mutation($ids: [ID!]!) { submitRecords(teacherIds: $ids) { succeeded } }", ids)
-    assert submitted["submitRecords"]["succeeded"] == [teacher]
-    root = _sign_in(demo, "admin", ADMIN_PASSWORD)
-    head = _sign_in(demo, "change_620000_admin", _account(demo, root, "change_620000_admin", "SYSTEM_ADMIN", "620000"))
-    province = _sign_in(demo, "change_620000_review", _account(demo, head, "change_620000_review", "REVIEWER", "620000"))
-    for token in [reviewer, *(_demo_token(demo, u) for u in CHAIN), province]:
-        done = _gql(demo, token, "mutation($ids: [ID!]!) { approveRecords(teacherIds: $ids) { succeeded } }", ids)
-        assert done["approveRecords"]["succeeded"] == [teacher]
+    return teacher, number
 
+
+def _initial_password(demo: Demo, admin: str, school: str, number: str) -> str:
+    """The school's teacher accounts generated; the initial password of the teacher with `number`."""
     url = _gql(
-        demo, admin, "mutation($s: String!) { generateTeacherAccounts(schoolCode: $s) { exportUrl } }", {"s": SCHOOL}
+        demo, admin, "mutation($s: String!) { generateTeacherAccounts(schoolCode: $s) { exportUrl } }", {"s": school}
     )["generateTeacherAccounts"]["exportUrl"]
     parts = urlsplit(url)
     reply = httpx.get(f"{demo.url}{parts.path}?{parts.query}", timeout=30)
     rows = list(load_workbook(io.BytesIO(reply.content)).active.iter_rows(values_only=True))
     header = [str(c) for c in rows[0]]
-    row = next(r for r in rows[1:] if number in r)
-    return teacher, number, str(row[header.index("初始密码")]), clerk
+    return str(next(r for r in rows[1:] if number in r)[header.index("初始密码")])
+
+
+REQUIRED_SETS = [
+    s.key for s in build_registry(make_plugin_manager("gansu")).sets.values() if s.required and s.key != "BASIC"
+]
+
+
+def _seed(demo: Demo) -> tuple[str, str, str, str]:
+    """An APPROVED complete record and its teacher's account: (teacher id, username, initial
+    password, the clerk's token)."""
+    admin, reviewer, clerk = _school(demo, SCHOOL)
+    teacher, number = _teacher(demo, clerk, SCHOOL, 2000, REQUIRED_SETS)
+    ids = {"ids": [teacher]}
+    submitted = _gql(demo, clerk, "mutation($ids: [ID!]!) { submitRecords(teacherIds: $ids) { succeeded } }", ids)
+    assert submitted["submitRecords"]["succeeded"] == [teacher]
+    root = _sign_in(demo, "admin", ADMIN_PASSWORD)
+    head = _sign_in(demo, "change_620000_admin", _account(demo, root, "change_620000_admin", "SYSTEM_ADMIN", "620000"))
+    province = _sign_in(
+        demo, "change_620000_review", _account(demo, head, "change_620000_review", "REVIEWER", "620000")
+    )
+    for token in [reviewer, *(_demo_token(demo, u) for u in CHAIN), province]:
+        done = _gql(demo, token, "mutation($ids: [ID!]!) { approveRecords(teacherIds: $ids) { succeeded } }", ids)
+        assert done["approveRecords"]["succeeded"] == [teacher]
+    return teacher, number, _initial_password(demo, admin, SCHOOL, number), clerk
+
+
+def test_a_teacher_whose_own_part_is_done_is_told_so(page: Page, demo: Demo) -> None:
+    """The checklist parts: the teacher's own sets complete, the school's (基本待遇, 年度考核) not yet."""
+    school = "3162010209"
+    admin, _, clerk = _school(demo, school)
+    _, number = _teacher(demo, clerk, school, 2001, [s for s in REQUIRED_SETS if s not in ("SALARY", "ASSESSMENT")])
+    first_login(page, number, _initial_password(demo, admin, school, number))
+    page.goto("/me")
+    expect(page.get_by_text("您需要填写的信息已全部完成，其余由学校填写")).to_be_visible()
+    expect(page.get_by_text("由学校信息录入员填写（基本待遇、年度考核）")).to_be_visible()
+    snap(page, "teacher-part-done")
 
 
 def test_a_teacher_requests_a_change_and_the_school_reviews_it(page: Page, demo: Demo) -> None:
