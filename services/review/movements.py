@@ -29,7 +29,7 @@ from bson import ObjectId
 from services.review.model import MOVEMENT_KINDS, MOVEMENT_STATUSES, OPEN_MOVEMENT, Movement, MovementEvent, ReviewState
 from services.review.movement_storage import MovementStorage, cursor_of
 from services.review.storage import Storage
-from services.review.workflow import Failed, Ports
+from services.review.workflow import Failed, Ports, each
 from tmis.auth import Caller
 from tmis.codes import CodeTable
 from tmis.errors import DomainError, ErrorCode
@@ -429,14 +429,7 @@ class Movements:
             raise DomainError(ErrorCode.INVALID_INPUT, "请选择要处理的变动申请", "movementIds")
         if len(ids) > MAX_BATCH:
             raise DomainError(ErrorCode.INVALID_INPUT, f"一次最多处理 {MAX_BATCH} 条变动申请", "movementIds")
-        done, failed = [], []
-        for i in ids:
-            try:
-                await act(i)
-                done.append(i)
-            except DomainError as err:
-                failed.append(Failed(err.code, err.message, i))
-        return done, failed
+        return await each(ids, act)
 
     async def _pending_at_caller(self, caller: Caller, movement_id: str) -> Movement:
         m = await self._one(caller, movement_id)

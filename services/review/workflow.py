@@ -105,6 +105,18 @@ class Failed(DomainError):
     """One record of a batch could not be moved."""
 
 
+async def each(ids: list[str], act: Callable[[str], Awaitable[None]]) -> tuple[list[str], list[Failed]]:
+    """A batch's outcome: the ids acted on, and one error per id refused (a record, a movement)."""
+    done, failed = [], []
+    for i in ids:
+        try:
+            await act(i)
+            done.append(i)
+        except DomainError as err:
+            failed.append(Failed(err.code, err.message, i))
+    return done, failed
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -153,7 +165,7 @@ class Workflow:
         ids = self._batch(teacher_ids)
         records = await self.ports.read(ids, False)
         states = await self.storage.get(ids)
-        return await self._each(ids, lambda i: self._submit(caller, records.get(i), states.get(i) or ReviewState(i)))
+        return await each(ids, lambda i: self._submit(caller, records.get(i), states.get(i) or ReviewState(i)))
 
     async def submit_matching(
         self, caller: Caller, org_code: str, status: str, search: str
@@ -178,7 +190,7 @@ class Workflow:
         ids = self._batch(teacher_ids)
         states = await self.storage.get(ids)
         records = await self.ports.read([i for i in ids if i in states], False)
-        return await self._each(
+        return await each(
             ids, lambda i: self._approve(caller, states.get(i), records.get(i), comment.strip()[:MAX_COMMENT])
         )
 
@@ -189,7 +201,7 @@ class Workflow:
             raise DomainError(ErrorCode.INVALID_INPUT, "驳回必须填写原因（审核意见）", "reason")
         ids = self._batch(teacher_ids)
         states = await self.storage.get(ids)
-        return await self._each(ids, lambda i: self._reject(caller, states.get(i), reason[:MAX_COMMENT]))
+        return await each(ids, lambda i: self._reject(caller, states.get(i), reason[:MAX_COMMENT]))
 
     # 信息变更 (SPEC §5.4): an APPROVED record reopened; the approved version stays official meanwhile
 
@@ -245,17 +257,6 @@ class Workflow:
         if len(ids) > MAX_BATCH:
             raise DomainError(ErrorCode.INVALID_INPUT, f"一次最多处理 {MAX_BATCH} 条记录", "teacherIds")
         return ids
-
-    @staticmethod
-    async def _each(ids: list[str], act: Callable[[str], Awaitable[None]]) -> tuple[list[str], list[Failed]]:
-        done, failed = [], []
-        for teacher_id in ids:
-            try:
-                await act(teacher_id)
-                done.append(teacher_id)
-            except DomainError as err:
-                failed.append(Failed(err.code, err.message, teacher_id))
-        return done, failed
 
     async def _submit(self, caller: Caller, record: ReviewRecord | None, state: ReviewState) -> None:
         if record is None:  # absent or out of the caller's reach: one answer

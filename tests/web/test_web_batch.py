@@ -54,12 +54,13 @@ def _sign_in(demo: Demo, username: str, password: str) -> str:
     return str(changed["token"])
 
 
-def _account(demo: Demo, token: str, username: str, role: str) -> str:
+def _account(demo: Demo, token: str, username: str, role: str, org: str = SCHOOL) -> str:
+    """A new account's initial password."""
     made = _gql(
         demo,
         token,
         "mutation($i: CreateAccountInput!) { createAccount(input: $i) { initialPassword userErrors { message } } }",
-        {"i": {"username": username, "orgCode": SCHOOL, "roles": [role]}},
+        {"i": {"username": username, "orgCode": org, "roles": [role]}},
     )["createAccount"]
     assert made["initialPassword"], made
     return str(made["initialPassword"])

@@ -13,7 +13,7 @@ import httpx
 from conftest import ADMIN_PASSWORD, NEW_PASSWORD, Demo, first_login, login, snap
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
-from test_web_batch import _gql, _sign_in
+from test_web_batch import _account, _gql, _sign_in
 
 from tmis.plugins import build_registry, make_plugin_manager
 from tmis.run.demo import DEMO_ENTRIES, demo_basic
@@ -25,24 +25,7 @@ CHAIN = ("620102_review", "620100_review")  # above the school's own reviewer (t
 
 def _demo_token(demo: Demo, username: str) -> str:
     """A demo account's token, whether or not another test of the session changed its initial password."""
-    login = _gql(
-        demo,
-        None,
-        "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }",
-        {"u": username, "p": NEW_PASSWORD},
-    )["login"]
-    return str(login["token"]) if login["token"] else _sign_in(demo, username, demo.accounts[username]["初始密码"])
-
-
-def _account(demo: Demo, token: str, username: str, role: str, org: str = SCHOOL) -> str:
-    made = _gql(
-        demo,
-        token,
-        "mutation($i: CreateAccountInput!) { createAccount(input: $i) { initialPassword userErrors { message } } }",
-        {"i": {"username": username, "orgCode": org, "roles": [role]}},
-    )["createAccount"]
-    assert made["initialPassword"], made
-    return str(made["initialPassword"])
+    return _sign_in(demo, username, demo.accounts[username]["初始密码"])
 
 
 def _school(demo: Demo, school: str) -> tuple[str, str, str]:

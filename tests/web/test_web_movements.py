@@ -9,24 +9,13 @@ import datetime as dt
 
 from conftest import ADMIN_PASSWORD, NEW_PASSWORD, Demo, login, snap
 from playwright.sync_api import Page, expect
-from test_web_batch import _gql, _sign_in
+from test_web_batch import _account, _gql, _sign_in
 
 from tmis.plugins import build_registry, make_plugin_manager
 from tmis.run.demo import DEMO_ENTRIES, demo_basic
 
 DISTRICT = "620103"
 FROM, TO = "3162010307", "3162010308"
-
-
-def _account(demo: Demo, token: str, username: str, org: str, role: str) -> str:
-    made = _gql(
-        demo,
-        token,
-        "mutation($i: CreateAccountInput!) { createAccount(input: $i) { initialPassword userErrors { message } } }",
-        {"i": {"username": username, "orgCode": org, "roles": [role]}},
-    )["createAccount"]
-    assert made["initialPassword"], made
-    return str(made["initialPassword"])
 
 
 def _seed(demo: Demo) -> tuple[str, str]:
@@ -42,13 +31,13 @@ def _seed(demo: Demo) -> tuple[str, str]:
                    "schoolType": "PRIMARY_SECONDARY"}},
         )["createOrg"]
         assert not org["userErrors"], org
-        admin = _sign_in(demo, f"{code}_admin", _account(demo, district, f"{code}_admin", code, "SYSTEM_ADMIN"))
-        _sign_in(demo, f"{code}_entry", _account(demo, admin, f"{code}_entry", code, "DATA_ENTRY"))
+        admin = _sign_in(demo, f"{code}_admin", _account(demo, district, f"{code}_admin", "SYSTEM_ADMIN", code))
+        _sign_in(demo, f"{code}_entry", _account(demo, admin, f"{code}_entry", "DATA_ENTRY", code))
         if code == FROM:
-            school_reviewer = _sign_in(demo, f"{code}_review", _account(demo, admin, f"{code}_review", code, "REVIEWER"))
+            school_reviewer = _sign_in(demo, f"{code}_review", _account(demo, admin, f"{code}_review", "REVIEWER", code))
     nation = _sign_in(demo, "admin", ADMIN_PASSWORD)
-    province_admin = _sign_in(demo, "620000_admin", _account(demo, nation, "620000_admin", "620000", "SYSTEM_ADMIN"))
-    province = _sign_in(demo, "620000_review", _account(demo, province_admin, "620000_review", "620000", "REVIEWER"))
+    province_admin = _sign_in(demo, "620000_admin", _account(demo, nation, "620000_admin", "SYSTEM_ADMIN", "620000"))
+    province = _sign_in(demo, "620000_review", _account(demo, province_admin, "620000_review", "REVIEWER", "620000"))
     city = _sign_in(demo, "620100_review", demo.accounts["620100_review"]["初始密码"])
     district_reviewer = _sign_in(demo, f"{DISTRICT}_review", demo.accounts[f"{DISTRICT}_review"]["初始密码"])
     _sign_in(demo, f"{DISTRICT}_query", demo.accounts[f"{DISTRICT}_query"]["初始密码"])
