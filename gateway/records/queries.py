@@ -114,6 +114,17 @@ def teacher_query(types: RegistryTypes, teachers: TeacherTypes) -> type:
     TeacherConnection: Any = teachers.TeacherConnection
 
     @strawberry.type
+    class InfoSetDefinition:
+        set: InfoSet
+        label: str = strawberry.field(description="Chinese label as on the national forms (学习经历).")
+        school_only: bool = strawberry.field(
+            description="Filled by the school's 信息录入员 only (基本待遇, 年度考核); the teacher reads it."
+        )
+        single: bool = strawberry.field(description="At most one entry (联系方式); BASIC is the main table.")
+        required: bool = strawberry.field(description="Completeness asks for at least one entry.")
+        plugin: str | None = strawberry.field(description="The province plugin that added the set; null for national sets.")
+
+    @strawberry.type
     class TeacherQuery:
         @strawberry.field(
             description=(
@@ -125,6 +136,25 @@ def teacher_query(types: RegistryTypes, teachers: TeacherTypes) -> type:
             self, info: Info, set: InfoSet, school_type: SchoolType | None = SchoolType.PRIMARY_SECONDARY
         ) -> list[FieldDefinition]:
             return field_definitions(types.registry, set.value, school_type)
+
+        @strawberry.field(
+            description=(
+                "Every info set of the deployment in the registry's order, plugin sets included: its label and "
+                "who fills it (a form renderer lists the sets from here)."
+            )
+        )
+        def info_sets(self) -> list[InfoSetDefinition]:
+            return [
+                InfoSetDefinition(
+                    set=InfoSet(s.key),
+                    label=s.label,
+                    school_only=s.writer == "school",
+                    single=s.single,
+                    required=s.required,
+                    plugin=s.plugin,
+                )
+                for s in types.registry.sets.values()
+            ]
 
         @strawberry.field
         async def teacher(self, info: Info, id: strawberry.ID) -> Teacher | None:

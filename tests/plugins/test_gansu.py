@@ -51,6 +51,8 @@ async def test_local_fields_round_trip_validate_and_review(chain: Chain) -> None
         )
     )["data"]
     assert {"key": "gsRuralTeacher", "plugin": "gansu", "codeTable": "gs_rural_teacher"} in defs["fieldDefinitions"]
+    sets = (await gql("{ infoSets { set label plugin } }"))["data"]["infoSets"]
+    assert sets[-1]["set"] == "GS_TALENT" and sets[-1]["plugin"] == "gansu" and sets[0]["plugin"] is None
     assert [d["key"] for d in defs["talent"]] == ["program", "selectedYear", "remarks"] and {
         d["plugin"] for d in defs["talent"]
     } == {"gansu"}

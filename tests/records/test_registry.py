@@ -85,6 +85,22 @@ def test_basic_set_matches_the_contract() -> None:
     assert set(output.fields) - set(given.fields) <= {f.key for f in BASIC.fields if f.derived}
 
 
+async def test_info_sets_come_from_the_registry(suite: Suite) -> None:
+    sets = (await suite.graphql("{ infoSets { set label schoolOnly single required plugin } }"))["data"]["infoSets"]
+    assert [s["set"] for s in sets] == list(Registry().sets)  # every set, in the registry's order
+    by_set = {s["set"]: s for s in sets}
+    assert by_set["SALARY"] == {
+        "set": "SALARY",
+        "label": "基本待遇",
+        "schoolOnly": True,
+        "single": False,
+        "required": True,
+        "plugin": None,
+    }
+    assert {k for k, s in by_set.items() if s["schoolOnly"]} == {"SALARY", "ASSESSMENT"}
+    assert by_set["CONTACT"]["single"] and not by_set["EDUCATION"]["single"] and by_set["EDUCATION"]["label"] == "学习经历"
+
+
 async def test_field_definitions_follow_the_school_type(suite: Suite) -> None:
     query = """query($s: SchoolType) { fieldDefinitions(set: BASIC, schoolType: $s) { key label type required
   codeTable plugin derived defaultValue } }"""

@@ -142,7 +142,7 @@ def test_a_teacher_requests_a_change_and_the_school_reviews_it(page: Page, demo:
     page.fill("#basic-formerName", "王小红")
     page.click("[data-test=save-basic]")
     expect(page.get_by_text("已保存")).to_be_visible()
-    expect(page.locator("[data-test=my-changes]")).to_contain_text("basic.formerName")
+    expect(page.locator("[data-test=my-changes]")).to_contain_text("基本信息 · 曾用名：无 → 王小红")
     expect(page.locator("[data-test=review-history]")).to_contain_text("曾用名漏填")
     snap(page, "teacher-change")
 

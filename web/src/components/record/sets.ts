@@ -1,37 +1,17 @@
-// The sets of a record as the editor lists them. Typed by the schema's InfoSet: a set the schema
-// drops breaks the build; the set's fields always come from fieldDefinitions.
+// The sets of a record as the editor lists them, from the registry (infoSets: label, who fills it),
+// in its order; the set's fields always come from fieldDefinitions.
 import type { EntryFieldsFragment, FieldDefFragment, InfoSet, RecordDefinitionsQuery, TeacherRecordFragment } from '@/gql/graphql'
-import { setKey } from '@/format'
+import { changePath, setKey } from '@/format'
+import { t } from '@/messages'
 
-export interface SetInfo { set: Exclude<InfoSet, 'BASIC'>; key: string; label: string; schoolOnly?: boolean; single?: boolean }
+export interface SetInfo { set: Exclude<InfoSet, 'BASIC'>; key: string; label: string; schoolOnly: boolean; single: boolean }
 
-const LABELS: Record<Exclude<InfoSet, 'BASIC'>, string> = {
-  EDUCATION: '学习经历',
-  WORK: '工作经历',
-  POST_APPOINTMENT: '岗位聘任',
-  TITLE_APPOINTMENT: '专业技术职务聘任',
-  SALARY: '基本待遇',
-  ASSESSMENT: '年度考核',
-  QUALIFICATION: '教师资格',
-  ETHICS: '师德信息',
-  TEACHING: '教育教学',
-  RESEARCH: '教学科研成果及获奖',
-  TALENT_PROGRAM: '入选人才项目',
-  TRAINING: '国内培训',
-  OVERSEAS_STUDY: '海外研修(访学)',
-  SKILL: '技能及证书',
-  EXCHANGE: '交流轮岗',
-  CONTACT: '联系方式',
+/** The entry sets the record page shows: those the definitions were asked for (plugin sets have no form yet). */
+export function setsOf(defs: RecordDefinitionsQuery): SetInfo[] {
+  return defs.sets
+    .filter((s) => s.set !== 'BASIC' && setKey(s.set) in defs)
+    .map((s) => ({ set: s.set as SetInfo['set'], key: setKey(s.set), label: s.label, schoolOnly: s.schoolOnly, single: s.single }))
 }
-const SCHOOL_ONLY = new Set<string>(['SALARY', 'ASSESSMENT'])
-
-export const SETS: SetInfo[] = (Object.keys(LABELS) as SetInfo['set'][]).map((set) => ({
-  set,
-  key: setKey(set),
-  label: LABELS[set],
-  schoolOnly: SCHOOL_ONLY.has(set),
-  single: set === 'CONTACT',
-}))
 
 export function entriesOf(record: TeacherRecordFragment, key: string): EntryFieldsFragment[] {
   return (record as unknown as Record<string, EntryFieldsFragment[] | undefined>)[key] ?? []
@@ -56,4 +36,12 @@ export function payload(fields: readonly FieldDefFragment[], values: Record<stri
 export function missingRequired(fields: readonly FieldDefFragment[], values: Record<string, unknown>): Record<string, string> {
   const given = payload(fields, values)
   return Object.fromEntries(fields.filter((f) => f.required && !f.derived && !(f.key in given)).map((f) => [f.key, `请填写${f.label}`]))
+}
+
+/** A change's path in words, from the definitions: 基本信息 · 民族, 学习经历 · 毕业年月. */
+export function changeLabel(defs: RecordDefinitionsQuery | null, path: string): string {
+  const { set, field } = changePath(path)
+  const setLabel = set === 'basic' ? t.record.basic : (defs && setsOf(defs).find((s) => s.key === set)?.label) || path
+  const fieldLabel = field && defs ? definitionsOf(defs, set).find((f) => f.key === field)?.label ?? field : field
+  return [setLabel, fieldLabel].filter(Boolean).join(' · ')
 }
