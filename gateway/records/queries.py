@@ -122,7 +122,7 @@ def teacher_query(types: RegistryTypes, teachers: TeacherTypes) -> type:
         )
         single: bool = strawberry.field(description="At most one entry (联系方式); BASIC is the main table.")
         required: bool = strawberry.field(description="Completeness asks for at least one entry.")
-        plugin: str | None = strawberry.field(description="The province plugin that added the set; null for national sets.")
+        plugin: str | None = strawberry.field(description="The plugin that added the set; null for national sets.")
 
     @strawberry.type
     class TeacherQuery:
