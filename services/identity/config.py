@@ -22,6 +22,9 @@ class IdentityConfig:
     # argon2id runs at once at most (0: one per core), in threads of lower priority: a login
     # storm never oversubscribes the cores, and the scheduler serves pages and saves first
     argon2_workers: int = 0
+    # a login whose hash would wait longer than this is refused at once (登录人数较多): below the
+    # gateway's call deadline (10 s), so a storm is answered, not timed out
+    argon2_max_wait_ms: int = 6000
     # 获取初始密码: attempts per 10 minutes, per identity document and per client address
     retrieve_per_identity: int = 5
     retrieve_per_address: int = 20

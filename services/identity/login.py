@@ -71,6 +71,7 @@ class Login:
         """The account, when the password is right. Each attempt is counted before its password is
         verified, so however many arrive together, at most `lockout_threshold` fail per lock window;
         the others are refused as locked. Unknown usernames are counted and locked the same way."""
+        self.hasher.admit()  # a storm beyond what the cores can hash in time: refused before anything is counted
         at = now()
         path = account.org_path if account else (NATION_CODE,)
         threshold, lock_for = self.config.lockout_threshold, dt.timedelta(minutes=self.config.lockout_minutes)

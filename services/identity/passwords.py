@@ -9,7 +9,10 @@ import os
 import secrets
 import string
 import threading
+import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -26,6 +29,7 @@ CLASSES = (string.ascii_uppercase, string.ascii_lowercase, string.digits, SPECIA
 # Generated passwords leave out characters that are easily misread from a printed sheet (0/O/o,
 # 1/l/I) or hard to type on a phone or a Chinese input method (brackets, quotes, `^`, `=`, `/`...).
 CONFUSABLE = "0Oo1lI"
+T = TypeVar("T")
 _GENERATED = ["".join(c for c in cls if c not in CONFUSABLE) for cls in CLASSES[:3]] + ["!#$%&*+-?@_"]
 
 
@@ -71,7 +75,13 @@ def _lower_priority() -> None:
 class Hasher:
     """argon2id in worker threads of their own, never on the event loop: at most
     `argon2_workers` at once (argon2 releases the GIL, so they run beside the loop), at lower
-    priority; logins beyond them wait in the executor's queue, first come first served."""
+    priority; logins beyond them wait in the executor's queue, first come first served.
+
+    The queue is bounded by time: a login whose hash would start later than `argon2_max_wait_ms`
+    (the hashes ahead of it per worker times the mean hash time, measured as they run) is refused at
+    once (`admit`), before anything is counted against the account. Without it, a storm larger than
+    the cores can hash would make every login wait past the gateway's deadline, and each would still
+    be hashed after its caller had given up."""
 
     def __init__(self, config: IdentityConfig) -> None:
         self.hasher = PasswordHasher(
@@ -80,13 +90,36 @@ class Hasher:
             parallelism=config.argon2_parallelism,
             type=Type.ID,
         )
-        workers = config.argon2_workers or os.cpu_count() or 2
-        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="argon2", initializer=_lower_priority)
+        self._workers = config.argon2_workers or os.cpu_count() or 2
+        self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="argon2", initializer=_lower_priority)
+        self._max_wait = config.argon2_max_wait_ms / 1000
+        self._pending = 0  # submitted and not finished: running or queued
+        started = time.perf_counter()
         # Verified against when there is no hash to check, so every path takes the same time.
         self._dummy = self.hasher.hash(secrets.token_urlsafe(16))
+        self._seconds = time.perf_counter() - started  # a hash's time, a moving mean of those run since
+
+    def admit(self) -> None:
+        """Refuses at once (RATE_LIMITED) when a hash asked for now would wait longer than allowed."""
+        if (self._pending // self._workers) * self._seconds > self._max_wait:
+            raise DomainError(ErrorCode.RATE_LIMITED, "登录人数较多，请稍后再试")
+
+    def _timed(self, work: Callable[[], T]) -> T:
+        started = time.perf_counter()
+        try:
+            return work()
+        finally:
+            self._seconds = 0.8 * self._seconds + 0.2 * (time.perf_counter() - started)
+
+    async def _run(self, work: Callable[[], T]) -> T:
+        self._pending += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._pool, self._timed, work)
+        finally:
+            self._pending -= 1
 
     async def hash(self, password: str) -> str:
-        return await asyncio.get_running_loop().run_in_executor(self._pool, self.hasher.hash, password)
+        return await self._run(lambda: self.hasher.hash(password))
 
     def _verify(self, password_hash: str | None, password: str) -> bool:
         try:
@@ -95,7 +128,7 @@ class Hasher:
             return False
 
     async def verify(self, password_hash: str | None, password: str) -> bool:
-        return await asyncio.get_running_loop().run_in_executor(self._pool, self._verify, password_hash, password)
+        return await self._run(lambda: self._verify(password_hash, password))
 
     def needs_rehash(self, password_hash: str) -> bool:
         return self.hasher.check_needs_rehash(password_hash)
