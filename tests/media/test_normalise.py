@@ -6,12 +6,14 @@ from __future__ import annotations
 import dataclasses
 import io
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageStat
 
 from services.media import faces
+from services.media import normalise as normalise_module
 from services.media.normalise import normalise
 from services.media.standard import PhotoStandard, resolve
 from tests.media import images
@@ -256,3 +258,33 @@ def test_a_plain_light_background_is_not_warned(background: tuple[int, int, int]
 )
 def test_a_background_that_is_not_plain_and_light_is_warned(photo: Image.Image) -> None:
     assert "BACKGROUND_NOT_PLAIN" in codes(images.encoded(photo, "JPEG"))
+
+
+def test_a_large_png_is_shrunk_while_inflated_and_its_face_centred() -> None:
+    canvas = Image.new("RGB", (4000, 3000), (150, 160, 175))
+    canvas.paste(images.astronaut().resize((2400, 2400)), (1500, 200))  # a face about 445 px high
+    result, out = run(images.encoded(canvas, "PNG", compress_level=1))
+    assert result.report["decodeScale"] <= 0.5 and result.report["faceFound"]
+    x, _, w, _ = result.report["face"]
+    left, _, right, _ = result.report["cropBox"]
+    assert abs((left + right) / 2 - (x + w / 2)) <= 2 and out.size == (197, 244)
+
+
+def test_a_large_png_with_alpha_is_shrunk_premultiplied() -> None:
+    """Transparent red beside opaque blue: averaged premultiplied, the edge is half-transparent blue, never purple."""
+    rgba = Image.new("RGBA", (2000, 2500), (255, 0, 0, 0))
+    rgba.paste((0, 0, 255, 255), (1001, 0, 2000, 2500))  # an odd edge: one 2 × 2 box straddles it
+    data = images.encoded(rgba, "PNG", compress_level=1)
+    shrunk = normalise_module._shrunk_png(Image.open(io.BytesIO(data)), data, 0.5)
+    assert shrunk is not None and shrunk.size == (1000, 1250)
+    pixels = np.asarray(shrunk)
+    assert pixels[0, 500, :3].tolist() == [0, 0, 255] and 126 <= pixels[0, 500, 3] <= 128  # the straddling column
+    assert pixels[pixels[..., 3] > 0][:, 0].max() == 0
+    result, out = run(data)
+    assert result.report["decodeScale"] < 1 and result.report["colour"] == "RGBA→RGB"
+
+
+@pytest.mark.parametrize("cut", [0.5, 0.9])
+def test_a_truncated_png_is_refused(cut: float) -> None:
+    data = images.encoded(images.noise((600, 800)), "PNG")
+    assert "损坏" in refused(data[: int(len(data) * cut)])
