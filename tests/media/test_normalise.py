@@ -4,7 +4,9 @@ size cap, and every bad input refused with a clear message."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -288,3 +290,20 @@ def test_a_large_png_with_alpha_is_shrunk_premultiplied() -> None:
 def test_a_truncated_png_is_refused(cut: float) -> None:
     data = images.encoded(images.noise((600, 800)), "PNG")
     assert "损坏" in refused(data[: int(len(data) * cut)])
+
+
+def test_the_face_models_ship_in_the_package() -> None:
+    """The LBP cascade is the vendored upstream file (its SHA-256 as its README says), loaded from the package."""
+    models = Path(faces.__file__).with_name("models")
+    digest = hashlib.sha256((models / "lbpcascade_frontalface.xml").read_bytes()).hexdigest()
+    assert digest in (models / "README.md").read_text() and (models / "LICENSE").exists()
+    assert faces._LBP.startswith(str(models)) and not faces._cascade(faces._LBP).empty()
+
+
+def test_the_first_look_confirms_a_portrait_and_nothing_in_noise() -> None:
+    portrait = Image.new("RGB", (600, 800), (150, 160, 175))
+    portrait.paste(images.astronaut().resize((700, 700)), (-50, 100))  # a face box 35 px high at the coarse size
+    grey, _ = faces._grey(portrait, faces.COARSE_SIDE)
+    assert len(faces._confirmed(grey)) == 1  # LBP's proposal, confirmed by Haar around it
+    noise, _ = faces._grey(images.noise((600, 800)), faces.COARSE_SIDE)
+    assert faces._confirmed(noise) == [] and faces.largest_face(images.noise((600, 800))) is None
