@@ -6,8 +6,11 @@ Steps, each for a reason:
 - a JPEG is decoded at reduced scale (`Image.draft`, DCT scaling by 1/2, 1/4 or 1/8) to the
   smallest size that still leaves twice the output's pixels in the largest crop (DCT scaling
   averages, so it is a proper downscale), and once more, finer, only when the face turns out
-  too small for that: a 12-megapixel phone photo never decodes at full size; faces are looked for on
-  small grey copies (see faces.py), which is what spares PNG and the other formats a full-size detection;
+  too small for that: a 12-megapixel phone photo never decodes at full size. An 8-bit PNG (grey or
+  RGB, with or without alpha) is inflated by libvips and box-shrunk in the same streaming pass, to four
+  times the output's pixels in the largest crop (PNG has no reduced decode: a second decode for a small
+  face would cost a whole inflate again); palette and 16-bit PNGs and the other formats are decoded by
+  Pillow at full size. Faces are looked for on small grey copies (see faces.py);
 - EXIF orientation applied; CMYK, palette, 16-bit, grey and alpha (flattened on white) become
   8-bit sRGB, through the embedded ICC profile when there is one;
 - cropped to the output's aspect ratio around the face (head ≈ 2/3 of the height, as the
