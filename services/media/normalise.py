@@ -53,6 +53,7 @@ BACKGROUND_NOT_PLAIN = "背景不是纯净的浅色：标准照片要求白色�
 _SRGB = ImageCms.createProfile("sRGB")
 _VIPS_MODES = ("L", "LA", "RGB", "RGBA")  # 8-bit PNGs, decoded by libvips (see _shrunk_png)
 pillow_heif.register_heif_opener()  # HEIC, what iPhones take photos in
+pyvips.cache_set_max(0)  # uploads are never decoded twice: libvips keeps no one's pixels after the call
 FaceFinder = Callable[[Image.Image], Box | None]
 
 
