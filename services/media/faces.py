@@ -10,9 +10,9 @@ before found nothing:
   and Haar confirms each proposal in a small window around it, at finer steps: an ID photo or a portrait,
   found in about 4 ms (LBP alone finds more that are not faces; Haar's confirmation keeps its precision);
 - coarse: Haar over the same copy, for what LBP missed or proposed wrongly;
-- fine: the short side at `FINE_SIDE` pixels, for faces
-  down to 24 pixels there (1/20 of the short side: a teacher photographed standing, off to one
-  side of a landscape shot), and no larger than what the coarse pass already covered.
+- fine: the short side at `FINE_SIDE` pixels (or the decoded image itself, when it is smaller), for faces
+  down to 24 pixels there (1/26 of the short side: a teacher photographed standing, off to one side of
+  a landscape shot), and no larger than what the coarse pass already covered.
 OpenCV's own threads are off: the service already runs one photo per thread.
 """
 
@@ -28,7 +28,7 @@ import cv2.data  # (the package's stub does not declare the submodule)
 import numpy as np
 from PIL import Image
 
-COARSE_SIDE, FINE_SIDE, LONG_SIDE_RATIO = 160, 480, 4  # the long side is capped too (panoramas)
+COARSE_SIDE, FINE_SIDE, LONG_SIDE_RATIO = 160, 640, 4  # the long side is capped too (panoramas)
 WINDOW = 24  # the cascade's own window: the smallest face it finds
 # scale steps: the coarse pass's faces span several of its steps anyway; the fine pass's smallest need the finer step
 COARSE_STEP, FINE_STEP, NEIGHBOURS = 1.2, 1.15, 4

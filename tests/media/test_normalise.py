@@ -307,3 +307,14 @@ def test_the_first_look_confirms_a_portrait_and_nothing_in_noise() -> None:
     assert len(faces._confirmed(grey)) == 1  # LBP's proposal, confirmed by Haar around it
     noise, _ = faces._grey(images.noise((600, 800)), faces.COARSE_SIDE)
     assert faces._confirmed(noise) == [] and faces.largest_face(images.noise((600, 800))) is None
+
+
+def test_a_face_a_twentieth_of_a_small_photo_is_found() -> None:
+    """On 1600 × 1200 the fine pass searches the decoded image itself: a 60-pixel face is found and centred."""
+    jpeg, (tx, ty, tw, th) = images.standing((1600, 1200), 20, (0.5, 0.4))
+    result, _ = run(jpeg)
+    assert result.report["faceFound"]
+    x, y, w, h = result.report["face"]
+    assert tx <= x + w / 2 <= tx + tw and ty <= y + h / 2 <= ty + th
+    left, _, right, _ = result.report["cropBox"]
+    assert abs((left + right) / 2 - (tx + tw / 2)) < tw / 4
