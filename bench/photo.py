@@ -7,9 +7,9 @@ same kind. Each photo is normalised to the standard (197 × 244 px, 200 dpi, JPE
 by three contenders, in the same process, interleaved round by round:
 
   ours   `services.media.normalise.normalise`: the production path (header checks, DCT-scaled
-         draft decode, orientation, sRGB, face detection, face-centred crop, Lanczos resize,
-         JPEG under the cap). It does more than the others: face detection and the quality
-         search are included in its time.
+         draft decode of a JPEG, libvips' inflate-and-shrink of a PNG, orientation, sRGB, face
+         detection, face-centred crop, Lanczos resize, JPEG under the cap). It does more than the
+         others: face detection and the quality search are included in its time.
   vips   pyvips `thumbnail_buffer(…, crop="centre")` (libvips' shrink-on-load, autorotate) then
          `jpegsave_buffer(Q=92, strip)`: the fastest well-known thumbnailer, a demanding bar.
   ours-noface  the same without face detection (`find_face` answering None), for the
@@ -24,12 +24,21 @@ Pillow on the JPEG. The lead's headline `photo_draft_vs_full` is the same JPEG a
 naive full-size path (goal ≥ 2), and `photo_jpeg_noface_vs_vips` prices our path without the
 face detection that neither baseline does (goal 0.9).
 
-What the figures say (2 shared cores): the JPEG's entropy decoding (libjpeg-turbo in both) is
-most of libvips' time and of ours. The Haar face detection was about 20 ms; its coarse pass (faces
-of at least 1/7 of the short side, on a 160-pixel copy) now costs about 8 ms, and the fine pass
-for small faces runs only when the coarse one finds none. Our crop around the face also needs the
-1/4 scale where libvips' centre crop makes do with 1/8. Before the two-pass search: 0.68, 0.62,
-3.34; after: 0.81, 0.66, 3.94 (jpeg vs vips, png vs vips, jpeg vs naive).
+What the figures say (2 shared cores, CPU per photo in one run of each; bench/README.md has the rest):
+- JPEG: libjpeg-turbo's entropy decoding is most of libvips' time and of ours (≈26 ms at 1/4 scale, ≈24 ms at
+  1/8: the IDCT is the small part). Our crop around the face needs the 1/4 scale where libvips' centre crop
+  makes do with 1/8. The face search was the rest of the gap: Haar over a 160-pixel copy, ≈10 ms. Now LBP
+  (three times cheaper) proposes and Haar confirms in a small window around each proposal, ≈4.5 ms; a Haar pass
+  over the whole copy, and the fine pass for small faces, run only when that finds nothing. What is left:
+  decode ≈26, face ≈4.5, orientation, grey copy, resize and encode ≈2.5 ms, against libvips' ≈32.
+- PNG: Pillow inflates 12 megapixels in ≈135 ms, libvips (libspng) in ≈100, and that was the gap. An 8-bit PNG
+  is now inflated by libvips and box-shrunk in the same streaming pass (to four times the output's pixels in
+  the largest crop), so neither the full-size image nor a full-size grey copy is ever made: ≈105 ms against
+  libvips' ≈99. Pillow used to inflate the whole PNG once just to look for EXIF after the pixels; a PNG's
+  orientation is now read from the chunks before them.
+- Run back to back (before = 4a19a5b): jpeg vs vips 0.81 → 0.94, png vs vips 0.65 → 0.94, jpeg vs naive
+  3.93 → 4.09 (naive is a full-size decode, whose time varies most with the other work on the machine:
+  137-172 ms between runs; the ratio is the least steady of the three).
 
     .venv/bin/python bench/photo.py [--rounds R]
 """

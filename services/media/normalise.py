@@ -6,8 +6,11 @@ Steps, each for a reason:
 - a JPEG is decoded at reduced scale (`Image.draft`, DCT scaling by 1/2, 1/4 or 1/8) to the
   smallest size that still leaves twice the output's pixels in the largest crop (DCT scaling
   averages, so it is a proper downscale), and once more, finer, only when the face turns out
-  too small for that: a 12-megapixel phone photo never decodes at full size; faces are looked for on
-  small grey copies (see faces.py), which is what spares PNG and the other formats a full-size detection;
+  too small for that: a 12-megapixel phone photo never decodes at full size. An 8-bit PNG (grey or
+  RGB, with or without alpha) is inflated by libvips and box-shrunk in the same streaming pass, to four
+  times the output's pixels in the largest crop (PNG has no reduced decode: a second decode for a small
+  face would cost a whole inflate again); palette and 16-bit PNGs and the other formats are decoded by
+  Pillow at full size. Faces are looked for on small grey copies (see faces.py);
 - EXIF orientation applied; CMYK, palette, 16-bit, grey and alpha (flattened on white) become
   8-bit sRGB, through the embedded ICC profile when there is one;
 - cropped to the output's aspect ratio around the face (head ≈ 2/3 of the height, as the
@@ -29,6 +32,7 @@ from typing import Any
 
 import numpy as np
 import pillow_heif
+import pyvips
 from PIL import ExifTags, Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from services.media.faces import Box, largest_face
@@ -47,7 +51,9 @@ BACKGROUND_CORNER, BACKGROUND_SPREAD, BACKGROUND_LIGHT = (0.18, 0.3), 24.0, 170.
 NO_FACE = "未检测到人脸，已按照片上部居中裁剪：请人工核对是否为本人正面免冠照"
 BACKGROUND_NOT_PLAIN = "背景不是纯净的浅色：标准照片要求白色或浅色的纯色背景，请核对，必要时重新拍摄"
 _SRGB = ImageCms.createProfile("sRGB")
+_VIPS_MODES = ("L", "LA", "RGB", "RGBA")  # 8-bit PNGs, decoded by libvips (see _shrunk_png)
 pillow_heif.register_heif_opener()  # HEIC, what iPhones take photos in
+pyvips.cache_set_max(0)  # uploads are never decoded twice: libvips keeps no one's pixels after the call
 FaceFinder = Callable[[Image.Image], Box | None]
 
 
@@ -84,9 +90,16 @@ def _open(data: bytes, standard: PhotoStandard) -> Image.Image:
     return image
 
 
+def _orientation(image: Image.Image) -> int:
+    """The EXIF orientation; of a PNG only from chunks before its pixels (Pillow would inflate the whole image
+    to look for an eXIf chunk after them, which the PNG specification places before)."""
+    if image.format == "PNG" and "exif" not in image.info:
+        return 1
+    return int(image.getexif().get(ExifTags.Base.Orientation, 1))
+
+
 def _oriented_size(image: Image.Image) -> tuple[int, int]:
-    turned = image.getexif().get(ExifTags.Base.Orientation, 1) in (5, 6, 7, 8)
-    return (image.height, image.width) if turned else image.size
+    return (image.height, image.width) if _orientation(image) in (5, 6, 7, 8) else image.size
 
 
 def _largest_crop(width: int, height: int, aspect: float) -> tuple[int, int]:
@@ -94,13 +107,38 @@ def _largest_crop(width: int, height: int, aspect: float) -> tuple[int, int]:
     return (width, round(width / aspect)) if width / height <= aspect else (round(height * aspect), height)
 
 
-def _decoded(image: Image.Image, scale: float) -> tuple[Image.Image, int, str]:
+def _shrunk_png(image: Image.Image, data: bytes, scale: float) -> Image.Image | None:
+    """An 8-bit PNG inflated and box-shrunk by the whole factor that keeps at least `scale` of its size, by
+    libvips in one streaming pass (Pillow has no reduced decode for PNG, and inflates faster than
+    Pillow); None for the rarer kinds (palette, 16-bit, a transparent colour), which Pillow decodes."""
+    if image.format != "PNG" or image.mode not in _VIPS_MODES or "transparency" in image.info:
+        return None
+    try:
+        shrunk = pyvips.Image.pngload_buffer(data, access="sequential", fail_on="error")
+        if shrunk.format != "uchar" or shrunk.bands != len(image.mode):
+            return None
+        factor = max(1, int(1 / scale))
+        if factor > 1:  # alpha averaged premultiplied, as a resize does
+            alpha = shrunk.bands in (2, 4)
+            shrunk = (shrunk.premultiply() if alpha else shrunk).shrink(factor, factor)
+            shrunk = shrunk.unpremultiply().cast("uchar") if alpha else shrunk
+        pixels = shrunk.write_to_memory()
+    except pyvips.Error:
+        raise refuse("照片文件已损坏或不完整，请重新导出后上传") from None
+    out = Image.frombytes(image.mode, (shrunk.width, shrunk.height), pixels)
+    out.info.update({k: v for k, v in image.info.items() if k in ("icc_profile", "exif")})
+    return out
+
+
+def _decoded(image: Image.Image, scale: float, data: bytes) -> tuple[Image.Image, int, str]:
     """(upright 8-bit sRGB image, EXIF orientation, colour conversion) of an opened image; a JPEG
-    decoded at the smallest DCT scale (1/8, 1/4, 1/2, 1) that is at least `scale` of the full size."""
+    decoded at the smallest DCT scale (1/8, 1/4, 1/2, 1) that is at least `scale` of the full size, a PNG
+    shrunk by the largest whole factor that keeps at least `scale`."""
+    orientation = _orientation(image)
     if image.format == "JPEG" and scale < 1.0:
         image.draft(image.mode, (math.ceil(image.width * scale), math.ceil(image.height * scale)))
+    image = _shrunk_png(image, data, scale) or image
     image.load()
-    orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
     if orientation != 1:  # (exif_transpose copies the image even when there is nothing to turn)
         image = ImageOps.exif_transpose(image)
     image, colour = _to_srgb(image)
@@ -215,13 +253,15 @@ def normalise(
                 f"至少需要 {standard.min_width_px}×{standard.min_height_px} 像素"
             )
         # a JPEG is decoded at twice what the output needs from the largest crop (DCT scaling costs
-        # little more at 1/4 than at 1/8: the entropy decoding is the same) ...
-        image, orientation, colour = _decoded(image, min(1.0, 2 * standard.width_px / crop_w))
+        # little more at 1/4 than at 1/8: the entropy decoding is the same), a PNG at four times (the shrink
+        # costs nothing, a second decode a whole inflate) ...
+        needs = (2 if image.format == "JPEG" else 4) * standard.width_px / crop_w
+        image, orientation, colour = _decoded(image, min(1.0, needs), data)
         face = find_face(image)  # (it shrinks its own copies: see faces.py)
         # ... and once more, finer, when the face is too small for its crop to fill the output there
         needed = standard.height_px / (FACE_ZOOM * face[3]) if face else 1.0
         if face is not None and needed > 1.0 and image.width < oriented[0]:
-            finer, _, _ = _decoded(Image.open(io.BytesIO(data)), min(1.0, needed * image.width / oriented[0]))
+            finer, _, _ = _decoded(Image.open(io.BytesIO(data)), min(1.0, needed * image.width / oriented[0]), data)
             left, top, width, height = (round(v * finer.width / image.width) for v in face)
             face = (left, top, width, height)
             image = finer

@@ -4,14 +4,18 @@ size cap, and every bad input refused with a clear message."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
+from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageStat
 
 from services.media import faces
+from services.media import normalise as normalise_module
 from services.media.normalise import normalise
 from services.media.standard import PhotoStandard, resolve
 from tests.media import images
@@ -256,3 +260,61 @@ def test_a_plain_light_background_is_not_warned(background: tuple[int, int, int]
 )
 def test_a_background_that_is_not_plain_and_light_is_warned(photo: Image.Image) -> None:
     assert "BACKGROUND_NOT_PLAIN" in codes(images.encoded(photo, "JPEG"))
+
+
+def test_a_large_png_is_shrunk_while_inflated_and_its_face_centred() -> None:
+    canvas = Image.new("RGB", (4000, 3000), (150, 160, 175))
+    canvas.paste(images.astronaut().resize((2400, 2400)), (1500, 200))  # a face about 445 px high
+    result, out = run(images.encoded(canvas, "PNG", compress_level=1))
+    assert result.report["decodeScale"] <= 0.5 and result.report["faceFound"]
+    x, _, w, _ = result.report["face"]
+    left, _, right, _ = result.report["cropBox"]
+    assert abs((left + right) / 2 - (x + w / 2)) <= 2 and out.size == (197, 244)
+
+
+def test_a_large_png_with_alpha_is_shrunk_premultiplied() -> None:
+    """Transparent red beside opaque blue: averaged premultiplied, the edge is half-transparent blue, never purple."""
+    rgba = Image.new("RGBA", (2000, 2500), (255, 0, 0, 0))
+    rgba.paste((0, 0, 255, 255), (1001, 0, 2000, 2500))  # an odd edge: one 2 × 2 box straddles it
+    data = images.encoded(rgba, "PNG", compress_level=1)
+    shrunk = normalise_module._shrunk_png(Image.open(io.BytesIO(data)), data, 0.5)
+    assert shrunk is not None and shrunk.size == (1000, 1250)
+    pixels = np.asarray(shrunk)
+    assert pixels[0, 500, :3].tolist() == [0, 0, 255] and 126 <= pixels[0, 500, 3] <= 128  # the straddling column
+    assert pixels[pixels[..., 3] > 0][:, 0].max() == 0
+    result, out = run(data)
+    assert result.report["decodeScale"] < 1 and result.report["colour"] == "RGBA→RGB"
+
+
+@pytest.mark.parametrize("cut", [0.5, 0.9])
+def test_a_truncated_png_is_refused(cut: float) -> None:
+    data = images.encoded(images.noise((600, 800)), "PNG")
+    assert "损坏" in refused(data[: int(len(data) * cut)])
+
+
+def test_the_face_models_ship_in_the_package() -> None:
+    """The LBP cascade is the vendored upstream file (its SHA-256 as its README says), loaded from the package."""
+    models = Path(faces.__file__).with_name("models")
+    digest = hashlib.sha256((models / "lbpcascade_frontalface.xml").read_bytes()).hexdigest()
+    assert digest in (models / "README.md").read_text() and (models / "LICENSE").exists()
+    assert faces._LBP.startswith(str(models)) and not faces._cascade(faces._LBP).empty()
+
+
+def test_the_first_look_confirms_a_portrait_and_nothing_in_noise() -> None:
+    portrait = Image.new("RGB", (600, 800), (150, 160, 175))
+    portrait.paste(images.astronaut().resize((700, 700)), (-50, 100))  # a face box 35 px high at the coarse size
+    grey, _ = faces._grey(portrait, faces.COARSE_SIDE)
+    assert len(faces._confirmed(grey)) == 1  # LBP's proposal, confirmed by Haar around it
+    noise, _ = faces._grey(images.noise((600, 800)), faces.COARSE_SIDE)
+    assert faces._confirmed(noise) == [] and faces.largest_face(images.noise((600, 800))) is None
+
+
+def test_a_face_a_twentieth_of_a_small_photo_is_found() -> None:
+    """On 1600 × 1200 the fine pass searches the decoded image itself: a 60-pixel face is found and centred."""
+    jpeg, (tx, ty, tw, th) = images.standing((1600, 1200), 20, (0.5, 0.4))
+    result, _ = run(jpeg)
+    assert result.report["faceFound"]
+    x, y, w, h = result.report["face"]
+    assert tx <= x + w / 2 <= tx + tw and ty <= y + h / 2 <= ty + th
+    left, _, right, _ = result.report["cropBox"]
+    assert abs((left + right) / 2 - (tx + tw / 2)) < tw / 4
