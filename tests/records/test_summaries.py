@@ -284,6 +284,9 @@ async def test_the_province_reads_roll_ups_and_equals_a_fresh_count_after_writes
         assert await _asked(other, "620000") == await _asked(one, "620000") == await _fresh(db, "620000")
         province = await db.org_rollups.find_one({"_id": "620000|GENDER"})
         assert province is not None and province["seq"] == (await db.org_marks.find_one({"_id": "620000"}))["seq"]
+        third = Summaries(db)  # a new instance asks the province: its roll-up, no school's rows read
+        third.dims = None  # type: ignore[assignment]
+        assert await _asked(third, "620000") == await _fresh(db, "620000")
     finally:
         await client.drop_database(db.name)
         await client.close()

@@ -276,7 +276,7 @@ class Summaries:
         stored = await self.docs.update_one(
             {"_id": school, "seq": seq}, {"$set": {**counts, "dirty": writing, "rolled": True}, "$unset": {"dims": ""}}
         )
-        return {**doc, **computed, "settled": stored.modified_count == 1 and not writing}
+        return {**doc, **computed, "settled": stored.matched_count == 1 and not writing}
 
     async def refresh(self, doc: dict[str, Any]) -> dict[str, Any]:
         """The school's summary counted after every write `doc` was marked by: a recompute already
