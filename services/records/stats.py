@@ -1,5 +1,6 @@
-"""Progress and statistics of an org's subtree (信息查询员): the per-school summaries of the
-subtree (services/records/storage/summaries.py, counted in MongoDB) merged, never the records.
+"""Progress and statistics of an org's subtree (信息查询员): the roll-ups of the org and its
+children (services/records/storage/summaries.py: per-school counts from MongoDB, added up per
+district, city and province), never the records.
 
 The dimensions are fields of the registry (their labels and code tables come from it);
 age bands are counted by birth month in the database and banded here, on the day asked.
@@ -13,7 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from services.records.model import OrgRef
 from services.records.storage import DIMENSIONS, PROGRESS, Storage
+from services.records.storage.summaries import Rollup
 from services.records.teachers import STATUS, OrgLookup
 from tmis.auth import Caller
 from tmis.codes import CodeTable
@@ -59,31 +62,30 @@ class Stats:
         self.registry = registry
         self.tables = tables
 
-    async def _subtree(self, caller: Caller, org_code: str) -> tuple[str, ...]:
+    async def _org(self, caller: Caller, org_code: str) -> OrgRef:
         caller.require("QUERY")
         org = await self.org_of(org_code)
         if org is None or not (caller.service or caller.reaches(org.path)):
             raise DomainError(ErrorCode.FORBIDDEN, "单位不存在，或不在您的管理范围内", "orgCode")
-        return org.path if org.level != "SCHOOL" else org.path[:-1]
+        return org
 
     async def progress(self, caller: Caller, org_code: str) -> list[Counts]:
         """Rows per child org with teachers (a school: itself); the caller adds the empty ones."""
-        depth = len(await self._subtree(caller, org_code))
-        return await self.storage.summaries.answer(org_code, "progress", lambda: self._progress(org_code, depth))
+        org = await self._org(caller, org_code)
+        return await self.storage.summaries.answer(
+            org_code, "progress", lambda rollup: self._progress(rollup, org_code, org.level == "SCHOOL")
+        )
 
-    async def _progress(self, org_code: str, depth: int) -> list[Counts]:
-        rows: dict[str, Counter[str]] = {}
-        for school in await self.storage.summaries.of_subtree(org_code):
-            path = school["org_path"]
-            if len(path) > depth:
-                rows.setdefault(path[depth], Counter()).update(school["progress"])
-        return [Counts(code, **{k: counts[k] for k in PROGRESS}) for code, counts in sorted(rows.items())]
+    async def _progress(self, rollup: Rollup, org_code: str, school: bool) -> list[Counts]:
+        children = [org_code] if school else await rollup.children(org_code)
+        values = await rollup.of(children, "")
+        return [Counts(code, **{k: values[code]["progress"].get(k, 0) for k in PROGRESS}) for code in children]
 
     async def statistics(
         self, caller: Caller, org_code: str, dimension: str, status: str, today: dt.date
     ) -> list[tuple[str, str, int]]:
         """(key, label, count) per value of the dimension, largest first; 未填写 for unset values."""
-        await self._subtree(caller, org_code)
+        await self._org(caller, org_code)
         try:
             field = self.registry.sets["BASIC"].field(DIMENSIONS[dimension])
         except KeyError:
@@ -93,21 +95,18 @@ class Stats:
         return await self.storage.summaries.answer(
             org_code,
             ("statistics", dimension, status, today),
-            lambda: self._statistics(org_code, field, dimension, status, today),
+            lambda rollup: self._statistics(rollup, org_code, field, dimension, status, today),
         )
 
     async def _statistics(
-        self, org_code: str, field: Field, dimension: str, status: str, today: dt.date
+        self, rollup: Rollup, org_code: str, field: Field, dimension: str, status: str, today: dt.date
     ) -> list[tuple[str, str, int]]:
         counts: Counter[tuple[str, str]] = Counter()
-        for school in await self.storage.summaries.of_subtree(org_code, dimension):
-            for row_status, school_type, value, n in school["dims"].get(dimension, ()):
-                if (status and row_status != status) or (not status and row_status == "LEFT"):
-                    continue  # 已减员: counted only when asked for
-                for one in (
-                    (value or [None]) if isinstance(value, list) else [value]
-                ):  # a multi-code field counts each code
-                    counts[self._bucket(field, dimension, school_type, one, today)] += n
+        for row_status, school_type, value, n in (await rollup.of([org_code], dimension))[org_code]:
+            if (status and row_status != status) or (not status and row_status == "LEFT"):
+                continue  # 已减员: counted only when asked for
+            for one in (value or [None]) if isinstance(value, list) else [value]:  # a multi-code field counts each code
+                counts[self._bucket(field, dimension, school_type, one, today)] += n
         order = (lambda item: item[0][0]) if dimension == "AGE_BAND" else (lambda item: (-item[1], item[0][0]))
         return [(k, label, n) for (k, label), n in sorted(counts.items(), key=order)]
 

@@ -6,10 +6,12 @@ import asyncio
 import datetime as dt
 import random
 import uuid
+from collections import Counter
 
 from pymongo import AsyncMongoClient
 
 from services.records.storage import Storage, Summaries
+from services.records.storage.summaries import Rollup
 
 PATH = ["100000", "620000", "620100", "620102", "3162010201"]
 
@@ -124,12 +126,12 @@ async def test_pages_searched_in_windows_miss_nothing_whatever_the_span_says(mon
                 "school_code": PATH[-1],
                 "org_path": PATH,
                 "org_l3": "620102",
-                "status": "DRAFT",
+                "status": "LEFT" if i % 3 == 1 else "DRAFT",  # 已减员: left out, whichever window it falls in
                 "basic": {},
                 "version": 1,
                 "updated_at": base + dt.timedelta(milliseconds=ms),
             }
-            for ms in offsets
+            for i, ms in enumerate(offsets)
         ]
         await db.teachers.insert_many(docs)
         await storage.summaries.touch(PATH[-1], PATH)
@@ -144,14 +146,15 @@ async def test_pages_searched_in_windows_miss_nothing_whatever_the_span_says(mon
         for doc in (late, early):
             del doc["_id"]
             await db.teachers.insert_one(doc)
-        expected = [str(d["_id"]) async for d in db.teachers.find().sort([("updated_at", -1), ("_id", -1)])]
+        newest_first = db.teachers.find({"status": {"$ne": "LEFT"}}).sort([("updated_at", -1), ("_id", -1)])
+        expected = [str(d["_id"]) async for d in newest_first]
         for limit in (1, 3, 7, 50):
             seen: list[str] = []
             after = None
             while True:
                 page, total = await storage.list("620102", "", "", after, limit + 1)
                 seen += [t.id for t in page[:limit]]
-                assert total == len(offsets)  # the summaries' count (the late writes never marked it)
+                assert total == len(expected) - 2  # the summaries' count (the late writes never marked it)
                 if len(page) <= limit:
                     break
                 after = (page[limit - 1].updated_at, page[limit - 1].id)
@@ -170,7 +173,7 @@ async def test_an_answer_is_kept_until_a_school_below_is_marked_again(mongo_uri:
         computed: list[str] = []
 
         async def ask(org: str) -> int:
-            async def compute() -> int:
+            async def compute(_: object) -> int:
                 computed.append(org)
                 return len(computed)
 
@@ -182,6 +185,142 @@ async def test_an_answer_is_kept_until_a_school_below_is_marked_again(mongo_uri:
         async with summaries.marking(PATH[-1], PATH):  # a write in the district, then questions
             assert await ask("620102") == 4
         assert [await ask("620102"), await ask(PATH[-1]), await ask("620100")] == [5, 6, 7]
+    finally:
+        await client.drop_database(db.name)
+        await client.close()
+
+
+SCHOOLS = [  # two cities, three districts, four schools
+    ["100000", "620000", "620100", "620102", "3162010201"],
+    ["100000", "620000", "620100", "620102", "3162010202"],
+    ["100000", "620000", "620100", "620103", "3162010301"],
+    ["100000", "620000", "620200", "620201", "3162020101"],
+]
+
+
+def _teacher(path: list[str], status: str, gender: str, **more: object) -> dict[str, object]:
+    return {"school_code": path[-1], "org_path": path, "status": status, "basic": {"gender": gender}, **more}
+
+
+async def _fresh(db: object, org: str) -> tuple[Counter[tuple[str, str]], dict[str, int]]:
+    """The subtree's (status, gender) counts and progress from its records, read one by one: the
+    official version (a record under a change counts as its approved one), 已减员 out of progress."""
+    genders: Counter[tuple[str, str]] = Counter()
+    progress: Counter[str] = Counter()
+    async for doc in db.teachers.find({"org_path": org}):  # type: ignore[attr-defined]
+        changing = doc["status"] in ("CHANGING", "SUBMITTED", "REJECTED") and doc.get("once_approved")
+        status = "APPROVED" if changing else doc["status"]
+        basic = doc["approved"]["basic"] if changing else doc["basic"]
+        genders[(status, basic["gender"])] += 1
+        if status != "LEFT":
+            progress.update({"total": 1, status.lower(): 1})
+    return genders, {k: progress[k] for k in ("total", "draft", "submitted", "rejected", "approved")}
+
+
+async def _asked(summaries: Summaries, org: str) -> tuple[Counter[tuple[str, str]], dict[str, int]]:
+    async def genders(rollup: Rollup) -> Counter[tuple[str, str]]:
+        counts: Counter[tuple[str, str]] = Counter()
+        for status, _, gender, n in (await rollup.of([org], "GENDER"))[org]:
+            counts[(status, gender)] += n
+        return counts
+
+    async def progress(rollup: Rollup) -> dict[str, int]:
+        found = (await rollup.of([org], ""))[org]["progress"]
+        return {k: found[k] for k in ("total", "draft", "submitted", "rejected", "approved")}
+
+    return await summaries.answer(org, "genders", genders), await summaries.answer(org, "progress", progress)
+
+
+async def test_the_province_reads_roll_ups_and_equals_a_fresh_count_after_writes_at_one_school(mongo_uri: str) -> None:
+    client = AsyncMongoClient(mongo_uri, tz_aware=True)
+    db = client[f"t{uuid.uuid4().hex[:12]}_rollups"]
+    rng = random.Random(18)
+    try:
+        await db.teachers.create_index("school_code")
+        statuses = ["DRAFT", "SUBMITTED", "REJECTED", "APPROVED", "LEFT"]
+        await db.teachers.insert_many(
+            [_teacher(path, rng.choice(statuses), rng.choice("12")) for path in SCHOOLS for _ in range(12)]
+        )
+        one, other = Summaries(db), Summaries(db)  # two records instances
+        await one.open()  # a database from before the summaries: every school marked
+        await one.refresh_marked()  # counted, and the roll-ups of their paths built
+        marks = {d["_id"]: d async for d in db.org_marks.find()}
+        assert sorted(marks["620100"]["children"]) == ["620102", "620103"]
+        for org in ("100000", "620000", "620100", "620102"):
+            for key in ("", "GENDER", "AGE_BAND"):
+                rollup = await db.org_rollups.find_one({"_id": f"{org}|{key}"})
+                assert rollup is not None and rollup["seq"] == marks[org]["seq"]
+        for org in ("620000", "620100", "620102", SCHOOLS[0][-1]):
+            assert await _asked(one, org) == await _fresh(db, org)
+        # writes at one school, through the other instance: a new record, one leaving, one under a
+        # change (counted as its approved version), one deleted
+        school = SCHOOLS[0]
+        async with other.marking(school[-1], school):
+            await db.teachers.insert_one(_teacher(school, "DRAFT", "2"))
+        left = await db.teachers.find_one({"school_code": school[-1], "status": {"$ne": "LEFT"}})
+        async with other.marking(school[-1], school):
+            await db.teachers.update_one({"_id": left["_id"]}, {"$set": {"status": "LEFT"}})
+        changed = await db.teachers.find_one({"school_code": school[-1], "status": "APPROVED"})
+        if changed is None:
+            changed = await db.teachers.find_one({"school_code": school[-1], "status": {"$ne": "LEFT"}})
+        approved = {"basic": {"gender": changed["basic"]["gender"]}, "missing": []}
+        async with other.marking(school[-1], school):
+            await db.teachers.update_one(
+                {"_id": changed["_id"]},
+                {
+                    "$set": {
+                        "status": "CHANGING",
+                        "once_approved": True,
+                        "approved": approved,
+                        "basic.gender": "2" if changed["basic"]["gender"] == "1" else "1",
+                    }
+                },
+            )
+        async with other.marking(school[-1], school):
+            await db.teachers.delete_one({"school_code": school[-1], "_id": {"$nin": [left["_id"], changed["_id"]]}})
+        for org in ("100000", "620000", "620100", "620102", school[-1], "620200"):
+            assert await _asked(one, org) == await _fresh(db, org)  # the kept answers dropped
+        await other.refresh_marked()  # nothing left to count; the roll-ups stay valid
+        assert await _asked(other, "620000") == await _asked(one, "620000") == await _fresh(db, "620000")
+        province = await db.org_rollups.find_one({"_id": "620000|GENDER"})
+        assert province is not None and province["seq"] == (await db.org_marks.find_one({"_id": "620000"}))["seq"]
+        third = Summaries(db)  # a new instance asks the province: its roll-up, no school's rows read
+        third.dims = None  # type: ignore[assignment]
+        assert await _asked(third, "620000") == await _fresh(db, "620000")
+    finally:
+        await client.drop_database(db.name)
+        await client.close()
+
+
+async def test_a_write_whose_writer_died_is_counted_and_keeps_the_school_dirty_until_abandoned(mongo_uri: str) -> None:
+    client = AsyncMongoClient(mongo_uri, tz_aware=True)
+    db = client[f"t{uuid.uuid4().hex[:12]}_crash"]
+    try:
+        await db.teachers.create_index("school_code")
+        school = SCHOOLS[2]
+        await db.teachers.insert_many([_teacher(school, "DRAFT", "1") for _ in range(3)])
+        summaries = Summaries(db)
+        await summaries.open()
+        await summaries.refresh_marked()
+        assert await _asked(summaries, "620000") == await _fresh(db, "620000")
+        # a write marked before it, then its writer dies: no mark after it
+        dying = summaries.marking(school[-1], school)  # kept: its `finally` must never run
+        await dying.__aenter__()
+        await summaries.refresh_marked()  # a recount that ran before the write cannot call it clean
+        await db.teachers.insert_one(_teacher(school, "SUBMITTED", "2"))
+        await summaries.refresh_marked()
+        assert (await db.school_stats.find_one({"_id": school[-1]}))["dirty"] is True
+        assert await _asked(summaries, "620000") == await _fresh(db, "620000")  # counted all the same
+        assert await _asked(summaries, "620100") == await _fresh(db, "620100")
+        # a minute later the write is abandoned: the school is stored clean, the marks of its path raised
+        seq = (await db.org_marks.find_one({"_id": "620000"}))["seq"]
+        past = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=2)
+        await db.school_stats.update_one({"_id": school[-1]}, {"$set": {"marked_at": past}})
+        await summaries.refresh_marked()
+        found = await db.school_stats.find_one({"_id": school[-1]})
+        assert (found["dirty"], found["writing"]) == (False, 0)
+        assert (await db.org_marks.find_one({"_id": "620000"}))["seq"] > seq
+        assert await _asked(summaries, "620000") == await _fresh(db, "620000")
     finally:
         await client.drop_database(db.name)
         await client.close()

@@ -2,7 +2,8 @@
 
 - `teachers`: one document per teacher, its entries embedded, its history; every write one
   optimistic `update_one({_id, version})`.
-- `summaries`: per-school counts, so progress and statistics never read a subtree's records.
+- `summaries`: per-school counts and per-org roll-ups, so progress and statistics never read a
+  subtree's records.
 - `jobs`: import jobs and their uploaded workbooks (GridFS).
 
 Nothing outside this package imports pymongo for records.

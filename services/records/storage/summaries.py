@@ -1,25 +1,50 @@
 """Per-school summaries: progress and statistics of a subtree read one small document per
-school, not the subtree's records. (Part of the storage package: records' own database.)
+school, not the subtree's records, and above the schools one roll-up per org. (Part of the
+storage package: records' own database.)
 
 Why: the embedded database reads every document a `$match` selects, index or not, so a
 district-wide aggregation costs ~50-100 µs per teacher: seconds for 50,000 teachers. Here each
 school's counts are computed by aggregations over that school's records (the `school_code`
-index) and kept in `school_stats`; a subtree's answer merges a few hundred of them.
+index) and kept in `school_stats`; each district's, city's, province's counts are those of its
+children added up and kept in `org_rollups`, so a province's answer reads a handful of documents.
 
 What a school's summary holds: `progress` (the counts of the progress screen), `statuses` (a
 count per status, whichever statuses there are: a list's `totalCount`), `oldest`/`newest` (the
 span of its `updated_at`, where a list's windows start; widened by every write's mark) and, in
 a document of their own per dimension (`school_dims`, "<school>|<dimension>"), the statistics'
-rows, so a count or another dimension never decodes the large ones (AGE_BAND). Answers merged
-from them are kept per org until a school below it is marked again (`org_marks`, `answer`).
+rows, so a count or another dimension never decodes the large ones (AGE_BAND). A roll-up
+(`org_rollups`, "<org>|<key>": key "" for progress and statuses, else a dimension) holds the
+same, added up over the org's children, with the `seq` of the org's mark it was built at.
 
-Freshness: every write of a teacher marks its school before and after writing (`marking`: an
-`$inc` of `seq`); a background task recomputes marked schools every few seconds, and a
-question recomputes the marked schools of its subtree first, so answers are exact. A recompute
-stores its counts only if no write came in meanwhile (`seq` unchanged); otherwise the school
-stays marked. A crash between a write and its second mark leaves the first one, unless a
-recompute ran in the millisecond between the first mark and the write (then the school is
-stale until its next write).
+Freshness. Three kinds of document, each with its own counter:
+- a write of a teacher marks its school (`marking`): an `$inc` of the school's `seq`, `dirty`,
+  before the write and after it, `writing` raised before and lowered after. Both on the school's
+  own document: a write touches no document of another org (the nation's was written by every
+  write in the country). A recompute stores its counts only if the `seq` it started from is
+  still there, and leaves the school `dirty` while a write is in progress (`writing` > 0).
+- every org's mark (`org_marks`: `seq`, and its `children`) is raised when the stored counts of
+  a school below it change: by the recompute, before it stores them, from the school up to the
+  nation, in that order (one ordered `bulk_write`; not by the writes, which are many more).
+- a roll-up of an org is used only while its `seq` equals the org's mark and no school below is
+  dirty: built from its children after the org's mark was read (children's marks after the
+  org's), stored only if no child was dirty, never over one built at a later mark.
+
+Why a question (`answer`) is exact, and why an answer kept in a records instance never outlives
+a write that instance did not see. The question first recounts the dirty schools of its subtree
+(`settle`), then reads its org's mark. A write acknowledged before the question had its after-
+mark stored: so its school was either still dirty when the question looked (then the question
+recounts it itself; if that recount cannot be stored, because another write came in, the
+question uses the fresh counts for it and keeps nothing), or a recompute that started after the
+mark stored it, and raised the marks of its path before storing: so the question reads a raised
+mark, and drops what it kept. Roll-ups by induction up the tree: a roll-up stored at mark m of X
+was built after reading m; a school's store raises its children's marks before X's, so every
+store counted in m is in the children read afterwards.
+The crash of a records instance (any of several) in the middle of a write: its before-mark is
+stored (the school is dirty, `writing` > 0), so no recompute can call the school clean however
+the write ends; the background refresher recounts it every few seconds and, once its last mark
+is `ABANDONED` old, clears `writing` (the write landed or never will) and stores it clean,
+raising the marks of its path: every instance's kept answers and roll-ups about it are dropped.
+A crash between the recompute's raising of the marks and its store leaves the school dirty.
 """
 
 from __future__ import annotations
@@ -27,6 +52,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable
 from typing import Any, NamedTuple, TypeVar, cast
 
@@ -58,6 +84,8 @@ OFFICIAL = {
     }
 }
 PROGRESS = ("total", "draft", "submitted", "rejected", "approved", "with_photo", "complete")
+KEYS = ("", *DIMENSIONS)  # what a roll-up is kept for: "" progress and statuses, else a dimension
+ABANDONED = dt.timedelta(seconds=60)  # a write marked this long ago and not finished: its writer died
 
 
 T = TypeVar("T")
@@ -78,7 +106,8 @@ class Summaries:
     def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
         self.docs = db["school_stats"]
         self.dims = db["school_dims"]  # _id "<school>|<dimension>": that dimension's counts
-        self.marks = db["org_marks"]  # _id org code: seq, raised whenever a school below it is marked
+        self.marks = db["org_marks"]  # _id org code: seq, raised whenever a school below it is recounted; children
+        self.rollups = db["org_rollups"]  # _id "<org>|<key>": seq (the org's mark it was built at), value
         self._answers: dict[tuple[str, Hashable], tuple[int, Any]] = {}
         self.teachers = db["teachers"]
         # school -> (the seq a running recompute started from, its result)
@@ -88,8 +117,10 @@ class Summaries:
     async def open(self) -> None:
         await self.docs.create_index([("org_path", ASCENDING)])
         await self.docs.create_index([("dirty", ASCENDING)])
-        # summaries from before the status counts: recomputed by the background refresher
-        await self.docs.update_many({"statuses": {"$exists": False}, "dirty": False}, {"$set": {"dirty": True}})
+        # summaries from before the roll-ups (or the status counts): recomputed by the background
+        # refresher, which adds each school to its org's children and raises the marks of its path
+        for older in ("rolled", "statuses"):
+            await self.docs.update_many({older: {"$exists": False}, "dirty": False}, {"$set": {"dirty": True}})
         if await self.docs.estimated_document_count() == 0:  # a database from before summaries: mark every school once
             rows = await (
                 await self.teachers.aggregate([{"$group": {"_id": "$school_code", "path": {"$first": "$org_path"}}}])
@@ -107,43 +138,63 @@ class Summaries:
             path = self._paths[org_code] = list(doc["org_path"])
         return path
 
-    async def touch(self, school_code: str, org_path: Iterable[str], at: dt.datetime | None = None) -> None:
-        """Marks the school; `at`: the `updated_at` the write stamps, kept in the school's span."""
-        update: dict[str, Any] = {"$inc": {"seq": 1}, "$set": {"org_path": list(org_path), "dirty": True}}
+    async def touch(
+        self, school_code: str, org_path: Iterable[str], at: dt.datetime | None = None, writing: int = 0
+    ) -> None:
+        """Marks the school (its own document only); `at`: the `updated_at` the write stamps, kept
+        in the school's span; `writing`: +1 before a write, -1 after it."""
+        now = dt.datetime.now(dt.UTC)
+        update: dict[str, Any] = {
+            "$inc": {"seq": 1, "writing": writing},
+            "$set": {"org_path": list(org_path), "dirty": True, "marked_at": now},
+        }
         if at is not None:
             update.update({"$max": {"newest": at}, "$min": {"oldest": at}})
         await self.docs.update_one({"_id": school_code}, update, upsert=True)
-        # then every org of its path: the answers about their subtrees are out of date
-        bumps = [UpdateOne({"_id": org}, {"$inc": {"seq": 1}}, upsert=True) for org in org_path]
-        await self.marks.bulk_write(bumps, ordered=False)
 
-    async def answer(self, org_code: str, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
-        """An answer about the org's subtree (`key` names the question), kept until a school of the
-        subtree is marked again (its org's `seq` in `org_marks`: one point read to check): computed
-        after that mark was read, so it holds every write marked before."""
+    async def settle(self, org_code: str) -> dict[str, dict[str, Any]]:
+        """Recounts the dirty schools of the subtree; returns those still dirty after it (a write
+        in progress, or one that came in meanwhile) with their fresh counts."""
+        fields = {"seq": 1, "org_path": 1, "writing": 1, "marked_at": 1}
+        marked = [d async for d in self.docs.find({"dirty": True, "org_path": org_code}, fields)]
+        unsettled = {}
+        for doc in marked:
+            fresh = await self.refresh(doc)
+            if not fresh["settled"]:
+                unsettled[doc["_id"]] = fresh
+        return unsettled
+
+    async def answer(self, org_code: str, key: Hashable, compute: Callable[[Rollup], Awaitable[T]]) -> T:
+        """An answer about the org's subtree (`key` names the question), computed from the roll-ups
+        (`Rollup`) and kept until a school of the subtree is recounted (its org's mark: one point
+        read to check, after the dirty schools of the subtree are recounted; see the module's
+        docstring for why that is exact). Nothing is kept while a school below is still dirty."""
+        unsettled = await self.settle(org_code)
         found = await self.marks.find_one({"_id": org_code}, {"seq": 1})
         seq = found["seq"] if found else 0
         kept = self._answers.get((org_code, key))
-        if kept is not None and kept[0] == seq:
+        if not unsettled and kept is not None and kept[0] == seq:
             return cast(T, kept[1])
-        value = await compute()
+        value = await compute(Rollup(self, unsettled))
         if len(self._answers) > 10_000:  # questions of past days, or many orgs
             self._answers.clear()
-        self._answers[(org_code, key)] = (seq, value)
+        if not unsettled:
+            self._answers[(org_code, key)] = (seq, value)
         return value
 
     @contextlib.asynccontextmanager
     async def marking(
         self, school_code: str, org_path: Iterable[str], at: dt.datetime | None = None
     ) -> AsyncIterator[None]:
-        """Around a write: marks the school before (a crash after the write leaves it marked) and
-        after (a recompute that ran during the write does not count as fresh)."""
+        """Around a write: marks the school before (a crash after the write leaves it marked, and
+        `writing` keeps it dirty) and after (a recompute that ran during the write does not count
+        as fresh). Two updates of the school's own document, nothing else."""
         path = list(org_path)
-        await self.touch(school_code, path, at)
+        await self.touch(school_code, path, at, writing=1)
         try:
             yield
         finally:
-            await self.touch(school_code, path, at)
+            await self.touch(school_code, path, at, writing=-1)
 
     async def _compute(self, school_code: str) -> dict[str, Any]:
         """Every count of one school in one pass over its records ($facet)."""
@@ -198,7 +249,22 @@ class Summaries:
 
     async def _refresh(self, doc: dict[str, Any]) -> dict[str, Any]:
         school, seq = doc["_id"], doc["seq"]
+        writing = doc.get("writing", 0) > 0
+        marked_at = doc.get("marked_at") or dt.datetime.now(dt.UTC)
+        if writing and dt.datetime.now(dt.UTC) - marked_at.replace(tzinfo=dt.UTC) > ABANDONED:
+            # its writer died between the marks: the write landed by now, or never will
+            if (await self.docs.update_one({"_id": school, "seq": seq}, {"$set": {"writing": 0}})).modified_count:
+                writing = False
         computed = await self._compute(school)
+        # the marks of its path, from the school up, before its counts change (see the docstring)
+        path = list(doc.get("org_path") or [school])
+        bumps = [
+            UpdateOne(
+                {"_id": org}, {"$inc": {"seq": 1}, **({"$addToSet": {"children": child}} if child else {})}, upsert=True
+            )
+            for org, child in reversed(list(zip(path, [*path[1:], ""], strict=True)))
+        ]
+        await self.marks.bulk_write(bumps, ordered=True)
         # each dimension's counts in a document of their own (a count or another dimension does
         # not read them), first; never over counts from a later mark
         for dimension, rows in computed["dims"].items():
@@ -207,10 +273,10 @@ class Summaries:
                     {"_id": f"{school}|{dimension}", "seq": {"$lte": seq}}, {"seq": seq, "rows": rows}, upsert=True
                 )
         counts = {k: v for k, v in computed.items() if k != "dims"}
-        await self.docs.update_one(
-            {"_id": school, "seq": seq}, {"$set": {**counts, "dirty": False}, "$unset": {"dims": ""}}
+        stored = await self.docs.update_one(
+            {"_id": school, "seq": seq}, {"$set": {**counts, "dirty": writing, "rolled": True}, "$unset": {"dims": ""}}
         )
-        return {**doc, **computed}
+        return {**doc, **computed, "settled": stored.matched_count == 1 and not writing}
 
     async def refresh(self, doc: dict[str, Any]) -> dict[str, Any]:
         """The school's summary counted after every write `doc` was marked by: a recompute already
@@ -271,7 +337,108 @@ class Summaries:
     async def refresh_marked(self, limit: int = 100) -> int:
         """Background: recompute marked schools (the questions then find them fresh)."""
         # org_path too: a question that joins this recompute gets its result as the school's summary
-        docs = [d async for d in self.docs.find({"dirty": True}, {"seq": 1, "org_path": 1}).limit(limit)]
+        fields = {"seq": 1, "org_path": 1, "writing": 1, "marked_at": 1}
+        docs = [d async for d in self.docs.find({"dirty": True}, fields).limit(limit)]
         for doc in docs:
             await self.refresh(doc)
+        # then the roll-ups of their paths, so that a question finds them built
+        roots = sorted({d["org_path"][0] for d in docs if d.get("org_path")})
+        for key in KEYS if roots else ():
+            await Rollup(self, {}).of(roots, key)
         return len(docs)
+
+
+def _merge(key: str, values: Iterable[Any]) -> Any:
+    """Counts of several subtrees added up: progress and statuses (key ""), or a dimension's rows."""
+    if not key:
+        progress: Counter[str] = Counter()
+        statuses: Counter[str | None] = Counter()
+        for value in values:
+            progress.update(value.get("progress") or {})
+            statuses.update(dict(value.get("statuses") or ()))
+        return {"progress": {k: progress[k] for k in PROGRESS}, "statuses": [[s, n] for s, n in statuses.items()]}
+    rows: Counter[tuple[Any, ...]] = Counter()
+    for value in values:
+        for status, school_type, code, n in value or ():
+            rows[(status, school_type, tuple(code) if isinstance(code, list) else code)] += n
+    return [[s, t, list(v) if isinstance(v, tuple) else v, n] for (s, t, v), n in rows.items()]
+
+
+class Rollup:
+    """One question's view of the counts of subtrees: an org's roll-up when it is valid (its
+    `seq` is the org's mark, and no school below is unsettled), else its children's values added
+    up (then stored, when every child's was exact); a school's own summary at the bottom, or the
+    fresh counts of an unsettled one."""
+
+    def __init__(self, summaries: Summaries, unsettled: dict[str, dict[str, Any]]) -> None:
+        self.s = summaries
+        self.unsettled = unsettled
+        self.below: dict[str, set[str]] = {}  # org -> its children on the path of an unsettled school
+        for doc in unsettled.values():
+            path = doc.get("org_path") or []
+            for org, child in zip(path, path[1:], strict=False):
+                self.below.setdefault(org, set()).add(child)
+
+    async def children(self, org_code: str) -> list[str]:
+        """The org's children with counted schools below (none: a school, or nothing counted)."""
+        mark = await self.s.marks.find_one({"_id": org_code}, {"children": 1}) or {}
+        return sorted(set(mark.get("children") or ()) | self.below.get(org_code, set()))
+
+    async def of(self, orgs: list[str], key: str) -> dict[str, Any]:
+        return {org: value for org, (value, _) in (await self._of(orgs, key)).items()}
+
+    async def _of(self, orgs: list[str], key: str) -> dict[str, tuple[Any, bool]]:
+        """Each org's value for `key`, and whether it is exact (no dirty school read)."""
+        marks = {d["_id"]: d async for d in self.s.marks.find({"_id": {"$in": orgs}})}
+        ids = {f"{org}|{key}": org for org in orgs}
+        kept = {ids[d["_id"]]: d async for d in self.s.rollups.find({"_id": {"$in": list(ids)}})}
+        out: dict[str, tuple[Any, bool]] = {}
+        build: dict[str, tuple[int, list[str]]] = {}
+        schools = []
+        for org in orgs:
+            mark = marks.get(org) or {}
+            children = sorted(set(mark.get("children") or ()) | self.below.get(org, set()))
+            if org in self.unsettled:
+                fresh = self.unsettled[org]
+                out[org] = (fresh["dims"][key] if key else fresh, False)
+            elif not children:
+                schools.append(org)
+            elif org not in self.below and (found := kept.get(org)) and found["seq"] == mark.get("seq", 0):
+                out[org] = (found["value"], True)
+            else:
+                build[org] = (mark.get("seq", 0), children)
+        if schools:
+            out.update(await self._schools(schools, key))
+        if build:
+            parts = await self._of(sorted({c for _, children in build.values() for c in children}), key)
+            for org, (seq, children) in build.items():
+                value = _merge(key, (parts[c][0] for c in children))
+                exact = all(parts[c][1] for c in children)
+                if exact:  # never over a roll-up built at a later mark
+                    with contextlib.suppress(DuplicateKeyError):
+                        await self.s.rollups.replace_one(
+                            {"_id": f"{org}|{key}", "seq": {"$lte": seq}}, {"seq": seq, "value": value}, upsert=True
+                        )
+                out[org] = (value, exact)
+        return out
+
+    async def _schools(self, schools: list[str], key: str) -> dict[str, tuple[Any, bool]]:
+        """Schools' own summaries (a school dirty since the question settled its subtree: its
+        stored counts, not exact; one never counted: nothing)."""
+        fields = {"seq": 1, "dirty": 1, "org_path": 1, "progress": 1, "statuses": 1, "writing": 1, "marked_at": 1}
+        docs = {d["_id"]: d async for d in self.s.docs.find({"_id": {"$in": schools}}, fields)}
+        out: dict[str, tuple[Any, bool]] = {s: (_merge(key, ()), True) for s in schools if s not in docs}
+        rows = {}
+        if key:
+            ids = [f"{s}|{key}" for s in docs]
+            rows = {d["_id"].rsplit("|", 1)[0]: d["rows"] async for d in self.s.dims.find({"_id": {"$in": ids}})}
+        for school, doc in docs.items():
+            exact = not doc.get("dirty")
+            if key and school not in rows:  # counted before the dimensions were kept apart
+                fresh = await self.s.refresh(doc)
+                out[school] = (fresh["dims"][key], exact and fresh["settled"])
+            elif key:
+                out[school] = (rows[school], exact)
+            else:
+                out[school] = ({"progress": doc.get("progress") or {}, "statuses": doc.get("statuses") or []}, exact)
+        return out

@@ -328,7 +328,7 @@ class Storage:
             # the embedded database serves the first clause with an index: a school's few thousand
             # records, or above a school the prefix's matches (the province's, at most)
             query = {**query, **found} if "school_code" in query else {**found, **query}
-        query["status"] = status or {"$ne": "LEFT"}  # 已减员: only when asked for
+        query["status"] = status or {"$ne": "LEFT"}  # 已减员: only when asked for (a window checks it itself)
         span = None
         if search:  # a narrow filter: its matches counted
             total = await self.teachers.count_documents(query)
@@ -358,10 +358,22 @@ class Storage:
         (the last open downwards), so nothing is missed whatever the span says."""
         order = [("updated_at", DESCENDING), ("_id", DESCENDING)]
         found: builtins.list[dict[str, Any]] = []
+        # a window's query is the index's alone: any other clause (even the status) makes the
+        # embedded database read the whole subtree; the status is then checked here
+        status = query.pop("status", None) if span is not None else None
 
         async def take(when: dict[str, Any] | dt.datetime | None, **more: Any) -> None:
             where = {**query, **more} if when is None else {**query, "updated_at": when, **more}
-            found.extend(await self.teachers.find(where).sort(order).limit(limit - len(found)).to_list())
+            want = limit - len(found)
+            docs = await self.teachers.find(where).sort(order).limit(want).to_list()
+            found.extend(d for d in docs if status is None or d.get("status") != "LEFT")
+            if status is None or len(docs) < want or len(found) >= limit:
+                return
+            # some were left out: go on below the last one read, within the same bounds
+            at, last = docs[-1]["updated_at"], docs[-1]["_id"]
+            await take(at, _id={"$lt": last})
+            if len(found) < limit and not isinstance(when, dt.datetime):
+                await take({**{k: v for k, v in (when or {}).items() if k == "$gt"}, "$lt": at}, **more)
 
         if after is not None:  # the same instant first: the ties after the last one seen
             await take(after[0], _id={"$lt": object_id(after[1])})
