@@ -54,6 +54,7 @@ def doc(i: int, schools: int) -> dict[str, Any]:
         "org_path": path,
         "org_key": "/".join(path) + "/",
         "org_district": district,
+        "org_city": PATH[2],
         "school_code": school,
         "status": "DRAFT",
         "basic": {"name": f"王{i:06d}", "idNumber": f"{i:018d}"},
@@ -202,7 +203,7 @@ def queries(db: Any, n: int) -> None:
     coll = db["tree"]
     coll.insert_many([doc(i, 20) for i in range(n)], ordered=False)
     sort = [("updated_at", DESCENDING), ("_id", DESCENDING)]
-    for field in ("org_path", "org_key", "org_district", "school_code"):
+    for field in ("org_path", "org_key", "org_district", "org_city", "school_code"):
         coll.create_index([(field, ASCENDING), ("updated_at", DESCENDING), ("_id", DESCENDING)])
     print(f"round trip, find_one by _id: {per_second(lambda: coll.find_one({'_id': 1})):.0f}/s")
     school, district = "3162000005", "620101"
@@ -222,6 +223,38 @@ def queries(db: Any, n: int) -> None:
         count = per_second(lambda q=query: coll.count_documents(q))  # type: ignore[misc]
         matches = coll.count_documents(query)
         print(f"{name} ({matches} matches): page of 50 {page:.1f}/s, count {count:.1f}/s")
+    windows(coll, n)
+
+
+def windows(coll: Any, n: int) -> None:
+    """The two representations as `Storage.list` reads them: a first and a deep (11th) page as a
+    window of `updated_at` holding ~50 of the subtree's records, the count, and a name prefix
+    search at the subtree (its range first, as the service orders it)."""
+    coll.create_index([("basic.name", ASCENDING)])
+    sort = [("updated_at", DESCENDING), ("_id", DESCENDING)]
+    newest = dt.datetime(2026, 1, 1) + dt.timedelta(seconds=n - 1)
+    subtrees = {
+        "school (1,000)": ({"org_path": "3162000005"}, {"school_code": "3162000005"}, 20),
+        "district (5,000)": ({"org_path": "620101"}, {"org_district": "620101"}, 4),
+        "city (20,000)": ({"org_path": "620100"}, {"org_city": "620100"}, 1),
+    }
+    for name, (multikey, level, every) in subtrees.items():
+        for shape, query in (("org_path multikey", multikey), ("per-level field", level)):
+            width = dt.timedelta(seconds=50 * every)
+            first = {**query, "updated_at": {"$gt": newest - width}}
+            deep_top = newest - 10 * width
+            deep = {**query, "updated_at": {"$gt": deep_top - width, "$lte": deep_top}}
+            search = {"basic.name": {"$gte": "王0001", "$lt": "王0002"}, **query}
+            got = [len(list(coll.find(q).sort(sort).limit(50))) for q in (first, deep, search)]
+            rates = [
+                per_second(lambda q=q: list(coll.find(q).sort(sort).limit(50)), 1.0)  # type: ignore[misc]
+                for q in (first, deep, search)
+            ]
+            count = per_second(lambda q=query: coll.count_documents(q), 1.0)  # type: ignore[misc]
+            print(
+                f"{name}, {shape}: first page {rates[0]:.0f}/s, deep page {rates[1]:.0f}/s (window rows {got[0]}, "
+                f"{got[1]}), count {count:.1f}/s, name prefix search {rates[2]:.0f}/s ({got[2]} rows)"
+            )
 
 
 def main() -> None:
@@ -231,6 +264,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--plans", default="", help="comma-separated plan numbers (0-based); all by default")
     parser.add_argument("--only-plans", action="store_true", help="the teacher insert plans only")
+    parser.add_argument("--only-windows", action="store_true", help="the org tree's pages in windows only")
     args = parser.parse_args()
     names = list(PLANS)
     plans = [names[int(i)] for i in args.plans.split(",")] if args.plans else names
@@ -238,6 +272,12 @@ def main() -> None:
         assert mongo.proc is not None
         client: MongoClient[dict[str, Any]] = MongoClient(uri)
         db = client["costs"]
+        if args.only_windows:
+            db["tree"].insert_many([doc(i, 20) for i in range(args.docs)], ordered=False)
+            for field in ("org_path", "org_district", "org_city", "school_code"):
+                db["tree"].create_index([(field, ASCENDING), ("updated_at", DESCENDING), ("_id", DESCENDING)])
+            windows(db["tree"], args.docs)
+            return
         teacher_inserts(db, mongo.proc.pid, args.records, args.rounds, plans)
         if not args.only_plans:
             inserts(db, 5_000)

@@ -1,12 +1,13 @@
 """The embedded default database: SecantusDB (MongoDB wire protocol) as a separate process.
 
-Started only when TMIS_MONGODB_URI is unset; never imported, only run as `secantusd-py`.
+Started only when TMIS_MONGODB_URI is unset; never imported, only run in a process of its own
+(`python -m tmis.run.secantusd`: `secantusd-py` with one fix of its insert path).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import logging
-import shutil
 import subprocess
 import sys
 import time
@@ -21,14 +22,13 @@ from tmis.run.procs import free_port, spawn, stop_process
 logger = logging.getLogger("tmis.run.embedded_db")
 
 
-def _executable() -> str:
-    beside = Path(sys.executable).parent / "secantusd-py"
-    found = str(beside) if beside.exists() else shutil.which("secantusd-py")
-    if not found:
+def _command() -> list[str]:
+    """SecantusDB's server, run by `tmis.run.secantusd` (its insert path fixed) with this Python."""
+    if importlib.util.find_spec("secantus") is None:
         raise RuntimeError(
-            "secantusd-py not found: install the 'embedded' extra (pip install '.[embedded]') or set TMIS_MONGODB_URI"
+            "SecantusDB not found: install the 'embedded' extra (pip install '.[embedded]') or set TMIS_MONGODB_URI"
         )
-    return found
+    return [sys.executable, "-m", "tmis.run.secantusd"]
 
 
 class EmbeddedMongo:
@@ -45,7 +45,7 @@ class EmbeddedMongo:
         self.storage_path.mkdir(parents=True, exist_ok=True)
         port = free_port(self.host)
         args = [
-            _executable(),
+            *_command(),
             "--host",
             self.host,
             "--port",
