@@ -6,7 +6,7 @@ SecantusDB 0.7.0b3 calls `Storage._index_options_map` (a scan of the collection'
 every entry BSON-decoded) from the unique-key check, the geo check and the index writer for each
 document it inserts, though it already reads the index list once per chunk of up to 1,000
 documents, under the collection's lock that index builds and drops take too, so the set cannot
-change in between. With the 8 indexes of `teachers` that was ~45% of an insert's CPU (363 → 197
+change in between. With the 8 indexes of `teachers` that was ~45% of an insert's CPU (363 → 197-213
 µs a record: bench/README.md, `bench/db_costs.py`). Here each chunk (each attempt, when a write
 conflict makes the server run it again) reads the map once. Only the version it was measured on
 is changed; any other runs as shipped.
