@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
+import pytest
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
 
-from services.records.storage import Storage
+from services.records.model import Teacher
+from services.records.storage import DuplicatePerson, Storage
 from services.records.storage.teachers import MIGRATIONS
 from tmis.migrations import schema_version
 from tmis.settings import Settings
@@ -64,6 +67,43 @@ async def test_records_of_older_releases_are_migrated_once(settings: Settings) -
         again = await Storage.open(settings)  # at the last version: nothing runs twice
         await again.close()
         assert await schema_version(teachers.database) == len(MIGRATIONS)
+    finally:
+        await client.drop_database(settings.databases["records"])
+        await client.close()
+
+
+async def test_the_person_key_led_by_the_number_replaces_the_number_index(settings: Settings) -> None:
+    """Release 3: the unique (idType, idNumber) index and the idNumber index become one unique
+    (idNumber, idType) index; the key is still enforced, and lookups and searches by number use it."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(settings.mongodb_uri)
+    db = client[settings.databases["records"]]
+    teachers = db["teachers"]
+    await teachers.create_index([("basic.idType", ASCENDING), ("basic.idNumber", ASCENDING)], unique=True)
+    await teachers.create_index([("basic.idNumber", ASCENDING)])
+    docs = [_old_doc(i, PATH_A) for i in range(12)]
+    for doc in docs:
+        doc.update({f"org_l{d}": code for d, code in enumerate(PATH_A[:-1])})
+    await teachers.insert_many(docs)
+    await db["_tmis_schema"].insert_one({"_id": "version", "version": 2})
+    try:
+        storage = await Storage.open(settings)
+        try:
+            assert await schema_version(db) == len(MIGRATIONS)
+            indexes = await teachers.index_information()
+            assert "basic.idType_1_basic.idNumber_1" not in indexes and "basic.idNumber_1" not in indexes
+            assert indexes["basic.idNumber_1_basic.idType_1"].get("unique") is True
+            same = Teacher("", 1, PATH_B[-1], "PRIMARY_SECONDARY", tuple(PATH_B), "DRAFT", dict(docs[3]["basic"]))
+            with pytest.raises(DuplicatePerson) as refused:
+                await storage.insert(same, dt.datetime.now(dt.UTC))
+            assert refused.value.school_code == PATH_A[-1]
+            other_type = {**docs[3]["basic"], "idType": "2"}  # the same number under another document type
+            await storage.insert(dataclasses.replace(same, basic=other_type), dt.datetime.now(dt.UTC))
+            found = await storage.by_identity([docs[3]["basic"]["idNumber"], "620102198001019999"])
+            assert sorted(t.basic["idType"] for t in found) == ["1", "2"]
+            page, total = await storage.list("620102", "", "62010219800101001", None, 50)
+            assert total == 2 and sorted(t.basic["name"] for t in page) == ["王10", "王11"]
+        finally:
+            await storage.close()
     finally:
         await client.drop_database(settings.databases["records"])
         await client.close()

@@ -108,8 +108,24 @@ async def _once_approved(db: AsyncDatabase[Any]) -> None:
     await db["teachers"].update_many({"status": "APPROVED"}, {"$set": {"once_approved": True}})
 
 
+_PERSON = [("basic.idNumber", ASCENDING), ("basic.idType", ASCENDING)]
+
+
+async def _person_key_by_number(db: AsyncDatabase[Any]) -> None:
+    """The unique (document type, number) index led by the number replaces it and the number's own
+    index (an insert cost an entry in each: bench/README.md). The new one is built first (the
+    records were unique under the old one), so the key is enforced throughout."""
+    teachers = db["teachers"]
+    await teachers.create_index(_PERSON, unique=True)
+    existing = await teachers.index_information()
+    for name in ("basic.idType_1_basic.idNumber_1", "basic.idNumber_1"):
+        if name in existing:
+            with contextlib.suppress(OperationFailure):  # another instance dropped it first
+                await teachers.drop_index(name)
+
+
 # start-up migrations (tmis.migrations), in order; a new release appends
-MIGRATIONS: tuple[Step, ...] = (_org_levels_from_paths, _once_approved)
+MIGRATIONS: tuple[Step, ...] = (_org_levels_from_paths, _once_approved, _person_key_by_number)
 
 
 class Storage:
@@ -123,8 +139,9 @@ class Storage:
     @classmethod
     async def open(cls, settings: Settings) -> Storage:
         s = cls(mongo.connect(settings, "records"), settings.databases["records"])
-        await s.teachers.create_index([("basic.idType", ASCENDING), ("basic.idNumber", ASCENDING)], unique=True)
-        await s.teachers.create_index([("basic.idNumber", ASCENDING)])
+        # one person per (document type, number); led by the number, it is also the index of a
+        # lookup or a prefix search by number (of any document type): one index entry less per insert
+        await s.teachers.create_index(_PERSON, unique=True)
         for depth in INDEXED_LEVELS:
             await s.teachers.create_index(
                 [(f"org_l{depth}", ASCENDING), ("updated_at", DESCENDING), ("_id", DESCENDING)]
