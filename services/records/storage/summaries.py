@@ -44,6 +44,8 @@ stored (the school is dirty, `writing` > 0), so no recompute can call the school
 the write ends; the background refresher recounts it every few seconds and, once its last mark
 is `ABANDONED` old, clears `writing` (the write landed or never will) and stores it clean,
 raising the marks of its path: every instance's kept answers and roll-ups about it are dropped.
+A writer that was only slow then lowers nothing (`writing` never goes below zero) and marks the
+school dirty again.
 A crash between the recompute's raising of the marks and its store leaves the school dirty.
 """
 
@@ -150,6 +152,10 @@ class Summaries:
         }
         if at is not None:
             update.update({"$max": {"newest": at}, "$min": {"oldest": at}})
+        if writing < 0:  # lowered only while raised: a write outliving `ABANDONED` was cleared meanwhile
+            if (await self.docs.update_one({"_id": school_code, "writing": {"$gt": 0}}, update)).matched_count:
+                return
+            update["$inc"] = {"seq": 1}
         await self.docs.update_one({"_id": school_code}, update, upsert=True)
 
     async def settle(self, org_code: str) -> dict[str, dict[str, Any]]:
