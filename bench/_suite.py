@@ -3,6 +3,7 @@ data dir, started, waited for and always stopped."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -93,3 +94,15 @@ def running_suite(admin_password: str) -> Iterator[Suite]:
                 proc.kill()
                 proc.wait()
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def database_uri(data_dir: Path) -> str:
+    """The suite's embedded database: its port is on the secantusd-py command line (the
+    supervisor writes only pids to run.json, once it has seen the gateway answer: it may not be
+    there yet when the bench has)."""
+    state, deadline = data_dir / "run.json", time.monotonic() + 30
+    while not state.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    pid = json.loads(state.read_text())["database"]["pid"]
+    args = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+    return f"mongodb://{args[args.index('--host') + 1]}:{args[args.index('--port') + 1]}/?directConnection=true"

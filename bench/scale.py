@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
-from _suite import running_suite  # noqa: E402 - beside this file
+from _suite import database_uri, running_suite  # noqa: E402 - beside this file
 from pymongo import AsyncMongoClient  # noqa: E402
 from teachers_page import CREATE_ORG, LOGIN, gql, mutate  # noqa: E402 - beside this file
 
@@ -158,15 +158,6 @@ class Teachers:
             tuple(self.missing),
             tuple(tuple(w) for w in self.warnings),  # type: ignore[misc]
         )
-
-
-def database_uri(data_dir: Path) -> str:
-    state, deadline = data_dir / "run.json", time.monotonic() + 30
-    while not state.exists() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    pid = json.loads(state.read_text())["database"]["pid"]
-    args = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
-    return f"mongodb://{args[args.index('--host') + 1]}:{args[args.index('--port') + 1]}/?directConnection=true"
 
 
 async def load(uri: str, count: int) -> tuple[float, float]:

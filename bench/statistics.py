@@ -76,7 +76,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import json
 import random
 import secrets
 import sys
@@ -90,7 +89,7 @@ sys.path.insert(0, str(ROOT))
 
 import bson  # noqa: E402
 import httpx  # noqa: E402
-from _suite import running_suite  # noqa: E402 - beside this file
+from _suite import database_uri, running_suite  # noqa: E402 - beside this file
 from pymongo import AsyncMongoClient, MongoClient  # noqa: E402
 from teachers_page import CREATE_ORG, LOGIN, gql, mutate  # noqa: E402 - beside this file
 
@@ -294,18 +293,6 @@ def mark(uri: str, db_name: str, schools: dict[str, tuple[str, ...]]) -> None:
             await client.close()
 
     asyncio.run(run())
-
-
-def database_uri(data_dir: Path) -> str:
-    """The suite's embedded database: its port is on the secantusd-py command line (the
-    supervisor writes only pids to run.json, once it has seen the gateway answer: it may not be
-    there yet when the bench has)."""
-    state, deadline = data_dir / "run.json", time.monotonic() + 30
-    while not state.exists() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    pid = json.loads(state.read_text())["database"]["pid"]
-    args = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
-    return f"mongodb://{args[args.index('--host') + 1]}:{args[args.index('--port') + 1]}/?directConnection=true"
 
 
 # --- (A) the real path ----------------------------------------------------------------------

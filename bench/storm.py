@@ -36,9 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
-from _suite import running_suite  # noqa: E402 - beside this file
+from _suite import database_uri, running_suite  # noqa: E402 - beside this file
 from pymongo import AsyncMongoClient  # noqa: E402
-from scale import CREATE_ORG, LOGIN, PAGE, Teachers, database_uri, gql, mutate  # noqa: E402 - beside this file
+from scale import CREATE_ORG, LOGIN, PAGE, Teachers, gql, mutate  # noqa: E402 - beside this file
 
 from services.records.storage import Storage  # noqa: E402
 from tmis.auth import Caller, TokenSigner  # noqa: E402
