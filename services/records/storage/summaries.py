@@ -387,7 +387,10 @@ class Rollup:
 
     async def children(self, org_code: str) -> list[str]:
         """The org's children with counted schools below (none: a school, or nothing counted)."""
-        mark = await self.s.marks.find_one({"_id": org_code}, {"children": 1}) or {}
+        return self._children(org_code, await self.s.marks.find_one({"_id": org_code}, {"children": 1}) or {})
+
+    def _children(self, org_code: str, mark: dict[str, Any]) -> list[str]:
+        """The children its mark lists, and those on the path of a school not yet counted there."""
         return sorted(set(mark.get("children") or ()) | self.below.get(org_code, set()))
 
     async def of(self, orgs: list[str], key: str) -> dict[str, Any]:
@@ -403,7 +406,7 @@ class Rollup:
         schools = []
         for org in orgs:
             mark = marks.get(org) or {}
-            children = sorted(set(mark.get("children") or ()) | self.below.get(org, set()))
+            children = self._children(org, mark)
             if org in self.unsettled:
                 fresh = self.unsettled[org]
                 out[org] = (fresh["dims"][key] if key else fresh, False)
