@@ -311,8 +311,8 @@ async def step(world: World, rng: random.Random) -> None:
         moved = await api.gql(Q["return"], {"s": school, "n": number, "d": today}, clerk)
         ledger.movements[(moved["movement"]["id"], "START")] += 1
     elif op == "import":
-        world.imported += 5
-        data = workbook(500_000 + 1000 * rng.randrange(1000) + world.imported, 5)
+        world.imported += 200
+        data = workbook(500_000 + 1000 * rng.randrange(1000) + world.imported, 200)
         job = await api.gql(IMPORT, {"s": school}, clerk, {"f": data})
         ledger.jobs.append(job["job"]["id"])
     elif op == "photo":
