@@ -62,8 +62,9 @@ def _wait_healthy(proc: subprocess.Popen, url: str, log_path: Path) -> None:
 
 
 @contextmanager
-def running_suite(admin_password: str) -> Iterator[Suite]:
-    """The suite, healthy, until the block ends (SIGTERM, then SIGKILL after a grace period)."""
+def running_suite(admin_password: str, extra: dict[str, str] | None = None) -> Iterator[Suite]:
+    """The suite, healthy, until the block ends (SIGTERM, then SIGKILL after a grace period);
+    `extra`: environment beside the usual (e.g. TMIS_MONGODB_URI: a database of the caller's)."""
     sys.path.insert(0, str(ROOT))
     from tmis.run.procs import free_port
 
@@ -71,7 +72,7 @@ def running_suite(admin_password: str) -> Iterator[Suite]:
     data_dir = Path(tempfile.mkdtemp(prefix="tmis-bench-"))
     log_path = data_dir / "suite.log"
     port = free_port()
-    env = suite_env(str(data_dir), port, admin_password)
+    env = suite_env(str(data_dir), port, admin_password) | (extra or {})
     url = f"http://127.0.0.1:{port}/graphql"
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(

@@ -1,4 +1,4 @@
-"""The gateway's ASGI app: GraphQL at /graphql, liveness at /healthz, the web client at /."""
+"""The gateway's ASGI app: GraphQL at /graphql, liveness at /healthz, readiness at /readyz, the web client at /."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from gateway.metrics import GatewayMetrics, UploadsInFlight
 from gateway.requests import BoundedRequests
 from gateway.schema import build_schema
 from gateway.system.pages import plugins_page
+from gateway.system.readiness import readyz
 from gateway.web import web_app
 from tmis import log, tracing
 from tmis.auth import TokenSigner, bearer_token
@@ -69,7 +70,8 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             ms = round((time.perf_counter() - started) * 1000, 1)
-            level = logging.DEBUG if scope["path"] == "/healthz" else logging.INFO  # health checks are routine
+            routine = scope["path"] in ("/healthz", "/readyz")  # health checks
+            level = logging.DEBUG if routine else logging.INFO
             fields = {"status": status, "ms": ms}
             logger.log(level, "%s %s %d", scope["method"], scope["path"], status, extra={"fields": fields})
             rpc_context.client_addr.reset(addr)
@@ -175,6 +177,7 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
     routes = [
         Route("/graphql", GZipMiddleware(graphql, minimum_size=1024)),  # answers are JSON: ~1/6 on a county line
         Route("/healthz", healthz),
+        Route("/readyz", readyz),
         Route("/metrics", metrics.endpoint),
         Route("/-/plugins", plugins_page(plugins)),
         Route("/files/teacher-accounts/{school}.xlsx", downloads.teacher_accounts),

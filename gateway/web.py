@@ -26,7 +26,7 @@ DEFAULT_DIR = Path(__file__).resolve().parent.parent / "web" / "dist"
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 NOT_BUILT = "网页客户端尚未构建：请运行 make run（或 cd web && npm ci && npm run build）"
-_API_PREFIXES = ("graphql", "files/", "healthz")
+_API_PREFIXES = ("graphql", "files/", "healthz", "readyz")
 # precompressed copies made by the build (web/compress.mjs), the smaller first
 ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
 

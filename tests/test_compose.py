@@ -159,7 +159,7 @@ def test_grpc_healthchecks_probe_the_listen_port():
         probe = " ".join(argv(svcs[name]["healthcheck"]["test"]))
         port = env_of(svcs[name])[f"TMIS_{name.upper()}_PORT"]
         assert "grpc_health" in probe and f"127.0.0.1:{port}" in probe, name
-    assert "/healthz" in " ".join(argv(svcs["gateway"]["healthcheck"]["test"]))
+    assert "/readyz" in " ".join(argv(svcs["gateway"]["healthcheck"]["test"]))
 
 
 def test_only_gateway_publishes_ports():

@@ -65,11 +65,13 @@ def test_deployments_probes_resources_and_secrets(rendered: tuple[str, list[dict
     for name, deployment in deployments.items():
         (container,) = containers(deployment)
         assert container["image"] == "tmis:latest"
-        for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
-            if name == "gateway":
-                assert container[probe]["httpGet"]["path"] == "/healthz", probe
-            else:
-                assert container[probe]["grpc"] == {"port": 50051}, (name, probe)
+        # readiness follows every dependency (the database included), liveness only the process
+        if name == "gateway":
+            paths = {p: container[p]["httpGet"]["path"] for p in ("startupProbe", "readinessProbe", "livenessProbe")}
+            assert paths == {"startupProbe": "/healthz", "readinessProbe": "/readyz", "livenessProbe": "/healthz"}
+        else:
+            assert container["startupProbe"]["grpc"] == container["readinessProbe"]["grpc"] == {"port": 50051}, name
+            assert container["livenessProbe"]["grpc"] == {"port": 50051, "service": "tmis.liveness"}, name
         resources = container["resources"]
         assert set(resources["requests"]) == set(resources["limits"]) == {"cpu", "memory"}, name
         secrets = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in container["env"] if "valueFrom" in e}

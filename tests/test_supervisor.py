@@ -60,6 +60,13 @@ class Run:
         except httpx.HTTPError:
             return False
 
+    def ready(self) -> tuple[int, dict]:
+        try:
+            reply = httpx.get(self.url.replace("/graphql", "/readyz"), timeout=5)
+        except httpx.HTTPError:
+            return 0, {}
+        return reply.status_code, reply.json()
+
     def state(self) -> dict:
         return json.loads((self.data_dir / "run.json").read_text())
 
@@ -101,6 +108,30 @@ def test_run_restarts_a_dead_service_and_stops_everything(tmp_path: Path) -> Non
         assert run.state()["records"]["pid"] != records
         _wait(run.healthy, 90, "health after the restart")
         assert "records exited" in run.log.read_text()
+
+        # the database stops answering: readiness and health name it, and come back with it
+        database = run.state()["database"]["pid"]
+        os.kill(database, signal.SIGSTOP)
+        try:
+            every = {f"{name}.database" for name in ("identity", "records", "review", "media")}
+            _wait(lambda: set(run.ready()[1].get("down", ())) == every, 30, "readiness to name every database")
+            assert run.ready()[0] == 503
+            assert set(run.post({"query": "{ health { ok down } }"})["data"]["health"]["down"]) == every
+        finally:
+            os.kill(database, signal.SIGCONT)
+        _wait(lambda: run.ready()[0] == 200, 30, "readiness once the database answers again")
+
+        # the database dies: the supervisor restarts it on its data, the services reconnect by
+        # themselves (none restarted), and what was saved is there
+        services = {name: run.state()[name]["pid"] for name in ("identity", "records", "review", "media")}
+        os.kill(database, signal.SIGKILL)
+        _wait(lambda: run.state()["database"]["restarts"] == 1, 60, "the database to be restarted")
+        _wait(lambda: run.ready()[0] == 200, 60, "readiness after the database restart")
+        assert run.ready()[1] == {"ready": True, "down": []}
+        assert {name: run.state()[name]["pid"] for name in services} == services
+        assert run.log.read_text().count("database exited") == 1
+        token = run.login()
+        assert run.post({"query": '{ org(code: "620000") { name } }'}, token)["data"]["org"]["name"] == "甘肃省"
         pids = [v["pid"] for v in run.state().values()]
     finally:
         code = run.stop()

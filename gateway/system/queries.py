@@ -1,26 +1,20 @@
 from __future__ import annotations
 
-import asyncio
-
 import strawberry
 
 from gateway.context import Info
+from gateway.system.readiness import check
 from gateway.system.types import Health, PluginInfo, ServiceHealth
 from tmis.plugins import plugin_infos
-
-HEALTH_DEADLINE_SECONDS = 1.0
 
 
 @strawberry.type
 class SystemQuery:
-    @strawberry.field(description="Liveness of the gateway and every service behind it.")
+    @strawberry.field(description="Whether every service behind the gateway, and its database, answers.")
     async def health(self, info: Info) -> Health:
-        clients = info.context.clients.all()
-        results = await asyncio.gather(*(c.check_health(HEALTH_DEADLINE_SECONDS) for c in clients))
-        services = [
-            ServiceHealth(name=c.name, ok=ok, latency_ms=ms) for c, (ok, ms) in zip(clients, results, strict=True)
-        ]
-        return Health(ok=all(s.ok for s in services), services=services)
+        checked = await check(info.context.clients)
+        services = [ServiceHealth(name=c.name, ok=not c.down, latency_ms=c.latency_ms) for c in checked]
+        return Health(ok=all(s.ok for s in services), services=services, down=[c.down for c in checked if c.down])
 
     @strawberry.field(description="Plugins loaded in this deployment.")
     def plugins(self, info: Info) -> list[PluginInfo]:

@@ -14,6 +14,9 @@ class ServiceHealth:
 class Health:
     ok: bool
     services: list[ServiceHealth]
+    down: list[str] = strawberry.field(
+        description="What is down: a service (`records`) or a service's database (`records.database`)."
+    )
 
 
 @strawberry.type

@@ -66,6 +66,7 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
         public_methods=PUBLIC_METHODS,
         before_change_methods=BEFORE_CHANGE_METHODS,
         revocations=revocations,
+        database=storage.answers,
     )
     handle.on_stop += [storage.close, records.close]
     return handle

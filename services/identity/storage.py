@@ -119,6 +119,10 @@ class Storage:
     async def close(self) -> None:
         await self.client.close()
 
+    async def answers(self) -> bool:
+        """Whether the database answers now (the service's readiness follows it)."""
+        return await mongo.answers(self.client)
+
     # orgs
 
     async def insert_org(self, org: Org) -> None:

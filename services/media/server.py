@@ -96,7 +96,7 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
         add_servicer(servicer, server)
         return [SERVICE_NAME]
 
-    handle = await build_server("media", settings, register, port=port)
+    handle = await build_server("media", settings, register, port=port, database=storage.answers)
     handle.every(JOBS_GAUGE_SECONDS, lambda: metrics.for_service("media").count_jobs(storage.jobs), "counting jobs")
     handle.every(PURGE_EVERY_SECONDS, jobs.purge, "purging old photo jobs", now=True)
     handle.every(job_config.stale_seconds / 4, jobs.sweep, "sweeping for photo jobs whose instance died", now=True)

@@ -64,6 +64,10 @@ class Storage:
     async def close(self) -> None:
         await self.client.close()
 
+    async def answers(self) -> bool:
+        """Whether the database answers now (the service's readiness follows it)."""
+        return await mongo.answers(self.client)
+
     # photos
 
     async def put_photo(self, jpeg: bytes, teacher_id: str) -> str:

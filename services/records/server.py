@@ -89,7 +89,9 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
         add_servicer(servicer, server)
         return [SERVICE_NAME]
 
-    handle = await build_server("records", settings, register, port=port, public_methods=PUBLIC_METHODS)
+    handle = await build_server(
+        "records", settings, register, port=port, public_methods=PUBLIC_METHODS, database=storage.answers
+    )
     handle.every(
         settings.int("TMIS_STATS_REFRESH_MS", 3000) / 1000,
         storage.summaries.refresh_marked,

@@ -167,7 +167,7 @@ async def create_server(
         review_pb2_grpc.add_ReviewServiceServicer_to_server(servicer, server)  # type: ignore[no-untyped-call]  # grpcio-tools generates _pb2_grpc without annotations
         return [SERVICE_NAME]
 
-    handle = await build_server("review", settings, register, port=port)
+    handle = await build_server("review", settings, register, port=port, database=storage.answers)
     handle.every(
         settings.int("TMIS_REVIEW_RECONCILE_MS", 5000) / 1000, workflow.reconcile, "reconciling half-done transitions"
     )

@@ -83,6 +83,10 @@ class Storage:
     async def close(self) -> None:
         await self.client.close()
 
+    async def answers(self) -> bool:
+        """Whether the database answers now (the service's readiness follows it)."""
+        return await mongo.answers(self.client)
+
     async def get(self, teacher_ids: list[str]) -> dict[str, ReviewState]:
         return {d["_id"]: _state(d) async for d in self.states.find({"_id": {"$in": teacher_ids}})}
 

@@ -9,6 +9,7 @@ the same DomainError; an unreachable service becomes SERVICE_UNAVAILABLE.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import AsyncIterator, Callable
@@ -22,6 +23,9 @@ from tmis.errors import ERROR_METADATA_KEY, DomainError, ErrorCode
 from tmis.rpc import context
 
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # uploads (photo archives, workbooks) pass through gRPC
+# health names beside each service's own: its database answers; the process is alive (tmis/rpc/server.py)
+DATABASE = "tmis.database"
+LIVENESS = "tmis.liveness"
 LABELS = {"identity": "账号", "records": "教师信息", "review": "审核", "media": "照片"}
 
 # round_robin: a DNS name with several addresses (compose --scale media=N) spreads calls over all.
@@ -58,6 +62,8 @@ class Client(Protocol):
     ) -> AsyncIterator[Any]: ...
 
     async def check_health(self, timeout: float = 1.0) -> tuple[bool, float]: ...
+
+    async def down(self, timeout: float = 1.0) -> tuple[str, float]: ...
 
     async def close(self) -> None: ...
 
@@ -141,15 +147,29 @@ class ServiceClient:
             return DomainError(ErrorCode.SERVICE_UNAVAILABLE, f"{label}服务暂时不可用，请稍后重试")
         return err
 
+    async def _serving(self, service: str, timeout: float) -> bool | None:
+        """Whether `service` is SERVING; None when the process does not answer."""
+        try:
+            reply = await self._health_check(health_pb2.HealthCheckRequest(service=service), timeout=timeout)
+        except grpc.aio.AioRpcError:
+            return None
+        return bool(reply.status == health_pb2.HealthCheckResponse.SERVING)
+
     async def check_health(self, timeout: float = 1.0) -> tuple[bool, float]:
         """(serving?, latency in ms) of the standard gRPC health check."""
         started = time.perf_counter()
-        try:
-            reply = await self._health_check(health_pb2.HealthCheckRequest(service=""), timeout=timeout)
-            ok = reply.status == health_pb2.HealthCheckResponse.SERVING
-        except grpc.aio.AioRpcError:
-            ok = False
-        return ok, round((time.perf_counter() - started) * 1000, 2)
+        ok = await self._serving("", timeout)
+        return bool(ok), round((time.perf_counter() - started) * 1000, 2)
+
+    async def down(self, timeout: float = 1.0) -> tuple[str, float]:
+        """What is down behind this client ("" when nothing: it serves), and the check's latency in
+        ms: `<name>.database` when the service answers but its database does not, else `<name>`."""
+        started = time.perf_counter()
+        down = ""
+        if not await self._serving("", timeout):
+            database, alive = await asyncio.gather(self._serving(DATABASE, timeout), self._serving(LIVENESS, timeout))
+            down = f"{self.name}.database" if alive and database is False else self.name
+        return down, round((time.perf_counter() - started) * 1000, 2)
 
     async def close(self) -> None:
         await self.channel.close()

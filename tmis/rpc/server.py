@@ -3,6 +3,11 @@
 `build_server` binds any port (0 = a free one, for tests) and returns a handle with the
 bound port; `run_service` is a service's `__main__`: settings from the environment,
 JSON logs, graceful stop on SIGTERM/SIGINT (health goes NOT_SERVING first).
+
+Health (grpc.health.v1): the overall status `""` and each service's follow its database, pinged
+every second: NOT_SERVING while it does not answer (readiness: send no calls here), SERVING again
+once it does; `tmis.database` tells that cause apart, and `tmis.liveness` stays SERVING until the
+process stops (a dead database is no reason to restart the service: it reconnects by itself).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from tmis import tracing
 from tmis.auth import TokenSigner
 from tmis.log import setup_logging
 from tmis.revocations import Revocations
-from tmis.rpc.client import MAX_MESSAGE_BYTES
+from tmis.rpc.client import DATABASE, LIVENESS, MAX_MESSAGE_BYTES
 from tmis.rpc.feed import via_identity
 from tmis.rpc.interceptors import AuthInterceptor, ErrorInterceptor, RequestIdInterceptor
 from tmis.rpc.metrics import MetricsInterceptor
@@ -40,6 +45,30 @@ class ServerHandle:
     health: health.aio.HealthServicer
     on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     metrics_port: int = 0  # where its Prometheus metrics are served (0: not served)
+    services: list[str] = field(default_factory=list)  # the health names that follow the database
+    serving: bool = True
+
+    async def set_serving(self, serving: bool) -> None:
+        """Readiness: every service's health (and `tmis.database`) SERVING or NOT_SERVING."""
+        status = health_pb2.HealthCheckResponse.SERVING if serving else health_pb2.HealthCheckResponse.NOT_SERVING
+        for name in ["", DATABASE, *self.services]:
+            await self.health.set(name, status)
+        if serving != self.serving:
+            logger.log(
+                logging.INFO if serving else logging.ERROR,
+                "%s: database %s",
+                self.name,
+                "answers again: serving" if serving else "does not answer: not serving until it does",
+            )
+        self.serving = serving
+
+    def follow(self, answers: Callable[[], Awaitable[bool]], seconds: float) -> None:
+        """Readiness follows `answers()` (the database's ping), asked every `seconds`."""
+
+        async def check() -> None:
+            await self.set_serving(await answers())
+
+        self.every(seconds, check, "checking the database", now=True)
 
     async def stop(self, grace: float = 5.0) -> None:
         await self.health.enter_graceful_shutdown()
@@ -49,16 +78,24 @@ class ServerHandle:
 
     def every(self, seconds: float, job: Callable[[], Awaitable[object]], what: str, now: bool = False) -> None:
         """Runs `job` every `seconds` (and once at once, with `now`) until the server stops; a failed
-        round is logged, not fatal."""
+        round is not fatal, and a run of failures (the database or a peer away) is logged once, with
+        one line when it works again."""
 
         async def loop() -> None:
             if not now:
                 await asyncio.sleep(seconds)
+            failing = False
             while True:
                 try:
                     await job()
                 except Exception:  # noqa: BLE001 - the database or a peer may be briefly away
-                    logger.exception("%s: %s failed", self.name, what)
+                    if not failing:
+                        logger.exception("%s: %s failed (retried every %gs)", self.name, what, seconds)
+                    failing = True
+                else:
+                    if failing:
+                        logger.info("%s: %s works again", self.name, what)
+                    failing = False
                 await asyncio.sleep(seconds)
 
         task = asyncio.create_task(loop())
@@ -80,8 +117,10 @@ async def build_server(
     public_methods: Collection[str] = (),
     before_change_methods: Collection[str] = (),
     revocations: Revocations | None = None,
+    database: Callable[[], Awaitable[bool]] | None = None,
 ) -> ServerHandle:
     """Create, bind and start a server. `register` adds the servicers and returns their full service names.
+    `database`: whether the service's database answers; readiness follows it (TMIS_HEALTH_CHECK_MS).
 
     Tokens are checked against `revocations`, by default fed from the identity service. A token
     before its first password change opens `public_methods` and `before_change_methods` only.
@@ -118,9 +157,11 @@ async def build_server(
         raise OSError(f"{name}: cannot bind {settings.grpc_host}:{bind_port}")
     await server.start()
     revocations.start()
-    for service_name in ["", *names]:
-        await checker.set(service_name, health_pb2.HealthCheckResponse.SERVING)
-    handle = ServerHandle(name, server, bound, checker, on_stop)
+    await checker.set(LIVENESS, health_pb2.HealthCheckResponse.SERVING)
+    handle = ServerHandle(name, server, bound, checker, on_stop, services=names)
+    await handle.set_serving(True)
+    if database is not None:
+        handle.follow(database, settings.int("TMIS_HEALTH_CHECK_MS", 1000) / 1000)
     metrics_port = settings.metrics_ports.get(name)
     if metrics_port is not None:
         handle.metrics_port = _serve_metrics(handle, metrics.registry, settings.grpc_host, metrics_port)

@@ -31,6 +31,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.read_concern import ReadConcern
 
 from tmis.migrations import SCHEMA_COLLECTION
+from tmis.mongo import durable_options
 from tmis.settings import SERVICES, Settings
 
 __all__ = ["FORMAT", "BackupError", "backup", "backup_database", "read_dump", "restore", "restore_database"]
@@ -142,7 +143,13 @@ async def restore_database(db: AsyncDatabase[Any], entry: dict[str, Any], root: 
 
 
 def _client(settings: Settings) -> AsyncMongoClient[Any]:
-    return AsyncMongoClient(settings.mongodb_uri, tz_aware=True, appname="tmis-backup", serverSelectionTimeoutMS=5000)
+    return AsyncMongoClient(
+        settings.mongodb_uri,
+        tz_aware=True,
+        appname="tmis-backup",
+        serverSelectionTimeoutMS=5000,
+        **durable_options(settings.mongodb_uri),  # a restore is acknowledged like any write
+    )
 
 
 async def backup(settings: Settings, target: Path) -> dict[str, Any]:

@@ -2,8 +2,9 @@
 
 Starts the embedded database (unless TMIS_MONGODB_URI is set), the four services and the
 gateway on free internal ports, waits for every health check, seeds the demo data once,
-prints the GraphiQL URL, restarts any process that dies, and on Ctrl-C / SIGTERM stops
-everything it started (gateway first, database last).
+prints the GraphiQL URL, restarts any process that dies (the database too, on its own port
+and data: the services reconnect by themselves), and on Ctrl-C / SIGTERM stops everything it
+started (gateway first, database last).
 """
 
 from __future__ import annotations
@@ -40,9 +41,10 @@ class Child:
     restarts: int = 0
     started_at: float = 0.0
     history: list[float] = field(default_factory=list)
+    log_file: str | None = None
 
     def start(self, env: dict[str, str]) -> subprocess.Popen[bytes]:
-        self.proc = spawn(self.args, env=env)
+        self.proc = spawn(self.args, env=env, log_file=self.log_file)
         self.started_at = time.monotonic()
         return self.proc
 
@@ -79,10 +81,8 @@ class Supervisor:
         state: dict[str, dict[str, int | str | None]] = {
             c.name: {"pid": c.proc.pid if c.proc else None, "restarts": c.restarts} for c in self.children
         }
-        state["database"] = {
-            "pid": self.db.proc.pid if self.db and self.db.proc else None,
-            "uri": self.db.uri if self.db else "",
-        }
+        if self.db:
+            state["database"]["uri"] = self.db.uri
         (self.data_dir / "run.json").write_text(json.dumps(state, indent=1))
 
     async def start(self) -> None:
@@ -90,13 +90,16 @@ class Supervisor:
         (self.data_dir / "logs").mkdir(exist_ok=True)
         uri = self.settings.mongodb_uri
         if not uri:
-            self.db = EmbeddedMongo(self.data_dir / "db", log_file=str(self.data_dir / "logs" / "secantusd.log"))
+            log = str(self.data_dir / "logs" / "secantusd.log")
+            self.db = EmbeddedMongo(self.data_dir / "db", log_file=log)
             uri = self.db.start()  # in the main thread: the child's parent-death signal follows the forking thread
+            self.children.append(Child("database", self.db.args, self.db.proc, log_file=log))
         secret = _token_secret(self.settings, self.data_dir)
         self.env = self._environment(uri, secret)
         python = sys.executable
-        self.children = [Child(name, [python, "-m", f"services.{name}"]) for name in SERVICES]
-        for child in self.children:
+        services = [Child(name, [python, "-m", f"services.{name}"]) for name in SERVICES]
+        self.children += services
+        for child in services:
             child.start(self.env)
         clients = [ServiceClient(n, self.env[f"TMIS_{n.upper()}_ADDR"], lambda ch: None) for n in SERVICES]
         try:
@@ -172,11 +175,9 @@ class Supervisor:
 
     def stop(self) -> None:
         self.stopping.set()
-        for child in reversed(self.children):  # gateway first
+        for child in reversed(self.children):  # gateway first, the database last
             if child.proc:
                 stop_process(child.proc, grace=5.0)
-        if self.db:
-            self.db.stop()
 
 
 async def _main(settings: Settings) -> int:

@@ -159,6 +159,10 @@ class Storage:
     async def close(self) -> None:
         await self.client.close()
 
+    async def answers(self) -> bool:
+        """Whether the database answers now (the service's readiness follows it)."""
+        return await mongo.answers(self.client)
+
     @staticmethod
     def _new_doc(teacher: Teacher, now: dt.datetime) -> dict[str, Any]:
         return {
