@@ -25,6 +25,19 @@ class Org:
 
 
 @dataclass(frozen=True)
+class LoginAttempts:
+    """A username's places (services/identity/attempts.py): failures, and attempts being verified."""
+
+    locked_until: dt.datetime | None
+    failed: int
+    pending: int
+
+    @property
+    def held(self) -> int:
+        return self.failed + self.pending
+
+
+@dataclass(frozen=True)
 class Account:
     id: str
     username: str
