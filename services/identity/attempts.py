@@ -24,7 +24,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import time
-from collections import Counter
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -34,7 +34,7 @@ from services.identity.passwords import BUSY
 from services.identity.storage import Storage
 from tmis.errors import DomainError, ErrorCode
 
-POLL = 0.1  # seconds: how soon a waiter sees a place freed by another process (this one's wake it at once)
+POLL = 0.1  # seconds: how soon a waiter sees a place freed by another process (this one wakes it at once)
 FORGET = dt.timedelta(days=1)  # failures are forgotten a day after the username's last attempt (its lock's end)
 
 
@@ -50,8 +50,9 @@ class Attempts:
         self.threshold = config.lockout_threshold
         self.lock_for = dt.timedelta(minutes=config.lockout_minutes)
         self.stale = dt.timedelta(milliseconds=config.argon2_max_wait_ms, minutes=1)
-        self._freed: dict[str, asyncio.Event] = {}  # set when a place of the username is freed here
-        self._watchers: Counter[str] = Counter()
+        # this process's attempts waiting for a place, per username, first come first; each one's
+        # event is set when a place may have been freed
+        self._waiting: dict[str, deque[asyncio.Event]] = {}
 
     async def reserve(self, username: str, attempt: str, deadline: float) -> Lock | None:
         """None once `attempt` holds a place; the lock when the username is locked. With every place
@@ -73,34 +74,32 @@ class Attempts:
                 elif state.pending == 0:  # failures only, unlocked: the last one died (or is about to lock)
                     if lock := await self._lock(username):
                         return lock
-                elif not await self.storage.reap_attempts(username, at - self.stale):
+                elif state.oldest_pending is not None and state.oldest_pending < at - self.stale:
+                    await self.storage.reap_attempts(username, at - self.stale)
+                else:
                     await self._wait(freed, deadline)
 
     async def succeeded(self, username: str, attempt: str) -> None:
         """A right password: its place freed and the username's failures cleared, in one update."""
-        try:
-            await self.storage.clear_failures(username, attempt)
-        finally:
-            self._notify(username)
+        await self.storage.clear_failures(username, attempt)
+        self._wake(username)
 
     async def failed(self, username: str, attempt: str) -> tuple[int, Lock | None]:
         """A wrong password: (its place among the consecutive failures, 0 when not counted because the
         username was cleared meanwhile; the lock when it completed them)."""
-        try:
-            state = await self.storage.fail_attempt(username, attempt)
-            if state is None:
-                return 0, None
-            full = state.pending == 0 and state.held >= self.threshold
-            return state.failed, await self._lock(username) if full else None
-        finally:
-            self._notify(username)
+        state = await self.storage.fail_attempt(username, attempt)
+        if state is None:
+            return 0, None
+        if state.pending or state.held < self.threshold:
+            return state.failed, None  # its place stays held: nobody to wake
+        lock = await self._lock(username)
+        self._wake(username, everyone=True)  # to answer with the lock (or take places a clear freed meanwhile)
+        return state.failed, lock
 
     async def abandoned(self, username: str, attempt: str) -> None:
         """Refused or interrupted before its password was verified: its place freed, nothing counted."""
-        try:
-            await self.storage.release_attempt(username, attempt)
-        finally:
-            self._notify(username)
+        await self.storage.release_attempt(username, attempt)
+        self._wake(username)
 
     async def _lock(self, username: str) -> Lock | None:
         until = now() + self.lock_for
@@ -111,20 +110,23 @@ class Attempts:
 
     @contextlib.contextmanager
     def _watch(self, username: str) -> Iterator[asyncio.Event]:
-        freed = self._freed.setdefault(username, asyncio.Event())
-        self._watchers[username] += 1
+        """This attempt in the line of this process's attempts waiting for a place of `username`."""
+        freed = asyncio.Event()
+        line = self._waiting.setdefault(username, deque())
+        line.append(freed)
         try:
             yield freed
         finally:
-            self._watchers[username] -= 1
-            if not self._watchers[username]:
-                del self._watchers[username]
-                self._freed.pop(username, None)
+            with contextlib.suppress(ValueError):  # woken: already out of the line
+                line.remove(freed)
+            if not line and self._waiting.get(username) is line:
+                del self._waiting[username]
 
-    def _notify(self, username: str) -> None:
-        freed = self._freed.pop(username, None)
-        if freed is not None:
-            freed.set()
+    def _wake(self, username: str, everyone: bool = False) -> None:
+        """The first waiters, as many as places may have been freed (a success clears up to all)."""
+        line = self._waiting.get(username, deque())
+        for _ in range(len(line) if everyone else min(self.threshold, len(line))):
+            line.popleft().set()
 
     @staticmethod
     async def _wait(freed: asyncio.Event, deadline: float) -> None:

@@ -30,7 +30,8 @@ class LoginAttempts:
 
     locked_until: dt.datetime | None
     failed: int
-    pending: int
+    pending: int  # attempts being verified
+    oldest_pending: dt.datetime | None  # when the oldest of them took its place
 
     @property
     def held(self) -> int:

@@ -87,9 +87,9 @@ FAILED = ""  # an attempt's id in `login_failures` once its password was verifie
 def _attempts(doc: dict[str, Any] | None) -> LoginAttempts | None:
     if doc is None:
         return None
-    held = doc.get("attempts") or []
-    failed = sum(1 for a in held if a["id"] == FAILED)
-    return LoginAttempts(doc.get("locked_until"), failed, len(held) - failed)
+    pending = [a["at"] for a in doc.get("attempts") or [] if a["id"] != FAILED]
+    failed = len(doc.get("attempts") or []) - len(pending)
+    return LoginAttempts(doc.get("locked_until"), failed, len(pending), min(pending, default=None))
 
 
 def _ms(now: dt.datetime) -> int:
@@ -270,10 +270,10 @@ class Storage:
             {"_id": username, "locked_until": until}, {"$set": {"attempts": []}, "$unset": {"locked_until": ""}}
         )
 
-    async def reap_attempts(self, username: str, before: dt.datetime) -> bool:
+    async def reap_attempts(self, username: str, before: dt.datetime) -> None:
         """Frees the places of attempts still unresolved since before `before` (their process died)."""
         stale = {"id": {"$ne": FAILED}, "at": {"$lt": before}}
-        return (await self.failures.update_one({"_id": username}, {"$pull": {"attempts": stale}})).modified_count == 1
+        await self.failures.update_one({"_id": username}, {"$pull": {"attempts": stale}})
 
     async def release_attempt(self, username: str, attempt: str) -> None:
         """Frees the attempt's place without a verdict (it was refused before its password was verified)."""
