@@ -2,8 +2,9 @@
 
 A login is deliberately expensive: one argon2id verification (64 MiB, see
 services/identity/config.py). Everything else on the path — HTTP, GraphQL in the gateway, the
-gRPC hop to identity, the MongoDB reads, the failure-counter reset, the audit write, the token —
-should be cheap next to it, costing less than 20% on top. This benchmark measures, with the same
+gRPC hop to identity, the account read, the three writes (the attempt's place taken before the
+hash and freed after it, services/identity/attempts.py; the audit entry), the token — should be
+cheap next to it, costing less than 20% on top. This benchmark measures, with the same
 concurrency C and in the same run:
 
   (A) logins per second through the real gateway (a freshly started suite, `python -m tmis`),
@@ -13,8 +14,9 @@ concurrency C and in the same run:
 
 Rounds are interleaved B, A, B, A to spread drift and noise over both; each rate is the sum of
 counts over the sum of elapsed times. The last line is `RATIO login <A/B> >= 0.8`; higher is
-better. Every login must succeed (never a wrong password: identity locks an account after 5
-consecutive failures).
+better. Every login must succeed: the C workers log in to the same account at once, which must
+never be refused (and never a wrong password: identity locks an account after 5 consecutive
+failures).
 
     .venv/bin/python bench/login.py [--concurrency C] [--seconds S]
 """

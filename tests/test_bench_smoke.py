@@ -1,5 +1,5 @@
-"""The province benchmarks at a few hundred records, so they never rot: each runs to its RATIO
-lines (the figures are not checked here; bench/README.md has them)."""
+"""The benchmarks in short runs (a few hundred records, a second a round), so they never rot: each
+runs to its RATIO lines (the figures are not checked here; bench/README.md has them)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
         ),
         ("storm.py", ["--seconds", "2"], {"TMIS_STORM_TEACHERS": "120"}, ["page_p95_idle_vs_storm"]),
         ("import.py", ["--rows", "300"], {}, ["import_vs_openpyxl_read", "import_memory_headroom"]),
+        ("login.py", ["--seconds", "1"], {}, ["login"]),
     ],
 )
 def test_a_benchmark_runs_to_its_ratios(script: str, args: list[str], env: dict[str, str], ratios: list[str]) -> None:

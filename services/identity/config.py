@@ -13,6 +13,8 @@ class IdentityConfig:
     password_max_length: int = 16
     password_min_classes: int = 3
     password_history: int = 5
+    # failures in a row that lock a username for `lockout_minutes`; also how many of its attempts
+    # are verified at once (services/identity/attempts.py)
     lockout_threshold: int = 5
     lockout_minutes: int = 30
     # argon2id: 64 MiB, 2 passes, 1 lane: above every OWASP option (46 MiB × 1, 19 MiB × 2, …)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+import time
 
+from services.identity.attempts import Attempts
 from services.identity.audit import Audit, now
 from services.identity.config import IdentityConfig
 from services.identity.model import NATION_CODE, Account, Org
@@ -45,6 +48,7 @@ class Login:
         self.sealer = sealer
         self.policy = PasswordPolicy(config)
         self.audit = audit
+        self.attempts = Attempts(storage, config)
 
     def token_for(self, account: Account) -> str:
         caller = Caller(
@@ -68,31 +72,50 @@ class Login:
     async def _verified(
         self, username: str, account: Account | None, password: str, event: str = "LOGIN_FAILED"
     ) -> Account:
-        """The account, when the password is right. Each attempt is counted before its password is
-        verified, so however many arrive together, at most `lockout_threshold` fail per lock window;
-        the others are refused as locked. Unknown usernames are counted and locked the same way."""
+        """The account, when the password is right. The lockout is services/identity/attempts.py's:
+        each attempt takes one of the username's `lockout_threshold` (5) places before its password
+        is verified, waiting for one while they are all being verified. So at most 5 fail between
+        two clears, and right passwords arriving together all sign in. Unknown usernames are
+        counted the same way. The 5th failure, and every attempt while locked, is answered with
+        the lock; a verified failure's audit entry names its place ("failure 3 of 5")."""
         self.hasher.admit()  # a storm beyond what the cores can hash in time: refused before anything is counted
-        at = now()
+        arrived, attempt = time.monotonic(), secrets.token_hex(8)
         path = account.org_path if account else (NATION_CODE,)
-        threshold, lock_for = self.config.lockout_threshold, dt.timedelta(minutes=self.config.lockout_minutes)
-        if await self.storage.reserve_attempt(username, threshold, at, at + lock_for + dt.timedelta(days=1)):
-            if await self._verify(account, password) and account is not None:
-                await self.storage.clear_failures(username)
+        lock = await self.attempts.reserve(username, attempt, arrived + self.hasher.max_wait)
+        detail = ""
+        if lock is None:
+            if await self._checked(username, attempt, account, password, arrived) and account is not None:
+                await self.attempts.succeeded(username, attempt)
                 return account
+            place, lock = await self.attempts.failed(username, attempt)
             result = ErrorCode.INVALID_CREDENTIALS
+            detail = f"failure {place} of {self.config.lockout_threshold}" if place else "not counted (cleared)"
         else:
             await self.hasher.verify(None, password)  # same time as any other refusal
             result = ErrorCode.ACCOUNT_LOCKED
-        until, started = await self.storage.lock(username, threshold, at + lock_for)
-        await self.audit.record(event, actor=username, target=username, org_path=path, result=str(result))
-        if started and until:
-            detail = f"until {until.isoformat()}"
-            await self.audit.record("LOCKED", actor="system", target=username, org_path=path, detail=detail)
+        await self.audit.record(
+            event, actor=username, target=username, org_path=path, result=str(result), detail=detail
+        )
+        if lock and lock.started:
+            until = f"until {lock.until.isoformat()}"
+            await self.audit.record("LOCKED", actor="system", target=username, org_path=path, detail=until)
         changing = event == "PASSWORD_CHANGE_FAILED"
-        if until:
+        if lock:
             field = "oldPassword" if changing else "username"
-            raise DomainError(ErrorCode.ACCOUNT_LOCKED, locked_message(until), field)
+            raise DomainError(ErrorCode.ACCOUNT_LOCKED, locked_message(lock.until), field)
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, WRONG, "oldPassword" if changing else "password")
+
+    async def _checked(
+        self, username: str, attempt: str, account: Account | None, password: str, arrived: float
+    ) -> bool:
+        """The password verified by an attempt holding a place, unless the wait for the place and the
+        hash queue together would be too long (RATE_LIMITED); a place not resolved is freed."""
+        try:
+            self.hasher.admit(time.monotonic() - arrived)
+            return await self._verify(account, password)
+        except BaseException:  # refused, interrupted or failed before a verdict: nothing counted
+            await self.attempts.abandoned(username, attempt)
+            raise
 
     async def _refused(self, username: str, path: tuple[str, ...], detail: str, message: str) -> DomainError:
         """A login refused although the password was right: audited, answered FORBIDDEN."""

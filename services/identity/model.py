@@ -25,6 +25,20 @@ class Org:
 
 
 @dataclass(frozen=True)
+class LoginAttempts:
+    """A username's places (services/identity/attempts.py): failures, and attempts being verified."""
+
+    locked_until: dt.datetime | None
+    failed: int
+    pending: int  # attempts being verified
+    oldest_pending: dt.datetime | None  # when the oldest of them took its place
+
+    @property
+    def held(self) -> int:
+        return self.failed + self.pending
+
+
+@dataclass(frozen=True)
 class Account:
     id: str
     username: str

@@ -30,6 +30,7 @@ CLASSES = (string.ascii_uppercase, string.ascii_lowercase, string.digits, SPECIA
 # 1/l/I) or hard to type on a phone or a Chinese input method (brackets, quotes, `^`, `=`, `/`...).
 CONFUSABLE = "0Oo1lI"
 T = TypeVar("T")
+BUSY = "登录人数较多，请稍后再试"
 _GENERATED = ["".join(c for c in cls if c not in CONFUSABLE) for cls in CLASSES[:3]] + ["!#$%&*+-?@_"]
 
 
@@ -92,17 +93,18 @@ class Hasher:
         )
         self._workers = config.argon2_workers or os.cpu_count() or 2
         self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="argon2", initializer=_lower_priority)
-        self._max_wait = config.argon2_max_wait_ms / 1000
+        self.max_wait = config.argon2_max_wait_ms / 1000  # seconds
         self._pending = 0  # submitted and not finished: running or queued
         started = time.perf_counter()
         # Verified against when there is no hash to check, so every path takes the same time.
         self._dummy = self.hasher.hash(secrets.token_urlsafe(16))
         self._seconds = time.perf_counter() - started  # a hash's time, a moving mean of those run since
 
-    def admit(self) -> None:
-        """Refuses at once (RATE_LIMITED) when a hash asked for now would wait longer than allowed."""
-        if (self._pending // self._workers) * self._seconds > self._max_wait:
-            raise DomainError(ErrorCode.RATE_LIMITED, "登录人数较多，请稍后再试")
+    def admit(self, waited: float = 0.0) -> None:
+        """Refuses at once (RATE_LIMITED) when a hash asked for now, by a login that has already
+        waited `waited` seconds (for a place of its username), would wait longer than allowed in all."""
+        if waited + (self._pending // self._workers) * self._seconds > self.max_wait:
+            raise DomainError(ErrorCode.RATE_LIMITED, BUSY)
 
     def _timed(self, work: Callable[[], T]) -> T:
         started = time.perf_counter()

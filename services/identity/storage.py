@@ -1,6 +1,6 @@
 """Identity's storage: the only module that touches its MongoDB database.
 
-Collections: orgs, accounts, login_failures (attempts counted by username, known or not: no enumeration),
+Collections: orgs, accounts, login_failures (login attempts and locks by username, known or not: no enumeration),
 revocations (per account: tokens issued before `not_before_ms` are void), audit, rate_limits.
 """
 
@@ -12,10 +12,10 @@ from typing import Any
 
 from bson import ObjectId
 from bson.errors import InvalidId
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from services.identity.model import Account, AuditEvent, Org
+from services.identity.model import Account, AuditEvent, LoginAttempts, Org
 from tmis import mongo
 from tmis.errors import DomainError, ErrorCode
 from tmis.migrations import Step, migrate
@@ -79,6 +79,17 @@ def _account_doc(account: Account, now: dt.datetime) -> dict[str, Any]:
     )
     doc.update(created_at=now, updated_at=now)
     return doc
+
+
+FAILED = ""  # an attempt's id in `login_failures` once its password was verified wrong
+
+
+def _attempts(doc: dict[str, Any] | None) -> LoginAttempts | None:
+    if doc is None:
+        return None
+    pending = [a["at"] for a in doc.get("attempts") or [] if a["id"] != FAILED]
+    failed = len(doc.get("attempts") or []) - len(pending)
+    return LoginAttempts(doc.get("locked_until"), failed, len(pending), min(pending, default=None))
 
 
 def _ms(now: dt.datetime) -> int:
@@ -210,41 +221,76 @@ class Storage:
     async def delete_account(self, account: Account) -> bool:
         return (await self.accounts.delete_one({"_id": account.id, "version": account.version})).deleted_count == 1
 
-    # login attempts and locks, by username (whether or not it exists)
+    # login attempts and locks, by username (whether or not it exists): one document per username,
+    # {attempts: [{id, at}], locked_until, expires_at}, each step below one atomic update of it
 
     async def locks_of(self, usernames: list[str]) -> dict[str, dt.datetime]:
         cursor = self.failures.find({"_id": {"$in": usernames}, "locked_until": {"$ne": None}})
         return {d["_id"]: d["locked_until"] async for d in cursor}
 
-    async def reserve_attempt(self, username: str, threshold: int, now: dt.datetime, forget: dt.datetime) -> bool:
-        """Counts an attempt before its password is verified; False when `threshold` are counted
-        already (locked, or that many still being verified). The count is one conditional update:
-        of attempts arriving together, `threshold` at most get through."""
-        doc = await self.failures.find_one({"_id": username})
-        until = doc.get("locked_until") if doc else None
-        if until and until > now:
+    async def reserve_attempt(
+        self, username: str, attempt: str, threshold: int, now: dt.datetime, forget: dt.datetime
+    ) -> bool:
+        """Gives `attempt` a place when fewer than `threshold` are held (being verified, or failed)
+        and the username is not locked: one conditional upsert, so of attempts arriving together
+        `threshold` at most get one. False when the document is full or locked (or was just made)."""
+        query = {"_id": username, f"attempts.{threshold - 1}": {"$exists": False}, "locked_until": None}
+        update = {"$push": {"attempts": {"id": attempt, "at": now}}, "$set": {"expires_at": forget}}
+        try:
+            await self.failures.update_one(query, update, upsert=True)
+        except DuplicateKeyError:  # it exists and does not match
             return False
-        if doc is None:
-            await self.failures.update_one({"_id": username}, {"$setOnInsert": {"count": 0}}, upsert=True)
-        elif until:  # the lock is over: a new window
-            over = {"_id": username, "locked_until": until}
-            await self.failures.update_one(over, {"$set": {"count": 0}, "$unset": {"locked_until": ""}})
-        counted = await self.failures.update_one(
-            {"_id": username, "count": {"$lt": threshold}}, {"$inc": {"count": 1}, "$set": {"expires_at": forget}}
-        )
-        return counted.modified_count == 1
+        return True
 
-    async def lock(self, username: str, threshold: int, until: dt.datetime) -> tuple[dt.datetime | None, bool]:
-        """Locks the username until `until` once `threshold` attempts are counted; returns the
-        lock's end (None: not locked) and whether this call started it."""
-        started = await self.failures.update_one(
-            {"_id": username, "count": {"$gte": threshold}, "locked_until": None}, {"$set": {"locked_until": until}}
-        )
-        doc = await self.failures.find_one({"_id": username})
-        return (doc or {}).get("locked_until"), started.modified_count == 1
+    async def login_attempts(self, username: str) -> LoginAttempts | None:
+        return _attempts(await self.failures.find_one({"_id": username}))
 
-    async def clear_failures(self, username: str) -> None:
-        await self.failures.delete_one({"_id": username})
+    async def fail_attempt(self, username: str, attempt: str) -> LoginAttempts | None:
+        """Turns the attempt's place into a failure; the state after it, None when the attempt holds
+        no place any more (an unlock, a reset or a password change cleared the username meanwhile)."""
+        doc = await self.failures.find_one_and_update(
+            {"_id": username, "attempts.id": attempt},
+            {"$set": {"attempts.$[a].id": FAILED}},
+            array_filters=[{"a.id": attempt}],
+            return_document=ReturnDocument.AFTER,
+        )
+        return _attempts(doc)
+
+    async def lock(self, username: str, threshold: int, until: dt.datetime, forget: dt.datetime) -> bool:
+        """Locks the username until `until` when `threshold` places are held and every one is a
+        failure; whether this call locked it."""
+        query = {
+            "_id": username,
+            "locked_until": None,
+            f"attempts.{threshold - 1}": {"$exists": True},
+            "attempts": {"$not": {"$elemMatch": {"id": {"$ne": FAILED}}}},
+        }
+        locked = await self.failures.update_one(query, {"$set": {"locked_until": until, "expires_at": forget}})
+        return locked.modified_count == 1
+
+    async def end_lock(self, username: str, until: dt.datetime) -> None:
+        """A lock that is over: its failures are forgotten (once, by whoever sees it first)."""
+        await self.failures.update_one(
+            {"_id": username, "locked_until": until}, {"$set": {"attempts": []}, "$unset": {"locked_until": ""}}
+        )
+
+    async def reap_attempts(self, username: str, before: dt.datetime) -> None:
+        """Frees the places of attempts still unresolved since before `before` (their process died)."""
+        stale = {"id": {"$ne": FAILED}, "at": {"$lt": before}}
+        await self.failures.update_one({"_id": username}, {"$pull": {"attempts": stale}})
+
+    async def release_attempt(self, username: str, attempt: str) -> None:
+        """Frees the attempt's place without a verdict (it was refused before its password was verified)."""
+        await self.failures.update_one({"_id": username}, {"$pull": {"attempts": {"id": attempt}}})
+
+    async def clear_failures(self, username: str, attempt: str = FAILED) -> None:
+        """Forgets the username's failures and its lock (a right password, an unlock, a reset, a
+        password change), and frees `attempt`'s place, in one update. Attempts still being verified
+        keep their places, so they count in the new window."""
+        await self.failures.update_one(
+            {"_id": username},
+            {"$pull": {"attempts": {"id": {"$in": [FAILED, attempt]}}}, "$unset": {"locked_until": ""}},
+        )
 
     # revocations
 

@@ -1,0 +1,81 @@
+"""Logins of one username arriving together, through the gateway: right passwords all sign in,
+and wrong ones are still counted before they are verified, at most 5 per lock window."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from dataclasses import replace
+
+import pytest
+
+from tests.identity.conftest import NEW_PASSWORD, Tree
+from tests.identity.test_reach import codes
+from tmis.settings import Settings
+
+AUDIT = """query($o: String!) { auditLog(orgCode: $o, first: 200) {
+  edges { node { event result target detail } } } }"""
+WRONG = "Wrong#Pass1"
+PLACES = {f"failure {k} of 5" for k in range(1, 6)}
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """argon2id at its cheapest: these tests count attempts; the hash's cost is not what they check."""
+    cheap = {"TMIS_IDENTITY_ARGON2_MEMORY_KIB": "8192", "TMIS_IDENTITY_ARGON2_TIME_COST": "1"}
+    return replace(settings, raw={**settings.raw, **cheap})
+
+
+async def _events(tree: Tree, username: str) -> list[dict]:
+    edges = (await tree.gql(AUDIT, {"o": "100000"}, tree.root))["auditLog"]["edges"]
+    return [e["node"] for e in edges if e["node"]["target"] == username]
+
+
+async def test_right_passwords_arriving_together_all_sign_in(tree: Tree) -> None:
+    province = await tree.activate(tree.root, "gs_admin", "620000", ["SYSTEM_ADMIN"])
+    await tree.activate(province, "gs_clerk", "620000", ["DATA_ENTRY"])
+    answers = await asyncio.gather(*(tree.login("gs_clerk", NEW_PASSWORD) for _ in range(24)))
+    assert [codes(a) for a in answers] == [[]] * 24 and all(a["token"] for a in answers)
+    assert len([e for e in await _events(tree, "gs_clerk") if e["event"] == "LOGIN"]) == 24 + 1  # and activate's
+    # every place was freed: 4 wrong passwords are counted from the first place, and a right one still signs in
+    assert [codes(await tree.login("gs_clerk", WRONG)) for _ in range(4)] == [["INVALID_CREDENTIALS"]] * 4
+    assert (await tree.login("gs_clerk", NEW_PASSWORD))["token"]
+
+
+@pytest.mark.parametrize("username", ["gs_clerk", "no_such_user"])
+async def test_twenty_wrong_passwords_at_once_verify_exactly_five(tree: Tree, username: str) -> None:
+    """Exactly 5 are verified (audited INVALID_CREDENTIALS, at places 1 to 5), and the 5th locks the
+    username; the other 15 wait for a place and are refused as locked, unverified. The answers: 4
+    INVALID_CREDENTIALS, and ACCOUNT_LOCKED (until when) for the 5th and the 15."""
+    province = await tree.activate(tree.root, "gs_admin", "620000", ["SYSTEM_ADMIN"])
+    await tree.activate(province, "gs_clerk", "620000", ["DATA_ENTRY"])
+    answers = await asyncio.gather(*(tree.login(username, WRONG) for _ in range(20)))
+    assert Counter(tuple(codes(a)) for a in answers) == {("INVALID_CREDENTIALS",): 4, ("ACCOUNT_LOCKED",): 16}
+    events = await _events(tree, username)
+    failed = [e for e in events if e["event"] == "LOGIN_FAILED"]
+    assert Counter(e["result"] for e in failed) == {"INVALID_CREDENTIALS": 5, "ACCOUNT_LOCKED": 15}
+    assert {e["detail"] for e in failed if e["result"] == "INVALID_CREDENTIALS"} == PLACES
+    assert len([e for e in events if e["event"] == "LOCKED"]) == 1
+    assert codes(await tree.login(username, NEW_PASSWORD)) == ["ACCOUNT_LOCKED"]
+
+
+async def test_wrong_passwords_among_right_ones_fail_at_most_five_times_per_window(tree: Tree) -> None:
+    """24 right and 24 wrong passwords, interleaved, at once. A right one signs in (unless 5 wrong
+    ones in a row locked the account first); a wrong one is refused. Every verified wrong password is
+    counted at its place among the consecutive failures, 1 to 5: a window (between two successes:
+    no lock ends here) numbers its failures from 1, so each place is taken at most once per window,
+    and no window holds a 6th."""
+    province = await tree.activate(tree.root, "gs_admin", "620000", ["SYSTEM_ADMIN"])
+    await tree.activate(province, "gs_clerk", "620000", ["DATA_ENTRY"])
+    passwords = [NEW_PASSWORD, WRONG] * 24
+    answers = await asyncio.gather(*(tree.login("gs_clerk", p) for p in passwords))
+    right = [a for p, a in zip(passwords, answers, strict=True) if p == NEW_PASSWORD]
+    wrong = [a for p, a in zip(passwords, answers, strict=True) if p == WRONG]
+    assert all(a["token"] or codes(a) == ["ACCOUNT_LOCKED"] for a in right), [codes(a) for a in right]
+    assert {tuple(codes(a)) for a in wrong} <= {("INVALID_CREDENTIALS",), ("ACCOUNT_LOCKED",)}
+    events = await _events(tree, "gs_clerk")
+    successes = len([e for e in events if e["event"] == "LOGIN"]) - 1  # activate's first login
+    assert successes == len([a for a in right if a["token"]]) >= 1
+    places = Counter(e["detail"] for e in events if e["result"] == "INVALID_CREDENTIALS")
+    assert set(places) <= PLACES, places
+    assert all(n <= successes + 1 for n in places.values()), places
