@@ -1,7 +1,10 @@
-"""Child processes: a child that ignores SIGTERM is killed after the grace period."""
+"""Child processes: a child that ignores SIGTERM is killed after the grace period; a child dies with its parent."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 import sys
 import time
 
@@ -21,3 +24,29 @@ def test_stop_falls_back_to_sigkill(tmp_path) -> None:  # noqa: ANN001
     started = time.monotonic()
     assert stop_process(proc, grace=0.5) == -9
     assert time.monotonic() - started < 5
+
+
+PARENT = """import sys, threading, time
+from tmis.run.procs import spawn
+threading.Thread(target=time.sleep, args=(60,), daemon=True).start()  # a parent with threads, as the suite is
+child = spawn([sys.executable, "-c", "import time; time.sleep(60)"])
+print(child.pid, flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_child_dies_with_its_parent() -> None:
+    parent = subprocess.Popen([sys.executable, "-c", PARENT], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    os.kill(child, signal.SIGKILL)
+    raise AssertionError("the child outlived its parent")

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import ctypes
 import os
-import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Callable
 
 __all__ = ["free_port", "spawn", "stop_process"]
 
@@ -28,24 +25,30 @@ def free_port(host: str = "127.0.0.1") -> int:
             return port
 
 
-def _die_with_parent() -> Callable[[], None] | None:
-    """Ask Linux to SIGTERM the child when its parent dies, so nothing is left running."""
-    if not sys.platform.startswith("linux"):
-        return None
-    libc = ctypes.CDLL(None, use_errno=True)
-
-    def prepare() -> None:
-        os.setsid()  # own session: a terminal's Ctrl-C goes to the supervisor, which stops children in order
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-    return prepare
+# Run in the child before the command itself: on Linux, ask for SIGTERM when the parent dies (so
+# nothing is left running), and give up when it has died already; then exec the command. A hook
+# in the forked child (preexec_fn) would do it without an interpreter, but is unsafe once the
+# parent has threads (gRPC's, asyncio's): the child can crash or hang in it.
+_DIE_WITH_PARENT = """import ctypes, os, signal, sys
+if sys.platform.startswith("linux"):
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    if os.getppid() != int(sys.argv[1]):
+        sys.exit(143)
+os.execvp(sys.argv[2], sys.argv[2:])
+"""
 
 
 def spawn(args: list[str], env: dict[str, str] | None = None, log_file: str | None = None) -> subprocess.Popen[bytes]:
+    """`args` as a child of this process, in a session of its own (a terminal's Ctrl-C goes to the
+    supervisor, which stops children in order), sent SIGTERM when this process dies."""
     out = open(log_file, "ab") if log_file else None  # noqa: SIM115 - handed to the child
     try:
         return subprocess.Popen(
-            args, env=env, stdout=out, stderr=subprocess.STDOUT if out else None, preexec_fn=_die_with_parent()
+            [sys.executable, "-S", "-c", _DIE_WITH_PARENT, str(os.getpid()), *args],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT if out else None,
+            start_new_session=True,
         )
     finally:
         if out:
