@@ -25,13 +25,14 @@ def free_port(host: str = "127.0.0.1") -> int:
             return port
 
 
-# Run in the child before the command itself: on Linux, ask for SIGTERM when the parent dies (so
-# nothing is left running), and give up when it has died already; then exec the command. A hook
+# Run in the child before the command itself: on Linux, ask for SIGKILL when the parent dies (so
+# nothing is left running: SecantusDB now and then ignores SIGTERM, and every acknowledged write is
+# journaled anyway), and give up when it has died already; then exec the command. A hook
 # in the forked child (preexec_fn) would do it without an interpreter, but is unsafe once the
 # parent has threads (gRPC's, asyncio's): the child can crash or hang in it.
 _DIE_WITH_PARENT = """import ctypes, os, signal, sys
 if sys.platform.startswith("linux"):
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() != int(sys.argv[1]):
         sys.exit(143)
 os.execvp(sys.argv[2], sys.argv[2:])
@@ -40,7 +41,7 @@ os.execvp(sys.argv[2], sys.argv[2:])
 
 def spawn(args: list[str], env: dict[str, str] | None = None, log_file: str | None = None) -> subprocess.Popen[bytes]:
     """`args` as a child of this process, in a session of its own (a terminal's Ctrl-C goes to the
-    supervisor, which stops children in order), sent SIGTERM when this process dies."""
+    supervisor, which stops children in order), killed when this process dies."""
     out = open(log_file, "ab") if log_file else None  # noqa: SIM115 - handed to the child
     try:
         return subprocess.Popen(
