@@ -9,7 +9,9 @@ What the page is when axe looks at it does not depend on timing or on where the 
   (`expect(locator).to_be_focused()`) before; the printed line names the focused element;
 - web fonts are loaded and no animation or transition is running, seen over two animation frames in a
   row (a transition starts a frame after the style that causes it); an endless one (a spinner) is not
-  waited for. One still running after SETTLE_LIMIT_MS fails the test, named.
+  waited for. One still running after SETTLE_LIMIT_MS fails the test, named;
+- while axe runs (it yields to the page between rules), transitions are off and animations paused: what
+  changes meanwhile (a toast closing itself after 3 s) changes at once, never through colours between.
 """
 
 from __future__ import annotations
@@ -38,10 +40,19 @@ _SETTLE = """async (limit) => {
   }
   return []
 }"""
-_AXE = """async () => (await axe.run(document, { resultTypes: ['violations'] })).violations.map((v) => ({
-  id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
-  nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ') + ' '
-    + (n.failureSummary || '').split('\\n').slice(1, 2).join('')) }))"""
+_AXE = """async () => {
+  const still = document.createElement('style')
+  still.textContent = '*, *::before, *::after { transition: none !important; animation-play-state: paused !important }'
+  document.head.append(still)
+  try {
+    return (await axe.run(document, { resultTypes: ['violations'] })).violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
+      nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ') + ' '
+        + (n.failureSummary || '').split('\\n').slice(1, 2).join('')) }))
+  } finally {
+    still.remove()
+  }
+}"""
 _FOCUSED = """(() => { const e = document.activeElement
   return !e || e === document.body ? 'nothing' : e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
     + [...e.classList].slice(0, 2).map((c) => '.' + c).join('') })()"""
