@@ -13,6 +13,7 @@ def test_first_login_forces_a_password_change_with_the_rules_shown_as_typed(page
     teacher = demo.teachers(SCHOOL)[1]
     initial = demo.accounts[teacher]["初始密码"]
     page.goto("/login")
+    expect(page.locator("#login-username")).to_be_visible()  # rendered: the route's page comes after `load`
     accessible(page, "login")
     login(page, teacher, initial)
     page.wait_for_url("**/password**")

@@ -17,6 +17,8 @@ export const router = createRouter({
   routes: [
     { path: '/login', name: 'login', component: () => import('@/pages/common/LoginPage.vue'), meta: { public: true } },
     { path: '/retrieve', name: 'retrieve', component: () => import('@/pages/common/RetrievePage.vue'), meta: { public: true } },
+    // the theme's specimen, for tests/web/test_web_theme.py: every button, link and tag in every state
+    { path: '/theme', component: () => import('@/pages/common/ThemePage.vue'), meta: { public: true } },
     { path: '/', component: () => import('@/layout/AppLayout.vue'), children },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
