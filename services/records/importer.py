@@ -201,10 +201,13 @@ class Importer:
         else:
             out = resume[1].copy()
         run = _Run(self, request, out, journal, resume[0] if resume else (0, 0))
-        for index, sheet in enumerate(sheets):
-            if index >= run.position[0]:
-                run.sheet = index
-                await (run.basic(sheet) if sheet.layout.basic else run.entries(sheet))
+        try:
+            for index, sheet in enumerate(sheets):
+                if index >= run.position[0]:
+                    run.sheet = index
+                    await (run.basic(sheet) if sheet.layout.basic else run.entries(sheet))
+        finally:
+            await run.stop()
         rows = out.new_rows + out.updated_rows + out.unchanged_rows + out.failed
         if (out.processed, out.total) != (rows, rows):  # blank rows, skipped: not rows of the summary
             out.processed = out.total = rows
@@ -462,6 +465,14 @@ class _Run:
         if self.pending is not None:
             pending, self.pending = self.pending, None
             await pending
+
+    async def stop(self) -> None:
+        """A chunk's write still in flight when the import stops on an error is stopped with it (its
+        transaction undone), so that a run that resumes the job never races it."""
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.cancel()
+            await asyncio.gather(pending, return_exceptions=True)
 
     # sub-tables
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
-import logging
 import secrets
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from typing import Any
@@ -35,7 +34,6 @@ from tmis.jobs import Cause, End, JobConfig, JobRuntime, Lease, LeaseLost, actin
 from tmis.registry import SCHOOL_TYPES, Registry
 from tmis.rpc import context
 
-logger = logging.getLogger("tmis.records.jobs")
 MODES = ("APPEND", "REPLACE")
 # a caller -> a short-lived token for it (a job's token for the calls it makes in its uploader's name)
 Mint = Callable[[Caller], str]
