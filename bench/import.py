@@ -6,8 +6,9 @@ the establishment, codes written as "code-name", name only or code only), then, 
 
   (b) the full import into a fresh embedded database (SecantusDB, as `make run` uses): the
       records service's own import job (`Workbooks.start`: the file stored in GridFS, read with
-      calamine, every row validated like a manual save, batched conditioned writes, progress
-      and heartbeat stored per chunk) — everything but the gRPC hop that carries the file;
+      calamine, every row validated like a manual save, each chunk of 1,000 rows one
+      transaction of its conditioned writes, history and the job's checkpoint, a heartbeat
+      ticking) — everything but the gRPC hop that carries the file;
   (a) openpyxl in read-only mode merely iterating every row of the file (values only).
 
 (b) runs first, and the workbook is generated in a process of its own, so this process's peak
@@ -46,7 +47,7 @@ from services.records.reading import Limits  # noqa: E402
 from services.records.storage import JobStore, Storage  # noqa: E402
 from services.records.teachers import Teachers  # noqa: E402
 from services.records.workbook import layouts  # noqa: E402
-from tmis import idcard  # noqa: E402
+from tmis import idcard, jobs  # noqa: E402
 from tmis.auth import Caller  # noqa: E402
 from tmis.codes import load_code_tables  # noqa: E402
 from tmis.registry import Registry  # noqa: E402
@@ -122,19 +123,21 @@ async def full_import(uri: str, data: bytes, dry_run: bool = False) -> dict[str,
         base, mongodb_uri=uri, databases={**base.databases, "records": "bench_dry" if dry_run else "bench_records"}
     )
     storage = await Storage.open(settings)
-    store = await JobStore(storage.client, settings.databases["records"]).open()
+    store = JobStore(storage.client, settings.databases["records"])
     tables = load_code_tables()
 
     async def org_of(code: str) -> OrgRef | None:
         return OrgRef(SCHOOL, "SCHOOL", PATH, "PRIMARY_SECONDARY") if code == SCHOOL else None
 
     registry = Registry()
-    workbooks = Workbooks(store, Teachers(storage, org_of, registry, tables), registry, tables, Limits())
+    teachers = Teachers(storage, org_of, registry, tables)
+    workbooks = Workbooks(store, teachers, registry, tables, Limits(), jobs.JobConfig(), lambda caller: "")
+    await workbooks.runtime.open()
     clerk = Caller("bench", "clerk", SCHOOL, PATH, ("DATA_ENTRY",))
     job = await workbooks.start(clerk, SCHOOL, "bench.xlsx", data, "APPEND", dry_run)
-    while workbooks.tasks:
-        await asyncio.gather(*workbooks.tasks)
-    done = await store.get(job.id)
+    while (done := await store.get(job.id)) is not None and done.status in jobs.OPEN:
+        await asyncio.sleep(0.05)
+    await workbooks.close()
     await storage.close()
     if done is None or done.status != "SUCCEEDED":
         raise SystemExit(f"the import did not succeed: {done}")

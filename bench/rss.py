@@ -78,7 +78,7 @@ def phone_photo() -> bytes:
 async def workload(clients: dict[str, ServiceClient], signer: TokenSigner, data_dir: Path) -> None:
     system = signer.sign(SYSTEM)
     await clients["identity"].EnsureAdmin(identity_pb2.EnsureAdminRequest(password="Tmis#Bench2026"), token=system)
-    await demo.seed(clients["identity"], clients["records"], clients["review"], system, data_dir)
+    await demo.seed(clients["identity"], clients["records"], clients["review"], signer, data_dir)
     clerk = signer.sign(Caller("bench", "bench", SCHOOL, PATH, ("DATA_ENTRY",)))
     template = (
         await clients["records"].GetImportTemplate(

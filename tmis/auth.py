@@ -40,6 +40,9 @@ class Caller:
     expires_at: int = 0
     # a TEACHER account's own record
     teacher_id: str = ""
+    # a long job acting for this account (its id): the account's own identity and reach, checked at
+    # every write; the history says the write came through the job
+    via: str = ""
 
     def reaches(self, target_org_path: Sequence[str]) -> bool:
         """True when the target org (given by its path from the nation) is in the caller's subtree."""
@@ -97,6 +100,8 @@ class TokenSigner:
         """A token for `caller`; `issued_at` is kept when set (a token minted for a download), else now."""
         now = time.time() if now is None else now
         payload = asdict(caller)
+        if not caller.via:  # (kept out of ordinary tokens: a process of the previous release reads them)
+            del payload["via"]
         payload["issued_at"] = caller.issued_at or int(now * 1000)
         payload["expires_at"] = int(now + (self.ttl_seconds if ttl_seconds is None else ttl_seconds))
         body = "v1." + _b64(json.dumps(payload, separators=(",", ":")).encode())

@@ -4,7 +4,7 @@ Settings (besides the suite's): TMIS_MEDIA_STANDARD (JSON overriding keys of the
 e.g. {"dpi": 300}), TMIS_MEDIA_MAX_UPLOAD_BYTES (one photo, default 20 MB),
 TMIS_MEDIA_KEEP_ORIGINALS (1: store the uploaded original beside the normalised photo),
 TMIS_MEDIA_ARCHIVE_MAX_FILES (2000) and TMIS_MEDIA_ARCHIVE_MAX_BYTES (uncompressed, 1 GB),
-TMIS_MEDIA_JOB_STALE_SECONDS (60: a photo job with no progress for this long is taken over by another
+TMIS_MEDIA_JOB_STALE_SECONDS (30: a photo job whose heartbeat is this old is taken over by another
 instance), TMIS_MEDIA_JOB_MAX_ATTEMPTS (3: runs of a job before it is marked FAILED) and the suite's
 TMIS_JOB_RETENTION_DAYS (30: finished jobs and their archives are deleted after this).
 Stateless apart from its database: run as many instances as the load needs.
@@ -20,12 +20,13 @@ import grpc
 
 from services.media import standard
 from services.media.archive import ArchiveLimits
-from services.media.batch import PURGE_EVERY_SECONDS, JobConfig, PhotoJobs
+from services.media.batch import PURGE_EVERY_SECONDS, PhotoJobs
 from services.media.photos import MediaConfig, Photos
 from services.media.servicer import MediaServicer
 from services.media.storage import Storage
 from tmis import metrics
 from tmis.auth import Caller, TokenSigner
+from tmis.jobs import JobConfig
 from tmis.metrics import JOBS_GAUGE_SECONDS
 from tmis.plugins import make_plugin_manager
 from tmis.proto.media.v1 import media_pb2, media_pb2_grpc
@@ -82,11 +83,11 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
         return signer.sign(caller, ttl_seconds=300)
 
     job_config = JobConfig(
-        stale_seconds=settings.int("TMIS_MEDIA_JOB_STALE_SECONDS", 60),
+        stale_seconds=settings.int("TMIS_MEDIA_JOB_STALE_SECONDS", 30),
         max_attempts=settings.int("TMIS_MEDIA_JOB_MAX_ATTEMPTS", 3),
-        retention_days=settings.int("TMIS_JOB_RETENTION_DAYS", 30),
     )
-    jobs = PhotoJobs(storage, photos, roster, limits, mint, job_config)
+    jobs = PhotoJobs(storage, photos, roster, limits, mint, job_config, settings.int("TMIS_JOB_RETENTION_DAYS", 30))
+    await jobs.runtime.open()
     servicer = MediaServicer(chosen, photos, jobs)
 
     # grpcio-tools generates media_pb2_grpc without annotations: its registration, typed here
@@ -99,6 +100,6 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
     handle = await build_server("media", settings, register, port=port, database=storage.answers)
     handle.every(JOBS_GAUGE_SECONDS, lambda: metrics.for_service("media").count_jobs(storage.jobs), "counting jobs")
     handle.every(PURGE_EVERY_SECONDS, jobs.purge, "purging old photo jobs", now=True)
-    handle.every(job_config.stale_seconds / 4, jobs.sweep, "sweeping for photo jobs whose instance died", now=True)
+    handle.every(job_config.sweep_seconds, jobs.runtime.sweep, "sweeping for photo jobs whose run stopped", now=True)
     handle.on_stop += [jobs.stop, storage.close, records.close]
     return handle

@@ -2,8 +2,8 @@
 
 Normalised photos live in the GridFS bucket `photos`, originals (when kept) in `originals`
 with the photo's id in their metadata; photo batches in `jobs`, one document per job updated
-once per file (which moves its heartbeat), so any instance can report a job's progress and take
-over a job whose instance died; each batch's archive in the bucket `archives`.
+once per file, so any instance can report a job's progress and take over a job whose instance
+died (the lease fields are `tmis.jobs`'); each batch's archive in the bucket `archives`.
 """
 
 from __future__ import annotations
@@ -58,7 +58,6 @@ class Storage:
         storage = cls(mongo.connect(settings, "media"), settings.databases["media"])
         await storage.db.command("ping")
         await migrate(storage.db, MIGRATIONS)
-        await storage.jobs.create_index([("status", 1), ("heartbeat", 1)])
         return storage
 
     async def close(self) -> None:
@@ -103,62 +102,27 @@ class Storage:
 
     # jobs: the archive in GridFS (bucket `archives`), so another instance can take a job over
 
-    async def create_job(self, job: dict[str, Any], archive: bytes) -> dict[str, Any]:
-        """Stores the archive and the job (`_id`, owner, uploader, school, total, teachers, runner, now)."""
+    async def new_job(self, job: dict[str, Any], archive: bytes, now: dt.datetime) -> dict[str, Any]:
+        """Stores the archive; the job's document (`_id`, owner, uploader, school, total, teachers),
+        to be created (`JobRuntime.create`)."""
         archive_id = await self.archives.upload_from_stream(job["_id"] + ".zip", archive, metadata={"job": job["_id"]})
-        now = job.pop("now")
-        doc = {
+        return {
             **job, "archive_id": archive_id, "status": "RUNNING", "processed": 0, "succeeded": 0, "failed": 0,
-            "results": [], "attempts": 1, "created_at": now, "updated_at": now, "heartbeat": now,
+            "results": [], "created_at": now, "updated_at": now,
         }  # fmt: skip
-        await self.jobs.insert_one(doc)
-        return doc
 
     async def archive(self, job: dict[str, Any]) -> bytes:
         stream = await self.archives.open_download_stream(job["archive_id"])
         return await stream.read()
 
-    async def add_result(self, job_id: str, runner: str, result: FileResult, ok: bool, now: dt.datetime) -> bool:
-        """False when another instance took the job over (its runner is no longer this one)."""
+    async def add_result(self, lease: dict[str, Any], result: FileResult, ok: bool, now: dt.datetime) -> bool:
+        """False when another run holds the job (`lease`: the job while this run holds it)."""
         counter = "succeeded" if ok else "failed"
         done = await self.jobs.update_one(
-            {"_id": job_id, "runner": runner},
-            {
-                "$push": {"results": result},
-                "$inc": {"processed": 1, counter: 1},
-                "$set": {"updated_at": now, "heartbeat": now},
-            },
+            lease,
+            {"$push": {"results": result}, "$inc": {"processed": 1, counter: 1}, "$set": {"updated_at": now}},
         )
         return done.modified_count == 1
-
-    async def finish_job(
-        self, job_id: str, runner: str, status: str, now: dt.datetime, results: list[FileResult] | None = None
-    ) -> None:
-        """The job's end (only by its runner); `results`: the files left undone, as failed."""
-        update: dict[str, Any] = {"$set": {"status": status, "updated_at": now, "heartbeat": now}}
-        if results:
-            update["$push"] = {"results": {"$each": results}}
-            update["$inc"] = {"processed": len(results), "failed": len(results)}
-        await self.jobs.update_one({"_id": job_id, "runner": runner}, update)
-
-    async def stale_jobs(self, before: dt.datetime) -> list[str]:
-        """Ids of the jobs RUNNING with no heartbeat since `before`: their instance died."""
-        found = self.jobs.find({"status": "RUNNING", "heartbeat": {"$lt": before}}, {"_id": 1})
-        return [doc["_id"] async for doc in found]
-
-    async def claim_job(
-        self,
-        job_id: str,
-        before: dt.datetime,
-        runner: str,
-        now: dt.datetime,
-    ) -> dict[str, Any] | None:
-        """The job, taken over by `runner`, when it is still stale (of two instances trying, one wins)."""
-        done = await self.jobs.update_one(
-            {"_id": job_id, "status": "RUNNING", "heartbeat": {"$lt": before}},
-            {"$set": {"runner": runner, "heartbeat": now, "updated_at": now}, "$inc": {"attempts": 1}},
-        )
-        return await self.jobs.find_one({"_id": job_id}) if done.modified_count == 1 else None
 
     async def purge_jobs(self, before: dt.datetime) -> int:
         """Deletes the finished jobs created before `before`, and their archives; how many."""

@@ -1,11 +1,17 @@
 """Importing a workbook into one school: every row validated like a manual save, each teacher's
-change one atomic write conditioned on the version read and an editable state, in batches.
+change one write conditioned on the version read and an editable state, in chunks.
 
 基本信息 rows insert or update (keyed by 身份证件类型 + 身份证件号 within the school; a person of
 another school is a conflict row); sub-table rows APPEND (an entry identical to one the teacher
 already has is not added again) or REPLACE (the teacher's entries of that set become exactly
 the rows of the file; identical ones keep their id). So importing the same file twice changes
-nothing, and a job interrupted by a crash is simply run again.
+nothing.
+
+Each chunk is one transaction: its records, their history and the job's checkpoint (the counts
+so far, the chunk's row errors, and where the import stands) commit together or not at all. A
+run of the job that stopped (its process died) is resumed after the last committed chunk, so
+no row is applied or counted twice. Before a chunk is written, the journal checks that whoever
+the import acts for may still write the school.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import datetime as dt
 import secrets
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from services.records.derived import DERIVED, diff, education_levels, one_per
 from services.records.model import EDITABLE, Entry, OrgRef, Teacher
@@ -25,14 +31,17 @@ from services.records.storage import Storage
 from services.records.teachers import MAX_ENTRIES_PER_SET, finish, hidden
 from services.records.validation import LocalRules, Problem, validate
 from services.records.workbook import CellError, Reader, layouts, reader
+from tmis.auth import Caller
 from tmis.codes import CodeTable
 from tmis.registry import Registry
 
 CHUNK_ROWS = 1000
 Key = tuple[str, str]  # (身份证件类型, 身份证件号)
-# 年度更新: open a 信息变更 on an APPROVED record the file changes: (teacher id, actor) -> "" or why not
-Reopen = Callable[[str, str], Awaitable[str]]
+# 年度更新: open a 信息变更 on an APPROVED record the file changes: (teacher id, whom the import acts
+# for) -> "" or why not
+Reopen = Callable[[str, Caller], Awaitable[str]]
 REOPEN_AT_ONCE = 16
+Position = tuple[int, int]  # (sheet, chunks of that sheet) committed, the sheets before it whole
 
 
 @dataclass(frozen=True)
@@ -46,7 +55,7 @@ class RowError:
 @dataclass(frozen=True)
 class Request:
     school: OrgRef
-    actor: str
+    acting: Caller  # whom the import acts for (its uploader; `via` the job)
     mode: str  # APPEND | REPLACE
     dry_run: bool
 
@@ -72,6 +81,17 @@ class Outcome:
 
     def counts(self) -> dict[str, int]:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "errors"}
+
+    @classmethod
+    def of(cls, counts: Mapping[str, int]) -> Outcome:
+        """The outcome as a job stored it."""
+        out = cls()
+        for name in out.counts():
+            setattr(out, name, int(counts.get(name, 0)))
+        return out
+
+    def copy(self) -> Outcome:
+        return dataclasses.replace(self, errors=list(self.errors))
 
     def add(self, other: Outcome) -> None:
         for name, value in other.counts().items():
@@ -116,7 +136,33 @@ class _Batch:
     out: Outcome = field(default_factory=Outcome)
 
 
-Progress = Callable[[Outcome], Awaitable[None]]
+class Journal(Protocol):
+    """The job's side of an import: its progress, and the reach of whom it acts for."""
+
+    session: Any  # the run's database session, for the chunks' transactions (the storage's)
+
+    async def started(self, out: Outcome, position: Position | None) -> None:
+        """The file opened (its total, its sheets' warnings), replacing what an earlier run stored."""
+        ...
+
+    async def report(self, out: Outcome) -> None:
+        """Progress that writes no record (a dry run's chunk, the last count)."""
+        ...
+
+    async def hold(self, session: Any) -> None:
+        """The first statement of a chunk's transaction: the job, held by it (a heartbeat waits for
+        the commit); raises when the job was taken over, which undoes the chunk."""
+        ...
+
+    async def checkpoint(self, out: Outcome, position: Position, session: Any) -> None:
+        """A chunk's progress, inside the chunk's transaction (`session`, the storage's); raises when
+        the job was taken over, which undoes the chunk."""
+        ...
+
+    async def check(self) -> None:
+        """Before a chunk is written: raises DomainError when whom the import acts for may no
+        longer write the school."""
+        ...
 
 
 class Importer:
@@ -136,36 +182,51 @@ class Importer:
         self.limits = limits
         self.rules = rules  # the province plugins' data rules, as a manual save runs them
 
-    async def run(self, request: Request, data: bytes, progress: Progress) -> Outcome:
-        """Raises DomainError (nothing written) when the file itself is refused."""
+    async def run(
+        self, request: Request, data: bytes, journal: Journal, resume: tuple[Position, Outcome] | None = None
+    ) -> Outcome:
+        """Raises DomainError (nothing written) when the file itself is refused. `resume`: where an
+        earlier run of the job stopped, and its outcome there (a dry run is never resumed)."""
         school_type = request.school.school_type
         sheets = await asyncio.to_thread(open_workbook, data, layouts(self.registry, school_type), self.limits)
-        out = Outcome(total=sum(s.rows for s in sheets))
-        for sheet in sheets:
-            if sheet.extra:
-                out.errors.append(
-                    RowError(sheet.name, 1, "", f"以下列不在模板中，已忽略：{'、'.join(sheet.extra[:20])}")
-                )
-        await progress(out)
-        out.errors = []
-        run = _Run(self, request, out, progress)
-        for sheet in sheets:
-            await (run.basic(sheet) if sheet.layout.basic else run.entries(sheet))
+        if resume is None:
+            out = Outcome(total=sum(s.rows for s in sheets))
+            for sheet in sheets:
+                if sheet.extra:
+                    out.errors.append(
+                        RowError(sheet.name, 1, "", f"以下列不在模板中，已忽略：{'、'.join(sheet.extra[:20])}")
+                    )
+            await journal.started(out, None if request.dry_run else (0, 0))
+            out.errors = []
+        else:
+            out = resume[1].copy()
+        run = _Run(self, request, out, journal, resume[0] if resume else (0, 0))
+        try:
+            for index, sheet in enumerate(sheets):
+                if index >= run.position[0]:
+                    run.sheet = index
+                    await (run.basic(sheet) if sheet.layout.basic else run.entries(sheet))
+        finally:
+            await run.stop()
         rows = out.new_rows + out.updated_rows + out.unchanged_rows + out.failed
         if (out.processed, out.total) != (rows, rows):  # blank rows, skipped: not rows of the summary
             out.processed = out.total = rows
-            await progress(out)
+            await journal.report(out)
         return out
 
 
 class _Run:
     """One import: the sheets in order, the writes of a chunk overlapping the reading of the next."""
 
-    def __init__(self, importer: Importer, request: Request, out: Outcome, progress: Progress) -> None:
+    def __init__(
+        self, importer: Importer, request: Request, out: Outcome, journal: Journal, position: Position
+    ) -> None:
         self.imp = importer
         self.req = request
         self.out = out
-        self.progress = progress
+        self.journal = journal
+        self.position = position  # where an earlier run of the job stopped: the chunks before it are done
+        self.sheet = 0  # the sheet being imported
         self.school_type = request.school.school_type
         self.now = dt.datetime.now(dt.UTC)
         self.seen: dict[Key, int] = {}  # person -> first 基本信息 row
@@ -216,8 +277,12 @@ class _Run:
 
     async def _report(self, done: Outcome) -> None:
         self.out.add(done)
-        await self.progress(self.out)
+        await self.journal.report(self.out)
         self.out.errors = []
+
+    def _done(self, chunk: int) -> bool:
+        """The chunk (of the sheet being imported) was committed by an earlier run of the job."""
+        return (self.sheet, chunk) < self.position
 
     def _chunks(self, sheet: Sheet) -> Iterator[list[tuple[int, list[Any]]]]:
         chunk: list[tuple[int, list[Any]]] = []
@@ -235,14 +300,20 @@ class _Run:
         readers = self._readers(sheet)
         present = {c.field.key for c in sheet.columns.values()}
         rows_of = iter(self._chunks(sheet))
-        planned: tuple[_Batch, int] | None = None
+        planned: tuple[_Batch, int, int] | None = None
+        number = -1
         while chunk := await asyncio.to_thread(next, rows_of, None):
+            number += 1
             rows = await asyncio.to_thread(self._rows, sheet, chunk, readers)
+            if self._done(number):  # written by an earlier run: its people are remembered, as rows above
+                for row in rows:
+                    self.seen.setdefault(row.key, row.number)
+                continue
             existing = await self._existing({r.key for r in rows})
             if planned:  # the previous chunk's writes start after this chunk's reads…
                 await self._write(sheet, *planned)
             # …and run while this chunk is planned (a person twice in the file is an error row)
-            planned = (await asyncio.to_thread(self._plan_basic, sheet, rows, existing, present), len(chunk))
+            planned = (await asyncio.to_thread(self._plan_basic, sheet, rows, existing, present), len(chunk), number)
         if planned:
             await self._write(sheet, *planned)
         await self._settle()
@@ -304,34 +375,38 @@ class _Run:
 
     # writing
 
-    async def _write(self, sheet: Sheet, batch: _Batch, rows: int) -> None:
-        """Waits for the previous chunk's writes, then starts this chunk's (not waited for)."""
+    async def _write(self, sheet: Sheet, batch: _Batch, rows: int, number: int) -> None:
+        """Waits for the previous chunk's writes, then starts this chunk's (not waited for): one
+        transaction with the job's checkpoint, after the checks of whom the import acts for."""
         await self._settle()
         batch.out.processed += rows
         if self.req.dry_run:
             for teacher, _ in batch.inserts:
                 self.planned[(teacher.basic["idType"], teacher.basic["idNumber"])] = teacher
-            self._count(batch, set(), set())
-            await self._report(batch.out)
+            await self._report(self._settled(sheet, batch, set(), set()))
             return
+        position = (self.sheet, number + 1)
+
+        async def checkpoint(refused: set[int], stale: set[str], session: Any) -> None:
+            total = self.out.copy()
+            total.add(self._settled(sheet, batch, refused, stale))
+            await self.journal.checkpoint(total, position, session)
 
         async def write() -> None:
+            await self.journal.check()
             await self._reopen(sheet, batch)
-            refused = await self.imp.storage.insert_many([t for t, _ in batch.inserts], self.now)
-            stale = await self.imp.storage.write_many(
-                [(o, n, diff(o, n, self.req.actor, self.now)) for o, n, _ in batch.writes], self.now
+            actor = self.req.acting.username
+            refused, stale = await self.imp.storage.write_chunk(
+                [t for t, _ in batch.inserts],
+                [(o, n, diff(o, n, actor, self.now)) for o, n, _ in batch.writes],
+                self.now,
+                self.req.acting.via,
+                self.journal.session,
+                self.journal.hold,
+                checkpoint,
             )
-            for i in sorted(refused):
-                batch.out.fail(
-                    sheet.name, batch.inserts[i][1], "该身份证件号的教师已在其他学校登记，不能重复录入", "身份证件号"
-                )
-            for old, _, rows_ in batch.writes:
-                if old.id in stale:
-                    batch.out.fail(
-                        sheet.name, rows_, "该教师信息刚被他人修改或已报送，未导入，请重新导入", "身份证件号"
-                    )
-            self._count(batch, refused, stale)
-            await self._report(batch.out)
+            self.out.add(self._settled(sheet, batch, refused, stale))
+            self.out.errors = []  # (stored by the checkpoint)
 
         self.pending = asyncio.create_task(write())
         await asyncio.sleep(0)  # let the request go out before the next chunk is read
@@ -345,27 +420,59 @@ class _Run:
         reopen, failed = self.imp.reopen, set()
         for at in range(0, len(approved), REOPEN_AT_ONCE):
             part = approved[at : at + REOPEN_AT_ONCE]
-            answers = await asyncio.gather(*(reopen(old.id, self.req.actor) for old, _, _ in part))
+            answers = await asyncio.gather(*(reopen(old.id, self.req.acting) for old, _, _ in part))
             for (old, _, rows), why in zip(part, answers, strict=True):
                 if why:
                     batch.out.fail(sheet.name, rows, f"不能发起信息变更：{why}", "身份证件号")
                     failed.add(old.id)
-        batch.writes = [w for w in batch.writes if w[0].id not in failed]
+        # each record is written at the version it has once reopened (whatever reopening did to it),
+        # and only if nothing but its state changed since the chunk was planned
+        reopened = {t.id: t for t in await self.imp.storage.get([o.id for o, _, _ in approved if o.id not in failed])}
+        writes = []
+        for old, new, rows in batch.writes:
+            fresh = reopened.get(old.id, old) if old.status == "APPROVED" else old
+            if old.id in failed:
+                continue
+            if fresh.status not in EDITABLE or (fresh.school_code, fresh.basic, fresh.entries) != (
+                old.school_code,
+                old.basic,
+                old.entries,
+            ):
+                batch.out.fail(sheet.name, rows, "该教师信息刚被他人修改或已报送，未导入，请重新导入", "身份证件号")
+                continue
+            writes.append((fresh, dataclasses.replace(new, version=fresh.version, status=fresh.status), rows))
+        batch.writes = writes
 
-    def _count(self, batch: _Batch, refused: set[int], stale: set[str]) -> None:
+    def _settled(self, sheet: Sheet, batch: _Batch, refused: set[int], stale: set[str]) -> Outcome:
+        """The chunk's outcome once written: the inserts at `refused` and the writes of `stale`
+        records failed, the rest counted (the chunk's own outcome is left as it is)."""
+        out = batch.out.copy()
         for i, (_, rows) in enumerate(batch.inserts):
-            if i not in refused:
-                batch.out.inserted += 1
-                batch.out.done(rows)
+            if i in refused:
+                out.fail(sheet.name, rows, "该身份证件号的教师已在其他学校登记，不能重复录入", "身份证件号")
+            else:
+                out.inserted += 1
+                out.done(rows)
         for old, _, rows in batch.writes:
-            if old.id not in stale:
-                batch.out.updated += 1
-                batch.out.done(rows)
+            if old.id in stale:
+                out.fail(sheet.name, rows, "该教师信息刚被他人修改或已报送，未导入，请重新导入", "身份证件号")
+            else:
+                out.updated += 1
+                out.done(rows)
+        return out
 
     async def _settle(self) -> None:
         if self.pending is not None:
             pending, self.pending = self.pending, None
             await pending
+
+    async def stop(self) -> None:
+        """A chunk's write still in flight when the import stops on an error is stopped with it (its
+        transaction undone), so that a run that resumes the job never races it."""
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.cancel()
+            await asyncio.gather(pending, return_exceptions=True)
 
     # sub-tables
 
@@ -377,8 +484,10 @@ class _Run:
             groups.setdefault(row.key, []).append(row)
         keys = list(groups)
         step = max(1, CHUNK_ROWS // 4)
-        planned: tuple[_Batch, int] | None = None
-        for start in range(0, len(keys), step):
+        planned: tuple[_Batch, int, int] | None = None
+        for number, start in enumerate(range(0, len(keys), step)):
+            if self._done(number):
+                continue
             part = keys[start : start + step]
             existing = await self._existing(set(part))
             if planned:  # as in `basic`: each teacher is in one part only
@@ -386,6 +495,7 @@ class _Run:
             planned = (
                 await asyncio.to_thread(self._plan_entries, sheet, {k: groups[k] for k in part}, existing),
                 sum(len(groups[k]) for k in part),
+                number,
             )
         if planned:
             await self._write(sheet, *planned)

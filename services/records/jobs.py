@@ -1,10 +1,13 @@
-"""Import jobs: stored first (with the file), then run as a background task of this instance.
+"""Import jobs: stored first (with the file and whom the job acts for), then run by the shared
+job runtime (`tmis.jobs`): a heartbeat while the run lives, a sweep on every instance that takes
+over a job whose run stopped, resumed after its last committed chunk (see importer.py), given up
+after `max_attempts` runs with the cause named, and an end that is retried until it is written.
+The job acts for its uploader: their identity, revocations and reach are checked before each
+chunk is written, and each 信息变更 it opens is opened in their name.
 
-Finished jobs and their files are deleted `retention_days` after they were created.
-A job's heartbeat moves with every chunk; a job found QUEUED or RUNNING with a stale heartbeat
-when an instance starts is run again from the start, which is safe because an import is
-idempotent (see importer.py). Templates, exports and error workbooks are here too: the file
-side of the records service, with the same access rules as the records themselves.
+Finished jobs and their files are deleted `retention_days` after they were created. Templates,
+exports and error workbooks are here too: the file side of the records service, with the same
+access rules as the records themselves.
 """
 
 from __future__ import annotations
@@ -12,29 +15,79 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
-import logging
 import secrets
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from typing import Any
 
 from services.records.exporter import chunks, error_report, export
-from services.records.importer import Importer, Outcome, Reopen, Request
+from services.records.importer import Importer, Outcome, Position, Reopen, Request
 from services.records.model import OrgRef, Teacher
 from services.records.reading import Limits, check_file, open_workbook
-from services.records.storage import Job, JobStore
+from services.records.storage import Job, JobStore, job_of
 from services.records.teachers import STATUS, Teachers
 from services.records.template import build_template
 from services.records.workbook import layouts
 from tmis.auth import Caller
 from tmis.codes import CodeTable
 from tmis.errors import DomainError, ErrorCode
+from tmis.jobs import Cause, End, JobConfig, JobRuntime, Lease, LeaseLost, acting, acting_for, transient
 from tmis.registry import SCHOOL_TYPES, Registry
+from tmis.rpc import context
 
-logger = logging.getLogger("tmis.records.jobs")
 MODES = ("APPEND", "REPLACE")
+# a caller -> a short-lived token for it (a job's token for the calls it makes in its uploader's name)
+Mint = Callable[[Caller], str]
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def _error(message: str) -> dict[str, Any]:
+    return {"sheet": "", "row": 0, "column": "", "message": message}
+
+
+def _errors(out: Outcome) -> list[dict[str, Any]]:
+    return [dataclasses.asdict(e) for e in out.errors]
+
+
+class _Journal:
+    """One run's journal (importer.Journal): every write conditioned on the run's lease."""
+
+    def __init__(self, workbooks: Workbooks, lease: Lease, job: Job, caller: Caller, session: Any) -> None:
+        self.w = workbooks
+        self.lease = lease
+        self.job = job
+        self.caller = caller
+        self.session = session
+
+    async def started(self, out: Outcome, position: Position | None) -> None:
+        await self.w.store.started(self.lease, out.counts(), _errors(out), position)
+
+    async def report(self, out: Outcome) -> None:
+        await self.w.store.progress(self.lease, out.counts(), _errors(out))
+
+    async def hold(self, session: Any) -> None:
+        await self.w.store.hold(self.lease, session)
+
+    async def checkpoint(self, out: Outcome, position: Position, session: Any) -> None:
+        await self.w.store.checkpoint(self.lease, out.counts(), _errors(out), position, session)
+
+    async def check(self) -> None:
+        """The uploader may still write the school: their token (as issued at their login, so a
+        revocation since then counts) goes with this chunk's calls, and identity answers for the school."""
+        if self.lease.lost:
+            raise LeaseLost(self.lease.id)
+        context.token.set(self.w.mint(self.caller))
+        try:
+            await self.w.teachers.school(self.caller, self.job.school_code)
+        except DomainError as err:
+            if transient(err):
+                raise
+            who = self.caller.username
+            raise DomainError(
+                err.code, f"导入已停止：导入人（{who}）已不能管理该学校（{err.message}）；已导入的行保留", "schoolCode"
+            ) from None
 
 
 class Workbooks:
@@ -45,7 +98,8 @@ class Workbooks:
         registry: Registry,
         tables: Mapping[str, CodeTable],
         limits: Limits,
-        stale_seconds: int = 120,
+        config: JobConfig,
+        mint: Mint,
         reopen: Reopen | None = None,
     ) -> None:
         self.store = store
@@ -53,9 +107,9 @@ class Workbooks:
         self.registry = registry
         self.tables = tables
         self.limits = limits
-        self.stale = dt.timedelta(seconds=stale_seconds)
+        self.mint = mint
         self.importer = Importer(teachers.storage, registry, tables, limits, teachers.rules, reopen)
-        self.tasks: set[asyncio.Task[None]] = set()
+        self.runtime = JobRuntime(store.jobs, self, config, "records")
         self._templates: dict[str, bytes] = {}
 
     # templates
@@ -73,6 +127,8 @@ class Workbooks:
         self, caller: Caller, school_code: str, filename: str, data: bytes, mode: str, dry_run: bool
     ) -> Job:
         caller.require("DATA_ENTRY")
+        if caller.service:  # a job acts for a person, whose reach it keeps being checked against
+            raise DomainError(ErrorCode.FORBIDDEN, "批量导入须由学校信息录入员发起", "schoolCode")
         if mode not in MODES:
             raise DomainError(ErrorCode.INVALID_INPUT, "导入方式应为追加（APPEND）或替换（REPLACE）", "mode")
         school = await self.teachers.school(caller, school_code)
@@ -87,55 +143,49 @@ class Workbooks:
             dry_run,
             filename[:200],
             None,
+            acting_for(caller),
         )
-        await self.store.create(job, data, _now())
-        self._spawn(job)
+        await self.runtime.create(await self.store.upload(job, data, _now()))
         return job
 
-    def _spawn(self, job: Job) -> None:
-        task = asyncio.create_task(self._run(job))
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
-
-    async def _run(self, job: Job) -> None:
-        if not await self.store.claim(job, _now()):
-            return  # another instance runs it
-
-        async def progress(out: Outcome) -> None:
-            await self.store.progress(job, out.counts(), [dataclasses.asdict(e) for e in out.errors], _now())
-
+    async def run(self, lease: Lease) -> End:
+        """A run of the job (tmis.jobs.Work): from the start, or after its last committed chunk."""
+        job = job_of(lease.doc)
+        if not job.acting:  # stored by a release that ran imports as the service
+            return "FAILED", {"$push": {"errors": _error("导入任务已过期，请重新导入")}}
+        caller = acting(job.acting, job.id)
+        resume = None
+        if job.position is not None and not job.dry_run:
+            resume = (job.position, Outcome.of(job.counts))
         try:
             name = await self.teachers.school_name(job.school_code)
             school = OrgRef(job.school_code, "SCHOOL", job.org_path, job.school_type, name)
-            request = Request(school, job.actor, job.mode, job.dry_run)
-            await self.importer.run(request, await self.store.file(job), progress)
+            request = Request(school, caller, job.mode, job.dry_run)
+            async with self.runtime.session(lease) as session:
+                journal = _Journal(self, lease, job, caller, session)
+                await self.importer.run(request, await self.store.file(job), journal, resume)
         except DomainError as err:
-            await self.store.finish(
-                job, "FAILED", _now(), {"sheet": "", "row": 0, "column": "", "message": err.message}
-            )
-        except Exception:
-            logger.exception("import job %s failed", job.id)
-            await self.store.finish(
-                job, "FAILED", _now(), {"sheet": "", "row": 0, "column": "", "message": "导入中断，请稍后重新导入"}
+            if transient(err):
+                raise
+            return "FAILED", {"$push": {"errors": _error(err.message)}}
+        return "SUCCEEDED", {}
+
+    async def fail(self, lease: Lease, cause: Cause) -> End:
+        if cause is Cause.STOPPED:
+            message = (
+                f"该文件的导入已中断 {lease.attempts - 1} 次（处理它的服务进程每次都中止了），不再重试；"
+                "请检查文件（如行数过多或内容异常）后重新导入，已导入的行保留"
             )
         else:
-            await self.store.finish(job, "SUCCEEDED", _now())
-
-    async def resume(self) -> int:
-        """Runs again the jobs an instance left unfinished; returns how many."""
-        stale = await self.store.stale(_now() - self.stale)
-        for job in stale:
-            self._spawn(job)
-        return len(stale)
+            message = "导入中断，请稍后重新导入"
+        return "FAILED", {"$push": {"errors": _error(message)}}
 
     async def purge(self, retention_days: int) -> None:
         """Deletes the finished jobs (and files) older than `retention_days`."""
         await self.store.purge(_now() - dt.timedelta(days=retention_days))
 
     async def close(self) -> None:
-        for task in list(self.tasks):
-            task.cancel()
-        await asyncio.gather(*self.tasks, return_exceptions=True)
+        await self.runtime.close()
 
     async def job(self, caller: Caller, job_id: str) -> Job:
         caller.require("DATA_ENTRY", "SYSTEM_ADMIN", "QUERY", "REVIEWER")

@@ -70,6 +70,7 @@ class Change:
     path: str
     old: Any = None
     new: Any = None
+    via: str = ""  # the job the writer acted through (an import, a photo archive), if any
 
 
 @dataclass

@@ -16,7 +16,8 @@ from services.records.storage import JobStore, Storage
 from services.records.teachers import Teachers
 from tmis import metrics
 from tmis.auth import SYSTEM, Caller, TokenSigner
-from tmis.errors import DomainError
+from tmis.errors import DomainError, ErrorCode
+from tmis.jobs import JobConfig
 from tmis.metrics import JOBS_GAUGE_SECONDS
 from tmis.plugins import build_registry, local_rules, make_plugin_manager
 from tmis.plugins import code_tables as load_tables
@@ -53,29 +54,33 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
 
     review = review_client.connect(settings.addrs["review"]) if settings.addrs.get("review") else None
 
-    async def reopen(teacher_id: str, actor: str) -> str:
-        """年度更新: a 信息变更 on an APPROVED record an import changes, in the importing clerk's name."""
+    def mint(caller: Caller) -> str:  # an import job's token for the calls of one chunk, in its uploader's name
+        return signer.sign(caller, ttl_seconds=300)
+
+    async def reopen(teacher_id: str, acting: Caller) -> str:
+        """年度更新: a 信息变更 on an APPROVED record an import changes, opened by the importing clerk
+        (review checks them as it checks a clerk's own request)."""
         assert review is not None
-        token = signer.sign(Caller("system", actor, "", (), ("SYSTEM_ADMIN",), service=True), ttl_seconds=120)
         request = review_pb2.StartChangeRequest(teacher_id=teacher_id, reason="年度更新：批量导入")
         try:
-            await review.StartChange(request, token=token)
+            await review.StartChange(request, token=mint(acting))
         except DomainError as err:
+            if err.code == ErrorCode.SERVICE_UNAVAILABLE:
+                raise  # (the chunk waits for review, it is not refused)
             return err.message
         return ""
 
     registry = build_registry(plugins)
     teachers = Teachers(storage, org_of, registry, code_tables, local_rules(plugins), name_of)
-    jobs = await JobStore(storage.client, settings.databases["records"]).open()
-    workbooks = Workbooks(
-        jobs,
-        teachers,
-        registry,
-        code_tables,
-        Limits.of(settings),
-        settings.int("TMIS_IMPORT_STALE_SECONDS", 120),
-        reopen if review else None,
+    jobs = JobStore(storage.client, settings.databases["records"])
+    job_config = JobConfig(
+        stale_seconds=settings.int("TMIS_IMPORT_STALE_SECONDS", 30),
+        max_attempts=settings.int("TMIS_IMPORT_MAX_ATTEMPTS", 3),
     )
+    workbooks = Workbooks(
+        jobs, teachers, registry, code_tables, Limits.of(settings), job_config, mint, reopen if review else None
+    )
+    await workbooks.runtime.open()
     servicer = RecordsServicer(
         teachers, ReviewLink(storage), Stats(storage, org_of, registry, code_tables), code_tables, workbooks
     )
@@ -98,7 +103,8 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
         "refreshing school summaries",
     )
     handle.every(JOBS_GAUGE_SECONDS, lambda: metrics.for_service("records").count_jobs(jobs.jobs), "counting jobs")
-    await workbooks.resume()
+    sweep = workbooks.runtime.sweep
+    handle.every(job_config.sweep_seconds, sweep, "sweeping for import jobs whose run stopped", now=True)
     retention_days = settings.int("TMIS_JOB_RETENTION_DAYS", 30)
     handle.every(3600.0, lambda: workbooks.purge(retention_days), "purging old import jobs", now=True)
     handle.on_stop += [workbooks.close, storage.close, identity.close, *([review.close] if review else [])]

@@ -4,6 +4,10 @@ Who may do what (SPEC §4.2): a TEACHER its own record and the teacher-owned set
 the records of its subtree and every set, the school-only ones (基本待遇, 年度考核) included;
 QUERY and REVIEWER read their subtree; nobody reads outside it. Only DRAFT, REJECTED and
 CHANGING (信息变更) records are written. Every write names the version it read.
+
+A record's content is written by people only: a service identity alone writes none of it (it
+writes what it owns: review states, moves, personal codes; see review_link.py). A long job (an
+import, a photo archive) writes with its uploader's identity, checked here at each write.
 """
 
 from __future__ import annotations
@@ -110,11 +114,18 @@ class Teachers:
             raise DomainError(ErrorCode.NOT_FOUND, "教师信息不存在，或不在您的管理范围内", "teacherId")
         return found[0]
 
+    @staticmethod
+    def _person(caller: Caller) -> None:
+        """Refuses a bare service identity: content is written by a person, or a job acting for one."""
+        if caller.service:
+            message = "教师信息只能由本人或学校信息录入员填写，服务身份不能直接修改"
+            raise DomainError(ErrorCode.FORBIDDEN, message, "teacherId")
+
     def _check_write(self, caller: Caller, teacher: Teacher, version: int | None, info_set: InfoSet) -> None:
+        self._person(caller)
         own = "TEACHER" in caller.roles and caller.teacher_id == teacher.id
         if not (
-            caller.service
-            or (caller.has_role("DATA_ENTRY") and caller.reaches(teacher.org_path))
+            ("DATA_ENTRY" in caller.roles and caller.reaches(teacher.org_path))
             or (own and info_set.writer == "teacher")
         ):
             who = "学校信息录入员" if info_set.writer == "school" else "本人或学校信息录入员"
@@ -145,6 +156,7 @@ class Teachers:
 
     async def create(self, caller: Caller, school_code: str, basic: Mapping[str, Any]) -> Write:
         caller.require("DATA_ENTRY")
+        self._person(caller)
         school = await self.school(caller, school_code)
         data, found = self._basic(school.school_type, basic)
         if problems := _refusals(found):
@@ -201,7 +213,7 @@ class Teachers:
         new = finish(self.registry, self.tables, new, self.rules, basic_problems, entry_warnings)
         now = _now()
         try:
-            written = await self.storage.write(old, new, now, diff(old, new, caller.username, now))
+            written = await self.storage.write(old, new, now, diff(old, new, caller.username, now), caller.via)
         except DuplicatePerson as dup:
             return None, [await self._duplicate(caller, dup, old.school_code)]
         if written is None:
@@ -288,7 +300,7 @@ class Teachers:
             teacher = await self._writable(
                 caller, teacher_id, None, dataclasses.replace(self._set("BASIC", "photo"), label="照片")
             )
-            if await self.storage.attach_photo(teacher, photo, _now(), caller.username):
+            if await self.storage.attach_photo(teacher, photo, _now(), caller.username, caller.via):
                 return (teacher.photo or {}).get("id", ""), teacher.version + 1
         raise DomainError(ErrorCode.VERSION_CONFLICT, "该教师信息正被他人修改，请稍后重试", "teacherId")
 

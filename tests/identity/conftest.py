@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from tests.conftest import Suite
+from tmis.auth import Caller
 from tmis.proto.records.v1 import records_pb2 as rec_pb
 from tmis.rpc.structs import to_struct
 from tmis.run.demo import demo_basic
@@ -89,10 +90,11 @@ async def eventually(check, timeout: float = 5.0) -> None:  # noqa: ANN001
 
 async def add_teachers(suite: Suite, school: str, count: int, school_type: str = "PRIMARY_SECONDARY") -> list[dict]:
     made = []
+    clerk = suite.signer.sign(Caller("seed", "seed", "100000", ("100000",), ("DATA_ENTRY",)))  # (records need a person)
     for i in range(count):
         basic = {**demo_basic(i, "620102", school_type), "name": f"教师{i}"}
         reply = await suite.clients.records.CreateTeacher(
-            rec_pb.CreateTeacherRequest(school_code=school, basic=to_struct(basic)), token=suite.system_token
+            rec_pb.CreateTeacherRequest(school_code=school, basic=to_struct(basic)), token=clerk
         )
         assert not reply.errors, reply.errors
         made.append(basic)

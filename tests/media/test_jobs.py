@@ -1,5 +1,7 @@
 """Photo jobs that outlive their instance and their uploader's token: a real media process killed
-mid-job, the job taken over by another instance under a service identity, or marked FAILED."""
+mid-job, the job taken over by another instance acting for the uploader, or marked FAILED. And a
+job acts with its uploader's reach at every file: a teacher transferred away while the archive
+runs gets nothing from it."""
 
 from __future__ import annotations
 
@@ -12,12 +14,17 @@ import sys
 import time
 
 import pytest
+from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.media.server import create_server as media_server
 from tests.media import images
+from tests.media.conftest import IMPORT, upload
 from tests.media.test_batch import zipped
-from tests.records.conftest import SCHOOL, World
+from tests.records.conftest import OTHER, SCHOOL, World
+from tests.review.conftest import Chain, chain  # noqa: F401 (the fixture)
+from tests.review.test_changes import approved, start
+from tests.review.test_movements import ACCEPT, APPROVE_M, TODAY, TRANSFER, gql
 from tmis.errors import DomainError
 from tmis.proto.media.v1 import media_pb2 as pb
 from tmis.proto.media.v1 import media_pb2_grpc
@@ -26,6 +33,7 @@ from tmis.run.procs import free_port
 
 FILES = 6
 HISTORY = "query($id: ID!) { teacher(id: $id) { photo { dpi } history { actor path } } }"
+RESULTS = "query($j: ID!) { photoImportResults(jobId: $j) { index name teacherId outcome message } }"
 
 
 def media_process(world: World, port: int) -> subprocess.Popen:
@@ -101,7 +109,7 @@ async def test_a_job_whose_instance_is_killed_is_taken_over_or_failed(
     assert doc["attempts"] == 2 and doc["processed"] == FILES
     assert [r["index"] for r in doc["results"]] == list(range(1, FILES + 1))  # each file once
     outcomes = [r["outcome"] for r in doc["results"]]
-    if max_attempts > 1:  # taken over: the rest done with a service identity named after the uploader
+    if max_attempts > 1:  # taken over: the rest done acting for the uploader
         assert doc["status"] == "SUCCEEDED" and outcomes == ["ATTACHED"] * FILES
         last = (await suite.graphql(HISTORY, {"id": made[-1].id}, world.clerk))["data"]["teacher"]
         assert last["photo"]["dpi"] == 200
@@ -109,3 +117,54 @@ async def test_a_job_whose_instance_is_killed_is_taken_over_or_failed(
     else:  # one run allowed: the files left are marked, and the job FAILED
         assert doc["status"] == "FAILED" and outcomes[killed_at:] == ["REFUSED"] * (FILES - killed_at)
         assert all("处理中断" in r["message"] for r in doc["results"][killed_at:])
+
+
+async def test_a_teacher_transferred_while_the_archive_runs_gets_nothing_from_it(
+    chain: Chain,  # noqa: F811 (the fixture, imported above)
+    media_db: AsyncDatabase,
+) -> None:
+    world, suite = chain.world, chain.suite
+    moving = await approved(chain, 1)
+    stay = [(await world.create(serial)).teacher for serial in range(2, FILES + 1)]
+    # a transfer to a school of the other district, approved by the sending one before the archive starts
+    movement = (await gql(chain, TRANSFER, world.clerk, t=moving, to=OTHER, d=TODAY))["movement"]
+    assert (await gql(chain, ACCEPT, chain.other_clerk, m=movement["id"]))["userErrors"] == []
+    assert (await gql(chain, APPROVE_M, chain.reviewers["DISTRICT"], ids=[movement["id"]]))["succeeded"]
+    number = (
+        await suite.graphql("query($id: ID!) { teacher(id: $id) { basic { idNumber } } }", {"id": moving}, world.clerk)
+    )["data"]["teacher"]["basic"]["idNumber"]
+    photo = images.standing((2400, 1800), 12, (0.2, 0.4))[0]  # a moment each (the fine face search)
+    content = zipped([*((f"{t.basic['idNumber']}.jpg", photo) for t in stay), (f"{number}.jpg", photo)])
+    started = await upload(suite, IMPORT, {"s": SCHOOL, "a": None}, "photos.zip", content, world.clerk)
+    job = started["data"]["importPhotos"]["job"]
+    for _ in range(1200):
+        if (await media_db["jobs"].find_one({"_id": job["id"]}))["processed"] >= 1:
+            break
+        await asyncio.sleep(0.02)
+
+    # while it runs: the receiving district approves (the record is now the other school's), which opens a change
+    assert (await gql(chain, APPROVE_M, chain.other_district_reviewer, ids=[movement["id"]]))["succeeded"]
+    assert (await start(chain, moving, chain.other_clerk))["teacher"]["review"]["status"] == "CHANGING"
+    doc = await media_db["jobs"].find_one({"_id": job["id"]})
+    assert doc["processed"] < FILES, "the archive must still be running when the teacher has moved"
+
+    for _ in range(1200):
+        doc = await media_db["jobs"].find_one({"_id": job["id"]})
+        if doc["status"] != "RUNNING":
+            break
+        await asyncio.sleep(0.05)
+    results = (await suite.graphql(RESULTS, {"j": job["id"]}, world.clerk))["data"]["photoImportResults"]
+    assert [r["outcome"] for r in results] == ["ATTACHED"] * (FILES - 1) + ["REFUSED"], results
+    assert "不在您的管理范围内" in results[-1]["message"]
+    there = (await suite.graphql(HISTORY, {"id": moving}, chain.other_clerk))["data"]["teacher"]
+    assert there["photo"] is None and not [h for h in there["history"] if h["path"] == "photo"]
+    kept = (await suite.graphql(HISTORY, {"id": stay[0].id}, world.clerk))["data"]["teacher"]
+    assert kept["photo"]["dpi"] == 200
+    # written in the uploader's name, through the job
+    client: AsyncMongoClient = AsyncMongoClient(suite.settings.mongodb_uri)
+    try:
+        history = client[suite.settings.databases["records"]]["history"]
+        row = await history.find_one({"teacher_id": stay[0].id, "path": "photo"})
+    finally:
+        await client.close()
+    assert (row["actor"], row["via"]) == (suite.signer.verify(world.clerk).username, job["id"])

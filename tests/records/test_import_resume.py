@@ -1,53 +1,171 @@
-"""A job whose instance died is run again by the next instance that starts; running it twice
-is safe because an import is idempotent."""
+"""An import whose records process dies is finished by another instance's periodic sweep, after its
+last committed chunk: no row applied or counted twice. A workbook whose runs keep dying is given up,
+the cause named. And a job acts for its uploader: an uploader whose account was disabled since no
+longer writes through it."""
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+from typing import Any
 
+import pytest
 from pymongo import AsyncMongoClient
 
+from services.records.importer import CHUNK_ROWS
 from services.records.server import create_server as records_server
 from services.records.storage import Job, JobStore
+from tests.conftest import Suite
 from tests.records.conftest import PATH, SCHOOL, World
-from tests.records.excel import basic_row, education_row, fill, run, template, wait
-from tests.records.test_import import teachers
+from tests.records.excel import basic_row, fill, template, wait
+from tmis.auth import Caller
+from tmis.errors import DomainError
+from tmis.jobs import acting_for
+from tmis.proto.identity.v1 import identity_pb2 as id_pb
+from tmis.proto.records.v1 import records_pb2 as pb
+from tmis.proto.records.v1 import records_pb2_grpc
+from tmis.rpc import ServiceClient
+from tmis.run.procs import free_port
+
+ROWS = 3 * CHUNK_ROWS + 200  # four chunks
 
 
-async def test_a_stale_job_is_run_again_at_start(world: World) -> None:
-    rows = [basic_row(1), basic_row(2)]
-    data = fill(await template(world), {"基本信息": rows, "学习经历": [education_row(rows[0]["身份证件号"])]})
-    done = await run(world, fill(await template(world), {"基本信息": rows[:1]}))  # a part written before the "crash"
-    assert done["succeeded"] == 1
+def records_process(suite: Suite, port: int) -> subprocess.Popen:
+    """A records instance of its own (a real process) on the test's databases and services."""
+    s = suite.settings
+    env = {
+        **os.environ, **s.raw, "TMIS_MONGODB_URI": s.mongodb_uri, "TMIS_TOKEN_SECRET": s.token_secret,
+        "TMIS_RECORDS_PORT": str(port), "TMIS_LOG_LEVEL": "WARNING", "TMIS_IMPORT_STALE_SECONDS": "1",
+        **{f"TMIS_{n.upper()}_DB": db for n, db in s.databases.items()},
+        **{f"TMIS_{n.upper()}_ADDR": addr for n, addr in s.addrs.items()},
+    }  # fmt: skip
+    quiet = subprocess.DEVNULL
+    return subprocess.Popen([sys.executable, "-m", "services.records"], env=env, stdout=quiet, stderr=quiet)
 
-    settings = world.suite.settings
-    client = AsyncMongoClient(settings.mongodb_uri)
-    store = await JobStore(client, settings.databases["records"]).open()
-    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
-    job = await store.create(
-        Job("import-crashed", SCHOOL, PATH, "PRIMARY_SECONDARY", "clerk", "APPEND", False, "a.xlsx", None),
-        data,
-        long_ago,
-    )
-    await store.jobs.update_one({"_id": job.id}, {"$set": {"status": "RUNNING", "counts": {"processed": 1}}})
-    fresh = await store.create(
-        Job("import-alive", SCHOOL, PATH, "PRIMARY_SECONDARY", "clerk", "APPEND", False, "b.xlsx", None),
-        data,
-        dt.datetime.now(dt.UTC),
-    )
-    await client.close()
 
-    second = await records_server(settings, port=0)  # another instance starting
+async def ready(client: ServiceClient, token: str) -> None:
+    for _ in range(300):
+        try:
+            await client.GetImportTemplate(pb.GetImportTemplateRequest(school_type="PRIMARY_SECONDARY"), token=token)
+            return
+        except DomainError:
+            await asyncio.sleep(0.1)
+    raise AssertionError("the records process did not start")
+
+
+async def job_doc(suite: Suite, job_id: str) -> dict[str, Any]:
+    client: AsyncMongoClient = AsyncMongoClient(suite.settings.mongodb_uri, tz_aware=True)
+    try:
+        return await client[suite.settings.databases["records"]]["jobs"].find_one({"_id": job_id}) or {}
+    finally:
+        await client.close()
+
+
+async def stored(suite: Suite) -> list[str]:
+    """The 身份证件号 of every record of the school, as stored."""
+    client: AsyncMongoClient = AsyncMongoClient(suite.settings.mongodb_uri, tz_aware=True)
+    try:
+        teachers = client[suite.settings.databases["records"]]["teachers"]
+        return [d["basic"]["idNumber"] async for d in teachers.find({"school_code": SCHOOL}, {"basic.idNumber": 1})]
+    finally:
+        await client.close()
+
+
+@pytest.mark.parametrize("max_attempts", [3, 1])
+async def test_an_import_whose_process_is_killed_is_finished_by_another_instance(
+    world: World, max_attempts: int
+) -> None:
+    suite = world.suite
+    data = fill(await template(world), {"基本信息": [basic_row(serial) for serial in range(1, ROWS + 1)]})
+    port = free_port()
+    process = records_process(suite, port)
+    client = ServiceClient("records", f"127.0.0.1:{port}", records_pb2_grpc.RecordsServiceStub, timeout=60)
+    try:
+        await ready(client, world.clerk)
+        job = await client.StartImport(
+            pb.StartImportRequest(school_code=SCHOOL, filename="大表.xlsx", content=data), token=world.clerk
+        )
+        for _ in range(1200):  # killed once its first chunk is committed
+            doc = await job_doc(suite, job.id)
+            if (doc.get("position") or {}).get("chunk", 0) >= 1:
+                break
+            await asyncio.sleep(0.02)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    finally:
+        if process.poll() is None:
+            process.kill()
+        await client.close()
+    killed = await job_doc(suite, job.id)
+    committed = killed["position"]["chunk"]
+    assert killed["status"] == "RUNNING" and 1 <= committed < 4, f"the import must be mid-way when killed: {killed}"
+
+    # another instance starts within a second: its periodic sweep (not its start) finds the heartbeat stopped
+    raw = {**suite.settings.raw, "TMIS_IMPORT_STALE_SECONDS": "1", "TMIS_IMPORT_MAX_ATTEMPTS": str(max_attempts)}
+    other = await records_server(dataclasses.replace(suite.settings, raw=raw), port=free_port())
     try:
         finished = await wait(world, job.id)
     finally:
-        await second.stop(0)
-    assert (finished["status"], finished["succeeded"], finished["failed"]) == ("SUCCEEDED", 3, 0), finished["errors"]
-    found = await teachers(world)
-    assert (
-        sorted(found) == sorted(r["身份证件号"] for r in rows) and len(found[rows[0]["身份证件号"]]["education"]) == 1
+        await other.stop(0)
+    doc = await job_doc(suite, job.id)
+    ids = await stored(suite)
+    assert len(ids) == len(set(ids)), "a person recorded twice"
+    assert doc["attempts"] == 2
+    if max_attempts > 1:  # resumed after the last committed chunk: every row once
+        assert finished["status"] == "SUCCEEDED", finished["errors"]
+        counts = [finished[k] for k in ("total", "processed", "succeeded", "inserted", "newRows", "failed")]
+        assert counts == [ROWS, ROWS, ROWS, ROWS, ROWS, 0]
+        assert len(ids) == ROWS
+    else:  # given up, the cause named; the committed chunks stay, counted once
+        assert finished["status"] == "FAILED"
+        assert "中断 1 次" in finished["errors"][-1]["message"], finished["errors"]
+        assert len(ids) == finished["inserted"] == committed * CHUNK_ROWS
+
+
+async def test_a_job_acts_for_its_uploader_and_stops_when_their_account_is_disabled(world: World) -> None:
+    """A job stored by a clerk whose account has been disabled since: the instance that takes it over
+    checks the uploader before writing a chunk, and writes nothing."""
+    suite = world.suite
+    created = await suite.clients.identity.CreateAccount(
+        id_pb.CreateAccountRequest(username="clerk_gone", org_code=SCHOOL, roles=["DATA_ENTRY"], display_name="录入员"),
+        token=suite.system_token,
     )
-    alive = (
-        await world.suite.graphql("query($id: ID!) { importJob(id: $id) { status } }", {"id": fresh.id}, world.clerk)
-    )["data"]["importJob"]
-    assert alive["status"] == "QUEUED"  # its instance is alive (fresh heartbeat): left alone
+    account = created.account
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)  # when the clerk logged in and uploaded
+    clerk = Caller(
+        account.id, account.username, SCHOOL, PATH, ("DATA_ENTRY",), issued_at=int(long_ago.timestamp() * 1000)
+    )
+    disable = id_pb.SetAccountEnabledRequest(account_id=account.id, enabled=False)
+    await suite.clients.identity.SetAccountEnabled(disable, token=suite.system_token)
+    probe = id_pb.BatchGetOrgsRequest(codes=[SCHOOL])
+    for _ in range(100):  # until identity applies the revocation
+        try:
+            await suite.clients.identity.BatchGetOrgs(probe, token=suite.signer.sign(clerk))
+        except DomainError:
+            break
+        await asyncio.sleep(0.1)
+
+    settings = suite.settings
+    client: AsyncMongoClient = AsyncMongoClient(settings.mongodb_uri, tz_aware=True)
+    store = JobStore(client, settings.databases["records"])
+    data = fill(await template(world), {"基本信息": [basic_row(1), basic_row(2)]})
+    job = Job("import-left", SCHOOL, PATH, "PRIMARY_SECONDARY", clerk.username, "APPEND", False, "a.xlsx", None)
+    job.acting = acting_for(clerk)
+    doc = await store.upload(job, data, long_ago)
+    await store.jobs.insert_one({**doc, "runner": "dead", "attempts": 1, "heartbeat": long_ago})
+    await client.close()
+
+    raw = {**settings.raw, "TMIS_IMPORT_STALE_SECONDS": "1"}
+    other = await records_server(dataclasses.replace(settings, raw=raw), port=free_port())
+    try:
+        finished = await wait(world, job.id)
+    finally:
+        await other.stop(0)
+    assert finished["status"] == "FAILED" and finished["inserted"] == 0
+    assert "导入人（clerk_gone）已不能管理该学校" in finished["errors"][-1]["message"], finished["errors"]
+    assert await stored(suite) == []

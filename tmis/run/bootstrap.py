@@ -23,7 +23,8 @@ logger = logging.getLogger("tmis.run.bootstrap")
 
 
 async def bootstrap(settings: Settings, wait_seconds: float = 0.0) -> None:
-    token = TokenSigner(settings.require_secret()).sign(SYSTEM)
+    signer = TokenSigner(settings.require_secret())
+    token = signer.sign(SYSTEM)
     identity = identity_client.connect(settings.addrs["identity"])
     records = records_client.connect(settings.addrs["records"])
     review = review_client.connect(settings.addrs["review"])
@@ -39,7 +40,7 @@ async def bootstrap(settings: Settings, wait_seconds: float = 0.0) -> None:
         if reply.created and not settings.admin_password:
             print(f"\n  管理员账号 admin 的初始密码（仅显示一次，首次登录须修改）: {reply.password}\n", flush=True)
         if settings.demo:
-            await demo.seed(identity, records, review, token, Path(settings.data_dir))
+            await demo.seed(identity, records, review, signer, Path(settings.data_dir))
     finally:
         for client in (identity, records, review):
             await client.close()

@@ -11,8 +11,8 @@ Nothing outside this package imports pymongo for records.
 
 from __future__ import annotations
 
-from services.records.storage.jobs import Job, JobStore
+from services.records.storage.jobs import Job, JobStore, job_of
 from services.records.storage.summaries import DIMENSIONS, PROGRESS, Summaries
 from services.records.storage.teachers import DuplicatePerson, Storage
 
-__all__ = ["DIMENSIONS", "PROGRESS", "DuplicatePerson", "Job", "JobStore", "Storage", "Summaries"]
+__all__ = ["DIMENSIONS", "PROGRESS", "DuplicatePerson", "Job", "JobStore", "Storage", "Summaries", "job_of"]

@@ -11,13 +11,15 @@ import builtins
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import re
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Any
 
 from bson import ObjectId
 from bson.errors import InvalidId
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, UpdateOne
+from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure
 
@@ -221,17 +223,25 @@ class Storage:
         """The record as read, still editable: every write is conditioned on it."""
         return {"_id": object_id(old.id), "version": old.version, "status": {"$in": list(EDITABLE)}}
 
-    async def _record(self, changes: list[tuple[str, Change]]) -> None:
-        """History: (teacher id, change) each."""
+    async def _record(
+        self, changes: list[tuple[str, Change]], via: str = "", session: AsyncClientSession | None = None
+    ) -> None:
+        """History: (teacher id, change) each; `via`: the job the writer acted through."""
         if changes:
             await self.history.insert_many(
                 [
-                    {"teacher_id": tid, "at": c.at, "actor": c.actor, "path": c.path, "old": c.old, "new": c.new}
+                    {
+                        "teacher_id": tid, "at": c.at, "actor": c.actor, "path": c.path, "old": c.old, "new": c.new,
+                        **({"via": via} if via else {}),
+                    }
                     for tid, c in changes
-                ]
-            )
+                ],
+                session=session,
+            )  # fmt: skip
 
-    async def write(self, old: Teacher, new: Teacher, now: dt.datetime, changes: list[Change]) -> Teacher | None:
+    async def write(
+        self, old: Teacher, new: Teacher, now: dt.datetime, changes: list[Change], via: str = ""
+    ) -> Teacher | None:
         """Replaces the record if it is still at `old.version`, then records the changes: the record
         as stored (built here, not read back), or None when another write came first."""
         try:
@@ -241,10 +251,12 @@ class Storage:
             raise await self._duplicate(new.basic) from None
         if result.modified_count != 1:
             return None
-        await self._record([(old.id, c) for c in changes])
+        await self._record([(old.id, c) for c in changes], via)
         return dataclasses.replace(new, version=old.version + 1, updated_at=as_stored(now))
 
-    async def attach_photo(self, teacher: Teacher, photo: dict[str, Any], now: dt.datetime, actor: str) -> bool:
+    async def attach_photo(
+        self, teacher: Teacher, photo: dict[str, Any], now: dt.datetime, actor: str, via: str = ""
+    ) -> bool:
         """Sets the photo if the record is still editable and at `teacher.version` (so the photo it
         replaces is the one read); then records the change."""
         async with self._marking([teacher], now):
@@ -255,9 +267,7 @@ class Storage:
         if result.modified_count != 1:
             return False
         old = teacher.photo["id"] if teacher.photo else None
-        await self.history.insert_one(
-            {"teacher_id": teacher.id, "at": now, "actor": actor, "path": "photo", "old": old, "new": photo["id"]}
-        )
+        await self._record([(teacher.id, Change(now, actor, "photo", old, photo["id"]))], via)
         return True
 
     # batches (imports, exports): one request for many records, each record still one atomic write
@@ -265,17 +275,6 @@ class Storage:
     async def by_identity(self, id_numbers: list[str]) -> list[Teacher]:
         """Every record holding one of these 身份证件号 (of any document type, in any school)."""
         return [_teacher(doc) async for doc in self.teachers.find({"basic.idNumber": {"$in": id_numbers}})]
-
-    async def insert_many(self, teachers: list[Teacher], now: dt.datetime) -> set[int]:
-        """Inserts the new records; returns the positions refused as duplicates (a race with another writer)."""
-        if not teachers:
-            return set()
-        try:
-            async with self._marking(teachers, now):
-                await self.teachers.insert_many([self._new_doc(t, now) for t in teachers], ordered=False)
-        except BulkWriteError as err:
-            return {e["index"] for e in err.details.get("writeErrors", ())}
-        return set()
 
     @contextlib.asynccontextmanager
     async def _marking(self, teachers: Iterable[Teacher], now: dt.datetime | None = None) -> AsyncIterator[None]:
@@ -286,25 +285,70 @@ class Storage:
                 await stack.enter_async_context(self.summaries.marking(school, path, now))
             yield
 
-    async def write_many(self, writes: list[tuple[Teacher, Teacher, list[Change]]], now: dt.datetime) -> set[str]:
-        """Each (old, new, changes) as one conditioned update (see `write`); returns the ids not
-        written because the record changed or left DRAFT/REJECTED meanwhile."""
-        if not writes:
-            return set()
-        ops = [UpdateOne(self._unchanged_since(old), self._update(new, now)) for old, new, _ in writes]
-        async with self._marking((old for old, _, _ in writes), now):
-            result = await self.teachers.bulk_write(ops, ordered=False)
-        failed: set[str] = set()
-        if result.modified_count != len(writes):
-            now_at = {
-                str(d["_id"]): d["version"]
-                async for d in self.teachers.find(
-                    {"_id": {"$in": [object_id(o.id) for o, _, _ in writes]}}, {"version": 1}
-                )
-            }
-            failed = {old.id for old, _, _ in writes if now_at.get(old.id) != old.version + 1}
-        await self._record([(old.id, c) for old, _, cs in writes if old.id not in failed for c in cs])
-        return failed
+    async def write_chunk(
+        self,
+        inserts: list[Teacher],
+        writes: list[tuple[Teacher, Teacher, list[Change]]],
+        now: dt.datetime,
+        via: str,
+        session: AsyncClientSession,
+        hold: Callable[[AsyncClientSession], Awaitable[None]],
+        then: Callable[[set[int], set[str], AsyncClientSession], Awaitable[None]],
+    ) -> tuple[set[int], set[str]]:
+        """An import's chunk as one transaction of `session`: `hold(session)` first (the job's
+        document, written by the transaction's first statement, so that a heartbeat waits for the
+        commit instead of undoing the transaction), the new records, each (old, new, changes) as one
+        update conditioned like `write`, their history, and `then(refused, stale, session)` (the
+        job's checkpoint) last. Returns the positions of `inserts` refused as
+        duplicates (a race with another writer: the transaction is run again without them) and the
+        ids of `writes` not written because the record changed or left DRAFT/REJECTED/CHANGING
+        meanwhile. The summaries' marks are written around the transaction, outside it."""
+        refused: set[int] = set()
+        async with self._marking([*inserts, *(old for old, _, _ in writes)], now):
+            while True:
+                todo = [i for i in range(len(inserts)) if i not in refused]
+                chunk = functools.partial(
+                    self._chunk, inserts=[inserts[i] for i in todo], writes=writes, now=now, via=via,
+                    refused=set(refused), hold=hold, then=then,
+                )  # fmt: skip
+                try:
+                    stale = await session.with_transaction(chunk)
+                    return refused, stale
+                except BulkWriteError as err:
+                    found = {todo[e["index"]] for e in err.details.get("writeErrors", ()) if e.get("code") == 11000}
+                    if not found:
+                        raise
+                    refused |= found
+
+    async def _chunk(
+        self,
+        session: AsyncClientSession,
+        inserts: list[Teacher],
+        writes: list[tuple[Teacher, Teacher, list[Change]]],
+        now: dt.datetime,
+        via: str,
+        refused: set[int],
+        hold: Callable[[AsyncClientSession], Awaitable[None]],
+        then: Callable[[set[int], set[str], AsyncClientSession], Awaitable[None]],
+    ) -> set[str]:
+        """One try of `write_chunk`'s transaction (run again whole on a transient conflict)."""
+        await hold(session)
+        if inserts:
+            await self.teachers.insert_many([self._new_doc(t, now) for t in inserts], ordered=False, session=session)
+        stale: set[str] = set()
+        if writes:
+            ops = [UpdateOne(self._unchanged_since(old), self._update(new, now)) for old, new, _ in writes]
+            result = await self.teachers.bulk_write(ops, ordered=False, session=session)
+            if result.modified_count != len(writes):
+                ids = [object_id(o.id) for o, _, _ in writes]
+                now_at = {
+                    str(d["_id"]): d["version"]
+                    async for d in self.teachers.find({"_id": {"$in": ids}}, {"version": 1}, session=session)
+                }
+                stale = {old.id for old, _, _ in writes if now_at.get(old.id) != old.version + 1}
+        await self._record([(old.id, c) for old, _, cs in writes if old.id not in stale for c in cs], via, session)
+        await then(set(refused), stale, session)
+        return stale
 
     async def each(self, org_code: str, status: str) -> AsyncIterator[Teacher]:
         """Every record of an org's subtree, in one cursor (one pass over the matches)."""
@@ -437,7 +481,8 @@ class Storage:
             query["_id"] = {"$lt": object_id(after)}
         cursor = self.history.find(query).sort("_id", DESCENDING).limit(limit)
         return [
-            (str(d["_id"]), Change(d["at"], d["actor"], d["path"], d.get("old"), d.get("new"))) async for d in cursor
+            (str(d["_id"]), Change(d["at"], d["actor"], d["path"], d.get("old"), d.get("new"), d.get("via") or ""))
+            async for d in cursor
         ]
 
     # review: the review service pushes states; `review_seq` orders the pushes
