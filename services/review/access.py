@@ -3,7 +3,8 @@ one function per kind of decision, so the handlers ask and never check inline.
 
 The rules (SPEC §4, §5; the README's "Access in review"):
 - A record's review state: the service, anyone whose subtree holds the record, the teacher
-  (their own). A record never submitted has no state to hide: it is DRAFT.
+  (their own only: a teacher's account is held at its school but reaches no one else's record,
+  as in records and identity). A record never submitted has no state to hide: it is DRAFT.
 - A movement: each side sees it (the sending school and those above it, the receiving school
   and those above it) and the teacher.
 - An org's listing and flows, a school to act at, a record to move: its subtree.
@@ -39,6 +40,7 @@ __all__ = [
 
 RECORD_NOT_FOUND = "教师信息不存在，或不在您的管理范围内"
 NOT_RETURNABLE = "未找到该身份证件号的已减员人员，不能办理重新入职；请核对证件类型和号码，新教师请新建记录"
+ACTIVE_HERE = "该人员在本单位管辖范围内在职，不是已减员人员，不能办理重新入职"
 
 
 def _own(caller: Caller, teacher_id: str) -> bool:
@@ -46,8 +48,9 @@ def _own(caller: Caller, teacher_id: str) -> bool:
 
 
 def may_act_at(caller: Caller, org_path: Sequence[str]) -> bool:
-    """The org (given by its path from the nation) lies in the caller's subtree."""
-    return caller.service or (bool(org_path) and caller.reaches(org_path))
+    """The org (given by its path from the nation) lies in the caller's subtree. A teacher's
+    account is held at its school but reaches only its own record, never the school's."""
+    return caller.service or (not caller.teacher_only and bool(org_path) and caller.reaches(org_path))
 
 
 def may_see_state(caller: Caller, teacher_id: str, state: ReviewState) -> bool:
