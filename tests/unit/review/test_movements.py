@@ -39,6 +39,9 @@ async def test_a_transfer_between_districts(review: Review) -> None:
     assert review.store.docs[t].movement == m.id  # the record is held
     assert (await refused(mv.start_leave(review.clerk[A], t, "01", DAY, ""))).code == "WRONG_STATE"
     assert [x.id for x in (await mv.queue(review.clerk[B], 50, ""))[0]] == [m.id]
+    # no reviewer acts before the receiving school accepts, not even the receiving school's
+    assert codes(await mv.approve(review.reviewer["DISTRICT"], [m.id], "")) == ["WRONG_STATE"]
+    assert codes(await mv.approve(caller("REVIEWER", PATH_B), [m.id], "")) == ["WRONG_STATE"]
     assert (await refused(mv.accept(review.clerk[A], m.id))).code == "FORBIDDEN"  # only the receiving school
     assert (await mv.accept(review.clerk[B], m.id)).pending == ("DISTRICT", "620102")
     assert codes(await mv.approve(review.district_b, [m.id], "")) == ["FORBIDDEN"]  # the sending district first
