@@ -228,6 +228,9 @@ class Movements:
     async def start_return(
         self, caller: Caller, school_code: str, id_type: str, id_number: str, effective_date: str
     ) -> Movement:
+        """重新入职 at a school of the clerk's reach, of the person a document names. The clerk learns
+        only whether that person is LEFT (减员) somewhere and free to return: an unknown document
+        and a person active outside the clerk's reach get one answer (`access.return_refusal`)."""
         caller.require("DATA_ENTRY")
         effective_date = _date(effective_date, "effectiveDate")
         school = await self.orgs.org(school_code)
