@@ -62,8 +62,8 @@ async def create_server(
         return [SERVICE_NAME]
 
     async def reconcile() -> None:
-        """Half-done work, oldest first: states records has not heard of, the steps after final
-        approvals, movements approved but not applied."""
+        """Half-done work, in turn: states records has not heard of, the steps after final
+        approvals, movements approved but not applied (each retried on its own next round)."""
         await states.reconcile()
         await workflow.reconcile()
         await movements.reconcile()
