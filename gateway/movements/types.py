@@ -17,8 +17,6 @@ from gateway.records.types import Code
 from tmis.proto.identity.v1 import identity_pb2 as id_pb
 from tmis.proto.review.v1 import review_pb2 as pb
 
-OPEN_MOVEMENT = ("AWAITING_RECEIVER", "SUBMITTED")
-
 
 @strawberry.enum
 class MovementKind(DescribedEnum):
@@ -71,6 +69,14 @@ async def _org(info: Info, code: str, name: str, level: str) -> Org | None:
     if found is not None:
         return Org.of(found)
     return Org.of(id_pb.Org(code=code, name=name or code, level=level))
+
+
+async def _leave_reason(info: Info, code: str) -> Code | None:
+    """A 减员原因 from code table leave_reason (the bare code when the table is missing)."""
+    if not code:
+        return None
+    table = await info.context.loaders.code_table_by_name.load("leave_reason")
+    return Code(code=code, name=code, parent=None) if table is None else Code.of(table.shown(code))
 
 
 @strawberry.type
@@ -149,11 +155,7 @@ class Movement:
 
     @strawberry.field(description="LEAVE: 减员原因")
     async def reason(self, info: Info) -> Code | None:
-        if not self.stored.reason_code:
-            return None
-        table = await info.context.loaders.code_table_by_name.load("leave_reason")
-        code = self.stored.reason_code
-        return Code(code=code, name=code, parent=None) if table is None else Code.of(table.shown(code))
+        return await _leave_reason(info, self.stored.reason_code)
 
     @strawberry.field
     async def pending_org(self, info: Info) -> Org | None:
@@ -214,8 +216,4 @@ class FlowBucket:
 
     @strawberry.field(description="LEFT: the reason; null otherwise")
     async def reason(self, info: Info) -> Code | None:
-        if not self.reason_code:
-            return None
-        table = await info.context.loaders.code_table_by_name.load("leave_reason")
-        code = self.reason_code
-        return Code(code=code, name=code, parent=None) if table is None else Code.of(table.shown(code))
+        return await _leave_reason(info, self.reason_code)

@@ -14,11 +14,12 @@ from gateway.context import Info
 from gateway.errors import UserError
 from gateway.identity.types import Account, Org
 from gateway.media.types import Photo
-from gateway.movements.types import OPEN_MOVEMENT, Movement
+from gateway.movements.types import Movement
 from gateway.pagination import PageInfo, page_size
 from gateway.records.generated import EntryData, RegistryTypes, make
 from gateway.records.types import Completeness, TeacherChange
 from gateway.review.types import ReviewState
+from tmis.movements import OPEN_MOVEMENT
 from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.registry import Registry
 from tmis.rpc.structs import record_data

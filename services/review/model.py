@@ -6,6 +6,24 @@ import datetime as dt
 from dataclasses import dataclass
 
 from tmis.hookspecs import Finding
+from tmis.movements import MOVEMENT_KINDS, MOVEMENT_STATUSES, OPEN_MOVEMENT
+
+__all__ = [
+    "STATUSES",
+    "KINDS",
+    "KEY_FIELDS",
+    "LEVEL_NAMES",
+    "Event",
+    "ReviewState",
+    "MOVEMENT_KINDS",
+    "MOVEMENT_STATUSES",
+    "OPEN_MOVEMENT",
+    "MovementEvent",
+    "Movement",
+    "Flow",
+    "School",
+    "Person",
+]
 
 STATUSES = ("DRAFT", "SUBMITTED", "REJECTED", "APPROVED", "CHANGING", "LEFT")
 KINDS = ("FIRST_ENTRY", "CHANGE", "KEY_CHANGE")
@@ -60,11 +78,6 @@ class ReviewState:
     def pending(self) -> tuple[str, str]:
         """(level, org code) whose reviewers act next; empty unless SUBMITTED."""
         return self.chain[self.step] if self.status == "SUBMITTED" and self.step < len(self.chain) else ("", "")
-
-
-MOVEMENT_KINDS = ("TRANSFER", "LEAVE", "RETURN")
-MOVEMENT_STATUSES = ("AWAITING_RECEIVER", "SUBMITTED", "APPROVED", "REJECTED", "DECLINED", "WITHDRAWN")
-OPEN_MOVEMENT = ("AWAITING_RECEIVER", "SUBMITTED")
 
 
 @dataclass(frozen=True)
@@ -122,3 +135,33 @@ class Movement:
     @property
     def path_started(self) -> tuple[str, ...]:
         return self.to_path if self.kind == "RETURN" else self.from_path
+
+
+@dataclass(frozen=True)
+class Flow:
+    """One 人员变动 as it took effect (新增, 调动, 减员, 重新入职): the paths it left and reached."""
+
+    kind: str  # NEW, TRANSFER, LEFT, RETURNED
+    from_path: tuple[str, ...]
+    to_path: tuple[str, ...]
+    reason: str = ""  # LEFT: the leave_reason code
+
+
+@dataclass(frozen=True)
+class School:
+    """An org as identity knows it (a school, or any org for a path)."""
+
+    code: str
+    school_type: str
+    path: tuple[str, ...]
+    level: str = "SCHOOL"
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Person:
+    """A record found by its document (重新入职), whoever holds it, and where it is."""
+
+    teacher_id: str
+    name: str
+    org_path: tuple[str, ...] = ()

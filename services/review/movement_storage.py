@@ -5,19 +5,21 @@ One document per movement with its whole history, so every transition is one
 `update_one({_id, seq})` (of two people acting at once exactly one wins). `orgs` holds both
 schools' paths, so the movements of an org's subtree are one equality on a multikey index.
 A flow (新增, 调入/调出, 减员, 重新入职) is one row written when it takes effect, keyed so that
-writing it again changes nothing.
+writing it again changes nothing. `MovementStorage` is both `ports.MovementStore` and
+`ports.FlowStore`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
 
-from services.review.model import Movement, MovementEvent
-from tmis import mongo, paging
+from services.review.model import Flow, Movement, MovementEvent
+from tmis import mongo
 
 
 def _movement(d: dict[str, Any]) -> Movement:
@@ -102,7 +104,7 @@ class MovementStorage:
     async def get(self, ids: list[str]) -> dict[str, Movement]:
         return {d["_id"]: _movement(d) async for d in self.movements.find({"_id": {"$in": ids}})}
 
-    async def move(self, old: Movement, new: Movement, event: MovementEvent | None) -> bool:
+    async def transition(self, old: Movement, new: Movement, event: MovementEvent | None) -> bool:
         """Stores `new` (with `event` appended) if the movement is still at `old`."""
         update: dict[str, Any] = {"$set": _fields(new)}
         if event:
@@ -121,6 +123,18 @@ class MovementStorage:
         return [_movement(d) async for d in found]
 
     async def page(
+        self, org_code: str, kind: str, status: str, after: tuple[dt.datetime, str] | None, limit: int
+    ) -> tuple[list[Movement], int]:
+        query: dict[str, Any] = {"orgs": org_code, **({"kind": kind} if kind else {})}
+        return await self._page({**query, **({"status": status} if status else {})}, after, limit, True)
+
+    async def pending(
+        self, org_code: str, statuses: Sequence[str], after: tuple[dt.datetime, str] | None, limit: int
+    ) -> tuple[list[Movement], int]:
+        query = {"pending_org_code": org_code, "status": {"$in": list(statuses)}}
+        return await self._page(query, after, limit, False)
+
+    async def _page(
         self, query: dict[str, Any], after: tuple[dt.datetime, str] | None, limit: int, newest_first: bool
     ) -> tuple[list[Movement], int]:
         """A keyset page of the query: by `created_at` newest first, or by `updated_at` oldest first."""
@@ -133,18 +147,14 @@ class MovementStorage:
         found = self.movements.find(query).sort([(key, order), ("_id", order)]).limit(limit)
         return [_movement(d) async for d in found], total
 
-    async def add_flow(
-        self, flow_id: str, kind: str, date: str, from_path: tuple[str, ...], to_path: tuple[str, ...], reason: str
-    ) -> None:
-        doc = {"kind": kind, "date": date, "from": list(from_path), "to": list(to_path), "reason": reason}
+    async def add_flow(self, flow_id: str, date: str, flow: Flow) -> None:
+        doc = {"kind": flow.kind, "date": date, "from": list(flow.from_path), "to": list(flow.to_path)}
+        orgs = sorted({*flow.from_path, *flow.to_path})
         await self.flows.update_one(
-            {"_id": flow_id}, {"$setOnInsert": {**doc, "orgs": sorted({*from_path, *to_path})}}, upsert=True
+            {"_id": flow_id}, {"$setOnInsert": {**doc, "reason": flow.reason, "orgs": orgs}}, upsert=True
         )
 
-    async def flows_of(self, org_code: str, start: str, end: str) -> list[dict[str, Any]]:
+    async def flows_of(self, org_code: str, start: str, end: str) -> list[Flow]:
         query = {"orgs": org_code, "date": {"$gte": start, "$lte": end}}
-        return [d async for d in self.flows.find(query, {"kind": 1, "from": 1, "to": 1, "reason": 1})]
-
-
-def cursor_of(m: Movement, newest_first: bool) -> str:
-    return paging.cursor(m.created_at if newest_first else m.updated_at, m.id)
+        found = self.flows.find(query, {"kind": 1, "from": 1, "to": 1, "reason": 1})
+        return [Flow(d["kind"], tuple(d["from"]), tuple(d["to"]), d.get("reason") or "") async for d in found]

@@ -1,16 +1,17 @@
 """Movements (SPEC §5.4): 调动 (TRANSFER), 减员 (LEAVE), 重新入职 (RETURN).
 
 A movement is its own object with its own approvals (`Movement`, stored in `movements`). The
-record's `ReviewState` names its open movement (`movement`): starting one is a compare-and-set
-APPROVED & movement=="" → movement=<id> (a RETURN: LEFT & movement==""), so a record has at most
-one open change or movement; closing one clears it in the same compare-and-set as its effect on
-the state. Every transition of the movement itself is a compare-and-set on its `seq`, so of
-approve, reject, withdraw and decline racing, exactly one wins.
+record's `ReviewState` names its open movement (`movement`): starting one claims the record
+(APPROVED & movement=="" → movement=<id>; a RETURN: LEFT & movement==""), so a record has at most
+one open change or movement; closing one releases it together with its effect on the state. Both
+are compare-and-sets of the state's one owner (`states.ReviewStates`). Every transition of the
+movement itself is a compare-and-set on its `seq`, so of approve, reject, withdraw and decline
+racing, exactly one wins.
 
 Effects on the other services follow the review chain's discipline: the final approval is stored
-with `applied=False`; then the state, records (the record moved, its status pushed), identity (the
-account moved, disabled or enabled) and the flow are each done idempotently, and the movement is
-marked applied. The reconciler redoes what a crash or a failed call left undone.
+with `applied=False`; then records (the record moved), the state (released, its status pushed),
+identity (the account moved, disabled or enabled) and the flow are each done idempotently, and
+the movement is marked applied. `reconcile` redoes what a crash or a failed call left undone.
 """
 
 from __future__ import annotations
@@ -19,63 +20,38 @@ import dataclasses
 import datetime as dt
 import logging
 import re
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
 
 import pluggy
 from bson import ObjectId
 
-from services.review.model import MOVEMENT_KINDS, MOVEMENT_STATUSES, OPEN_MOVEMENT, Movement, MovementEvent, ReviewState
-from services.review.movement_storage import MovementStorage, cursor_of
-from services.review.storage import Storage
-from services.review.workflow import Failed, Ports, each
+from services.review import access
+from services.review._common import MAX_BATCH, MAX_COMMENT, Failed, batch_ids, each, now, pending_at_caller
+from services.review.model import (
+    MOVEMENT_KINDS,
+    MOVEMENT_STATUSES,
+    OPEN_MOVEMENT,
+    Flow,
+    Movement,
+    MovementEvent,
+    ReviewState,
+    School,
+)
+from services.review.ports import Accounts, FlowStore, MovementStore, Orgs, Records
+from services.review.states import ReviewStates
 from tmis.auth import Caller
 from tmis.codes import CodeTable
 from tmis.errors import DomainError, ErrorCode
 from tmis.hookspecs import MovementInfo, Reviewer, ReviewRecord
-from tmis.paging import after_key, page_size
+from tmis.paging import after_key, cursor, page_size
 
 logger = logging.getLogger("tmis.review.movements")
-MAX_BATCH = 500
-MAX_COMMENT = 500
-CHINA = dt.timezone(dt.timedelta(hours=8))
 FLOW_KINDS = ("NEW", "TRANSFER_IN", "TRANSFER_OUT", "LEFT", "RETURNED")
+MOVEMENTS = "变动申请"
 
 
-@dataclass(frozen=True)
-class School:
-    """An org as identity knows it (a school, or any org for a path)."""
-
-    code: str
-    school_type: str
-    path: tuple[str, ...]
-    level: str = "SCHOOL"
-    name: str = ""
-
-
-@dataclass(frozen=True)
-class Person:
-    """A record found by its document (重新入职), whoever holds it."""
-
-    teacher_id: str
-    name: str
-
-
-@dataclass(frozen=True)
-class MovementPorts:
-    # an org by code (None when there is none), asked as the service
-    org_of: Callable[[str], Awaitable[School | None]]
-    # the record to another school (idempotent): teacher id, school, actor
-    move_record: Callable[[str, School, str], Awaitable[None]]
-    # the teacher's account: teacher id, school code ("" = stays), enabled (idempotent)
-    place_account: Callable[[str, str, bool], Awaitable[None]]
-    # records of a person by (document type, number), as the service
-    find_person: Callable[[str, str], Awaitable[list[Person]]]
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+def _cursor(m: Movement, newest_first: bool) -> str:
+    return cursor(m.created_at if newest_first else m.updated_at, m.id)
 
 
 def _date(value: str, field: str) -> str:
@@ -89,45 +65,35 @@ def _date(value: str, field: str) -> str:
     raise DomainError(ErrorCode.INVALID_INPUT, "日期格式应为 YYYY-MM-DD（如 2026-09-01）", field)
 
 
-NOT_FOUND = "变动申请不存在，或不在您的管理范围内"
-
-
 class Movements:
     def __init__(
         self,
-        states: Storage,
-        storage: MovementStorage,
-        ports: Ports,
-        mports: MovementPorts,
+        states: ReviewStates,
+        storage: MovementStore,
+        flows: FlowStore,
+        records: Records,
+        orgs: Orgs,
+        accounts: Accounts,
         plugins: pluggy.PluginManager,
         leave_reasons: CodeTable | None,
         retry_after: dt.timedelta = dt.timedelta(seconds=5),
     ) -> None:
         self.states = states
         self.storage = storage
-        self.ports = ports
-        self.mports = mports
+        self.flow_store = flows
+        self.records = records
+        self.orgs = orgs
+        self.accounts = accounts
         self.plugins = plugins
         self.leave_reasons = leave_reasons
         self.retry_after = retry_after
 
     # reads
 
-    @staticmethod
-    def visible(caller: Caller, m: Movement) -> bool:
-        """Each side sees it: the sending school and those above it, the receiving school and those
-        above it, and the teacher."""
-        return (
-            caller.service
-            or (bool(m.from_path) and caller.reaches(m.from_path))
-            or (bool(m.to_path) and caller.reaches(m.to_path))
-            or (caller.teacher_only and caller.teacher_id == m.teacher_id)
-        )
-
     async def get(self, caller: Caller, ids: list[str]) -> list[Movement]:
         caller.require()
         found = await self.storage.get(list(dict.fromkeys(ids[:MAX_BATCH])))
-        return [m for m in found.values() if self.visible(caller, m)]
+        return [m for m in found.values() if access.may_see_movement(caller, m)]
 
     async def of_teachers(self, caller: Caller, teacher_ids: list[str]) -> dict[str, list[Movement]]:
         """Every movement of each teacher, newest first: the schools of a career."""
@@ -135,13 +101,9 @@ class Movements:
         out: dict[str, list[Movement]] = {t: [] for t in teacher_ids[:MAX_BATCH]}
         states = await self.states.get(list(out))
         # who may read the record sees its whole career; the others, the movements of their side
-        readers = {
-            t
-            for t, s in states.items()
-            if caller.service or caller.reaches(s.org_path) or (caller.teacher_only and caller.teacher_id == t)
-        }
+        readers = {t for t, s in states.items() if access.may_see_state(caller, t, s)}
         for m in await self.storage.of_teachers(list(out)):
-            if m.teacher_id in readers or self.visible(caller, m):
+            if m.teacher_id in readers or access.may_see_movement(caller, m):
                 out[m.teacher_id].append(m)
         return out
 
@@ -150,37 +112,30 @@ class Movements:
     ) -> tuple[list[Movement], bool, int, str]:
         """Movements from or to an org's subtree, newest first."""
         caller.require("DATA_ENTRY", "REVIEWER", "QUERY", "SYSTEM_ADMIN")
-        path = await self._org_path(org_code)
-        if path is None or not (caller.service or caller.reaches(path)):
-            raise DomainError(ErrorCode.FORBIDDEN, "单位不存在，或不在您的管理范围内", "orgCode")
+        await self._org_in_reach(caller, org_code)
         if kind and kind not in MOVEMENT_KINDS:
             raise DomainError(ErrorCode.INVALID_INPUT, "变动类型无效", "kind")
         if status and status not in MOVEMENT_STATUSES:
             raise DomainError(ErrorCode.INVALID_INPUT, "变动状态无效", "status")
-        query: dict[str, Any] = {
-            "orgs": org_code,
-            **({"kind": kind} if kind else {}),
-            **({"status": status} if status else {}),
-        }
-        return await self._page(query, first, after, newest_first=True)
+        first = page_size(first)
+        found, total = await self.storage.page(org_code, kind, status, after_key(after), first + 1)
+        return self._page(found, total, first, newest_first=True)
 
     async def queue(self, caller: Caller, first: int, after: str) -> tuple[list[Movement], bool, int, str]:
         """What waits for the caller: transfers to accept at its school (DATA_ENTRY), approvals at
         its org (REVIEWER); oldest first."""
         caller.require()
-        statuses = [
-            s for s, role in (("AWAITING_RECEIVER", "DATA_ENTRY"), ("SUBMITTED", "REVIEWER")) if role in caller.roles
-        ]
-        query: dict[str, Any] = {"pending_org_code": caller.org_code, "status": {"$in": statuses}}
-        return await self._page(query, first, after, newest_first=False)
-
-    async def _page(
-        self, query: dict[str, Any], first: int, after: str, newest_first: bool
-    ) -> tuple[list[Movement], bool, int, str]:
         first = page_size(first)
-        found, total = await self.storage.page(query, after_key(after), first + 1, newest_first)
+        statuses = access.movement_queue(caller)
+        found, total = await self.storage.pending(caller.org_code, statuses, after_key(after), first + 1)
+        return self._page(found, total, first, newest_first=False)
+
+    @staticmethod
+    def _page(
+        found: list[Movement], total: int, first: int, newest_first: bool
+    ) -> tuple[list[Movement], bool, int, str]:
         page = found[:first]
-        return page, len(found) > first, total, cursor_of(page[-1], newest_first) if page else ""
+        return page, len(found) > first, total, _cursor(page[-1], newest_first) if page else ""
 
     async def flows(self, caller: Caller, org_code: str, start: str, end: str) -> list[tuple[str, str, int]]:
         """(kind, reason, count) of 人员变动 in an org's subtree between two dates (inclusive):
@@ -190,13 +145,11 @@ class Movements:
         start, end = _date(start, "from"), _date(end, "to")
         if start > end:
             raise DomainError(ErrorCode.INVALID_INPUT, "开始日期不能晚于结束日期", "from")
-        path = await self._org_path(org_code)
-        if path is None or not (caller.service or caller.reaches(path)):
-            raise DomainError(ErrorCode.FORBIDDEN, "单位不存在，或不在您的管理范围内", "orgCode")
+        await self._org_in_reach(caller, org_code)
         counts: dict[tuple[str, str], int] = {}
-        for row in await self.storage.flows_of(org_code, start, end):
-            inside_from, inside_to = org_code in row["from"], org_code in row["to"]
-            kind = row["kind"]
+        for row in await self.flow_store.flows_of(org_code, start, end):
+            inside_from, inside_to = org_code in row.from_path, org_code in row.to_path
+            kind = row.kind
             if kind == "TRANSFER":
                 kind = (
                     "TRANSFER_IN"
@@ -206,16 +159,17 @@ class Movements:
                     else ""
                 )
             if kind:
-                key = (kind, row["reason"] if kind == "LEFT" else "")
+                key = (kind, row.reason if kind == "LEFT" else "")
                 counts[key] = counts.get(key, 0) + 1
         return [(k, r, n) for (k, r), n in sorted(counts.items(), key=lambda i: (FLOW_KINDS.index(i[0][0]), i[0][1]))]
 
-    async def _org_path(self, code: str) -> tuple[str, ...] | None:
-        org = await self.mports.org_of(code)
-        return org.path if org else None
+    async def _org_in_reach(self, caller: Caller, code: str) -> None:
+        org = await self.orgs.org(code)
+        if org is None or not access.may_act_at(caller, org.path):
+            raise access.no_org()
 
     async def _school(self, code: str) -> School | None:
-        org = await self.mports.org_of(code)
+        org = await self.orgs.org(code)
         return org if org is not None and org.level == "SCHOOL" else None
 
     # starting
@@ -274,22 +228,22 @@ class Movements:
     async def start_return(
         self, caller: Caller, school_code: str, id_type: str, id_number: str, effective_date: str
     ) -> Movement:
+        """重新入职 at a school of the clerk's reach, of the person a document names. The clerk learns
+        only whether that person is LEFT (减员) somewhere and free to return: an unknown document
+        and a person active outside the clerk's reach get one answer (`access.return_refusal`)."""
         caller.require("DATA_ENTRY")
         effective_date = _date(effective_date, "effectiveDate")
-        school = await self._school(school_code)
-        if school is None or not (caller.service or caller.reaches(school.path)):
+        school = await self.orgs.org(school_code)
+        if school is None or not access.school_in_reach(caller, school):
             raise DomainError(ErrorCode.FORBIDDEN, "学校不存在或不在本单位管辖范围内", "schoolCode")
         if not id_type.strip() or not id_number.strip():
             raise DomainError(ErrorCode.INVALID_INPUT, "请填写身份证件类型和身份证件号", "idNumber")
-        found = await self.mports.find_person(id_type.strip(), id_number.strip().upper())
-        if not found:
-            raise DomainError(ErrorCode.NOT_FOUND, "未找到该身份证件的教师记录；新教师请新建记录", "idNumber")
-        person = found[0]
-        state = (await self.states.get([person.teacher_id])).get(person.teacher_id)
-        if state is None or state.status != "LEFT":
-            raise DomainError(ErrorCode.WRONG_STATE, "该人员不是已减员人员，不能办理重新入职", "idNumber")
-        if state.movement:
-            raise DomainError(ErrorCode.WRONG_STATE, "该人员已有进行中的重新入职申请", "idNumber")
+        found = await self.records.find_person(id_type.strip(), id_number.strip().upper())
+        person = found[0] if found else None
+        state = (await self.states.get([person.teacher_id])).get(person.teacher_id) if person else None
+        if refusal := access.return_refusal(caller, person, state):
+            raise refusal
+        assert person is not None and state is not None  # a LEFT person: what return_refusal lets through
         chain = (await self._district(school.path),)
         m = self._new(
             "RETURN", "SUBMITTED", caller, person.teacher_id, person.name, (), school, "", effective_date, "", chain
@@ -298,9 +252,9 @@ class Movements:
 
     async def _movable(self, caller: Caller, teacher_id: str) -> tuple[ReviewRecord, ReviewState]:
         """The record (in the caller's reach) and its state: APPROVED, with nothing open on it."""
-        record = (await self.ports.read([teacher_id], False)).get(teacher_id)
-        if record is None or not (caller.service or caller.reaches(record.org_path)):
-            raise DomainError(ErrorCode.NOT_FOUND, "教师信息不存在，或不在您的管理范围内", "teacherId")
+        record = (await self.records.read([teacher_id], caller)).get(teacher_id)
+        if record is None or not access.may_act_at(caller, record.org_path):
+            raise access.no_record("teacherId")
         state = (await self.states.get([teacher_id])).get(teacher_id)
         if state is None or state.status != "APPROVED":
             raise DomainError(ErrorCode.WRONG_STATE, "只有审核通过的记录才能办理调动或减员", "teacherId")
@@ -322,7 +276,7 @@ class Movements:
         comment: str,
         chain: tuple[tuple[str, str], ...],
     ) -> Movement:
-        now = _now()
+        at = now()
         return Movement(
             id=str(ObjectId()),
             kind=kind,
@@ -340,10 +294,10 @@ class Movements:
             chain=chain,
             step=0,
             seq=1,
-            events=(MovementEvent(now, caller.username, caller.org_code, "START", comment.strip()[:MAX_COMMENT]),),
+            events=(MovementEvent(at, caller.username, caller.org_code, "START", comment.strip()[:MAX_COMMENT]),),
             applied=True,
-            created_at=now,
-            updated_at=now,
+            created_at=at,
+            updated_at=at,
             to_name=to.name if to else "",
         )
 
@@ -351,18 +305,19 @@ class Movements:
         """Stores the movement, then claims the record for it; a record claimed meanwhile (another
         movement, a change) wins and this movement is taken back."""
         if m.from_school:
-            sender = await self.mports.org_of(m.from_school)
+            sender = await self.orgs.org(m.from_school)
             m = dataclasses.replace(m, from_name=sender.name if sender else "")
         await self.storage.insert(m)
-        claimed = dataclasses.replace(state, movement=m.id, seq=state.seq + 1, updated_at=_now())
-        if not await self.states.move(state, claimed, None):
+        try:
+            await self.states.claim(state, m.id)
+        except DomainError:
             await self.storage.delete(m)
-            raise DomainError(ErrorCode.VERSION_CONFLICT, "该记录刚有其他变更或变动开始办理，请刷新后重试", "teacherId")
+            raise
         return m
 
     async def _district(self, path: Sequence[str]) -> tuple[str, str]:
         """The 主管部门 of a school: its nearest DISTRICT ancestor, else its parent."""
-        levels = await self.ports.levels_of(list(path))
+        levels = await self.orgs.levels(list(path))
         above = list(path)[:-1]
         code = next((c for c in reversed(above) if levels.get(c) == "DISTRICT"), above[-1] if above else "")
         if not code:
@@ -374,14 +329,14 @@ class Movements:
     async def _one(self, caller: Caller, movement_id: str) -> Movement:
         found = await self.storage.get([movement_id])
         m = found.get(movement_id)
-        if m is None or not self.visible(caller, m):
-            raise DomainError(ErrorCode.NOT_FOUND, NOT_FOUND, "movementId")
+        if m is None or not access.may_see_movement(caller, m):
+            raise access.no_movement()
         return m
 
     async def _receiving(self, caller: Caller, movement_id: str) -> Movement:
         caller.require("DATA_ENTRY")
         m = await self._one(caller, movement_id)
-        if m.kind != "TRANSFER" or not (caller.service or caller.reaches(m.to_path)):
+        if not access.may_receive(caller, m):
             raise DomainError(ErrorCode.FORBIDDEN, "只有调入学校的信息录入员可以接收或拒绝调入", "movementId")
         if m.status != "AWAITING_RECEIVER":
             raise DomainError(ErrorCode.WRONG_STATE, "该调动已不在待接收状态（可能已被处理或撤回）", "movementId")
@@ -389,61 +344,48 @@ class Movements:
 
     async def accept(self, caller: Caller, movement_id: str) -> Movement:
         m = await self._receiving(caller, movement_id)
-        new = dataclasses.replace(m, status="SUBMITTED", step=0, seq=m.seq + 1, updated_at=_now())
-        return await self._move(m, new, MovementEvent(_now(), caller.username, caller.org_code, "ACCEPT"))
+        new = dataclasses.replace(m, status="SUBMITTED", step=0, seq=m.seq + 1, updated_at=now())
+        return await self._transition(m, new, MovementEvent(now(), caller.username, caller.org_code, "ACCEPT"))
 
     async def decline(self, caller: Caller, movement_id: str, reason: str) -> Movement:
         if not reason.strip():
             raise DomainError(ErrorCode.INVALID_INPUT, "拒绝调入必须填写原因", "reason")
         m = await self._receiving(caller, movement_id)
-        new = dataclasses.replace(m, status="DECLINED", seq=m.seq + 1, updated_at=_now())
-        event = MovementEvent(_now(), caller.username, caller.org_code, "DECLINE", reason.strip()[:MAX_COMMENT])
+        new = dataclasses.replace(m, status="DECLINED", seq=m.seq + 1, updated_at=now())
+        event = MovementEvent(now(), caller.username, caller.org_code, "DECLINE", reason.strip()[:MAX_COMMENT])
         return await self._close(m, new, event)
 
     async def withdraw(self, caller: Caller, movement_id: str) -> Movement:
         caller.require("DATA_ENTRY")
         m = await self._one(caller, movement_id)
-        if not (caller.service or caller.reaches(m.path_started)):
+        if not access.may_withdraw(caller, m):
             raise DomainError(ErrorCode.FORBIDDEN, "只有发起变动的学校可以撤回", "movementId")
         if m.status not in OPEN_MOVEMENT or any(e.action == "APPROVE" for e in m.events):
             raise DomainError(ErrorCode.WRONG_STATE, "该变动已审核或已结束，不能撤回", "movementId")
-        new = dataclasses.replace(m, status="WITHDRAWN", seq=m.seq + 1, updated_at=_now())
-        return await self._close(m, new, MovementEvent(_now(), caller.username, caller.org_code, "WITHDRAW"))
+        new = dataclasses.replace(m, status="WITHDRAWN", seq=m.seq + 1, updated_at=now())
+        return await self._close(m, new, MovementEvent(now(), caller.username, caller.org_code, "WITHDRAW"))
 
     # reviewers
 
     async def approve(self, caller: Caller, ids: list[str], comment: str) -> tuple[list[str], list[Failed]]:
         caller.require("REVIEWER")
-        return await self._each(ids, lambda i: self._approve(caller, i, comment.strip()[:MAX_COMMENT]))
+        ids = batch_ids(ids, MOVEMENTS, "movementIds")
+        return await each(ids, lambda i: self._approve(caller, i, comment.strip()[:MAX_COMMENT]))
 
     async def reject(self, caller: Caller, ids: list[str], reason: str) -> tuple[list[str], list[Failed]]:
         caller.require("REVIEWER")
         if not reason.strip():
             raise DomainError(ErrorCode.INVALID_INPUT, "驳回必须填写原因（审核意见）", "reason")
-        return await self._each(ids, lambda i: self._reject(caller, i, reason.strip()[:MAX_COMMENT]))
+        ids = batch_ids(ids, MOVEMENTS, "movementIds")
+        return await each(ids, lambda i: self._reject(caller, i, reason.strip()[:MAX_COMMENT]))
 
-    @staticmethod
-    async def _each(ids: list[str], act: Callable[[str], Awaitable[None]]) -> tuple[list[str], list[Failed]]:
-        ids = list(dict.fromkeys(i for i in ids if i))
-        if not ids:
-            raise DomainError(ErrorCode.INVALID_INPUT, "请选择要处理的变动申请", "movementIds")
-        if len(ids) > MAX_BATCH:
-            raise DomainError(ErrorCode.INVALID_INPUT, f"一次最多处理 {MAX_BATCH} 条变动申请", "movementIds")
-        return await each(ids, act)
-
-    async def _pending_at_caller(self, caller: Caller, movement_id: str) -> Movement:
+    async def _pending_here(self, caller: Caller, movement_id: str) -> tuple[Movement, str]:
         m = await self._one(caller, movement_id)
-        if m.status != "SUBMITTED":
-            raise DomainError(ErrorCode.WRONG_STATE, "该变动不在待审核状态（可能已被处理或撤回）")
-        level, org = m.pending
-        if org != caller.org_code:
-            name = await self.ports.name_of(org)
-            raise DomainError(ErrorCode.FORBIDDEN, f"该变动正等待{name}审核，您无权审核")
-        return m
+        level, _ = await pending_at_caller(caller, "变动", m.status == "SUBMITTED", m.pending, self.orgs)
+        return m, level
 
     async def _approve(self, caller: Caller, movement_id: str, comment: str) -> None:
-        m = await self._pending_at_caller(caller, movement_id)
-        level = m.pending[0]
+        m, level = await self._pending_here(caller, movement_id)
         final = m.step + 1 >= len(m.chain)
         state = (await self.states.get([m.teacher_id])).get(m.teacher_id)
         if final and (state is None or state.movement != m.id):  # stored, but the record never claimed (a crash)
@@ -472,47 +414,30 @@ class Movements:
             step=m.step if final else m.step + 1,
             seq=m.seq + 1,
             applied=not final,
-            updated_at=_now(),
+            updated_at=now(),
         )
-        new = await self._move(m, new, MovementEvent(_now(), caller.username, caller.org_code, "APPROVE", comment))
+        event = MovementEvent(now(), caller.username, caller.org_code, "APPROVE", comment)
+        new = await self._transition(m, new, event)
         if final:
             await self._apply(new)
 
     async def _reject(self, caller: Caller, movement_id: str, reason: str) -> None:
-        m = await self._pending_at_caller(caller, movement_id)
-        new = dataclasses.replace(m, status="REJECTED", seq=m.seq + 1, updated_at=_now())
-        await self._close(m, new, MovementEvent(_now(), caller.username, caller.org_code, "REJECT", reason))
+        m, _ = await self._pending_here(caller, movement_id)
+        new = dataclasses.replace(m, status="REJECTED", seq=m.seq + 1, updated_at=now())
+        await self._close(m, new, MovementEvent(now(), caller.username, caller.org_code, "REJECT", reason))
 
     # transitions and their effects
 
-    async def _move(self, old: Movement, new: Movement, event: MovementEvent) -> Movement:
-        if not await self.storage.move(old, new, event):
+    async def _transition(self, old: Movement, new: Movement, event: MovementEvent) -> Movement:
+        if not await self.storage.transition(old, new, event):
             raise DomainError(ErrorCode.VERSION_CONFLICT, "该变动刚被他人处理，请刷新后重试", "movementId")
         return dataclasses.replace(new, events=(*old.events, event))
 
     async def _close(self, old: Movement, new: Movement, event: MovementEvent) -> Movement:
         """Ends a movement without effect (declined, rejected, withdrawn): the record is free again."""
-        closed = await self._move(old, dataclasses.replace(new, applied=False), event)
+        closed = await self._transition(old, dataclasses.replace(new, applied=False), event)
         await self._apply(closed)
         return dataclasses.replace(closed, applied=True)
-
-    async def _release(self, m: Movement, **effect: object) -> None:
-        """Clears the record's movement together with the movement's effect on its state (one
-        compare-and-set), then pushes a new status to records. Done once: a state no longer
-        naming this movement has had it."""
-        for _ in range(5):
-            state = (await self.states.get([m.teacher_id])).get(m.teacher_id)
-            if state is None or state.movement != m.id:
-                return
-            new = dataclasses.replace(state, movement="", seq=state.seq + 1, updated_at=_now(), **effect)  # type: ignore[arg-type]
-            if "status" in effect:
-                new = dataclasses.replace(new, synced=False)
-            if await self.states.move(state, new, None):
-                if not new.synced:
-                    await self.ports.push(new.teacher_id, new.status, new.seq, False, False, False)
-                    await self.states.mark(new, synced=True)
-                return
-        raise DomainError(ErrorCode.VERSION_CONFLICT, "该记录刚被他人处理，请稍后重试")
 
     async def _apply(self, m: Movement) -> None:
         """What a closed movement does (each step idempotent), then `applied`; a failure leaves it
@@ -520,28 +445,26 @@ class Movements:
         try:
             actor = m.events[-1].actor if m.events else "system"
             if m.status != "APPROVED":
-                await self._release(m)
+                await self.states.release(m.teacher_id, m.id)
             elif m.kind == "LEAVE":
-                await self._release(m, status="LEFT")
-                await self.mports.place_account(m.teacher_id, "", False)
-                await self.storage.add_flow(m.id, "LEFT", m.effective_date, m.from_path, (), m.reason_code)
+                await self.states.release(m.teacher_id, m.id, status="LEFT")
+                await self.accounts.place(m.teacher_id, "", False)
+                await self.flow_store.add_flow(m.id, m.effective_date, Flow("LEFT", m.from_path, (), m.reason_code))
             else:  # TRANSFER, RETURN: the record to the receiving school, then the state
                 to = School(m.to_school, m.to_type, m.to_path)
-                await self.mports.move_record(m.teacher_id, to, actor)
-                effect: dict[str, object] = {"org_path": m.to_path}
-                if m.kind == "RETURN":
-                    effect["status"] = "APPROVED"
-                await self._release(m, **effect)
-                await self.mports.place_account(m.teacher_id, m.to_school, True)
+                await self.records.move(m.teacher_id, to, actor)
+                status = "APPROVED" if m.kind == "RETURN" else ""
+                await self.states.release(m.teacher_id, m.id, status=status, org_path=m.to_path)
+                await self.accounts.place(m.teacher_id, m.to_school, True)
                 kind = "TRANSFER" if m.kind == "TRANSFER" else "RETURNED"
-                await self.storage.add_flow(m.id, kind, m.effective_date, m.from_path, m.to_path, "")
+                await self.flow_store.add_flow(m.id, m.effective_date, Flow(kind, m.from_path, m.to_path))
         except DomainError as err:
             logger.warning("applying movement %s failed (%s); will retry", m.id, err.message)
             return
         await self.storage.mark_applied(m)
 
     async def reconcile(self) -> int:
-        stale = await self.storage.unapplied(_now() - self.retry_after)
+        stale = await self.storage.unapplied(now() - self.retry_after)
         for m in stale:
             try:
                 await self._apply(m)

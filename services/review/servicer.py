@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import grpc
 
+from services.review._common import Failed
 from services.review.model import Movement, ReviewState
 from services.review.movements import Movements
-from services.review.workflow import Failed, Workflow
+from services.review.workflow import Workflow
 from tmis.proto.review.v1 import review_pb2 as pb
 from tmis.proto.review.v1 import review_pb2_grpc
 from tmis.rpc import current_caller
@@ -89,7 +90,9 @@ class ReviewServicer(review_pb2_grpc.ReviewServiceServicer):
         context: grpc.aio.ServicerContext[pb.BatchGetReviewStatesRequest, pb.ReviewStateList],
     ) -> pb.ReviewStateList:
         return pb.ReviewStateList(
-            states=[state_pb(s) for s in await self.workflow.states(current_caller(), list(request.teacher_ids))]
+            states=[
+                state_pb(s) for s in await self.workflow.visible_states(current_caller(), list(request.teacher_ids))
+            ]
         )
 
     async def SubmitRecords(

@@ -2,7 +2,8 @@
 
 One document per record: its state and its whole history, so every transition is a single
 `update_one({_id, seq})` (a compare-and-set: of two reviewers acting at once exactly one wins)
-that moves the state and appends the event together.
+that changes the state and appends the event together. `Storage` is the `ports.StateStore`;
+only `states.ReviewStates` writes through it.
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ class Storage:
     async def get(self, teacher_ids: list[str]) -> dict[str, ReviewState]:
         return {d["_id"]: _state(d) async for d in self.states.find({"_id": {"$in": teacher_ids}})}
 
-    async def move(self, old: ReviewState, new: ReviewState, event: Event | None) -> bool:
+    async def transition(self, old: ReviewState, new: ReviewState, event: Event | None) -> bool:
         """Stores `new` (with `event` appended) if the record is still at `old`."""
         if old.seq == 0:
             try:
@@ -110,17 +111,25 @@ class Storage:
         update = {"$set": _fields(back), "$pop": {"events": 1}}
         return (await self.states.update_one({"_id": state.teacher_id, "seq": state.seq}, update)).modified_count == 1
 
-    async def mark(self, state: ReviewState, **fields: Any) -> None:
-        """Bookkeeping on the current state (synced, followups); no new transition."""
+    async def mark_synced(self, state: ReviewState) -> None:
+        await self._mark(state, {"synced": True})
+
+    async def mark_followups(self, state: ReviewState, followups: str, identity_check: str) -> None:
+        await self._mark(state, {"followups": followups, "identity_check": identity_check})
+
+    async def _mark(self, state: ReviewState, fields: dict[str, Any]) -> None:
+        """Bookkeeping on the current state; no new transition."""
         await self.states.update_one({"_id": state.teacher_id, "seq": state.seq}, {"$set": fields})
 
-    async def stale(self, before: dt.datetime, limit: int = 100) -> list[ReviewState]:
-        """States left half-done (not pushed, or final steps not run) since before `before`."""
-        found: dict[str, ReviewState] = {}
-        for query in ({"synced": False}, {"followups": "PENDING"}):  # one index each
-            async for d in self.states.find({**query, "updated_at": {"$lt": before}}).limit(limit):
-                found[d["_id"]] = _state(d)
-        return list(found.values())
+    async def unsynced(self, before: dt.datetime, limit: int = 100) -> list[ReviewState]:
+        return await self._stale({"synced": False}, before, limit)
+
+    async def unfinished(self, before: dt.datetime, limit: int = 100) -> list[ReviewState]:
+        return await self._stale({"followups": "PENDING"}, before, limit)
+
+    async def _stale(self, query: dict[str, Any], before: dt.datetime, limit: int) -> list[ReviewState]:
+        found = self.states.find({**query, "updated_at": {"$lt": before}}).limit(limit)  # one index each
+        return [_state(d) async for d in found]
 
     async def queue(self, org_code: str, after: tuple[dt.datetime, str] | None, limit: int) -> tuple[list[str], int]:
         query: dict[str, Any] = {"pending_org_code": org_code}

@@ -394,3 +394,19 @@ async def test_a_movement_that_never_claimed_its_record_cannot_be_approved(chain
     assert (await gql(chain, WITHDRAW, world.clerk, m=m["id"]))["movement"]["status"] == "WITHDRAWN"
     again = (await gql(chain, LEAVE, world.clerk, t=t, r="01", d=TODAY))["movement"]
     assert again["status"] == "SUBMITTED"
+
+
+async def test_start_return_tells_no_one_who_exists(chain: Chain) -> None:
+    """重新入职 reveals that a document belongs to a LEFT person, nothing else: a teacher active at
+    another school and a document registered nowhere get the same answer (code, message, field),
+    so a clerk can neither find where an active teacher works nor enumerate who exists."""
+    active = await approved(chain, 9)
+    number = basic_input(9)["idNumber"]
+    elsewhere = await gql(chain, RETURN, chain.other_clerk, s=OTHER, n=number, d=TODAY)
+    unknown = await gql(chain, RETURN, chain.other_clerk, s=OTHER, n=basic_input(99)["idNumber"], d=TODAY)
+    assert elsewhere["movement"] is None and elsewhere["userErrors"] == unknown["userErrors"]
+    assert [(e["code"], e["field"]) for e in unknown["userErrors"]] == [("WRONG_STATE", "idNumber")]
+    # the clerk of the school that holds the record may read it anyway, and is told it is active
+    here = await gql(chain, RETURN, chain.world.clerk, s=SCHOOL, n=number, d=TODAY)
+    assert here["userErrors"][0]["code"] == "WRONG_STATE" and here["userErrors"] != unknown["userErrors"]
+    assert (await teacher(chain, active, chain.world.clerk))["pendingMovement"] is None
