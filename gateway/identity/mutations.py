@@ -84,7 +84,7 @@ class IdentityMutation:
         )
         if reply is None:
             return LoginPayload(token=None, account=None, must_change_password=False, user_errors=errors)
-        info.context.token = reply.token  # the account's org resolves with the new caller's rights
+        info.context.sign_in(reply.token)  # the account's org resolves with the new caller's rights
         account = Account.of(reply.account)
         return LoginPayload(
             token=reply.token, account=account, must_change_password=account.must_change_password, user_errors=[]
@@ -98,7 +98,7 @@ class IdentityMutation:
         reply, errors = await attempt(info.context.clients.identity.ChangePassword(request, token=info.context.token))
         if reply is None:
             return _account_payload(None, errors)
-        info.context.token = reply.token
+        info.context.sign_in(reply.token)
         return AccountPayload(
             account=Account.of(reply.account), initial_password=None, user_errors=[], token=reply.token
         )

@@ -1,9 +1,9 @@
 """The Teacher type and its Entry, edge, connection and payload, made from a registry's types.
 
-Teacher.basic and Teacher.entries answer with types the registry decides (BasicInfo, InfoSet),
-so the classes are made by `teacher_types` from the RegistryTypes passed in; what they do is in
-the plain functions above it. (No `from __future__ import annotations`: the classes refer to types
-passed to the function.)"""
+Teacher.basic and Teacher.entries answer with types the registry decides (BasicInfo, InfoSet), so
+the classes are made by `teacher_types` (with `entry_type` and `teacher_type`) from the
+RegistryTypes passed in; what they do is in the plain functions above them. (No `from __future__
+import annotations`: the classes refer to types passed to the functions.)"""
 
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +19,7 @@ from gateway.pagination import PageInfo, page_size
 from gateway.records.generated import EntryData, RegistryTypes, make
 from gateway.records.types import Completeness, TeacherChange
 from gateway.review.types import ReviewState
+from tmis.errors import DomainError, ErrorCode
 from tmis.movements import OPEN_MOVEMENT
 from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.registry import Registry
@@ -54,15 +55,14 @@ async def shown_data(
 
 
 async def changes_since_approval(info: Info, teacher_id: str) -> list[TeacherChange]:
-    request = pb.BatchGetTeachersRequest(ids=[teacher_id], with_changes_since_approval=True)
-    reply = await info.context.clients.records.BatchGetTeachers(request, token=info.context.token)
-    return [TeacherChange.of(c) for c in (reply.teachers[0].changes_since_approval if reply.teachers else [])]
+    return [TeacherChange.of(c) for c in await info.context.loaders.changes_since_approval_by_teacher.load(teacher_id)]
 
 
 async def history(info: Info, teacher_id: str, first: int | None) -> list[TeacherChange]:
-    request = pb.ListTeacherHistoryRequest(teacher_id=teacher_id, first=page_size(first))
-    reply = await info.context.clients.records.ListTeacherHistory(request, token=info.context.token)
-    return [TeacherChange.of(c) for c in reply.changes]
+    page = await info.context.loaders.history_by_teacher.load((teacher_id, page_size(first)))
+    if page is None:  # as the records service answers for one record
+        raise DomainError(ErrorCode.NOT_FOUND, "教师信息不存在，或不在您的管理范围内", "teacherId")
+    return [TeacherChange.of(c) for c in page.changes]
 
 
 async def school(info: Info, teacher: pb.Teacher) -> Org:
@@ -86,12 +86,13 @@ class TeacherTypes:
     TeacherPayload: Any
 
 
-def teacher_types(types: RegistryTypes) -> TeacherTypes:  # noqa: C901 (one class per type)
+# Made at run time from the registry, the classes below cannot be static types: mypy takes them as Any
+# (declared so, explicitly), strawberry reads the classes themselves from the annotations.
+
+
+def entry_type(types: RegistryTypes) -> Any:
     registry = types.registry
-    # Made at run time from the registry, these classes cannot be static types: mypy takes them as Any
-    # (declared so, explicitly), strawberry reads the classes themselves from the annotations below.
     InfoSet: Any = types.InfoSet
-    BasicInfo: Any = types.BasicInfo
 
     @strawberry.type(
         description=(
@@ -108,6 +109,14 @@ def teacher_types(types: RegistryTypes) -> TeacherTypes:  # noqa: C901 (one clas
         @strawberry.field
         async def data(self, info: Info) -> EntryData:
             return EntryData(await shown_data(info, registry, self.set.value, self.school_type, self.raw))
+
+    return Entry
+
+
+def teacher_type(types: RegistryTypes, Entry: Any) -> Any:  # noqa: N803 (a class, passed in)
+    registry = types.registry
+    InfoSet: Any = types.InfoSet
+    BasicInfo: Any = types.BasicInfo
 
     @strawberry.type
     class Teacher:
@@ -201,6 +210,12 @@ def teacher_types(types: RegistryTypes) -> TeacherTypes:  # noqa: C901 (one clas
         @strawberry.field(description="Every change: who, when, field path, old and new value; newest first.")
         async def history(self, info: Info, first: int | None = 50) -> list[TeacherChange]:
             return await history(info, self.stored.id, first)
+
+    return Teacher
+
+
+def teacher_types(types: RegistryTypes) -> TeacherTypes:
+    Teacher: Any = teacher_type(types, entry_type(types))
 
     @strawberry.type
     class TeacherEdge:

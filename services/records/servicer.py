@@ -16,7 +16,7 @@ from services.records.model import Change, Teacher
 from services.records.review_link import ReviewLink, changes_since_approval
 from services.records.stats import Stats
 from services.records.storage import Job
-from services.records.teachers import Teachers, Write
+from services.records.teachers import History, Teachers, Write
 from tmis.codes import CodeTable
 from tmis.errors import DomainError, ErrorCode
 from tmis.proto.records.v1 import records_pb2 as pb
@@ -67,6 +67,13 @@ def teacher_pb(teacher: Teacher, sets: set[str] | None = None, with_changes: boo
         personal_code_formal=teacher.personal_code_formal,
         changes_since_approval=[change_pb(c) for c in changes_since_approval(teacher)] if with_changes else [],
         photo=photo_message(teacher.photo) if teacher.photo else None,
+    )
+
+
+def history_pb(history: History) -> pb.HistoryPage:
+    changes, more = history
+    return pb.HistoryPage(
+        changes=[change_pb(c) for _, c in changes], has_next_page=more, end_cursor=changes[-1][0] if changes else ""
     )
 
 
@@ -222,11 +229,18 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
     async def ListTeacherHistory(
         self, request: pb.ListTeacherHistoryRequest, context: Context[pb.ListTeacherHistoryRequest, pb.HistoryPage]
     ) -> pb.HistoryPage:
-        changes, more = await self.teachers.history(current_caller(), request.teacher_id, request.first, request.after)
-        return pb.HistoryPage(
-            changes=[change_pb(c) for _, c in changes],
-            has_next_page=more,
-            end_cursor=changes[-1][0] if changes else "",
+        return history_pb(
+            await self.teachers.history(current_caller(), request.teacher_id, request.first, request.after)
+        )
+
+    async def BatchGetTeacherHistory(
+        self,
+        request: pb.BatchGetTeacherHistoryRequest,
+        context: Context[pb.BatchGetTeacherHistoryRequest, pb.TeacherHistoryList],
+    ) -> pb.TeacherHistoryList:
+        found = await self.teachers.histories(current_caller(), list(request.teacher_ids), request.first)
+        return pb.TeacherHistoryList(
+            teachers=[pb.TeacherHistory(teacher_id=t, page=history_pb(h)) for t, h in found.items()]
         )
 
     async def ListSchoolRoster(

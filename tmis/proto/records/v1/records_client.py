@@ -86,6 +86,14 @@ class RecordsServiceClient(Client, Protocol):
         token: str | None = None,
     ) -> records_pb2.HistoryPage: ...
 
+    async def BatchGetTeacherHistory(
+        self,
+        request: records_pb2.BatchGetTeacherHistoryRequest,
+        *,
+        timeout: float | None = None,
+        token: str | None = None,
+    ) -> records_pb2.TeacherHistoryList: ...
+
     async def ListSchoolRoster(
         self,
         request: records_pb2.ListSchoolRosterRequest,

@@ -206,6 +206,28 @@ class HistoryPage(_message.Message):
     end_cursor: str
     def __init__(self, changes: _Optional[_Iterable[_Union[Change, _Mapping]]] = ..., has_next_page: _Optional[bool] = ..., end_cursor: _Optional[str] = ...) -> None: ...
 
+class BatchGetTeacherHistoryRequest(_message.Message):
+    __slots__ = ("teacher_ids", "first")
+    TEACHER_IDS_FIELD_NUMBER: _ClassVar[int]
+    FIRST_FIELD_NUMBER: _ClassVar[int]
+    teacher_ids: _containers.RepeatedScalarFieldContainer[str]
+    first: int
+    def __init__(self, teacher_ids: _Optional[_Iterable[str]] = ..., first: _Optional[int] = ...) -> None: ...
+
+class TeacherHistory(_message.Message):
+    __slots__ = ("teacher_id", "page")
+    TEACHER_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    teacher_id: str
+    page: HistoryPage
+    def __init__(self, teacher_id: _Optional[str] = ..., page: _Optional[_Union[HistoryPage, _Mapping]] = ...) -> None: ...
+
+class TeacherHistoryList(_message.Message):
+    __slots__ = ("teachers",)
+    TEACHERS_FIELD_NUMBER: _ClassVar[int]
+    teachers: _containers.RepeatedCompositeFieldContainer[TeacherHistory]
+    def __init__(self, teachers: _Optional[_Iterable[_Union[TeacherHistory, _Mapping]]] = ...) -> None: ...
+
 class ListSchoolRosterRequest(_message.Message):
     __slots__ = ("school_code",)
     SCHOOL_CODE_FIELD_NUMBER: _ClassVar[int]

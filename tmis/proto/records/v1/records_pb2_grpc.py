@@ -82,6 +82,11 @@ class RecordsServiceStub:
                 request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ListTeacherHistoryRequest.SerializeToString,
                 response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.HistoryPage.FromString,
                 _registered_method=True)
+        self.BatchGetTeacherHistory = channel.unary_unary(
+                '/tmis.records.v1.RecordsService/BatchGetTeacherHistory',
+                request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.BatchGetTeacherHistoryRequest.SerializeToString,
+                response_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherHistoryList.FromString,
+                _registered_method=True)
         self.ListSchoolRoster = channel.unary_unary(
                 '/tmis.records.v1.RecordsService/ListSchoolRoster',
                 request_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ListSchoolRosterRequest.SerializeToString,
@@ -215,6 +220,14 @@ class RecordsServiceServicer:
 
     def ListTeacherHistory(self, request, context):
         """Every change of a record: who, when, field path, old and new value.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BatchGetTeacherHistory(self, request, context):
+        """The batch form of ListTeacherHistory: the first page of each record's history; records unknown
+        or outside the caller's reach are omitted.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -368,6 +381,11 @@ def add_RecordsServiceServicer_to_server(servicer, server):
                     servicer.ListTeacherHistory,
                     request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ListTeacherHistoryRequest.FromString,
                     response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.HistoryPage.SerializeToString,
+            ),
+            'BatchGetTeacherHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchGetTeacherHistory,
+                    request_deserializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.BatchGetTeacherHistoryRequest.FromString,
+                    response_serializer=tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherHistoryList.SerializeToString,
             ),
             'ListSchoolRoster': grpc.unary_unary_rpc_method_handler(
                     servicer.ListSchoolRoster,
@@ -686,6 +704,33 @@ class RecordsService:
             '/tmis.records.v1.RecordsService/ListTeacherHistory',
             tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.ListTeacherHistoryRequest.SerializeToString,
             tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.HistoryPage.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchGetTeacherHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tmis.records.v1.RecordsService/BatchGetTeacherHistory',
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.BatchGetTeacherHistoryRequest.SerializeToString,
+            tmis_dot_proto_dot_records_dot_v1_dot_records__pb2.TeacherHistoryList.FromString,
             options,
             channel_credentials,
             insecure,
