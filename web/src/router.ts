@@ -1,7 +1,7 @@
 // Routes from features.ts; the guard sends visitors to login (then back) and first logins to
 // the password change.
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
-import { whenExpired } from '@/api/client'
+import { token, whenExpired } from '@/api/client'
 import { features, featuresFor } from '@/features'
 import { t } from '@/messages'
 import { loadMe, session, signOut } from '@/session'
@@ -25,6 +25,7 @@ export const router = createRouter({
 router.beforeEach(async (to) => {
   if (to.meta.public) return true
   const me = session.loaded ? session.me : await loadMe()
+  if (!me && token() && !session.loaded) return true // offline: the frame shows, with the notice, until the network is back
   if (!me) return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
   if (me.mustChangePassword && to.name !== 'password') return { name: 'password', query: { redirect: to.fullPath } }
   const roles = to.meta.roles as string[] | undefined

@@ -2,6 +2,7 @@
 // renewed token taken from X-TMIS-Token, an expired or voided session sent back to login.
 import type { TypedDocumentString } from '@/gql/graphql'
 import { t } from '@/messages'
+import { reached } from '@/offline'
 
 export interface UserError { code: string; message: string; field?: string | null }
 
@@ -84,8 +85,10 @@ async function send<R>(body: BodyInit, headers: Record<string, string>): Promise
   try {
     reply = await fetch('/graphql', { method: 'POST', headers, body })
   } catch {
+    reached(false)
     throw new ApiError(t.network, 'NETWORK')
   }
+  reached(true)
   const renewed = reply.headers.get('x-tmis-token')
   if (renewed && sent && token() === sent) setToken(renewed)
   if (!reply.ok) throw new ApiError(t.serverError, `HTTP_${reply.status}`)
