@@ -17,11 +17,12 @@ export function trustedDocuments(): Plugin {
   }
 }
 
-// the shell's pages, loaded lazily by the router: precached with the entry and what it imports
-const SHELL_PAGES = /(LoginPage|ChangePasswordPage|AppLayout|HomePage)\.vue$/
+// the shell's pages loaded lazily by the router (the sign-in page is in the entry): precached with
+// the entry and what it imports
+const SHELL_PAGES = /(ChangePasswordPage|AppLayout|HomePage)\.vue$/
 
-/** dist/sw.js from web/sw.js: the shell's files (index.html, the entry, its imports and styles, the
- *  sign-in page and the frame) and a version that changes with them. */
+/** dist/sw.js from web/sw.js: the shell's files (index.html, the entry with the sign-in page, its
+ *  imports and styles, the frame) and a version that changes with them. */
 export function serviceWorker(): Plugin {
   return {
     name: 'tmis-service-worker',

@@ -4,6 +4,7 @@ import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { token, whenExpired } from '@/api/client'
 import { features, featuresFor } from '@/features'
 import { t } from '@/messages'
+import LoginPage from '@/pages/common/LoginPage.vue'
 import { loadMe, session, signOut } from '@/session'
 
 const children: RouteRecordRaw[] = [
@@ -15,7 +16,7 @@ const children: RouteRecordRaw[] = [
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
-    { path: '/login', name: 'login', component: () => import('@/pages/common/LoginPage.vue'), meta: { public: true } },
+    { path: '/login', name: 'login', component: LoginPage, meta: { public: true } }, // in the entry: no round trip before a visitor's first paint
     { path: '/retrieve', name: 'retrieve', component: () => import('@/pages/common/RetrievePage.vue'), meta: { public: true } },
     { path: '/', component: () => import('@/layout/AppLayout.vue'), children },
     { path: '/:rest(.*)*', redirect: '/' },
