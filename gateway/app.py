@@ -22,11 +22,11 @@ from gateway.context import Context
 from gateway.files import Downloads
 from gateway.media.files import PhotoFiles
 from gateway.metrics import GatewayMetrics, UploadsInFlight
-from gateway.requests import BoundedRequests
+from gateway.persisted import Documents, PersistedRequests
 from gateway.schema import build_schema
 from gateway.system.pages import plugins_page
 from gateway.system.readiness import readyz
-from gateway.web import web_app
+from gateway.web import web_app, web_dir
 from tmis import log, tracing
 from tmis.auth import TokenSigner, bearer_token
 from tmis.errors import DomainError
@@ -137,7 +137,7 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
     revocations = Revocations(interval_seconds=poll_seconds(settings))  # fed once the clients exist
     downloads = Downloads(signer, revocations)
 
-    class TmisGraphQL(BoundedRequests):
+    class TmisGraphQL(PersistedRequests):
         async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
             if not isinstance(request, Request) or not isinstance(response, Response):  # an HTTP route only
                 raise TypeError("GraphQL is served over HTTP only (no subscriptions)")
@@ -160,6 +160,7 @@ def create_app(settings: Settings, clients: Clients | None = None) -> Starlette:
     schema.extensions = (*schema.extensions, metrics.extension)
     ide: GraphQL_IDE | None = "graphiql" if settings.development else None
     graphql = TmisGraphQL(schema, graphql_ide=ide, multipart_uploads_enabled=True)
+    graphql.documents = Documents.from_settings(settings, web_dir(settings), metrics.refused_documents)
 
     async def healthz(request: Request) -> Response:
         return PlainTextResponse("ok")

@@ -1,5 +1,6 @@
 """The gateway's Prometheus metrics, served at /metrics: GraphQL operations by name and outcome,
-their latency, userErrors by code, uploads in flight. One registry per app, made in create_app.
+their latency, userErrors by code, documents refused by code (gateway/persisted.py), uploads in
+flight. One registry per app, made in create_app.
 
 Jobs in flight are the services' `tmis_jobs` gauge: a job lives in its service's database, so
 any gateway may have started it and no gateway's own count would be right.
@@ -57,6 +58,12 @@ class GatewayMetrics:
         )
         self.user_errors = Counter("tmis_graphql_user_errors", "userErrors returned, by code", ["code"], registry=r)
         self.uploads = Gauge("tmis_http_uploads_in_flight", "Multipart uploads being received or passed on", registry=r)
+        self.refused_documents = Counter(
+            "tmis_graphql_documents_refused",
+            "Operations refused before running: not in the trusted manifests (production), an unknown or wrong hash",
+            ["code"],
+            registry=r,
+        )
         self._names: set[str] = set()
 
     def operation(self, name: str | None) -> str:

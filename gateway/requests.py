@@ -28,8 +28,8 @@ _MAYBE_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")  # escaped,
 class RequestRefused(HTTPException):
     """A request refused before GraphQL sees it, with the extensions code it is answered with."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(400, message)
+    def __init__(self, code: str, message: str, status: int = 400) -> None:
+        super().__init__(status, message)
         self.code = code
 
 

@@ -1,7 +1,8 @@
 """The browser client's built files (web/dist) at `/`.
 
 Vite names every asset by its content hash, so `/assets/*` is cached for a year as immutable;
-`index.html` must be revalidated every time (it names the current assets). The build writes a
+`index.html` must be revalidated every time (it names the current assets), and so must the service
+worker (`sw.js`, which lists them) and the web app manifest. The build writes a
 brotli and a gzip copy beside each text file; the one the browser accepts is sent (`Vary:
 Accept-Encoding`), so nothing is compressed per request. A client route such
 as `/teachers/42` has no file: it gets `index.html` and the client's router takes over. The API
@@ -27,6 +28,8 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 NOT_BUILT = "网页客户端尚未构建：请运行 make run（或 cd web && npm ci && npm run build）"
 _API_PREFIXES = ("graphql", "files/", "healthz", "readyz")
+ALWAYS_REVALIDATED = ("sw.js", "manifest.webmanifest")
+mimetypes.add_type("application/manifest+json", ".webmanifest")
 # precompressed copies made by the build (web/compress.mjs), the smaller first
 ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
 
@@ -65,7 +68,13 @@ def _answer(root: Path, request: Request) -> Response:
         return PlainTextResponse("Not Found", status_code=404)
     found = _inside(root, path) if path else None
     if found is not None and found.name != "index.html":
-        cache = IMMUTABLE if path.startswith("assets/") else "public, max-age=3600"
+        cache = (
+            IMMUTABLE
+            if path.startswith("assets/")
+            else REVALIDATE
+            if path in ALWAYS_REVALIDATED
+            else "public, max-age=3600"
+        )
         return _file(found, cache, request)
     if found is None and "." in path.rsplit("/", 1)[-1]:
         return PlainTextResponse("Not Found", status_code=404)  # a missing file, not a client route
@@ -80,7 +89,11 @@ def _file(path: Path, cache: str, request: Request) -> Response:
     browser accepts: the original's content type, `Vary: Accept-Encoding` either way."""
     headers = {"cache-control": cache, "vary": "Accept-Encoding"}
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    if media_type.startswith("text/") or media_type in ("application/javascript", "image/svg+xml"):
+    if media_type.startswith("text/") or media_type in (
+        "application/javascript",
+        "image/svg+xml",
+        "application/manifest+json",
+    ):
         media_type += "; charset=utf-8"
     accepted = _accepted(request.headers.get("accept-encoding", ""))
     for encoding, suffix in ENCODINGS:

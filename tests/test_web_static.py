@@ -21,6 +21,8 @@ def web(tmp_path: Path) -> Path:
     (root / "index.html").write_text(INDEX)
     (root / "assets" / "index-3f2a.js").write_text("console.log(1)")
     (root / "robots.txt").write_text("User-agent: *")
+    (root / "sw.js").write_text("self.addEventListener('fetch', () => {})")
+    (root / "manifest.webmanifest").write_text('{"name": "教师管理信息系统"}')
     (tmp_path / "secret.txt").write_text("not served")
     return root
 
@@ -41,6 +43,18 @@ async def test_assets_are_immutable_and_index_is_revalidated(suite: Suite) -> No
         assert page.headers["content-type"].startswith("text/html")
     other = await suite.http.get("/robots.txt")
     assert other.status_code == 200 and "immutable" not in other.headers["cache-control"]
+
+
+async def test_the_service_worker_and_the_manifest_are_revalidated(suite: Suite) -> None:
+    """Both name the current build: a new one is seen at the next visit (the worker then updates)."""
+    worker = await suite.http.get("/sw.js")
+    assert worker.headers["cache-control"] == "no-cache" and worker.headers["content-type"].startswith(
+        "text/javascript"
+    )
+    manifest = await suite.http.get("/manifest.webmanifest")
+    assert manifest.headers["cache-control"] == "no-cache"
+    assert manifest.headers["content-type"] == "application/manifest+json; charset=utf-8"
+    assert manifest.json() == {"name": "教师管理信息系统"}
 
 
 async def test_the_api_and_missing_files_are_not_the_app(suite: Suite) -> None:

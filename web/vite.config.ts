@@ -9,6 +9,7 @@ import AutoImport from 'unplugin-auto-import/vite'
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
 import Components from 'unplugin-vue-components/vite'
 import { defineConfig } from 'vitest/config'
+import { serviceWorker, trustedDocuments } from './build.plugins'
 
 const gateway = process.env.TMIS_GATEWAY_URL ?? 'http://127.0.0.1:8000'
 
@@ -18,6 +19,8 @@ export default defineConfig({
     AutoImport({ resolvers: [ElementPlusResolver()], dts: 'src/auto-imports.d.ts' }),
     // no components.d.ts: el- tags stay untyped in templates, as with the global install before
     Components({ resolvers: [ElementPlusResolver()], dts: false, dirs: [] }),
+    trustedDocuments(),
+    serviceWorker(),
   ],
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
   server: { proxy: { '/graphql': gateway, '/files': gateway } },

@@ -11,6 +11,7 @@ from gateway.enums import DescribedEnum
 from gateway.errors import UserError
 from gateway.files import download_url
 from gateway.jobs import ImportJob
+from gateway.records.within import FieldWithin
 from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.registry import Default, Field, Registry
 
@@ -86,9 +87,12 @@ class FieldDefinition:
             "a form shows it filled in. Null when there is none or it is known only at save time (the school's name)."
         )
     )
+    within: FieldWithin | None = strawberry.field(
+        default=None, description="The codes that fit each value of another field; null when any code fits."
+    )
 
     @classmethod
-    def of(cls, field: Field, school_type: str) -> FieldDefinition:
+    def of(cls, field: Field, school_type: str, within: FieldWithin | None = None) -> FieldDefinition:
         given = field.default
         shown = None if given is None or isinstance(given, Default) else given
         return cls(
@@ -100,6 +104,7 @@ class FieldDefinition:
             code_table=field.table_for(school_type),
             plugin=field.plugin,
             derived=field.derived,
+            within=within,
         )
 
 

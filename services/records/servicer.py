@@ -89,7 +89,10 @@ def code_table_pb(table: CodeTable) -> pb.CodeTable:
     return pb.CodeTable(
         name=table.name,
         label=table.label,
-        entries=[pb.Code(code=e.code, name=e.name, parent=e.parent or "") for e in table.entries],
+        entries=[
+            pb.Code(code=e.code, name=e.name, parent=e.parent or "", extra=_struct(e.extra) if e.extra else None)
+            for e in table.entries
+        ],
         exclusive=sorted(table.exclusive),
         partial=table.partial,
     )

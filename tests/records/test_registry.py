@@ -147,3 +147,34 @@ async def test_field_definitions_follow_the_school_type(suite: Suite) -> None:
         "key": "otherAllowanceMonthly",
         "label": "特教津贴补贴(元/月)",
     } in salary and "ruralAllowanceMonthly" not in str(salary)
+
+
+async def test_field_definitions_carry_the_codes_each_value_allows(suite: Suite) -> None:
+    """The registry's `within` rules, for a form to offer only what a save accepts: 岗位等级 within
+    岗位类别 (read from the code table), 学位名称 within 学位层次 and 任教课程 within 任教学段 (tree roots)."""
+    query = """query($set: InfoSet!) { fieldDefinitions(set: $set) { key within { field subtrees
+  choices { value codes } } } }"""
+
+    async def within(set_name: str) -> dict[str, dict | None]:
+        found = (await suite.graphql(query, {"set": set_name}))["data"]["fieldDefinitions"]
+        return {d["key"]: d["within"] for d in found}
+
+    posts, education, teaching = await within("POST_APPOINTMENT"), await within("EDUCATION"), await within("TEACHING")
+    assert posts["postCategory"] is None and posts["startMonth"] is None
+    grade = posts["postGrade"]
+    assert grade["field"] == "postCategory" and grade["subtrees"] is False
+    choices = {c["value"]: c["codes"] for c in grade["choices"]}
+    assert set(choices) == {"1", "2", "3", "4"}
+    assert choices["3"] == [*(str(c) for c in range(201, 211)), "998", "999"]  # 管理岗位 and 未评
+    assert "101" in choices["1"] and "201" not in choices["1"] and "301" not in choices["1"]
+    assert posts["concurrentPostGrade"]["field"] == "concurrentPostCategory"
+    assert education["degree"] == {
+        "field": "degreeLevel",
+        "subtrees": True,
+        "choices": [
+            {"value": "2", "codes": ["1", "2"]},
+            {"value": "3", "codes": ["3"]},
+            {"value": "4", "codes": ["4"]},
+        ],
+    }
+    assert teaching["courses"]["field"] == "teachingStage" and teaching["courses"]["subtrees"] is True

@@ -27,6 +27,7 @@ class _Wire:
     """Counts what the page's requests transfer, from the DevTools protocol."""
 
     def __init__(self, page: Page) -> None:
+        self.page = page
         self.cdp: CDPSession = page.context.new_cdp_session(page)
         self.cdp.send("Network.enable")
         self.bytes = 0
@@ -39,6 +40,9 @@ class _Wire:
 
     def throttle(self) -> None:
         self.cdp.send("Network.clearBrowserCache")
+        if self.page.url.startswith("http"):  # the service worker's copies too: an empty cache is empty
+            origin = "/".join(self.page.url.split("/")[:3])
+            self.cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "cache_storage,service_workers"})
         self.cdp.send("Network.emulateNetworkConditions", COUNTY)
         self.bytes = self.requests = 0
 

@@ -6,7 +6,9 @@ import 'element-plus/es/components/message-box/style/css'
 import 'element-plus/es/components/loading/style/css'
 import { createApp } from 'vue'
 import App from '@/App.vue'
+import { registerWorker } from '@/offline'
 import { router } from '@/router'
 import '@/styles.css'
 
 createApp(App).use(router).mount('#app')
+if (import.meta.env.PROD) registerWorker()

@@ -1,9 +1,10 @@
 // Routes from features.ts; the guard sends visitors to login (then back) and first logins to
 // the password change.
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
-import { whenExpired } from '@/api/client'
+import { token, whenExpired } from '@/api/client'
 import { features, featuresFor } from '@/features'
 import { t } from '@/messages'
+import LoginPage from '@/pages/common/LoginPage.vue'
 import { loadMe, session, signOut } from '@/session'
 
 const children: RouteRecordRaw[] = [
@@ -15,7 +16,7 @@ const children: RouteRecordRaw[] = [
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
-    { path: '/login', name: 'login', component: () => import('@/pages/common/LoginPage.vue'), meta: { public: true } },
+    { path: '/login', name: 'login', component: LoginPage, meta: { public: true } }, // in the entry: no round trip before a visitor's first paint
     { path: '/retrieve', name: 'retrieve', component: () => import('@/pages/common/RetrievePage.vue'), meta: { public: true } },
     // the theme's specimen, for tests/web/test_web_theme.py: every button, link and tag in every state
     { path: '/theme', component: () => import('@/pages/common/ThemePage.vue'), meta: { public: true } },
@@ -27,6 +28,7 @@ export const router = createRouter({
 router.beforeEach(async (to) => {
   if (to.meta.public) return true
   const me = session.loaded ? session.me : await loadMe()
+  if (!me && token() && !session.loaded) return true // offline: the frame shows, with the notice, until the network is back
   if (!me) return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
   if (me.mustChangePassword && to.name !== 'password') return { name: 'password', query: { redirect: to.fullPath } }
   const roles = to.meta.roles as string[] | undefined

@@ -1,6 +1,6 @@
 // Who is logged in: the token (in localStorage, renewed by the client) and the `me` account.
 import { reactive } from 'vue'
-import { request, setToken, token } from '@/api/client'
+import { ApiError, request, setToken, token } from '@/api/client'
 import { MeDocument, type MeFieldsFragment } from '@/gql/graphql'
 import { t } from '@/messages'
 
@@ -16,8 +16,9 @@ export async function loadMe(): Promise<MeFieldsFragment | null> {
   } else {
     try {
       session.me = (await request(MeDocument)).me ?? null
-    } catch {
+    } catch (err) {
       session.me = null
+      if (err instanceof ApiError && err.code === 'NETWORK') return null // offline: the token stays, asked again later
     }
     if (!session.me) signOut(t.sessionExpired) // a token the gateway no longer accepts
   }

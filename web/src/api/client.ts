@@ -2,6 +2,7 @@
 // renewed token taken from X-TMIS-Token, an expired or voided session sent back to login.
 import type { TypedDocumentString } from '@/gql/graphql'
 import { t } from '@/messages'
+import { reached } from '@/offline'
 
 export interface UserError { code: string; message: string; field?: string | null }
 
@@ -37,18 +38,44 @@ function unauthenticated(data: Record<string, unknown> | null, errors: { extensi
   })
 }
 
+/** The operation as sent: its hash (Apollo's persisted query, in the build's trusted manifest) when
+ *  it has one, else, or when the gateway does not know the hash, its document. */
+function operation(document: TypedDocumentString<any, any>, variables: unknown, byHash: boolean): string {
+  const hash = byHash ? hashOf(document) : undefined
+  if (hash) return JSON.stringify({ variables, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } })
+  return JSON.stringify({ query: document.toString(), variables })
+}
+
+function hashOf(document: TypedDocumentString<any, any>): string | undefined {
+  return (document.__meta__?.hash as string | undefined)?.replace(/^sha256:/, '')
+}
+
+/** Sent by hash first; sent again with the document when the gateway does not know the hash (development). */
+async function persisted<R>(document: TypedDocumentString<any, any>, sendAs: (byHash: boolean) => Promise<R>): Promise<R> {
+  if (!hashOf(document)) return sendAs(false)
+  try {
+    return await sendAs(true)
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'PERSISTED_QUERY_NOT_FOUND') return sendAs(false)
+    throw err
+  }
+}
+
 export async function request<R, V>(document: TypedDocumentString<R, V>, ...[variables]: V extends Record<string, never> ? [] | [V] : [V]): Promise<R> {
-  return send<R>(JSON.stringify({ query: document.toString(), variables: variables ?? {} }), { 'content-type': 'application/json' })
+  const json = { 'content-type': 'application/json' }
+  return persisted(document, (byHash) => send<R>(operation(document, variables ?? {}, byHash), { ...json }))
 }
 
 /** A mutation with files, by the GraphQL multipart request spec: each file goes under its variable name. */
 export async function upload<R, V>(document: TypedDocumentString<R, V>, variables: V, files: Record<string, File>): Promise<R> {
-  const form = new FormData()
   const names = Object.keys(files)
-  form.append('operations', JSON.stringify({ query: document.toString(), variables: { ...variables, ...Object.fromEntries(names.map((n) => [n, null])) } }))
-  form.append('map', JSON.stringify(Object.fromEntries(names.map((n, i) => [String(i), [`variables.${n}`]]))))
-  names.forEach((n, i) => form.append(String(i), files[n], files[n].name))
-  return send<R>(form, {})
+  return persisted(document, (byHash) => {
+    const form = new FormData()
+    form.append('operations', operation(document, { ...variables, ...Object.fromEntries(names.map((n) => [n, null])) }, byHash))
+    form.append('map', JSON.stringify(Object.fromEntries(names.map((n, i) => [String(i), [`variables.${n}`]]))))
+    names.forEach((n, i) => form.append(String(i), files[n], files[n].name))
+    return send<R>(form, {})
+  })
 }
 
 async function send<R>(body: BodyInit, headers: Record<string, string>): Promise<R> {
@@ -58,8 +85,10 @@ async function send<R>(body: BodyInit, headers: Record<string, string>): Promise
   try {
     reply = await fetch('/graphql', { method: 'POST', headers, body })
   } catch {
+    reached(false)
     throw new ApiError(t.network, 'NETWORK')
   }
+  reached(true)
   const renewed = reply.headers.get('x-tmis-token')
   if (renewed && sent && token() === sent) setToken(renewed)
   if (!reply.ok) throw new ApiError(t.serverError, `HTTP_${reply.status}`)

@@ -1,0 +1,148 @@
+"""Lighthouse (the npm package pinned in web/package.json, web/node_modules/.bin/lighthouse) on the
+sign-in page and on the teacher's own record page, as a phone sees them: Lighthouse's mobile profile
+and its default (simulated) throttling, Debian's chromium. Starts the suite with its demo data as
+bench/web_load.py does.
+
+    .venv/bin/python bench/lighthouse.py [--runs N]
+
+Chromium runs with a debugging port; Lighthouse attaches to it. The record page needs a signed-in
+teacher: the token is put in localStorage, then the HTTP cache, the service worker and its caches are
+cleared and Lighthouse runs without resetting storage, so the page loads as a first visit that is
+signed in. Installability is Chromium's own verdict (CDP `Page.getInstallabilityErrors`, Lighthouse 12
+having dropped its PWA category), asked on the sign-in page once its service worker controls it.
+
+Each score is the median of --runs runs. The lines `RATIO lighthouse_<page>_<category> <score / goal>
+>= 1` compare with the goals: performance 90, accessibility 100, best practices 95; and
+`RATIO lighthouse_installable <1 when installable, else 0> >= 1`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from bench.web_load import LOGIN, NEW_PASSWORD, demo_suite  # noqa: E402
+from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tmis.run.procs import free_port  # noqa: E402
+
+LIGHTHOUSE = ROOT / "web" / "node_modules" / ".bin" / "lighthouse"
+GOALS = {"performance": 90, "accessibility": 100, "best-practices": 95}
+PAGES = {"login": "/login", "record": "/me"}
+METRICS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs of each page (the median is reported)")
+    runs = parser.parse_args().runs
+    if not LIGHTHOUSE.exists():
+        sys.exit("web/node_modules is missing: run `make web` (npm ci installs lighthouse)")
+    profile = Path(tempfile.mkdtemp(prefix="tmis-lighthouse-"))
+    port = free_port()
+    chromium = subprocess.Popen(
+        [CHROMIUM, *CHROMIUM_ARGS, f"--remote-debugging-port={port}", f"--user-data-dir={profile}", "about:blank"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_port(port)
+        with demo_suite() as (url, teacher):
+            token = _token(url, teacher)
+            installable = _installability(port, url)
+            scores = {page: [_audit(port, url, page, token) for _ in range(runs)] for page in PAGES}
+    finally:
+        chromium.terminate()
+        chromium.wait(30)
+        shutil.rmtree(profile, ignore_errors=True)
+    for page, results in scores.items():
+        # (sorted, not the statistics module: bench/statistics.py shadows it here)
+        medians = {c: sorted(r[c] for r in results)[len(results) // 2] for c in GOALS}
+        print(f"{page} ({PAGES[page]}): " + ", ".join(f"{c} {medians[c]:.0f}" for c in GOALS))
+        for category, goal in GOALS.items():
+            print(f"RATIO lighthouse_{page}_{category.replace('-', '_')} {medians[category] / goal:.2f} >= 1")
+    print(f"installability errors: {installable or 'none'}")
+    print(f"RATIO lighthouse_installable {0 if installable else 1} >= 1")
+
+
+def _wait_for_port(port: int) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/json/version", timeout=2)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    sys.exit("chromium did not open its debugging port")
+
+
+def _token(url: str, teacher: str) -> str:
+    body = {"query": LOGIN, "variables": {"u": teacher, "p": NEW_PASSWORD}}
+    return str(httpx.post(f"{url}/graphql", json=body, timeout=30).json()["data"]["login"]["token"])
+
+
+def _installability(port: int, url: str) -> list[str]:
+    """Chromium's installability errors for the sign-in page once its service worker controls it."""
+    with sync_playwright() as p:
+        browser = p.chromium.connect_over_cdp(f"http://127.0.0.1:{port}")
+        page = browser.contexts[0].new_page()
+        page.goto(f"{url}/login")
+        page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=60_000)
+        page.reload()
+        errors = page.context.new_cdp_session(page).send("Page.getInstallabilityErrors")["installabilityErrors"]
+        page.close()
+        return [e["errorId"] for e in errors]
+
+
+def _prepare(port: int, url: str, token: str | None) -> None:
+    """An empty cache (HTTP, service worker, its caches); the teacher's token in localStorage, or none."""
+    with sync_playwright() as p:
+        browser = p.chromium.connect_over_cdp(f"http://127.0.0.1:{port}")
+        page = browser.contexts[0].new_page()
+        page.goto(f"{url}/healthz")
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Network.clearBrowserCache")
+        cdp.send("Storage.clearDataForOrigin", {"origin": url, "storageTypes": "all"})
+        if token:
+            page.evaluate("token => localStorage.setItem('tmis.token', token)", token)
+        page.close()
+
+
+def _audit(port: int, url: str, page: str, token: str) -> dict[str, float]:
+    """One Lighthouse run of a page (mobile, default throttling): its category scores out of 100."""
+    _prepare(port, url, token if page == "record" else None)
+    out = Path(tempfile.mkdtemp(prefix="tmis-lighthouse-report-")) / "report.json"
+    command = [
+        str(LIGHTHOUSE),
+        f"{url}{PAGES[page]}",
+        f"--port={port}",
+        "--disable-storage-reset",  # storage was emptied by _prepare, the token kept
+        "--only-categories=performance,accessibility,best-practices",
+        "--output=json",
+        f"--output-path={out}",
+        "--quiet",
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=ROOT / "web")
+    if done.returncode != 0 or not out.is_file():
+        sys.exit(f"lighthouse failed on {page}:\n{done.stderr[-3000:]}")
+    report = json.loads(out.read_text())
+    shutil.rmtree(out.parent, ignore_errors=True)
+    failing = [a for a in report["audits"].values() if a.get("score") is not None and a["score"] < 0.9]
+    print(f"  {page}, audits under 0.9: " + "; ".join(f"{a['id']} {a['score']:.2f}" for a in failing), file=sys.stderr)
+    print(f"  {page}: " + ", ".join(f"{m} {report['audits'][m]['displayValue']}" for m in METRICS), file=sys.stderr)
+    return {c: report["categories"][c]["score"] * 100 for c in GOALS}
+
+
+if __name__ == "__main__":
+    main()
