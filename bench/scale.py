@@ -160,12 +160,15 @@ class Teachers:
         )
 
 
-async def _hold(session: Any) -> None:
-    """(no job document to hold: the bench loads records directly)"""
+async def _nothing(*args: Any) -> None:
+    """No job document to hold, no checkpoint: a bench loads records directly."""
 
 
-async def _then(refused: set[int], stale: set[str], session: Any) -> None:
-    """(no job checkpoint)"""
+async def insert(client: AsyncMongoClient[dict[str, Any]], storage: Storage, teachers: list[Any]) -> set[int]:
+    """New records, as an import writes a chunk (one transaction); the positions refused as duplicates."""
+    async with client.start_session() as session:
+        refused, _ = await storage.write_chunk(teachers, [], dt.datetime.now(dt.UTC), "", session, _nothing, _nothing)
+    return refused
 
 
 async def load(uri: str, count: int) -> tuple[float, float]:
@@ -181,8 +184,7 @@ async def load(uri: str, count: int) -> tuple[float, float]:
         for n, ((school, district), size) in enumerate(zip(ALL_SCHOOLS, per_school, strict=True)):
             teachers = [made.make(serial + i, school, district) for i in range(size)]
             serial += size
-            async with client.start_session() as session:  # as an import writes a chunk: one transaction
-                refused, _ = await storage.write_chunk(teachers, [], dt.datetime.now(dt.UTC), "", session, _hold, _then)
+            refused = await insert(client, storage, teachers)
             if refused:
                 raise RuntimeError(f"{len(refused)} records refused in {school}")
             if n % 30 == 29:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import os
 import sys
 import time
@@ -38,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 from _suite import database_uri, running_suite  # noqa: E402 - beside this file
 from pymongo import AsyncMongoClient  # noqa: E402
-from scale import CREATE_ORG, LOGIN, PAGE, Teachers, gql, mutate  # noqa: E402 - beside this file
+from scale import CREATE_ORG, LOGIN, PAGE, Teachers, gql, insert, mutate  # noqa: E402 - beside this file
 
 from services.records.storage import Storage  # noqa: E402
 from tmis.auth import Caller, TokenSigner  # noqa: E402
@@ -78,7 +77,7 @@ async def seed(uri: str) -> float:
             size = TEACHERS // len(SCHOOLS) + (1 if n < TEACHERS % len(SCHOOLS) else 0)
             first = sum(TEACHERS // len(SCHOOLS) + (1 if i < TEACHERS % len(SCHOOLS) else 0) for i in range(n))
             teachers = [made.make(first + i, school, DISTRICT) for i in range(size)]
-            if await storage.insert_many(teachers, dt.datetime.now(dt.UTC)):
+            if await insert(client, storage, teachers):
                 raise RuntimeError(f"records refused in {school}")
         while await storage.summaries.docs.count_documents({"dirty": True}):
             await asyncio.sleep(0.5)
