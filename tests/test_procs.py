@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 
-from tmis.run.procs import spawn, stop_process
+from tmis.run.procs import free_port, spawn, stop_process
 
 STUBBORN = (
     "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print('ready', flush=True); time.sleep(60)"
@@ -50,3 +50,10 @@ def test_a_child_dies_with_its_parent() -> None:
         time.sleep(0.05)
     os.kill(child, signal.SIGKILL)
     raise AssertionError("the child outlived its parent")
+
+
+def test_free_ports_are_never_source_ports() -> None:
+    """A process restarted on its port must find it free: no client reconnecting to it meanwhile
+    may have been given it as the source of its connection (a TCP self-connect)."""
+    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+    assert all(free_port() < low for _ in range(50))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import random
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 __all__ = ["free_port", "spawn", "stop_process"]
 
@@ -13,13 +15,30 @@ __all__ = ["free_port", "spawn", "stop_process"]
 _HANDED_OUT: set[int] = set()
 
 
+def _ephemeral() -> range:
+    """The ports the kernel hands out as the source of outgoing connections."""
+    try:
+        low, high = (int(x) for x in Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        low, high = 32768, 60999
+    return range(low, high + 1)
+
+
 def free_port(host: str = "127.0.0.1") -> int:
-    """A port free now and not handed out before by this process (the kernel may offer a port
-    again as soon as the probing socket closes, before its first taker has bound it)."""
+    """A port free now, not handed out before by this process (the kernel may offer a port again as
+    soon as the probing socket closes, before its first taker has bound it), and outside the
+    kernel's range of source ports: a process restarted on its port (the database, a service)
+    must find it free, but while it is down a client reconnecting to it can be given that very
+    port as its source and connect to itself (a TCP self-connect), holding the port and hanging."""
+    ephemeral = _ephemeral()
     while True:
+        port = random.randrange(10_000, ephemeral.start) if ephemeral.start > 11_000 else 0
         with socket.socket() as sock:
-            sock.bind((host, 0))
-            port: int = sock.getsockname()[1]
+            try:
+                sock.bind((host, port))
+            except OSError:
+                continue
+            port = int(sock.getsockname()[1])
         if port not in _HANDED_OUT:
             _HANDED_OUT.add(port)
             return port
