@@ -196,7 +196,8 @@ class JobRuntime:
 
     async def _hold(self, lease: Lease, body: Callable[[Lease], Awaitable[End | None]]) -> None:
         """The run (`body`) and its end, with the heartbeat moving all along."""
-        beat = asyncio.create_task(self._beat(lease))
+        ended = asyncio.Event()
+        beat = asyncio.create_task(self._beat(lease, ended))
         try:
             end = await body(lease)
             if end is not None and not await self._retrying(lambda: self._end(lease, end), f"ending job {lease.id}"):
@@ -204,13 +205,15 @@ class JobRuntime:
         except Exception:  # a bug of the work's `fail`: the job is left to a sweep, which gives it up again
             logger.exception("%s job %s: its end could not be made", self.name, lease.id)
         finally:
-            beat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await beat
+            ended.set()  # (not a cancel: a heartbeat's write is never cut, see tmis/rpc/interceptors.py)
+            await beat
 
-    async def _beat(self, lease: Lease) -> None:
-        while True:
-            await asyncio.sleep(self.config.beat_seconds)
+    async def _beat(self, lease: Lease, ended: asyncio.Event) -> None:
+        while not ended.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(ended.wait(), self.config.beat_seconds)
+            if ended.is_set():
+                return
             try:
                 beat = {"$set": {"heartbeat": _now()}}
                 done = await self.jobs.update_one({**lease.mine, "status": _UNFINISHED}, beat)

@@ -9,9 +9,9 @@ itself, each on its own; then it wins (README: "What acknowledged means").
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, TypeAlias
 
+import pymongo
 from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
 from pymongo.uri_parser import parse_uri
@@ -47,7 +47,10 @@ def connect(settings: Settings, app_name: str) -> Client:
 async def answers(client: Client, timeout: float = 2.0) -> bool:
     """Whether the database answers a ping within `timeout` seconds (the services' health follows it)."""
     try:
-        await asyncio.wait_for(client.admin.command("ping"), timeout)
-    except (PyMongoError, TimeoutError):
+        # PyMongo's own deadline, not a cancellation: a server selection cancelled from outside can
+        # keep its client's topology lock on Python 3.11 (see tmis/rpc/interceptors.py)
+        with pymongo.timeout(timeout):
+            await client.admin.command("ping")
+    except PyMongoError:
         return False
     return True

@@ -467,11 +467,11 @@ class _Run:
             await pending
 
     async def stop(self) -> None:
-        """A chunk's write still in flight when the import stops on an error is stopped with it (its
-        transaction undone), so that a run that resumes the job never races it."""
+        """A chunk's write still in flight when the import stops on an error is let end (its
+        transaction, checkpoint included, commits or not as a whole), so that a run that resumes the
+        job never races it. (Not cancelled: a database operation is never cut, see tmis/rpc/interceptors.py.)"""
         if self.pending is not None:
             pending, self.pending = self.pending, None
-            pending.cancel()
             await asyncio.gather(pending, return_exceptions=True)
 
     # sub-tables

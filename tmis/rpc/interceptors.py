@@ -1,12 +1,14 @@
-"""Server interceptors: request id, auth, error mapping (with one access-log line per call).
+"""Server interceptors: request id, auth, error mapping (with one access-log line per call), and
+a unary call's work run to its end.
 
 Each wraps the RPC's behaviour so that context variables set here are visible to the
 servicer and to every log line it writes. Order in the server: request id (outermost),
-errors, auth.
+errors, auth, completion.
 """
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 import time
@@ -163,3 +165,41 @@ class AuthInterceptor(_WrappingInterceptor):
                 context.reset_caller(caller_tok)
 
         return call
+
+
+class CompletionInterceptor(grpc.aio.ServerInterceptor):
+    """A unary call's work runs to its end even when its caller stops waiting (a deadline, a cancel,
+    a connection gone): a write is never cut between two of its steps, and no database operation is
+    cancelled halfway. (On Python 3.11 a PyMongo server selection cancelled at the wrong moment can
+    keep its client's topology lock for good, through asyncio.wait_for's race fixed in 3.12: every
+    later operation of that client then waits forever.) The caller gets no answer; a failure of the
+    work is logged by the error interceptor's line, or here when nobody waits any more."""
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[Handler | None]],
+        details: grpc.HandlerCallDetails,
+    ) -> Handler | None:
+        handler = await continuation(details)
+        if handler is None or handler.unary_unary is None:
+            return handler  # streams (downloads, the health service's Watch) only read: cancelling them is safe
+        behavior, method = cast(Behavior, handler.unary_unary), details.method
+
+        async def call(request: Any, ctx: Context) -> Any:
+            work = asyncio.ensure_future(behavior(request, ctx))  # (in this context: caller, request id)
+            work.add_done_callback(lambda done: _unawaited(done, method))
+            return await asyncio.shield(work)
+
+        return grpc.unary_unary_rpc_method_handler(
+            call, request_deserializer=handler.request_deserializer, response_serializer=handler.response_serializer
+        )
+
+
+def _unawaited(work: asyncio.Future[Any], method: str) -> None:
+    """The end of a call's work: its failure is read here (so that it is never "never retrieved"),
+    and logged when nobody waited for it."""
+    if work.cancelled() or work.exception() is None:
+        return
+    error = work.exception()
+    if not isinstance(error, DomainError | grpc.aio.AbortError) and type(error).__name__ != "AbortError":
+        logger.debug("%s ended with %r after its caller stopped waiting", method, error)

@@ -30,7 +30,7 @@ from tmis.log import setup_logging
 from tmis.revocations import Revocations
 from tmis.rpc.client import DATABASE, LIVENESS, MAX_MESSAGE_BYTES
 from tmis.rpc.feed import via_identity
-from tmis.rpc.interceptors import AuthInterceptor, ErrorInterceptor, RequestIdInterceptor
+from tmis.rpc.interceptors import AuthInterceptor, CompletionInterceptor, ErrorInterceptor, RequestIdInterceptor
 from tmis.rpc.metrics import MetricsInterceptor
 from tmis.settings import Settings, settings_or_exit
 
@@ -139,6 +139,7 @@ async def build_server(
             RequestIdInterceptor(),
             ErrorInterceptor(),
             AuthInterceptor(signer, revocations, public_methods, before_change_methods),
+            CompletionInterceptor(),
         ],
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
