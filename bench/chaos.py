@@ -536,7 +536,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=int(os.environ.get("TMIS_CHAOS_SEED", "1")))
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--teachers", type=int, default=TEACHERS_PER_SCHOOL, help="complete teachers per school")
-    parser.add_argument("--kill-every", type=float, default=3.0)
+    parser.add_argument("--kill-every", type=float, default=4.0)
     parser.add_argument("--settle", type=float, default=60.0, help="seconds each check waits for the suite to heal")
     args = parser.parse_args()
     os.environ.update(SUITE_ENV)
