@@ -134,22 +134,25 @@ async def _person_key_by_number(db: AsyncDatabase[Any]) -> None:
 
 
 async def _sequence_numbers(db: AsyncDatabase[Any]) -> None:
-    """Every record gets its `seq` (a school at a time, in the order the lists had: `updated_at`,
-    then `_id`); then the indexes the pages were read through before, tied on `_id`, go (the new
-    ones, on `seq`, are built by `Storage.open`). Records given one meanwhile keep theirs."""
+    """Every record gets its `seq`, in the order the lists had, (`updated_at`, `_id`) (read a
+    school at a time, through its index, numbered together); then the indexes the pages were read
+    through, tied on `_id`, go (the new ones, on `seq`, are built by `Storage.open`). A record
+    given its number meanwhile (another instance, or a write) keeps it."""
     teachers = db["teachers"]
     never = dt.datetime.min.replace(tzinfo=dt.UTC)
     pipeline: list[dict[str, Any]] = [{"$match": {"seq": {"$exists": False}}}, {"$group": {"_id": "$school_code"}}]
+    keys = []
     for row in await (await teachers.aggregate(pipeline)).to_list():
         found = teachers.find({"school_code": row["_id"], "seq": {"$exists": False}}, {"updated_at": 1})
-        docs = sorted([d async for d in found], key=lambda d: (utc(d.get("updated_at") or never), d["_id"]))
-        first = await numbers(db["sequences"], len(docs))
+        keys += [(utc(d.get("updated_at") or never), d["_id"]) async for d in found]
+    keys.sort()
+    first = await numbers(db["sequences"], len(keys))
+    for start in range(0, len(keys), 1000):
         ops = [
-            UpdateOne({"_id": d["_id"], "seq": {"$exists": False}}, {"$set": {"seq": first + i}})
-            for i, d in enumerate(docs)
+            UpdateOne({"_id": oid, "seq": {"$exists": False}}, {"$set": {"seq": first + start + i}})
+            for i, (_, oid) in enumerate(keys[start : start + 1000])
         ]
-        for start in range(0, len(ops), 1000):
-            await teachers.bulk_write(ops[start : start + 1000], ordered=False)
+        await teachers.bulk_write(ops, ordered=False)
     existing = await teachers.index_information()
     for key in PAGE_KEYS:
         name = f"{key}_1_updated_at_-1__id_-1"
