@@ -19,11 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
         (
             "scale.py",
             ["--rounds", "1"],
-            {"TMIS_SCALE_TEACHERS": "450"},
+            {"TMIS_SCALE_TEACHERS": "450", "TMIS_SCALE_IMPORTED_DISTRICTS": "1"},
             [
                 "province_page_vs_school_page",
                 "province_search_vs_school_search",
                 "province_statistics_vs_school_statistics",
+                "province_page_imported_vs_school_page",
             ],
         ),
         ("storm.py", ["--seconds", "2"], {"TMIS_STORM_TEACHERS": "120"}, ["page_p95_idle_vs_storm"]),

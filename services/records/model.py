@@ -52,6 +52,8 @@ class Teacher:
     # entry; once approved at the end of the chain, only a final approval replaces it (the official version)
     approved: Teacher | None = None
     once_approved: bool = False
+    # the number its last write gave it (storage's `seq`): its place among records changed at the same time
+    seq: int | None = None
 
     def official(self) -> Teacher:
         """The version that counts (statistics, exports): the last approved one while a change is open."""

@@ -27,7 +27,7 @@ from services.records.validation import LocalRules, Problem, validate
 from tmis.auth import Caller
 from tmis.codes import CodeTable
 from tmis.errors import DomainError, ErrorCode
-from tmis.paging import after_key, cursor, page_size
+from tmis.paging import after_position, cursor, page_size
 from tmis.registry import InfoSet, Registry
 
 # org code -> the org as identity knows it, or None when unknown or out of the caller's sight
@@ -331,9 +331,9 @@ class Teachers:
             raise DomainError(ErrorCode.FORBIDDEN, "单位不存在，或不在您的管理范围内", "orgCode")
         search = search.strip()[:30]
         first = page_size(first)
-        teachers, total = await self.storage.list(org_code, status, search, after_key(after), first + 1)
+        teachers, total = await self.storage.list(org_code, status, search, after_position(after), first + 1)
         page = teachers[:first]
-        end = cursor(page[-1].updated_at, page[-1].id) if page and page[-1].updated_at else ""
+        end = cursor(page[-1].updated_at, page[-1].id, page[-1].seq) if page and page[-1].updated_at else ""
         return Page(page, len(teachers) > first, total, end)
 
     async def in_reach(self, caller: Caller, org_code: str) -> bool:

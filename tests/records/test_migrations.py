@@ -107,3 +107,48 @@ async def test_the_person_key_led_by_the_number_replaces_the_number_index(settin
     finally:
         await client.drop_database(settings.databases["records"])
         await client.close()
+
+
+async def test_records_are_numbered_in_the_order_the_lists_had(settings: Settings) -> None:
+    """Release 4: every record gets its `seq` (the lists' tiebreak), in the order the lists had,
+    (updated_at, _id); the indexes tied on `_id` go, and a cursor from before goes on where it was."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(settings.mongodb_uri, tz_aware=True)
+    db = client[settings.databases["records"]]
+    teachers = db["teachers"]
+    keys = ["org_l1", "org_l2", "org_l3", "school_code"]
+    for key in keys:
+        await teachers.create_index([(key, ASCENDING), ("updated_at", DESCENDING), ("_id", DESCENDING)])
+    imported = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+    docs = [_old_doc(i, PATH_A if i % 3 else PATH_B) for i in range(90)]
+    for i, doc in enumerate(docs):
+        doc.update({f"org_l{d}": code for d, code in enumerate(doc["org_path"][:-1])})
+        if 20 <= i < 80:  # an import's job: one time for all its records
+            doc.update(updated_at=imported, created_at=imported)
+    await teachers.insert_many(docs)
+    await db["_tmis_schema"].insert_one({"_id": "version", "version": 3})
+    before = [d["_id"] async for d in teachers.find().sort([("updated_at", DESCENDING), ("_id", DESCENDING)])]
+    try:
+        storage = await Storage.open(settings)
+        try:
+            assert await schema_version(db) == len(MIGRATIONS)
+            indexes = await teachers.index_information()
+            assert not [k for k in keys if f"{k}_1_updated_at_-1__id_-1" in indexes]
+            assert all(f"{k}_1_updated_at_-1_seq_-1" in indexes for k in keys)
+            numbered = [d async for d in teachers.find().sort([("updated_at", DESCENDING), ("seq", DESCENDING)])]
+            assert [d["_id"] for d in numbered] == before
+            assert len({d["seq"] for d in numbered}) == 90
+            # a cursor of before (time and id): the next page is the one that followed it
+            order = [str(i) for i in before]
+            at = numbered[29]["updated_at"]
+            page, total = await storage.list("620000", "", "", (at, order[29]), 20)
+            assert total == 90 and [t.id for t in page] == order[30:50]
+            new = await storage.insert(
+                Teacher("", 1, PATH_A[-1], "PRIMARY_SECONDARY", tuple(PATH_A), "DRAFT", {"name": "新"}),
+                dt.datetime.now(dt.UTC),
+            )
+            assert new.seq is not None and new.seq > max(d["seq"] for d in numbered)
+        finally:
+            await storage.close()
+    finally:
+        await client.drop_database(settings.databases["records"])
+        await client.close()

@@ -21,7 +21,7 @@ async def test_pages_in_windows_skip_records_that_left(mongo_uri: str) -> None:
     base = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
     try:
         storage = Storage(client, db_name)
-        await db.teachers.create_index([("org_l3", 1), ("updated_at", -1), ("_id", -1)])
+        await db.teachers.create_index([("org_l3", 1), ("updated_at", -1), ("seq", -1)])
         # 60 records a second apart (some in one millisecond); every 3rd LEFT, and a run of 12 LEFT
         statuses = ["LEFT" if i % 3 == 0 or 20 <= i < 32 else "DRAFT" for i in range(60)]
         docs = [
@@ -33,6 +33,7 @@ async def test_pages_in_windows_skip_records_that_left(mongo_uri: str) -> None:
                 "basic": {},
                 "version": 1,
                 "updated_at": base + dt.timedelta(seconds=i // 2 if i < 10 else i),
+                "seq": i + 1,
             }
             for i, status in enumerate(statuses)
         ]
@@ -41,7 +42,7 @@ async def test_pages_in_windows_skip_records_that_left(mongo_uri: str) -> None:
         await storage.summaries.refresh_marked()
         expected = [
             str(d["_id"])
-            async for d in db.teachers.find({"status": {"$ne": "LEFT"}}).sort([("updated_at", -1), ("_id", -1)])
+            async for d in db.teachers.find({"status": {"$ne": "LEFT"}}).sort([("updated_at", -1), ("seq", -1)])
         ]
         assert len(expected) == statuses.count("DRAFT")
         for limit in (1, 2, 5):

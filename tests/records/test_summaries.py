@@ -120,7 +120,7 @@ async def test_pages_searched_in_windows_miss_nothing_whatever_the_span_says(mon
     )
     try:
         storage = Storage(client, db_name)
-        await db.teachers.create_index([("org_l3", 1), ("updated_at", -1), ("_id", -1)])
+        await db.teachers.create_index([("org_l3", 1), ("updated_at", -1), ("seq", -1)])
         docs = [
             {
                 "school_code": PATH[-1],
@@ -130,6 +130,7 @@ async def test_pages_searched_in_windows_miss_nothing_whatever_the_span_says(mon
                 "basic": {},
                 "version": 1,
                 "updated_at": base + dt.timedelta(milliseconds=ms),
+                "seq": i + 1,
             }
             for i, ms in enumerate(offsets)
         ]
@@ -141,12 +142,12 @@ async def test_pages_searched_in_windows_miss_nothing_whatever_the_span_says(mon
             span is not None and span.oldest == base and span.newest == base + dt.timedelta(milliseconds=max(offsets))
         )
         # written behind the summaries' back: outside the span, and still listed
-        late = {**docs[0], "_id": None, "updated_at": base + dt.timedelta(days=400)}
-        early = {**docs[0], "_id": None, "updated_at": base - dt.timedelta(days=400)}
+        late = {**docs[0], "_id": None, "updated_at": base + dt.timedelta(days=400), "seq": 1000}
+        early = {**docs[0], "_id": None, "updated_at": base - dt.timedelta(days=400), "seq": 1001}
         for doc in (late, early):
             del doc["_id"]
             await db.teachers.insert_one(doc)
-        newest_first = db.teachers.find({"status": {"$ne": "LEFT"}}).sort([("updated_at", -1), ("_id", -1)])
+        newest_first = db.teachers.find({"status": {"$ne": "LEFT"}}).sort([("updated_at", -1), ("seq", -1)])
         expected = [str(d["_id"]) async for d in newest_first]
         for limit in (1, 3, 7, 50):
             seen: list[str] = []

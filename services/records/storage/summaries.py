@@ -10,9 +10,10 @@ children added up and kept in `org_rollups`, so a province's answer reads a hand
 
 What a school's summary holds: `progress` (the counts of the progress screen), `statuses` (a
 count per status, whichever statuses there are: a list's `totalCount`), `oldest`/`newest` (the
-span of its `updated_at`, where a list's windows start; widened by every write's mark) and, in
-a document of their own per dimension (`school_dims`, "<school>|<dimension>"), the statistics'
-rows, so a count or another dimension never decodes the large ones (AGE_BAND). A roll-up
+span of its `updated_at`, where a list's windows start; widened by every write's mark), `bursts`
+(the instants holding many of its records, an import's: where a list's windows narrow on `seq`)
+and, in a document of their own per dimension (`school_dims`, "<school>|<dimension>"), the
+statistics' rows, so a count or another dimension never decodes the large ones (AGE_BAND). A roll-up
 (`org_rollups`, "<org>|<key>": key "" for progress and statuses, else a dimension) holds the
 same, added up over the org's children, with the `seq` of the org's mark it was built at.
 
@@ -88,16 +89,31 @@ OFFICIAL = {
 PROGRESS = ("total", "draft", "submitted", "rejected", "approved", "with_photo", "complete")
 KEYS = ("", *DIMENSIONS)  # what a roll-up is kept for: "" progress and statuses, else a dimension
 ABANDONED = dt.timedelta(seconds=60)  # a write marked this long ago and not finished: its writer died
+BURST = 50  # records at one instant of a school from which a list's windows narrow on `seq` there
+MOST_BURSTS = 64  # kept per school, the largest
 
 
 T = TypeVar("T")
 
 
+class Burst(NamedTuple):
+    """An instant (`updated_at`) holding `n` records of a subtree, their `seq` from `bottom` to `top`:
+    an import's job stamps all its records with one time."""
+
+    at: dt.datetime
+    n: int
+    top: int
+    bottom: int
+
+
 class Span(NamedTuple):
-    """The oldest and newest `updated_at` of a subtree's records (bounds: never narrower)."""
+    """The oldest and newest `updated_at` of a subtree's records (bounds: never narrower), and the
+    instants holding many of them when its schools were last counted (a guide: a burst written
+    since is missing until its school is counted again)."""
 
     oldest: dt.datetime
     newest: dt.datetime
+    bursts: tuple[Burst, ...] = ()
 
 
 def _count(cond: Any) -> dict[str, Any]:
@@ -121,7 +137,7 @@ class Summaries:
         await self.docs.create_index([("dirty", ASCENDING)])
         # summaries from before the roll-ups (or the status counts): recomputed by the background
         # refresher, which adds each school to its org's children and raises the marks of its path
-        for older in ("rolled", "statuses"):
+        for older in ("rolled", "statuses", "bursts"):
             await self.docs.update_many({older: {"$exists": False}, "dirty": False}, {"$set": {"dirty": True}})
         if await self.docs.estimated_document_count() == 0:  # a database from before summaries: mark every school once
             rows = await (
@@ -230,6 +246,20 @@ class Summaries:
             ],
             # every status, whichever there are (what `count` adds up)
             "statuses": [{"$group": {"_id": "$listed_status", "n": {"$sum": 1}}}],
+            # the instants holding many records (`Burst`): a list's windows narrow on `seq` there
+            "bursts": [
+                {
+                    "$group": {
+                        "_id": "$updated_at",
+                        "n": {"$sum": 1},
+                        "top": {"$max": "$seq"},
+                        "bottom": {"$min": "$seq"},
+                    }
+                },
+                {"$match": {"n": {"$gte": BURST}, "top": {"$type": "number"}, "bottom": {"$type": "number"}}},
+                {"$sort": {"n": -1}},
+                {"$limit": MOST_BURSTS},
+            ],
         }
         for dimension, key in DIMENSIONS.items():
             # a list (政治面貌) is grouped as a whole and split when merged ($unwind costs 2-3 groups here);
@@ -251,7 +281,9 @@ class Summaries:
         }
         statuses = [[g["_id"], g["n"]] for g in found["statuses"]]
         span = {k: totals[k] for k in ("oldest", "newest") if totals.get(k)}  # none for a school with no records
-        return {"progress": {k: totals.get(k, 0) for k in PROGRESS}, "statuses": statuses, **span, "dims": dims}
+        bursts = [[g["_id"], g["n"], g["top"], g["bottom"]] for g in found["bursts"]]
+        progress = {k: totals.get(k, 0) for k in PROGRESS}
+        return {"progress": progress, "statuses": statuses, **span, "bursts": bursts, "dims": dims}
 
     async def _refresh(self, doc: dict[str, Any]) -> dict[str, Any]:
         school, seq = doc["_id"], doc["seq"]
@@ -323,12 +355,20 @@ class Summaries:
         """How many records of the subtree are in `status` ("": any but LEFT), added up from the fresh
         summaries without reading a record; the schools whose summary is not fresh (marked
         for a write, or not yet counted by status), which the caller counts itself; and the span
-        of the subtree's `updated_at` (None when a school's is not known: never counted since
-        spans were kept). A span only guides a search: every write widens it (`touch`), a
-        delete does not narrow it."""
+        of the subtree's `updated_at` and its bursts (None when a school's is not known: never
+        counted since spans were kept). A span only guides a search: every write widens it
+        (`touch`), a delete does not narrow it."""
         total, stale, spans, known = 0, [], [], True
-        fields = {"dirty": 1, "statuses": 1, "oldest": 1, "newest": 1}
+        bursts: dict[dt.datetime, Burst] = {}
+        fields = {"dirty": 1, "statuses": 1, "oldest": 1, "newest": 1, "bursts": 1}
         async for doc in self.docs.find({"org_path": org_code}, fields):
+            for at, n, top, bottom in doc.get("bursts") or ():  # schools' bursts at one instant: one burst
+                was = bursts.get(at)
+                bursts[at] = (
+                    Burst(at, n, top, bottom)
+                    if was is None
+                    else Burst(at, was.n + n, max(was.top, top), min(was.bottom, bottom))
+                )
             if doc.get("dirty") or "statuses" not in doc:
                 stale.append(doc["_id"])
             else:
@@ -338,7 +378,8 @@ class Summaries:
                 spans.append(Span(doc["oldest"], doc["newest"]))
         if not (known and spans):
             return total, stale, None
-        return total, stale, Span(min(s.oldest for s in spans), max(s.newest for s in spans))
+        oldest, newest = min(s.oldest for s in spans), max(s.newest for s in spans)
+        return total, stale, Span(oldest, newest, tuple(sorted(bursts.values(), reverse=True)))
 
     async def refresh_marked(self, limit: int = 100) -> int:
         """Background: recompute marked schools (the questions then find them fresh)."""

@@ -2,7 +2,9 @@
 
 One document per teacher, with its entries embedded: every write is one optimistic
 `update_one({_id, version})`, so a record is never half-written and concurrent writers
-cannot lose each other's updates. Indexes (see `open`) serve every filter of `list`.
+cannot lose each other's updates. Every write that stamps `updated_at` also gives the record a
+new `seq` (`_pages.numbers`), the tiebreak of the lists' order. Indexes (see `open`) serve every
+filter of `list`; its pages are read by `_pages`.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure
 
 from services.records.model import EDITABLE, UNDER_CHANGE, Change, Entry, Teacher
-from services.records.storage.summaries import Span, Summaries
+from services.records.storage import _pages
+from services.records.storage._pages import ORDER, Position, numbers, utc
+from services.records.storage.summaries import Summaries
 from tmis import mongo
 from tmis.migrations import Step, migrate
 from tmis.settings import Settings
@@ -49,6 +53,7 @@ def _teacher(doc: dict[str, Any]) -> Teacher:
         personal_code_key=doc.get("personal_code_key") or "",
         approved=_teacher({**doc, **doc["approved"], "approved": None}) if doc.get("approved") else None,
         once_approved=bool(doc.get("once_approved")),
+        seq=doc.get("seq"),
     )
 
 
@@ -83,6 +88,8 @@ def org_levels(org_path: Iterable[str]) -> dict[str, str]:
 
 # the levels with an index (province, city, district); the nation's subtree is every record
 INDEXED_LEVELS = (1, 2, 3)
+# what a page is read through: (org_l<depth> | school_code, updated_at, seq), the lists' order
+PAGE_KEYS = [f"org_l{depth}" for depth in INDEXED_LEVELS] + ["school_code"]
 _OLD_INDEXES = (
     "school_code_1",
     "org_path_1_updated_at_-1__id_-1",
@@ -126,8 +133,36 @@ async def _person_key_by_number(db: AsyncDatabase[Any]) -> None:
                 await teachers.drop_index(name)
 
 
+async def _sequence_numbers(db: AsyncDatabase[Any]) -> None:
+    """Every record gets its `seq`, in the order the lists had, (`updated_at`, `_id`) (read a
+    school at a time, through its index, numbered together); then the indexes the pages were read
+    through, tied on `_id`, go (the new ones, on `seq`, are built by `Storage.open`). A record
+    given its number meanwhile (another instance, or a write) keeps it."""
+    teachers = db["teachers"]
+    never = dt.datetime.min.replace(tzinfo=dt.UTC)
+    pipeline: list[dict[str, Any]] = [{"$match": {"seq": {"$exists": False}}}, {"$group": {"_id": "$school_code"}}]
+    keys = []
+    for row in await (await teachers.aggregate(pipeline)).to_list():
+        found = teachers.find({"school_code": row["_id"], "seq": {"$exists": False}}, {"updated_at": 1})
+        keys += [(utc(d.get("updated_at") or never), d["_id"]) async for d in found]
+    keys.sort()
+    first = await numbers(db["sequences"], len(keys))
+    for start in range(0, len(keys), 1000):
+        ops = [
+            UpdateOne({"_id": oid, "seq": {"$exists": False}}, {"$set": {"seq": first + start + i}})
+            for i, (_, oid) in enumerate(keys[start : start + 1000])
+        ]
+        await teachers.bulk_write(ops, ordered=False)
+    existing = await teachers.index_information()
+    for key in PAGE_KEYS:
+        name = f"{key}_1_updated_at_-1__id_-1"
+        if name in existing:
+            with contextlib.suppress(OperationFailure):  # another instance dropped it first
+                await teachers.drop_index(name)
+
+
 # start-up migrations (tmis.migrations), in order; a new release appends
-MIGRATIONS: tuple[Step, ...] = (_org_levels_from_paths, _once_approved, _person_key_by_number)
+MIGRATIONS: tuple[Step, ...] = (_org_levels_from_paths, _once_approved, _person_key_by_number, _sequence_numbers)
 
 
 class Storage:
@@ -135,6 +170,7 @@ class Storage:
         self.client = client
         self.teachers = client[db_name]["teachers"]
         self.history = client[db_name]["history"]
+        self.sequences = client[db_name]["sequences"]  # one counter: the records' `seq`
         # every write below marks the teacher's school there (progress and statistics)
         self.summaries = Summaries(client[db_name])
 
@@ -144,11 +180,8 @@ class Storage:
         # one person per (document type, number); led by the number, it is also the index of a
         # lookup or a prefix search by number (of any document type): one index entry less per insert
         await s.teachers.create_index(_PERSON, unique=True)
-        for depth in INDEXED_LEVELS:
-            await s.teachers.create_index(
-                [(f"org_l{depth}", ASCENDING), ("updated_at", DESCENDING), ("_id", DESCENDING)]
-            )
-        await s.teachers.create_index([("school_code", ASCENDING), ("updated_at", DESCENDING), ("_id", DESCENDING)])
+        for key in PAGE_KEYS:
+            await s.teachers.create_index([(key, ASCENDING), *ORDER])
         await s.teachers.create_index([("basic.name", ASCENDING)])
         await s.teachers.create_index(
             [("personal_code", ASCENDING)], unique=True, partialFilterExpression={"personal_code": {"$type": "string"}}
@@ -166,7 +199,7 @@ class Storage:
         return await mongo.answers(self.client)
 
     @staticmethod
-    def _new_doc(teacher: Teacher, now: dt.datetime) -> dict[str, Any]:
+    def _new_doc(teacher: Teacher, now: dt.datetime, seq: int) -> dict[str, Any]:
         return {
             "school_code": teacher.school_code,
             "school_type": teacher.school_type,
@@ -181,10 +214,11 @@ class Storage:
             "review_seq": 0,
             "created_at": now,
             "updated_at": now,
+            "seq": seq,
         }
 
     async def insert(self, teacher: Teacher, now: dt.datetime) -> Teacher:
-        doc = self._new_doc(teacher, now)
+        doc = self._new_doc(teacher, now, await numbers(self.sequences, 1))
         try:
             async with self._marking([teacher], now):
                 result = await self.teachers.insert_one(doc)
@@ -206,7 +240,7 @@ class Storage:
         return [_teacher(doc) async for doc in self.teachers.find({"_id": {"$in": oids}})]
 
     @staticmethod
-    def _update(new: Teacher, now: dt.datetime) -> dict[str, Any]:
+    def _update(new: Teacher, now: dt.datetime, seq: int) -> dict[str, Any]:
         return {
             "$set": {
                 "basic": new.basic,
@@ -214,6 +248,7 @@ class Storage:
                 "missing": list(new.missing),
                 "warnings": [list(w) for w in new.warnings],
                 "updated_at": now,
+                "seq": seq,
             },
             "$inc": {"version": 1},
         }
@@ -244,25 +279,27 @@ class Storage:
     ) -> Teacher | None:
         """Replaces the record if it is still at `old.version`, then records the changes: the record
         as stored (built here, not read back), or None when another write came first."""
+        seq = await numbers(self.sequences, 1)
         try:
             async with self._marking([old], now):
-                result = await self.teachers.update_one(self._unchanged_since(old), self._update(new, now))
+                result = await self.teachers.update_one(self._unchanged_since(old), self._update(new, now, seq))
         except DuplicateKeyError:
             raise await self._duplicate(new.basic) from None
         if result.modified_count != 1:
             return None
         await self._record([(old.id, c) for c in changes], via)
-        return dataclasses.replace(new, version=old.version + 1, updated_at=as_stored(now))
+        return dataclasses.replace(new, version=old.version + 1, updated_at=as_stored(now), seq=seq)
 
     async def attach_photo(
         self, teacher: Teacher, photo: dict[str, Any], now: dt.datetime, actor: str, via: str = ""
     ) -> bool:
         """Sets the photo if the record is still editable and at `teacher.version` (so the photo it
         replaces is the one read); then records the change."""
+        seq = await numbers(self.sequences, 1)
         async with self._marking([teacher], now):
             result = await self.teachers.update_one(
                 {"_id": object_id(teacher.id), "version": teacher.version, "status": {"$in": list(EDITABLE)}},
-                {"$set": {"photo": photo, "updated_at": now}, "$inc": {"version": 1}},
+                {"$set": {"photo": photo, "updated_at": now, "seq": seq}, "$inc": {"version": 1}},
             )
         if result.modified_count != 1:
             return False
@@ -302,14 +339,16 @@ class Storage:
         job's checkpoint) last. Returns the positions of `inserts` refused as
         duplicates (a race with another writer: the transaction is run again without them) and the
         ids of `writes` not written because the record changed or left DRAFT/REJECTED/CHANGING
-        meanwhile. The summaries' marks are written around the transaction, outside it."""
+        meanwhile. The summaries' marks are written around the transaction, outside it, and so
+        are the records' numbers (`seq`), one block for the chunk (no transaction waits on another's)."""
         refused: set[int] = set()
+        first = await numbers(self.sequences, len(inserts) + len(writes))
         async with self._marking([*inserts, *(old for old, _, _ in writes)], now):
             while True:
                 todo = [i for i in range(len(inserts)) if i not in refused]
                 chunk = functools.partial(
-                    self._chunk, inserts=[inserts[i] for i in todo], writes=writes, now=now, via=via,
-                    refused=set(refused), hold=hold, then=then,
+                    self._chunk, inserts=[(inserts[i], first + i) for i in todo], writes=writes, now=now, via=via,
+                    refused=set(refused), hold=hold, then=then, first=first + len(inserts),
                 )  # fmt: skip
                 try:
                     stale = await session.with_transaction(chunk)
@@ -323,21 +362,27 @@ class Storage:
     async def _chunk(
         self,
         session: AsyncClientSession,
-        inserts: list[Teacher],
+        inserts: list[tuple[Teacher, int]],
         writes: list[tuple[Teacher, Teacher, list[Change]]],
         now: dt.datetime,
         via: str,
         refused: set[int],
         hold: Callable[[AsyncClientSession], Awaitable[None]],
         then: Callable[[set[int], set[str], AsyncClientSession], Awaitable[None]],
+        first: int,
     ) -> set[str]:
-        """One try of `write_chunk`'s transaction (run again whole on a transient conflict)."""
+        """One try of `write_chunk`'s transaction (run again whole on a transient conflict); the
+        inserts with their numbers, the writes numbered from `first`."""
         await hold(session)
         if inserts:
-            await self.teachers.insert_many([self._new_doc(t, now) for t in inserts], ordered=False, session=session)
+            docs = [self._new_doc(t, now, seq) for t, seq in inserts]
+            await self.teachers.insert_many(docs, ordered=False, session=session)
         stale: set[str] = set()
         if writes:
-            ops = [UpdateOne(self._unchanged_since(old), self._update(new, now)) for old, new, _ in writes]
+            ops = [
+                UpdateOne(self._unchanged_since(old), self._update(new, now, first + i))
+                for i, (old, new, _) in enumerate(writes)
+            ]
             result = await self.teachers.bulk_write(ops, ordered=False, session=session)
             if result.modified_count != len(writes):
                 ids = [object_id(o.id) for o, _, _ in writes]
@@ -362,9 +407,7 @@ class Storage:
             query["status"] = status
         else:
             query["status"] = {"$ne": "LEFT"}  # 已减员: only when asked for
-        async for doc in (
-            self.teachers.find(query).sort([("updated_at", DESCENDING), ("_id", DESCENDING)]).batch_size(500)
-        ):
+        async for doc in self.teachers.find(query).sort(ORDER).batch_size(500):
             yield _teacher(doc)
 
     async def delete(self, teacher: Teacher) -> bool:
@@ -375,14 +418,18 @@ class Storage:
         return result.deleted_count == 1
 
     async def list(
-        self, org_code: str, status: str, search: str, after: tuple[dt.datetime, str] | None, limit: int
+        self,
+        org_code: str,
+        status: str,
+        search: str,
+        after: tuple[dt.datetime, str] | tuple[dt.datetime, str, int | None] | None,
+        limit: int,
     ) -> tuple[list[Teacher], int]:
-        """A page, newest change first (`after`: the (updated_at, id) of the last one seen), and the
-        total. The embedded database reads every document a query matches before its limit, so a
-        subtree's page is searched for in windows of `updated_at` that grow from where the last
-        page ended (or the subtree's newest change), each read through (org_l<depth>, updated_at,
-        _id), and its total added up from the summaries; a search reads its (few) matches
-        through the index of the field searched."""
+        """A page, newest change first: by (`updated_at`, `seq`); `after`: the (updated_at, id, seq)
+        of the last one seen (the seq, when the cursor lacks it, is the record's while it is still
+        at that time: an edge's cursor, or one from before `seq`), and the total. A subtree's page
+        is read in windows (`_pages`), its total added up from the summaries; a search reads its
+        (few) matches through the index of the field searched."""
         query = await self._subtree(org_code)
         if search:  # a literal prefix, as a range on the field's index
             field = "basic.idNumber" if re.fullmatch(r"[0-9Xx]+", search) else "basic.name"
@@ -403,62 +450,24 @@ class Storage:
                 total += await self.teachers.count_documents(
                     {"school_code": {"$in": stale}, "status": status or {"$ne": "LEFT"}}
                 )
-        # windows only for a bare subtree ((org_l<depth>, updated_at, _id) serves no other filter)
+        # windows only for a bare subtree ((org_l<depth>, updated_at, seq) serves no other filter)
         # of more than a few pages (a smaller one is read at once)
-        docs = await self._page(query, after, limit, span if not status and total > 4 * limit else None, total)
+        windows = span if not status and total > 4 * limit else None
+        docs = await _pages.page(self.teachers, query, await self._position(after), limit, windows, total)
         return [_teacher(d) for d in docs], total
 
-    async def _page(
-        self,
-        query: dict[str, Any],
-        after: tuple[dt.datetime, str] | None,
-        limit: int,
-        span: Span | None,
-        total: int = 0,
-    ) -> builtins.list[dict[str, Any]]:
-        """The first `limit` matches of `query` after `after`, newest change first. Without a
-        span: one query below `after`. With one: windows below `after` (or from the newest
-        change, the first open upwards), the first as wide as `limit` of the `total` records
-        spread evenly over the span would need, each next one 4x wider, down to the oldest change
-        (the last open downwards), so nothing is missed whatever the span says."""
-        order = [("updated_at", DESCENDING), ("_id", DESCENDING)]
-        found: builtins.list[dict[str, Any]] = []
-        # a window's query is the index's alone: any other clause (even the status) makes the
-        # embedded database read the whole subtree; the status is then checked here
-        status = query.pop("status", None) if span is not None else None
-
-        async def take(when: dict[str, Any] | dt.datetime | None, **more: Any) -> None:
-            where = {**query, **more} if when is None else {**query, "updated_at": when, **more}
-            want = limit - len(found)
-            docs = await self.teachers.find(where).sort(order).limit(want).to_list()
-            found.extend(d for d in docs if status is None or d.get("status") != "LEFT")
-            if status is None or len(docs) < want or len(found) >= limit:
-                return
-            # some were left out: go on below the last one read, within the same bounds
-            at, last = docs[-1]["updated_at"], docs[-1]["_id"]
-            await take(at, _id={"$lt": last})
-            if len(found) < limit and not isinstance(when, dt.datetime):
-                await take({**{k: v for k, v in (when or {}).items() if k == "$gt"}, "$lt": at}, **more)
-
-        if after is not None:  # the same instant first: the ties after the last one seen
-            await take(after[0], _id={"$lt": object_id(after[1])})
-        # below `top` (None: open); windows are (low, top]: the embedded database drops the
-        # equal keys of a `$gte` on a descending key followed by another key of the index
-        top: dict[str, Any] = {"$lt": after[0]} if after is not None else {}
-        if span is None:
-            if len(found) < limit:
-                await take(top or None)
-            return found
-        edge = after[0] if after is not None else span.newest
-        width = max(dt.timedelta(milliseconds=1), (span.newest - span.oldest) * limit / max(total, 1))
-        while len(found) < limit:
-            low = edge - width
-            if low < span.oldest:
-                await take(top or None)
-                break
-            await take({"$gt": low, **top})
-            top, edge, width = {"$lte": low}, low, width * 4
-        return found
+    async def _position(
+        self, after: tuple[dt.datetime, str] | tuple[dt.datetime, str, int | None] | None
+    ) -> Position | None:
+        """A cursor's position (time, seq): its seq, or the record's while it still has that time."""
+        if after is None:
+            return None
+        at, last, seq = (*after, None)[:3]
+        if seq is None and (oid := object_id(last)) is not None:
+            doc = await self.teachers.find_one({"_id": oid}, {"updated_at": 1, "seq": 1})
+            if doc is not None and doc.get("updated_at") and utc(doc["updated_at"]) == utc(at):
+                seq = doc.get("seq")
+        return at, seq
 
     async def _subtree(self, org_code: str) -> dict[str, Any]:
         """The filter selecting an org's subtree: the school's code, or the org at its depth."""
@@ -537,7 +546,7 @@ class Storage:
             changes: builtins.list[Change] = []
             if restore is not None and doc.get("approved"):
                 now = dt.datetime.now(dt.UTC)
-                update.update({**doc["approved"], "updated_at": now})
+                update.update({**doc["approved"], "updated_at": now, "seq": await numbers(self.sequences, 1)})
                 current = _teacher({**doc, "approved": None, "school_type": "", "updated_at": now})
                 changes = restore(current, _teacher({**doc, **doc["approved"], "approved": None}))
             # the version condition: the record checked above is the one frozen (no write slipped in)
@@ -559,7 +568,8 @@ class Storage:
         now = dt.datetime.now(dt.UTC)
         fields = {"school_code": school_code, "school_type": school_type, "org_path": org_path, **org_levels(org_path)}
         stale = {f"org_l{d}": "" for d in range(len(org_path) - 1, len(teacher.org_path) - 1)}
-        update: dict[str, Any] = {"$set": {**fields, "updated_at": now}, "$inc": {"version": 1}}
+        seq = await numbers(self.sequences, 1)
+        update: dict[str, Any] = {"$set": {**fields, "updated_at": now, "seq": seq}, "$inc": {"version": 1}}
         if stale:
             update["$unset"] = stale
         async with self._marking([teacher]), self.summaries.marking(school_code, org_path):
