@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from tmis.errors import DomainError, ErrorCode
@@ -61,10 +61,6 @@ class Caller:
             raise DomainError(ErrorCode.PASSWORD_CHANGE_REQUIRED, "请先修改初始密码")
         if roles and not self.has_role(*roles):
             raise DomainError(ErrorCode.FORBIDDEN, "没有执行此操作的权限")
-
-    def require_reach(self, target_org_path: Iterable[str]) -> None:
-        if not self.service and not self.reaches(tuple(target_org_path)):
-            raise DomainError(ErrorCode.FORBIDDEN, "没有访问该单位数据的权限")
 
 
 # The suite's own processes (demo seeding, service-to-service calls) act as SYSTEM.

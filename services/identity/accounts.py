@@ -11,7 +11,7 @@ from typing import Any
 from services.identity.audit import Audit, now
 from services.identity.model import NATION_CODE, NATION_NAME, ROLES, Account, Org
 from services.identity.passwords import Hasher, PasswordPolicy, Sealer
-from services.identity.reach import may_manage, refuse
+from services.identity.reach import may_hold, may_manage, refuse
 from services.identity.storage import Storage
 from tmis.auth import Caller
 from tmis.errors import DomainError, ErrorCode
@@ -110,6 +110,10 @@ class Accounts:
         if "TEACHER" in roles:
             raise DomainError(
                 ErrorCode.INVALID_INPUT, "教师账号请通过“批量生成教师账号”创建，用户名为身份证件号", "input.roles"
+            )
+        if not may_hold(roles):
+            raise DomainError(
+                ErrorCode.INVALID_INPUT, "系统管理员只管理账号，不能兼任其他角色；请另建一个账号", "input.roles"
             )
         display_name = display_name.strip()
         if len(display_name) > 50:

@@ -19,6 +19,7 @@ import secrets
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from typing import Any
 
+from services.records import access
 from services.records.exporter import chunks, error_report, export
 from services.records.importer import Importer, Outcome, Position, Reopen, Request
 from services.records.model import OrgRef, Teacher
@@ -126,8 +127,8 @@ class Workbooks:
     async def start(
         self, caller: Caller, school_code: str, filename: str, data: bytes, mode: str, dry_run: bool
     ) -> Job:
-        caller.require("DATA_ENTRY")
-        if caller.service:  # a job acts for a person, whose reach it keeps being checked against
+        access.require(caller, "import")
+        if not access.is_person(caller):  # a job acts for a person, whose reach it keeps being checked against
             raise DomainError(ErrorCode.FORBIDDEN, "批量导入须由学校信息录入员发起", "schoolCode")
         if mode not in MODES:
             raise DomainError(ErrorCode.INVALID_INPUT, "导入方式应为追加（APPEND）或替换（REPLACE）", "mode")
@@ -188,10 +189,10 @@ class Workbooks:
         await self.runtime.close()
 
     async def job(self, caller: Caller, job_id: str) -> Job:
-        caller.require("DATA_ENTRY", "SYSTEM_ADMIN", "QUERY", "REVIEWER")
+        access.require(caller, "jobs")
         job = await self.store.get(job_id) if job_id.startswith("import-") else None
-        if job is None or not (caller.service or caller.reaches(job.org_path)):
-            raise DomainError(ErrorCode.NOT_FOUND, "导入任务不存在，或不在您的管理范围内", "id")
+        if job is None or not access.in_reach(caller, job.org_path):
+            raise access.no_job()
         return job
 
     async def error_report(self, caller: Caller, job_id: str) -> Iterable[bytes]:
@@ -210,11 +211,11 @@ class Workbooks:
             yield teacher.official()
 
     async def export(self, caller: Caller, org_code: str, status: str) -> Iterable[bytes]:
-        caller.require("DATA_ENTRY", "REVIEWER", "QUERY", "SYSTEM_ADMIN")
+        access.require(caller, "export")
         if status and status not in STATUS:
             raise DomainError(ErrorCode.INVALID_INPUT, "审核状态无效", "status")
         org = await self.teachers.org_of(org_code)
-        if org is None or not (caller.service or caller.reaches(org.path)):
-            raise DomainError(ErrorCode.FORBIDDEN, "单位不存在，或不在您的管理范围内", "orgCode")
+        if org is None or not access.in_reach(caller, org.path):
+            raise access.no_org()
         school_type = org.school_type if org.level == "SCHOOL" else ""
         return chunks(await export(self._official(org.code, status), layouts(self.registry, school_type), self.tables))

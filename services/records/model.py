@@ -8,9 +8,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 EDITABLE = ("DRAFT", "REJECTED", "CHANGING")
-# a record in one of these states that was once approved at the end of the chain has a 信息变更 open:
-# its approved snapshot stays official
-UNDER_CHANGE = ("CHANGING", "SUBMITTED", "REJECTED")
+# The official version (SPEC §5.4): a record under a 信息变更 counts as its last approved version.
+# Under a change = each of these stored fields holds one of its values: approved at the end of the
+# chain once, and in a state of the change. Written once, as data: `Teacher.official` reads it in
+# Python, the storage derives its query and its aggregation expression from it
+# (storage/official.py), so the three cannot drift apart.
+UNDER_CHANGE: dict[str, tuple[Any, ...]] = {
+    "status": ("CHANGING", "SUBMITTED", "REJECTED"),
+    "once_approved": (True,),
+}
 
 
 @dataclass(frozen=True)
@@ -55,9 +61,14 @@ class Teacher:
     # the number its last write gave it (storage's `seq`): its place among records changed at the same time
     seq: int | None = None
 
+    @property
+    def under_change(self) -> bool:
+        """A 信息变更 is open (`UNDER_CHANGE`)."""
+        return all(getattr(self, name) in values for name, values in UNDER_CHANGE.items())
+
     def official(self) -> Teacher:
         """The version that counts (statistics, exports): the last approved one while a change is open."""
-        if self.once_approved and self.approved is not None and self.status in UNDER_CHANGE:
+        if self.under_change and self.approved is not None:
             return dataclasses.replace(self.approved, status="APPROVED")
         return self
 

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import secrets
 
+from services.records import access
 from services.records.derived import diff
 from services.records.model import Change, Teacher
 from services.records.storage import Storage
@@ -41,8 +42,8 @@ class ReviewLink:
 
     @staticmethod
     def _service_only(caller: Caller) -> None:
-        if not caller.service:
-            raise DomainError(ErrorCode.FORBIDDEN, "只有审核服务可以改变审核状态")
+        if not access.service_only(caller):
+            raise access.not_the_service()
 
     async def set_status(
         self,

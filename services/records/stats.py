@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from services.records import access
 from services.records.model import OrgRef
 from services.records.storage import DIMENSIONS, PROGRESS, Storage
 from services.records.storage.summaries import Rollup
@@ -63,10 +64,10 @@ class Stats:
         self.tables = tables
 
     async def _org(self, caller: Caller, org_code: str) -> OrgRef:
-        caller.require("QUERY")
+        access.require(caller, "statistics")
         org = await self.org_of(org_code)
-        if org is None or not (caller.service or caller.reaches(org.path)):
-            raise DomainError(ErrorCode.FORBIDDEN, "单位不存在，或不在您的管理范围内", "orgCode")
+        if org is None or not access.in_reach(caller, org.path):
+            raise access.no_org()
         return org
 
     async def progress(self, caller: Caller, org_code: str) -> list[Counts]:

@@ -103,3 +103,15 @@ async def test_accounts_listing_shows_what_the_admin_manages(tree: Tree) -> None
     assert [e["node"]["username"] for e in child["edges"]] == ["lz_admin"]
     result = await tree.suite.graphql(ACCOUNTS, {"o": "620102"}, province.token)
     assert result["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_a_system_admin_account_holds_no_other_role(tree: Tree) -> None:
+    """A district admin may create a school's 系统管理员, but not one that also enters or reads records."""
+    province = await tree.activate(tree.root, "gs_admin", "620000", ["SYSTEM_ADMIN"])
+    city = await tree.activate(province, "lz_admin", "620100", ["SYSTEM_ADMIN"])
+    district = await tree.activate(city, "cg_admin", "620102", ["SYSTEM_ADMIN"])
+    for roles in (["SYSTEM_ADMIN", "DATA_ENTRY"], ["SYSTEM_ADMIN", "QUERY"], ["REVIEWER", "SYSTEM_ADMIN"]):
+        refused = await tree.create(district, "school_admin", "3162010201", roles)
+        assert [(e["code"], e["field"]) for e in refused["userErrors"]] == [("INVALID_INPUT", "input.roles")]
+        assert refused["account"] is None
+    assert codes(await tree.create(district, "school_admin", "3162010201", ["SYSTEM_ADMIN"])) == []

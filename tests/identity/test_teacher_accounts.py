@@ -9,8 +9,10 @@ from openpyxl import load_workbook
 
 from tests.identity.conftest import CHANGE, ME, NEW_PASSWORD, Tree, add_teachers, eventually
 from tests.identity.test_reach import DELETE, codes
+from tmis.auth import Caller
 
 SCHOOL = "3162010201"
+PATH = ("100000", "620000", "620100", "620102", SCHOOL)
 GENERATE = """mutation($s: String!) { generateTeacherAccounts(schoolCode: $s) { created existing exportUrl userErrors
   { code message field } } }"""
 WINDOW = """mutation($s: String!, $e: Boolean!) { setTeacherLoginEnabled(schoolCode: $s, enabled: $e) { org {
@@ -46,11 +48,12 @@ async def test_generate_export_and_first_login(tree: Tree) -> None:
     assert (made["created"], made["existing"], made["userErrors"]) == (3, 0, [])
     again = (await tree.gql(GENERATE, {"s": SCHOOL}, admin))["generateTeacherAccounts"]
     assert (again["created"], again["existing"]) == (0, 3)  # idempotent
+    reader = tree.suite.signer.sign(Caller("q1", "school_query", SCHOOL, PATH, ("QUERY",)))  # an admin reads no record
     listed = await tree.gql(
         """query($s: String!) { teachers(orgCode: $s) { edges { node { basic { idNumber } account { username roles } }
   } } }""",
         {"s": SCHOOL},
-        admin,
+        reader,
     )
     for edge in listed["teachers"]["edges"]:  # Teacher.account: the login made for the record
         assert edge["node"]["account"] == {"username": edge["node"]["basic"]["idNumber"], "roles": ["TEACHER"]}

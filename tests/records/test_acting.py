@@ -145,3 +145,23 @@ async def test_a_reopened_record_is_written_at_the_version_reopening_left_it(
     else:  # the save that slipped in is kept, and the row says why it was not imported
         assert (out.updated, out.failed, stored.basic["name"]) == (0, 1, "赵六")
         assert len(journal.errors) == 1 and "刚被他人修改" in journal.errors[0]
+
+
+async def test_a_person_registered_while_the_chunk_was_planned_is_told_where(world: World, storage: Storage) -> None:
+    """A race: the person is saved by hand after the import planned the row as new, before its chunk
+    is written; the row fails with createTeacher's message, which says where (RecordWrites.duplicate)."""
+
+    class Racing(Journal):
+        async def check(self) -> None:  # just before the chunk's transaction
+            assert not (await world.create(1)).errors
+
+    plugins = make_plugin_manager("")
+    importer = Importer(storage, build_registry(plugins), code_tables(plugins), Limits.of(world.suite.settings))
+    school = OrgRef(SCHOOL, "SCHOOL", PATH, "PRIMARY_SECONDARY", "示范小学")
+    clerk = Caller("c1", "clerk", SCHOOL, PATH, ("DATA_ENTRY",), via="import-1")
+    data = fill(await template(world), {"基本信息": [basic_row(1), basic_row(2)]})
+    async with storage.client.start_session() as session:
+        journal = Racing(session)
+        out = await importer.run(Request(school, clerk, "APPEND", False), data, journal)
+    assert (out.inserted, out.failed) == (1, 1)
+    assert journal.errors == ["该身份证件号的教师已在本校（示范小学）登记，不能重复录入，请在本校教师名单中查找"]

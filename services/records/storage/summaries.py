@@ -63,6 +63,8 @@ from pymongo import ASCENDING, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from services.records.storage.official import UNDER_CHANGE_EXPRESSION
+
 # statistics dimension -> the 基本信息 field it counts
 DIMENSIONS = {
     "GENDER": "gender",
@@ -74,16 +76,14 @@ DIMENSIONS = {
     "STAFF_CATEGORY": "staffCategory",
     "IN_ESTABLISHMENT": "inEstablishment",
 }
-# the official version (SPEC §5.4): a record under a 信息变更 counts as its last approved version
-_UNDER_CHANGE = {
-    "$and": [{"$in": ["$status", ["CHANGING", "SUBMITTED", "REJECTED"]]}, {"$eq": ["$once_approved", True]}]
-}
+# the official version (SPEC §5.4, storage/official.py): a record under a 信息变更 counts as its last
+# approved version
 OFFICIAL = {
     "$addFields": {
-        "status": {"$cond": [_UNDER_CHANGE, "APPROVED", "$status"]},
+        "status": {"$cond": [UNDER_CHANGE_EXPRESSION, "APPROVED", "$status"]},
         "listed_status": "$status",  # what a list filters on: the working version's own status
-        "basic": {"$cond": [_UNDER_CHANGE, "$approved.basic", "$basic"]},
-        "missing": {"$cond": [_UNDER_CHANGE, "$approved.missing", "$missing"]},
+        "basic": {"$cond": [UNDER_CHANGE_EXPRESSION, "$approved.basic", "$basic"]},
+        "missing": {"$cond": [UNDER_CHANGE_EXPRESSION, "$approved.missing", "$missing"]},
     }
 }
 PROGRESS = ("total", "draft", "submitted", "rejected", "approved", "with_photo", "complete")

@@ -25,9 +25,10 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure
 
-from services.records.model import EDITABLE, UNDER_CHANGE, Change, Entry, Teacher
+from services.records.model import EDITABLE, Change, Entry, Teacher
 from services.records.storage import _pages
 from services.records.storage._pages import ORDER, Position, numbers, utc
+from services.records.storage.official import UNDER_CHANGE_FILTER
 from services.records.storage.summaries import Summaries
 from tmis import mongo
 from tmis.migrations import Step, migrate
@@ -309,9 +310,11 @@ class Storage:
 
     # batches (imports, exports): one request for many records, each record still one atomic write
 
-    async def by_identity(self, id_numbers: list[str]) -> list[Teacher]:
-        """Every record holding one of these 身份证件号 (of any document type, in any school)."""
-        return [_teacher(doc) async for doc in self.teachers.find({"basic.idNumber": {"$in": id_numbers}})]
+    async def by_identity(self, id_numbers: list[str], session: AsyncClientSession | None = None) -> list[Teacher]:
+        """Every record holding one of these 身份证件号 (of any document type, in any school); `session`:
+        read in its transaction."""
+        found = self.teachers.find({"basic.idNumber": {"$in": id_numbers}}, session=session)
+        return [_teacher(doc) async for doc in found]
 
     @contextlib.asynccontextmanager
     async def _marking(self, teachers: Iterable[Teacher], now: dt.datetime | None = None) -> AsyncIterator[None]:
@@ -399,10 +402,7 @@ class Storage:
         """Every record of an org's subtree, in one cursor (one pass over the matches)."""
         query = await self._subtree(org_code)
         if status == "APPROVED":  # the official version: records under a change count as approved
-            query["$or"] = [
-                {"status": "APPROVED"},
-                {"status": {"$in": list(UNDER_CHANGE)}, "once_approved": True},
-            ]
+            query["$or"] = [{"status": "APPROVED"}, UNDER_CHANGE_FILTER]
         elif status:
             query["status"] = status
         else:
