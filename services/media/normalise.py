@@ -37,6 +37,7 @@ from PIL import ExifTags, Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from services.media.faces import Box, largest_face
 from services.media.standard import PhotoStandard
+from tmis import tracing
 from tmis.errors import DomainError, ErrorCode
 
 MAX_QUALITY, MIN_QUALITY = 92, 20
@@ -256,21 +257,25 @@ def normalise(
         # little more at 1/4 than at 1/8: the entropy decoding is the same), a PNG at four times (the shrink
         # costs nothing, a second decode a whole inflate) ...
         needs = (2 if image.format == "JPEG" else 4) * standard.width_px / crop_w
-        image, orientation, colour = _decoded(image, min(1.0, needs), data)
-        face = find_face(image)  # (it shrinks its own copies: see faces.py)
+        with tracing.step("photo.decode"):
+            image, orientation, colour = _decoded(image, min(1.0, needs), data)
+        with tracing.step("photo.faces"):
+            face = find_face(image)  # (it shrinks its own copies: see faces.py)
         # ... and once more, finer, when the face is too small for its crop to fill the output there
         needed = standard.height_px / (FACE_ZOOM * face[3]) if face else 1.0
         if face is not None and needed > 1.0 and image.width < oriented[0]:
-            finer, _, _ = _decoded(Image.open(io.BytesIO(data)), min(1.0, needed * image.width / oriented[0]), data)
+            with tracing.step("photo.decode_finer"):
+                finer, _, _ = _decoded(Image.open(io.BytesIO(data)), min(1.0, needed * image.width / oriented[0]), data)
             left, top, width, height = (round(v * finer.width / image.width) for v in face)
             face = (left, top, width, height)
             image = finer
         scale = image.width / oriented[0]
     except (OSError, ValueError, SyntaxError, EOFError, struct.error, Image.DecompressionBombError):
         raise refuse("照片文件已损坏或不完整，请重新导出后上传") from None
-    box = _crop_box(image.size, face, aspect, standard.height_px)
-    out = image.resize((standard.width_px, standard.height_px), Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
-    jpeg, quality = encode(out, standard.dpi, standard.max_bytes)
+    with tracing.step("photo.encode"):
+        box = _crop_box(image.size, face, aspect, standard.height_px)
+        out = image.resize((standard.width_px, standard.height_px), Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
+        jpeg, quality = encode(out, standard.dpi, standard.max_bytes)
 
     def in_source(b: Box) -> list[int]:  # coordinates of the oriented full-size source
         return [round(v / scale) for v in b]

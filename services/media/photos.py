@@ -18,7 +18,7 @@ from typing import Any
 from services.media.normalise import normalise
 from services.media.standard import PhotoStandard
 from services.media.storage import Storage
-from tmis import metrics
+from tmis import metrics, tracing
 from tmis.auth import Caller
 from tmis.errors import DomainError, ErrorCode
 
@@ -52,7 +52,8 @@ class Photos:
         # CPU-bound (decode, detect, encode): off the event loop, which keeps serving other calls
         result = await asyncio.to_thread(normalise, content, self.standard, self.config.max_upload_bytes)
         metrics.for_service("media").photos_normalised.inc()
-        photo_id = await self.storage.put_photo(result.jpeg, teacher_id)
+        with tracing.step("photo.store"):
+            photo_id = await self.storage.put_photo(result.jpeg, teacher_id)
         photo = {
             "id": photo_id,
             "width": result.width,
@@ -69,7 +70,8 @@ class Photos:
             await asyncio.shield(self.storage.delete_photo(photo_id))
             raise
         if replaced:
-            await self.storage.delete_photo(replaced)
+            with tracing.step("photo.delete_replaced"):
+                await self.storage.delete_photo(replaced)
         return photo
 
     async def read(self, caller: Caller, teacher_id: str) -> tuple[str, bytes]:
