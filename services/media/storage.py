@@ -1,7 +1,10 @@
 """Media's storage: the only module that touches its MongoDB database.
 
-Normalised photos live in the GridFS bucket `photos`, originals (when kept) in `originals`
-with the photo's id in their metadata; photo batches in `jobs`, one document per job updated
+Normalised photos live in the GridFS bucket `photos` (`<teacher id>.jpg`, the teacher in the
+metadata), written here in GridFS's layout as one transaction (see `put_photo`) and pending
+(`metadata.pending`: when) until the upload that stored one has attached it and deleted the one
+it replaced (`settle_photo`), or a sweep has (`pending_before`, `keep_only`); originals (when
+kept) in `originals` with the photo's id in their metadata; photo batches in `jobs`, one document per job updated
 once per file, so any instance can report a job's progress and take over a job whose instance
 died (the lease fields are `tmis.jobs`'); each batch's archive in the bucket `archives`.
 """
@@ -11,11 +14,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, TypedDict
 
-from bson import ObjectId
+from bson import Binary, ObjectId
 from bson.errors import InvalidId
 from gridfs import AsyncGridFSBucket
 from gridfs.errors import NoFile
-from pymongo import AsyncMongoClient
+from pymongo import ASCENDING, AsyncMongoClient
+from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from tmis import mongo
@@ -40,6 +44,9 @@ def _oid(raw: str) -> ObjectId | None:
         return None
 
 
+CHUNK_BYTES = 255 * 1024  # GridFS's default chunk size: a photo of the standard (60 KB) is one chunk
+PENDING = "metadata.pending"
+
 # start-up migrations (tmis.migrations), in order; a new release appends
 MIGRATIONS: tuple[Step, ...] = ()
 
@@ -49,6 +56,7 @@ class Storage:
         self.client = client
         self.db: AsyncDatabase[dict[str, Any]] = client[db_name]
         self.photos = AsyncGridFSBucket(self.db, bucket_name="photos")
+        self.photo_files, self.photo_chunks = self.db["photos.files"], self.db["photos.chunks"]
         self.originals = AsyncGridFSBucket(self.db, bucket_name="originals")
         self.archives = AsyncGridFSBucket(self.db, bucket_name="archives")
         self.jobs = self.db["jobs"]
@@ -58,6 +66,7 @@ class Storage:
         storage = cls(mongo.connect(settings, "media"), settings.databases["media"])
         await storage.db.command("ping")
         await migrate(storage.db, MIGRATIONS)
+        await storage._ensure_indexes()
         return storage
 
     async def close(self) -> None:
@@ -69,11 +78,69 @@ class Storage:
 
     # photos
 
-    async def put_photo(self, jpeg: bytes, teacher_id: str) -> str:
-        file_id = await self.photos.upload_from_stream(
-            f"{teacher_id}.jpg", jpeg, metadata={"teacher_id": teacher_id, "content_type": "image/jpeg"}
-        )
+    async def _ensure_indexes(self) -> None:
+        """The photo bucket's indexes: GridFS's two (which its writer checks with two queries on every
+        upload) and the pending photos' (sparse: a settled photo leaves it)."""
+        await self.photo_files.create_index([("filename", ASCENDING), ("uploadDate", ASCENDING)])
+        await self.photo_chunks.create_index([("files_id", ASCENDING), ("n", ASCENDING)], unique=True)
+        await self.photo_files.create_index([(PENDING, ASCENDING)], sparse=True)
+
+    async def put_photo(self, jpeg: bytes, teacher_id: str, now: dt.datetime) -> str:
+        """Stores the JPEG, pending, as GridFS lays a file out (its reader reads it): the chunks and the
+        file's document in one transaction, so one journaled commit and never a file without its
+        chunks; the bucket's indexes were made at start-up."""
+        file_id = ObjectId()
+        chunks = [
+            {"files_id": file_id, "n": n, "data": Binary(jpeg[at : at + CHUNK_BYTES])}
+            for n, at in enumerate(range(0, len(jpeg), CHUNK_BYTES))
+        ]
+        file = {
+            "_id": file_id, "length": len(jpeg), "chunkSize": CHUNK_BYTES, "uploadDate": now,
+            "filename": f"{teacher_id}.jpg",
+            "metadata": {"teacher_id": teacher_id, "content_type": "image/jpeg", "pending": now},
+        }  # fmt: skip
+
+        async def write(session: AsyncClientSession) -> None:
+            await self.photo_chunks.insert_many(chunks, session=session)
+            await self.photo_files.insert_one(file, session=session)
+
+        async with self.client.start_session() as session:
+            await session.with_transaction(write)
         return str(file_id)
+
+    async def settle_photo(self, photo_id: str, replaced: str) -> None:
+        """After its attachment: the photo no longer pending and the one it replaced deleted with its
+        chunks, in one transaction; then that one's original, if kept."""
+        new, old = _oid(photo_id), _oid(replaced)
+
+        async def write(session: AsyncClientSession) -> None:
+            await self.photo_files.update_one({"_id": new}, {"$unset": {PENDING: ""}}, session=session)
+            if old is not None:
+                await self.photo_files.delete_one({"_id": old}, session=session)
+                await self.photo_chunks.delete_many({"files_id": old}, session=session)
+
+        async with self.client.start_session() as session:
+            await session.with_transaction(write)
+        if old is not None:
+            await self._delete_originals(replaced)
+
+    async def pending_before(self, before: dt.datetime, limit: int = 1000) -> list[str]:
+        """The teachers of photos still pending since before `before`: an upload stopped between storing
+        its photo and settling it (a crash, a lost connection)."""
+        found = self.photo_files.find({PENDING: {"$lt": before}}, {"metadata.teacher_id": 1}).limit(limit)
+        return sorted({doc["metadata"]["teacher_id"] async for doc in found})
+
+    async def keep_only(self, teacher_id: str, current: str, before: dt.datetime) -> int:
+        """Deletes the teacher's photos stored before `before` but `current` (its photo in records, "" for
+        none), and settles `current`; how many were deleted. No upload attaches a photo it did not
+        store just before, so one stored before `before` and not attached is attached never."""
+        old = self.photo_files.find({"filename": f"{teacher_id}.jpg", "uploadDate": {"$lt": before}}, {"_id": 1})
+        gone = [str(doc["_id"]) async for doc in old if str(doc["_id"]) != current]
+        for photo_id in gone:
+            await self.delete_photo(photo_id)
+        if (oid := _oid(current)) is not None:
+            await self.photo_files.update_one({"_id": oid, PENDING: {"$lt": before}}, {"$unset": {PENDING: ""}})
+        return len(gone)
 
     async def put_original(self, photo_id: str, data: bytes, filename: str) -> None:
         await self.originals.upload_from_stream(filename or "original", data, metadata={"photo_id": photo_id})
@@ -97,6 +164,9 @@ class Storage:
             await self.photos.delete(oid)
         except NoFile:
             pass
+        await self._delete_originals(photo_id)
+
+    async def _delete_originals(self, photo_id: str) -> None:
         async for original in self.originals.find({"metadata.photo_id": photo_id}):
             await self.originals.delete(original._id)
 
