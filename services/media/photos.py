@@ -2,14 +2,16 @@
 
 The records service owns the attachment and media owns the bytes. Both calls to records carry
 the caller's own token (the RPC's, forwarded by the client), so records authorises the caller
-exactly as for an entry write or a read. Order of an upload: store the new file (pending), attach
-it, answer, then settle it: the file no longer pending and the one it replaced deleted, in one
-transaction. When the attach is refused the new file is deleted before the refusal is answered.
-Nothing is half-written, and a record never refers to a missing file. A crash (or a lost
-connection) between the steps leaves a file pending: the sweep (`sweep`, every few minutes) finds
-those pending for longer than any upload takes, asks records which photo each teacher has, and
-deletes the teacher's files stored before any upload still running began but that one, which it
-settles: no unreferenced file stays, none that records refers to goes, and no running upload's.
+exactly as for an entry write or a read. Order of an upload: store the new file (pending, with
+the original when originals are kept), attach it, answer, then settle it: the file no longer
+pending and the one it replaced deleted. Each step is one transaction. When records refuses the
+attachment the new file is deleted before the refusal is answered; when the attachment's outcome is
+unknown (records away, the call cut off) the file stays pending. A record never refers to a
+missing file, and a process that dies between two steps leaves a file pending: the sweep (`sweep`,
+every few minutes) finds those pending for longer than any upload takes, asks records which photo
+each teacher has, and deletes the teacher's files stored before any upload still running began but
+that one, which it settles: no unreferenced file stays, none that records refers to goes, and no
+running upload's.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from services.media.storage import Storage
 from tmis import metrics, tracing
 from tmis.auth import Caller
 from tmis.errors import DomainError, ErrorCode
+from tmis.jobs import transient
 
 # (teacher id, photo {id, width, height, bytes, dpi, report}) -> id of the photo it replaced, or ""
 Attach = Callable[[str, dict[str, Any]], Awaitable[str]]
@@ -73,8 +76,9 @@ class Photos:
         # CPU-bound (decode, detect, encode): off the event loop, which keeps serving other calls
         result = await asyncio.to_thread(normalise, content, self.standard, self.config.max_upload_bytes)
         metrics.for_service("media").photos_normalised.inc()
+        original = (content, filename) if self.config.keep_originals else None
         with tracing.step("photo.store"):
-            photo_id = await self.storage.put_photo(result.jpeg, teacher_id, dt.datetime.now(dt.UTC))
+            photo_id = await self.storage.put_photo(result.jpeg, teacher_id, dt.datetime.now(dt.UTC), original)
         photo = {
             "id": photo_id,
             "width": result.width,
@@ -84,11 +88,10 @@ class Photos:
             "report": result.report,
         }
         try:
-            if self.config.keep_originals:
-                await self.storage.put_original(photo_id, content, filename)
             replaced = await self.attach(teacher_id, photo)
-        except BaseException:
-            await asyncio.shield(self.storage.delete_photo(photo_id))
+        except DomainError as err:
+            if not transient(err):  # refused: nothing was attached (else the sweep asks records later)
+                await asyncio.shield(self.storage.delete_photo(photo_id))
             raise
         self._after(self.storage.settle_photo(photo_id, replaced))
         return photo
@@ -112,12 +115,12 @@ class Photos:
         """Waits for the photos being settled (the service stops after them)."""
         await asyncio.gather(*self._settling)
 
-    async def sweep(self) -> None:
+    async def sweep(self, now: dt.datetime | None = None) -> None:
         """Settles what uploads stopped between storing a photo and settling it left (see the module):
         for each teacher with a photo pending since before twice `UPLOADS_END_WITHIN`, its files stored
         before `UPLOADS_END_WITHIN` ago but its photo in records (the photo such an upload replaced was
         stored before its attachment, so before that too; a newer upload's files are younger)."""
-        ended = dt.datetime.now(dt.UTC) - UPLOADS_END_WITHIN
+        ended = (now or dt.datetime.now(dt.UTC)) - UPLOADS_END_WITHIN
         teachers = await self.storage.pending_before(ended - UPLOADS_END_WITHIN)
         if not teachers:
             return

@@ -31,6 +31,7 @@ from tmis.metrics import JOBS_GAUGE_SECONDS
 from tmis.plugins import make_plugin_manager
 from tmis.proto.media.v1 import media_pb2, media_pb2_grpc
 from tmis.proto.records.v1 import records_client, records_pb2
+from tmis.proto.records.v1.records_client import RecordsServiceClient
 from tmis.rpc import ServerHandle, build_server
 from tmis.rpc.photos import photo_message
 from tmis.settings import Settings, SettingsError
@@ -50,16 +51,12 @@ def _configured_standard(settings: Settings) -> dict[str, Any]:
     return value
 
 
-async def create_server(settings: Settings, *, port: int | None = None) -> ServerHandle:
-    storage = await Storage.open(settings)
-    records = records_client.connect(settings.addrs["records"])
-    max_upload = settings.int("TMIS_MEDIA_MAX_UPLOAD_BYTES", 20 * MB)
-    signer = TokenSigner(settings.require_secret(), settings.token_ttl_seconds)
+def make_photos(
+    settings: Settings, storage: Storage, records: RecordsServiceClient, mint: Callable[[Caller], str]
+) -> Photos:
+    """Photos as the server runs them: every call to records carries the caller's token (the client
+    forwards the current RPC's), so records authorises the caller; the sweep's acts as the suite."""
 
-    def mint(caller: Caller) -> str:  # a job's token for one file's calls; the sweep's
-        return signer.sign(caller, ttl_seconds=300)
-
-    # every call carries the caller's token (the client forwards the current RPC's): records authorises the caller
     async def attach(teacher_id: str, photo: dict[str, Any]) -> str:
         request = records_pb2.AttachPhotoRequest(teacher_id=teacher_id, photo=photo_message(photo))
         reply = await records.AttachPhoto(request)
@@ -69,21 +66,35 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
         reply = await records.BatchGetTeachers(records_pb2.BatchGetTeachersRequest(ids=[teacher_id]))
         return reply.teachers[0].photo.id if reply.teachers else None
 
-    async def photos_of(teacher_ids: list[str]) -> dict[str, str]:  # the sweep's: as the suite itself
+    async def photos_of(teacher_ids: list[str]) -> dict[str, str]:
         request = records_pb2.BatchGetTeachersRequest(ids=teacher_ids)
         reply = await records.BatchGetTeachers(request, token=mint(SYSTEM), timeout=60)
         return {t.id: t.photo.id for t in reply.teachers}
+
+    chosen = standard.resolve(make_plugin_manager(settings.plugins), _configured_standard(settings))
+    config = MediaConfig(
+        max_upload_bytes=settings.int("TMIS_MEDIA_MAX_UPLOAD_BYTES", 20 * MB),
+        keep_originals=settings.bool("TMIS_MEDIA_KEEP_ORIGINALS", False),
+    )
+    return Photos(storage, chosen, config, attach, photo_of, photos_of)
+
+
+async def create_server(settings: Settings, *, port: int | None = None) -> ServerHandle:
+    storage = await Storage.open(settings)
+    records = records_client.connect(settings.addrs["records"])
+    signer = TokenSigner(settings.require_secret(), settings.token_ttl_seconds)
+
+    def mint(caller: Caller) -> str:  # a job's token for one file's calls; the sweep's
+        return signer.sign(caller, ttl_seconds=300)
 
     async def roster(school_code: str) -> dict[str, str]:
         reply = await records.ListSchoolRoster(records_pb2.ListSchoolRosterRequest(school_code=school_code), timeout=60)
         return {t.id_number.upper(): t.teacher_id for t in reply.teachers}
 
-    chosen = standard.resolve(make_plugin_manager(settings.plugins), _configured_standard(settings))
-    config = MediaConfig(max_upload_bytes=max_upload, keep_originals=settings.bool("TMIS_MEDIA_KEEP_ORIGINALS", False))
-    photos = Photos(storage, chosen, config, attach, photo_of, photos_of)
+    photos = make_photos(settings, storage, records, mint)
     limits = ArchiveLimits(
         max_files=settings.int("TMIS_MEDIA_ARCHIVE_MAX_FILES", 2000),
-        max_file_bytes=max_upload,
+        max_file_bytes=photos.config.max_upload_bytes,
         max_total_bytes=settings.int("TMIS_MEDIA_ARCHIVE_MAX_BYTES", 1024 * MB),
     )
     job_config = JobConfig(
@@ -92,7 +103,7 @@ async def create_server(settings: Settings, *, port: int | None = None) -> Serve
     )
     jobs = PhotoJobs(storage, photos, roster, limits, mint, job_config, settings.int("TMIS_JOB_RETENTION_DAYS", 30))
     await jobs.runtime.open()
-    servicer = MediaServicer(chosen, photos, jobs)
+    servicer = MediaServicer(photos.standard, photos, jobs)
 
     # grpcio-tools generates media_pb2_grpc without annotations: its registration, typed here
     add_servicer: Callable[[MediaServicer, grpc.aio.Server], None] = media_pb2_grpc.add_MediaServiceServicer_to_server
