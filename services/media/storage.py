@@ -99,10 +99,11 @@ class Storage:
     # photos
 
     async def _ensure_indexes(self) -> None:
-        """The photo bucket's indexes: GridFS's two (which its writer checks with two queries on every
-        upload), the pending photos' (sparse: a settled photo leaves it) and the originals' by photo."""
-        await self.photo_files.create_index([("filename", ASCENDING), ("uploadDate", ASCENDING)])
-        await self.photo_chunks.create_index([("files_id", ASCENDING), ("n", ASCENDING)], unique=True)
+        """The photo buckets' indexes: GridFS's two of each (which its writer would check with two queries
+        on every upload), the pending photos' (sparse: a settled photo leaves it), the originals' by photo."""
+        for files, chunks in ((self.photo_files, self.photo_chunks), (self.original_files, self.original_chunks)):
+            await files.create_index([("filename", ASCENDING), ("uploadDate", ASCENDING)])
+            await chunks.create_index([("files_id", ASCENDING), ("n", ASCENDING)], unique=True)
         await self.photo_files.create_index([(PENDING, ASCENDING)], sparse=True)
         await self.original_files.create_index([("metadata.photo_id", ASCENDING)])
 
