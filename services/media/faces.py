@@ -53,10 +53,11 @@ def _cascade(model: str) -> cv2.CascadeClassifier:
 
 
 def _grey(image: Image.Image, side: int) -> tuple[np.ndarray, float]:
-    """A grey copy whose short side is about `side` (never enlarged; the long side capped), and its scale."""
+    """A grey copy whose short side is about `side` (never enlarged; the long side capped), and its scale.
+    (`largest_face` passes a grey image: one channel to shrink, not three.)"""
     scale = min(1.0, side / min(image.size), side * LONG_SIDE_RATIO / max(image.size))
     small = image
-    if scale < 1.0:  # shrink first (a whole factor by box averaging, then the rest), then grey: fewer pixels
+    if scale < 1.0:  # shrink by a whole factor by box averaging, then the rest
         factor = int(1 / scale)
         small = image.reduce(factor) if factor > 1 else image
         size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
@@ -98,6 +99,7 @@ def _box(rect: Sequence[int]) -> Box:
 def largest_face(image: Image.Image) -> Box | None:
     """The surest frontal face in an RGB image (the most overlapping detections; of equally sure ones the
     largest), in its pixel coordinates; None when none is found."""
+    image = image.convert("L")  # once, for both passes (each shrinks its own copy)
     grey, scale = _grey(image, COARSE_SIDE)
     found = _confirmed(grey) or _search(grey, COARSE_STEP, WINDOW, max(grey.shape))
     if not found and min(image.size) * 0.8 > COARSE_SIDE:  # (an image barely above the coarse size: searched already)

@@ -37,9 +37,11 @@ from PIL import ExifTags, Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from services.media.faces import Box, largest_face
 from services.media.standard import PhotoStandard
+from tmis import tracing
 from tmis.errors import DomainError, ErrorCode
 
 MAX_QUALITY, MIN_QUALITY = 92, 20
+REDUCING_GAP = 1.5  # (see the resize in `normalise`)
 # the crop's height per face-box height: a Haar box spans brows to chin (≈ 2/3 of the head),
 # so the head fills about 2/3 of the photo; the box centre sits at 42% of the height from the top
 FACE_ZOOM, FACE_CENTRE_Y = 2.2, 0.42
@@ -256,21 +258,28 @@ def normalise(
         # little more at 1/4 than at 1/8: the entropy decoding is the same), a PNG at four times (the shrink
         # costs nothing, a second decode a whole inflate) ...
         needs = (2 if image.format == "JPEG" else 4) * standard.width_px / crop_w
-        image, orientation, colour = _decoded(image, min(1.0, needs), data)
-        face = find_face(image)  # (it shrinks its own copies: see faces.py)
+        with tracing.step("photo.decode"):
+            image, orientation, colour = _decoded(image, min(1.0, needs), data)
+        with tracing.step("photo.faces"):
+            face = find_face(image)  # (it shrinks its own copies: see faces.py)
         # ... and once more, finer, when the face is too small for its crop to fill the output there
         needed = standard.height_px / (FACE_ZOOM * face[3]) if face else 1.0
         if face is not None and needed > 1.0 and image.width < oriented[0]:
-            finer, _, _ = _decoded(Image.open(io.BytesIO(data)), min(1.0, needed * image.width / oriented[0]), data)
+            with tracing.step("photo.decode_finer"):
+                finer, _, _ = _decoded(Image.open(io.BytesIO(data)), min(1.0, needed * image.width / oriented[0]), data)
             left, top, width, height = (round(v * finer.width / image.width) for v in face)
             face = (left, top, width, height)
             image = finer
         scale = image.width / oriented[0]
     except (OSError, ValueError, SyntaxError, EOFError, struct.error, Image.DecompressionBombError):
         raise refuse("照片文件已损坏或不完整，请重新导出后上传") from None
-    box = _crop_box(image.size, face, aspect, standard.height_px)
-    out = image.resize((standard.width_px, standard.height_px), Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
-    jpeg, quality = encode(out, standard.dpi, standard.max_bytes)
+    with tracing.step("photo.encode"):
+        box = _crop_box(image.size, face, aspect, standard.height_px)
+        # a crop 3 or more times the output is box-averaged by a whole factor first (as libvips' thumbnail
+        # does): 2.2 ms instead of 5.5 on a 12 MP photo's upper centre, within 0.7 of 255 of a fair Lanczos
+        size = (standard.width_px, standard.height_px)
+        out = image.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=REDUCING_GAP)
+        jpeg, quality = encode(out, standard.dpi, standard.max_bytes)
 
     def in_source(b: Box) -> list[int]:  # coordinates of the oriented full-size source
         return [round(v / scale) for v in b]

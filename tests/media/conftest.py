@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from collections.abc import AsyncIterator
 
 import httpx
@@ -41,6 +43,14 @@ async def upload(
     return reply.json()
 
 
+async def settled(db: AsyncDatabase, within: float = 20.0) -> None:
+    """Once no photo is pending: an upload's answer goes before the replaced photo is deleted."""
+    deadline = time.monotonic() + within
+    while await db["photos.files"].count_documents({"metadata.pending": {"$exists": True}}):
+        assert time.monotonic() < deadline, "a photo stayed pending"
+        await asyncio.sleep(0.02)
+
+
 @pytest.fixture
 async def media_db(world: World) -> AsyncIterator[AsyncDatabase]:  # noqa: F811 (the fixture, imported above)
     """The media service's own database, to check what is stored (and what is not)."""
@@ -49,4 +59,4 @@ async def media_db(world: World) -> AsyncIterator[AsyncDatabase]:  # noqa: F811 
     await client.close()
 
 
-__all__ = ["OTHER", "SCHOOL", "upload"]
+__all__ = ["OTHER", "SCHOOL", "settled", "upload"]

@@ -11,7 +11,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from services.media.server import create_server as media_server
 from tests.media import images
-from tests.media.conftest import UPLOAD, upload
+from tests.media.conftest import UPLOAD, settled, upload
 from tests.records.conftest import SCHOOL, World
 from tmis import mongo
 from tmis.proto.media.v1 import media_pb2 as media_pb
@@ -93,6 +93,7 @@ async def test_a_new_upload_replaces_the_old_photo(world: World, media_db: Async
         world.clerk,
     )
     assert second["data"]["uploadPhoto"]["userErrors"] == []
+    await settled(media_db)
     files = [f["_id"] async for f in media_db["photos.files"].find({})]
     assert (
         len(files) == 1 and files[0] != old and await media_db["photos.chunks"].count_documents({"files_id": old}) == 0
@@ -178,6 +179,7 @@ async def test_originals_are_kept_when_configured_and_go_with_their_photo(
             media_pb.UploadPhotoRequest(teacher_id=teacher.id, content=images.encoded(images.portrait(), "JPEG")),
             token=world.clerk,
         )
+        await settled(media_db)
         assert [o["metadata"]["photo_id"] async for o in media_db["originals.files"].find({})] == [second.id]
     finally:
         await client.close()

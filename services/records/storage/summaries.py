@@ -22,7 +22,9 @@ Freshness. Three kinds of document, each with its own counter:
   before the write and after it, `writing` raised before and lowered after. Both on the school's
   own document: a write touches no document of another org (the nation's was written by every
   write in the country). A recompute stores its counts only if the `seq` it started from is
-  still there, and leaves the school `dirty` while a write is in progress (`writing` > 0).
+  still there, and leaves the school `dirty` while a write is in progress (`writing` > 0). A
+  write made in a transaction may instead carry one mark in it (`touch` with its session: a
+  photo's attachment), seen together with the write.
 - every org's mark (`org_marks`: `seq`, and its `children`) is raised when the stored counts of
   a school below it change: by the recompute, before it stores them, from the school up to the
   nation, in that order (one ordered `bulk_write`; not by the writes, which are many more).
@@ -60,6 +62,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterab
 from typing import Any, NamedTuple, TypeVar, cast
 
 from pymongo import ASCENDING, UpdateOne
+from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -157,10 +160,18 @@ class Summaries:
         return path
 
     async def touch(
-        self, school_code: str, org_path: Iterable[str], at: dt.datetime | None = None, writing: int = 0
+        self,
+        school_code: str,
+        org_path: Iterable[str],
+        at: dt.datetime | None = None,
+        writing: int = 0,
+        session: AsyncClientSession | None = None,
     ) -> None:
         """Marks the school (its own document only); `at`: the `updated_at` the write stamps, kept
-        in the school's span; `writing`: +1 before a write, -1 after it."""
+        in the school's span; `writing`: +1 before a write, -1 after it. In the write's own
+        transaction (`session`), one mark: committed with the write, it is seen with it or not at
+        all, so no recompute can count the school fresh without the write (nor see a write in
+        progress: there is none)."""
         now = dt.datetime.now(dt.UTC)
         update: dict[str, Any] = {
             "$inc": {"seq": 1, "writing": writing},
@@ -172,7 +183,7 @@ class Summaries:
             if (await self.docs.update_one({"_id": school_code, "writing": {"$gt": 0}}, update)).matched_count:
                 return
             update["$inc"] = {"seq": 1}
-        await self.docs.update_one({"_id": school_code}, update, upsert=True)
+        await self.docs.update_one({"_id": school_code}, update, upsert=True, session=session)
 
     async def settle(self, org_code: str) -> dict[str, dict[str, Any]]:
         """Recounts the dirty schools of the subtree; returns those still dirty after it (a write

@@ -295,18 +295,27 @@ class Storage:
         self, teacher: Teacher, photo: dict[str, Any], now: dt.datetime, actor: str, via: str = ""
     ) -> bool:
         """Sets the photo if the record is still editable and at `teacher.version` (so the photo it
-        replaces is the one read); then records the change."""
+        replaces is the one read), with its history row and the school's mark for the summaries, in
+        one transaction: one journaled commit, where three separate writes and a second mark paid
+        one each; False (nothing written) when the record changed meanwhile."""
+        old = teacher.photo["id"] if teacher.photo else None
         seq = await numbers(self.sequences, 1)
-        async with self._marking([teacher], now):
+
+        async def attach(session: AsyncClientSession) -> bool:
             result = await self.teachers.update_one(
                 {"_id": object_id(teacher.id), "version": teacher.version, "status": {"$in": list(EDITABLE)}},
                 {"$set": {"photo": photo, "updated_at": now, "seq": seq}, "$inc": {"version": 1}},
+                session=session,
             )
-        if result.modified_count != 1:
-            return False
-        old = teacher.photo["id"] if teacher.photo else None
-        await self._record([(teacher.id, Change(now, actor, "photo", old, photo["id"]))], via)
-        return True
+            if result.modified_count != 1:
+                await session.abort_transaction()
+                return False
+            await self.summaries.touch(teacher.school_code, teacher.org_path, now, session=session)
+            await self._record([(teacher.id, Change(now, actor, "photo", old, photo["id"]))], via, session)
+            return True
+
+        async with self.client.start_session() as session:
+            return await session.with_transaction(attach)
 
     # batches (imports, exports): one request for many records, each record still one atomic write
 
