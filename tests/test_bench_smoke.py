@@ -28,7 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
             ],
         ),
         ("storm.py", ["--seconds", "2"], {"TMIS_STORM_TEACHERS": "120"}, ["page_p95_idle_vs_storm"]),
-        ("import.py", ["--rows", "300"], {}, ["import_vs_openpyxl_read", "import_memory_headroom"]),
+        (
+            "import.py",
+            ["--rows", "300", "--rounds", "1"],
+            {},
+            ["import_vs_insert_many_floor", "import_vs_openpyxl_read", "import_memory_headroom"],
+        ),
         ("login.py", ["--seconds", "1"], {}, ["login"]),
     ],
 )

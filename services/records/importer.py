@@ -202,7 +202,11 @@ class _Run:
 
     async def _write(self, sheet: Sheet, batch: Batch, rows: int, number: int) -> None:
         """Waits for the previous chunk's writes, then starts this chunk's (not waited for): one
-        transaction with the job's checkpoint, after the checks of whom the import acts for."""
+        transaction with the job's checkpoint, after the checks of whom the import acts for (made
+        while the previous chunk's transaction runs, so the database waits for no call between two
+        chunks)."""
+        if not self.req.dry_run:
+            await self.journal.check()
         await self._settle()
         batch.out.processed += rows
         if self.req.dry_run:
@@ -221,7 +225,6 @@ class _Run:
             settled[:] = [done]
 
         async def write() -> None:
-            await self.journal.check()
             await self._reopen(sheet, batch)
             actor = self.req.acting.username
             await self.imp.storage.write_chunk(

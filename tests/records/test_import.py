@@ -8,8 +8,9 @@ import io
 
 from bson import ObjectId
 from openpyxl import load_workbook
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, monitoring
 
+from services.records.storage import Storage
 from tests.records.conftest import OTHER, SCHOOL, World
 from tests.records.excel import JOB, basic_row, download, education_row, fill, run, template, upload, wait
 
@@ -195,3 +196,39 @@ async def test_scope_conflicts_and_states(world: World) -> None:
         "importJob"
     ] is None  # not the clerk's job
     assert sorted(await teachers(world)) == sorted(r["身份证件号"] for r in rows)
+
+
+async def test_a_chunk_s_people_are_looked_up_a_few_numbers_a_query(mongo_uri: str) -> None:
+    """The embedded database tests each record a query finds against the whole `$in` list: a
+    re-import's chunk of 1,000 people is looked up 50 numbers a query (bench/README.md), every
+    record still found."""
+
+    class Finds(monitoring.CommandListener):
+        def __init__(self) -> None:
+            self.sizes: list[int] = []
+
+        def started(self, event: monitoring.CommandStartedEvent) -> None:
+            if event.command_name == "find":
+                self.sizes.append(len(event.command["filter"]["basic.idNumber"]["$in"]))
+
+        def succeeded(self, event: monitoring.CommandSucceededEvent) -> None: ...
+
+        def failed(self, event: monitoring.CommandFailedEvent) -> None: ...
+
+    listener = Finds()
+    client = AsyncMongoClient(mongo_uri, tz_aware=True, event_listeners=[listener])
+    db = client[f"t{ObjectId()}_people"]
+    try:
+        numbers = [f"6201021990010{i:05d}" for i in range(120)]
+        await db.teachers.insert_many(
+            [
+                {"school_code": SCHOOL, "org_path": [SCHOOL], "version": 1, "basic": {"idType": "1", "idNumber": n}}
+                for n in numbers
+            ]
+        )
+        found = await Storage(client, db.name).by_identity([*numbers, "620102199001019999"])
+        assert sorted(t.basic["idNumber"] for t in found) == numbers
+        assert listener.sizes and max(listener.sizes) <= 50 and sum(listener.sizes) == 121
+    finally:
+        await client.drop_database(db.name)
+        await client.close()

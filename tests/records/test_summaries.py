@@ -335,3 +335,27 @@ async def test_a_write_whose_writer_died_is_counted_and_keeps_the_school_dirty_u
     finally:
         await client.drop_database(db.name)
         await client.close()
+
+
+async def test_the_background_leaves_a_school_alone_while_it_is_written(mongo_uri: str) -> None:
+    """An import writes a school chunk after chunk: the background refresher does not recount it
+    meanwhile (its counts would be stored dirty all the same), and counts it once the write ends;
+    a question still gets exact counts during the write."""
+    client = AsyncMongoClient(mongo_uri, tz_aware=True)
+    db = client[f"t{uuid.uuid4().hex[:12]}_writing"]
+    try:
+        await db.teachers.create_index("school_code")
+        school = SCHOOLS[0]
+        summaries = Summaries(db)
+        await summaries.open()
+        async with summaries.marking(school[-1], school):
+            await db.teachers.insert_many([_teacher(school, "DRAFT", "1") for _ in range(3)])
+            assert await summaries.refresh_marked() == 0
+            assert await db.org_marks.count_documents({}) == 0  # nothing recounted: no mark raised
+            assert await _asked(summaries, "620000") == await _fresh(db, "620000")
+        assert await summaries.refresh_marked() == 1
+        found = await db.school_stats.find_one({"_id": school[-1]})
+        assert (found["dirty"], found["progress"]["total"]) == (False, 3)
+    finally:
+        await client.drop_database(db.name)
+        await client.close()

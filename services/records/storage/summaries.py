@@ -393,10 +393,15 @@ class Summaries:
         return total, stale, Span(oldest, newest, tuple(sorted(bursts.values(), reverse=True)))
 
     async def refresh_marked(self, limit: int = 100) -> int:
-        """Background: recompute marked schools (the questions then find them fresh)."""
+        """Background: recompute marked schools (the questions then find them fresh). Not a school
+        with a write in progress (an import's chunk): its counts would be stored dirty all the
+        same, and recounting a large school every few seconds while it is imported doubled the
+        database's work (bench/README.md); once the write ends, or is `ABANDONED`, it is recounted."""
         # org_path too: a question that joins this recompute gets its result as the school's summary
         fields = {"seq": 1, "org_path": 1, "writing": 1, "marked_at": 1}
-        docs = [d async for d in self.docs.find({"dirty": True}, fields).limit(limit)]
+        since = dt.datetime.now(dt.UTC) - ABANDONED
+        quiet = {"$or": [{"writing": {"$not": {"$gt": 0}}}, {"marked_at": {"$lt": since}}]}
+        docs = [d async for d in self.docs.find({"dirty": True, **quiet}, fields).limit(limit)]
         for doc in docs:
             await self.refresh(doc)
         # then the roll-ups of their paths, so that a question finds them built

@@ -87,6 +87,8 @@ def org_levels(org_path: Iterable[str]) -> dict[str, str]:
     return {f"org_l{depth}": code for depth, code in enumerate(list(org_path)[:-1])}
 
 
+# 身份证件号 a query of `by_identity` asks for
+BY_IDENTITY_AT_ONCE = 50
 # the levels with an index (province, city, district); the nation's subtree is every record
 INDEXED_LEVELS = (1, 2, 3)
 # what a page is read through: (org_l<depth> | school_code, updated_at, seq), the lists' order
@@ -321,9 +323,16 @@ class Storage:
 
     async def by_identity(self, id_numbers: list[str], session: AsyncClientSession | None = None) -> list[Teacher]:
         """Every record holding one of these 身份证件号 (of any document type, in any school); `session`:
-        read in its transaction."""
-        found = self.teachers.find({"basic.idNumber": {"$in": id_numbers}}, session=session)
-        return [_teacher(doc) async for doc in found]
+        read in its transaction. Asked `BY_IDENTITY_AT_ONCE` numbers a query: the embedded database
+        tests each record it finds against the whole `$in` list, so a chunk's 1,000 numbers in one
+        query cost it ~500 µs a record found, 50 at a time ~50 µs (bench/README.md)."""
+        found = []
+        for at in range(0, len(id_numbers), BY_IDENTITY_AT_ONCE):
+            part = id_numbers[at : at + BY_IDENTITY_AT_ONCE]
+            found += [
+                _teacher(doc) async for doc in self.teachers.find({"basic.idNumber": {"$in": part}}, session=session)
+            ]
+        return found
 
     @contextlib.asynccontextmanager
     async def _marking(self, teachers: Iterable[Teacher], now: dt.datetime | None = None) -> AsyncIterator[None]:
