@@ -12,6 +12,14 @@ import { defineConfig } from 'vitest/config'
 import { serviceWorker, trustedDocuments } from './build.plugins'
 
 const gateway = process.env.TMIS_GATEWAY_URL ?? 'http://127.0.0.1:8000'
+// the record page's own modules (its later parts left out: sets, the select, the conflict dialog) with the
+// Element Plus parts it and the frame import (the menu's drawer, the message box), those its sets need (so
+// their chunk needs nothing of element-plus-more), and the styles of the parts its fields look like
+const RECORD = new RegExp([
+  /src[\\/](layout[\\/]|pages[\\/]teacher[\\/]|components[\\/]record[\\/](?!SetSection|CodeSelect|ConflictDialog)|(format|codes|within|drafts|shrink)\.ts)/.source,
+  /element-plus[\\/]es[\\/]components[\\/](card|tag|collapse|collapse-item|collapse-transition|empty|menu|menu-item|sub-menu|drawer|dialog|overlay|message-box|popconfirm)[\\/]/.source,
+  /element-plus[\\/]es[\\/]components[\\/](select|option|option-group|scrollbar|radio|radio-group)[\\/]style[\\/]/.source,
+].join('|'))
 
 export default defineConfig({
   plugins: [
@@ -27,9 +35,20 @@ export default defineConfig({
   build: {
     rolldownOptions: {
       output: {
-        // the libraries change rarely: their own long-cached chunks (Element Plus: only the parts some page uses),
-        // fetched at once rather than discovered page by page (a round trip each on a county line)
-        advancedChunks: { groups: [{ name: 'element-plus', test: /node_modules[\\/](element-plus|@element-plus|@floating-ui|lodash-unified|lodash-es|@vueuse|async-validator|dayjs|@ctrl)[\\/]/ }, { name: 'vue', test: /node_modules[\\/](@vue|vue|vue-router)[\\/]/ }] },
+        // Few files, and on each page only what it shows: a first visit on a county line (1.6 Mbps, 150 ms a round
+        // trip, one request at a time per connection) waits for every byte and every round trip of them.
+        // - the entry (index): everything the sign-in page and the frame need, libraries included, in one file;
+        // - record: the teacher's record page (the frame, the record editor and the Element Plus parts they show,
+        //   with the styles of the select its code fields look like until used), fetched while `me` is asked;
+        // - element-plus-select: the select, for the first code field used (the page loads it when idle);
+        // - element-plus-more: every other Element Plus part (the school's, reviewers' and admins' pages).
+        // echarts stays with the statistics page's chart (StatChart).
+        codeSplitting: { groups: [
+          { name: 'index', tags: ['$initial'], priority: 4 },
+          { name: 'record', test: RECORD, priority: 3 },
+          { name: 'element-plus-select', test: /element-plus[\\/]es[\\/]components[\\/](select|option|option-group)[\\/]/, priority: 2 },
+          { name: 'element-plus-more', test: /node_modules[\\/](?!echarts|zrender)/, priority: 1 },
+        ] },
       },
     },
   },

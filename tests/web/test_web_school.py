@@ -122,7 +122,7 @@ _COST = """(every) => [...document.querySelectorAll('[data-test=new-form] .el-fo
   }
   if (item.querySelector('.el-radio-group')) return [every || !item.querySelector('.el-radio.is-checked'), 1, 0]
   const input = item.querySelector('input')
-  const keys = item.querySelector('.el-date-editor') ? (input.placeholder === 'YYYY-MM' ? 7 : 10) : key === 'idNumber' ? 18 : 3
+  const keys = item.querySelector('input[type=date], input[type=month]') ? (input.type === 'month' ? 7 : 10) : key === 'idNumber' ? 18 : 3
   return [every || !input.value || key === 'name' || key === 'idNumber', 0, keys]
 }).filter(([todo]) => todo)"""
 

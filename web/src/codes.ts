@@ -29,3 +29,17 @@ export function codeTable(name: string): Promise<Code[]> {
   }
   return found
 }
+
+const names = new WeakMap<Code[], Map<string, string>>()
+
+/** A table's names by code: one map per table, shared by every field that shows it. */
+export function namesOf(codes: Code[]): Map<string, string> {
+  let found = names.get(codes)
+  if (!found) names.set(codes, (found = new Map(codes.map((c) => [c.code, c.name]))))
+  return found
+}
+
+/** Asks for the code tables of these fields, in one request (a form's, before its fields mount). */
+export function codeTables(fields: readonly { codeTable?: string | null }[]): void {
+  for (const name of new Set(fields.map((f) => f.codeTable))) if (name) void codeTable(name).catch(() => undefined)
+}

@@ -1,7 +1,10 @@
 // The menu and its routes in one list: a feature is one view (with its .graphql beside it) and
-// one entry here. A role starts at its first entry (the reviewer at its queue).
+// one entry here. A role starts at its first entry (the reviewer at its queue). A feature may ask for
+// what its view shows first as soon as the account is known (prefetch), while the view's scripts load.
 import type { Component } from 'vue'
+import type { MeFieldsFragment } from '@/gql/graphql'
 import { t } from '@/messages'
+import { prefetchMine } from '@/pages/teacher/mine'
 
 export interface Feature {
   path: string
@@ -9,10 +12,11 @@ export interface Feature {
   roles: string[]
   view: () => Promise<{ default: Component }>
   menu?: boolean
+  prefetch?: (me: MeFieldsFragment) => void
 }
 
 export const features: Feature[] = [
-  { path: '/me', label: t.menu.myRecord, roles: ['TEACHER'], view: () => import('@/pages/teacher/MyRecordPage.vue') },
+  { path: '/me', label: t.menu.myRecord, roles: ['TEACHER'], view: () => import('@/pages/teacher/MyRecordPage.vue'), prefetch: (me) => prefetchMine(me.org.schoolType ?? 'PRIMARY_SECONDARY') },
   { path: '/review', label: t.menu.review, roles: ['REVIEWER'], view: () => import('@/pages/review/ReviewQueuePage.vue') },
   { path: '/review/movements', label: t.menu.movementReview, roles: ['REVIEWER'], view: () => import('@/pages/review/MovementQueuePage.vue') },
   { path: '/teachers', label: t.menu.teachers, roles: ['DATA_ENTRY', 'QUERY', 'REVIEWER'], view: () => import('@/pages/entry/TeacherListPage.vue') },

@@ -1,8 +1,9 @@
 // Routes from features.ts; the guard sends visitors to login (then back) and first logins to
-// the password change.
-import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+// the password change. While it asks who is signed in, the route's views are already being fetched,
+// and a feature's prefetch starts as soon as the account may open it.
+import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router'
 import { token, whenExpired } from '@/api/client'
-import { features, featuresFor } from '@/features'
+import { features, featuresFor, type Feature } from '@/features'
 import { t } from '@/messages'
 import LoginPage from '@/pages/common/LoginPage.vue'
 import { loadMe, session, signOut } from '@/session'
@@ -10,7 +11,7 @@ import { loadMe, session, signOut } from '@/session'
 const children: RouteRecordRaw[] = [
   { path: '', name: 'home', component: () => import('@/pages/common/HomePage.vue') },
   { path: 'password', name: 'password', component: () => import('@/pages/common/ChangePasswordPage.vue') },
-  ...features.map((f) => ({ path: f.path.slice(1), component: f.view, meta: { roles: f.roles, label: f.label } })),
+  ...features.map((f) => ({ path: f.path.slice(1), component: f.view, meta: { roles: f.roles, label: f.label, prefetch: f.prefetch } })),
 ]
 
 export const router = createRouter({
@@ -27,14 +28,25 @@ export const router = createRouter({
 
 router.beforeEach(async (to) => {
   if (to.meta.public) return true
+  if (!session.loaded) views(to)
   const me = session.loaded ? session.me : await loadMe()
   if (!me && token() && !session.loaded) return true // offline: the frame shows, with the notice, until the network is back
   if (!me) return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
   if (me.mustChangePassword && to.name !== 'password') return { name: 'password', query: { redirect: to.fullPath } }
   const roles = to.meta.roles as string[] | undefined
   if (roles && !roles.some((r) => me.roles.includes(r as never))) return { name: 'home' }
+  ;(to.meta.prefetch as Feature['prefetch'])?.(me)
   return true
 })
+
+/** Starts fetching a route's lazily loaded views (the router loads them once the guard lets it through). */
+function views(to: RouteLocationNormalized): void {
+  for (const record of to.matched) {
+    for (const view of Object.values(record.components ?? {})) {
+      if (typeof view === 'function' && !('props' in view) && !('__vccOpts' in view)) void (view as () => Promise<unknown>)().catch(() => undefined)
+    }
+  }
+}
 
 whenExpired(() => {
   const here = router.currentRoute.value
