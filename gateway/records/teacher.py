@@ -23,14 +23,14 @@ from tmis.errors import DomainError, ErrorCode
 from tmis.movements import OPEN_MOVEMENT
 from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.registry import Registry
-from tmis.rpc.structs import record_data
+from tmis.rpc.codec import decode
 
 
 async def shown_data(
     info: Info, registry: Registry, set_key: str, school_type: str, raw: dict[str, Any]
 ) -> dict[str, Any]:
     """A set's stored values by field key as the API shows them: codes as {code, name}
-    (numbers are ints already: see record_data); values of fields the registry no longer has (a removed
+    (numbers are typed already: see tmis/rpc/codec.py); values of fields the registry no longer has (a removed
     plugin) left out."""
     described = registry.set(set_key)
     fields = {f.key: f for f in described.fields} if described else {}
@@ -125,6 +125,9 @@ def teacher_type(types: RegistryTypes, Entry: Any) -> Any:  # noqa: N803 (a clas
         personal_code: str | None = strawberry.field(description="个人标识码: temporary until formal.")
         personal_code_formal: bool
         stored: strawberry.Private[pb.Teacher]
+        # the record data, decoded once: 基本信息, and each entry as (id, set, values)
+        basic_values: strawberry.Private[dict[str, Any]]
+        entry_values: strawberry.Private[list[tuple[str, str, dict[str, Any]]]]
 
         @classmethod
         def of(cls, teacher: pb.Teacher) -> "Teacher":
@@ -134,6 +137,8 @@ def teacher_type(types: RegistryTypes, Entry: Any) -> Any:  # noqa: N803 (a clas
                 personal_code=teacher.personal_code or None,
                 personal_code_formal=teacher.personal_code_formal,
                 stored=teacher,
+                basic_values=decode(teacher.basic_json, registry.sets["BASIC"]),
+                entry_values=[(e.id, e.set, decode(e.data_json, registry.set(e.set))) for e in teacher.entries],
             )
 
         @strawberry.field
@@ -142,7 +147,7 @@ def teacher_type(types: RegistryTypes, Entry: Any) -> Any:  # noqa: N803 (a clas
 
         @strawberry.field
         def basic(self) -> BasicInfo:
-            return make(BasicInfo, record_data(self.stored.basic, registry.sets["BASIC"]), self.stored.school_type)
+            return make(BasicInfo, self.basic_values, self.stored.school_type)
 
         @strawberry.field(
             description=(
@@ -152,8 +157,7 @@ def teacher_type(types: RegistryTypes, Entry: Any) -> Any:  # noqa: N803 (a clas
             )
         )
         async def basic_data(self, info: Info) -> EntryData:
-            basic = record_data(self.stored.basic, registry.sets["BASIC"])
-            return EntryData(await shown_data(info, registry, "BASIC", self.stored.school_type, basic))
+            return EntryData(await shown_data(info, registry, "BASIC", self.stored.school_type, self.basic_values))
 
         @strawberry.field(description="Null until a photo is uploaded.")
         def photo(self, info: Info) -> Photo | None:
@@ -163,14 +167,9 @@ def teacher_type(types: RegistryTypes, Entry: Any) -> Any:  # noqa: N803 (a clas
         def entries(self, set: InfoSet) -> list[Entry]:
             school_type = self.stored.school_type
             return [
-                Entry(
-                    id=strawberry.ID(e.id),
-                    set=InfoSet(e.set),
-                    school_type=school_type,
-                    raw=record_data(e.data, registry.set(e.set)),
-                )
-                for e in self.stored.entries
-                if e.set == set.value
+                Entry(id=strawberry.ID(entry_id), set=set, school_type=school_type, raw=values)
+                for entry_id, set_key, values in self.entry_values
+                if set_key == set.value
             ]
 
         @strawberry.field
