@@ -5,6 +5,7 @@ the classes are made by `teacher_types` (with `entry_type` and `teacher_type`) f
 RegistryTypes passed in; what they do is in the plain functions above them. (No `from __future__
 import annotations`: the classes refer to types passed to the functions.)"""
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,9 +126,6 @@ def teacher_type(types: RegistryTypes, Entry: Any) -> Any:  # noqa: N803 (a clas
         personal_code: str | None = strawberry.field(description="个人标识码: temporary until formal.")
         personal_code_formal: bool
         stored: strawberry.Private[pb.Teacher]
-        # the record data, decoded once: 基本信息, and each entry as (id, set, values)
-        basic_values: strawberry.Private[dict[str, Any]]
-        entry_values: strawberry.Private[list[tuple[str, str, dict[str, Any]]]]
 
         @classmethod
         def of(cls, teacher: pb.Teacher) -> "Teacher":
@@ -137,9 +135,12 @@ def teacher_type(types: RegistryTypes, Entry: Any) -> Any:  # noqa: N803 (a clas
                 personal_code=teacher.personal_code or None,
                 personal_code_formal=teacher.personal_code_formal,
                 stored=teacher,
-                basic_values=decode(teacher.basic_json, registry.sets["BASIC"]),
-                entry_values=[(e.id, e.set, decode(e.data_json, registry.set(e.set))) for e in teacher.entries],
             )
+
+        @functools.cached_property
+        def basic_values(self) -> dict[str, Any]:
+            """基本信息 by field key, decoded once, when first asked for (tmis/rpc/codec.py)."""
+            return decode(self.stored.basic_json, registry.sets["BASIC"])
 
         @strawberry.field
         async def school(self, info: Info) -> Org:
@@ -166,10 +167,11 @@ def teacher_type(types: RegistryTypes, Entry: Any) -> Any:  # noqa: N803 (a clas
         @strawberry.field
         def entries(self, set: InfoSet) -> list[Entry]:
             school_type = self.stored.school_type
+            described = registry.set(set.value)
             return [
-                Entry(id=strawberry.ID(entry_id), set=set, school_type=school_type, raw=values)
-                for entry_id, set_key, values in self.entry_values
-                if set_key == set.value
+                Entry(id=strawberry.ID(e.id), set=set, school_type=school_type, raw=decode(e.data_json, described))
+                for e in self.stored.entries
+                if e.set == set.value
             ]
 
         @strawberry.field

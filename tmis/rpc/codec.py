@@ -47,19 +47,23 @@ DECODERS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_DECODER = json.JSONDecoder()
+
+
 def encode(values: Mapping[str, Any]) -> bytes:
     """The values as a JSON object; only JSON values (a date is its ISO text already)."""
-    return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode()
+    return _ENCODER.encode(values).encode()
 
 
 def decode(raw: bytes, info_set: InfoSet | None) -> dict[str, Any]:
     """The values of one set by field key, typed by `info_set` (None: as sent). Empty bytes are no
-    values; bytes that are not a JSON object raise ValueError."""
-    values = json.loads(raw) if raw else {}
+    values; bytes that are not a JSON object (or not UTF-8) raise ValueError."""
+    values = _DECODER.decode(raw.decode()) if raw else {}
     if not isinstance(values, dict):
         raise ValueError("record data must be a JSON object")
     for field in info_set.fields if info_set else ():
-        decoder = DECODERS[field.type]
-        if decoder is not _as_sent and field.key in values:
-            values[field.key] = decoder(values[field.key])
+        typed = DECODERS[field.type]
+        if typed is not _as_sent and field.key in values:
+            values[field.key] = typed(values[field.key])
     return values
