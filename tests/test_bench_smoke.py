@@ -30,6 +30,12 @@ ROOT = Path(__file__).resolve().parent.parent
         ("storm.py", ["--seconds", "2"], {"TMIS_STORM_TEACHERS": "120"}, ["page_p95_idle_vs_storm"]),
         ("import.py", ["--rows", "300"], {}, ["import_vs_openpyxl_read", "import_memory_headroom"]),
         ("login.py", ["--seconds", "1"], {}, ["login"]),
+        (
+            "teachers_page.py",
+            ["--seconds", "1", "--rounds", "1", "--imported", "120"],
+            {},
+            ["teachers_page", "teachers_page_end_to_end"],
+        ),
     ],
 )
 def test_a_benchmark_runs_to_its_ratios(script: str, args: list[str], env: dict[str, str], ratios: list[str]) -> None:
