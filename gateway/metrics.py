@@ -18,6 +18,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
+from strawberry.types.graphql import OperationType
 
 __all__ = ["GatewayMetrics", "UploadsInFlight", "user_error_codes"]
 
@@ -100,6 +102,13 @@ class UploadsInFlight:
             await self.app(scope, receive, send)
 
 
+def _mutation(ctx: ExecutionContext) -> bool:
+    try:
+        return ctx.operation_type is OperationType.MUTATION
+    except RuntimeError:  # no document, or no operation of that name: nothing ran
+        return False
+
+
 class _MetricsExtension(SchemaExtension):
     def __init__(self, metrics: GatewayMetrics) -> None:
         self.metrics = metrics
@@ -110,7 +119,8 @@ class _MetricsExtension(SchemaExtension):
         ctx = self.execution_context
         name = self.metrics.operation(ctx.operation_name)
         result = ctx.result
-        codes = list(user_error_codes(getattr(result, "data", None)))
+        # userErrors are in mutation payloads only: a query's answer (a page of records) is not walked
+        codes = list(user_error_codes(getattr(result, "data", None))) if _mutation(ctx) else []
         outcome = "error" if getattr(result, "errors", None) else "user_error" if codes else "ok"
         self.metrics.seconds.labels(name).observe(time.perf_counter() - started)
         self.metrics.requests.labels(name, outcome).inc()

@@ -35,6 +35,12 @@ ROOT = Path(__file__).resolve().parent.parent
             ["import_vs_insert_many_floor", "import_vs_openpyxl_read", "import_memory_headroom"],
         ),
         ("login.py", ["--seconds", "1"], {}, ["login"]),
+        (
+            "teachers_page.py",
+            ["--seconds", "1", "--rounds", "1", "--imported", "120"],
+            {},
+            ["teachers_page", "teachers_page_end_to_end"],
+        ),
     ],
 )
 def test_a_benchmark_runs_to_its_ratios(script: str, args: list[str], env: dict[str, str], ratios: list[str]) -> None:

@@ -21,7 +21,7 @@ from tmis.proto.records.v1 import records_pb2 as rec_pb
 from tmis.proto.review.v1 import review_pb2 as review_pb
 from tmis.revocations import Revocations
 from tmis.rpc import build_server
-from tmis.rpc.structs import to_struct
+from tmis.rpc.codec import decode, encode
 from tmis.run.demo import demo_basic
 
 
@@ -65,7 +65,7 @@ async def test_services_check_scope_and_role_themselves(suite: Suite) -> None:
     clerk = suite.signer.sign(Caller("a1", "clerk", "640000", ("100000", "640000"), ("DATA_ENTRY",)))
     reader = suite.signer.sign(Caller("a2", "reader", "620000", ("100000", "620000"), ("QUERY",)))
     request = rec_pb.CreateTeacherRequest(
-        school_code="3162000001", basic=to_struct(demo_basic(1, "620102", "KINDERGARTEN"))
+        school_code="3162000001", basic_json=encode(demo_basic(1, "620102", "KINDERGARTEN"))
     )
     for token in (clerk, reader):  # another province's clerk does not even learn that the school exists
         with pytest.raises(DomainError) as caught:
@@ -73,7 +73,7 @@ async def test_services_check_scope_and_role_themselves(suite: Suite) -> None:
         assert caught.value.code == ErrorCode.FORBIDDEN
     own = suite.signer.sign(Caller("a3", "own", "620000", ("100000", "620000"), ("DATA_ENTRY",)))  # the province's
     created = (await suite.clients.records.CreateTeacher(request, token=own)).teacher
-    assert created.basic["gender"] == "2" and created.status == "DRAFT"
+    assert decode(created.basic_json, None)["gender"] == "2" and created.status == "DRAFT"
     seen = await suite.clients.records.BatchGetTeachers(
         rec_pb.BatchGetTeachersRequest(ids=[created.id, "not-an-id"]), token=reader
     )

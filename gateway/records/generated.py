@@ -78,7 +78,7 @@ def _output(field: Field) -> tuple[Any, Any]:
         return list[Code], resolve_codes
     scalar = _SCALARS[field.type]
 
-    def resolve_scalar(root: Any) -> Any:  # the data came through record_data: whole numbers are ints
+    def resolve_scalar(root: Any) -> Any:  # decoded by tmis/rpc/codec.py: typed by the registry
         return root.data.get(key)
 
     return (scalar if field.always_present else scalar | None), resolve_scalar

@@ -19,7 +19,7 @@ from gateway.records.types import ExportPayload, ImportMode, export_path, import
 from gateway.review.types import RecordStatus
 from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.proto.review.v1 import review_pb2 as review_pb
-from tmis.rpc.structs import to_struct
+from tmis.rpc.codec import encode
 
 # EntryInput's typed members and the set each one writes; `other` names its set
 TYPED_MEMBERS = {"education": "EDUCATION", "work": "WORK", "assessment": "ASSESSMENT", "salary": "SALARY"}
@@ -78,7 +78,7 @@ def teacher_mutation(types: RegistryTypes, teachers: TeacherTypes) -> type:
     class TeacherMutation:
         @strawberry.mutation(description="信息首次录入: new record (基本信息) in a school.")
         async def create_teacher(self, info: Info, school_code: str, basic: BasicInfoInput) -> TeacherPayload:
-            request = pb.CreateTeacherRequest(school_code=school_code.strip(), basic=to_struct(input_values(basic)))
+            request = pb.CreateTeacherRequest(school_code=school_code.strip(), basic_json=encode(input_values(basic)))
             return await write(info, teachers, info.context.clients.records.CreateTeacher, request)
 
         @strawberry.mutation(
@@ -88,7 +88,7 @@ def teacher_mutation(types: RegistryTypes, teachers: TeacherTypes) -> type:
             self, info: Info, teacher_id: strawberry.ID, expected_version: int, basic: BasicInfoInput
         ) -> TeacherPayload:
             request = pb.SaveBasicInfoRequest(
-                teacher_id=teacher_id, expected_version=expected_version, basic=to_struct(input_values(basic))
+                teacher_id=teacher_id, expected_version=expected_version, basic_json=encode(input_values(basic))
             )
             return await write(info, teachers, info.context.clients.records.SaveBasicInfo, request)
 
@@ -98,7 +98,7 @@ def teacher_mutation(types: RegistryTypes, teachers: TeacherTypes) -> type:
         ) -> TeacherPayload:
             set_key, data = entry_values(entry)
             request = pb.AddEntryRequest(
-                teacher_id=teacher_id, expected_version=expected_version, set=set_key, data=to_struct(data)
+                teacher_id=teacher_id, expected_version=expected_version, set=set_key, data_json=encode(data)
             )
             return await write(info, teachers, info.context.clients.records.AddEntry, request)
 
@@ -113,7 +113,7 @@ def teacher_mutation(types: RegistryTypes, teachers: TeacherTypes) -> type:
         ) -> TeacherPayload:
             _, data = entry_values(entry)
             request = pb.UpdateEntryRequest(
-                teacher_id=teacher_id, expected_version=expected_version, entry_id=entry_id, data=to_struct(data)
+                teacher_id=teacher_id, expected_version=expected_version, entry_id=entry_id, data_json=encode(data)
             )
             return await write(info, teachers, info.context.clients.records.UpdateEntry, request)
 

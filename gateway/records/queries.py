@@ -6,6 +6,7 @@ types passed in. (No `from __future__ import annotations`: see teacher.py.)"""
 from typing import Any
 
 import strawberry
+from strawberry.types.nodes import SelectedField
 
 from gateway.context import Info
 from gateway.errors import require
@@ -90,6 +91,20 @@ async def field_definitions(
     ]
 
 
+def asked_sets(info: Info) -> list[str]:
+    """The sets whose entries a selection asks for (`entries(set: …)` anywhere in it, through aliases,
+    fragments and variables): a page carries only those from records, a list screen none."""
+    found: set[str] = set()
+    selections: list[Any] = list(info.selected_fields)
+    while selections:
+        selection = selections.pop()
+        if isinstance(selection, SelectedField) and selection.name == "entries" and "set" in selection.arguments:
+            value = selection.arguments["set"]
+            found.add(str(getattr(value, "value", value)))  # a literal's name, or a variable's enum
+        selections.extend(selection.selections)
+    return [key for key in info.context.registry.entry_sets() if key in found]
+
+
 async def teachers_page(
     info: Info,
     teachers: TeacherTypes,
@@ -106,7 +121,7 @@ async def teachers_page(
         search=search or "",
         first=page_size(first),
         after=decode_cursor(after),
-        sets=info.context.registry.entry_sets(),
+        sets=asked_sets(info),
     )
     reply = await info.context.clients.records.ListTeachers(request, token=info.context.token)
     edges = [

@@ -5,6 +5,7 @@ the classes are made by `teacher_types` (with `entry_type` and `teacher_type`) f
 RegistryTypes passed in; what they do is in the plain functions above them. (No `from __future__
 import annotations`: the classes refer to types passed to the functions.)"""
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,14 +24,14 @@ from tmis.errors import DomainError, ErrorCode
 from tmis.movements import OPEN_MOVEMENT
 from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.registry import Registry
-from tmis.rpc.structs import record_data
+from tmis.rpc.codec import decode
 
 
 async def shown_data(
     info: Info, registry: Registry, set_key: str, school_type: str, raw: dict[str, Any]
 ) -> dict[str, Any]:
     """A set's stored values by field key as the API shows them: codes as {code, name}
-    (numbers are ints already: see record_data); values of fields the registry no longer has (a removed
+    (numbers are typed already: see tmis/rpc/codec.py); values of fields the registry no longer has (a removed
     plugin) left out."""
     described = registry.set(set_key)
     fields = {f.key: f for f in described.fields} if described else {}
@@ -136,13 +137,18 @@ def teacher_type(types: RegistryTypes, Entry: Any) -> Any:  # noqa: N803 (a clas
                 stored=teacher,
             )
 
+        @functools.cached_property
+        def basic_values(self) -> dict[str, Any]:
+            """基本信息 by field key, decoded once, when first asked for (tmis/rpc/codec.py)."""
+            return decode(self.stored.basic_json, registry.sets["BASIC"])
+
         @strawberry.field
         async def school(self, info: Info) -> Org:
             return await school(info, self.stored)
 
         @strawberry.field
         def basic(self) -> BasicInfo:
-            return make(BasicInfo, record_data(self.stored.basic, registry.sets["BASIC"]), self.stored.school_type)
+            return make(BasicInfo, self.basic_values, self.stored.school_type)
 
         @strawberry.field(
             description=(
@@ -152,8 +158,7 @@ def teacher_type(types: RegistryTypes, Entry: Any) -> Any:  # noqa: N803 (a clas
             )
         )
         async def basic_data(self, info: Info) -> EntryData:
-            basic = record_data(self.stored.basic, registry.sets["BASIC"])
-            return EntryData(await shown_data(info, registry, "BASIC", self.stored.school_type, basic))
+            return EntryData(await shown_data(info, registry, "BASIC", self.stored.school_type, self.basic_values))
 
         @strawberry.field(description="Null until a photo is uploaded.")
         def photo(self, info: Info) -> Photo | None:
@@ -162,13 +167,9 @@ def teacher_type(types: RegistryTypes, Entry: Any) -> Any:  # noqa: N803 (a clas
         @strawberry.field
         def entries(self, set: InfoSet) -> list[Entry]:
             school_type = self.stored.school_type
+            described = registry.set(set.value)
             return [
-                Entry(
-                    id=strawberry.ID(e.id),
-                    set=InfoSet(e.set),
-                    school_type=school_type,
-                    raw=record_data(e.data, registry.set(e.set)),
-                )
+                Entry(id=strawberry.ID(e.id), set=set, school_type=school_type, raw=decode(e.data_json, described))
                 for e in self.stored.entries
                 if e.set == set.value
             ]

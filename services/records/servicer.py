@@ -22,9 +22,8 @@ from tmis.errors import DomainError, ErrorCode
 from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.proto.records.v1 import records_pb2_grpc
 from tmis.rpc import current_caller
+from tmis.rpc.codec import decode, encode
 from tmis.rpc.photos import photo_document, photo_message
-from tmis.rpc.structs import from_struct, record_data
-from tmis.rpc.structs import to_struct as _struct
 
 PUBLIC_METHODS = ("/tmis.records.v1.RecordsService/ListCodeTables", "/tmis.records.v1.RecordsService/GetImportTemplate")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -55,9 +54,11 @@ def teacher_pb(teacher: Teacher, sets: set[str] | None = None, with_changes: boo
         school_code=teacher.school_code,
         school_type=teacher.school_type,
         status=teacher.status,
-        basic=_struct(teacher.basic),
+        basic_json=encode(teacher.basic),
         entries=[
-            pb.Entry(id=e.id, set=e.set, data=_struct(e.data)) for e in teacher.entries if sets is None or e.set in sets
+            pb.Entry(id=e.id, set=e.set, data_json=encode(e.data))
+            for e in teacher.entries
+            if sets is None or e.set in sets
         ],
         missing=teacher.missing,
         updated_at=teacher.updated_at.isoformat() if teacher.updated_at else "",
@@ -85,12 +86,18 @@ def write_pb(result: Write) -> pb.TeacherWrite:
     )
 
 
+def _extra(facts: Mapping[str, Any]) -> Struct:
+    out = Struct()
+    out.update(facts)
+    return out
+
+
 def code_table_pb(table: CodeTable) -> pb.CodeTable:
     return pb.CodeTable(
         name=table.name,
         label=table.label,
         entries=[
-            pb.Code(code=e.code, name=e.name, parent=e.parent or "", extra=_struct(e.extra) if e.extra else None)
+            pb.Code(code=e.code, name=e.name, parent=e.parent or "", extra=_extra(e.extra) if e.extra else None)
             for e in table.entries
         ],
         exclusive=sorted(table.exclusive),
@@ -154,23 +161,31 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         self.code_tables = code_tables
         self.workbooks = workbooks
 
-    def _data(self, struct: Struct, set_key: str) -> dict[str, Any]:
-        """A set's values as sent, whole numbers as ints (the update of an entry, whose set is
+    def _data(self, raw: bytes, set_key: str | None, field: str) -> dict[str, Any]:
+        """A set's values as sent, typed by the registry (None: the update of an entry, whose set is
         found later, is validated from the values as sent)."""
-        return record_data(struct, self.teachers.registry.set(set_key))
+        try:
+            return decode(raw, self.teachers.registry.set(set_key) if set_key else None)
+        except ValueError:
+            raise DomainError(ErrorCode.INVALID_INPUT, "数据应为“字段: 值”的 JSON 对象", field) from None
 
     async def CreateTeacher(
         self, request: pb.CreateTeacherRequest, context: Context[pb.CreateTeacherRequest, pb.TeacherWrite]
     ) -> pb.TeacherWrite:
         return write_pb(
-            await self.teachers.create(current_caller(), request.school_code, self._data(request.basic, "BASIC"))
+            await self.teachers.create(
+                current_caller(), request.school_code, self._data(request.basic_json, "BASIC", "basic")
+            )
         )
 
     async def SaveBasicInfo(
         self, request: pb.SaveBasicInfoRequest, context: Context[pb.SaveBasicInfoRequest, pb.TeacherWrite]
     ) -> pb.TeacherWrite:
         result = await self.teachers.save_basic(
-            current_caller(), request.teacher_id, request.expected_version, self._data(request.basic, "BASIC")
+            current_caller(),
+            request.teacher_id,
+            request.expected_version,
+            self._data(request.basic_json, "BASIC", "basic"),
         )
         return write_pb(result)
 
@@ -182,7 +197,7 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
             request.teacher_id,
             request.expected_version,
             request.set,
-            self._data(request.data, request.set),
+            self._data(request.data_json, request.set, "entry"),
         )
         return write_pb(result)
 
@@ -190,7 +205,11 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         self, request: pb.UpdateEntryRequest, context: Context[pb.UpdateEntryRequest, pb.TeacherWrite]
     ) -> pb.TeacherWrite:
         result = await self.teachers.update_entry(
-            current_caller(), request.teacher_id, request.expected_version, request.entry_id, from_struct(request.data)
+            current_caller(),
+            request.teacher_id,
+            request.expected_version,
+            request.entry_id,
+            self._data(request.data_json, None, "entry"),
         )
         return write_pb(result)
 

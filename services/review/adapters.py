@@ -20,7 +20,7 @@ from tmis.proto.identity.v1.identity_client import IdentityServiceClient
 from tmis.proto.records.v1 import records_pb2
 from tmis.proto.records.v1.records_client import RecordsServiceClient
 from tmis.registry import Registry
-from tmis.rpc.structs import record_data
+from tmis.rpc.codec import decode
 
 # the statuses `complete_ids` looks through when none is asked for: those a clerk may submit
 SUBMITTABLE = ("DRAFT", "REJECTED", "CHANGING")
@@ -30,13 +30,13 @@ MAX_COMPLETE = 500
 def review_record(t: records_pb2.Teacher, registry: Registry) -> ReviewRecord:
     entries: dict[str, list[Mapping[str, Any]]] = {}
     for e in t.entries:
-        entries.setdefault(e.set, []).append(record_data(e.data, registry.set(e.set)))
+        entries.setdefault(e.set, []).append(decode(e.data_json, registry.set(e.set)))
     return ReviewRecord(
         teacher_id=t.id,
         school_code=t.school_code,
         school_type=t.school_type,
         org_path=tuple(t.org_path),
-        basic=record_data(t.basic, registry.set("BASIC")),
+        basic=decode(t.basic_json, registry.set("BASIC")),
         entries=entries,
         missing=tuple(t.missing),
         warnings=tuple(Finding(w.code, w.message, w.field) for w in t.warnings),
@@ -111,7 +111,7 @@ class GrpcRecords:
         reply = await self.client.FindTeacherByDocument(request, token=self.system.token())
         basic = self.registry.set("BASIC")
         return [
-            Person(t.id, str(record_data(t.basic, basic).get("name") or ""), tuple(t.org_path)) for t in reply.teachers
+            Person(t.id, str(decode(t.basic_json, basic).get("name") or ""), tuple(t.org_path)) for t in reply.teachers
         ]
 
     def describe(self, path: str, school_type: str) -> str:

@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import Suite
 from tmis.auth import Caller
 from tmis.proto.records.v1 import records_pb2 as rec_pb
-from tmis.rpc.structs import to_struct
+from tmis.rpc.codec import encode
 from tmis.run.demo import demo_basic
 
 CREATE_ORG = "mutation($i: CreateOrgInput!) { createOrg(input: $i) { userErrors { code message field } } }"
@@ -94,7 +94,7 @@ async def add_teachers(suite: Suite, school: str, count: int, school_type: str =
     for i in range(count):
         basic = {**demo_basic(i, "620102", school_type), "name": f"教师{i}"}
         reply = await suite.clients.records.CreateTeacher(
-            rec_pb.CreateTeacherRequest(school_code=school, basic=to_struct(basic)), token=clerk
+            rec_pb.CreateTeacherRequest(school_code=school, basic_json=encode(basic)), token=clerk
         )
         assert not reply.errors, reply.errors
         made.append(basic)

@@ -15,8 +15,7 @@ from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.proto.records.v1 import records_pb2_grpc
 from tmis.proto.review.v1 import review_pb2 as review_pb
 from tmis.rpc import ServiceClient
-from tmis.rpc.structs import from_struct
-from tmis.rpc.structs import to_struct as struct
+from tmis.rpc.codec import decode, encode
 from tmis.run.procs import free_port
 
 CREATE = """mutation($s: String!, $b: BasicInfoInput!) { createTeacher(schoolCode: $s, basic: $b) {
@@ -109,9 +108,9 @@ async def test_local_fields_round_trip_validate_and_review(chain: Chain) -> None
     teacher = await chain.complete_teacher(32)
     records, review = chain.suite.clients.records, chain.suite.clients.review
     got = (await records.BatchGetTeachers(pb.BatchGetTeachersRequest(ids=[teacher]), token=clerk)).teachers[0]
-    assert from_struct(got.basic)["gsRuralTeacher"] == "0"  # the plugin's default
+    assert decode(got.basic_json, None)["gsRuralTeacher"] == "0"  # the plugin's default
     rural = pb.SaveBasicInfoRequest(
-        teacher_id=teacher, expected_version=got.version, basic=struct({**basic_input(32), "gsRuralTeacher": "2"})
+        teacher_id=teacher, expected_version=got.version, basic_json=encode({**basic_input(32), "gsRuralTeacher": "2"})
     )
     assert not (await records.SaveBasicInfo(rural, token=clerk)).errors
     await review.SubmitRecords(review_pb.SubmitRecordsRequest(teacher_ids=[teacher]), token=clerk)
@@ -135,7 +134,8 @@ async def test_disabling_the_plugin_hides_its_values_and_keeps_them(chain: Chain
     made = (
         await records.CreateTeacher(
             pb.CreateTeacherRequest(
-                school_code=SCHOOL, basic=struct({**basic_input(33), "gsRuralTeacher": "1", "gsRuralAllowance": 300})
+                school_code=SCHOOL,
+                basic_json=encode({**basic_input(33), "gsRuralTeacher": "1", "gsRuralAllowance": 300}),
             ),
             token=clerk,
         )
@@ -148,14 +148,16 @@ async def test_disabling_the_plugin_hides_its_values_and_keeps_them(chain: Chain
             pb.SaveBasicInfoRequest(
                 teacher_id=made.id,
                 expected_version=made.version,
-                basic=struct({**basic_input(33), "gsRuralAllowance": 1}),
+                basic_json=encode({**basic_input(33), "gsRuralAllowance": 1}),
             ),
             token=clerk,
         )
         assert [(e.code, e.field) for e in refused.errors] == [("UNKNOWN_FIELD", "basic.gsRuralAllowance")]
         saved = await national.SaveBasicInfo(
             pb.SaveBasicInfoRequest(
-                teacher_id=made.id, expected_version=made.version, basic=struct({**basic_input(33), "remarks": "改"})
+                teacher_id=made.id,
+                expected_version=made.version,
+                basic_json=encode({**basic_input(33), "remarks": "改"}),
             ),
             token=clerk,
         )
@@ -164,5 +166,5 @@ async def test_disabling_the_plugin_hides_its_values_and_keeps_them(chain: Chain
         await national.close()
         await server.stop(0)
     again = (await records.BatchGetTeachers(pb.BatchGetTeachersRequest(ids=[made.id]), token=clerk)).teachers[0]
-    basic = from_struct(again.basic)
+    basic = decode(again.basic_json, None)
     assert (basic["gsRuralTeacher"], basic["gsRuralAllowance"], basic["remarks"]) == ("1", 300, "改")

@@ -11,10 +11,17 @@ from tests.conftest import Suite
 from tmis.auth import Caller
 from tmis.proto.identity.v1 import identity_pb2 as id_pb
 from tmis.proto.records.v1 import records_pb2 as pb
-from tmis.rpc.structs import to_struct as struct
+from tmis.rpc.codec import decode, encode
 from tmis.run.demo import demo_basic
 
 SCHOOL, OTHER = "3162010201", "3162010301"
+
+
+def basic_of(teacher: pb.Teacher) -> dict[str, Any]:
+    """A record's 基本信息 as it crossed gRPC, values as sent."""
+    return decode(teacher.basic_json, None)
+
+
 PATH = ("100000", "620000", "620100", "620102", SCHOOL)
 
 
@@ -33,7 +40,7 @@ class World:
     async def create(self, serial: int = 1, **changes: Any) -> pb.TeacherWrite:
         basic = {**demo_basic(serial, "620102", "PRIMARY_SECONDARY"), **changes}
         return await self.suite.clients.records.CreateTeacher(
-            pb.CreateTeacherRequest(school_code=SCHOOL, basic=struct(basic)), token=self.clerk
+            pb.CreateTeacherRequest(school_code=SCHOOL, basic_json=encode(basic)), token=self.clerk
         )
 
 

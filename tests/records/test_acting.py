@@ -17,13 +17,13 @@ from services.records.importer import Importer, Outcome, Request
 from services.records.model import OrgRef
 from services.records.reading import Limits
 from services.records.storage import Storage
-from tests.records.conftest import PATH, SCHOOL, World
+from tests.records.conftest import PATH, SCHOOL, World, basic_of
 from tests.records.excel import basic_row, fill, template
 from tmis.auth import Caller
 from tmis.errors import DomainError, ErrorCode
 from tmis.plugins import build_registry, code_tables, make_plugin_manager
 from tmis.proto.records.v1 import records_pb2 as pb
-from tmis.rpc.structs import to_struct as struct
+from tmis.rpc.codec import encode
 
 PHOTO = {"id": "p1", "width": 197, "height": 244, "bytes": 20000, "dpi": 200}
 
@@ -31,11 +31,11 @@ PHOTO = {"id": "p1", "width": 197, "height": 244, "bytes": 20000, "dpi": 200}
 async def test_a_bare_service_identity_writes_no_record_content(world: World) -> None:
     records, system = world.suite.clients.records, world.suite.system_token
     teacher = (await world.create(1)).teacher
-    basic = {**dict(teacher.basic), "name": "王五"}
+    basic = {**basic_of(teacher), "name": "王五"}
     writes = [
-        records.CreateTeacher(pb.CreateTeacherRequest(school_code=SCHOOL, basic=teacher.basic), token=system),
+        records.CreateTeacher(pb.CreateTeacherRequest(school_code=SCHOOL, basic_json=teacher.basic_json), token=system),
         records.SaveBasicInfo(
-            pb.SaveBasicInfoRequest(teacher_id=teacher.id, expected_version=teacher.version, basic=struct(basic)),
+            pb.SaveBasicInfoRequest(teacher_id=teacher.id, expected_version=teacher.version, basic_json=encode(basic)),
             token=system,
         ),
         records.AddEntry(
@@ -43,7 +43,7 @@ async def test_a_bare_service_identity_writes_no_record_content(world: World) ->
                 teacher_id=teacher.id,
                 expected_version=teacher.version,
                 set="CONTACT",
-                data=struct({"mobile": "13800000000"}),
+                data_json=encode({"mobile": "13800000000"}),
             ),
             token=system,
         ),
@@ -55,8 +55,8 @@ async def test_a_bare_service_identity_writes_no_record_content(world: World) ->
             await write
         assert refused.value.code == ErrorCode.FORBIDDEN and "服务身份" in refused.value.message
     found = await records.BatchGetTeachers(pb.BatchGetTeachersRequest(ids=[teacher.id]), token=system)
-    assert [(t.version, t.basic["name"], t.HasField("photo")) for t in found.teachers] == [
-        (teacher.version, teacher.basic["name"], False)
+    assert [(t.version, basic_of(t)["name"], t.HasField("photo")) for t in found.teachers] == [
+        (teacher.version, basic_of(teacher)["name"], False)
     ]
 
 

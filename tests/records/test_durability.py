@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.records.conftest import World, struct
+from tests.records.conftest import World, basic_of
 from tmis.proto.records.v1 import records_pb2 as pb
+from tmis.rpc.codec import encode
 from tmis.run.demo import demo_basic
 from tmis.run.embedded_db import EmbeddedMongo
 
@@ -40,7 +41,7 @@ def _name(n: int) -> str:
 
 async def test_saves_answered_before_a_database_kill_are_all_there_after(world: World, embedded: EmbeddedMongo) -> None:
     made = [(await world.create(serial=i + 1)).teacher for i in range(WRITERS)]
-    acked = {t.id: (t.version, str(t.basic["name"])) for t in made}
+    acked = {t.id: (t.version, str(basic_of(t)["name"])) for t in made}
     for _ in range(KILLS):
         await _saves_then_kill(world, embedded, acked)
 
@@ -58,7 +59,7 @@ async def _saves_then_kill(world: World, embedded: EmbeddedMongo, acked: dict[st
             try:
                 reply = await records.SaveBasicInfo(
                     pb.SaveBasicInfoRequest(
-                        teacher_id=teacher_id, expected_version=version, basic=struct({**basic, "name": name})
+                        teacher_id=teacher_id, expected_version=version, basic_json=encode({**basic, "name": name})
                     ),
                     token=world.clerk,
                     timeout=5,
@@ -84,7 +85,7 @@ async def _saves_then_kill(world: World, embedded: EmbeddedMongo, acked: dict[st
     while not found:
         try:
             reply = await records.BatchGetTeachers(pb.BatchGetTeachersRequest(ids=list(answered)), token=world.clerk)
-            found = {t.id: (t.version, str(t.basic["name"])) for t in reply.teachers}
+            found = {t.id: (t.version, str(basic_of(t)["name"])) for t in reply.teachers}
         except Exception:  # noqa: BLE001 - until the records service reconnects
             assert time.monotonic() < deadline, "records did not reconnect to the restarted database"
             await asyncio.sleep(0.2)

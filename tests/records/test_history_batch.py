@@ -3,8 +3,9 @@ the page ListTeacherHistory answers, records out of the caller's reach left out.
 
 from __future__ import annotations
 
-from tests.records.conftest import World, struct
+from tests.records.conftest import World
 from tmis.proto.records.v1 import records_pb2 as pb
+from tmis.rpc.codec import encode
 from tmis.run.demo import DEMO_ENTRIES
 
 
@@ -12,8 +13,8 @@ async def test_each_record_gets_the_page_its_own_history_call_answers(world: Wor
     records = world.suite.clients.records
     edited = (await world.create()).teacher
     for version in (1, 2):
-        data = struct({**DEMO_ENTRIES["EDUCATION"], "institution": f"学校{version}"})
-        request = pb.AddEntryRequest(teacher_id=edited.id, expected_version=version, set="EDUCATION", data=data)
+        data = encode({**DEMO_ENTRIES["EDUCATION"], "institution": f"学校{version}"})
+        request = pb.AddEntryRequest(teacher_id=edited.id, expected_version=version, set="EDUCATION", data_json=data)
         assert not (await records.AddEntry(request, token=world.clerk)).errors
     created = (await world.create(serial=2)).teacher
 

@@ -17,7 +17,7 @@ from tests.records.conftest import OTHER, SCHOOL, World
 from tests.records.excel import basic_row, fill, template, upload, wait
 from tmis.auth import Caller
 from tmis.proto.records.v1 import records_pb2 as pb
-from tmis.rpc.structs import to_struct as struct
+from tmis.rpc.codec import encode
 from tmis.run.demo import demo_basic
 
 PAGE = 20
@@ -50,7 +50,7 @@ class Examined:
 async def create(world: World, school: str, serial: int, token: str) -> None:
     basic = demo_basic(serial, "620102", "PRIMARY_SECONDARY")
     await world.suite.clients.records.CreateTeacher(
-        pb.CreateTeacherRequest(school_code=school, basic=struct(basic)), token=token
+        pb.CreateTeacherRequest(school_code=school, basic_json=encode(basic)), token=token
     )
 
 
@@ -157,7 +157,7 @@ async def test_a_record_edited_while_paging_is_seen_at_most_once(world: World) -
                 teacher_id=teacher_id,
                 expected_version=doc["version"],
                 set="CONTACT",
-                data=struct({"mobile": "13800000000"}),
+                data_json=encode({"mobile": "13800000000"}),
             )
             await world.suite.clients.records.AddEntry(request, token=world.clerk)
         # on from an edge's cursor (time and id, as the gateway gives each edge): the same position

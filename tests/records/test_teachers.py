@@ -7,9 +7,10 @@ import json
 
 import pytest
 
-from tests.records.conftest import SCHOOL, World, struct
+from tests.records.conftest import SCHOOL, World, basic_of
 from tmis.errors import DomainError, ErrorCode
 from tmis.proto.records.v1 import records_pb2 as pb
+from tmis.rpc.codec import decode, encode
 from tmis.run.demo import DEMO_ENTRIES
 
 EDUCATION = DEMO_ENTRIES["EDUCATION"]
@@ -29,7 +30,7 @@ async def test_create_validates_everything_and_stores_nothing_when_wrong(world: 
     assert not bad.HasField("teacher")
     made = (await world.create()).teacher
     assert made.version == 1 and made.status == "DRAFT" and made.school_type == "PRIMARY_SECONDARY"
-    assert made.basic["nationality"] == "156" and made.basic["birthDate"]
+    assert basic_of(made)["nationality"] == "156" and basic_of(made)["birthDate"]
     assert "education" in made.missing and "basic.name" not in made.missing
     duplicate = await world.create()
     assert (
@@ -40,7 +41,9 @@ async def test_create_validates_everything_and_stores_nothing_when_wrong(world: 
 async def test_a_duplicate_elsewhere_does_not_name_a_school_out_of_reach(world: World) -> None:
     made = (await world.create()).teacher
     other = await world.suite.clients.records.CreateTeacher(
-        pb.CreateTeacherRequest(school_code="3162010301", basic=struct({**dict(made.basic), "highestEducation": None})),
+        pb.CreateTeacherRequest(
+            school_code="3162010301", basic_json=encode({**basic_of(made), "highestEducation": None})
+        ),
         token=world.stranger,
     )
     assert errors(other) == [("DUPLICATE_PERSON", "basic.idNumber")] and SCHOOL not in other.errors[0].message
@@ -51,19 +54,22 @@ async def test_entries_derived_fields_and_versions(world: World) -> None:
     made = (await world.create()).teacher
     added = (
         await records.AddEntry(
-            pb.AddEntryRequest(teacher_id=made.id, expected_version=1, set="EDUCATION", data=struct(EDUCATION)),
+            pb.AddEntryRequest(teacher_id=made.id, expected_version=1, set="EDUCATION", data_json=encode(EDUCATION)),
             token=world.clerk,
         )
     ).teacher
-    assert added.version == 2 and added.basic["highestEducation"] == "21" and "education" not in added.missing
-    stale = pb.AddEntryRequest(teacher_id=made.id, expected_version=1, set="EDUCATION", data=struct(EDUCATION))
+    assert added.version == 2 and basic_of(added)["highestEducation"] == "21" and "education" not in added.missing
+    stale = pb.AddEntryRequest(teacher_id=made.id, expected_version=1, set="EDUCATION", data_json=encode(EDUCATION))
     with pytest.raises(DomainError) as caught:
         await records.AddEntry(stale, token=world.clerk)
     assert (caught.value.code, caught.value.field) == (ErrorCode.VERSION_CONFLICT, "expectedVersion")
     entry_id = added.entries[0].id
     wrong = await records.UpdateEntry(
         pb.UpdateEntryRequest(
-            teacher_id=made.id, expected_version=2, entry_id=entry_id, data=struct({**EDUCATION, "endMonth": "2000-01"})
+            teacher_id=made.id,
+            expected_version=2,
+            entry_id=entry_id,
+            data_json=encode({**EDUCATION, "endMonth": "2000-01"}),
         ),
         token=world.clerk,
     )
@@ -71,18 +77,21 @@ async def test_entries_derived_fields_and_versions(world: World) -> None:
     updated = (
         await records.UpdateEntry(
             pb.UpdateEntryRequest(
-                teacher_id=made.id, expected_version=2, entry_id=entry_id, data=struct({**EDUCATION, "education": "14"})
+                teacher_id=made.id,
+                expected_version=2,
+                entry_id=entry_id,
+                data_json=encode({**EDUCATION, "education": "14"}),
             ),
             token=world.clerk,
         )
     ).teacher
-    assert updated.version == 3 and updated.basic["highestEducation"] == "14"
+    assert updated.version == 3 and basic_of(updated)["highestEducation"] == "14"
     removed = (
         await records.DeleteEntry(
             pb.DeleteEntryRequest(teacher_id=made.id, expected_version=3, entry_id=entry_id), token=world.clerk
         )
     ).teacher
-    assert list(removed.entries) == [] and "highestEducation" not in removed.basic
+    assert list(removed.entries) == [] and "highestEducation" not in basic_of(removed)
     history = await records.ListTeacherHistory(pb.ListTeacherHistoryRequest(teacher_id=made.id), token=world.reader)
     paths = [c.path for c in history.changes]
     assert f"entry.education[{entry_id}].education" in paths and "basic.highestEducation" in paths
@@ -106,15 +115,16 @@ async def test_who_writes_what(world: World) -> None:
         "insurance": ["0"],
     }
     own = await records.AddEntry(
-        pb.AddEntryRequest(teacher_id=made.id, expected_version=1, set="EDUCATION", data=struct(EDUCATION)), token=mine
+        pb.AddEntryRequest(teacher_id=made.id, expected_version=1, set="EDUCATION", data_json=encode(EDUCATION)),
+        token=mine,
     )
     assert own.teacher.version == 2
     refusals = [
         pb.AddEntryRequest(
-            teacher_id=made.id, expected_version=2, set="SALARY", data=struct(salary)
+            teacher_id=made.id, expected_version=2, set="SALARY", data_json=encode(salary)
         ),  # school-only set
         pb.AddEntryRequest(
-            teacher_id=other.id, expected_version=1, set="EDUCATION", data=struct(EDUCATION)
+            teacher_id=other.id, expected_version=1, set="EDUCATION", data_json=encode(EDUCATION)
         ),  # someone else's record
     ]
     codes = []
@@ -125,27 +135,29 @@ async def test_who_writes_what(world: World) -> None:
     assert codes == [ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND]
     assert (
         await records.AddEntry(
-            pb.AddEntryRequest(teacher_id=made.id, expected_version=2, set="SALARY", data=struct(salary)),
+            pb.AddEntryRequest(teacher_id=made.id, expected_version=2, set="SALARY", data_json=encode(salary)),
             token=world.clerk,
         )
     ).teacher.version == 3
     for token in (world.reader, world.stranger):  # readers do not write; other schools do not even see it
         with pytest.raises(DomainError):
             await records.AddEntry(
-                pb.AddEntryRequest(teacher_id=made.id, expected_version=3, set="EDUCATION", data=struct(EDUCATION)),
+                pb.AddEntryRequest(
+                    teacher_id=made.id, expected_version=3, set="EDUCATION", data_json=encode(EDUCATION)
+                ),
                 token=token,
             )
     seen = await records.BatchGetTeachers(pb.BatchGetTeachersRequest(ids=[made.id, other.id]), token=mine)
     assert [t.id for t in seen.teachers] == [made.id]
     moved = {
-        **dict(made.basic),
-        "idNumber": other.basic["idNumber"],
+        **basic_of(made),
+        "idNumber": basic_of(other)["idNumber"],
         "gender": None,
         "birthDate": None,
         "highestEducation": None,
     }
     changed_id = await records.SaveBasicInfo(
-        pb.SaveBasicInfoRequest(teacher_id=made.id, expected_version=3, basic=struct(moved)), token=mine
+        pb.SaveBasicInfoRequest(teacher_id=made.id, expected_version=3, basic_json=encode(moved)), token=mine
     )
     assert errors(changed_id) == [("FORBIDDEN", "basic.idNumber")]  # only the school changes the identity document
 
@@ -164,7 +176,7 @@ async def test_submitted_records_are_read_only(world: World) -> None:
     await client.close()
     with pytest.raises(DomainError) as caught:
         await records.AddEntry(
-            pb.AddEntryRequest(teacher_id=made.id, expected_version=1, set="EDUCATION", data=struct(EDUCATION)),
+            pb.AddEntryRequest(teacher_id=made.id, expected_version=1, set="EDUCATION", data_json=encode(EDUCATION)),
             token=world.clerk,
         )
     assert caught.value.code == ErrorCode.NOT_EDITABLE
@@ -187,7 +199,7 @@ async def test_concurrent_writers_lose_nothing(world: World) -> None:
             try:
                 await records.AddEntry(
                     pb.AddEntryRequest(
-                        teacher_id=made.id, expected_version=current.version, set="TRAINING", data=struct(data)
+                        teacher_id=made.id, expected_version=current.version, set="TRAINING", data_json=encode(data)
                     ),
                     token=world.clerk,
                 )
@@ -199,7 +211,10 @@ async def test_concurrent_writers_lose_nothing(world: World) -> None:
     final = (
         await records.BatchGetTeachers(pb.BatchGetTeachersRequest(ids=[made.id], sets=["TRAINING"]), token=world.clerk)
     ).teachers[0]
-    assert sorted(e.data["project"] for e in final.entries) == [f"培训{n}" for n in range(8)] and final.version == 9
+    assert (
+        sorted(decode(e.data_json, None)["project"] for e in final.entries) == [f"培训{n}" for n in range(8)]
+        and final.version == 9
+    )
 
 
 async def test_listing_pages_filters_and_searches(world: World) -> None:
@@ -215,14 +230,14 @@ async def test_listing_pages_filters_and_searches(world: World) -> None:
         seen += [t.id for t in page.teachers]
     assert seen == [t.id for t in reversed(made)]  # newest change first
     by_id = await records.ListTeachers(
-        pb.ListTeachersRequest(org_code=SCHOOL, search=made[3].basic["idNumber"][:10]), token=world.clerk
+        pb.ListTeachersRequest(org_code=SCHOOL, search=basic_of(made[3])["idNumber"][:10]), token=world.clerk
     )
     assert made[3].id in [t.id for t in by_id.teachers]
     by_name = await records.ListTeachers(
-        pb.ListTeachersRequest(org_code=SCHOOL, search=made[0].basic["name"][:1]), token=world.clerk
+        pb.ListTeachersRequest(org_code=SCHOOL, search=basic_of(made[0])["name"][:1]), token=world.clerk
     )
     assert made[0].id in [t.id for t in by_name.teachers] and all(
-        t.basic["name"].startswith(made[0].basic["name"][:1]) for t in by_name.teachers
+        basic_of(t)["name"].startswith(basic_of(made[0])["name"][:1]) for t in by_name.teachers
     )
     assert (
         await records.ListTeachers(pb.ListTeachersRequest(org_code=SCHOOL, status="APPROVED"), token=world.clerk)
@@ -240,16 +255,20 @@ async def test_every_operation_checks_scope_and_role(world: World) -> None:
     made = (await world.create()).teacher
     entry = (
         await records.AddEntry(
-            pb.AddEntryRequest(teacher_id=made.id, expected_version=1, set="EDUCATION", data=struct(EDUCATION)),
+            pb.AddEntryRequest(teacher_id=made.id, expected_version=1, set="EDUCATION", data_json=encode(EDUCATION)),
             token=world.clerk,
         )
     ).teacher
     entry_id = entry.entries[0].id
     calls = {
-        "SaveBasicInfo": pb.SaveBasicInfoRequest(teacher_id=made.id, expected_version=2, basic=struct({"name": "x"})),
-        "AddEntry": pb.AddEntryRequest(teacher_id=made.id, expected_version=2, set="EDUCATION", data=struct(EDUCATION)),
+        "SaveBasicInfo": pb.SaveBasicInfoRequest(
+            teacher_id=made.id, expected_version=2, basic_json=encode({"name": "x"})
+        ),
+        "AddEntry": pb.AddEntryRequest(
+            teacher_id=made.id, expected_version=2, set="EDUCATION", data_json=encode(EDUCATION)
+        ),
         "UpdateEntry": pb.UpdateEntryRequest(
-            teacher_id=made.id, expected_version=2, entry_id=entry_id, data=struct(EDUCATION)
+            teacher_id=made.id, expected_version=2, entry_id=entry_id, data_json=encode(EDUCATION)
         ),
         "DeleteEntry": pb.DeleteEntryRequest(teacher_id=made.id, expected_version=2, entry_id=entry_id),
         "DeleteTeacher": pb.DeleteTeacherRequest(teacher_id=made.id),
@@ -286,12 +305,36 @@ async def test_education_below_high_school_stands_alone(world: World) -> None:
         "major": "无",
     }
     first = await records.AddEntry(
-        pb.AddEntryRequest(teacher_id=made.id, expected_version=1, set="EDUCATION", data=struct(junior)),
+        pb.AddEntryRequest(teacher_id=made.id, expected_version=1, set="EDUCATION", data_json=encode(junior)),
         token=world.clerk,
     )
-    assert first.errors == [] and first.teacher.basic["highestEducation"] == "71"
+    assert first.errors == [] and basic_of(first.teacher)["highestEducation"] == "71"
     second = await records.AddEntry(
-        pb.AddEntryRequest(teacher_id=made.id, expected_version=2, set="EDUCATION", data=struct(EDUCATION)),
+        pb.AddEntryRequest(teacher_id=made.id, expected_version=2, set="EDUCATION", data_json=encode(EDUCATION)),
         token=world.clerk,
     )
     assert errors(second) == [("EDUCATION_LEVEL", "entry.education.education")]
+
+
+async def test_record_data_that_is_not_a_json_object_is_refused_naming_it(world: World) -> None:
+    records = world.suite.clients.records
+    made = (await world.create()).teacher
+    sent = [
+        (records.CreateTeacher, pb.CreateTeacherRequest(school_code=SCHOOL, basic_json=b"[1]"), "basic"),
+        (
+            records.SaveBasicInfo,
+            pb.SaveBasicInfoRequest(teacher_id=made.id, expected_version=1, basic_json=b"{"),
+            "basic",
+        ),
+        (
+            records.AddEntry,
+            pb.AddEntryRequest(teacher_id=made.id, expected_version=1, set="EDUCATION", data_json=b'"x"'),
+            "entry",
+        ),
+    ]
+    for rpc, request, field in sent:
+        with pytest.raises(DomainError) as caught:
+            await rpc(request, token=world.clerk)
+        assert (caught.value.code, caught.value.field) == (ErrorCode.INVALID_INPUT, field)
+    found = await records.BatchGetTeachers(pb.BatchGetTeachersRequest(ids=[made.id]), token=world.clerk)
+    assert [t.version for t in found.teachers] == [1]

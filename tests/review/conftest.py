@@ -12,7 +12,7 @@ from tests.records.conftest import OTHER, PATH, SCHOOL, World, world  # noqa: F4
 from tests.records.test_gateway_teachers import basic_input
 from tmis.auth import Caller
 from tmis.proto.records.v1 import records_pb2 as pb
-from tmis.rpc.structs import to_struct as struct
+from tmis.rpc.codec import encode
 from tmis.run.demo import DEMO_ENTRIES
 from tmis.settings import Settings
 
@@ -45,13 +45,13 @@ class Chain:
         records = self.suite.clients.records
         basic = basic_input(serial)
         created = await records.CreateTeacher(
-            pb.CreateTeacherRequest(school_code=school, basic=struct(basic)), token=clerk
+            pb.CreateTeacherRequest(school_code=school, basic_json=encode(basic)), token=clerk
         )
         assert not created.errors, created.errors
         teacher = created.teacher
         for set_key, data in DEMO_ENTRIES.items():
             request = pb.AddEntryRequest(
-                teacher_id=teacher.id, expected_version=teacher.version, set=set_key, data=struct(data)
+                teacher_id=teacher.id, expected_version=teacher.version, set=set_key, data_json=encode(data)
             )
             written = await records.AddEntry(request, token=clerk)
             assert not written.errors, (set_key, written.errors)

@@ -17,6 +17,7 @@ from tmis.proto.records.v1 import records_pb2 as rec_pb
 from tmis.proto.review.v1 import review_pb2 as pb
 from tmis.proto.review.v1 import review_pb2_grpc
 from tmis.rpc import ServiceClient
+from tmis.rpc.codec import decode, encode
 from tmis.run.procs import free_port
 
 
@@ -101,7 +102,7 @@ async def test_a_district_check_blocks_and_a_school_check_warns(chain: Chain) ->
         ).teachers[0]
         contact = got.entries[0]
         fixed = rec_pb.UpdateEntryRequest(teacher_id=teacher, expected_version=got.version, entry_id=contact.id)
-        fixed.data.update({"mobile": "13912345678", "email": "t@example.cn"})
+        fixed.data_json = encode({"mobile": "13912345678", "email": "t@example.cn"})
         assert not (await records.UpdateEntry(fixed, token=chain.world.clerk)).errors
         await review.SubmitRecords(pb.SubmitRecordsRequest(teacher_ids=[teacher]), token=chain.world.clerk)
         await review.ApproveRecords(pb.ApproveRecordsRequest(teacher_ids=[teacher]), token=chain.reviewers["SCHOOL"])
@@ -116,7 +117,7 @@ async def test_a_district_check_blocks_and_a_school_check_warns(chain: Chain) ->
         assert (
             final.status == "APPROVED"
             and final.personal_code_formal
-            and final.personal_code == "G" + final.basic["idNumber"]
+            and final.personal_code == "G" + decode(final.basic_json, None)["idNumber"]
         )
         assert plugin.finals == [final.personal_code]
     finally:

@@ -25,7 +25,7 @@ from tmis.proto.records.v1 import records_pb2 as rec_pb
 from tmis.proto.records.v1.records_client import RecordsServiceClient
 from tmis.proto.review.v1 import review_pb2 as review_pb
 from tmis.proto.review.v1.review_client import ReviewServiceClient
-from tmis.rpc.structs import to_struct
+from tmis.rpc.codec import encode
 
 logger = logging.getLogger("tmis.run.demo")
 
@@ -166,7 +166,7 @@ async def _tolerate_existing(call: Any) -> Any:
 async def _complete(records: RecordsServiceClient, teacher: rec_pb.Teacher, token: str) -> None:
     for set_key, data in DEMO_ENTRIES.items():
         request = rec_pb.AddEntryRequest(
-            teacher_id=teacher.id, expected_version=teacher.version, set=set_key, data=to_struct(data)
+            teacher_id=teacher.id, expected_version=teacher.version, set=set_key, data_json=encode(data)
         )
         written = await records.AddEntry(request, token=token)
         if written.errors:
@@ -222,9 +222,9 @@ async def seed(
             await staff(code, name)
             clerk = await _clerk(identity, signer, ["100000", PROVINCE[0], CITY[0], district, code], token)
             for i in range(TEACHERS_PER_SCHOOL):
-                basic = to_struct(demo_basic(school_index * TEACHERS_PER_SCHOOL + i, district, school_type))
+                basic = encode(demo_basic(school_index * TEACHERS_PER_SCHOOL + i, district, school_type))
                 made = await records.CreateTeacher(
-                    rec_pb.CreateTeacherRequest(school_code=code, basic=basic), token=clerk
+                    rec_pb.CreateTeacherRequest(school_code=code, basic_json=basic), token=clerk
                 )
                 if made.errors and made.errors[0].code != "DUPLICATE_PERSON":
                     raise RuntimeError(f"demo teacher refused: {made.errors}")

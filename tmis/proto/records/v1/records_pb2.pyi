@@ -19,23 +19,23 @@ class UserError(_message.Message):
     def __init__(self, code: _Optional[str] = ..., message: _Optional[str] = ..., field: _Optional[str] = ...) -> None: ...
 
 class Entry(_message.Message):
-    __slots__ = ("id", "set", "data")
+    __slots__ = ("id", "set", "data_json")
     ID_FIELD_NUMBER: _ClassVar[int]
     SET_FIELD_NUMBER: _ClassVar[int]
-    DATA_FIELD_NUMBER: _ClassVar[int]
+    DATA_JSON_FIELD_NUMBER: _ClassVar[int]
     id: str
     set: str
-    data: _struct_pb2.Struct
-    def __init__(self, id: _Optional[str] = ..., set: _Optional[str] = ..., data: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+    data_json: bytes
+    def __init__(self, id: _Optional[str] = ..., set: _Optional[str] = ..., data_json: _Optional[bytes] = ...) -> None: ...
 
 class Teacher(_message.Message):
-    __slots__ = ("id", "version", "school_code", "school_type", "status", "basic", "entries", "missing", "updated_at", "warnings", "photo", "org_path", "personal_code", "personal_code_formal", "changes_since_approval")
+    __slots__ = ("id", "version", "school_code", "school_type", "status", "basic_json", "entries", "missing", "updated_at", "warnings", "photo", "org_path", "personal_code", "personal_code_formal", "changes_since_approval")
     ID_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     SCHOOL_CODE_FIELD_NUMBER: _ClassVar[int]
     SCHOOL_TYPE_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
-    BASIC_FIELD_NUMBER: _ClassVar[int]
+    BASIC_JSON_FIELD_NUMBER: _ClassVar[int]
     ENTRIES_FIELD_NUMBER: _ClassVar[int]
     MISSING_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
@@ -50,7 +50,7 @@ class Teacher(_message.Message):
     school_code: str
     school_type: str
     status: str
-    basic: _struct_pb2.Struct
+    basic_json: bytes
     entries: _containers.RepeatedCompositeFieldContainer[Entry]
     missing: _containers.RepeatedScalarFieldContainer[str]
     updated_at: str
@@ -60,7 +60,7 @@ class Teacher(_message.Message):
     personal_code: str
     personal_code_formal: bool
     changes_since_approval: _containers.RepeatedCompositeFieldContainer[Change]
-    def __init__(self, id: _Optional[str] = ..., version: _Optional[int] = ..., school_code: _Optional[str] = ..., school_type: _Optional[str] = ..., status: _Optional[str] = ..., basic: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., entries: _Optional[_Iterable[_Union[Entry, _Mapping]]] = ..., missing: _Optional[_Iterable[str]] = ..., updated_at: _Optional[str] = ..., warnings: _Optional[_Iterable[_Union[UserError, _Mapping]]] = ..., photo: _Optional[_Union[_photo_pb2.Photo, _Mapping]] = ..., org_path: _Optional[_Iterable[str]] = ..., personal_code: _Optional[str] = ..., personal_code_formal: _Optional[bool] = ..., changes_since_approval: _Optional[_Iterable[_Union[Change, _Mapping]]] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., version: _Optional[int] = ..., school_code: _Optional[str] = ..., school_type: _Optional[str] = ..., status: _Optional[str] = ..., basic_json: _Optional[bytes] = ..., entries: _Optional[_Iterable[_Union[Entry, _Mapping]]] = ..., missing: _Optional[_Iterable[str]] = ..., updated_at: _Optional[str] = ..., warnings: _Optional[_Iterable[_Union[UserError, _Mapping]]] = ..., photo: _Optional[_Union[_photo_pb2.Photo, _Mapping]] = ..., org_path: _Optional[_Iterable[str]] = ..., personal_code: _Optional[str] = ..., personal_code_formal: _Optional[bool] = ..., changes_since_approval: _Optional[_Iterable[_Union[Change, _Mapping]]] = ...) -> None: ...
 
 class TeacherWrite(_message.Message):
     __slots__ = ("teacher", "errors")
@@ -89,46 +89,46 @@ class TeacherPage(_message.Message):
     def __init__(self, teachers: _Optional[_Iterable[_Union[Teacher, _Mapping]]] = ..., has_next_page: _Optional[bool] = ..., total_count: _Optional[int] = ..., end_cursor: _Optional[str] = ...) -> None: ...
 
 class CreateTeacherRequest(_message.Message):
-    __slots__ = ("school_code", "basic")
+    __slots__ = ("school_code", "basic_json")
     SCHOOL_CODE_FIELD_NUMBER: _ClassVar[int]
-    BASIC_FIELD_NUMBER: _ClassVar[int]
+    BASIC_JSON_FIELD_NUMBER: _ClassVar[int]
     school_code: str
-    basic: _struct_pb2.Struct
-    def __init__(self, school_code: _Optional[str] = ..., basic: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+    basic_json: bytes
+    def __init__(self, school_code: _Optional[str] = ..., basic_json: _Optional[bytes] = ...) -> None: ...
 
 class SaveBasicInfoRequest(_message.Message):
-    __slots__ = ("teacher_id", "expected_version", "basic")
+    __slots__ = ("teacher_id", "expected_version", "basic_json")
     TEACHER_ID_FIELD_NUMBER: _ClassVar[int]
     EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
-    BASIC_FIELD_NUMBER: _ClassVar[int]
+    BASIC_JSON_FIELD_NUMBER: _ClassVar[int]
     teacher_id: str
     expected_version: int
-    basic: _struct_pb2.Struct
-    def __init__(self, teacher_id: _Optional[str] = ..., expected_version: _Optional[int] = ..., basic: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+    basic_json: bytes
+    def __init__(self, teacher_id: _Optional[str] = ..., expected_version: _Optional[int] = ..., basic_json: _Optional[bytes] = ...) -> None: ...
 
 class AddEntryRequest(_message.Message):
-    __slots__ = ("teacher_id", "expected_version", "set", "data")
+    __slots__ = ("teacher_id", "expected_version", "set", "data_json")
     TEACHER_ID_FIELD_NUMBER: _ClassVar[int]
     EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
     SET_FIELD_NUMBER: _ClassVar[int]
-    DATA_FIELD_NUMBER: _ClassVar[int]
+    DATA_JSON_FIELD_NUMBER: _ClassVar[int]
     teacher_id: str
     expected_version: int
     set: str
-    data: _struct_pb2.Struct
-    def __init__(self, teacher_id: _Optional[str] = ..., expected_version: _Optional[int] = ..., set: _Optional[str] = ..., data: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+    data_json: bytes
+    def __init__(self, teacher_id: _Optional[str] = ..., expected_version: _Optional[int] = ..., set: _Optional[str] = ..., data_json: _Optional[bytes] = ...) -> None: ...
 
 class UpdateEntryRequest(_message.Message):
-    __slots__ = ("teacher_id", "expected_version", "entry_id", "data")
+    __slots__ = ("teacher_id", "expected_version", "entry_id", "data_json")
     TEACHER_ID_FIELD_NUMBER: _ClassVar[int]
     EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
     ENTRY_ID_FIELD_NUMBER: _ClassVar[int]
-    DATA_FIELD_NUMBER: _ClassVar[int]
+    DATA_JSON_FIELD_NUMBER: _ClassVar[int]
     teacher_id: str
     expected_version: int
     entry_id: str
-    data: _struct_pb2.Struct
-    def __init__(self, teacher_id: _Optional[str] = ..., expected_version: _Optional[int] = ..., entry_id: _Optional[str] = ..., data: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+    data_json: bytes
+    def __init__(self, teacher_id: _Optional[str] = ..., expected_version: _Optional[int] = ..., entry_id: _Optional[str] = ..., data_json: _Optional[bytes] = ...) -> None: ...
 
 class DeleteEntryRequest(_message.Message):
     __slots__ = ("teacher_id", "expected_version", "entry_id")
