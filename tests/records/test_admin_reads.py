@@ -9,7 +9,7 @@ from tests.records.conftest import PATH, SCHOOL, World
 from tmis.auth import Caller
 from tmis.errors import DomainError, ErrorCode
 from tmis.proto.records.v1 import records_pb2 as pb
-from tmis.rpc.structs import to_struct as struct
+from tmis.rpc.codec import encode
 
 TEACHER = """query($id: ID!) { teacher(id: $id) { id } }"""
 TEACHERS = """query($o: String!) { teachers(orgCode: $o) { totalCount edges { node { id } } } }"""
@@ -24,7 +24,7 @@ async def test_a_system_admin_sees_a_school_s_roster_and_no_record(world: World)
             teacher_id=teacher.id,
             expected_version=teacher.version,
             set="CONTACT",
-            data=struct({"mobile": "13800000000"}),
+            data_json=encode({"mobile": "13800000000"}),
         ),
         token=world.clerk,
     )
