@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.records.conftest import PATH, SCHOOL, World
+from tests.records.conftest import PATH, SCHOOL, World, basic_of
 from tmis.auth import Caller
 from tmis.errors import DomainError, ErrorCode
 from tmis.proto.records.v1 import records_pb2 as pb
@@ -36,7 +36,7 @@ async def test_a_system_admin_sees_a_school_s_roster_and_no_record(world: World)
         token = sign(admin)
         roster = await records.ListSchoolRoster(pb.ListSchoolRosterRequest(school_code=SCHOOL), token=token)
         assert [(t.teacher_id, t.name, t.id_number) for t in roster.teachers] == [
-            (teacher.id, teacher.basic["name"], teacher.basic["idNumber"])
+            (teacher.id, basic_of(teacher)["name"], basic_of(teacher)["idNumber"])
         ]
         got = await records.BatchGetTeachers(
             pb.BatchGetTeachersRequest(ids=[teacher.id], sets=["CONTACT"]), token=token
