@@ -19,9 +19,8 @@ from pymongo import AsyncMongoClient
 from services.media.server import create_server as media_server
 from services.records.server import create_server as records_server
 from services.records.storage import teachers as records_storage
-from tests.media import images
-from tests.records import excel
-from tests.records.conftest import World, world  # noqa: F401 (the fixture)
+from tests.support import excel, images
+from tests.support.world import World
 from tmis.migrations import SCHEMA_COLLECTION, SchemaTooNew
 from tmis.proto.media.v1 import media_pb2 as media_pb
 from tmis.run import backup as backups

@@ -25,8 +25,7 @@ from schemathesis.graphql import nodes
 from gateway.schema import build_schema
 
 # `tree`, the fixture: an org tree made through the API
-from tests.identity.conftest import Tree, add_teachers, tree  # noqa: F401
-from tests.identity.test_teacher_accounts import _school_admin
+from tests.support.identity import Tree, add_teachers, school_admin
 from tmis.run.procs import free_port
 
 ROUND = 10  # examples drawn per round; rounds go on until the time is up
@@ -99,8 +98,8 @@ def fuzz(url: str, token: str | None, seconds: float, findings: Findings) -> Non
 
 async def test_fuzzed_requests_never_fault(tree: Tree) -> None:  # noqa: F811
     suite = tree.suite
-    _, school_admin = await _school_admin(tree)
-    clerk = await tree.activate(school_admin, "fuzz_clerk", SCHOOL, ["DATA_ENTRY"])
+    _, admin = await school_admin(tree)
+    clerk = await tree.activate(admin, "fuzz_clerk", SCHOOL, ["DATA_ENTRY"])
     await add_teachers(suite, SCHOOL, 3)
     port = free_port()
     config = uvicorn.Config(suite.app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")

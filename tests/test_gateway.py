@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import ADMIN_PASSWORD, Suite
+from tests.support.suite import ADMIN_PASSWORD, Suite
 
 HEALTH = "{ health { ok services { name ok latencyMs } } }"
 ORG_TREE = """query($c: String!) { org(code: $c) { code name level schoolType parent { code } children { code level

@@ -9,7 +9,7 @@ import json
 
 import httpx
 
-from tests.conftest import Suite
+from tests.support.suite import Suite
 
 QUERY = "query ApqHealth { health { ok } }"
 MUTATION = 'mutation ApqLogin { login(username: "apq-nobody", password: "Nobody#2026") { token } }'

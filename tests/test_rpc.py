@@ -11,7 +11,7 @@ import logging
 import grpc
 import pytest
 
-from tests.conftest import Suite
+from tests.support.suite import Suite
 from tmis import log
 from tmis.auth import Caller
 from tmis.errors import DomainError, ErrorCode

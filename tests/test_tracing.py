@@ -13,8 +13,7 @@ import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
-from tests.records.conftest import SCHOOL, World, world  # noqa: F401 (the fixture)
-from tests.records.test_gateway_teachers import basic_input
+from tests.support.world import World
 from tmis import tracing
 from tmis.settings import Settings
 
@@ -47,7 +46,7 @@ async def test_one_save_is_one_trace_from_gateway_through_records_to_the_databas
         json={
             "query": SAVE,
             "operationName": "SaveBasic",
-            "variables": {"t": made.teacher.id, "v": made.teacher.version, "b": basic_input(1)},
+            "variables": {"t": made.teacher.id, "v": made.teacher.version, "b": world.basic_input(1)},
         },
         headers={"authorization": f"Bearer {world.clerk}", "x-request-id": "req-trace-1"},
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Suite
+from tests.support.suite import Suite
 from tmis.settings import Settings
 
 INDEX = "<!doctype html><title>TMIS</title>"

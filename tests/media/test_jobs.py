@@ -18,13 +18,11 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.media.server import create_server as media_server
-from tests.media import images
-from tests.media.conftest import IMPORT, upload
-from tests.media.test_batch import zipped
-from tests.records.conftest import OTHER, SCHOOL, World
-from tests.review.conftest import Chain, chain  # noqa: F401 (the fixture)
-from tests.review.test_changes import approved, start
-from tests.review.test_movements import ACCEPT, APPROVE_M, TODAY, TRANSFER, gql
+from tests.support import images
+from tests.support.gql import ACCEPT, APPROVE_M, TRANSFER, gql
+from tests.support.media import IMPORT, upload, zipped
+from tests.support.review import TODAY, approved, start
+from tests.support.world import Chain, World
 from tmis.errors import DomainError
 from tmis.proto.media.v1 import media_pb2 as pb
 from tmis.proto.media.v1 import media_pb2_grpc
@@ -79,7 +77,7 @@ async def test_a_job_whose_instance_is_killed_is_taken_over_or_failed(
         # busy machine does not spend it): it has expired when the job is taken over
         short = suite.signer.sign(clerk, ttl_seconds=8)
         expires = suite.signer.verify(short).expires_at
-        job = await client.ImportPhotos(pb.ImportPhotosRequest(school_code=SCHOOL, archive=content), token=short)
+        job = await client.ImportPhotos(pb.ImportPhotosRequest(school_code=world.school, archive=content), token=short)
         for _ in range(600):
             doc = await media_db["jobs"].find_one({"_id": job.id})
             if doc["processed"] >= 1:
@@ -127,7 +125,7 @@ async def test_a_teacher_transferred_while_the_archive_runs_gets_nothing_from_it
     moving = await approved(chain, 1)
     stay = [(await world.create(serial)).teacher for serial in range(2, FILES + 1)]
     # a transfer to a school of the other district, approved by the sending one before the archive starts
-    movement = (await gql(chain, TRANSFER, world.clerk, t=moving, to=OTHER, d=TODAY))["movement"]
+    movement = (await gql(chain, TRANSFER, world.clerk, t=moving, to=world.other, d=TODAY))["movement"]
     assert (await gql(chain, ACCEPT, chain.other_clerk, m=movement["id"]))["userErrors"] == []
     assert (await gql(chain, APPROVE_M, chain.reviewers["DISTRICT"], ids=[movement["id"]]))["succeeded"]
     number = (
@@ -135,7 +133,7 @@ async def test_a_teacher_transferred_while_the_archive_runs_gets_nothing_from_it
     )["data"]["teacher"]["basic"]["idNumber"]
     photo = images.standing((2400, 1800), 12, (0.2, 0.4))[0]  # a moment each (the fine face search)
     content = zipped([*((f"{t.basic['idNumber']}.jpg", photo) for t in stay), (f"{number}.jpg", photo)])
-    started = await upload(suite, IMPORT, {"s": SCHOOL, "a": None}, "photos.zip", content, world.clerk)
+    started = await upload(suite, IMPORT, {"s": world.school, "a": None}, "photos.zip", content, world.clerk)
     job = started["data"]["importPhotos"]["job"]
     for _ in range(1200):
         if (await media_db["jobs"].find_one({"_id": job["id"]}))["processed"] >= 1:

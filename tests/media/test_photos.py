@@ -10,9 +10,9 @@ from PIL import Image
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.media.server import create_server as media_server
-from tests.media import images
-from tests.media.conftest import UPLOAD, upload
-from tests.records.conftest import SCHOOL, World
+from tests.support import images
+from tests.support.media import UPLOAD, upload
+from tests.support.world import World
 from tmis import mongo
 from tmis.proto.media.v1 import media_pb2 as media_pb
 from tmis.proto.media.v1 import media_pb2_grpc
@@ -72,8 +72,10 @@ async def test_a_clerk_uploads_and_the_photo_is_served(world: World, media_db: A
     ).status_code == 200
     assert await stored_files(media_db) == 1
     # the progress of the district counts the photo (records' teacher document has `photo`)
-    progress = await suite.clients.records.GetProgress(rec_pb.GetProgressRequest(org_code="620102"), token=world.reader)
-    assert [(row.org_code, row.total, row.with_photo) for row in progress.orgs] == [(SCHOOL, 1, 1)]
+    progress = await suite.clients.records.GetProgress(
+        rec_pb.GetProgressRequest(org_code=world.district), token=world.reader
+    )
+    assert [(row.org_code, row.total, row.with_photo) for row in progress.orgs] == [(world.school, 1, 1)]
 
 
 async def test_a_new_upload_replaces_the_old_photo(world: World, media_db: AsyncDatabase) -> None:

@@ -6,8 +6,6 @@ from dataclasses import replace
 
 import pytest
 
-from tests.records.conftest import world  # noqa: F401 (fixture)
-from tests.review.conftest import chain  # noqa: F401 (fixture)
 from tmis.settings import Settings
 
 

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.records.conftest import World, struct
+from tests.support.records import demo_person
+from tests.support.world import World
 from tmis.proto.records.v1 import records_pb2 as pb
-from tmis.run.demo import demo_basic
+from tmis.rpc.structs import to_struct as struct
 from tmis.run.embedded_db import EmbeddedMongo
 
 WRITERS = 12
@@ -51,7 +52,7 @@ async def _saves_then_kill(world: World, embedded: EmbeddedMongo, acked: dict[st
 
     async def writer(serial: int, teacher_id: str) -> None:
         nonlocal saves
-        basic = demo_basic(serial, "620102", "PRIMARY_SECONDARY")
+        basic = demo_person(serial, world.district, "PRIMARY_SECONDARY")
         version = acked[teacher_id][0]
         for n in range(100_000):
             name = _name(n)

@@ -3,8 +3,9 @@ the page ListTeacherHistory answers, records out of the caller's reach left out.
 
 from __future__ import annotations
 
-from tests.records.conftest import World, struct
+from tests.support.world import World
 from tmis.proto.records.v1 import records_pb2 as pb
+from tmis.rpc.structs import to_struct as struct
 from tmis.run.demo import DEMO_ENTRIES
 
 

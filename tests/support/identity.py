@@ -1,14 +1,11 @@
-"""An org tree with real accounts at every level, made through the public API."""
+"""An org tree with real accounts at every level, made through the public API (`Tree`, the
+`tree` fixture), and the identity documents shared by several modules."""
 
 from __future__ import annotations
 
-import asyncio
-import time
 from dataclasses import dataclass, field
 
-import pytest
-
-from tests.conftest import Suite
+from tests.support.suite import Suite
 from tmis.auth import Caller
 from tmis.proto.records.v1 import records_pb2 as rec_pb
 from tmis.rpc.structs import to_struct
@@ -80,14 +77,6 @@ class Tree:
         return user
 
 
-async def eventually(check, timeout: float = 5.0) -> None:  # noqa: ANN001
-    """Revocations reach every process within seconds: poll until `check` holds."""
-    deadline = time.monotonic() + timeout
-    while not await check():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.1)
-
-
 async def add_teachers(suite: Suite, school: str, count: int, school_type: str = "PRIMARY_SECONDARY") -> list[dict]:
     made = []
     clerk = suite.signer.sign(Caller("seed", "seed", "100000", ("100000",), ("DATA_ENTRY",)))  # (records need a person)
@@ -101,8 +90,7 @@ async def add_teachers(suite: Suite, school: str, count: int, school_type: str =
     return made
 
 
-@pytest.fixture
-async def tree(suite: Suite) -> Tree:
+async def make_tree(suite: Suite) -> Tree:
     root = User("", "admin", await suite.login_admin())
     tree = Tree(suite, root)
     for code, name, level, parent, school_type in TREE:
@@ -113,3 +101,11 @@ async def tree(suite: Suite) -> Tree:
         )
         assert result["createOrg"]["userErrors"] == []
     return tree
+
+
+async def school_admin(tree: Tree) -> tuple[User, User]:
+    """Admins activated down the tree; the district's and the school's."""
+    province = await tree.activate(tree.root, "gs_admin", "620000", ["SYSTEM_ADMIN"])
+    city = await tree.activate(province, "lz_admin", "620100", ["SYSTEM_ADMIN"])
+    district = await tree.activate(city, "cg_admin", "620102", ["SYSTEM_ADMIN"])
+    return district, await tree.activate(district, "school_admin", "3162010201", ["SYSTEM_ADMIN"])
