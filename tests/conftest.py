@@ -1,5 +1,6 @@
-"""Real parts: one SecantusDB process for the session, real gRPC servers on port 0 per test,
-each test with databases of its own. Helpers live in tests/support."""
+"""Real parts: one SecantusDB process and one suite (real gRPC servers on free ports, the gateway)
+for the session, each test in an org subtree of its own (`world`, `chain`); a test that needs a
+suite of its own asks for `fresh_suite`. Helpers live in tests/support."""
 
 from __future__ import annotations
 
@@ -40,22 +41,46 @@ def mongo_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db.stop()
 
 
+# the reconciler looks often, so a test sees a half-done transition finished; it takes a state as
+# half-done after 2 s (a live approval on a loaded machine can take longer than 0.5 s, and its final
+# steps would then run twice: allowed, they are idempotent, but not what the hook tests count)
+REVIEW = {"TMIS_REVIEW_RECONCILE_MS": "200", "TMIS_REVIEW_RETRY_MS": "2000"}
+
+
 @pytest.fixture
 def settings(mongo_uri: str) -> Settings:
-    return suite_settings(mongo_uri)
+    """The settings of a fresh suite (`fresh_suite`): a module that needs settings of its own
+    overrides this fixture, and its tests ask for `fresh_suite`."""
+    return suite_settings(mongo_uri, **REVIEW)
+
+
+@pytest.fixture(scope="session")
+async def session_suite(mongo_uri: str) -> AsyncIterator[Suite]:
+    """The suite the API tests share, started once: each test works in an org subtree of its own (`world`)."""
+    async with running_suite(suite_settings(mongo_uri, **REVIEW)) as suite:
+        yield suite
 
 
 @pytest.fixture
-async def suite(settings: Settings) -> AsyncIterator[Suite]:
-    """The four services on free ports and the gateway app, talking over real channels."""
+async def fresh_suite(settings: Settings) -> AsyncIterator[Suite]:
+    """A suite of the test's own (databases, token secret, `settings`), for a test that restarts, kills,
+    migrates, backs up or configures it, or that uses fixed org codes and usernames. A test (or its
+    module, through `pytestmark = pytest.mark.usefixtures("fresh_suite")`) asking for it says why in a line."""
     async with running_suite(settings) as suite:
         yield suite
 
 
 @pytest.fixture
+def suite(request: pytest.FixtureRequest) -> Suite:
+    """The session's suite, or the test's own when the test asks for `fresh_suite`."""
+    return request.getfixturevalue("fresh_suite" if "fresh_suite" in request.fixturenames else "session_suite")
+
+
+@pytest.fixture
 async def world(suite: Suite) -> World:
-    """A district with two schools, and callers of every kind for the records service."""
-    return await make_world(suite, Orgs())
+    """The test's own province, city, two districts and a school in each (codes no other test uses),
+    and callers of every kind for the records service."""
+    return await make_world(suite, Orgs.unique())
 
 
 @pytest.fixture
@@ -65,6 +90,7 @@ def chain(world: World) -> Chain:
 
 
 @pytest.fixture
-async def tree(suite: Suite) -> Tree:
-    """An org tree (a province, city, district and school, and a second province) and the admin."""
-    return await make_tree(suite)
+async def tree(fresh_suite: Suite) -> Tree:
+    """An org tree (a province, city, district and school, and a second province) and the admin, on a
+    suite of the test's own: its codes and usernames are fixed."""
+    return await make_tree(fresh_suite)

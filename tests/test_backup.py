@@ -27,6 +27,8 @@ from tmis.run import backup as backups
 from tmis.run.procs import free_port
 from tmis.settings import SERVICES, Settings
 
+pytestmark = pytest.mark.usefixtures("fresh_suite")  # a backup, wipe and restore of the whole database
+
 ROOT = Path(__file__).resolve().parents[1]
 BUCKETS = {"media": ("photos",), "records": ("uploads",)}
 

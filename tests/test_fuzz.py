@@ -26,6 +26,7 @@ from gateway.schema import build_schema
 
 # `tree`, the fixture: an org tree made through the API
 from tests.support.identity import Tree, add_teachers, school_admin
+from tests.support.polling import eventually
 from tmis.run.procs import free_port
 
 ROUND = 10  # examples drawn per round; rounds go on until the time is up
@@ -105,9 +106,8 @@ async def test_fuzzed_requests_never_fault(tree: Tree) -> None:  # noqa: F811
     config = uvicorn.Config(suite.app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
     server = uvicorn.Server(config)  # the suite's app, its lifespan already entered by the fixture
     serving = asyncio.create_task(server.serve())
-    while not server.started:
-        assert not serving.done(), "the gateway did not start"
-        await asyncio.sleep(0.05)
+    await eventually(lambda: server.started or serving.done(), "the gateway to start")
+    assert not serving.done(), "the gateway did not start"
     url = f"http://127.0.0.1:{port}/graphql"
     findings = Findings()
     seconds = float(os.environ.get("TMIS_FUZZ_SECONDS", "60"))  # in all: half anonymous, half as the clerk

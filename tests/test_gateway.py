@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.support.suite import ADMIN_PASSWORD, Suite
+
+pytestmark = pytest.mark.usefixtures("fresh_suite")  # fixed org codes, the admin, and a service stopped
 
 HEALTH = "{ health { ok services { name ok latencyMs } } }"
 ORG_TREE = """query($c: String!) { org(code: $c) { code name level schoolType parent { code } children { code level

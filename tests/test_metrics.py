@@ -17,6 +17,10 @@ from tests.support.world import World
 from tmis.metrics import JOBS_GAUGE_SECONDS
 from tmis.settings import SERVICES, Settings
 
+pytestmark = pytest.mark.usefixtures(
+    "fresh_suite"
+)  # settings of its own (the job gauges' period), and counters no other test moves
+
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 CREATE = """mutation CreateOne($s: String!, $b: BasicInfoInput!) { createTeacher(schoolCode: $s, basic: $b) {
   teacher { id version } userErrors { code field } } }"""

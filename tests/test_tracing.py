@@ -13,6 +13,7 @@ import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
+from tests.support.suite import Suite
 from tests.support.world import World
 from tmis import tracing
 from tmis.settings import Settings
@@ -29,6 +30,12 @@ def spans(settings: Settings) -> Iterator[InMemorySpanExporter]:
     tracing.start("test", settings, exporter)
     yield exporter
     tracing.stop()
+
+
+@pytest.fixture
+def suite(spans: InMemorySpanExporter, fresh_suite: Suite) -> Suite:
+    """A suite of the test's own, made once tracing is on (its servers, channels and clients traced)."""
+    return fresh_suite
 
 
 def test_tracing_is_off_without_an_endpoint(settings: Settings) -> None:

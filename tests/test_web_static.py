@@ -11,6 +11,8 @@ import pytest
 from tests.support.suite import Suite
 from tmis.settings import Settings
 
+pytestmark = pytest.mark.usefixtures("fresh_suite")  # settings of its own (a web client directory)
+
 INDEX = "<!doctype html><title>TMIS</title>"
 
 

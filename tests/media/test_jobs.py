@@ -21,6 +21,7 @@ from services.media.server import create_server as media_server
 from tests.support import images
 from tests.support.gql import ACCEPT, APPROVE_M, TRANSFER, gql
 from tests.support.media import IMPORT, upload, zipped
+from tests.support.polling import eventually
 from tests.support.review import TODAY, approved, start
 from tests.support.world import Chain, World
 from tmis.errors import DomainError
@@ -49,13 +50,37 @@ def media_process(world: World, port: int) -> subprocess.Popen:
 
 
 async def ready(client: ServiceClient, token: str) -> None:
-    for _ in range(300):
+    async def answers() -> bool:
         try:
             await client.GetPhotoStandard(pb.GetPhotoStandardRequest(), token=token)
-            return
         except DomainError:
-            await asyncio.sleep(0.1)
-    raise AssertionError("the media process did not start")
+            return False
+        return True
+
+    await eventually(answers, "the media process to start")
+
+
+async def job_doc(media_db: AsyncDatabase, job_id: str) -> dict:
+    return await media_db["jobs"].find_one({"_id": job_id})
+
+
+async def mid_way(media_db: AsyncDatabase, job_id: str) -> None:
+    """Until the photo job has processed a file."""
+    await eventually(lambda: job_processed(media_db, job_id), "the job's first file", every=0.02)
+
+
+async def job_processed(media_db: AsyncDatabase, job_id: str) -> bool:
+    return (await job_doc(media_db, job_id))["processed"] >= 1
+
+
+async def ended(media_db: AsyncDatabase, job_id: str) -> dict:
+    """The photo job's document once it no longer runs."""
+
+    async def done() -> dict | None:
+        doc = await job_doc(media_db, job_id)
+        return doc if doc["status"] != "RUNNING" else None
+
+    return await eventually(done, f"photo job {job_id} to end", timeout=60)
 
 
 @pytest.mark.parametrize("max_attempts", [3, 1])
@@ -78,11 +103,7 @@ async def test_a_job_whose_instance_is_killed_is_taken_over_or_failed(
         short = suite.signer.sign(clerk, ttl_seconds=8)
         expires = suite.signer.verify(short).expires_at
         job = await client.ImportPhotos(pb.ImportPhotosRequest(school_code=world.school, archive=content), token=short)
-        for _ in range(600):
-            doc = await media_db["jobs"].find_one({"_id": job.id})
-            if doc["processed"] >= 1:
-                break
-            await asyncio.sleep(0.02)
+        await mid_way(media_db, job.id)
         process.send_signal(signal.SIGKILL)
         process.wait()
     finally:
@@ -97,11 +118,7 @@ async def test_a_job_whose_instance_is_killed_is_taken_over_or_failed(
     raw = {**suite.settings.raw, "TMIS_MEDIA_JOB_STALE_SECONDS": "1", "TMIS_MEDIA_JOB_MAX_ATTEMPTS": str(max_attempts)}
     other = await media_server(dataclasses.replace(suite.settings, ports={"media": free_port()}, raw=raw))
     try:
-        for _ in range(1200):
-            doc = await media_db["jobs"].find_one({"_id": job.id})
-            if doc["status"] != "RUNNING":
-                break
-            await asyncio.sleep(0.05)
+        doc = await ended(media_db, job.id)
     finally:
         await other.stop(0)
     assert doc["attempts"] == 2 and doc["processed"] == FILES
@@ -135,10 +152,7 @@ async def test_a_teacher_transferred_while_the_archive_runs_gets_nothing_from_it
     content = zipped([*((f"{t.basic['idNumber']}.jpg", photo) for t in stay), (f"{number}.jpg", photo)])
     started = await upload(suite, IMPORT, {"s": world.school, "a": None}, "photos.zip", content, world.clerk)
     job = started["data"]["importPhotos"]["job"]
-    for _ in range(1200):
-        if (await media_db["jobs"].find_one({"_id": job["id"]}))["processed"] >= 1:
-            break
-        await asyncio.sleep(0.02)
+    await mid_way(media_db, job["id"])
 
     # while it runs: the receiving district approves (the record is now the other school's), which opens a change
     assert (await gql(chain, APPROVE_M, chain.other_district_reviewer, ids=[movement["id"]]))["succeeded"]
@@ -146,11 +160,7 @@ async def test_a_teacher_transferred_while_the_archive_runs_gets_nothing_from_it
     doc = await media_db["jobs"].find_one({"_id": job["id"]})
     assert doc["processed"] < FILES, "the archive must still be running when the teacher has moved"
 
-    for _ in range(1200):
-        doc = await media_db["jobs"].find_one({"_id": job["id"]})
-        if doc["status"] != "RUNNING":
-            break
-        await asyncio.sleep(0.05)
+    await ended(media_db, job["id"])
     results = (await suite.graphql(RESULTS, {"j": job["id"]}, world.clerk))["data"]["photoImportResults"]
     assert [r["outcome"] for r in results] == ["ATTACHED"] * (FILES - 1) + ["REFUSED"], results
     assert "不在您的管理范围内" in results[-1]["message"]

@@ -4,19 +4,22 @@ thing here that is not done through the API.)"""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import datetime as dt
 
+import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.media.server import create_server as media_server
 from services.records.server import create_server as records_server
 from tests.support.excel import basic_row, fill, run, template
 from tests.support.media import GOOD, IMPORT, finished, upload, zipped
+from tests.support.polling import eventually
 from tests.support.world import World
 from tmis import mongo
 from tmis.run.procs import free_port
+
+pytestmark = pytest.mark.usefixtures("fresh_suite")  # purges and counts every job of its databases
 
 
 async def counts(db: AsyncDatabase, bucket: str) -> tuple[int, int]:
@@ -24,10 +27,10 @@ async def counts(db: AsyncDatabase, bucket: str) -> tuple[int, int]:
 
 
 async def until_gone(db: AsyncDatabase, bucket: str, left: tuple[int, int]) -> tuple[int, int]:
-    for _ in range(400):
-        if await counts(db, bucket) == left:
-            break
-        await asyncio.sleep(0.05)
+    async def purged() -> bool:
+        return await counts(db, bucket) == left
+
+    await eventually(purged, f"the {bucket} purged down to {left}", timeout=20)
     return await counts(db, bucket)
 
 

@@ -6,9 +6,16 @@ from dataclasses import replace
 
 import pytest
 
+from tests.support.suite import Suite
 from tmis.settings import Settings
 
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     return replace(settings, plugins="gansu")
+
+
+@pytest.fixture
+def suite(fresh_suite: Suite) -> Suite:
+    """A suite of the tests' own: the plugin is enabled in its settings."""
+    return fresh_suite

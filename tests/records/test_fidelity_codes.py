@@ -15,6 +15,8 @@ from tests.support.records import TITLE, Record, title_rows
 from tests.support.world import World
 from tmis.settings import Settings
 
+pytestmark = pytest.mark.usefixtures("fresh_suite")  # settings of its own
+
 OFFICIAL_TITLE = {
     "name": "title",
     "label": "专业技术职务",

@@ -17,6 +17,8 @@ from tests.support.records import teachers
 from tests.support.world import World
 from tmis.settings import Settings
 
+pytestmark = pytest.mark.usefixtures("fresh_suite")  # settings of its own (import limits)
+
 # 基本信息 as the national 中小学 template heads it (SPEC §6.2), with its misspelt header
 NATIONAL = [
     "*姓名",

@@ -5,7 +5,6 @@ longer writes through it."""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import datetime as dt
 import os
@@ -21,6 +20,7 @@ from services.records.importer import CHUNK_ROWS
 from services.records.server import create_server as records_server
 from services.records.storage import Job, JobStore
 from tests.support.excel import basic_row, fill, template, wait
+from tests.support.polling import eventually
 from tests.support.suite import Suite
 from tests.support.world import World
 from tmis.auth import Caller
@@ -49,13 +49,14 @@ def records_process(suite: Suite, port: int) -> subprocess.Popen:
 
 
 async def ready(client: ServiceClient, token: str) -> None:
-    for _ in range(300):
+    async def answers() -> bool:
         try:
             await client.GetImportTemplate(pb.GetImportTemplateRequest(school_type="PRIMARY_SECONDARY"), token=token)
-            return
         except DomainError:
-            await asyncio.sleep(0.1)
-    raise AssertionError("the records process did not start")
+            return False
+        return True
+
+    await eventually(answers, "the records process to start")
 
 
 async def job_doc(suite: Suite, job_id: str) -> dict[str, Any]:
@@ -95,11 +96,11 @@ async def test_an_import_whose_process_is_killed_is_finished_by_another_instance
         job = await client.StartImport(
             pb.StartImportRequest(school_code=world.school, filename="大表.xlsx", content=data), token=world.clerk
         )
-        for _ in range(1200):  # killed once its first chunk is committed
-            doc = await job_doc(suite, job.id)
-            if (doc.get("position") or {}).get("chunk", 0) >= 1:
-                break
-            await asyncio.sleep(0.02)
+
+        async def committed_a_chunk() -> bool:  # killed once its first chunk is committed
+            return ((await job_doc(suite, job.id)).get("position") or {}).get("chunk", 0) >= 1
+
+        await eventually(committed_a_chunk, "the import's first chunk", every=0.02)
         process.send_signal(signal.SIGKILL)
         process.wait()
     finally:
@@ -155,12 +156,15 @@ async def test_a_job_acts_for_its_uploader_and_stops_when_their_account_is_disab
     disable = id_pb.SetAccountEnabledRequest(account_id=account.id, enabled=False)
     await suite.clients.identity.SetAccountEnabled(disable, token=suite.system_token)
     probe = id_pb.BatchGetOrgsRequest(codes=[world.school])
-    for _ in range(100):  # until identity applies the revocation
+
+    async def revoked() -> bool:
         try:
             await suite.clients.identity.BatchGetOrgs(probe, token=suite.signer.sign(clerk))
         except DomainError:
-            break
-        await asyncio.sleep(0.1)
+            return True
+        return False
+
+    await eventually(revoked, "identity to apply the revocation")
 
     settings = suite.settings
     client: AsyncMongoClient = AsyncMongoClient(settings.mongodb_uri, tz_aware=True)

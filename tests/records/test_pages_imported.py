@@ -6,19 +6,22 @@ A record edited while someone pages moves to the front: seen at most once in tha
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from typing import Any
 
+import pytest
 from bson import ObjectId
 from pymongo import AsyncMongoClient
 
 from tests.support.excel import basic_row, fill, template, upload, wait
+from tests.support.polling import eventually
 from tests.support.records import demo_person
 from tests.support.world import World
 from tmis.auth import Caller
 from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.rpc.structs import to_struct as struct
+
+pytestmark = pytest.mark.usefixtures("fresh_suite")  # the database profiler on for its records database
 
 PAGE = 20
 
@@ -63,11 +66,11 @@ async def imported(world: World, school: str, first: int, rows: int, token: str)
 
 async def counted(db: Any) -> None:
     """Until the records service's refresher has counted every school (its summary knows the imports' instants)."""
-    for _ in range(300):
-        if not await db.school_stats.count_documents({"dirty": True}):
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError("the schools were not counted")
+
+    async def clean() -> bool:
+        return not await db.school_stats.count_documents({"dirty": True})
+
+    await eventually(clean, "every school counted")
 
 
 async def next_page(world: World, org: str, token: str, after: str, examined: Examined) -> tuple[pb.TeacherPage, int]:

@@ -3,11 +3,10 @@ after-approval hooks; identity verification through its hook; crash recovery."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from pymongo import AsyncMongoClient
 
+from tests.support.polling import eventually
 from tests.support.review import review_with
 from tests.support.world import Chain
 from tmis.errors import DomainError
@@ -149,10 +148,11 @@ async def test_records_ignores_stale_pushes_and_the_reconciler_finishes_half_don
             }
         },
     )
-    for _ in range(50):  # records hears of it, then the reconciler marks it synced
-        if (await status()).teachers[0].status == "REJECTED" and (await states.find_one({"_id": teacher}))["synced"]:
-            break
-        await asyncio.sleep(0.2)
+
+    async def synced() -> bool:  # records hears of it, then the reconciler marks it synced
+        return (await status()).teachers[0].status == "REJECTED" and (await states.find_one({"_id": teacher}))["synced"]
+
+    await eventually(synced, "the rejection synced to records")
     assert (await status()).teachers[0].status == "REJECTED"
     assert (await states.find_one({"_id": teacher}))["synced"] is True
     await client.close()

@@ -13,6 +13,7 @@ from pymongo import AsyncMongoClient
 
 from services.review.server import create_server
 from tests.support.gql import ACCEPT, APPROVE_M, FIELDS, SAVE_NAME, TRANSFER, gql
+from tests.support.polling import eventually
 from tests.support.review import TODAY, approved, review_with
 from tests.support.world import Chain
 from tmis.auth import Caller
@@ -349,10 +350,11 @@ async def test_the_reconciler_finishes_a_movement_records_did_not_hear_of(chain:
         await review.close()
         await server.stop(0)
     left = '{ teachers(orgCode: "' + chain.world.school + '", status: LEFT) { totalCount } }'
-    for _ in range(100):  # records hears of it from the reconciler
-        if (await gql(chain, left, chain.world.clerk))["totalCount"] == 1:
-            break
-        await asyncio.sleep(0.1)
+
+    async def left_one() -> bool:  # records hears of it from the reconciler
+        return (await gql(chain, left, chain.world.clerk))["totalCount"] == 1
+
+    await eventually(left_one, "records to hear of the leave")
     after = await teacher(chain, t, chain.world.clerk)
     assert after["review"]["status"] == "LEFT" and after["pendingMovement"] is None
     assert (await gql(chain, left, chain.world.clerk))["totalCount"] == 1

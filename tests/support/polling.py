@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -11,14 +12,16 @@ T = TypeVar("T")
 
 
 async def eventually(
-    check: Callable[[], Awaitable[T]], what: str = "the condition", timeout: float = 30.0, every: float = 0.05
+    check: Callable[[], Awaitable[T] | T], what: str = "the condition", timeout: float = 30.0, every: float = 0.05
 ) -> T:
-    """Polls the async `check` until it returns a truthy value (returned) or `timeout` seconds pass,
-    then fails naming `what` was awaited and the last value seen. The timeout only bounds a broken
-    run: on a loaded machine a state may take seconds to arrive."""
+    """Polls `check` (a function of no argument, async or not) until it returns a truthy value, which
+    it returns; after `timeout` seconds it fails naming `what` was awaited and the last value seen.
+    The timeout only bounds a broken run: on a loaded machine a state may take seconds to arrive."""
     deadline = time.monotonic() + timeout
     while True:
-        value = await check()
+        value = check()
+        if inspect.isawaitable(value):
+            value = await value
         if value:
             return value
         if time.monotonic() > deadline:

@@ -5,12 +5,14 @@ what it writes, counts and searches is its own."""
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from dataclasses import dataclass
 from typing import Any
 
 from tests.support.records import basic_input, demo_person
 from tests.support.suite import Suite
+from tmis import idcard
 from tmis.auth import Caller
 from tmis.proto.identity.v1 import identity_pb2 as id_pb
 from tmis.proto.records.v1 import records_pb2 as pb
@@ -76,6 +78,7 @@ class World:
     clerk: str
     reader: str
     stranger: str
+    admin: str = ""  # SYSTEM_ADMIN of the province: the admin of the whole subtree
 
     @property
     def school(self) -> str:
@@ -97,6 +100,10 @@ class World:
         """A token of `roles` at `org` (one of this world's codes), as identity would issue it."""
         path = self.orgs.path if org in self.orgs.path else self.orgs.other_path
         return self.suite.signer.sign(Caller(account, username, org, path[: path.index(org) + 1], roles, **extra))
+
+    def id_number(self, serial: int, birth: dt.date = dt.date(1980, 1, 1), gender: str = "1") -> str:
+        """A valid 身份证件号 of this test's district: unique to the test for each (serial, birth, gender)."""
+        return idcard.make(self.district, birth, serial, gender)
 
     def teacher_token(self, teacher_id: str) -> str:
         return self.caller("t-" + teacher_id, "teacher", self.school, ("TEACHER",), teacher_id=teacher_id)
@@ -122,6 +129,7 @@ async def make_world(suite: Suite, orgs: Orgs) -> World:
     world.clerk = world.caller("c1", "clerk", orgs.school, ("DATA_ENTRY",))
     world.reader = world.caller("r1", "reader", orgs.district, ("QUERY",))
     world.stranger = world.caller("s1", "stranger", orgs.other, ("DATA_ENTRY",))
+    world.admin = world.caller("a1", f"admin_{orgs.province}", orgs.province, ("SYSTEM_ADMIN",))
     return world
 
 
