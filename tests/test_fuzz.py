@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 import graphql
+import pytest
 import requests
 import schemathesis
 import uvicorn
@@ -97,7 +98,8 @@ def fuzz(url: str, token: str | None, seconds: float, findings: Findings) -> Non
         one()
 
 
-async def test_fuzzed_requests_never_fault(tree: Tree) -> None:  # noqa: F811
+@pytest.mark.slow  # a minute of fuzzing (TMIS_FUZZ_SECONDS)
+async def test_fuzzed_requests_never_fault(tree: Tree) -> None:
     suite = tree.suite
     _, admin = await school_admin(tree)
     clerk = await tree.activate(admin, "fuzz_clerk", SCHOOL, ["DATA_ENTRY"])

@@ -18,7 +18,8 @@ from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.rpc.structs import to_struct as struct
 from tmis.run.embedded_db import EmbeddedMongo
 
-pytestmark = pytest.mark.usefixtures("fresh_suite")  # a database of its own, killed and started again
+# a database of its own, killed and started again under saves: a suite of its own, and a long run
+pytestmark = [pytest.mark.usefixtures("fresh_suite"), pytest.mark.slow]
 
 WRITERS = 12
 KILLS = 2

@@ -32,6 +32,9 @@ from tmis.proto.records.v1 import records_pb2_grpc
 from tmis.rpc import ServiceClient
 from tmis.run.procs import free_port
 
+# thousands of rows, and records processes started and killed: a suite of its own, and a long run
+pytestmark = [pytest.mark.usefixtures("fresh_suite"), pytest.mark.slow]
+
 ROWS = 3 * CHUNK_ROWS + 200  # four chunks
 
 

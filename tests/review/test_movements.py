@@ -351,17 +351,24 @@ async def test_the_reconciler_finishes_a_movement_records_did_not_hear_of(chain:
         await server.stop(0)
     left = '{ teachers(orgCode: "' + chain.world.school + '", status: LEFT) { totalCount } }'
 
-    async def left_one() -> bool:  # records hears of it from the reconciler
-        return (await gql(chain, left, chain.world.clerk))["totalCount"] == 1
+    async def accounts() -> list[id_pb.Account]:
+        request = id_pb.BatchGetAccountsByTeacherRequest(teacher_ids=[t])
+        return list(
+            (
+                await chain.suite.clients.identity.BatchGetAccountsByTeacher(request, token=chain.suite.system_token)
+            ).accounts
+        )
 
-    await eventually(left_one, "records to hear of the leave")
+    async def finished() -> bool:  # records and identity hear of it from the reconciler, one after the other
+        listed = (await gql(chain, left, chain.world.clerk))["totalCount"] == 1
+        return listed and not any(a.enabled for a in await accounts())
+
+    await eventually(finished, "the reconciler to finish the leave in records and identity")
     after = await teacher(chain, t, chain.world.clerk)
     assert after["review"]["status"] == "LEFT" and after["pendingMovement"] is None
     assert (await gql(chain, left, chain.world.clerk))["totalCount"] == 1
-    found = await chain.suite.clients.identity.BatchGetAccountsByTeacher(
-        id_pb.BatchGetAccountsByTeacherRequest(teacher_ids=[t]), token=chain.suite.system_token
-    )
-    assert len(found.accounts) == 1 and not found.accounts[0].enabled  # the account disabled too
+    found = await accounts()
+    assert len(found) == 1 and not found[0].enabled  # the account disabled too
 
 
 async def test_a_movement_that_never_claimed_its_record_cannot_be_approved(chain: Chain) -> None:

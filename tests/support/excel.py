@@ -135,7 +135,7 @@ async def wait(world: World, job_id: str, token: str | None = None) -> dict:
 
     async def ended() -> dict | None:
         job = (await world.suite.graphql(JOB, {"id": job_id}, token or world.clerk))["data"]["importJob"]
-        return job if job["status"] in ("SUCCEEDED", "FAILED") else None
+        return job if job and job["status"] in ("SUCCEEDED", "FAILED") else None  # None: records briefly away
 
     return await eventually(ended, f"import job {job_id} to end", timeout=60)
 
