@@ -11,7 +11,7 @@ WEB_SOURCES := $(shell find web -path web/node_modules -prune -o -path web/dist 
 WEB_STAMP := web/dist/.built-$(shell cat $(WEB_SOURCES) | cksum | cut -d' ' -f1)
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint web contract protos lock clean
+.PHONY: run test test-fast lint web contract protos lock clean
 
 $(STAMP): pyproject.toml constraints.txt $(PLUGINS:%=%/pyproject.toml)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ run: $(STAMP) $(WEB_STAMP)
 
 test: lint $(STAMP) $(WEB_STAMP) $(CHROMIUM)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The unit tier and the API tests: no browser, no benchmark, nothing marked slow (markers in pyproject.toml).
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not slow and not web and not bench" $(PYTEST_ARGS)
 
 # Lint, format and types (settings in pyproject.toml): strict for the shared package and the services.
 lint: $(STAMP)

@@ -1,6 +1,6 @@
 """Face recall of the photo path: how small a face, how far from the centre, is still found and centred.
 
-Scenes are generated (`tests.media.images.standing`) from the real portrait shipped
+Scenes are generated (`tests.support.images.standing`) from the real portrait shipped
 inside scikit-image (the NASA astronaut, whose face box spans 95 of its 512 pixels): the portrait scaled
 so that the face box is a given part of the photo's short side, pasted at several positions on a
 landscape phone-sized canvas (a noisy grey-blue background), saved as JPEG and
@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from services.media.normalise import normalise  # noqa: E402
 from services.media.standard import resolve  # noqa: E402
-from tests.media.images import standing  # noqa: E402
+from tests.support.images import standing  # noqa: E402
 from tmis.plugins import make_plugin_manager  # noqa: E402
 
 STANDARD = resolve(make_plugin_manager(""))

@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PIL import Image  # noqa: E402
 
-from tests.records import excel  # noqa: E402
+from tests.support import excel  # noqa: E402
 from tmis.auth import SYSTEM, Caller, TokenSigner  # noqa: E402
 from tmis.proto.identity.v1 import identity_pb2, identity_pb2_grpc  # noqa: E402
 from tmis.proto.media.v1 import media_pb2, media_pb2_grpc  # noqa: E402

@@ -19,14 +19,15 @@ from pymongo import AsyncMongoClient
 from services.media.server import create_server as media_server
 from services.records.server import create_server as records_server
 from services.records.storage import teachers as records_storage
-from tests.media import images
-from tests.records import excel
-from tests.records.conftest import World, world  # noqa: F401 (the fixture)
+from tests.support import excel, images
+from tests.support.world import World
 from tmis.migrations import SCHEMA_COLLECTION, SchemaTooNew
 from tmis.proto.media.v1 import media_pb2 as media_pb
 from tmis.run import backup as backups
 from tmis.run.procs import free_port
 from tmis.settings import SERVICES, Settings
+
+pytestmark = pytest.mark.usefixtures("fresh_suite")  # a backup, wipe and restore of the whole database
 
 ROOT = Path(__file__).resolve().parents[1]
 BUCKETS = {"media": ("photos",), "records": ("uploads",)}

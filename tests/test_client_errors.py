@@ -9,7 +9,7 @@ import pytest
 import strawberry
 
 from gateway.errors import ErrorMasking
-from tests.conftest import Suite
+from tests.support.suite import Suite
 from tmis.auth import Caller
 
 ORG = "query($c: String!) { org(code: $c) { code } }"

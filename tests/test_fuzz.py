@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 import graphql
+import pytest
 import requests
 import schemathesis
 import uvicorn
@@ -25,8 +26,8 @@ from schemathesis.graphql import nodes
 from gateway.schema import build_schema
 
 # `tree`, the fixture: an org tree made through the API
-from tests.identity.conftest import Tree, add_teachers, tree  # noqa: F401
-from tests.identity.test_teacher_accounts import _school_admin
+from tests.support.identity import Tree, add_teachers, school_admin
+from tests.support.polling import eventually
 from tmis.run.procs import free_port
 
 ROUND = 10  # examples drawn per round; rounds go on until the time is up
@@ -97,18 +98,18 @@ def fuzz(url: str, token: str | None, seconds: float, findings: Findings) -> Non
         one()
 
 
-async def test_fuzzed_requests_never_fault(tree: Tree) -> None:  # noqa: F811
+@pytest.mark.slow  # a minute of fuzzing (TMIS_FUZZ_SECONDS)
+async def test_fuzzed_requests_never_fault(tree: Tree) -> None:
     suite = tree.suite
-    _, school_admin = await _school_admin(tree)
-    clerk = await tree.activate(school_admin, "fuzz_clerk", SCHOOL, ["DATA_ENTRY"])
+    _, admin = await school_admin(tree)
+    clerk = await tree.activate(admin, "fuzz_clerk", SCHOOL, ["DATA_ENTRY"])
     await add_teachers(suite, SCHOOL, 3)
     port = free_port()
     config = uvicorn.Config(suite.app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
     server = uvicorn.Server(config)  # the suite's app, its lifespan already entered by the fixture
     serving = asyncio.create_task(server.serve())
-    while not server.started:
-        assert not serving.done(), "the gateway did not start"
-        await asyncio.sleep(0.05)
+    await eventually(lambda: server.started or serving.done(), "the gateway to start")
+    assert not serving.done(), "the gateway did not start"
     url = f"http://127.0.0.1:{port}/graphql"
     findings = Findings()
     seconds = float(os.environ.get("TMIS_FUZZ_SECONDS", "60"))  # in all: half anonymous, half as the clerk

@@ -6,7 +6,9 @@ import pytest
 from graphql.validation import validate
 from strawberry.schema import schema as strawberry_schema
 
-from tests.conftest import ADMIN_PASSWORD, Suite
+from tests.support.suite import ADMIN_PASSWORD, Suite
+
+pytestmark = pytest.mark.usefixtures("fresh_suite")  # fixed org codes, the admin, and a service stopped
 
 HEALTH = "{ health { ok services { name ok latencyMs } } }"
 ORG_TREE = """query($c: String!) { org(code: $c) { code name level schoolType parent { code } children { code level

@@ -16,8 +16,8 @@ from services.identity.server import create_server as identity_server
 from services.media.server import create_server as media_server
 from services.records.server import create_server as records_server
 from services.review.server import create_server as review_server
-from tests.conftest import ADMIN_PASSWORD
-from tests.identity.conftest import eventually
+from tests.support.polling import eventually
+from tests.support.suite import ADMIN_PASSWORD
 from tmis.auth import SYSTEM, TokenSigner
 from tmis.proto.identity.v1 import identity_pb2
 from tmis.run.procs import free_port

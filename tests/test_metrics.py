@@ -11,12 +11,15 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.media import images
-from tests.media.conftest import UPLOAD, upload
-from tests.records.conftest import SCHOOL, World, world  # noqa: F401 (the fixture)
-from tests.records.test_gateway_teachers import basic_input
+from tests.support import images
+from tests.support.media import UPLOAD, upload
+from tests.support.world import World
 from tmis.metrics import JOBS_GAUGE_SECONDS
 from tmis.settings import SERVICES, Settings
+
+pytestmark = pytest.mark.usefixtures(
+    "fresh_suite"
+)  # settings of its own (the job gauges' period), and counters no other test moves
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 CREATE = """mutation CreateOne($s: String!, $b: BasicInfoInput!) { createTeacher(schoolCode: $s, basic: $b) {
@@ -66,24 +69,26 @@ async def graphql(world: World, query: str, name: str, variables: dict[str, Any]
 
 async def test_every_endpoint_counts_the_workload(world: World) -> None:
     before = await scrape(world)
-    made = (await graphql(world, CREATE, "CreateOne", {"s": SCHOOL, "b": basic_input(1)}))["createTeacher"]
+    made = (await graphql(world, CREATE, "CreateOne", {"s": world.school, "b": world.basic_input(1)}))["createTeacher"]
     assert made["userErrors"] == []
     teacher = made["teacher"]
     bad = await graphql(
         world,
         SAVE,
         "SaveBasic",
-        {"t": teacher["id"], "v": teacher["version"], "b": {**basic_input(1), "idNumber": "123"}},
+        {"t": teacher["id"], "v": teacher["version"], "b": {**world.basic_input(1), "idNumber": "123"}},
     )
     assert [e["code"] for e in bad["saveBasicInfo"]["userErrors"]] == ["INVALID_ID_NUMBER"]
     good = await graphql(
         world,
         SAVE,
         "SaveBasic",
-        {"t": teacher["id"], "v": teacher["version"], "b": {**basic_input(1), "remarks": "x"}},
+        {"t": teacher["id"], "v": teacher["version"], "b": {**world.basic_input(1), "remarks": "x"}},
     )
     assert good["saveBasicInfo"]["userErrors"] == []
-    stale = await graphql(world, SAVE, "SaveBasic", {"t": teacher["id"], "v": teacher["version"], "b": basic_input(1)})
+    stale = await graphql(
+        world, SAVE, "SaveBasic", {"t": teacher["id"], "v": teacher["version"], "b": world.basic_input(1)}
+    )
     assert [e["code"] for e in stale["saveBasicInfo"]["userErrors"]] == ["VERSION_CONFLICT"]
     photo = await upload(
         world.suite, UPLOAD, {"t": teacher["id"], "f": None}, "me.jpg", images.encoded(images.portrait()), world.clerk

@@ -15,7 +15,7 @@ import pytest
 
 from gateway.app import create_app
 from gateway.persisted import MANIFEST_NAME, document_hash
-from tests.conftest import Suite
+from tests.support.suite import Suite
 from tmis.run.procs import free_port
 from tmis.settings import Settings, SettingsError
 

@@ -11,7 +11,8 @@ import logging
 import grpc
 import pytest
 
-from tests.conftest import Suite
+from tests.support.polling import eventually
+from tests.support.suite import Suite
 from tmis import log
 from tmis.auth import Caller
 from tmis.errors import DomainError, ErrorCode
@@ -130,7 +131,8 @@ async def test_unexpected_errors_are_masked(suite: Suite) -> None:
     assert orgs.port > 0
 
 
-async def test_health_goes_not_serving_on_graceful_stop(suite: Suite) -> None:
+async def test_health_goes_not_serving_on_graceful_stop(fresh_suite: Suite) -> None:  # it stops a server
+    suite = fresh_suite
     client = suite.clients.media
     assert (await client.check_health())[0] is True
     await suite.servers["media"].stop(grace=0)
@@ -164,7 +166,31 @@ async def test_a_call_whose_caller_stops_waiting_still_runs_to_its_end(settings)
             with pytest.raises(grpc.aio.AioRpcError) as caught:
                 await channel.unary_unary("/test.Slow/Do")(b"", timeout=0.2)
             assert caught.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED and steps == ["first"]
-        await asyncio.sleep(0.6)
-        assert steps == ["first", "second"]
+        await eventually(lambda: steps == ["first", "second"], "the call's second step")
     finally:
         await handle.stop(0)
+
+
+@pytest.mark.parametrize("swallowed", [False, True])
+async def test_a_stop_ends_a_round_whose_job_turns_the_cancel_into_an_error(settings, swallowed: bool) -> None:  # noqa: ANN001
+    """A periodic job may turn the stop's cancellation into an error of its own, or swallow it (the
+    database driver may, mid-operation): the stop still ends the round instead of sleeping until the
+    next one."""
+    started = asyncio.Event()
+
+    async def job() -> None:
+        started.set()
+        try:
+            await asyncio.sleep(60)
+        except asyncio.CancelledError:
+            if not swallowed:
+                raise RuntimeError("interrupted") from None
+
+    handle = await build_server("test", settings, lambda server: [], port=0, revocations=Revocations())
+    handle.every(3600.0, job, "a long round", now=True)
+    await started.wait()
+    stopping = asyncio.create_task(handle.stop(0))
+    try:
+        await eventually(stopping.done, "the stop to end the round", timeout=10)
+    finally:
+        stopping.cancel()

@@ -13,8 +13,11 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tmis.run.procs import free_port
+
+pytestmark = pytest.mark.slow  # the whole suite started as processes, killed and watched for seconds
 
 ADMIN_PASSWORD = "Tmis#Run2026"
 HEALTH = {"query": "{ health { ok services { name ok } } }"}

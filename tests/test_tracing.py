@@ -13,8 +13,8 @@ import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
-from tests.records.conftest import SCHOOL, World, world  # noqa: F401 (the fixture)
-from tests.records.test_gateway_teachers import basic_input
+from tests.support.suite import Suite
+from tests.support.world import World
 from tmis import tracing
 from tmis.settings import Settings
 
@@ -32,6 +32,12 @@ def spans(settings: Settings) -> Iterator[InMemorySpanExporter]:
     tracing.stop()
 
 
+@pytest.fixture
+def suite(spans: InMemorySpanExporter, fresh_suite: Suite) -> Suite:
+    """A suite of the test's own, made once tracing is on (its servers, channels and clients traced)."""
+    return fresh_suite
+
+
 def test_tracing_is_off_without_an_endpoint(settings: Settings) -> None:
     assert settings.otel_endpoint == ""
     assert tracing.start("test", settings) is None
@@ -47,7 +53,7 @@ async def test_one_save_is_one_trace_from_gateway_through_records_to_the_databas
         json={
             "query": SAVE,
             "operationName": "SaveBasic",
-            "variables": {"t": made.teacher.id, "v": made.teacher.version, "b": basic_input(1)},
+            "variables": {"t": made.teacher.id, "v": made.teacher.version, "b": world.basic_input(1)},
         },
         headers={"authorization": f"Bearer {world.clerk}", "x-request-id": "req-trace-1"},
     )

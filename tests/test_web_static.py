@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Suite
+from tests.support.suite import Suite
 from tmis.settings import Settings
+
+pytestmark = pytest.mark.usefixtures("fresh_suite")  # settings of its own (a web client directory)
 
 INDEX = "<!doctype html><title>TMIS</title>"
 

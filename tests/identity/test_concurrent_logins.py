@@ -9,8 +9,8 @@ from dataclasses import replace
 
 import pytest
 
-from tests.identity.conftest import NEW_PASSWORD, Tree
-from tests.identity.test_reach import codes
+from tests.support.gql import codes
+from tests.support.identity import NEW_PASSWORD, Tree
 from tmis.settings import Settings
 
 AUDIT = """query($o: String!) { auditLog(orgCode: $o, first: 200) {

@@ -24,8 +24,8 @@ from graphql import (
 
 from services.identity import servicer as identity
 from services.records import servicer as records
-from tests.conftest import Suite
-from tests.identity.conftest import Tree
+from tests.support.identity import Tree
+from tests.support.suite import Suite
 from tmis.errors import DomainError, ErrorCode
 from tmis.proto.identity.v1 import identity_pb2
 from tmis.proto.media.v1 import media_pb2

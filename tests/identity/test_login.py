@@ -7,8 +7,9 @@ from dataclasses import replace
 import pytest
 
 from services.identity.server import create_server as identity_server
-from tests.identity.conftest import CHANGE, CREATE_ORG, ME, NEW_PASSWORD, Tree, eventually
-from tests.identity.test_reach import ENABLE, RESET, UNLOCK, codes
+from tests.support.gql import ENABLE, RESET, UNLOCK, codes
+from tests.support.identity import CHANGE, CREATE_ORG, ME, NEW_PASSWORD, Tree
+from tests.support.polling import eventually
 from tmis.auth import SYSTEM, TokenSigner
 from tmis.errors import DomainError, ErrorCode
 from tmis.proto.identity.v1 import identity_pb2 as pb

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.identity.conftest import CREATE_ACCOUNT, CREATE_ORG, Tree
+from tests.support.identity import CREATE_ACCOUNT, CREATE_ORG, Tree
 
 BAD = ["\u200b", "\u200d\u2060", "\u202e甘肃省", "甘肃\u2067省"]
 

@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.identity.conftest import Tree, User
+from tests.support.gql import DELETE, ENABLE, RESET, UNLOCK, codes
+from tests.support.identity import Tree, User
 from tmis.errors import DomainError, ErrorCode
 from tmis.proto.identity.v1 import identity_pb2 as pb
 
-RESET = """mutation($a: ID!) { resetPassword(accountId: $a) { account { username mustChangePassword } initialPassword
-  userErrors { code message field } } }"""
-ENABLE = """mutation($a: ID!, $e: Boolean!) { setAccountEnabled(accountId: $a, enabled: $e) { account { enabled }
-  userErrors { code message } } }"""
-DELETE = "mutation($a: ID!) { deleteAccount(accountId: $a) { account { username } userErrors { code message } } }"
-UNLOCK = "mutation($a: ID!) { unlockAccount(accountId: $a) { account { username } userErrors { code message } } }"
 ACCOUNTS = """query($o: String!, $r: Role, $f: Int, $a: String) { accounts(orgCode: $o, role: $r, first: $f, after:
   $a) {
   totalCount pageInfo { hasNextPage endCursor } edges { node { username roles } } } }"""
-
-
-def codes(payload: dict) -> list[str]:
-    return [e["code"] for e in payload["userErrors"]]
 
 
 async def test_create_rules(tree: Tree) -> None:

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from tests.conftest import Suite
-from tests.identity.conftest import CREATE_ORG, Tree
+from tests.support.identity import CREATE_ORG, Tree
+from tests.support.suite import Suite
 from tmis.errors import DomainError, ErrorCode
 from tmis.proto.identity.v1 import identity_pb2 as pb
 from tmis.settings import Settings

@@ -7,8 +7,9 @@ from urllib.parse import urlsplit
 
 from openpyxl import load_workbook
 
-from tests.identity.conftest import CHANGE, ME, NEW_PASSWORD, Tree, add_teachers, eventually
-from tests.identity.test_reach import DELETE, codes
+from tests.support.gql import DELETE, codes
+from tests.support.identity import CHANGE, ME, NEW_PASSWORD, Tree, add_teachers, school_admin
+from tests.support.polling import eventually
 from tmis.auth import Caller
 
 SCHOOL = "3162010201"
@@ -19,13 +20,6 @@ WINDOW = """mutation($s: String!, $e: Boolean!) { setTeacherLoginEnabled(schoolC
   teacherLoginEnabled } userErrors { code } } }"""
 RETRIEVE = """mutation($i: RetrieveInitialPasswordInput!) { retrieveInitialPassword(input: $i) { initialPassword
   userErrors { code message field } } }"""
-
-
-async def _school_admin(tree: Tree):  # noqa: ANN202
-    province = await tree.activate(tree.root, "gs_admin", "620000", ["SYSTEM_ADMIN"])
-    city = await tree.activate(province, "lz_admin", "620100", ["SYSTEM_ADMIN"])
-    district = await tree.activate(city, "cg_admin", "620102", ["SYSTEM_ADMIN"])
-    return district, await tree.activate(district, "school_admin", SCHOOL, ["SYSTEM_ADMIN"])
 
 
 async def _export(tree: Tree, url: str, token: str | None = None) -> list[tuple]:
@@ -39,7 +33,7 @@ async def _export(tree: Tree, url: str, token: str | None = None) -> list[tuple]
 
 
 async def test_generate_export_and_first_login(tree: Tree) -> None:
-    district, admin = await _school_admin(tree)
+    district, admin = await school_admin(tree)
     teachers = await add_teachers(tree.suite, SCHOOL, 3)
     assert codes((await tree.gql(GENERATE, {"s": SCHOOL}, district))["generateTeacherAccounts"]) == [
         "FORBIDDEN"
@@ -92,7 +86,7 @@ async def test_generate_export_and_first_login(tree: Tree) -> None:
 
 
 async def test_retrieve_initial_password(tree: Tree) -> None:
-    _, admin = await _school_admin(tree)
+    _, admin = await school_admin(tree)
     teacher = (await add_teachers(tree.suite, SCHOOL, 1))[0]
     await tree.gql(GENERATE, {"s": SCHOOL}, admin)
     facts = {"name": teacher["name"], "idType": "1", "idNumber": teacher["idNumber"], "schoolCode": SCHOOL}
@@ -115,7 +109,7 @@ async def test_retrieve_initial_password(tree: Tree) -> None:
 
 
 async def test_retrieval_ends_with_the_first_change(tree: Tree) -> None:
-    _, admin = await _school_admin(tree)
+    _, admin = await school_admin(tree)
     teacher = (await add_teachers(tree.suite, SCHOOL, 1))[0]
     await tree.gql(GENERATE, {"s": SCHOOL}, admin)
     facts = {"name": teacher["name"], "idType": "1", "idNumber": teacher["idNumber"], "schoolCode": SCHOOL}
@@ -126,7 +120,7 @@ async def test_retrieval_ends_with_the_first_change(tree: Tree) -> None:
 
 
 async def test_collection_window_and_delete(tree: Tree) -> None:
-    _, admin = await _school_admin(tree)
+    _, admin = await school_admin(tree)
     teacher = (await add_teachers(tree.suite, SCHOOL, 1))[0]
     await tree.gql(GENERATE, {"s": SCHOOL}, admin)
     facts = {"name": teacher["name"], "idType": "1", "idNumber": teacher["idNumber"], "schoolCode": SCHOOL}
@@ -155,7 +149,7 @@ async def test_collection_window_and_delete(tree: Tree) -> None:
 
 
 async def test_audit_log_is_scoped(tree: Tree) -> None:
-    district, admin = await _school_admin(tree)
+    district, admin = await school_admin(tree)
     await tree.login("school_admin", "Wrong#Pass1")
     query = """query($o: String!) { auditLog(orgCode: $o, first: 100) { edges { node { event result actor target
   orgCode } } } }"""

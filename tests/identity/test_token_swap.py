@@ -3,8 +3,8 @@ same document, is read as the new caller, and nothing read with the old token is
 
 from __future__ import annotations
 
-from tests.conftest import ADMIN_PASSWORD
-from tests.identity.conftest import NEW_PASSWORD, Tree
+from tests.support.identity import NEW_PASSWORD, Tree
+from tests.support.suite import ADMIN_PASSWORD
 
 PROVINCE_ADMIN = "gs_admin"
 

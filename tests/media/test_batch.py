@@ -3,27 +3,16 @@ nested archives, path tricks and duplicates refused with clear messages."""
 
 from __future__ import annotations
 
-import asyncio
-import io
 import zipfile
 
 import pytest
 
 from services.media.archive import ArchiveLimits, PhotoArchive
-from tests.media import images
-from tests.media.conftest import IMPORT, JOB, OTHER, SCHOOL, upload
-from tests.records.conftest import World
+from tests.support import images
+from tests.support.media import GOOD, IMPORT, JOB, finished, upload, zipped
+from tests.support.records import basic_of
+from tests.support.world import World
 from tmis.errors import DomainError
-
-GOOD = images.encoded(images.portrait(), "JPEG")
-
-
-def zipped(members: list[tuple[str, bytes]], compression: int = zipfile.ZIP_STORED) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression) as archive:
-        for name, data in members:
-            archive.writestr(name, data)
-    return out.getvalue()
 
 
 def problems(content: bytes, limits: ArchiveLimits | None = None) -> dict[str, str]:
@@ -97,19 +86,10 @@ def test_bad_archives_are_refused_whole(content: bytes, limits: ArchiveLimits, w
     assert words in caught.value.message and caught.value.field == "archive"
 
 
-async def finished(world: World, job_id: str, token: str) -> dict:
-    for _ in range(600):
-        job = (await world.suite.graphql(JOB, {"id": job_id}, token))["data"]["importJob"]
-        if job["status"] in ("SUCCEEDED", "FAILED"):
-            return job
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"job {job_id} did not finish")
-
-
 async def test_a_school_imports_a_zip_and_sees_per_file_results(world: World) -> None:
     suite = world.suite
     made = [(await world.create(serial)).teacher for serial in (1, 2, 3)]
-    ids = [t.basic["idNumber"] for t in made]
+    ids = [basic_of(t)["idNumber"] for t in made]
     content = zipped([
         (f"{ids[0]}.jpg", images.encoded(images.face_off_centre(), "JPEG")),
         (f"照片/{ids[1].lower()}.png", images.encoded(images.noise((500, 600)), "PNG")),
@@ -118,7 +98,7 @@ async def test_a_school_imports_a_zip_and_sees_per_file_results(world: World) ->
         (f"../{ids[2]}.jpg", GOOD),
         ("nested.zip", zipped([("x.jpg", GOOD)])),
     ])  # fmt: skip
-    started = (await upload(suite, IMPORT, {"s": SCHOOL, "a": None}, "photos.zip", content, world.clerk))["data"][
+    started = (await upload(suite, IMPORT, {"s": world.school, "a": None}, "photos.zip", content, world.clerk))["data"][
         "importPhotos"
     ]
     assert started["userErrors"] == [] and started["job"]["id"].startswith("photo-") and started["job"]["total"] == 6
@@ -160,18 +140,18 @@ async def test_a_school_imports_a_zip_and_sees_per_file_results(world: World) ->
 async def test_only_the_schools_clerks_import(world: World) -> None:
     suite = world.suite
     teacher = (await world.create()).teacher
-    content = zipped([(f"{teacher.basic['idNumber']}.jpg", GOOD)])
+    content = zipped([(f"{basic_of(teacher)['idNumber']}.jpg", GOOD)])
 
     async def codes(school: str, token: str) -> list[str]:
         reply = (await upload(suite, IMPORT, {"s": school, "a": None}, "p.zip", content, token))["data"]["importPhotos"]
         assert reply["job"] is None
         return [e["code"] for e in reply["userErrors"]]
 
-    assert await codes(SCHOOL, world.stranger) == ["FORBIDDEN"]  # another district's clerk
-    assert await codes(OTHER, world.clerk) == ["FORBIDDEN"]  # another school
-    assert await codes(SCHOOL, world.teacher_token(teacher.id)) == ["FORBIDDEN"]
-    assert await codes(SCHOOL, world.reader) == ["FORBIDDEN"]
-    bad = (await upload(suite, IMPORT, {"s": SCHOOL, "a": None}, "p.zip", b"no zip", world.clerk))["data"][
+    assert await codes(world.school, world.stranger) == ["FORBIDDEN"]  # another district's clerk
+    assert await codes(world.other, world.clerk) == ["FORBIDDEN"]  # another school
+    assert await codes(world.school, world.teacher_token(teacher.id)) == ["FORBIDDEN"]
+    assert await codes(world.school, world.reader) == ["FORBIDDEN"]
+    bad = (await upload(suite, IMPORT, {"s": world.school, "a": None}, "p.zip", b"no zip", world.clerk))["data"][
         "importPhotos"
     ]
     assert [(e["code"], e["field"]) for e in bad["userErrors"]] == [("INVALID_INPUT", "archive")]

@@ -18,13 +18,13 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.media.server import create_server as media_server
-from tests.media import images
-from tests.media.conftest import IMPORT, upload
-from tests.media.test_batch import zipped
-from tests.records.conftest import OTHER, SCHOOL, World
-from tests.review.conftest import Chain, chain  # noqa: F401 (the fixture)
-from tests.review.test_changes import approved, start
-from tests.review.test_movements import ACCEPT, APPROVE_M, TODAY, TRANSFER, gql
+from tests.support import images
+from tests.support.gql import ACCEPT, APPROVE_M, TRANSFER, gql
+from tests.support.media import IMPORT, upload, zipped
+from tests.support.polling import eventually
+from tests.support.records import basic_of
+from tests.support.review import TODAY, approved, start
+from tests.support.world import Chain, World
 from tmis.errors import DomainError
 from tmis.proto.media.v1 import media_pb2 as pb
 from tmis.proto.media.v1 import media_pb2_grpc
@@ -51,13 +51,37 @@ def media_process(world: World, port: int) -> subprocess.Popen:
 
 
 async def ready(client: ServiceClient, token: str) -> None:
-    for _ in range(300):
+    async def answers() -> bool:
         try:
             await client.GetPhotoStandard(pb.GetPhotoStandardRequest(), token=token)
-            return
         except DomainError:
-            await asyncio.sleep(0.1)
-    raise AssertionError("the media process did not start")
+            return False
+        return True
+
+    await eventually(answers, "the media process to start")
+
+
+async def job_doc(media_db: AsyncDatabase, job_id: str) -> dict:
+    return await media_db["jobs"].find_one({"_id": job_id})
+
+
+async def mid_way(media_db: AsyncDatabase, job_id: str) -> None:
+    """Until the photo job has processed a file."""
+    await eventually(lambda: job_processed(media_db, job_id), "the job's first file", every=0.02)
+
+
+async def job_processed(media_db: AsyncDatabase, job_id: str) -> bool:
+    return (await job_doc(media_db, job_id))["processed"] >= 1
+
+
+async def ended(media_db: AsyncDatabase, job_id: str) -> dict:
+    """The photo job's document once it no longer runs."""
+
+    async def done() -> dict | None:
+        doc = await job_doc(media_db, job_id)
+        return doc if doc["status"] != "RUNNING" else None
+
+    return await eventually(done, f"photo job {job_id} to end", timeout=60)
 
 
 @pytest.mark.parametrize("max_attempts", [3, 1])
@@ -68,7 +92,7 @@ async def test_a_job_whose_instance_is_killed_is_taken_over_or_failed(
     made = [(await world.create(serial)).teacher for serial in range(1, FILES + 1)]
     # photos that take a moment each (a small face: the fine search), so the job is surely mid-way when killed
     photo = images.standing((2400, 1800), 12, (0.2, 0.4))[0]
-    content = zipped([(f"{t.basic['idNumber']}.jpg", photo) for t in made])
+    content = zipped([(f"{basic_of(t)['idNumber']}.jpg", photo) for t in made])
     clerk = suite.signer.verify(world.clerk)
     port = free_port()
     process = media_process(world, port)
@@ -79,12 +103,8 @@ async def test_a_job_whose_instance_is_killed_is_taken_over_or_failed(
         # busy machine does not spend it): it has expired when the job is taken over
         short = suite.signer.sign(clerk, ttl_seconds=8)
         expires = suite.signer.verify(short).expires_at
-        job = await client.ImportPhotos(pb.ImportPhotosRequest(school_code=SCHOOL, archive=content), token=short)
-        for _ in range(600):
-            doc = await media_db["jobs"].find_one({"_id": job.id})
-            if doc["processed"] >= 1:
-                break
-            await asyncio.sleep(0.02)
+        job = await client.ImportPhotos(pb.ImportPhotosRequest(school_code=world.school, archive=content), token=short)
+        await mid_way(media_db, job.id)
         process.send_signal(signal.SIGKILL)
         process.wait()
     finally:
@@ -99,11 +119,7 @@ async def test_a_job_whose_instance_is_killed_is_taken_over_or_failed(
     raw = {**suite.settings.raw, "TMIS_MEDIA_JOB_STALE_SECONDS": "1", "TMIS_MEDIA_JOB_MAX_ATTEMPTS": str(max_attempts)}
     other = await media_server(dataclasses.replace(suite.settings, ports={"media": free_port()}, raw=raw))
     try:
-        for _ in range(1200):
-            doc = await media_db["jobs"].find_one({"_id": job.id})
-            if doc["status"] != "RUNNING":
-                break
-            await asyncio.sleep(0.05)
+        doc = await ended(media_db, job.id)
     finally:
         await other.stop(0)
     assert doc["attempts"] == 2 and doc["processed"] == FILES
@@ -127,20 +143,17 @@ async def test_a_teacher_transferred_while_the_archive_runs_gets_nothing_from_it
     moving = await approved(chain, 1)
     stay = [(await world.create(serial)).teacher for serial in range(2, FILES + 1)]
     # a transfer to a school of the other district, approved by the sending one before the archive starts
-    movement = (await gql(chain, TRANSFER, world.clerk, t=moving, to=OTHER, d=TODAY))["movement"]
+    movement = (await gql(chain, TRANSFER, world.clerk, t=moving, to=world.other, d=TODAY))["movement"]
     assert (await gql(chain, ACCEPT, chain.other_clerk, m=movement["id"]))["userErrors"] == []
     assert (await gql(chain, APPROVE_M, chain.reviewers["DISTRICT"], ids=[movement["id"]]))["succeeded"]
     number = (
         await suite.graphql("query($id: ID!) { teacher(id: $id) { basic { idNumber } } }", {"id": moving}, world.clerk)
     )["data"]["teacher"]["basic"]["idNumber"]
     photo = images.standing((2400, 1800), 12, (0.2, 0.4))[0]  # a moment each (the fine face search)
-    content = zipped([*((f"{t.basic['idNumber']}.jpg", photo) for t in stay), (f"{number}.jpg", photo)])
-    started = await upload(suite, IMPORT, {"s": SCHOOL, "a": None}, "photos.zip", content, world.clerk)
+    content = zipped([*((f"{basic_of(t)['idNumber']}.jpg", photo) for t in stay), (f"{number}.jpg", photo)])
+    started = await upload(suite, IMPORT, {"s": world.school, "a": None}, "photos.zip", content, world.clerk)
     job = started["data"]["importPhotos"]["job"]
-    for _ in range(1200):
-        if (await media_db["jobs"].find_one({"_id": job["id"]}))["processed"] >= 1:
-            break
-        await asyncio.sleep(0.02)
+    await mid_way(media_db, job["id"])
 
     # while it runs: the receiving district approves (the record is now the other school's), which opens a change
     assert (await gql(chain, APPROVE_M, chain.other_district_reviewer, ids=[movement["id"]]))["succeeded"]
@@ -148,11 +161,7 @@ async def test_a_teacher_transferred_while_the_archive_runs_gets_nothing_from_it
     doc = await media_db["jobs"].find_one({"_id": job["id"]})
     assert doc["processed"] < FILES, "the archive must still be running when the teacher has moved"
 
-    for _ in range(1200):
-        doc = await media_db["jobs"].find_one({"_id": job["id"]})
-        if doc["status"] != "RUNNING":
-            break
-        await asyncio.sleep(0.05)
+    await ended(media_db, job["id"])
     results = (await suite.graphql(RESULTS, {"j": job["id"]}, world.clerk))["data"]["photoImportResults"]
     assert [r["outcome"] for r in results] == ["ATTACHED"] * (FILES - 1) + ["REFUSED"], results
     assert "不在您的管理范围内" in results[-1]["message"]

@@ -18,7 +18,7 @@ from services.media import faces
 from services.media import normalise as normalise_module
 from services.media.normalise import normalise
 from services.media.standard import PhotoStandard, resolve
-from tests.media import images
+from tests.support import images
 from tmis.errors import DomainError, ErrorCode
 from tmis.plugins import make_plugin_manager
 

@@ -10,9 +10,9 @@ from PIL import Image
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.media.server import create_server as media_server
-from tests.media import images
-from tests.media.conftest import UPLOAD, settled, upload
-from tests.records.conftest import SCHOOL, World
+from tests.support import images
+from tests.support.media import UPLOAD, settled, upload
+from tests.support.world import World
 from tmis import mongo
 from tmis.proto.media.v1 import media_pb2 as media_pb
 from tmis.proto.media.v1 import media_pb2_grpc
@@ -25,8 +25,9 @@ PHOTO = (
 )
 
 
-async def stored_files(db: AsyncDatabase) -> int:
-    return await db["photos.files"].count_documents({})
+async def stored_files(db: AsyncDatabase, teacher_ids: list[str]) -> int:
+    """The photos stored for these teachers (the database holds other tests' too)."""
+    return await db["photos.files"].count_documents({"metadata.teacher_id": {"$in": teacher_ids}})
 
 
 async def set_status(world: World, teacher_id: str, status: str) -> None:
@@ -70,10 +71,12 @@ async def test_a_clerk_uploads_and_the_photo_is_served(world: World, media_db: A
     assert (
         await suite.http.get(f"/files/photos/{teacher.id}.jpg", headers={"authorization": f"Bearer {world.reader}"})
     ).status_code == 200
-    assert await stored_files(media_db) == 1
+    assert await stored_files(media_db, [teacher.id]) == 1
     # the progress of the district counts the photo (records' teacher document has `photo`)
-    progress = await suite.clients.records.GetProgress(rec_pb.GetProgressRequest(org_code="620102"), token=world.reader)
-    assert [(row.org_code, row.total, row.with_photo) for row in progress.orgs] == [(SCHOOL, 1, 1)]
+    progress = await suite.clients.records.GetProgress(
+        rec_pb.GetProgressRequest(org_code=world.district), token=world.reader
+    )
+    assert [(row.org_code, row.total, row.with_photo) for row in progress.orgs] == [(world.school, 1, 1)]
 
 
 async def test_a_new_upload_replaces_the_old_photo(world: World, media_db: AsyncDatabase) -> None:
@@ -83,7 +86,8 @@ async def test_a_new_upload_replaces_the_old_photo(world: World, media_db: Async
         world.suite, UPLOAD, {"t": teacher.id, "f": None}, "a.png", images.encoded(images.noise((400, 500)), "PNG"), me
     )
     assert first["data"]["uploadPhoto"]["userErrors"] == []  # the teacher uploads its own photo
-    old = (await media_db["photos.files"].find_one({}))["_id"]
+    mine = {"metadata.teacher_id": teacher.id}  # the database holds other tests' photos too
+    old = (await media_db["photos.files"].find_one(mine))["_id"]
     second = await upload(
         world.suite,
         UPLOAD,
@@ -93,8 +97,8 @@ async def test_a_new_upload_replaces_the_old_photo(world: World, media_db: Async
         world.clerk,
     )
     assert second["data"]["uploadPhoto"]["userErrors"] == []
-    await settled(media_db)
-    files = [f["_id"] async for f in media_db["photos.files"].find({})]
+    await settled(media_db, teacher.id)
+    files = [f["_id"] async for f in media_db["photos.files"].find(mine)]
     assert (
         len(files) == 1 and files[0] != old and await media_db["photos.chunks"].count_documents({"files_id": old}) == 0
     )
@@ -126,7 +130,7 @@ async def test_refusals_store_nothing(world: World, media_db: AsyncDatabase) -> 
     assert await errors("nope", good, world.clerk) == [("NOT_FOUND", "teacherId")]
     await set_status(world, teacher.id, "SUBMITTED")
     assert await errors(teacher.id, good, world.clerk) == [("NOT_EDITABLE", "teacherId")]
-    assert await stored_files(media_db) == 0
+    assert await stored_files(media_db, [teacher.id, other.id, "nope"]) == 0
     assert (await suite.graphql(PHOTO, {"id": teacher.id}, world.clerk))["data"]["teacher"]["photo"] is None
 
 
@@ -169,18 +173,15 @@ async def test_originals_are_kept_when_configured_and_go_with_their_photo(
             token=world.clerk,
         )
         assert (first.width, first.height, first.dpi) == (295, 366, 300)
-        original = await media_db["originals.files"].find_one({})
-        assert (
-            original["metadata"]["photo_id"] == first.id
-            and original["length"] == len(first_source)
-            and original["filename"] == "a.png"
-        )
+        [original] = [o async for o in media_db["originals.files"].find({"metadata.photo_id": first.id})]
+        assert original["length"] == len(first_source) and original["filename"] == "a.png"
         second = await client.UploadPhoto(
             media_pb.UploadPhotoRequest(teacher_id=teacher.id, content=images.encoded(images.portrait(), "JPEG")),
             token=world.clerk,
         )
-        await settled(media_db)
-        assert [o["metadata"]["photo_id"] async for o in media_db["originals.files"].find({})] == [second.id]
+        await settled(media_db, teacher.id)
+        ours = {"metadata.photo_id": {"$in": [first.id, second.id]}}  # the database holds other tests' too
+        assert [o["metadata"]["photo_id"] async for o in media_db["originals.files"].find(ours)] == [second.id]
     finally:
         await client.close()
         await instance.stop(0)

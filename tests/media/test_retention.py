@@ -4,20 +4,22 @@ thing here that is not done through the API.)"""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import datetime as dt
 
+import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.media.server import create_server as media_server
 from services.records.server import create_server as records_server
-from tests.media.conftest import IMPORT, SCHOOL, upload
-from tests.media.test_batch import GOOD, finished, zipped
-from tests.records.conftest import World
-from tests.records.excel import basic_row, fill, run, template
+from tests.support.excel import basic_row, fill, run, template
+from tests.support.media import GOOD, IMPORT, finished, upload, zipped
+from tests.support.polling import eventually
+from tests.support.world import World
 from tmis import mongo
 from tmis.run.procs import free_port
+
+pytestmark = pytest.mark.usefixtures("fresh_suite")  # purges and counts every job of its databases
 
 
 async def counts(db: AsyncDatabase, bucket: str) -> tuple[int, int]:
@@ -25,10 +27,10 @@ async def counts(db: AsyncDatabase, bucket: str) -> tuple[int, int]:
 
 
 async def until_gone(db: AsyncDatabase, bucket: str, left: tuple[int, int]) -> tuple[int, int]:
-    for _ in range(400):
-        if await counts(db, bucket) == left:
-            break
-        await asyncio.sleep(0.05)
+    async def purged() -> bool:
+        return await counts(db, bucket) == left
+
+    await eventually(purged, f"the {bucket} purged down to {left}", timeout=20)
     return await counts(db, bucket)
 
 
@@ -37,12 +39,12 @@ async def test_old_jobs_and_their_files_are_deleted(world: World, media_db: Asyn
     client = mongo.connect(suite.settings, "test")
     records_db = client[suite.settings.databases["records"]]
     try:
-        workbook = fill(await template(world), {"基本信息": [basic_row(1)]})
+        workbook = fill(await template(world), {"基本信息": [basic_row(1, world.district)]})
         imports = [(await run(world, workbook, dry_run=True))["id"] for _ in range(2)]
         photos = []
         for _ in range(2):
             archive = zipped([("x.jpg", GOOD)])
-            started = await upload(suite, IMPORT, {"s": SCHOOL, "a": None}, "p.zip", archive, world.clerk)
+            started = await upload(suite, IMPORT, {"s": world.school, "a": None}, "p.zip", archive, world.clerk)
             photos.append((await finished(world, started["data"]["importPhotos"]["job"]["id"], world.clerk))["id"])
         assert await counts(records_db, "uploads") == (2, 2) and await counts(media_db, "archives") == (2, 2)
         old = dt.datetime.now(dt.UTC) - dt.timedelta(days=31)

@@ -10,9 +10,9 @@ import httpx
 from gateway.app import create_app
 from gateway.clients import Clients
 from services.media.server import create_server as media_server
-from tests.media import images
-from tests.media.conftest import UPLOAD, upload
-from tests.records.conftest import World
+from tests.support import images
+from tests.support.media import UPLOAD, upload
+from tests.support.world import World
 from tmis.proto.media.v1 import media_pb2 as pb
 from tmis.proto.media.v1 import media_pb2_grpc
 from tmis.rpc import ServiceClient

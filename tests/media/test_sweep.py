@@ -13,7 +13,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -22,15 +22,19 @@ from pymongo.asynchronous.database import AsyncDatabase
 from services.media.photos import UPLOADS_END_WITHIN
 from services.media.server import make_photos
 from services.media.storage import Storage
-from tests.conftest import Suite
-from tests.media import images
-from tests.media.conftest import UPLOAD, settled, upload
-from tests.records.conftest import World
+from tests.support import images
+from tests.support.media import UPLOAD, settled, upload
+from tests.support.polling import eventually
+from tests.support.suite import Suite
+from tests.support.world import World
 from tmis.errors import DomainError, ErrorCode
 from tmis.proto.media.v1 import media_pb2, media_pb2_grpc
 from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.rpc import ServiceClient
 from tmis.run.procs import free_port, spawn, stop_process
+
+# media processes of its own started and SIGKILLed, a sweep of the whole media database: a suite of its own
+pytestmark = [pytest.mark.usefixtures("fresh_suite"), pytest.mark.slow]
 
 
 class Relay:
@@ -86,20 +90,13 @@ async def media_process(suite: Suite, records: str, log: Path) -> tuple[subproce
     }
     proc = spawn([sys.executable, "-m", "services.media"], env, str(log))
     client = ServiceClient("media", f"127.0.0.1:{port}", media_pb2_grpc.MediaServiceStub)
-    for _ in range(600):
+
+    async def serving() -> bool:
         assert proc.poll() is None, log.read_text()
-        if (await client.check_health())[0]:
-            return proc, client
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"media did not start: {log.read_text()}")
+        return (await client.check_health())[0]
 
-
-async def until(found: Callable[[], Awaitable[object]]) -> None:
-    for _ in range(1000):
-        if await found():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("never happened")
+    await eventually(serving, "media to start", timeout=60)
+    return proc, client
 
 
 async def files(db: AsyncDatabase, teacher_id: str) -> dict[str, bool]:
@@ -136,7 +133,7 @@ async def test_the_sweep_settles_uploads_stopped_between_their_steps(
     for n, teacher in enumerate((a, b, c)):  # each with a photo, settled
         reply = await upload(suite, UPLOAD, {"t": teacher.id, "f": None}, "first.jpg", a_photo(n), world.clerk)
         assert reply["data"]["uploadPhoto"]["userErrors"] == []
-    await settled(media_db)
+    await settled(media_db, a.id, b.id, c.id)
     first = {t.id: await photo_in_records(t.id) for t in (a, b, c)}
 
     def upload_to(media: ServiceClient, teacher_id: str, n: int) -> asyncio.Task[object]:
@@ -156,7 +153,7 @@ async def test_the_sweep_settles_uploads_stopped_between_their_steps(
         await media.GetPhoto(media_pb2.GetPhotoRequest(teacher_id=a.id), token=world.clerk)  # (connected)
         relay.requests.clear()
         call = upload_to(media, a.id, 10)
-        await until(lambda: pending(media_db, a.id))
+        await eventually(lambda: pending(media_db, a.id), "a's photo stored, pending", every=0.01)
         proc.kill()
         await stopped(proc, media, call)
     never_attached = await pending(media_db, a.id)
@@ -175,7 +172,7 @@ async def test_the_sweep_settles_uploads_stopped_between_their_steps(
         assert await attached_in_records(c.id)
         # b: killed after records attached its photo, before it was settled
         call = upload_to(media, b.id, 12)
-        await until(lambda: attached_in_records(b.id))
+        await eventually(lambda: attached_in_records(b.id), "b's photo attached in records", every=0.01)
         proc.kill()
         await stopped(proc, media, call)
 

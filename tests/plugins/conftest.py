@@ -6,11 +6,16 @@ from dataclasses import replace
 
 import pytest
 
-from tests.records.conftest import world  # noqa: F401 (fixture)
-from tests.review.conftest import chain  # noqa: F401 (fixture)
+from tests.support.suite import Suite
 from tmis.settings import Settings
 
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     return replace(settings, plugins="gansu")
+
+
+@pytest.fixture
+def suite(fresh_suite: Suite) -> Suite:
+    """A suite of the tests' own: the plugin is enabled in its settings."""
+    return fresh_suite

@@ -7,9 +7,7 @@ from dataclasses import replace
 
 from gateway.schema import build_schema
 from services.records.server import create_server as records_server
-from tests.records.conftest import SCHOOL
-from tests.records.test_gateway_teachers import basic_input
-from tests.review.conftest import Chain
+from tests.support.world import Chain
 from tmis.plugins import build_registry, make_plugin_manager
 from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.proto.records.v1 import records_pb2_grpc
@@ -60,7 +58,12 @@ async def test_local_fields_round_trip_validate_and_review(chain: Chain) -> None
     ] == ["否", "是，乡村学校任教"]
 
     too_much = await gql(
-        CREATE, {"s": SCHOOL, "b": {**basic_input(31), "gsRuralTeacher": "1", "gsRuralAllowance": 5000}}, clerk
+        CREATE,
+        {
+            "s": chain.world.school,
+            "b": {**chain.world.basic_input(31), "gsRuralTeacher": "1", "gsRuralAllowance": 5000},
+        },
+        clerk,
     )
     assert too_much["data"]["createTeacher"]["userErrors"] == [
         {
@@ -71,7 +74,12 @@ async def test_local_fields_round_trip_validate_and_review(chain: Chain) -> None
     ]
     made = (
         await gql(
-            CREATE, {"s": SCHOOL, "b": {**basic_input(31), "gsRuralTeacher": "1", "gsRuralAllowance": 600}}, clerk
+            CREATE,
+            {
+                "s": chain.world.school,
+                "b": {**chain.world.basic_input(31), "gsRuralTeacher": "1", "gsRuralAllowance": 600},
+            },
+            clerk,
         )
     )["data"]["createTeacher"]
     assert made["teacher"]["basic"] == {
@@ -84,8 +92,8 @@ async def test_local_fields_round_trip_validate_and_review(chain: Chain) -> None
     ]["teacher"]["basicData"]
     assert data["gsRuralTeacher"] == {"code": "1", "name": "是，乡村学校任教"} and data["gsRuralAllowance"] == 600
     assert (
-        data["name"] == basic_input(31)["name"]
-        and data["gender"]["code"] == basic_input(31)["gender"]
+        data["name"] == chain.world.basic_input(31)["name"]
+        and data["gender"]["code"] == chain.world.basic_input(31)["gender"]
         and data["gender"]["name"] in ("男", "女")
     )
     add = """mutation($t: ID!, $v: Int!, $e: EntryInput!) { addEntry(teacherId: $t, expectedVersion: $v, entry: $e) {
@@ -110,7 +118,9 @@ async def test_local_fields_round_trip_validate_and_review(chain: Chain) -> None
     got = (await records.BatchGetTeachers(pb.BatchGetTeachersRequest(ids=[teacher]), token=clerk)).teachers[0]
     assert decode(got.basic_json, None)["gsRuralTeacher"] == "0"  # the plugin's default
     rural = pb.SaveBasicInfoRequest(
-        teacher_id=teacher, expected_version=got.version, basic_json=encode({**basic_input(32), "gsRuralTeacher": "2"})
+        teacher_id=teacher,
+        expected_version=got.version,
+        basic_json=encode({**chain.world.basic_input(32), "gsRuralTeacher": "2"}),
     )
     assert not (await records.SaveBasicInfo(rural, token=clerk)).errors
     await review.SubmitRecords(review_pb.SubmitRecordsRequest(teacher_ids=[teacher]), token=clerk)
@@ -134,8 +144,8 @@ async def test_disabling_the_plugin_hides_its_values_and_keeps_them(chain: Chain
     made = (
         await records.CreateTeacher(
             pb.CreateTeacherRequest(
-                school_code=SCHOOL,
-                basic_json=encode({**basic_input(33), "gsRuralTeacher": "1", "gsRuralAllowance": 300}),
+                school_code=chain.world.school,
+                basic_json=encode({**chain.world.basic_input(33), "gsRuralTeacher": "1", "gsRuralAllowance": 300}),
             ),
             token=clerk,
         )
@@ -148,7 +158,7 @@ async def test_disabling_the_plugin_hides_its_values_and_keeps_them(chain: Chain
             pb.SaveBasicInfoRequest(
                 teacher_id=made.id,
                 expected_version=made.version,
-                basic_json=encode({**basic_input(33), "gsRuralAllowance": 1}),
+                basic_json=encode({**chain.world.basic_input(33), "gsRuralAllowance": 1}),
             ),
             token=clerk,
         )
@@ -157,7 +167,7 @@ async def test_disabling_the_plugin_hides_its_values_and_keeps_them(chain: Chain
             pb.SaveBasicInfoRequest(
                 teacher_id=made.id,
                 expected_version=made.version,
-                basic_json=encode({**basic_input(33), "remarks": "改"}),
+                basic_json=encode({**chain.world.basic_input(33), "remarks": "改"}),
             ),
             token=clerk,
         )

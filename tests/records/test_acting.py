@@ -17,8 +17,9 @@ from services.records.importer import Importer, Outcome, Request
 from services.records.model import OrgRef
 from services.records.reading import Limits
 from services.records.storage import Storage
-from tests.records.conftest import PATH, SCHOOL, World, basic_of
-from tests.records.excel import basic_row, fill, template
+from tests.support.excel import basic_row, fill, template
+from tests.support.records import basic_of
+from tests.support.world import World
 from tmis.auth import Caller
 from tmis.errors import DomainError, ErrorCode
 from tmis.plugins import build_registry, code_tables, make_plugin_manager
@@ -33,7 +34,9 @@ async def test_a_bare_service_identity_writes_no_record_content(world: World) ->
     teacher = (await world.create(1)).teacher
     basic = {**basic_of(teacher), "name": "王五"}
     writes = [
-        records.CreateTeacher(pb.CreateTeacherRequest(school_code=SCHOOL, basic_json=teacher.basic_json), token=system),
+        records.CreateTeacher(
+            pb.CreateTeacherRequest(school_code=world.school, basic_json=teacher.basic_json), token=system
+        ),
         records.SaveBasicInfo(
             pb.SaveBasicInfoRequest(teacher_id=teacher.id, expected_version=teacher.version, basic_json=encode(basic)),
             token=system,
@@ -64,9 +67,14 @@ async def test_a_job_writes_with_its_uploader_s_reach_and_the_history_names_the_
     records = world.suite.clients.records
     teacher = (await world.create(1)).teacher
     sign = world.suite.signer.sign
-    clerk = Caller("c1", "clerk", SCHOOL, PATH, ("DATA_ENTRY",), via="photo-123")
+    clerk = Caller("c1", "clerk", world.school, world.path, ("DATA_ENTRY",), via="photo-123")
     other_school = Caller(
-        "c9", "other", "3162010301", (*PATH[:3], "620103", "3162010301"), ("DATA_ENTRY",), via="photo-9"
+        "c9",
+        "other",
+        world.other,
+        (*world.path[:3], world.orgs.other_district, world.other),
+        ("DATA_ENTRY",),
+        via="photo-9",
     )
     with pytest.raises(DomainError):  # the job's uploader does not reach the record: nothing written
         await records.AttachPhoto(pb.AttachPhotoRequest(teacher_id=teacher.id, photo=PHOTO), token=sign(other_school))
@@ -132,9 +140,9 @@ async def test_a_reopened_record_is_written_at_the_version_reopening_left_it(
     importer = Importer(
         storage, build_registry(plugins), code_tables(plugins), Limits.of(world.suite.settings), reopen=reopen
     )
-    school = OrgRef(SCHOOL, "SCHOOL", PATH, "PRIMARY_SECONDARY", "示范小学")
-    clerk = Caller("c1", "clerk", SCHOOL, PATH, ("DATA_ENTRY",), via="import-1")
-    data = fill(await template(world), {"基本信息": [basic_row(1, 姓名="李四")]})
+    school = OrgRef(world.school, "SCHOOL", world.path, "PRIMARY_SECONDARY", "示范小学")
+    clerk = Caller("c1", "clerk", world.school, world.path, ("DATA_ENTRY",), via="import-1")
+    data = fill(await template(world), {"基本信息": [basic_row(1, world.district, 姓名="李四")]})
     async with storage.client.start_session() as session:
         journal = Journal(session)
         out = await importer.run(Request(school, clerk, "APPEND", False), data, journal)
@@ -157,9 +165,9 @@ async def test_a_person_registered_while_the_chunk_was_planned_is_told_where(wor
 
     plugins = make_plugin_manager("")
     importer = Importer(storage, build_registry(plugins), code_tables(plugins), Limits.of(world.suite.settings))
-    school = OrgRef(SCHOOL, "SCHOOL", PATH, "PRIMARY_SECONDARY", "示范小学")
-    clerk = Caller("c1", "clerk", SCHOOL, PATH, ("DATA_ENTRY",), via="import-1")
-    data = fill(await template(world), {"基本信息": [basic_row(1), basic_row(2)]})
+    school = OrgRef(world.school, "SCHOOL", world.path, "PRIMARY_SECONDARY", "示范小学")
+    clerk = Caller("c1", "clerk", world.school, world.path, ("DATA_ENTRY",), via="import-1")
+    data = fill(await template(world), {"基本信息": [basic_row(1, world.district), basic_row(2, world.district)]})
     async with storage.client.start_session() as session:
         journal = Racing(session)
         out = await importer.run(Request(school, clerk, "APPEND", False), data, journal)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Suite
+from tests.support.suite import Suite
 from tmis.codes import DATA_DIR, CodeTableError, load_code_tables
 
 SHARED_CODES = Path(__file__).resolve().parents[3] / "shared" / "domain" / "codes"

@@ -6,17 +6,20 @@ on the same port and data; every save answered before the kill must be read back
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.records.conftest import World, basic_of
+from tests.support.polling import eventually
+from tests.support.records import basic_of, demo_person
+from tests.support.world import World
 from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.rpc.codec import encode
-from tmis.run.demo import demo_basic
 from tmis.run.embedded_db import EmbeddedMongo
+
+# a database of its own, killed and started again under saves: a suite of its own, and a long run
+pytestmark = [pytest.mark.usefixtures("fresh_suite"), pytest.mark.slow]
 
 WRITERS = 12
 KILLS = 2
@@ -52,7 +55,7 @@ async def _saves_then_kill(world: World, embedded: EmbeddedMongo, acked: dict[st
 
     async def writer(serial: int, teacher_id: str) -> None:
         nonlocal saves
-        basic = demo_basic(serial, "620102", "PRIMARY_SECONDARY")
+        basic = demo_person(serial, world.district, "PRIMARY_SECONDARY")
         version = acked[teacher_id][0]
         for n in range(100_000):
             name = _name(n)
@@ -72,23 +75,20 @@ async def _saves_then_kill(world: World, embedded: EmbeddedMongo, acked: dict[st
             saves += 1
 
     tasks = [asyncio.create_task(writer(i + 1, t)) for i, t in enumerate(acked)]
-    deadline = time.monotonic() + 30
-    while saves < 300 and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
+    await eventually(lambda: saves >= 300, "300 answered saves")
     embedded.kill()  # with saves in flight: those answered so far must all be there
     await asyncio.gather(*tasks)
     answered = dict(acked)
     embedded.start()  # the same port and data: the services' clients reconnect by themselves
 
-    found: dict[str, tuple[int, str]] = {}
-    deadline = time.monotonic() + 30
-    while not found:
+    async def read_back() -> dict[str, tuple[int, str]]:
         try:
             reply = await records.BatchGetTeachers(pb.BatchGetTeachersRequest(ids=list(answered)), token=world.clerk)
-            found = {t.id: (t.version, str(basic_of(t)["name"])) for t in reply.teachers}
         except Exception:  # noqa: BLE001 - until the records service reconnects
-            assert time.monotonic() < deadline, "records did not reconnect to the restarted database"
-            await asyncio.sleep(0.2)
+            return {}
+        return {t.id: (t.version, str(basic_of(t)["name"])) for t in reply.teachers}
+
+    found = await eventually(read_back, "records to reconnect to the restarted database")
     lost = {i: (answered[i], found.get(i)) for i in answered if found.get(i, (0, ""))[0] < answered[i][0]}
     assert not lost, f"{len(lost)} of {WRITERS} records lost answered saves ({saves} saves): {lost}"
     for teacher_id, (version, name) in answered.items():  # at the answered version, or one later being answered

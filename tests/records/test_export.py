@@ -7,20 +7,16 @@ import zipfile
 
 from openpyxl import load_workbook
 
-from tests.records.conftest import OTHER, SCHOOL, World
-from tests.records.excel import basic_row, download, education_row, fill, run, template
-from tests.records.test_import import teachers
-
-EXPORT = """mutation($o: String!, $s: RecordStatus) { exportTeachers(orgCode: $o, status: $s) { url userErrors { code
-  field } } }"""
-
-
-async def export(world: World, org: str = SCHOOL, token: str | None = None, status: str | None = None) -> dict:
-    return (await world.suite.graphql(EXPORT, {"o": org, "s": status}, token or world.clerk))["data"]["exportTeachers"]
+from tests.support.excel import basic_row, download, education_row, fill, run, template
+from tests.support.records import export, teachers
+from tests.support.world import World
 
 
 async def test_export_imports_again_unchanged(world: World) -> None:
-    rows = [basic_row(1, 备注='=HYPERLINK("http://x")'), basic_row(2, 曾用名="@SUM(A1)", 政治面貌="01、02")]
+    rows = [
+        basic_row(1, world.district, 备注='=HYPERLINK("http://x")'),
+        basic_row(2, world.district, 曾用名="@SUM(A1)", 政治面貌="01、02"),
+    ]
     data = fill(
         await template(world),
         {"基本信息": rows, "学习经历": [education_row(rows[0]["身份证件号"]), education_row(rows[1]["身份证件号"])]},
@@ -50,15 +46,17 @@ async def test_export_imports_again_unchanged(world: World) -> None:
 
 
 async def test_export_only_of_the_callers_subtree(world: World) -> None:
-    await run(world, fill(await template(world), {"基本信息": [basic_row(1)]}))
-    outside = await export(world, OTHER)
+    await run(world, fill(await template(world), {"基本信息": [basic_row(1, world.district)]}))
+    outside = await export(world, world.other)
     assert outside["url"] is None and outside["userErrors"][0]["code"] == "FORBIDDEN"
     # a download link made for one org cannot be pointed at another
-    url = (await export(world, token=world.stranger, org=OTHER))["url"]
-    forged = url.replace(f"/exports/{OTHER}/", f"/exports/{SCHOOL}/").removeprefix("http://gateway")
+    url = (await export(world, token=world.stranger, org=world.other))["url"]
+    forged = url.replace(f"/exports/{world.other}/", f"/exports/{world.school}/").removeprefix("http://gateway")
     assert (await world.suite.http.get(forged)).status_code == 401
     # the district's reader sees the school's records; the stranger's school has none
-    district = load_workbook(io.BytesIO(await download(world, (await export(world, "620102", world.reader))["url"])))
+    district = load_workbook(
+        io.BytesIO(await download(world, (await export(world, world.district, world.reader))["url"]))
+    )
     assert district["基本信息"].max_row == 2
     theirs = load_workbook(io.BytesIO(await download(world, url)))
     assert theirs["基本信息"].max_row == 1

@@ -4,70 +4,19 @@ tables, and messages a school clerk understands."""
 from __future__ import annotations
 
 import io
-from typing import Any
 
 from openpyxl import load_workbook
 
-from tests.records.conftest import PATH, SCHOOL, World
-from tests.records.excel import basic_row, download, fill, run, template
-from tests.records.test_export import export
-from tests.records.test_gateway_teachers import CREATE, basic_input
+from tests.support.excel import basic_row, download, fill, run, template
+from tests.support.gql import CREATE
+from tests.support.records import TITLE, Record, export, title_rows
+from tests.support.world import World
 from tmis.auth import Caller
 from tmis.run.demo import DEMO_ENTRIES
 
-ADD = """mutation($t: ID!, $v: Int!, $e: EntryInput!, $s: InfoSet!) {
-  addEntry(teacherId: $t, expectedVersion: $v, entry: $e) {
-  teacher { version entries(set: $s) { id data } } userErrors { code message field } } }"""
 UPDATE = """mutation($t: ID!, $v: Int!, $id: ID!, $e: EntryInput!) {
   updateEntry(teacherId: $t, expectedVersion: $v, entryId: $id, entry: $e) {
   teacher { version } userErrors { code message field } } }"""
-BASIC = """query($id: ID!) { teacher(id: $id) { version basic {
-  currentTitle { code name } currentPostCategory { code name } currentPostGrade { code name }
-  highestEducation { code } highestEducationInstitution
-  highestDegreeLevel { code name } highestDegree { code name } highestDegreeInstitution
-  formerName staffNumber } completeness { missing missingLabels } } }"""
-
-
-class Record:
-    """One teacher of the world's school, written through the gateway by its clerk."""
-
-    def __init__(self, world: World, teacher_id: str) -> None:
-        self.world, self.id, self.version = world, teacher_id, 1
-
-    @classmethod
-    async def new(cls, world: World, serial: int = 1, **basic: Any) -> Record:
-        made = (await world.suite.graphql(CREATE, {"s": SCHOOL, "b": {**basic_input(serial), **basic}}, world.clerk))[
-            "data"
-        ]["createTeacher"]
-        assert made["userErrors"] == [], made
-        return cls(world, made["teacher"]["id"])
-
-    async def add(self, set_key: str, data: dict[str, Any]) -> dict[str, Any]:
-        entry = (
-            {set_key.lower(): data}
-            if set_key in ("EDUCATION", "SALARY", "ASSESSMENT")
-            else {"other": {"set": set_key, "data": data}}
-        )
-        answer = await self.world.suite.graphql(
-            ADD, {"t": self.id, "v": self.version, "e": entry, "s": set_key}, self.world.clerk
-        )
-        assert "errors" not in answer, answer
-        reply = answer["data"]["addEntry"]
-        if reply["teacher"]:
-            self.version = reply["teacher"]["version"]
-        return reply
-
-    async def errors(self, set_key: str, data: dict[str, Any]) -> list[tuple[str, str]]:
-        return [(e["code"], e["field"]) for e in (await self.add(set_key, data))["userErrors"]]
-
-    async def entry(self, set_key: str, data: dict[str, Any]) -> dict[str, Any]:
-        """The stored entry (codes as Code objects) of a write that must succeed."""
-        reply = await self.add(set_key, data)
-        assert reply["userErrors"] == [], reply
-        return reply["teacher"]["entries"][-1]["data"]
-
-    async def basic(self) -> dict[str, Any]:
-        return (await self.world.suite.graphql(BASIC, {"id": self.id}, self.world.clerk))["data"]["teacher"]
 
 
 def choices(workbook: bytes) -> list[str]:
@@ -77,7 +26,6 @@ def choices(workbook: bytes) -> list[str]:
 
 
 POST = {"postCategory": "1", "postGrade": "110", "startMonth": "2015-09", "schoolDuties": ["00"]}
-TITLE = {"title": "P03", "startMonth": "2015-09"}
 
 
 async def test_a_first_grade_teacher_on_grade_ten_is_recorded(world: World) -> None:
@@ -113,24 +61,8 @@ async def test_field_definitions_and_template_show_the_provisional_entries(world
     assert "P03-中小学一级教师" in codes and "110-专业技术岗位十级" in codes and "P01-党组织书记" in codes
 
 
-def title_rows(id_number: str, title: str, grade: str) -> dict[str, list[dict[str, Any]]]:
-    return {
-        "专业技术职务聘任": [{"身份证件号": id_number, "聘任专业技术职务": title, "聘任开始年月": "2015-09"}],
-        "岗位聘任": [
-            {
-                "身份证件号": id_number,
-                "岗位类别": "1-教师岗位",
-                "岗位等级": grade,
-                "聘任开始年月": "2015-09",
-                "是否兼任其他岗位": "否",
-                "校级职务": "00-无",
-            }
-        ],
-    }
-
-
 async def test_the_national_template_imports_by_name_and_exports(world: World) -> None:
-    row = basic_row(1)
+    row = basic_row(1, world.district)
     number = row["身份证件号"]
     # the national system's own codes are not ours: the name finds the entry
     data = fill(
@@ -142,7 +74,7 @@ async def test_the_national_template_imports_by_name_and_exports(world: World) -
         await world.suite.graphql(
             "query($o: String!) { teachers(orgCode: $o) { edges { node { basic {"
             " currentTitle { code } currentPostGrade { code } } } } } }",
-            {"o": SCHOOL},
+            {"o": world.school},
             world.clerk,
         )
     )["data"]["teachers"]["edges"]
@@ -225,7 +157,7 @@ async def test_one_entry_a_year(world: World) -> None:
 
 
 async def test_an_append_import_reports_a_second_entry_of_a_year(world: World) -> None:
-    row = basic_row(1)
+    row = basic_row(1, world.district)
     number = row["身份证件号"]
     blank = await template(world)
     year = {"身份证件号": number, "考核年度": "2024", "考核结果": "1"}
@@ -252,7 +184,9 @@ async def test_an_append_import_reports_a_second_entry_of_a_year(world: World) -
 
 async def test_kindergarten_only_staff_sources(world: World) -> None:
     made = (
-        await world.suite.graphql(CREATE, {"s": SCHOOL, "b": {**basic_input(1), "staffSource": "301"}}, world.clerk)
+        await world.suite.graphql(
+            CREATE, {"s": world.school, "b": {**world.basic_input(1), "staffSource": "301"}}, world.clerk
+        )
     )["data"]["createTeacher"]
     assert [(e["code"], e["field"]) for e in made["userErrors"]] == [("NOT_FOR_SCHOOL_TYPE", "basic.staffSource")]
     assert made["userErrors"][0]["message"] == "教职工来源“从中小学调入”只适用于幼儿园"
@@ -310,20 +244,22 @@ SUBMIT = "mutation($ids: [ID!]!) { submitRecords(teacherIds: $ids) { succeeded u
 
 async def test_the_same_person_twice_in_ones_own_school(world: World) -> None:
     await Record.new(world)
-    again = (await world.suite.graphql(CREATE, {"s": SCHOOL, "b": basic_input(1)}, world.clerk))["data"][
+    again = (await world.suite.graphql(CREATE, {"s": world.school, "b": world.basic_input(1)}, world.clerk))["data"][
         "createTeacher"
     ]["userErrors"]
     assert [e["code"] for e in again] == ["DUPLICATE_PERSON"]
     assert (
         "本校（示范小学）" in again[0]["message"]
         and "调动" not in again[0]["message"]
-        and SCHOOL not in again[0]["message"]
+        and world.school not in again[0]["message"]
     )
 
 
 async def test_a_field_the_school_type_lacks_is_named(world: World) -> None:
     lacking = (
-        await world.suite.graphql(CREATE, {"s": SCHOOL, "b": {**basic_input(2), "dualQualified": True}}, world.clerk)
+        await world.suite.graphql(
+            CREATE, {"s": world.school, "b": {**world.basic_input(2), "dualQualified": True}}, world.clerk
+        )
     )["data"]["createTeacher"]
     error = lacking["userErrors"][0]
     assert (
@@ -354,7 +290,7 @@ async def test_a_reviewer_is_told_the_schools_name(world: World) -> None:
     for set_key, data in DEMO_ENTRIES.items():
         await record.entry(set_key, data)
     assert (await gql(SUBMIT, {"ids": [record.id]}, world.clerk))["data"]["submitRecords"]["succeeded"] == [record.id]
-    district = world.suite.signer.sign(Caller("rv", "reviewer", "620102", PATH[:4], ("REVIEWER",)))
+    district = world.suite.signer.sign(Caller("rv", "reviewer", world.district, world.path[:4], ("REVIEWER",)))
     approve = "mutation($ids: [ID!]!) { approveRecords(teacherIds: $ids) { userErrors { code message } } }"
     early = (await gql(approve, {"ids": [record.id]}, district))["data"]["approveRecords"]["userErrors"]
     assert [e["code"] for e in early] == ["FORBIDDEN"] and "正等待学校（示范小学）审核" in early[0]["message"]

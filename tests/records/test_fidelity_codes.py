@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.records.conftest import World
-from tests.records.excel import basic_row, fill, run, template
-from tests.records.test_fidelity import TITLE, Record, title_rows
+from tests.support.excel import basic_row, fill, run, template
+from tests.support.records import TITLE, Record, title_rows
+from tests.support.world import World
 from tmis.settings import Settings
+
+pytestmark = pytest.mark.usefixtures("fresh_suite")  # settings of its own
 
 OFFICIAL_TITLE = {
     "name": "title",
@@ -39,7 +41,7 @@ async def test_a_deployment_with_the_official_codes_replaces_the_table(world: Wo
     record = await Record.new(world)
     assert (await record.entry("TITLE_APPOINTMENT", {**TITLE, "title": "12"}))["title"]["name"] == "中小学一级教师"
     assert await record.errors("TITLE_APPOINTMENT", TITLE) == [("INVALID_CODE", "entry.titleAppointment.title")]
-    row = basic_row(2)
+    row = basic_row(2, world.district)
     job = await run(
         world,
         fill(await template(world), {"基本信息": [row], **title_rows(row["身份证件号"], "P03-中小学一级教师", "110")}),

@@ -6,36 +6,23 @@ from __future__ import annotations
 import logging
 
 from gateway.records.mutations import TYPED_MEMBERS
-from tests.records.conftest import SCHOOL, World
-from tests.records.test_teachers import EDUCATION
-from tmis.run.demo import DEMO_ENTRIES, demo_basic
+from tests.support.gql import ADD, CREATE
+from tests.support.records import EDUCATION
+from tests.support.world import World
+from tmis.run.demo import DEMO_ENTRIES
 
-CREATE = """mutation($s: String!, $b: BasicInfoInput!) { createTeacher(schoolCode: $s, basic: $b) {
-  teacher { id version school { code } basic { name gender { code name } birthDate politicalStatus { code name }
-  staffCategory { code name } contractType { code } highestEducation { code } }
-            completeness { complete missing } review { status pendingLevel } }
-  userErrors { code message field } } }"""
-ADD = """mutation($t: ID!, $v: Int!, $e: EntryInput!) { addEntry(teacherId: $t, expectedVersion: $v, entry: $e) {
-  teacher { version basic { highestEducation { code name } } entries(set: EDUCATION) { id set data } completeness {
-  missing } }
-  userErrors { code message field } } }"""
 PAGE = """query($o: String!, $f: Int) { teachers(orgCode: $o, first: $f) { totalCount pageInfo { hasNextPage }
   edges { node { id basic { name gender { name } } education: entries(set: EDUCATION) { data } work: entries(set:
   WORK) { data } } } } }"""
-
-
-def basic_input(serial: int) -> dict:
-    basic = demo_basic(serial, "620102", "PRIMARY_SECONDARY")
-    basic["gender"] = "1" if serial % 2 == 0 else "2"
-    basic["birthDate"] = f"{basic['idNumber'][6:10]}-{basic['idNumber'][10:12]}-{basic['idNumber'][12:14]}"
-    return basic
 
 
 async def test_create_fill_and_read_back(world: World) -> None:
     gql = world.suite.graphql
     bad = (
         await gql(
-            CREATE, {"s": SCHOOL, "b": {**basic_input(1), "idNumber": "123", "workStartMonth": "2099-01"}}, world.clerk
+            CREATE,
+            {"s": world.school, "b": {**world.basic_input(1), "idNumber": "123", "workStartMonth": "2099-01"}},
+            world.clerk,
         )
     )["data"]["createTeacher"]
     assert bad["teacher"] is None
@@ -43,14 +30,17 @@ async def test_create_fill_and_read_back(world: World) -> None:
         ("INVALID_ID_NUMBER", "basic.idNumber"),
         ("INVALID_DATE", "basic.workStartMonth"),
     }
-    assert (await gql("query($o: String!) { teachers(orgCode: $o) { totalCount } }", {"o": SCHOOL}, world.clerk))[
+    assert (await gql("query($o: String!) { teachers(orgCode: $o) { totalCount } }", {"o": world.school}, world.clerk))[
         "data"
     ]["teachers"]["totalCount"] == 0
 
-    made = (await gql(CREATE, {"s": SCHOOL, "b": basic_input(1)}, world.clerk))["data"]["createTeacher"]
+    made = (await gql(CREATE, {"s": world.school, "b": world.basic_input(1)}, world.clerk))["data"]["createTeacher"]
     assert made["userErrors"] == []
     teacher = made["teacher"]
-    assert teacher["school"] == {"code": SCHOOL} and teacher["review"] == {"status": "DRAFT", "pendingLevel": None}
+    assert teacher["school"] == {"code": world.school} and teacher["review"] == {
+        "status": "DRAFT",
+        "pendingLevel": None,
+    }
     assert teacher["basic"]["gender"] == {"code": "2", "name": "女"} and teacher["basic"]["politicalStatus"] == [
         {"code": "13", "name": "群众"}
     ]
@@ -97,8 +87,12 @@ async def test_create_fill_and_read_back(world: World) -> None:
 
 async def test_teachers_cannot_touch_school_sets_or_others(world: World) -> None:
     gql = world.suite.graphql
-    made = (await gql(CREATE, {"s": SCHOOL, "b": basic_input(1)}, world.clerk))["data"]["createTeacher"]["teacher"]
-    other = (await gql(CREATE, {"s": SCHOOL, "b": basic_input(2)}, world.clerk))["data"]["createTeacher"]["teacher"]
+    made = (await gql(CREATE, {"s": world.school, "b": world.basic_input(1)}, world.clerk))["data"]["createTeacher"][
+        "teacher"
+    ]
+    other = (await gql(CREATE, {"s": world.school, "b": world.basic_input(2)}, world.clerk))["data"]["createTeacher"][
+        "teacher"
+    ]
     me = world.teacher_token(made["id"])
     salary = {
         "salary": {
@@ -118,14 +112,16 @@ async def test_teachers_cannot_touch_school_sets_or_others(world: World) -> None
     ] is None
     mine = (await gql(ADD, {"t": made["id"], "v": 1, "e": {"education": EDUCATION}}, me))["data"]["addEntry"]
     assert mine["userErrors"] == []
-    listing = await gql("query($o: String!) { teachers(orgCode: $o) { totalCount } }", {"o": SCHOOL}, me)
+    listing = await gql("query($o: String!) { teachers(orgCode: $o) { totalCount } }", {"o": world.school}, me)
     assert listing["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
 async def test_a_page_costs_one_records_call(world: World) -> None:
     gql = world.suite.graphql
     for serial in range(6):
-        created = (await gql(CREATE, {"s": SCHOOL, "b": basic_input(serial)}, world.clerk))["data"]["createTeacher"]
+        created = (await gql(CREATE, {"s": world.school, "b": world.basic_input(serial)}, world.clerk))["data"][
+            "createTeacher"
+        ]
         assert created["userErrors"] == [], created
         await gql(ADD, {"t": created["teacher"]["id"], "v": 1, "e": {"education": EDUCATION}}, world.clerk)
     calls: list[str] = []
@@ -141,7 +137,7 @@ async def test_a_page_costs_one_records_call(world: World) -> None:
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     try:
-        page = (await gql(PAGE, {"o": "620102", "f": 50}, world.reader))["data"]["teachers"]
+        page = (await gql(PAGE, {"o": world.district, "f": 50}, world.reader))["data"]["teachers"]
     finally:
         logger.removeHandler(handler)
     assert page["totalCount"] == 6 and len(page["edges"]) == 6
@@ -151,7 +147,9 @@ async def test_a_page_costs_one_records_call(world: World) -> None:
 
 async def test_save_and_delete(world: World) -> None:
     gql = world.suite.graphql
-    made = (await gql(CREATE, {"s": SCHOOL, "b": basic_input(1)}, world.clerk))["data"]["createTeacher"]["teacher"]
+    made = (await gql(CREATE, {"s": world.school, "b": world.basic_input(1)}, world.clerk))["data"]["createTeacher"][
+        "teacher"
+    ]
     save = """mutation($t: ID!, $v: Int!, $b: BasicInfoInput!) { saveBasicInfo(teacherId: $t, expectedVersion: $v,
   basic: $b) {
       teacher { version basic { name remarks maritalStatus { name } } } userErrors { code field } } }"""
@@ -161,7 +159,7 @@ async def test_save_and_delete(world: World) -> None:
             {
                 "t": made["id"],
                 "v": 1,
-                "b": {**basic_input(1), "name": "张明明", "remarks": "班主任", "maritalStatus": "20"},
+                "b": {**world.basic_input(1), "name": "张明明", "remarks": "班主任", "maritalStatus": "20"},
             },
             world.clerk,
         )
@@ -171,9 +169,9 @@ async def test_save_and_delete(world: World) -> None:
         "remarks": "班主任",
         "maritalStatus": {"name": "已婚"},
     }
-    lacking = (await gql(save, {"t": made["id"], "v": 2, "b": {**basic_input(1), "dualQualified": True}}, world.clerk))[
-        "data"
-    ]["saveBasicInfo"]
+    lacking = (
+        await gql(save, {"t": made["id"], "v": 2, "b": {**world.basic_input(1), "dualQualified": True}}, world.clerk)
+    )["data"]["saveBasicInfo"]
     assert lacking["userErrors"] == [
         {"code": "UNKNOWN_FIELD", "field": "basic.dualQualified"}
     ]  # a 中职 field, in a 中小学
@@ -193,7 +191,9 @@ EVERY_SET = {MEMBER_OF.get(key, key): data for key, data in DEMO_ENTRIES.items()
 
 async def test_a_clerk_fills_every_set_until_the_record_is_complete(world: World) -> None:
     gql = world.suite.graphql
-    teacher = (await gql(CREATE, {"s": SCHOOL, "b": basic_input(1)}, world.clerk))["data"]["createTeacher"]["teacher"]
+    teacher = (await gql(CREATE, {"s": world.school, "b": world.basic_input(1)}, world.clerk))["data"]["createTeacher"][
+        "teacher"
+    ]
     version = 1
     added = (await gql(ADD, {"t": teacher["id"], "v": version, "e": {"education": EDUCATION}}, world.clerk))["data"][
         "addEntry"

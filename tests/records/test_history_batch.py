@@ -3,7 +3,7 @@ the page ListTeacherHistory answers, records out of the caller's reach left out.
 
 from __future__ import annotations
 
-from tests.records.conftest import World
+from tests.support.world import World
 from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.rpc.codec import encode
 from tmis.run.demo import DEMO_ENTRIES

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.records.conftest import SCHOOL, World
-from tests.records.test_gateway_teachers import ADD, CREATE, basic_input
+from tests.support.gql import ADD, CREATE
+from tests.support.world import World
 
 TRAINING = {"year": 2024, "category": "2", "project": "国培计划", "mode": "1", "hours": 24}
 
@@ -26,7 +26,9 @@ def nested_literal(levels: int) -> str:
 
 async def test_deeply_nested_entry_data_is_refused(world: World) -> None:
     gql = world.suite.graphql
-    teacher = (await gql(CREATE, {"s": SCHOOL, "b": basic_input(1)}, world.clerk))["data"]["createTeacher"]["teacher"]
+    teacher = (await gql(CREATE, {"s": world.school, "b": world.basic_input(1)}, world.clerk))["data"]["createTeacher"][
+        "teacher"
+    ]
     for levels in (1, 20):
         given = {"other": {"set": "TRAINING", "data": nested(levels)}}
         [error] = (await gql(ADD, {"t": teacher["id"], "v": 1, "e": given}, world.clerk))["errors"]
@@ -42,8 +44,8 @@ async def test_deeply_nested_entry_data_is_refused(world: World) -> None:
 
 
 async def create(world: World, name: str) -> dict:
-    basic = {**basic_input(1), "name": name}
-    return (await world.suite.graphql(CREATE, {"s": SCHOOL, "b": basic}, world.clerk))["data"]
+    basic = {**world.basic_input(1), "name": name}
+    return (await world.suite.graphql(CREATE, {"s": world.school, "b": basic}, world.clerk))["data"]
 
 
 NAMES = [  # (name, what the message says)

@@ -11,21 +11,17 @@ from openpyxl import load_workbook
 from pymongo import AsyncMongoClient, monitoring
 
 from services.records.storage import Storage
-from tests.records.conftest import OTHER, SCHOOL, World
-from tests.records.excel import JOB, basic_row, download, education_row, fill, run, template, upload, wait
-
-TEACHERS = """query($o: String!) { teachers(orgCode: $o, first: 100) { totalCount edges { node { id version basic {
-  name idNumber gender { code } politicalStatus { code } }
-  education: entries(set: EDUCATION) { id data } } } } }"""
-
-
-async def teachers(world: World) -> dict[str, dict]:
-    page = (await world.suite.graphql(TEACHERS, {"o": SCHOOL}, world.clerk))["data"]["teachers"]
-    return {e["node"]["basic"]["idNumber"]: e["node"] for e in page["edges"]}
+from tests.support.excel import JOB, basic_row, download, education_row, fill, run, template, upload, wait
+from tests.support.records import teachers
+from tests.support.world import World
 
 
 async def test_template_filled_imports_the_records(world: World) -> None:
-    rows = [basic_row(1), basic_row(2, 政治面貌="01-中共党员"), basic_row(3)]
+    rows = [
+        basic_row(1, world.district),
+        basic_row(2, world.district, 政治面貌="01-中共党员"),
+        basic_row(3, world.district),
+    ]
     ids = [r["身份证件号"] for r in rows]
     data = fill(
         await template(world),
@@ -69,7 +65,7 @@ async def test_template_filled_imports_the_records(world: World) -> None:
 
 
 async def test_append_and_replace(world: World) -> None:
-    row = basic_row(1)
+    row = basic_row(1, world.district)
     number = row["身份证件号"]
     blank = await template(world)
     await run(world, fill(blank, {"基本信息": [row], "学习经历": [education_row(number)]}))
@@ -105,13 +101,18 @@ def kinds(job: dict) -> tuple[int, int, int, int, int]:
 
 async def test_every_row_is_new_updated_unchanged_or_failed(world: World) -> None:
     blank = await template(world)
-    kept, changed = basic_row(1), basic_row(2)
+    kept, changed = basic_row(1, world.district), basic_row(2, world.district)
     ids = [kept["身份证件号"], changed["身份证件号"]]
     first = await run(world, fill(blank, {"基本信息": [kept, changed], "学习经历": [education_row(ids[0])]}))
     assert kinds(first) == (3, 0, 0, 0, 3)
     master = education_row(ids[0], 获得学历="14", 学位层次="3", 学位名称="305", 入学年月="2006-09", 毕业年月="2009-07")
     sheets = {
-        "基本信息": [kept, basic_row(2, 曾用名="王二"), basic_row(3), basic_row(4, 出生日期="1980年春")],
+        "基本信息": [
+            kept,
+            basic_row(2, world.district, 曾用名="王二"),
+            basic_row(3, world.district),
+            basic_row(4, world.district, 出生日期="1980年春"),
+        ],
         # stored already, new, the same again below it, and a teacher nobody registered
         "学习经历": [education_row(ids[0]), master, master, education_row("11010519491231002X")],
     }
@@ -126,13 +127,13 @@ async def test_every_row_is_new_updated_unchanged_or_failed(world: World) -> Non
 
 async def test_row_errors_and_the_error_workbook(world: World) -> None:
     good, bad_date, bad_code = (
-        basic_row(1),
-        basic_row(2, 出生日期="1980年春"),
-        basic_row(3, 性别="男性", 人员状态="=1+1"),
+        basic_row(1, world.district),
+        basic_row(2, world.district, 出生日期="1980年春"),
+        basic_row(3, world.district, 性别="男性", 人员状态="=1+1"),
     )
     no_ids = [
-        basic_row(4, 身份证件号=None, 出生日期="1980-01-01"),
-        basic_row(5, 身份证件号=None, 出生日期="1980-01-01"),
+        basic_row(4, world.district, 身份证件号=None, 出生日期="1980-01-01"),
+        basic_row(5, world.district, 身份证件号=None, 出生日期="1980-01-01"),
     ]
     data = fill(
         await template(world),
@@ -167,9 +168,9 @@ async def test_row_errors_and_the_error_workbook(world: World) -> None:
 
 
 async def test_scope_conflicts_and_states(world: World) -> None:
-    rows = [basic_row(1), basic_row(2)]
+    rows = [basic_row(1, world.district), basic_row(2, world.district)]
     data = fill(await template(world), {"基本信息": rows})
-    refused = await upload(world, data, school=OTHER)  # a school outside the clerk's reach
+    refused = await upload(world, data, school=world.other)  # a school outside the clerk's reach
     assert refused["job"] is None and refused["userErrors"][0]["code"] == "FORBIDDEN"
     reader = await upload(world, data, token=world.reader)
     assert reader["job"] is None and reader["userErrors"][0]["code"] == "FORBIDDEN"
@@ -189,7 +190,7 @@ async def test_scope_conflicts_and_states(world: World) -> None:
     ]
 
     # the same people imported by another school: conflict rows, nothing overwritten
-    elsewhere = await upload(world, data, token=world.stranger, school=OTHER)
+    elsewhere = await upload(world, data, token=world.stranger, school=world.other)
     job = await wait(world, elsewhere["job"]["id"], world.stranger)
     assert (job["succeeded"], job["failed"]) == (0, 2) and all("其他学校" in e["message"] for e in job["errors"])
     assert (await world.suite.graphql(JOB, {"id": elsewhere["job"]["id"]}, world.clerk))["data"][
@@ -217,12 +218,13 @@ async def test_a_chunk_s_people_are_looked_up_a_few_numbers_a_query(mongo_uri: s
 
     listener = Finds()
     client = AsyncMongoClient(mongo_uri, tz_aware=True, event_listeners=[listener])
-    db = client[f"t{ObjectId()}_people"]
+    db = client[f"t{ObjectId()}_people"]  # a database of the test's own: its codes are no other test's
+    school = "3162010201"
     try:
         numbers = [f"6201021990010{i:05d}" for i in range(120)]
         await db.teachers.insert_many(
             [
-                {"school_code": SCHOOL, "org_path": [SCHOOL], "version": 1, "basic": {"idType": "1", "idNumber": n}}
+                {"school_code": school, "org_path": [school], "version": 1, "basic": {"idType": "1", "idNumber": n}}
                 for n in numbers
             ]
         )

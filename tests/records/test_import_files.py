@@ -12,10 +12,12 @@ import pytest
 import xlwt
 from openpyxl import load_workbook
 
-from tests.records.conftest import World
-from tests.records.excel import basic_row, fill, plain, run, template, upload, wait
-from tests.records.test_import import teachers
+from tests.support.excel import basic_row, fill, plain, run, template, upload, wait
+from tests.support.records import teachers
+from tests.support.world import World
 from tmis.settings import Settings
+
+pytestmark = pytest.mark.usefixtures("fresh_suite")  # settings of its own (import limits)
 
 # 基本信息 as the national 中小学 template heads it (SPEC §6.2), with its misspelt header
 NATIONAL = [
@@ -62,8 +64,8 @@ def settings(settings: Settings) -> Settings:
     return replace(settings, raw={**settings.raw, "TMIS_IMPORT_MAX_ROWS": "3", "TMIS_IMPORT_MAX_BYTES": "200000"})
 
 
-def national_row(serial: int) -> list[object]:
-    r = basic_row(serial)
+def national_row(serial: int, district: str) -> list[object]:
+    r = basic_row(serial, district)
     values = {
         "*姓名": r["姓名"],
         "曾用名": "无",
@@ -114,7 +116,7 @@ def legacy_xls(rows: list[list[object]]) -> bytes:
 
 
 async def test_the_national_xls_imports_as_it_is(world: World) -> None:
-    data = legacy_xls([NATIONAL, national_row(1), national_row(2)])
+    data = legacy_xls([NATIONAL, national_row(1, world.district), national_row(2, world.district)])
     assert data[:4] == b"\xd0\xcf\x11\xe0"
     job = await run(world, data)
     assert (job["status"], job["succeeded"], job["failed"]) == ("SUCCEEDED", 2, 0)
@@ -150,7 +152,7 @@ def _merged_header(xlsx: bytes) -> bytes:
 
 async def test_bad_files_are_refused_and_change_nothing(world: World) -> None:
     blank = await template(world)
-    one = fill(blank, {"基本信息": [basic_row(1)]})
+    one = fill(blank, {"基本信息": [basic_row(1, world.district)]})
     refused_at_once = {
         "not excel": (b"name,idNumber\n", "只能选择符合模板的 Excel 文件"),
         "broken zip": (b"PK\x03\x04" + b"\x00" * 100, "文件已损坏"),
@@ -162,12 +164,12 @@ async def test_bad_files_are_refused_and_change_nothing(world: World) -> None:
         assert started["job"] is None and started["userErrors"][0]["code"] == "INVALID_INPUT", name
         assert message in started["userErrors"][0]["message"], (name, started)
     wrong = plain({"Sheet1": [["学号", "成绩"], ["1", "90"]]})
-    older = plain({"基本信息": [[h for h in NATIONAL if h != "*教职工来源"], national_row(1)]})
+    older = plain({"基本信息": [[h for h in NATIONAL if h != "*教职工来源"], national_row(1, world.district)]})
     formula = load_workbook(io.BytesIO(one))
     formula["基本信息"]["AH2"] = '=CONCATENATE("a","b")'
     with_formula = io.BytesIO()
     formula.save(with_formula)
-    over_rows = fill(blank, {"基本信息": [basic_row(i) for i in range(1, 5)]})
+    over_rows = fill(blank, {"基本信息": [basic_row(i, world.district) for i in range(1, 5)]})
     failed = {
         "wrong template": (wrong, "找不到【基本信息】工作表"),
         "older template": (older, "找不到【教职工来源】列"),

@@ -5,7 +5,6 @@ longer writes through it."""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import datetime as dt
 import os
@@ -20,9 +19,10 @@ from pymongo import AsyncMongoClient
 from services.records.importer import CHUNK_ROWS
 from services.records.server import create_server as records_server
 from services.records.storage import Job, JobStore
-from tests.conftest import Suite
-from tests.records.conftest import PATH, SCHOOL, World
-from tests.records.excel import basic_row, fill, template, wait
+from tests.support.excel import basic_row, fill, template, wait
+from tests.support.polling import eventually
+from tests.support.suite import Suite
+from tests.support.world import World
 from tmis.auth import Caller
 from tmis.errors import DomainError
 from tmis.jobs import acting_for
@@ -31,6 +31,9 @@ from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.proto.records.v1 import records_pb2_grpc
 from tmis.rpc import ServiceClient
 from tmis.run.procs import free_port
+
+# thousands of rows, and records processes started and killed: a suite of its own, and a long run
+pytestmark = [pytest.mark.usefixtures("fresh_suite"), pytest.mark.slow]
 
 ROWS = 3 * CHUNK_ROWS + 200  # four chunks
 
@@ -49,13 +52,14 @@ def records_process(suite: Suite, port: int) -> subprocess.Popen:
 
 
 async def ready(client: ServiceClient, token: str) -> None:
-    for _ in range(300):
+    async def answers() -> bool:
         try:
             await client.GetImportTemplate(pb.GetImportTemplateRequest(school_type="PRIMARY_SECONDARY"), token=token)
-            return
         except DomainError:
-            await asyncio.sleep(0.1)
-    raise AssertionError("the records process did not start")
+            return False
+        return True
+
+    await eventually(answers, "the records process to start")
 
 
 async def job_doc(suite: Suite, job_id: str) -> dict[str, Any]:
@@ -66,12 +70,15 @@ async def job_doc(suite: Suite, job_id: str) -> dict[str, Any]:
         await client.close()
 
 
-async def stored(suite: Suite) -> list[str]:
+async def stored(world: World) -> list[str]:
     """The 身份证件号 of every record of the school, as stored."""
+    suite = world.suite
     client: AsyncMongoClient = AsyncMongoClient(suite.settings.mongodb_uri, tz_aware=True)
     try:
         teachers = client[suite.settings.databases["records"]]["teachers"]
-        return [d["basic"]["idNumber"] async for d in teachers.find({"school_code": SCHOOL}, {"basic.idNumber": 1})]
+        return [
+            d["basic"]["idNumber"] async for d in teachers.find({"school_code": world.school}, {"basic.idNumber": 1})
+        ]
     finally:
         await client.close()
 
@@ -81,20 +88,22 @@ async def test_an_import_whose_process_is_killed_is_finished_by_another_instance
     world: World, max_attempts: int
 ) -> None:
     suite = world.suite
-    data = fill(await template(world), {"基本信息": [basic_row(serial) for serial in range(1, ROWS + 1)]})
+    data = fill(
+        await template(world), {"基本信息": [basic_row(serial, world.district) for serial in range(1, ROWS + 1)]}
+    )
     port = free_port()
     process = records_process(suite, port)
     client = ServiceClient("records", f"127.0.0.1:{port}", records_pb2_grpc.RecordsServiceStub, timeout=60)
     try:
         await ready(client, world.clerk)
         job = await client.StartImport(
-            pb.StartImportRequest(school_code=SCHOOL, filename="大表.xlsx", content=data), token=world.clerk
+            pb.StartImportRequest(school_code=world.school, filename="大表.xlsx", content=data), token=world.clerk
         )
-        for _ in range(1200):  # killed once its first chunk is committed
-            doc = await job_doc(suite, job.id)
-            if (doc.get("position") or {}).get("chunk", 0) >= 1:
-                break
-            await asyncio.sleep(0.02)
+
+        async def committed_a_chunk() -> bool:  # killed once its first chunk is committed
+            return ((await job_doc(suite, job.id)).get("position") or {}).get("chunk", 0) >= 1
+
+        await eventually(committed_a_chunk, "the import's first chunk", every=0.02)
         process.send_signal(signal.SIGKILL)
         process.wait()
     finally:
@@ -113,7 +122,7 @@ async def test_an_import_whose_process_is_killed_is_finished_by_another_instance
     finally:
         await other.stop(0)
     doc = await job_doc(suite, job.id)
-    ids = await stored(suite)
+    ids = await stored(world)
     assert len(ids) == len(set(ids)), "a person recorded twice"
     assert doc["attempts"] == 2
     if max_attempts > 1:  # resumed after the last committed chunk: every row once
@@ -132,29 +141,41 @@ async def test_a_job_acts_for_its_uploader_and_stops_when_their_account_is_disab
     checks the uploader before writing a chunk, and writes nothing."""
     suite = world.suite
     created = await suite.clients.identity.CreateAccount(
-        id_pb.CreateAccountRequest(username="clerk_gone", org_code=SCHOOL, roles=["DATA_ENTRY"], display_name="录入员"),
+        id_pb.CreateAccountRequest(
+            username="clerk_gone", org_code=world.school, roles=["DATA_ENTRY"], display_name="录入员"
+        ),
         token=suite.system_token,
     )
     account = created.account
     long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)  # when the clerk logged in and uploaded
     clerk = Caller(
-        account.id, account.username, SCHOOL, PATH, ("DATA_ENTRY",), issued_at=int(long_ago.timestamp() * 1000)
+        account.id,
+        account.username,
+        world.school,
+        world.path,
+        ("DATA_ENTRY",),
+        issued_at=int(long_ago.timestamp() * 1000),
     )
     disable = id_pb.SetAccountEnabledRequest(account_id=account.id, enabled=False)
     await suite.clients.identity.SetAccountEnabled(disable, token=suite.system_token)
-    probe = id_pb.BatchGetOrgsRequest(codes=[SCHOOL])
-    for _ in range(100):  # until identity applies the revocation
+    probe = id_pb.BatchGetOrgsRequest(codes=[world.school])
+
+    async def revoked() -> bool:
         try:
             await suite.clients.identity.BatchGetOrgs(probe, token=suite.signer.sign(clerk))
         except DomainError:
-            break
-        await asyncio.sleep(0.1)
+            return True
+        return False
+
+    await eventually(revoked, "identity to apply the revocation")
 
     settings = suite.settings
     client: AsyncMongoClient = AsyncMongoClient(settings.mongodb_uri, tz_aware=True)
     store = JobStore(client, settings.databases["records"])
-    data = fill(await template(world), {"基本信息": [basic_row(1), basic_row(2)]})
-    job = Job("import-left", SCHOOL, PATH, "PRIMARY_SECONDARY", clerk.username, "APPEND", False, "a.xlsx", None)
+    data = fill(await template(world), {"基本信息": [basic_row(1, world.district), basic_row(2, world.district)]})
+    job = Job(
+        "import-left", world.school, world.path, "PRIMARY_SECONDARY", clerk.username, "APPEND", False, "a.xlsx", None
+    )
     job.acting = acting_for(clerk)
     doc = await store.upload(job, data, long_ago)
     await store.jobs.insert_one({**doc, "runner": "dead", "attempts": 1, "heartbeat": long_ago})
@@ -168,4 +189,4 @@ async def test_a_job_acts_for_its_uploader_and_stops_when_their_account_is_disab
         await other.stop(0)
     assert finished["status"] == "FAILED" and finished["inserted"] == 0
     assert "导入人（clerk_gone）已不能管理该学校" in finished["errors"][-1]["message"], finished["errors"]
-    assert await stored(suite) == []
+    assert await stored(world) == []

@@ -6,22 +6,24 @@ A record edited while someone pages moves to the front: seen at most once in tha
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from typing import Any
 
+import pytest
 from bson import ObjectId
 from pymongo import AsyncMongoClient
 
-from tests.records.conftest import OTHER, SCHOOL, World
-from tests.records.excel import basic_row, fill, template, upload, wait
+from tests.support.excel import basic_row, fill, template, upload, wait
+from tests.support.polling import eventually
+from tests.support.records import demo_person
+from tests.support.world import World
 from tmis.auth import Caller
 from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.rpc.codec import encode
-from tmis.run.demo import demo_basic
+
+pytestmark = pytest.mark.usefixtures("fresh_suite")  # the database profiler on for its records database
 
 PAGE = 20
-PROVINCE = ("100000", "620000")
 
 
 class Examined:
@@ -48,14 +50,14 @@ class Examined:
 
 
 async def create(world: World, school: str, serial: int, token: str) -> None:
-    basic = demo_basic(serial, "620102", "PRIMARY_SECONDARY")
+    basic = demo_person(serial, world.district, "PRIMARY_SECONDARY")
     await world.suite.clients.records.CreateTeacher(
         pb.CreateTeacherRequest(school_code=school, basic_json=encode(basic)), token=token
     )
 
 
 async def imported(world: World, school: str, first: int, rows: int, token: str) -> None:
-    data = fill(await template(world), {"基本信息": [basic_row(first + i) for i in range(rows)]})
+    data = fill(await template(world), {"基本信息": [basic_row(first + i, world.district) for i in range(rows)]})
     started = await upload(world, data, token=token, school=school)
     assert started["userErrors"] == [], started
     job = await wait(world, started["job"]["id"], token)
@@ -64,11 +66,11 @@ async def imported(world: World, school: str, first: int, rows: int, token: str)
 
 async def counted(db: Any) -> None:
     """Until the records service's refresher has counted every school (its summary knows the imports' instants)."""
-    for _ in range(300):
-        if not await db.school_stats.count_documents({"dirty": True}):
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError("the schools were not counted")
+
+    async def clean() -> bool:
+        return not await db.school_stats.count_documents({"dirty": True})
+
+    await eventually(clean, "every school counted")
 
 
 async def next_page(world: World, org: str, token: str, after: str, examined: Examined) -> tuple[pb.TeacherPage, int]:
@@ -98,25 +100,25 @@ async def test_imported_records_page_in_order_each_page_reading_about_a_page(wor
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(world.suite.settings.mongodb_uri, tz_aware=True)
     db = client[world.suite.settings.databases["records"]]
     examined = Examined(client, db.name)
-    province = world.suite.signer.sign(Caller("p1", "province", "620000", PROVINCE, ("QUERY",)))
+    province = world.suite.signer.sign(Caller("p1", "province", world.orgs.province, world.path[:2], ("QUERY",)))
     try:
         # records written one by one around two imports (one job each: one instant each), at two schools
         for serial in range(1, 5):
-            await create(world, SCHOOL, serial, world.clerk)
-        await imported(world, SCHOOL, 100, 150, world.clerk)
+            await create(world, world.school, serial, world.clerk)
+        await imported(world, world.school, 100, 150, world.clerk)
         for serial in range(5, 8):
-            await create(world, OTHER, serial, world.stranger)
-        await imported(world, OTHER, 300, 120, world.stranger)
+            await create(world, world.other, serial, world.stranger)
+        await imported(world, world.other, 300, 120, world.stranger)
         for serial in range(8, 10):
-            await create(world, SCHOOL, serial, world.clerk)
+            await create(world, world.school, serial, world.clerk)
         await counted(db)
-        stamps = [d["updated_at"] async for d in db.teachers.find({"school_code": SCHOOL}, {"updated_at": 1})]
+        stamps = [d["updated_at"] async for d in db.teachers.find({"school_code": world.school}, {"updated_at": 1})]
         assert max(stamps.count(at) for at in stamps) == 150  # the import's records all tie
 
         for org, token, school_codes in (
-            (SCHOOL, world.clerk, [SCHOOL]),
-            ("620102", world.reader, [SCHOOL]),
-            ("620000", province, [SCHOOL, OTHER]),
+            (world.school, world.clerk, [world.school]),
+            (world.district, world.reader, [world.school]),
+            (world.orgs.province, province, [world.school, world.other]),
         ):
             order = db.teachers.find({"school_code": {"$in": school_codes}}).sort([("updated_at", -1), ("seq", -1)])
             expected = [str(d["_id"]) async for d in order]
@@ -137,14 +139,14 @@ async def test_a_record_edited_while_paging_is_seen_at_most_once(world: World) -
     db = client[world.suite.settings.databases["records"]]
     examined = Examined(client, db.name)
     try:
-        await imported(world, SCHOOL, 100, 200, world.clerk)
+        await imported(world, world.school, 100, 200, world.clerk)
         await counted(db)
-        order = db.teachers.find({"school_code": SCHOOL}).sort([("updated_at", -1), ("seq", -1)])
+        order = db.teachers.find({"school_code": world.school}).sort([("updated_at", -1), ("seq", -1)])
         expected = [str(d["_id"]) async for d in order]
         seen: list[str] = []
         after = ""
         for _ in range(3):
-            page, _ = await next_page(world, SCHOOL, world.clerk, after, examined)
+            page, _ = await next_page(world, world.school, world.clerk, after, examined)
             seen += [t.id for t in page.teachers]
             after = page.end_cursor
         assert seen == expected[: 3 * PAGE]
@@ -164,7 +166,7 @@ async def test_a_record_edited_while_paging_is_seen_at_most_once(world: World) -
         last = page.teachers[-1]
         after, costs = f"{last.updated_at}|{last.id}", []
         while after:
-            page, cost = await next_page(world, SCHOOL, world.clerk, after, examined)
+            page, cost = await next_page(world, world.school, world.clerk, after, examined)
             seen += [t.id for t in page.teachers]
             costs.append(cost)
             after = page.end_cursor if page.has_next_page else ""
@@ -172,7 +174,7 @@ async def test_a_record_edited_while_paging_is_seen_at_most_once(world: World) -
         # the pass: every record not edited exactly once, in order; the edited ones moved to the
         # front, so the one not yet reached is not in this pass, and the one seen is not seen again
         assert seen == [i for i in expected if i != ahead]
-        first, _ = await next_page(world, SCHOOL, world.clerk, "", examined)
+        first, _ = await next_page(world, world.school, world.clerk, "", examined)
         assert [t.id for t in first.teachers[:2]] == [ahead, behind]  # a new pass: the newest changes first
     finally:
         await client.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from graphql import GraphQLInputObjectType, GraphQLList, GraphQLNonNull, GraphQLObjectType, build_schema, get_named_type
 
-from tests.conftest import Suite
+from tests.support.suite import Suite
 from tmis.codes import load_code_tables
 from tmis.registry import BASIC, SCHOOL_TYPES, Registry
 

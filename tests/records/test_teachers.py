@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from tests.records.conftest import SCHOOL, World, basic_of
+from tests.support.records import basic_of
+from tests.support.world import World
 from tmis.errors import DomainError, ErrorCode
 from tmis.proto.records.v1 import records_pb2 as pb
 from tmis.rpc.codec import decode, encode
@@ -42,11 +43,11 @@ async def test_a_duplicate_elsewhere_does_not_name_a_school_out_of_reach(world: 
     made = (await world.create()).teacher
     other = await world.suite.clients.records.CreateTeacher(
         pb.CreateTeacherRequest(
-            school_code="3162010301", basic_json=encode({**basic_of(made), "highestEducation": None})
+            school_code=world.other, basic_json=encode({**basic_of(made), "highestEducation": None})
         ),
         token=world.stranger,
     )
-    assert errors(other) == [("DUPLICATE_PERSON", "basic.idNumber")] and SCHOOL not in other.errors[0].message
+    assert errors(other) == [("DUPLICATE_PERSON", "basic.idNumber")] and world.school not in other.errors[0].message
 
 
 async def test_entries_derived_fields_and_versions(world: World) -> None:
@@ -220,31 +221,31 @@ async def test_concurrent_writers_lose_nothing(world: World) -> None:
 async def test_listing_pages_filters_and_searches(world: World) -> None:
     records = world.suite.clients.records
     made = [(await world.create(serial=n)).teacher for n in range(5)]
-    page = await records.ListTeachers(pb.ListTeachersRequest(org_code="620102", first=2), token=world.reader)
+    page = await records.ListTeachers(pb.ListTeachersRequest(org_code=world.district, first=2), token=world.reader)
     seen = [t.id for t in page.teachers]
     assert page.total_count == 5 and page.has_next_page
     while page.has_next_page:
         page = await records.ListTeachers(
-            pb.ListTeachersRequest(org_code="620102", first=2, after=page.end_cursor), token=world.reader
+            pb.ListTeachersRequest(org_code=world.district, first=2, after=page.end_cursor), token=world.reader
         )
         seen += [t.id for t in page.teachers]
     assert seen == [t.id for t in reversed(made)]  # newest change first
     by_id = await records.ListTeachers(
-        pb.ListTeachersRequest(org_code=SCHOOL, search=basic_of(made[3])["idNumber"][:10]), token=world.clerk
+        pb.ListTeachersRequest(org_code=world.school, search=basic_of(made[3])["idNumber"][:10]), token=world.clerk
     )
     assert made[3].id in [t.id for t in by_id.teachers]
     by_name = await records.ListTeachers(
-        pb.ListTeachersRequest(org_code=SCHOOL, search=basic_of(made[0])["name"][:1]), token=world.clerk
+        pb.ListTeachersRequest(org_code=world.school, search=basic_of(made[0])["name"][:1]), token=world.clerk
     )
     assert made[0].id in [t.id for t in by_name.teachers] and all(
         basic_of(t)["name"].startswith(basic_of(made[0])["name"][:1]) for t in by_name.teachers
     )
     assert (
-        await records.ListTeachers(pb.ListTeachersRequest(org_code=SCHOOL, status="APPROVED"), token=world.clerk)
+        await records.ListTeachers(pb.ListTeachersRequest(org_code=world.school, status="APPROVED"), token=world.clerk)
     ).total_count == 0
-    injected = await records.ListTeachers(pb.ListTeachersRequest(org_code=SCHOOL, search=".*"), token=world.clerk)
+    injected = await records.ListTeachers(pb.ListTeachersRequest(org_code=world.school, search=".*"), token=world.clerk)
     assert injected.total_count == 0  # a search is a literal prefix, never a pattern
-    for org in ("620100", "100000", "3162010301"):  # above or beside the caller's reach
+    for org in (world.orgs.city, "100000", world.other):  # above or beside the caller's reach
         with pytest.raises(DomainError) as caught:
             await records.ListTeachers(pb.ListTeachersRequest(org_code=org), token=world.reader)
         assert caught.value.code == ErrorCode.FORBIDDEN
@@ -320,7 +321,7 @@ async def test_record_data_that_is_not_a_json_object_is_refused_naming_it(world:
     records = world.suite.clients.records
     made = (await world.create()).teacher
     sent = [
-        (records.CreateTeacher, pb.CreateTeacherRequest(school_code=SCHOOL, basic_json=b"[1]"), "basic"),
+        (records.CreateTeacher, pb.CreateTeacherRequest(school_code=world.school, basic_json=b"[1]"), "basic"),
         (
             records.SaveBasicInfo,
             pb.SaveBasicInfoRequest(teacher_id=made.id, expected_version=1, basic_json=b"{"),

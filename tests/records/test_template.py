@@ -6,8 +6,8 @@ import io
 
 from openpyxl import load_workbook
 
-from tests.records.conftest import World
-from tests.records.excel import template
+from tests.support.excel import template
+from tests.support.world import World
 from tmis.registry import Registry
 
 

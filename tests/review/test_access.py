@@ -4,8 +4,8 @@ movements, as in records and identity."""
 
 from __future__ import annotations
 
-from tests.review.conftest import Chain
-from tests.review.test_chain import APPROVE, SUBMIT, act
+from tests.support.gql import APPROVE, SUBMIT, act
+from tests.support.world import Chain
 from tmis.proto.review.v1 import review_pb2 as pb
 
 

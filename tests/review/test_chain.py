@@ -5,20 +5,13 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.review.conftest import Chain
+from tests.support.gql import APPROVE, REJECT, SAVE_NAME, SUBMIT, act
+from tests.support.world import Chain
 from tmis.proto.review.v1 import review_pb2 as pb
 
-SUBMIT = "mutation($ids: [ID!]!) { submitRecords(teacherIds: $ids) { succeeded userErrors { code message field } } }"
-APPROVE = """mutation($ids: [ID!]!, $c: String) { approveRecords(teacherIds: $ids, comment: $c) { succeeded userErrors
-  { code message field } } }"""
-REJECT = """mutation($ids: [ID!]!, $r: String!) { rejectRecords(teacherIds: $ids, reason: $r) { succeeded userErrors {
-  code message field } } }"""
 STATE = """query($id: ID!) { teacher(id: $id) { version personalCode personalCodeFormal
   review { status pendingLevel pendingOrg { code } history { actor level action comment orgCode } findings { code
   blocking } identityCheck } } }"""
-SAVE_NAME = """mutation($t: ID!, $v: Int!, $b: BasicInfoInput!) { saveBasicInfo(teacherId: $t, expectedVersion: $v,
-  basic: $b) {
-  teacher { version } userErrors { code } } }"""
 
 
 async def state(chain: Chain, teacher_id: str, token: str | None = None) -> dict:
@@ -26,16 +19,15 @@ async def state(chain: Chain, teacher_id: str, token: str | None = None) -> dict
     return result["data"]["teacher"]
 
 
-async def act(chain: Chain, mutation: str, token: str, ids: list[str], **variables: str) -> dict:
-    result = await chain.suite.graphql(mutation, {"ids": ids, **variables}, token)
-    assert "errors" not in result, result
-    return next(iter(result["data"].values()))
-
-
 async def test_a_record_goes_up_the_whole_chain(chain: Chain) -> None:
     teacher = await chain.complete_teacher(1)
     assert (await act(chain, SUBMIT, chain.world.clerk, [teacher]))["succeeded"] == [teacher]
-    for level, org in [("SCHOOL", "3162010201"), ("DISTRICT", "620102"), ("CITY", "620100"), ("PROVINCE", "620000")]:
+    for level, org in [
+        ("SCHOOL", chain.world.school),
+        ("DISTRICT", chain.world.district),
+        ("CITY", chain.world.orgs.city),
+        ("PROVINCE", chain.world.orgs.province),
+    ]:
         now = await state(chain, teacher)
         assert (
             now["review"]["status"] == "SUBMITTED"
@@ -59,11 +51,11 @@ async def test_a_record_goes_up_the_whole_chain(chain: Chain) -> None:
         ("APPROVE", "PROVINCE"),
     ]
     assert final["review"]["history"][2] == {
-        "actor": "reviewer_620102",
+        "actor": f"reviewer_{chain.world.district}",
         "level": "DISTRICT",
         "action": "APPROVE",
         "comment": "DISTRICT 通过",
-        "orgCode": "620102",
+        "orgCode": chain.world.district,
     }
     # 临时个人标识码: L + region of the school's district + birth date + 4 digits;
     # the built-in verifier only checks locally
@@ -75,7 +67,7 @@ async def test_a_record_goes_up_the_whole_chain(chain: Chain) -> None:
     code = final["personalCode"]
     assert (
         len(code) == 19
-        and code.startswith("L620102" + basic["birthDate"].replace("-", ""))
+        and code.startswith(f"L{chain.world.district}" + basic["birthDate"].replace("-", ""))
         and final["personalCodeFormal"] is False
     )
     assert final["review"]["identityCheck"].startswith("local: 本地校验通过")
@@ -83,19 +75,21 @@ async def test_a_record_goes_up_the_whole_chain(chain: Chain) -> None:
     refused = await chain.suite.graphql(SAVE_NAME, {"t": teacher, "v": final["version"], "b": {}}, chain.world.clerk)
     assert "errors" in refused or refused["data"]["saveBasicInfo"]["userErrors"]
     listed = await chain.suite.graphql(
-        '{ teachers(orgCode: "620102", status: APPROVED) { totalCount } }', None, chain.reviewers["DISTRICT"]
+        f'{{ teachers(orgCode: "{chain.world.district}", status: APPROVED) {{ totalCount }} }}',
+        None,
+        chain.reviewers["DISTRICT"],
     )
     assert listed["data"]["teachers"]["totalCount"] == 1
 
 
 async def test_rejection_returns_to_the_school_and_resubmission_restarts_the_chain(chain: Chain) -> None:
-    from tests.records.test_gateway_teachers import basic_input
-
     teacher = await chain.complete_teacher(2)
     await act(chain, SUBMIT, chain.world.clerk, [teacher])
     await act(chain, APPROVE, chain.reviewers["SCHOOL"], [teacher])
     frozen = await chain.suite.graphql(
-        SAVE_NAME, {"t": teacher, "v": (await state(chain, teacher))["version"], "b": basic_input(2)}, chain.world.clerk
+        SAVE_NAME,
+        {"t": teacher, "v": (await state(chain, teacher))["version"], "b": chain.world.basic_input(2)},
+        chain.world.clerk,
     )
     assert [e["code"] for e in frozen["data"]["saveBasicInfo"]["userErrors"]] == ["NOT_EDITABLE"]
     no_reason = await act(chain, REJECT, chain.reviewers["DISTRICT"], [teacher], r="  ")
@@ -106,7 +100,9 @@ async def test_rejection_returns_to_the_school_and_resubmission_restarts_the_cha
     assert now["review"]["status"] == "REJECTED" and now["review"]["history"][-1]["comment"] == "民族与档案不符"
     # editable again; the reviewer sees what changed since the school's approval
     saved = await chain.suite.graphql(
-        SAVE_NAME, {"t": teacher, "v": now["version"], "b": {**basic_input(2), "ethnicity": "02"}}, chain.world.clerk
+        SAVE_NAME,
+        {"t": teacher, "v": now["version"], "b": {**chain.world.basic_input(2), "ethnicity": "02"}},
+        chain.world.clerk,
     )
     assert saved["data"]["saveBasicInfo"]["userErrors"] == []
     changes = await chain.suite.graphql(
@@ -124,7 +120,7 @@ async def test_rejection_returns_to_the_school_and_resubmission_restarts_the_cha
 
 
 async def test_every_refusal_names_the_record(chain: Chain) -> None:
-    complete, other_school = await chain.complete_teacher(3), await chain.complete_teacher(4, school="3162010301")
+    complete, other_school = await chain.complete_teacher(3), await chain.complete_teacher(4, school=chain.world.other)
     created = await chain.world.create(5)  # 基本信息 only: incomplete
     incomplete = created.teacher.id
     submitted = await act(chain, SUBMIT, chain.world.clerk, [complete, incomplete, other_school, "nope"])
@@ -168,23 +164,22 @@ async def test_two_reviewers_at_once_advance_a_record_exactly_once(chain: Chain)
 async def test_a_look_alike_in_the_province_stops_the_personal_code(chain: Chain) -> None:
     import datetime as dt
 
-    from tests.records.test_gateway_teachers import basic_input
     from tmis import idcard
 
     teacher = await chain.complete_teacher(41)
-    basic = basic_input(41)
+    basic = chain.world.basic_input(41)
     birth = dt.date.fromisoformat(basic["birthDate"])
     twin = {
-        **basic_input(42),
+        **chain.world.basic_input(42),
         "name": basic["name"],
         "birthDate": basic["birthDate"],
         "gender": basic["gender"],
-        "idNumber": idcard.make("620103", birth, 77, basic["gender"]),
+        "idNumber": idcard.make(chain.world.orgs.other_district, birth, 77, basic["gender"]),
     }
     made = await chain.suite.graphql(
         """mutation($s: String!, $b: BasicInfoInput!) { createTeacher(schoolCode: $s, basic: $b) { userErrors { code }
   } }""",
-        {"s": "3162010301", "b": twin},
+        {"s": chain.world.other, "b": twin},
         chain.other_clerk,
     )
     assert made["data"]["createTeacher"]["userErrors"] == []
@@ -193,4 +188,6 @@ async def test_a_look_alike_in_the_province_stops_the_personal_code(chain: Chain
         assert (await act(chain, APPROVE, chain.reviewers[level], [teacher]))["succeeded"] == [teacher]
     final = await state(chain, teacher)
     assert final["review"]["status"] == "APPROVED" and final["personalCode"] is None
-    assert final["review"]["identityCheck"].startswith(f"省内查重未通过：与 {basic['name']}（3162010301）疑似为同一人")
+    assert final["review"]["identityCheck"].startswith(
+        f"省内查重未通过：与 {basic['name']}（{chain.world.other}）疑似为同一人"
+    )

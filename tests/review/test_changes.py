@@ -8,19 +8,16 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-from tests.records.test_gateway_teachers import basic_input
-from tests.review.conftest import Chain
-from tests.review.test_chain import APPROVE, REJECT, SUBMIT, act
-from tests.review.test_hooks import review_with
-from tests.review.test_stats import PROGRESS, STATS
+from tests.support.gql import APPROVE, PROGRESS, REJECT, STATS, SUBMIT, act
+from tests.support.polling import eventually
+from tests.support.review import LEVELS, approved, review_with, start
+from tests.support.world import Chain
 from tmis import idcard
 from tmis.auth import Caller
 from tmis.hookspecs import hookimpl
 from tmis.proto.review.v1 import review_pb2 as pb
 from tmis.run.demo import DEMO_ENTRIES
 
-START = """mutation($t: ID!, $r: String!) { startChange(teacherId: $t, reason: $r) { teacher { id version
-  review { status kind } } userErrors { code message field } } }"""
 WITHDRAW = """mutation($t: ID!) { withdrawChange(teacherId: $t) { teacher { id review { status kind } basic { name } }
   userErrors { code message field } } }"""
 SAVE = """mutation($t: ID!, $v: Int!, $b: BasicInfoInput!) { saveBasicInfo(teacherId: $t, expectedVersion: $v,
@@ -28,24 +25,10 @@ SAVE = """mutation($t: ID!, $v: Int!, $b: BasicInfoInput!) { saveBasicInfo(teach
 READ = """query($id: ID!) { teacher(id: $id) { version personalCode personalCodeFormal basic { name }
   review { status kind pendingLevel history { actor action level comment } }
   changesSinceApproval { path oldValue newValue } } }"""
-LEVELS = ("SCHOOL", "DISTRICT", "CITY", "PROVINCE")
-
-
-async def approved(chain: Chain, serial: int) -> str:
-    """A complete record approved by the whole chain (first entry)."""
-    teacher = await chain.complete_teacher(serial)
-    await act(chain, SUBMIT, chain.world.clerk, [teacher])
-    for level in LEVELS:
-        assert (await act(chain, APPROVE, chain.reviewers[level], [teacher]))["succeeded"] == [teacher]
-    return teacher
 
 
 async def read(chain: Chain, teacher: str, token: str | None = None) -> dict:
     return (await chain.suite.graphql(READ, {"id": teacher}, token or chain.world.clerk))["data"]["teacher"]
-
-
-async def start(chain: Chain, teacher: str, token: str, reason: str = "更正信息") -> dict:
-    return (await chain.suite.graphql(START, {"t": teacher, "r": reason}, token))["data"]["startChange"]
 
 
 async def withdraw(chain: Chain, teacher: str, token: str) -> dict:
@@ -54,26 +37,18 @@ async def withdraw(chain: Chain, teacher: str, token: str) -> dict:
 
 async def save(chain: Chain, teacher: str, serial: int, token: str, **basic: object) -> dict:
     version = (await read(chain, teacher))["version"]
-    result = await chain.suite.graphql(SAVE, {"t": teacher, "v": version, "b": {**basic_input(serial), **basic}}, token)
+    result = await chain.suite.graphql(
+        SAVE, {"t": teacher, "v": version, "b": {**chain.world.basic_input(serial), **basic}}, token
+    )
     return result["data"]["saveBasicInfo"]
-
-
-async def until(check, seconds: float = 5.0) -> None:  # noqa: ANN001 - a zero-argument coroutine function
-    for _ in range(int(seconds * 20)):
-        if await check():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("not reached in time")
 
 
 async def test_a_teacher_changes_an_approved_record_and_the_school_approves_it(chain: Chain) -> None:
     teacher = await approved(chain, 41)
     own = chain.world.teacher_token(teacher)
     before = await read(chain, teacher)
-    district_progress = {
-        r["org"]["code"]: r for r in (await chain.suite.graphql(PROGRESS, {"o": "620100"}, chain.city_reader))["data"]
-        ["progress"]
-    }["620102"]  # fmt: skip
+    rows = (await chain.suite.graphql(PROGRESS, {"o": chain.world.orgs.city}, chain.city_reader))["data"]["progress"]
+    district_progress = {r["org"]["code"]: r for r in rows}[chain.world.district]
     assert district_progress["approved"] == 1
 
     started = await start(chain, teacher, own, "  政治面貌有误  ")
@@ -93,21 +68,23 @@ async def test_a_teacher_changes_an_approved_record_and_the_school_approves_it(c
         "comment": "政治面貌有误",
     }
     # a list filters on the working status; progress and statistics keep the approved version
-    listing = 'query($s: RecordStatus) { teachers(orgCode: "620102", status: $s) { totalCount } }'
+    listing = f'query($s: RecordStatus) {{ teachers(orgCode: "{chain.world.district}", status: $s) {{ totalCount }} }}'
     counts = [
         (await chain.suite.graphql(listing, {"s": s}, chain.city_reader))["data"]["teachers"]["totalCount"]
         for s in ("CHANGING", "APPROVED")
     ]
     assert counts == [1, 0]
     # the approved version stays official: progress and statistics
-    rows = (await chain.suite.graphql(PROGRESS, {"o": "620100"}, chain.city_reader))["data"]["progress"]
-    assert {r["org"]["code"]: r for r in rows}["620102"] == district_progress
-    political = (await chain.suite.graphql(STATS, {"o": "620102", "d": "POLITICAL_STATUS"}, chain.city_reader))["data"][
-        "statistics"
-    ]
+    rows = (await chain.suite.graphql(PROGRESS, {"o": chain.world.orgs.city}, chain.city_reader))["data"]["progress"]
+    assert {r["org"]["code"]: r for r in rows}[chain.world.district] == district_progress
+    political = (
+        await chain.suite.graphql(STATS, {"o": chain.world.district, "d": "POLITICAL_STATUS"}, chain.city_reader)
+    )["data"]["statistics"]
     assert {b["key"]: b["count"] for b in political} == {"13": 1}
     listed = await chain.suite.graphql(
-        '{ teachers(orgCode: "620102", status: CHANGING) { totalCount } }', None, chain.reviewers["DISTRICT"]
+        f'{{ teachers(orgCode: "{chain.world.district}", status: CHANGING) {{ totalCount }} }}',
+        None,
+        chain.reviewers["DISTRICT"],
     )
     assert listed["data"]["teachers"]["totalCount"] == 1
 
@@ -133,15 +110,15 @@ async def test_a_teacher_changes_an_approved_record_and_the_school_approves_it(c
     done = await read(chain, teacher)
     assert done["review"]["status"] == "APPROVED" and done["review"]["kind"] == "CHANGE"
     assert done["changesSinceApproval"] == [] and done["personalCode"] == before["personalCode"]
-    political = (await chain.suite.graphql(STATS, {"o": "620102", "d": "POLITICAL_STATUS"}, chain.city_reader))["data"][
-        "statistics"
-    ]
+    political = (
+        await chain.suite.graphql(STATS, {"o": chain.world.district, "d": "POLITICAL_STATUS"}, chain.city_reader)
+    )["data"]["statistics"]
     assert {b["key"]: b["count"] for b in political} == {"03": 1}
 
 
 async def test_refusals(chain: Chain) -> None:
     teacher, draft = await approved(chain, 42), await chain.complete_teacher(43)
-    other = await chain.complete_teacher(44, school="3162010301")
+    other = await chain.complete_teacher(44, school=chain.world.other)
     reviewer = chain.reviewers["SCHOOL"]
     cases = [
         (teacher, reviewer, "FORBIDDEN"),  # a reviewer does not start changes
@@ -210,9 +187,9 @@ async def test_a_key_change_goes_up_the_whole_chain_and_renews_the_temporary_cod
     old_code = before["personalCode"]
     assert old_code.startswith("L")
     await start(chain, teacher, chain.world.clerk, "身份证号录入错误")
-    basic = basic_input(46)
+    basic = chain.world.basic_input(46)
     birth = dt.date.fromisoformat(basic["birthDate"]) - dt.timedelta(days=400)
-    number = idcard.make("620102", birth, 946, basic["gender"])
+    number = idcard.make(chain.world.district, birth, 946, basic["gender"])
     saved = await save(chain, teacher, 46, chain.world.clerk, idNumber=number, birthDate=birth.isoformat())
     assert saved["userErrors"] == []
     await act(chain, SUBMIT, chain.world.clerk, [teacher])
@@ -225,9 +202,9 @@ async def test_a_key_change_goes_up_the_whole_chain_and_renews_the_temporary_cod
 
     async def renewed() -> bool:
         code = (await read(chain, teacher))["personalCode"]
-        return code != old_code and code.startswith("L620102" + birth.isoformat().replace("-", ""))
+        return code != old_code and code.startswith(f"L{chain.world.district}" + birth.isoformat().replace("-", ""))
 
-    await until(renewed)
+    await eventually(renewed, "the renewed temporary personal code")
     history = await chain.suite.graphql(
         "query($id: ID!) { teacher(id: $id) { history(first: 200) { path oldValue newValue } } }",
         {"id": teacher},
@@ -240,8 +217,10 @@ async def test_a_key_change_goes_up_the_whole_chain_and_renews_the_temporary_cod
 async def test_a_key_change_failing_the_duplicate_check_is_rejected_automatically(chain: Chain) -> None:
     teacher, twin = await approved(chain, 47), await chain.complete_teacher(48)
     await start(chain, teacher, chain.world.clerk)
-    look_alike = basic_input(48)  # same name, birth date and gender as another record of the province
-    number = idcard.make("620102", dt.date.fromisoformat(look_alike["birthDate"]), 947, look_alike["gender"])
+    look_alike = chain.world.basic_input(48)  # same name, birth date and gender as another record of the province
+    number = idcard.make(
+        chain.world.district, dt.date.fromisoformat(look_alike["birthDate"]), 947, look_alike["gender"]
+    )
     saved = await save(
         chain,
         teacher,
@@ -259,7 +238,7 @@ async def test_a_key_change_failing_the_duplicate_check_is_rejected_automaticall
     now = await read(chain, teacher)
     assert now["review"]["status"] == "REJECTED" and now["review"]["kind"] == "KEY_CHANGE"
     last = now["review"]["history"][-1]
-    assert last["action"] == "REJECT" and last["actor"] == "系统查重" and "3162010201" in last["comment"]
+    assert last["action"] == "REJECT" and last["actor"] == "系统查重" and chain.world.school in last["comment"]
     assert twin  # the look-alike is untouched
     # the school corrects it and may withdraw
     assert (await withdraw(chain, teacher, chain.world.clerk))["userErrors"] == []
@@ -292,22 +271,33 @@ async def test_the_chain_levels_follow_the_settings(chain: Chain) -> None:
     )
     assert states.states[0].kind == "CHANGE" and states.states[0].pending_level == "SCHOOL"
     stranger = chain.suite.signer.sign(
-        Caller("x", "x", "620103", ("100000", "620000", "620100", "620103"), ("DATA_ENTRY",))
+        Caller(
+            "x",
+            "x",
+            chain.world.orgs.other_district,
+            ("100000", chain.world.orgs.province, chain.world.orgs.city, chain.world.orgs.other_district),
+            ("DATA_ENTRY",),
+        )
     )
     refused = await chain.suite.graphql(WITHDRAW, {"t": teacher}, stranger)
     assert refused["data"]["withdrawChange"]["userErrors"][0]["code"] == "NOT_FOUND"
 
 
 async def test_an_annual_import_opens_a_change_on_each_approved_record_it_changes(chain: Chain) -> None:
-    from tests.records.excel import fill as fill_template
-    from tests.records.excel import run, template
+    from tests.support.excel import fill as fill_template
+    from tests.support.excel import run, template
 
     changed, unchanged = await approved(chain, 51), await approved(chain, 52)
     blank = await template(chain.world)
     assessor = DEMO_ENTRIES["ASSESSMENT"]["assessor"]  # the second row is the entry as approved
     rows = [
-        {"身份证件号": basic_input(51)["idNumber"], "考核年度": "2025", "考核结果": "1"},
-        {"身份证件号": basic_input(52)["idNumber"], "考核年度": "2024", "考核结果": "1", "考核单位名称": assessor},
+        {"身份证件号": chain.world.basic_input(51)["idNumber"], "考核年度": "2025", "考核结果": "1"},
+        {
+            "身份证件号": chain.world.basic_input(52)["idNumber"],
+            "考核年度": "2024",
+            "考核结果": "1",
+            "考核单位名称": assessor,
+        },
     ]
     job = await run(chain.world, fill_template(blank, {"年度考核": rows}))
     assert (job["failed"], job["updated"], job["unchanged"]) == (0, 1, 1), job["errors"]
@@ -317,7 +307,7 @@ async def test_an_annual_import_opens_a_change_on_each_approved_record_it_change
     assert [c["path"].split("[")[0] for c in first["changesSinceApproval"]] == ["entry.assessment"]
     # two batch clicks at the school: submit every complete record, approve every pending one
     submitted = await chain.suite.graphql(
-        'mutation { submitMatchingRecords(orgCode: "3162010201") { succeeded userErrors { code } } }',
+        f'mutation {{ submitMatchingRecords(orgCode: "{chain.world.school}") {{ succeeded userErrors {{ code }} }} }}',
         None,
         chain.world.clerk,
     )
@@ -383,11 +373,11 @@ async def test_exports_give_the_approved_version_while_a_change_is_open(chain: C
 
     from openpyxl import load_workbook
 
-    from tests.records.excel import download
-    from tests.records.test_export import export
+    from tests.support.excel import download
+    from tests.support.records import export
 
     teacher = await approved(chain, 54)
-    name = basic_input(54)["name"]
+    name = chain.world.basic_input(54)["name"]
     await start(chain, teacher, chain.world.clerk)
     assert (await save(chain, teacher, 54, chain.world.clerk, name="新名字"))["userErrors"] == []
     for status in ("APPROVED", None):  # an export of the approved records includes it, and every export is official
@@ -406,8 +396,8 @@ async def test_a_first_entry_rejected_above_the_school_is_not_official(chain: Ch
     await act(chain, SUBMIT, chain.world.clerk, [teacher])
     assert (await act(chain, APPROVE, chain.reviewers["SCHOOL"], [teacher]))["succeeded"] == [teacher]
     assert (await act(chain, REJECT, chain.reviewers["DISTRICT"], [teacher], r="学历有误"))["succeeded"] == [teacher]
-    rows = (await chain.suite.graphql(PROGRESS, {"o": "620100"}, chain.city_reader))["data"]["progress"]
-    school = {r["org"]["code"]: r for r in rows}["620102"]
+    rows = (await chain.suite.graphql(PROGRESS, {"o": chain.world.orgs.city}, chain.city_reader))["data"]["progress"]
+    school = {r["org"]["code"]: r for r in rows}[chain.world.district]
     assert (school["approved"], school["rejected"]) == (0, 1)
     deleted = await chain.suite.graphql(
         "mutation($t: ID!) { deleteTeacher(teacherId: $t) { userErrors { code } } }", {"t": teacher}, chain.world.clerk

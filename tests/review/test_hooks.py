@@ -3,22 +3,17 @@ after-approval hooks; identity verification through its hook; crash recovery."""
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import replace
-
 import pytest
 from pymongo import AsyncMongoClient
 
-from services.review.server import create_server
-from tests.review.conftest import Chain
+from tests.support.polling import eventually
+from tests.support.review import review_with
+from tests.support.world import Chain
 from tmis.errors import DomainError
 from tmis.hookspecs import Finding, IdentityCheck, hookimpl
 from tmis.proto.records.v1 import records_pb2 as rec_pb
 from tmis.proto.review.v1 import review_pb2 as pb
-from tmis.proto.review.v1 import review_pb2_grpc
-from tmis.rpc import ServiceClient
 from tmis.rpc.codec import decode, encode
-from tmis.run.procs import free_port
 
 
 class DistrictCheck:
@@ -52,12 +47,6 @@ class DistrictCheck:
     @hookimpl
     def tmis_verify_identity(self, record):  # noqa: ANN001, ANN201
         return IdentityCheck(True, "test-population-db", "认证通过")
-
-
-async def review_with(chain: Chain, plugin: object, **raw: str) -> tuple[ServiceClient, object]:
-    settings = replace(chain.suite.settings, ports={"review": free_port()}, raw={**chain.suite.settings.raw, **raw})
-    server = await create_server(settings, plugins=(plugin,))
-    return ServiceClient("review", f"127.0.0.1:{server.port}", review_pb2_grpc.ReviewServiceStub), server
 
 
 async def test_a_district_check_blocks_and_a_school_check_warns(chain: Chain) -> None:
@@ -160,10 +149,11 @@ async def test_records_ignores_stale_pushes_and_the_reconciler_finishes_half_don
             }
         },
     )
-    for _ in range(50):  # records hears of it, then the reconciler marks it synced
-        if (await status()).teachers[0].status == "REJECTED" and (await states.find_one({"_id": teacher}))["synced"]:
-            break
-        await asyncio.sleep(0.2)
+
+    async def synced() -> bool:  # records hears of it, then the reconciler marks it synced
+        return (await status()).teachers[0].status == "REJECTED" and (await states.find_one({"_id": teacher}))["synced"]
+
+    await eventually(synced, "the rejection synced to records")
     assert (await status()).teachers[0].status == "REJECTED"
     assert (await states.find_one({"_id": teacher}))["synced"] is True
     await client.close()

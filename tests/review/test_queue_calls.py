@@ -9,7 +9,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 
-from tests.review.conftest import Chain
+from tests.support.world import Chain
 from tmis import log
 
 SUBMIT = "mutation($ids: [ID!]!) { submitRecords(teacherIds: $ids) { succeeded userErrors { code } } }"

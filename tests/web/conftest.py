@@ -1,5 +1,6 @@
 """Browser tests: the whole suite as `make run` starts it (`python -m tmis`, demo data, the built
 web client at /) on a free port, driven by Debian's chromium through Playwright (no download)."""
+
 from __future__ import annotations
 
 import csv
@@ -25,8 +26,14 @@ ADMIN_PASSWORD = "Tmis#Web2026"
 NEW_PASSWORD = "Web#Pass2026"
 # as root in a closed network: no sandbox, and none of chromium's calls to outside hosts
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 ARTEFACTS = ROOT / "var" / "screenshots"
 
@@ -48,7 +55,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("TMIS_MONGODB_URI", "TMIS_TOKEN_SECRET")}
     env |= {"TMIS_DATA_DIR": str(data_dir), "TMIS_HTTP_PORT": str(port), "TMIS_ADMIN_PASSWORD": ADMIN_PASSWORD}
-    env["TMIS_PLUGINS"] = "gansu"  # the example province plugin: its fields must work in the forms with no client change
+    env["TMIS_PLUGINS"] = (
+        "gansu"  # the example province plugin: its fields must work in the forms with no client change
+    )
     log = data_dir.parent / "suite.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "tmis"], env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)

@@ -42,7 +42,9 @@ class _Wire:
         self.cdp.send("Network.clearBrowserCache")
         if self.page.url.startswith("http"):  # the service worker's copies too: an empty cache is empty
             origin = "/".join(self.page.url.split("/")[:3])
-            self.cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "cache_storage,service_workers"})
+            self.cdp.send(
+                "Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "cache_storage,service_workers"}
+            )
         self.cdp.send("Network.emulateNetworkConditions", COUNTY)
         self.bytes = self.requests = 0
 

@@ -15,7 +15,7 @@ from conftest import NEW_PASSWORD, Demo, first_login, login
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
-from tests.media.images import encoded, standing
+from tests.support.images import encoded, standing
 
 SCHOOL = "3162010302"  # no other browser test signs in its teachers
 PHONE = {"width": 390, "height": 844}

@@ -2,6 +2,7 @@
 record of the filter in one server-side batch; the school's reviewer approves all 300 pending records
 at once. Page size is a choice and the totals are always in view. The school, its accounts and its 300
 complete records are made through the public GraphQL API."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -72,8 +73,15 @@ def _seed(demo: Demo) -> None:
         demo,
         district,
         "mutation($i: CreateOrgInput!) { createOrg(input: $i) { userErrors { message } } }",
-        {"i": {"code": SCHOOL, "name": "批量测试学校", "level": "SCHOOL", "parentCode": DISTRICT,
-               "schoolType": "PRIMARY_SECONDARY"}},
+        {
+            "i": {
+                "code": SCHOOL,
+                "name": "批量测试学校",
+                "level": "SCHOOL",
+                "parentCode": DISTRICT,
+                "schoolType": "PRIMARY_SECONDARY",
+            }
+        },
     )["createOrg"]
     assert not org["userErrors"], org
     admin = _sign_in(demo, f"{SCHOOL}_admin", _account(demo, district, f"{SCHOOL}_admin", "SYSTEM_ADMIN"))
@@ -90,8 +98,10 @@ def _seed(demo: Demo) -> None:
             basic["birthDate"] = dt.datetime.strptime(number[6:14], "%Y%m%d").date().isoformat()
             assert idcard.make(DISTRICT, dt.date.fromisoformat(basic["birthDate"]), serial, basic["gender"]) == number
             decl.append(f"$b{serial}: BasicInfoInput!")
-            parts.append(f't{serial}: createTeacher(schoolCode: "{SCHOOL}", basic: $b{serial}) '
-                         "{ teacher { id version } userErrors { message } }")
+            parts.append(
+                f't{serial}: createTeacher(schoolCode: "{SCHOOL}", basic: $b{serial}) '
+                "{ teacher { id version } userErrors { message } }"
+            )
             variables[f"b{serial}"] = basic
         made = _gql(demo, clerk, f"mutation({', '.join(decl)}) {{ {' '.join(parts)} }}", variables)
         for reply in made.values():
@@ -113,6 +123,7 @@ def _seed(demo: Demo) -> None:
                 reply = added[f"e{n}"]
                 assert reply["teacher"], (set_key, reply)
                 teachers[n] = (teachers[n][0], reply["teacher"]["version"])
+
 
 def test_a_school_of_300_submits_and_approves_everything_in_a_few_clicks(page: Page, demo: Demo) -> None:
     _seed(demo)

@@ -1,7 +1,9 @@
 """The client's own logic (vitest), and the typed operations: one that no longer matches the
 gateway's printed schema fails code generation, so the build, not the user."""
+
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -28,15 +30,21 @@ def test_client_unit_tests_pass() -> None:
     [
         ("query Ok { me { username roles } }", ""),
         ("query Gone { me { username nickname } }", 'Cannot query field "nickname"'),  # not in the schema
-        ("mutation Short { login(username: \"a\") { token } }", '"password" of type "String!" is required'),
+        ('mutation Short { login(username: "a") { token } }', '"password" of type "String!" is required'),
     ],
 )
 def test_codegen_checks_operations_against_the_schema(tmp_path: Path, operation: str, refusal: str) -> None:
     (tmp_path / "op.graphql").write_text(operation)
     config = tmp_path / "codegen.json"
+    schema = WEB.parent / "gateway" / "schema.graphql"
     config.write_text(
-        '{"schema": "%s", "documents": ["%s/op.graphql"], "generates": {"%s/out/": {"preset": "client"}}}'
-        % (WEB.parent / "gateway" / "schema.graphql", tmp_path, tmp_path)
+        json.dumps(
+            {
+                "schema": str(schema),
+                "documents": [f"{tmp_path}/op.graphql"],
+                "generates": {f"{tmp_path}/out/": {"preset": "client"}},
+            }
+        )
     )
     run = npx("graphql-codegen", "--config", str(config))
     output = run.stdout + run.stderr

@@ -1,10 +1,10 @@
 """Everyone: login, the forced password change with its live rules, the lockout message."""
-from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from __future__ import annotations
 
 from axe import accessible
 from conftest import NEW_PASSWORD, Demo, login, snap
+from playwright.sync_api import Page, expect
 
 SCHOOL = "3162010201"
 
@@ -93,7 +93,11 @@ def test_a_teacher_retrieves_the_initial_password(page: Page, demo: Demo) -> Non
     expect(page.get_by_label("学校所在地区")).to_be_editable()  # the region selector has its label
     accessible(page, "获取初始密码")
     page.click("button[type=submit]")  # empty: each missing field says so, beside it
-    for field, message in (("姓名", "请填写姓名"), ("身份证件号", "请填写身份证件号"), ("学校所在地区", "请选择学校所在地区")):
+    for field, message in (
+        ("姓名", "请填写姓名"),
+        ("身份证件号", "请填写身份证件号"),
+        ("学校所在地区", "请选择学校所在地区"),
+    ):
         item = page.locator(".el-form-item", has=page.get_by_text(field, exact=True))
         expect(item.locator(".el-form-item__error")).to_have_text(message)
     page.fill("#rt-name", name)
@@ -103,9 +107,9 @@ def test_a_teacher_retrieves_the_initial_password(page: Page, demo: Demo) -> Non
     page.locator(".el-cascader__suggestion-item", has_text="城关区").first.click()
     expect(page.locator(".el-cascader__dropdown")).to_be_hidden()  # closed after the pick
     page.click("button[type=submit]")
-    expect(page.locator(".el-form-item", has=page.get_by_text("学校", exact=True)).locator(".el-form-item__error")).to_have_text(
-        "请选择学校"
-    )
+    expect(
+        page.locator(".el-form-item", has=page.get_by_text("学校", exact=True)).locator(".el-form-item__error")
+    ).to_have_text("请选择学校")
     school = page.locator("[data-test=school] input")
     school.fill("示范")
     page.get_by_role("option", name="兰州市城关区示范幼儿园").click()  # not the teacher's school

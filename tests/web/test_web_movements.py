@@ -3,6 +3,7 @@ code), the receiving school's clerk accepts it, the district's reviewer approves
 queue, and the receiving school then lists the teacher; the district's 信息查询员 sees the period's
 flows as a chart with the numbers. Two schools of their own, their accounts and one approved record
 are made through the public GraphQL API first (the demo's records belong to other tests)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,14 +28,23 @@ def _seed(demo: Demo) -> tuple[str, str]:
             demo,
             district,
             "mutation($i: CreateOrgInput!) { createOrg(input: $i) { userErrors { message } } }",
-            {"i": {"code": code, "name": name, "level": "SCHOOL", "parentCode": DISTRICT,
-                   "schoolType": "PRIMARY_SECONDARY"}},
+            {
+                "i": {
+                    "code": code,
+                    "name": name,
+                    "level": "SCHOOL",
+                    "parentCode": DISTRICT,
+                    "schoolType": "PRIMARY_SECONDARY",
+                }
+            },
         )["createOrg"]
         assert not org["userErrors"], org
         admin = _sign_in(demo, f"{code}_admin", _account(demo, district, f"{code}_admin", "SYSTEM_ADMIN", code))
         _sign_in(demo, f"{code}_entry", _account(demo, admin, f"{code}_entry", "DATA_ENTRY", code))
         if code == FROM:
-            school_reviewer = _sign_in(demo, f"{code}_review", _account(demo, admin, f"{code}_review", "REVIEWER", code))
+            school_reviewer = _sign_in(
+                demo, f"{code}_review", _account(demo, admin, f"{code}_review", "REVIEWER", code)
+            )
     nation = _sign_in(demo, "admin", ADMIN_PASSWORD)
     province_admin = _sign_in(demo, "620000_admin", _account(demo, nation, "620000_admin", "SYSTEM_ADMIN", "620000"))
     province = _sign_in(demo, "620000_review", _account(demo, province_admin, "620000_review", "REVIEWER", "620000"))
@@ -67,12 +77,20 @@ def _seed(demo: Demo) -> tuple[str, str]:
         )["addEntry"]
         assert added["teacher"], (set_key, added)
         version = added["teacher"]["version"]
-    submitted = _gql(demo, clerk, "mutation($i: [ID!]!) { submitRecords(teacherIds: $i) { succeeded userErrors { message } } }",
-                     {"i": [teacher]})["submitRecords"]
+    submitted = _gql(
+        demo,
+        clerk,
+        "mutation($i: [ID!]!) { submitRecords(teacherIds: $i) { succeeded userErrors { message } } }",
+        {"i": [teacher]},
+    )["submitRecords"]
     assert submitted["succeeded"] == [teacher], submitted
     for token in (school_reviewer, district_reviewer, city, province):
-        approved = _gql(demo, token, "mutation($i: [ID!]!) { approveRecords(teacherIds: $i) { succeeded userErrors "
-                        "{ message } } }", {"i": [teacher]})["approveRecords"]
+        approved = _gql(
+            demo,
+            token,
+            "mutation($i: [ID!]!) { approveRecords(teacherIds: $i) { succeeded userErrors { message } } }",
+            {"i": [teacher]},
+        )["approveRecords"]
         assert approved["succeeded"] == [teacher], approved
     return teacher, str(basic["name"])
 

@@ -1,11 +1,11 @@
 """报送 and 审核: the clerk submits ticked records (an incomplete one comes back naming what it
 lacks), the school's reviewer approves one from its record view and rejects another with a reason."""
-from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from __future__ import annotations
 
 from axe import accessible
 from conftest import Demo, first_login, snap
+from playwright.sync_api import Page, expect
 
 SCHOOL = "3162010301"  # tmis.run.demo.REVIEW_SCHOOL: 3 complete records, 2 of them submitted
 

@@ -1,11 +1,11 @@
 """信息录入员 and 系统管理员: the school's list with search and filter, a record with the
 school-entered sets; an account created and its initial password shown once (and working)."""
-from __future__ import annotations
 
-from playwright.sync_api import Browser, Page, expect
+from __future__ import annotations
 
 from axe import accessible
 from conftest import Demo, first_login, snap
+from playwright.sync_api import Browser, Page, expect
 
 SCHOOL = "3162010201"
 
@@ -61,14 +61,17 @@ def test_clerk_lists_searches_and_opens_a_record(page: Page, demo: Demo) -> None
     expect(page.locator("#new-birthDate")).to_have_value("1949-12-31")
     expect(page.locator("[data-field=gender] .el-select")).to_contain_text("女")
     after = _work_left(page, every=False)
-    print(f"\nnew teacher, required fields by hand: before {before[0]} ({before[1]} clicks, {before[2]} keystrokes),"
-          f" after {after[0]} ({after[1]} clicks, {after[2]} keystrokes)")
+    print(
+        f"\nnew teacher, required fields by hand: before {before[0]} ({before[1]} clicks, {before[2]} keystrokes),"
+        f" after {after[0]} ({after[1]} clicks, {after[2]} keystrokes)"
+    )
     assert after[0] < before[0]
     page.locator("[data-field=gender] .el-select").click()  # checked as the server checks it
     page.get_by_role("option", name="男", exact=True).click()
     page.click("button[type=submit]")
-    expect(page.locator("[data-field=gender] .el-form-item__error")).to_have_text("性别与身份证件号不一致（第17位奇数为男，偶数为女）")
-
+    expect(page.locator("[data-field=gender] .el-form-item__error")).to_have_text(
+        "性别与身份证件号不一致（第17位奇数为男，偶数为女）"
+    )
 
 
 def test_admin_creates_an_account_and_sees_its_initial_password_once(page: Page, demo: Demo, browser: Browser) -> None:
@@ -122,7 +125,9 @@ _COST = """(every) => [...document.querySelectorAll('[data-test=new-form] .el-fo
   }
   if (item.querySelector('.el-radio-group')) return [every || !item.querySelector('.el-radio.is-checked'), 1, 0]
   const input = item.querySelector('input')
-  const keys = item.querySelector('input[type=date], input[type=month]') ? (input.type === 'month' ? 7 : 10) : key === 'idNumber' ? 18 : 3
+  const keys = item.querySelector('input[type=date], input[type=month]')
+    ? (input.type === 'month' ? 7 : 10)
+    : key === 'idNumber' ? 18 : 3
   return [every || !input.value || key === 'name' || key === 'idNumber', 0, keys]
 }).filter(([todo]) => todo)"""
 

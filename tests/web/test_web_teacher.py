@@ -1,11 +1,11 @@
 """教师: the own record on a phone: 基本信息 saved, a set entry refused with the error beside its
 field then saved, the completeness checklist, no horizontal scrolling at 375 px."""
-from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from __future__ import annotations
 
 from axe import accessible
 from conftest import Demo, first_login, no_horizontal_scroll, snap
+from playwright.sync_api import Page, expect
 
 SCHOOL = "3162010201"
 
@@ -28,7 +28,9 @@ def test_teacher_fills_the_record_on_a_phone(page: Page, demo: Demo) -> None:
     accessible(page, "teacher record")
     # a tapped button keeps a sticky hover on a phone: white on its hover shade (issue 25: 3.22:1 once)
     accessible(page, "teacher record, 保存 hovered", hover=page.locator("[data-test=save-basic]"))
-    expect(basic.locator("[data-field=gender] .el-select")).to_contain_text("男" if int(teacher[16]) % 2 else "女")  # codes by name
+    expect(basic.locator("[data-field=gender] .el-select")).to_contain_text(
+        "男" if int(teacher[16]) % 2 else "女"
+    )  # codes by name
     no_horizontal_scroll(page)
 
     page.fill("#basic-formerName", "王小明")
@@ -63,7 +65,10 @@ def test_teacher_fills_the_record_on_a_phone(page: Page, demo: Demo) -> None:
     expect(summary).to_be_hidden()
 
     checklist = page.locator("[data-test=completeness]")
-    mine, school = checklist.locator("[data-test=completeness-teacher]"), checklist.locator("[data-test=completeness-school]")
+    mine, school = (
+        checklist.locator("[data-test=completeness-teacher]"),
+        checklist.locator("[data-test=completeness-school]"),
+    )
     expect(mine).to_contain_text("由您填写")  # what the teacher fills, apart from what the school fills
     expect(mine).not_to_contain_text("基本待遇")
     expect(school).to_contain_text("基本待遇")

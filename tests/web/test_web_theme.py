@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from playwright.sync_api import CDPSession, Page, expect
-
 from axe import accessible, settle
 from conftest import Demo, snap
+from playwright.sync_api import CDPSession, Page, expect
 
 CONTRAST = Path(__file__).with_name("contrast.js")
 # the specimen's states a user gives: the pseudo-classes each forces

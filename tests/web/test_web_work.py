@@ -1,19 +1,20 @@
 """The long work, in the browser: the clerk's template download and import dry run with its row
-errors and error workbook; a zip of photos with each file's outcome; the query user's progress drill-down and a chart; the teacher's photo
-upload showing the normalised photo and its compliance report on a phone."""
+errors and error workbook; a zip of photos with each file's outcome; the query user's progress
+drill-down and a chart; the teacher's photo upload showing the normalised photo and its compliance report on a phone."""
+
 from __future__ import annotations
 
 import io
 import zipfile
 from pathlib import Path
 
+from axe import accessible
+from conftest import NEW_PASSWORD, Demo, first_login, login, no_horizontal_scroll, snap
 from openpyxl import load_workbook
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
-from axe import accessible
-from conftest import NEW_PASSWORD, Demo, first_login, login, no_horizontal_scroll, snap
-from tests.records.excel import basic_row, fill
+from tests.support.excel import basic_row, fill
 
 
 def test_clerk_checks_a_workbook_and_sees_its_row_errors(page: Page, demo: Demo, tmp_path: Path) -> None:
@@ -50,7 +51,6 @@ def test_clerk_checks_a_workbook_and_sees_its_row_errors(page: Page, demo: Demo,
 
     page.reload()  # left and come back to: the last job is shown again
     expect(page.locator("[data-test=job-counts]")).to_contain_text("失败 1")
-
 
 
 def test_an_import_summary_adds_up(page: Page, demo: Demo, tmp_path: Path) -> None:
@@ -123,7 +123,10 @@ def test_clerk_imports_a_zip_of_photos_and_sees_each_file(page: Page, demo: Demo
         z.writestr(f"{demo.teachers(school)[0]}.jpg", _jpeg())
         z.writestr("110101199003070000.jpg", _jpeg())  # nobody of the school
     page.goto("/photos")
-    page.set_input_files("[data-test=photo-archive]", files=[{"name": "照片.zip", "mimeType": "application/zip", "buffer": archive.getvalue()}])
+    page.set_input_files(
+        "[data-test=photo-archive]",
+        files=[{"name": "照片.zip", "mimeType": "application/zip", "buffer": archive.getvalue()}],
+    )
     page.click("[data-test=start-photos]")
     results = page.locator("[data-test=photo-results]")
     expect(results).to_contain_text("已关联", timeout=60_000)
@@ -136,7 +139,9 @@ def test_teacher_uploads_a_photo_and_sees_the_report_on_a_phone(page: Page, demo
     teacher = demo.teachers("3162010201")[3]
     first_login(page, teacher, demo.accounts[teacher]["初始密码"])
     page.wait_for_url("**/me")
-    page.set_input_files("[data-test=photo-input]", files=[{"name": "我的照片.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}])
+    page.set_input_files(
+        "[data-test=photo-input]", files=[{"name": "我的照片.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}]
+    )
     report = page.locator("[data-test=photo-report]")
     expect(report).to_contain_text("197 × 244 px，200 dpi")
     expect(report).to_contain_text("JPEG，900 × 1200 px")

@@ -3,7 +3,6 @@ uploads through the gateway (GraphQL multipart), jobs watched until they end."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 from typing import Any
@@ -11,8 +10,9 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 
 from services.records.workbook import normalise
-from tests.records.conftest import SCHOOL, World
-from tmis.run.demo import demo_basic
+from tests.support.polling import eventually
+from tests.support.records import NATIVE_PLACE, demo_person
+from tests.support.world import World
 
 IMPORT = """mutation($s: String!, $f: Upload!, $m: ImportMode, $d: Boolean) {
   importWorkbook(schoolCode: $s, file: $f, mode: $m, dryRun: $d) { job { id status } userErrors { code message field }
@@ -22,9 +22,10 @@ JOB = """query($id: ID!) { importJob(id: $id) { id status total processed succee
   errors(first: 1000) { sheet row column message } errorReportUrl } }"""
 
 
-def basic_row(serial: int, **changes: Any) -> dict[str, Any]:
-    """基本信息 of a valid teacher, by label, as a clerk would type it."""
-    b = demo_basic(serial, "620102", "PRIMARY_SECONDARY")
+def basic_row(serial: int, district: str = NATIVE_PLACE, **changes: Any) -> dict[str, Any]:
+    """基本信息 of a valid teacher, by label, as a clerk would type it (its 身份证件号 of `district`:
+    pass the test's, `world.district`)."""
+    b = demo_person(serial, district)
     row = {
         "姓名": b["name"],
         "性别": "1-男" if b["idNumber"][16] in "13579" else "2-女",
@@ -113,10 +114,12 @@ async def upload(
     mode: str = "APPEND",
     dry_run: bool = False,
     token: str | None = None,
-    school: str = SCHOOL,
+    school: str | None = None,
     filename: str = "教师.xlsx",
 ) -> dict:
-    operations = json.dumps({"query": IMPORT, "variables": {"s": school, "f": None, "m": mode, "d": dry_run}})
+    operations = json.dumps(
+        {"query": IMPORT, "variables": {"s": school or world.school, "f": None, "m": mode, "d": dry_run}}
+    )
     reply = await world.suite.http.post(
         "/graphql",
         data={"operations": operations, "map": json.dumps({"0": ["variables.f"]})},
@@ -128,12 +131,13 @@ async def upload(
 
 
 async def wait(world: World, job_id: str, token: str | None = None) -> dict:
-    for _ in range(1200):
+    """The import job once it has ended (SUCCEEDED or FAILED)."""
+
+    async def ended() -> dict | None:
         job = (await world.suite.graphql(JOB, {"id": job_id}, token or world.clerk))["data"]["importJob"]
-        if job["status"] in ("SUCCEEDED", "FAILED"):
-            return job
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"job {job_id} did not end")
+        return job if job and job["status"] in ("SUCCEEDED", "FAILED") else None  # None: records briefly away
+
+    return await eventually(ended, f"import job {job_id} to end", timeout=60)
 
 
 async def run(world: World, data: bytes, mode: str = "APPEND", dry_run: bool = False, token: str | None = None) -> dict:
