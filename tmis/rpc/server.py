@@ -89,6 +89,9 @@ class ServerHandle:
                 try:
                     await job()
                 except Exception:  # noqa: BLE001 - the database or a peer may be briefly away
+                    current = asyncio.current_task()
+                    if current is not None and current.cancelling():  # the stop's cancel, turned into an error
+                        raise asyncio.CancelledError from None  # by the job (the database driver does)
                     if not failing:
                         logger.exception("%s: %s failed (retried every %gs)", self.name, what, seconds)
                     failing = True
