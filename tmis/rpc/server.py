@@ -81,6 +81,12 @@ class ServerHandle:
         round is not fatal, and a run of failures (the database or a peer away) is logged once, with
         one line when it works again."""
 
+        def stopping() -> bool:
+            """The stop's cancel arrived during the job, which swallowed it or turned it into an error
+            of its own (the database driver may): the round ends here, not after the next sleep."""
+            current = asyncio.current_task()
+            return current is not None and current.cancelling() > 0
+
         async def loop() -> None:
             if not now:
                 await asyncio.sleep(seconds)
@@ -89,9 +95,8 @@ class ServerHandle:
                 try:
                     await job()
                 except Exception:  # noqa: BLE001 - the database or a peer may be briefly away
-                    current = asyncio.current_task()
-                    if current is not None and current.cancelling():  # the stop's cancel, turned into an error
-                        raise asyncio.CancelledError from None  # by the job (the database driver does)
+                    if stopping():
+                        raise asyncio.CancelledError from None
                     if not failing:
                         logger.exception("%s: %s failed (retried every %gs)", self.name, what, seconds)
                     failing = True
@@ -99,6 +104,8 @@ class ServerHandle:
                     if failing:
                         logger.info("%s: %s works again", self.name, what)
                     failing = False
+                if stopping():
+                    raise asyncio.CancelledError
                 await asyncio.sleep(seconds)
 
         task = asyncio.create_task(loop())
