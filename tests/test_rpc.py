@@ -190,6 +190,7 @@ async def test_a_stop_ends_a_round_whose_job_turns_the_cancel_into_an_error(sett
     await started.wait()
     stopping = asyncio.create_task(handle.stop(0))
     try:
-        await eventually(stopping.done, "the stop to end the round", timeout=10)
+        await asyncio.wait({stopping}, timeout=10)
+        assert stopping.done(), "the stop did not end the round"
     finally:
         stopping.cancel()
