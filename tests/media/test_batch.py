@@ -12,7 +12,7 @@ import pytest
 from services.media.archive import ArchiveLimits, PhotoArchive
 from tests.media import images
 from tests.media.conftest import IMPORT, JOB, OTHER, SCHOOL, upload
-from tests.records.conftest import World
+from tests.records.conftest import World, basic_of
 from tmis.errors import DomainError
 
 GOOD = images.encoded(images.portrait(), "JPEG")
@@ -109,7 +109,7 @@ async def finished(world: World, job_id: str, token: str) -> dict:
 async def test_a_school_imports_a_zip_and_sees_per_file_results(world: World) -> None:
     suite = world.suite
     made = [(await world.create(serial)).teacher for serial in (1, 2, 3)]
-    ids = [t.basic["idNumber"] for t in made]
+    ids = [basic_of(t)["idNumber"] for t in made]
     content = zipped([
         (f"{ids[0]}.jpg", images.encoded(images.face_off_centre(), "JPEG")),
         (f"照片/{ids[1].lower()}.png", images.encoded(images.noise((500, 600)), "PNG")),
@@ -160,7 +160,7 @@ async def test_a_school_imports_a_zip_and_sees_per_file_results(world: World) ->
 async def test_only_the_schools_clerks_import(world: World) -> None:
     suite = world.suite
     teacher = (await world.create()).teacher
-    content = zipped([(f"{teacher.basic['idNumber']}.jpg", GOOD)])
+    content = zipped([(f"{basic_of(teacher)['idNumber']}.jpg", GOOD)])
 
     async def codes(school: str, token: str) -> list[str]:
         reply = (await upload(suite, IMPORT, {"s": school, "a": None}, "p.zip", content, token))["data"]["importPhotos"]

@@ -21,7 +21,7 @@ from services.media.server import create_server as media_server
 from tests.media import images
 from tests.media.conftest import IMPORT, upload
 from tests.media.test_batch import zipped
-from tests.records.conftest import OTHER, SCHOOL, World
+from tests.records.conftest import OTHER, SCHOOL, World, basic_of
 from tests.review.conftest import Chain, chain  # noqa: F401 (the fixture)
 from tests.review.test_changes import approved, start
 from tests.review.test_movements import ACCEPT, APPROVE_M, TODAY, TRANSFER, gql
@@ -68,7 +68,7 @@ async def test_a_job_whose_instance_is_killed_is_taken_over_or_failed(
     made = [(await world.create(serial)).teacher for serial in range(1, FILES + 1)]
     # photos that take a moment each (a small face: the fine search), so the job is surely mid-way when killed
     photo = images.standing((2400, 1800), 12, (0.2, 0.4))[0]
-    content = zipped([(f"{t.basic['idNumber']}.jpg", photo) for t in made])
+    content = zipped([(f"{basic_of(t)['idNumber']}.jpg", photo) for t in made])
     clerk = suite.signer.verify(world.clerk)
     port = free_port()
     process = media_process(world, port)
@@ -134,7 +134,7 @@ async def test_a_teacher_transferred_while_the_archive_runs_gets_nothing_from_it
         await suite.graphql("query($id: ID!) { teacher(id: $id) { basic { idNumber } } }", {"id": moving}, world.clerk)
     )["data"]["teacher"]["basic"]["idNumber"]
     photo = images.standing((2400, 1800), 12, (0.2, 0.4))[0]  # a moment each (the fine face search)
-    content = zipped([*((f"{t.basic['idNumber']}.jpg", photo) for t in stay), (f"{number}.jpg", photo)])
+    content = zipped([*((f"{basic_of(t)['idNumber']}.jpg", photo) for t in stay), (f"{number}.jpg", photo)])
     started = await upload(suite, IMPORT, {"s": SCHOOL, "a": None}, "photos.zip", content, world.clerk)
     job = started["data"]["importPhotos"]["job"]
     for _ in range(1200):
