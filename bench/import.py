@@ -40,7 +40,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -74,7 +74,7 @@ POLITICAL = ["13-群众", "01-中共党员", "02", "共青团员", "13"]
 ETHNIC = ["01-汉族", "汉族", "03-回族", "05", "04-藏族"]
 
 
-def row_values(i: int) -> dict[str, object]:
+def row_values(i: int, region: str = "620102") -> dict[str, object]:
     birth = dt.date(1962, 1, 1) + dt.timedelta(days=i % 12000)
     gender = "1" if i % 2 else "2"
     established = i % 4 != 0
@@ -82,7 +82,7 @@ def row_values(i: int) -> dict[str, object]:
         "name": SURNAMES[i % len(SURNAMES)] + GIVEN[(i // 7) % len(GIVEN)],
         "gender": "1-男" if gender == "1" else "女",
         "idType": "1-居民身份证",
-        "idNumber": idcard.make("620102", birth, i // 12000, gender),
+        "idNumber": idcard.make(region, birth, i // 12000, gender),
         "birthDate": birth.isoformat(),
         "nationality": "156-中国",
         "ethnicity": ETHNIC[i % len(ETHNIC)],
@@ -111,13 +111,15 @@ def row_values(i: int) -> dict[str, object]:
     }
 
 
-def generate(rows: int, first: int, path: Path) -> None:
+def generate(rows: int, first: int, path: Path | IO[bytes], region: str = "620102") -> None:
+    """基本信息 of `rows` new teachers from `first` on, in the template's layout, their 身份证件号 in `region`
+    (also bench/scale.py's and bench/chaos.py's workbooks)."""
     columns = layouts(Registry(), "PRIMARY_SECONDARY")[0].columns
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("基本信息")
     ws.append([c.header for c in columns])
     for i in range(first, first + rows):
-        values = row_values(i)
+        values = row_values(i, region)
         ws.append([values.get(c.field.key) for c in columns])
     wb.save(path)
 
