@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -107,3 +108,17 @@ def database_uri(data_dir: Path) -> str:
     pid = json.loads(state.read_text())["database"]["pid"]
     args = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
     return f"mongodb://{args[args.index('--host') + 1]}:{args[args.index('--port') + 1]}/?directConnection=true"
+
+
+async def gql(client: httpx.AsyncClient, url: str, query: str, variables: dict[str, Any], token: str = "") -> Any:
+    """A GraphQL call through the gateway: its one result (the first field of `data`); raises on
+    errors and on userErrors."""
+    headers = {"authorization": f"Bearer {token}"} if token else {}
+    response = await client.post(url, json={"query": query, "variables": variables}, headers=headers)
+    body = response.json()
+    if response.status_code != 200 or body.get("errors"):
+        raise RuntimeError(f"GraphQL failed (HTTP {response.status_code}): {body}")
+    payload = next(iter(body["data"].values()))
+    if isinstance(payload, dict) and payload.get("userErrors"):
+        raise RuntimeError(f"userErrors for {variables}: {payload['userErrors']}")
+    return payload

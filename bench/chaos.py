@@ -52,13 +52,10 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 from _suite import database_uri, running_suite  # noqa: E402 - beside this file
 from bson import ObjectId  # noqa: E402
-from openpyxl import Workbook  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 from pymongo import MongoClient  # noqa: E402
 
-from services.records.workbook import layouts  # noqa: E402
 from tmis.auth import Caller, TokenSigner  # noqa: E402
-from tmis.registry import Registry  # noqa: E402
 from tmis.run.demo import DEMO_ENTRIES, demo_basic  # noqa: E402
 
 ADMIN_PASSWORD = "Chaos#Pass2026"
@@ -126,17 +123,9 @@ def jpeg(seed: int) -> bytes:
 
 
 def workbook(first: int, rows: int) -> bytes:
-    """基本信息 of `rows` new teachers, in the template's layout (bench/import.py's values)."""
-    values = importlib.import_module("bench.import").row_values  # ("import" is a keyword)
-    columns = layouts(Registry(), "PRIMARY_SECONDARY")[0].columns
-    wb = Workbook(write_only=True)
-    sheet = wb.create_sheet("基本信息")
-    sheet.append([c.header for c in columns])
-    for i in range(first, first + rows):
-        row = values(i)
-        sheet.append([row.get(c.field.key) for c in columns])
+    """基本信息 of `rows` new teachers (bench/import.py's rows)."""
     out = io.BytesIO()
-    wb.save(out)
+    importlib.import_module("bench.import").generate(rows, first, out)  # ("import" is a keyword)
     return out.getvalue()
 
 

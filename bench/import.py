@@ -40,7 +40,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -74,7 +74,7 @@ POLITICAL = ["13-群众", "01-中共党员", "02", "共青团员", "13"]
 ETHNIC = ["01-汉族", "汉族", "03-回族", "05", "04-藏族"]
 
 
-def row_values(i: int) -> dict[str, object]:
+def row_values(i: int, region: str = "620102") -> dict[str, object]:
     birth = dt.date(1962, 1, 1) + dt.timedelta(days=i % 12000)
     gender = "1" if i % 2 else "2"
     established = i % 4 != 0
@@ -82,7 +82,7 @@ def row_values(i: int) -> dict[str, object]:
         "name": SURNAMES[i % len(SURNAMES)] + GIVEN[(i // 7) % len(GIVEN)],
         "gender": "1-男" if gender == "1" else "女",
         "idType": "1-居民身份证",
-        "idNumber": idcard.make("620102", birth, i // 12000, gender),
+        "idNumber": idcard.make(region, birth, i // 12000, gender),
         "birthDate": birth.isoformat(),
         "nationality": "156-中国",
         "ethnicity": ETHNIC[i % len(ETHNIC)],
@@ -111,13 +111,15 @@ def row_values(i: int) -> dict[str, object]:
     }
 
 
-def generate(rows: int, first: int, path: Path) -> None:
+def generate(rows: int, first: int, path: Path | IO[bytes], region: str = "620102") -> None:
+    """基本信息 of `rows` new teachers from `first` on, in the template's layout, their 身份证件号 in `region`
+    (also bench/scale.py's and bench/chaos.py's workbooks)."""
     columns = layouts(Registry(), "PRIMARY_SECONDARY")[0].columns
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("基本信息")
     ws.append([c.header for c in columns])
     for i in range(first, first + rows):
-        values = row_values(i)
+        values = row_values(i, region)
         ws.append([values.get(c.field.key) for c in columns])
     wb.save(path)
 
@@ -127,6 +129,10 @@ def openpyxl_read(path: Path) -> int:
     n = sum(1 for _ in wb["基本信息"].iter_rows(values_only=True)) - 1
     wb.close()
     return n
+
+
+UP_TO_DISTRICT = [org for org in ORGS if org["level"] != "SCHOOL"]  # each round makes a school of its own
+A_SCHOOL = next(org for org in ORGS if org["level"] == "SCHOOL")
 
 
 def school_of(round_: int) -> str:
@@ -258,7 +264,7 @@ def one_round(client: httpx.Client, suite: Any, token: str, rows: int, round_: i
     maker.start()  # apart: the suite's processes are measured, not this one
     maker.join()
     data, school, of = path.read_bytes(), school_of(round_), pids(suite.data_dir)
-    mutate(client, suite.url, CREATE_ORG, {"i": {**ORGS[-1], "code": school, "name": f"示范学校{round_ + 1}"}}, token)
+    mutate(client, suite.url, CREATE_ORG, {"i": {**A_SCHOOL, "code": school, "name": f"示范学校{round_ + 1}"}}, token)
     clerk = clerk_of(suite, school)
     quiet(of["database"])
     before = cpu(of)
@@ -297,7 +303,7 @@ def main() -> None:
         httpx.Client(timeout=600) as client,
     ):
         admin = gql(client, suite.url, LOGIN, {"u": "admin", "p": ADMIN_PASSWORD})["login"]["token"]
-        for org in ORGS[:-1]:
+        for org in UP_TO_DISTRICT:
             mutate(client, suite.url, CREATE_ORG, {"i": org}, admin)
         rounds = [one_round(client, suite, admin, args.rows, r, Path(tmp)) for r in range(args.rounds)]
         again(client, suite, args.rows, Path(tmp))

@@ -45,7 +45,7 @@ import grpc  # noqa: E402
 import httpx  # noqa: E402
 import numpy as np  # noqa: E402
 import pyvips  # noqa: E402
-from _suite import running_suite  # noqa: E402 - beside this file
+from _suite import gql, running_suite  # noqa: E402 - beside this file
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_service_pb2_grpc  # noqa: E402
 from PIL import Image  # noqa: E402
 from skimage import data as skdata  # noqa: E402
@@ -104,18 +104,6 @@ def face_less() -> bytes:
 def vips(data: bytes) -> bytes:
     thumb = pyvips.Image.thumbnail_buffer(data, STANDARD.width_px, height=STANDARD.height_px, crop="centre")
     return bytes(thumb.jpegsave_buffer(Q=92, keep="none"))
-
-
-async def gql(client: httpx.AsyncClient, url: str, query: str, variables: dict[str, Any], token: str = "") -> Any:
-    headers = {"authorization": f"Bearer {token}"} if token else {}
-    response = await client.post(url, json={"query": query, "variables": variables}, headers=headers)
-    body = response.json()
-    if response.status_code != 200 or body.get("errors"):
-        raise RuntimeError(f"GraphQL failed (HTTP {response.status_code}): {body}")
-    payload = next(iter(body["data"].values()))
-    if isinstance(payload, dict) and payload.get("userErrors"):
-        raise RuntimeError(f"userErrors for {variables}: {payload['userErrors']}")
-    return payload
 
 
 def multipart(teacher_id: str, data: bytes) -> tuple[bytes, str]:

@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
-from _suite import running_suite  # noqa: E402 - beside this file
+from _suite import gql, running_suite  # noqa: E402 - beside this file
 from prometheus_client.parser import text_string_to_metric_families  # noqa: E402
 
 from tmis.auth import Caller, TokenSigner  # noqa: E402
@@ -79,18 +79,6 @@ ROW += "warnings{ code } "
 WITH = "changesSinceApproval{ path } history(first: 5){ at path } "
 PAGE = "query{ reviewQueue(first: 50){ totalCount pageInfo{ hasNextPage endCursor } edges{ node{ %s} } } }"
 QUERY_A, QUERY_B = PAGE % (ROW + WITH), PAGE % ROW
-
-
-async def gql(client: httpx.AsyncClient, url: str, query: str, variables: dict[str, Any], token: str = "") -> Any:
-    headers = {"authorization": f"Bearer {token}"} if token else {}
-    response = await client.post(url, json={"query": query, "variables": variables}, headers=headers)
-    body = response.json()
-    if response.status_code != 200 or body.get("errors"):
-        raise RuntimeError(f"GraphQL failed (HTTP {response.status_code}): {body}")
-    payload = next(iter(body["data"].values()))
-    if isinstance(payload, dict) and payload.get("userErrors"):
-        raise RuntimeError(f"userErrors for {variables}: {payload['userErrors']}")
-    return payload
 
 
 def basic_input(serial: int) -> dict[str, Any]:

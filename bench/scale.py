@@ -53,7 +53,6 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 from _suite import database_uri, running_suite  # noqa: E402 - beside this file
-from openpyxl import Workbook  # noqa: E402
 from pymongo import AsyncMongoClient  # noqa: E402
 from teachers_page import CREATE_ORG, LOGIN, gql, mutate  # noqa: E402 - beside this file
 
@@ -61,7 +60,6 @@ from services.records.derived import completeness  # noqa: E402
 from services.records.model import Teacher  # noqa: E402
 from services.records.storage import Storage  # noqa: E402
 from services.records.validation import validate  # noqa: E402
-from services.records.workbook import layouts  # noqa: E402
 from tmis import idcard  # noqa: E402
 from tmis.auth import Caller, TokenSigner  # noqa: E402
 from tmis.codes import load_code_tables  # noqa: E402
@@ -238,20 +236,9 @@ async def catch_up(uri: str) -> float:
 
 
 def workbook(first: int, rows: int) -> bytes:
-    """基本信息 of `rows` new teachers in the template's layout (bench/import.py's rows, their
-    身份证件号 in IMPORTED_REGION)."""
-    values = importlib.import_module("bench.import").row_values  # ("import" is a keyword)
-    columns = layouts(Registry(), "PRIMARY_SECONDARY")[0].columns
-    wb = Workbook(write_only=True)
-    sheet = wb.create_sheet("基本信息")
-    sheet.append([c.header for c in columns])
-    for i in range(first, first + rows):
-        row = values(i)
-        birth = dt.date.fromisoformat(str(row["birthDate"]))
-        row["idNumber"] = idcard.make(IMPORTED_REGION, birth, i // 12000, "1" if i % 2 else "2")
-        sheet.append([row.get(c.field.key) for c in columns])
+    """基本信息 of `rows` new teachers (bench/import.py's rows), their 身份证件号 in IMPORTED_REGION."""
     out = io.BytesIO()
-    wb.save(out)
+    importlib.import_module("bench.import").generate(rows, first, out, IMPORTED_REGION)  # ("import": a keyword)
     return out.getvalue()
 
 

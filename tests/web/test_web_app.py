@@ -164,11 +164,42 @@ def test_a_phone_photo_is_shrunk_before_upload_and_reported_as_the_original(
         unshrunk["height"],
         unshrunk["dpi"],
     )
-    # the same standard photo: the face framed alike (found at another scale, it may sit a few pixels apart)
-    thumbs = [np.asarray(p["image"].resize((20, 24), Image.Resampling.BOX), dtype=float) for p in (shrunk, unshrunk)]
-    difference = np.abs(thumbs[0] - thumbs[1])
-    print(f"mean difference of the two standard photos, 20 × 24 thumbnails: {difference.mean():.1f} / 255")
-    assert difference.mean() < 16, difference.mean()  # measured 11: the face found a few pixels apart
+    # the same standard photo: the face framed alike (found at another scale of the search, it may sit a
+    # few pixels apart and a few percent larger: compared at the best zoom of up to 9 % and shift of up
+    # to 8 pixels)
+    difference = min(
+        _difference(*pair, dx, dy) for pair in _zooms(shrunk["image"], unshrunk["image"]) for dx, dy in _SHIFTS
+    )
+    print(f"mean difference of the two standard photos, 20 × 24 thumbnails: {difference:.1f} / 255")
+    assert difference < 16, difference  # measured 4.4 at the best fit (11 unfitted, before the box reduction)
+
+
+_SHIFTS = [(dx, dy) for dx in range(-8, 9, 2) for dy in range(-8, 9, 2)]
+
+
+def _zooms(a: Image.Image, b: Image.Image) -> list[tuple[Image.Image, Image.Image]]:
+    """(a, b) as they are, and with one or the other's centre enlarged by 3, 6 and 9 %."""
+    w, h = a.size
+
+    def zoomed(image: Image.Image, z: float) -> Image.Image:
+        cw, ch = w / z, h / z
+        return image.resize(
+            (w, h), Image.Resampling.BICUBIC, box=((w - cw) / 2, (h - ch) / 2, (w + cw) / 2, (h + ch) / 2)
+        )
+
+    return [(a, b)] + [pair for z in (1.03, 1.06, 1.09) for pair in ((zoomed(a, z), b), (a, zoomed(b, z)))]
+
+
+def _difference(a: Image.Image, b: Image.Image, dx: int, dy: int) -> float:
+    """The mean difference (of 255) of 20 × 24 thumbnails of where `a` shifted by (dx, dy) overlaps `b`."""
+    w, h = a.size
+    box_a = (max(0, -dx), max(0, -dy), w - max(0, dx), h - max(0, dy))
+    box_b = (max(0, dx), max(0, dy), w - max(0, -dx), h - max(0, -dy))
+    thumbs = [
+        np.asarray(i.crop(box).resize((20, 24), Image.Resampling.BOX), dtype=float)
+        for i, box in ((a, box_a), (b, box_b))
+    ]
+    return float(np.abs(thumbs[0] - thumbs[1]).mean())
 
 
 PHOTO = """{ me { teacher { id photo { url width height dpi report { faceFound crop colour orientation sourceWidth

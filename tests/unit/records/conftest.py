@@ -18,7 +18,7 @@ from services.records.writes import RecordWrites
 from tmis.auth import Caller
 from tmis.codes import load_code_tables
 from tmis.registry import Registry
-from tmis.run.demo import demo_basic
+from tmis.run.demo import DEMO_ENTRIES, demo_basic
 
 A, B = "3162010201", "3162010301"  # 示范小学 in 城关区, 实验中学 in 七里河区
 PATH_A = ("100000", "620000", "620100", "620102", A)
@@ -29,18 +29,7 @@ TYPE = "PRIMARY_SECONDARY"
 REGISTRY = Registry()
 TABLES = load_code_tables()
 # a 学习经历 entry as a clerk fills it (values as read from cells or a form)
-EDUCATION = {
-    "education": "21",
-    "institution": "西北师范大学",
-    "major": "汉语言文学",
-    "normalMajor": True,
-    "startMonth": "2001-09",
-    "endMonth": "2005-07",
-    "degreeLevel": "4",
-    "degree": "405",
-    "degreeInstitution": "西北师范大学",
-    "studyMode": "1",
-}
+EDUCATION = DEMO_ENTRIES["EDUCATION"]
 
 
 def caller(role: str, path: tuple[str, ...], name: str = "", *more: str, **extra: Any) -> Caller:
