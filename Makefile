@@ -37,12 +37,17 @@ web: $(WEB_STAMP)
 run: $(STAMP) $(WEB_STAMP)
 	$(PY) -m tmis
 
+# Three workers: a test mostly waits (journal syncs, the browser, polling), so three keep 2 cores busy;
+# each has its own database and suite, the browser tests share one (tests/conftest.py). WORKERS=0: in-process.
+WORKERS ?= 3
+XDIST := -n $(WORKERS) --dist loadgroup
+
 test: lint $(STAMP) $(WEB_STAMP) $(CHROMIUM)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
 
 # The unit tier and the API tests: no browser, no benchmark, nothing marked slow (markers in pyproject.toml).
 test-fast: $(STAMP)
-	$(PY) -m pytest -m "not slow and not web and not bench" $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) -m "not slow and not web and not bench" $(PYTEST_ARGS)
 
 # Lint, format and types (settings in pyproject.toml): strict for the shared package and the services.
 lint: $(STAMP)

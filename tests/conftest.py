@@ -20,11 +20,13 @@ TESTS = Path(__file__).parent
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Markers by place: tests/web are browser tests; tests/test_bench_*.py and the chaos run run benchmarks."""
+    """Markers by place: tests/web are browser tests; tests/test_bench_*.py and the chaos run run benchmarks.
+    A browser test file's tests run on one worker, in order (`xdist_group`): they share a page's state."""
     for item in items:
         where = item.path.relative_to(TESTS)
         if where.parts[0] == "web":
             item.add_marker(pytest.mark.web)
+            item.add_marker(pytest.mark.xdist_group(where.name))
         elif where.name.startswith("test_bench_") or where.name == "test_chaos.py":
             item.add_marker(pytest.mark.bench)
 

@@ -9,10 +9,11 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
-from services.records.workbook import normalise
+from services.records.workbook import layouts, normalise, shown
 from tests.support.polling import eventually
 from tests.support.records import NATIVE_PLACE, demo_person
 from tests.support.world import World
+from tmis.plugins import build_registry, code_tables, make_plugin_manager
 
 IMPORT = """mutation($s: String!, $f: Upload!, $m: ImportMode, $d: Boolean) {
   importWorkbook(schoolCode: $s, file: $f, mode: $m, dryRun: $d) { job { id status } userErrors { code message field }
@@ -78,6 +79,27 @@ def fill(template: bytes, sheets: dict[str, list[dict[str, Any]]]) -> bytes:
                 cell = ws.cell(r, position[normalise(label)], value)
                 if isinstance(value, str) and value.startswith("="):
                     cell.data_type = "s"  # text that looks like a formula, as a clerk may paste it
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def complete(basics: list[dict[str, Any]], entries: dict[str, dict[str, Any]], school_type: str, plugins: str) -> bytes:
+    """A workbook in the template's layout (`plugins` as the suite runs them): each teacher's 基本信息
+    (API form, as `createTeacher` takes it) and one entry of each set in `entries` (`DEMO_ENTRIES`),
+    cells as an export writes them: what a school brings in one import instead of a write per entry."""
+    manager = make_plugin_manager(plugins)
+    tables = code_tables(manager, None)
+    wb = Workbook(write_only=True)
+    for layout in layouts(build_registry(manager), school_type):
+        if not layout.basic and layout.info_set.key not in entries:
+            continue
+        ws = wb.create_sheet(layout.name)
+        ws.append([c.header for c in layout.columns])
+        entry = {} if layout.basic else entries[layout.info_set.key]
+        for basic in basics:
+            values = [(basic if c.key or layout.basic else entry).get(c.field.key) for c in layout.columns]
+            ws.append([shown(c.field, school_type, v, tables) for c, v in zip(layout.columns, values, strict=True)])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

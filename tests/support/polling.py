@@ -27,3 +27,13 @@ async def eventually(
         if time.monotonic() > deadline:
             raise AssertionError(f"waited {timeout:g} s for {what}; last seen: {value!r}")
         await asyncio.sleep(every)
+
+
+def wait_for(check: Callable[[], T], what: str = "the condition", timeout: float = 30.0, every: float = 0.2) -> T:
+    """`eventually` for synchronous tests (the browser tests drive playwright's sync API)."""
+    deadline = time.monotonic() + timeout
+    while not (value := check()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {timeout:g} s for {what}; last seen: {value!r}")
+        time.sleep(every)
+    return value
