@@ -32,7 +32,7 @@ router.beforeEach(async (to) => {
   if (to.meta.public) return true
   const known = session.loaded ? null : rememberedMe()
   if (!session.loaded) views(to)
-  if (known && allowed(to, known)) prefetch(to, known) // asked again below: the same request is taken
+  if (known && !known.mustChangePassword && allowed(to, known)) prefetch(to, known) // asked again below: the same request is taken
   const me = session.loaded ? session.me : await loadMe()
   if (!me && token() && !session.loaded) return true // offline: the frame shows, with the notice, until the network is back
   if (!me) return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
@@ -44,7 +44,7 @@ router.beforeEach(async (to) => {
 
 function allowed(to: RouteLocationNormalized, me: MeFieldsFragment): boolean {
   const roles = to.meta.roles as string[] | undefined
-  return !me.mustChangePassword && (!roles || roles.some((r) => me.roles.includes(r as never)))
+  return !roles || roles.some((r) => me.roles.includes(r as never))
 }
 
 function prefetch(to: RouteLocationNormalized, me: MeFieldsFragment): void {
