@@ -6,10 +6,11 @@ bench/web_load.py does.
     .venv/bin/python bench/lighthouse.py [--runs N] [--only login|record] [--reports DIR]
 
 Chromium runs with a debugging port; Lighthouse attaches to it. The record page needs a signed-in
-teacher: the token is put in localStorage, then the HTTP cache, the service worker and its caches are
-cleared and Lighthouse runs without resetting storage, so the page loads as a first visit that is
-signed in. Installability is Chromium's own verdict (CDP `Page.getInstallabilityErrors`, Lighthouse 12
-having dropped its PWA category), asked on the sign-in page once its service worker controls it.
+teacher: the HTTP cache, the service worker, its caches and the origin's storage are cleared, then
+what signing in leaves in localStorage (the token and the account, web/src/session.ts) is put back,
+and Lighthouse runs without resetting storage, so the page loads as a first visit that is signed in.
+Installability is Chromium's own verdict (CDP `Page.getInstallabilityErrors`, Lighthouse 12 having
+dropped its PWA category), asked on the sign-in page once its service worker controls it.
 
 Each score is the median of --runs runs; --reports keeps each run's JSON report (what costs: long
 tasks, the network chain, the largest paint). The simulation scales the main thread's observed times
@@ -44,6 +45,8 @@ from tmis.run.procs import free_port  # noqa: E402
 LIGHTHOUSE = ROOT / "web" / "node_modules" / ".bin" / "lighthouse"
 GOALS = {"performance": 90, "accessibility": 100, "best-practices": 95}
 PAGES = {"login": "/login", "record": "/me"}
+# the account as the web client keeps it (MeFields in web/src/pages/common/session.graphql)
+ME = "{ me { id username displayName roles mustChangePassword org { code name level schoolType } } }"
 METRICS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift")
 
 
@@ -67,9 +70,9 @@ def main() -> None:
     try:
         _wait_for_port(port)
         with demo_suite() as (url, teacher):
-            token = _token(url, teacher)
+            storage = _signed_in(url, teacher)
             installable = _installability(port, url)
-            scores = {page: [_audit(port, url, page, token, i, args.reports) for i in range(runs)] for page in pages}
+            scores = {page: [_audit(port, url, page, storage, i, args.reports) for i in range(runs)] for page in pages}
     finally:
         chromium.terminate()
         chromium.wait(30)
@@ -96,9 +99,12 @@ def _wait_for_port(port: int) -> None:
     sys.exit("chromium did not open its debugging port")
 
 
-def _token(url: str, teacher: str) -> str:
+def _signed_in(url: str, teacher: str) -> dict[str, str]:
+    """What the web client keeps in localStorage once the teacher has signed in."""
     body = {"query": LOGIN, "variables": {"u": teacher, "p": NEW_PASSWORD}}
-    return str(httpx.post(f"{url}/graphql", json=body, timeout=30).json()["data"]["login"]["token"])
+    token = str(httpx.post(f"{url}/graphql", json=body, timeout=30).json()["data"]["login"]["token"])
+    me = httpx.post(f"{url}/graphql", json={"query": ME}, headers={"authorization": f"Bearer {token}"}, timeout=30)
+    return {"tmis.token": token, "tmis.me": json.dumps(me.json()["data"]["me"], ensure_ascii=False)}
 
 
 def _installability(port: int, url: str) -> list[str]:
@@ -114,8 +120,8 @@ def _installability(port: int, url: str) -> list[str]:
         return [e["errorId"] for e in errors]
 
 
-def _prepare(port: int, url: str, token: str | None) -> None:
-    """An empty cache (HTTP, service worker, its caches); the teacher's token in localStorage, or none."""
+def _prepare(port: int, url: str, storage: dict[str, str]) -> None:
+    """An empty cache (HTTP, service worker, its caches) and storage, but for `storage` in localStorage."""
     with sync_playwright() as p:
         browser = p.chromium.connect_over_cdp(f"http://127.0.0.1:{port}")
         page = browser.contexts[0].new_page()
@@ -123,14 +129,13 @@ def _prepare(port: int, url: str, token: str | None) -> None:
         cdp = page.context.new_cdp_session(page)
         cdp.send("Network.clearBrowserCache")
         cdp.send("Storage.clearDataForOrigin", {"origin": url, "storageTypes": "all"})
-        if token:
-            page.evaluate("token => localStorage.setItem('tmis.token', token)", token)
+        page.evaluate("items => Object.entries(items).forEach(([k, v]) => localStorage.setItem(k, v))", storage)
         page.close()
 
 
-def _audit(port: int, url: str, page: str, token: str, run: int, keep: Path | None) -> dict[str, float]:
+def _audit(port: int, url: str, page: str, storage: dict[str, str], run: int, keep: Path | None) -> dict[str, float]:
     """One Lighthouse run of a page (mobile, default throttling): its category scores out of 100."""
-    _prepare(port, url, token if page == "record" else None)
+    _prepare(port, url, storage if page == "record" else {})
     out = Path(tempfile.mkdtemp(prefix="tmis-lighthouse-report-")) / "report.json"
     command = [
         str(LIGHTHOUSE),

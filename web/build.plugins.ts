@@ -1,5 +1,6 @@
 // What the build adds to dist beside the bundles: the trusted documents manifest the gateway runs in
-// production, and the service worker with the list of the shell's hashed files it precaches.
+// production, the service worker with the list of the shell's hashed files it precaches, and in
+// index.html the preload of the signed-in frame for a visitor who has a token.
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type { Plugin } from 'vite'
@@ -44,6 +45,28 @@ export function serviceWorker(): Plugin {
       const version = createHash('sha256').update(template).update(files.join('\n')).digest('hex').slice(0, 16)
       const source = template.replace('__VERSION__', version).replace('__SHELL__', JSON.stringify(files))
       this.emitFile({ type: 'asset', fileName: 'sw.js', source })
+    },
+  }
+}
+
+/** index.html: for a visitor with a token (signed in on this device), the `record` chunk (the frame
+ *  and the teacher's record page) is fetched with the entry, not once the entry has run, and its styles
+ *  are applied while the page is still empty (applied later, they restyle the whole frame in one long
+ *  task). After the entry's stylesheet: the sign-in page's first paint gets the line first. */
+export function signedInPreload(): Plugin {
+  return {
+    name: 'tmis-signed-in-preload',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, { bundle }) {
+        const chunk = Object.values(bundle ?? {}).find((c) => c.type === 'chunk' && c.name === 'record')
+        if (!chunk || chunk.type !== 'chunk') return html
+        const links = [['modulepreload', chunk.fileName], ...[...(chunk.viteMetadata?.importedCss ?? [])].map((css) => ['stylesheet', css])]
+        // crossOrigin as Vite's own links have it, so that its loader finds them and adds none
+        const add = `for(const[r,h]of${JSON.stringify(links)}){const l=document.createElement('link');l.rel=r;l.crossOrigin='';l.href='/'+h;document.head.append(l)}`
+        return html.replace('</head>', `  <script>if(localStorage.getItem('tmis.token'))${add}</script>\n  </head>`)
+      },
     },
   }
 }

@@ -9,7 +9,7 @@ import AutoImport from 'unplugin-auto-import/vite'
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
 import Components from 'unplugin-vue-components/vite'
 import { defineConfig } from 'vitest/config'
-import { serviceWorker, trustedDocuments } from './build.plugins'
+import { serviceWorker, signedInPreload, trustedDocuments } from './build.plugins'
 
 const gateway = process.env.TMIS_GATEWAY_URL ?? 'http://127.0.0.1:8000'
 // the record page's own modules (its later parts left out: sets, the select, the conflict dialog) with the
@@ -29,6 +29,7 @@ export default defineConfig({
     Components({ resolvers: [ElementPlusResolver()], dts: false, dirs: [] }),
     trustedDocuments(),
     serviceWorker(),
+    signedInPreload(),
   ],
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
   server: { proxy: { '/graphql': gateway, '/files': gateway } },

@@ -1,7 +1,7 @@
 """The installable web app on a phone: the manifest and its icons, a service worker controlling the
-page and keeping the shell for offline use, a form's draft kept in IndexedDB across an offline reload
-and a VERSION_CONFLICT shown field by field on return; a phone photo shrunk before it is sent; the
-form offering only the 岗位等级 of the chosen 岗位类别."""
+page and keeping the shell for offline use, a form's draft (基本信息, or an entry's dialog) kept in
+IndexedDB across an offline reload and a VERSION_CONFLICT shown field by field on return; a phone
+photo shrunk before it is sent; the form offering only the 岗位等级 of the chosen 岗位类别."""
 
 from __future__ import annotations
 
@@ -19,23 +19,23 @@ from tests.support.images import encoded, standing
 
 SCHOOL = "3162010302"  # no other browser test signs in its teachers
 PHONE = {"width": 390, "height": 844}
-DRAFT_SAVED = """() => new Promise((done) => {
+DRAFT_SAVED = """(value) => new Promise((done) => {
   const opening = indexedDB.open('tmis')
   opening.onsuccess = () => {
     const all = opening.result.transaction('drafts').objectStore('drafts').getAll()
-    all.onsuccess = () => done(all.result.some((d) => d.values.formerName === '草稿里的曾用名'))
+    all.onsuccess = () => done(all.result.some((d) => Object.values(d.values).includes(value)))
   }
   opening.onerror = () => done(false)
 })"""
 
 
-def draft_saved(page: Page) -> None:
-    """Waits (a bounded while) until the typed value is in IndexedDB."""
+def draft_saved(page: Page, value: str = "草稿里的曾用名") -> None:
+    """Waits (a bounded while) until the typed value is in a draft in IndexedDB."""
     for _ in range(100):
-        if page.evaluate(DRAFT_SAVED):
+        if page.evaluate(DRAFT_SAVED, value):
             return
         page.wait_for_timeout(100)
-    raise AssertionError("no draft in IndexedDB")
+    raise AssertionError(f"no draft of {value} in IndexedDB")
 
 
 def controlled(page: Page) -> None:
@@ -121,6 +121,83 @@ def test_a_draft_survives_an_offline_reload_and_a_conflict_shows_the_fields(
     page.reload()
     expect(page.locator("#basic-formerName")).to_have_value("草稿里的曾用名")
     expect(page.locator("[data-test=draft]")).to_have_count(0)  # the draft went with the save
+
+
+def test_an_entry_being_filled_survives_an_offline_reload_and_a_conflict_shows_its_fields(
+    page: Page, browser: Browser, demo: Demo
+) -> None:
+    page.set_viewport_size(PHONE)
+    teacher = demo.teachers(SCHOOL)[3]
+    page.goto("/login")
+    controlled(page)
+    first_login(page, teacher, demo.accounts[teacher]["初始密码"])
+    page.wait_for_url("**/me")
+    form, work = page.locator("[data-test=form-work]"), page.locator("#set-work [data-test=entry]")
+    page.click("[data-test=add-work]")
+    expect(form).to_be_visible()
+
+    page.context.set_offline(True)
+    try:
+        page.fill("#work-employer", "草稿里的单位")  # half filled: no start yet
+        draft_saved(page, "草稿里的单位")
+        page.reload()
+        expect(page.locator("[data-test=offline]")).to_be_visible()
+        expect(page.locator("[data-test=basic-form]")).to_have_count(0)
+    finally:
+        page.context.set_offline(False)
+
+    page.reload()
+    page.click("[data-test=add-work]")
+    expect(page.locator("#work-employer")).to_have_value("")
+    page.click("[data-test=entry-draft-restore]")  # offered back when the dialog opens again
+    expect(page.locator("#work-employer")).to_have_value("草稿里的单位")
+    page.fill("#work-startMonth", "2015-09")
+    page.press("#work-startMonth", "Enter")
+    page.click("[data-test=save-entry]")
+    expect(form).to_be_hidden()
+    expect(work).to_contain_text("草稿里的单位")
+    page.click("[data-test=add-work]")
+    expect(form).to_be_visible()
+    expect(page.locator("[data-test=entry-draft]")).to_have_count(0)  # the draft went with the save
+    page.keyboard.press("Escape")
+    expect(form).to_be_hidden()
+
+    work.get_by_role("button", name="编辑").click()  # changed here, closed unsaved: kept as a draft
+    page.fill("#work-employer", "这台设备的单位")
+    draft_saved(page, "这台设备的单位")
+    page.keyboard.press("Escape")
+    other = browser.new_context(base_url=demo.url, locale="zh-CN")
+    try:  # meanwhile the same entry is saved from another device
+        elsewhere = other.new_page()
+        login(elsewhere, teacher, NEW_PASSWORD)
+        elsewhere.wait_for_url("**/me")
+        elsewhere.locator("#set-work [data-test=entry]").get_by_role("button", name="编辑").click()
+        elsewhere.fill("#work-employer", "另一台设备的单位")
+        elsewhere.click("[data-test=save-entry]")
+        expect(elsewhere.locator("#set-work [data-test=entry]")).to_contain_text("另一台设备的单位")
+    finally:
+        other.close()
+
+    page.reload()
+    work.get_by_role("button", name="编辑").click()
+    expect(page.locator("#work-employer")).to_have_value("另一台设备的单位")
+    page.click("[data-test=entry-draft-restore]")
+    expect(page.locator("#work-employer")).to_have_value("这台设备的单位")
+    page.click("[data-test=save-entry]")
+    conflict = page.locator(".el-dialog[data-test=conflict]")
+    expect(conflict).to_be_visible()  # never a silent overwrite: the fields that differ
+    row = conflict.locator("tr[data-field=employer]")
+    expect(row).to_contain_text("这台设备的单位")
+    expect(row).to_contain_text("另一台设备的单位")
+    expect(conflict.locator("tbody tr")).to_have_count(1)
+    page.click("[data-test=conflict-mine]")
+    expect(form).to_be_hidden()
+    expect(work).to_contain_text("这台设备的单位")
+    page.reload()
+    expect(work).to_contain_text("这台设备的单位")
+    work.get_by_role("button", name="编辑").click()
+    expect(form).to_be_visible()
+    expect(page.locator("[data-test=entry-draft]")).to_have_count(0)
 
 
 def test_a_phone_photo_is_shrunk_before_upload_and_reported_as_the_original(

@@ -1,7 +1,8 @@
-// Drafts of a form in IndexedDB, one per record and version: what was typed survives a reload, a
-// closed tab or a lost network, and is offered back when the record is opened again. The version
-// is the one the values were based on: saving them sends it, so a record changed meanwhile answers
-// VERSION_CONFLICT instead of being overwritten.
+// Drafts of a form in IndexedDB, one per form and version: what was typed survives a reload, a
+// closed tab or a lost network, and is offered back when the form is opened again. A form is a
+// record's 基本信息 (`<teacher>/basic`) or one entry of a set (`<teacher>/<set>/<entry id, or new>`).
+// The version is the record's the values were based on: saving them sends it, so a record changed
+// meanwhile answers VERSION_CONFLICT instead of being overwritten.
 export interface Draft { key: string; record: string; version: number; values: Record<string, unknown>; at: string }
 
 const STORE = 'drafts'

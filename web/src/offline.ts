@@ -27,20 +27,26 @@ export async function probe(): Promise<void> {
   }
 }
 
-/** Once the page has loaded (never competing with the first load): asks whether the server is reachable,
- *  and registers web/sw.js (built to /sw.js). */
+/** Once the page has loaded: asks whether the server is reachable; once it is idle too, registers
+ *  web/sw.js (built to /sw.js), whose precache of the shell would otherwise compete with what the page
+ *  still fetches after its load (a set's chunk, its code tables, the select). */
 export function registerWorker(): void {
-  window.addEventListener('load', async () => {
+  window.addEventListener('load', () => {
     void probe()
-    if (!('serviceWorker' in navigator)) return
-    const registration = await navigator.serviceWorker.register('/sw.js').catch(() => null)
-    if (!registration) return
-    const waiting = (): void => {
-      if (registration.waiting && navigator.serviceWorker.controller) connection.update = true
-    }
-    waiting()
-    registration.addEventListener('updatefound', () => registration.installing?.addEventListener('statechange', waiting))
+    if ('requestIdleCallback' in window) requestIdleCallback(() => void register(), { timeout: 5000 })
+    else setTimeout(() => void register(), 2000)
   })
+}
+
+async function register(): Promise<void> {
+  if (!('serviceWorker' in navigator)) return
+  const registration = await navigator.serviceWorker.register('/sw.js').catch(() => null)
+  if (!registration) return
+  const waiting = (): void => {
+    if (registration.waiting && navigator.serviceWorker.controller) connection.update = true
+  }
+  waiting()
+  registration.addEventListener('updatefound', () => registration.installing?.addEventListener('statechange', waiting))
 }
 
 /** Switches to the waiting build: the new worker takes over, then the page reloads with it. */

@@ -1,12 +1,14 @@
 // Routes from features.ts; the guard sends visitors to login (then back) and first logins to
 // the password change. While it asks who is signed in, the route's views are already being fetched,
-// and a feature's prefetch starts as soon as the account may open it.
+// and a feature's prefetch starts as soon as the account may open it: on opening for the account last
+// known on this device, else once `me` answers.
 import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router'
 import { token, whenExpired } from '@/api/client'
 import { features, featuresFor, type Feature } from '@/features'
+import type { MeFieldsFragment } from '@/gql/graphql'
 import { t } from '@/messages'
 import LoginPage from '@/pages/common/LoginPage.vue'
-import { loadMe, session, signOut } from '@/session'
+import { loadMe, rememberedMe, session, signOut } from '@/session'
 
 const children: RouteRecordRaw[] = [
   { path: '', name: 'home', component: () => import('@/pages/common/HomePage.vue') },
@@ -28,16 +30,26 @@ export const router = createRouter({
 
 router.beforeEach(async (to) => {
   if (to.meta.public) return true
+  const known = session.loaded ? null : rememberedMe()
   if (!session.loaded) views(to)
+  if (known && !known.mustChangePassword && allowed(to, known)) prefetch(to, known) // asked again below: the same request is taken
   const me = session.loaded ? session.me : await loadMe()
   if (!me && token() && !session.loaded) return true // offline: the frame shows, with the notice, until the network is back
   if (!me) return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
   if (me.mustChangePassword && to.name !== 'password') return { name: 'password', query: { redirect: to.fullPath } }
-  const roles = to.meta.roles as string[] | undefined
-  if (roles && !roles.some((r) => me.roles.includes(r as never))) return { name: 'home' }
-  ;(to.meta.prefetch as Feature['prefetch'])?.(me)
+  if (!allowed(to, me)) return { name: 'home' }
+  prefetch(to, me)
   return true
 })
+
+function allowed(to: RouteLocationNormalized, me: MeFieldsFragment): boolean {
+  const roles = to.meta.roles as string[] | undefined
+  return !roles || roles.some((r) => me.roles.includes(r as never))
+}
+
+function prefetch(to: RouteLocationNormalized, me: MeFieldsFragment): void {
+  ;(to.meta.prefetch as Feature['prefetch'])?.(me)
+}
 
 /** Starts fetching a route's lazily loaded views (the router loads them once the guard lets it through). */
 function views(to: RouteLocationNormalized): void {
