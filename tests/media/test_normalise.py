@@ -322,7 +322,7 @@ def test_a_face_a_twentieth_of_a_small_photo_is_found() -> None:
 
 def test_a_photo_of_an_empty_backdrop_is_conclusive_before_any_cascade(monkeypatch: pytest.MonkeyPatch) -> None:
     """A 12 MP photo of a backdrop in a dim room as decoded at 1/4 (sensor noise of 10 levels averaged to 2.5):
-    no window has a face's contrast, so no cascade runs. A head at a fifth of the astronaut's contrast on the same
+    no window has a face's contrast, so no cascade runs. A head at 0.3 of the astronaut's contrast on the same
     backdrop, small enough that only the fine pass finds it, is still found."""
     used: list[str] = []
     cascade = faces._cascade
