@@ -13,6 +13,11 @@ before found nothing:
 - fine: the short side at `FINE_SIDE` pixels (or the decoded image itself, when it is smaller), for faces
   down to 24 pixels there (1/26 of the short side: a teacher photographed standing, off to one side of
   a landscape shot), and no larger than what the coarse pass already covered.
+Each pass runs only when the coarse copy has a window the size of that pass's smallest face (the cascade's 24
+pixels there, about 6 for the fine pass's) whose grey levels spread (standard deviation) `FLAT_SPREAD` or more:
+a photo of an empty backdrop is conclusive in well under a millisecond. The cascades find no face whose
+windows spread less than about 10 levels there (the astronaut's head at lowered contrast, every size the passes
+look for), while a 12 MP photo of a backdrop in a dim room spreads under 1 (bench/README.md, "A photo upload").
 OpenCV's own threads are off: the service already runs one photo per thread.
 """
 
@@ -34,6 +39,7 @@ WINDOW = 24  # the cascade's own window: the smallest face it finds
 COARSE_STEP, FINE_STEP, NEIGHBOURS = 1.2, 1.15, 4
 # LBP proposals: a liberal vote (Haar decides), the largest few; each confirmed within half its size around it
 PROPOSE_STEP, PROPOSE_NEIGHBOURS, PROPOSALS, CONFIRM_STEP = 1.15, 2, 3, 1.1
+FLAT_SPREAD = 3.0  # grey levels (standard deviation in a window): under it, no face (see the module)
 cv2.setNumThreads(1)
 _HAAR = os.path.join(cv2.data.haarcascades, "haarcascade_frontalface_default.xml")
 _LBP = str(Path(__file__).with_name("models") / "lbpcascade_frontalface.xml")
@@ -52,10 +58,15 @@ def _cascade(model: str) -> cv2.CascadeClassifier:
     return cascades[model]
 
 
+def _scale(size: tuple[int, int], side: int) -> float:
+    """What shrinks `size` to a short side of about `side` (never enlarged; the long side capped)."""
+    return min(1.0, side / min(size), side * LONG_SIDE_RATIO / max(size))
+
+
 def _grey(image: Image.Image, side: int) -> tuple[np.ndarray, float]:
-    """A grey copy whose short side is about `side` (never enlarged; the long side capped), and its scale.
+    """A grey copy whose short side is about `side` (see `_scale`), and its scale.
     (`largest_face` passes a grey image: one channel to shrink, not three.)"""
-    scale = min(1.0, side / min(image.size), side * LONG_SIDE_RATIO / max(image.size))
+    scale = _scale(image.size, side)
     small = image
     if scale < 1.0:  # shrink by a whole factor by box averaging, then the rest
         factor = int(1 / scale)
@@ -64,6 +75,13 @@ def _grey(image: Image.Image, side: int) -> tuple[np.ndarray, float]:
         if small.size != size:
             small = small.resize(size, Image.Resampling.BILINEAR)
     return np.asarray(small.convert("L")), small.width / image.width
+
+
+def _flat(grey: np.ndarray, side: int) -> bool:
+    """True when no `side` × `side` window spreads `FLAT_SPREAD` grey levels: no face of that size to look for."""
+    window = (max(2, min(side, *grey.shape)),) * 2
+    mean, mean_square = cv2.boxFilter(grey, cv2.CV_32F, window), cv2.sqrBoxFilter(grey, cv2.CV_32F, window)
+    return float((mean_square - mean * mean).max()) < FLAT_SPREAD**2
 
 
 def _search(grey: np.ndarray, step: float, smallest: int, largest: int, model: str = _HAAR) -> list[tuple[int, Box]]:
@@ -101,8 +119,10 @@ def largest_face(image: Image.Image) -> Box | None:
     largest), in its pixel coordinates; None when none is found."""
     image = image.convert("L")  # once, for both passes (each shrinks its own copy)
     grey, scale = _grey(image, COARSE_SIDE)
-    found = _confirmed(grey) or _search(grey, COARSE_STEP, WINDOW, max(grey.shape))
-    if not found and min(image.size) * 0.8 > COARSE_SIDE:  # (an image barely above the coarse size: searched already)
+    found = [] if _flat(grey, WINDOW) else _confirmed(grey) or _search(grey, COARSE_STEP, WINDOW, max(grey.shape))
+    fine_window = round(WINDOW * scale / _scale(image.size, FINE_SIDE))  # the fine pass's smallest face, here
+    # (an image barely above the coarse size: searched already)
+    if not found and min(image.size) * 0.8 > COARSE_SIDE and not _flat(grey, fine_window):
         fine, fine_scale = _grey(image, FINE_SIDE)
         # up to the coarse pass's smallest face, with a margin for the scale steps
         found, scale = _search(fine, FINE_STEP, WINDOW, round(WINDOW * 1.3 * fine_scale / scale)), fine_scale

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PIL import Image, ImageStat
+from PIL import Image, ImageDraw, ImageStat
 
 from services.media import faces
 from services.media import normalise as normalise_module
@@ -318,3 +318,24 @@ def test_a_face_a_twentieth_of_a_small_photo_is_found() -> None:
     assert tx <= x + w / 2 <= tx + tw and ty <= y + h / 2 <= ty + th
     left, _, right, _ = result.report["cropBox"]
     assert abs((left + right) / 2 - (tx + tw / 2)) < tw / 4
+
+
+def test_a_photo_of_an_empty_backdrop_is_conclusive_before_any_cascade(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 12 MP photo of a backdrop in a dim room as decoded at 1/4 (sensor noise of 10 levels averaged to 2.5):
+    no window has a face's contrast, so no cascade runs. A head at 0.3 of the astronaut's contrast on the same
+    backdrop, small enough that only the fine pass finds it, is still found."""
+    used: list[str] = []
+    cascade = faces._cascade
+    monkeypatch.setattr(faces, "_cascade", lambda model: used.append(model) or cascade(model))
+    noise = np.random.default_rng(7).normal(0, 2.5, (1008, 756))
+    backdrop = Image.fromarray(np.clip(noise + 120, 0, 255).astype(np.uint8)).convert("RGB")
+    assert faces.largest_face(backdrop) is None and used == []
+    head = np.asarray(images.astronaut().convert("L"), dtype=np.float32)[20:200, 160:290]
+    low = Image.fromarray(np.clip(120 + (head - head.mean()) * 20 / head.std(), 0, 255).astype(np.uint8))
+    mask = Image.new("L", low.size, 0)
+    ImageDraw.Draw(mask).ellipse((0, 0, low.width - 1, low.height - 1), fill=255)
+    size = (54, 75)  # the head 75 px high: its face box about 1/15 of the short side, under the coarse pass's
+    backdrop.paste(low.resize(size, Image.Resampling.BICUBIC).convert("RGB"), (300, 250), mask.resize(size))
+    face = faces.largest_face(backdrop)
+    assert face is not None and 300 <= face[0] + face[2] / 2 <= 354 and 250 <= face[1] + face[3] / 2 <= 325
+    assert used and faces._HAAR in used
