@@ -150,6 +150,7 @@ async def test_restore_into_a_newer_release_runs_its_migrations(
         await client.close()
 
 
+@pytest.mark.slow  # backups taken while writers run for seconds
 async def test_backup_is_one_point_in_time_per_database_while_writes_run(mongo_uri: str, tmp_path: Path) -> None:
     """A writer adds a:n then b:n, one after the other. Read at one instant, b has n or n-1 of a's n;
     read collection by collection, b would have more than a."""

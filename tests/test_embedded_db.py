@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pymongo import MongoClient
 from pymongo.client_session import ClientSession
 
@@ -18,6 +19,7 @@ from tmis.run.embedded_db import EmbeddedMongo
 COMMITS = 300
 
 
+@pytest.mark.slow  # the database killed and started again
 def test_transactions_acknowledged_before_a_kill_are_there_after_the_restart(tmp_path: Path) -> None:
     db = EmbeddedMongo(tmp_path / "db")
     db.start()

@@ -171,6 +171,7 @@ def own_database(tmp_path: Path) -> Iterator[OwnDatabase]:
         db.stop()
 
 
+@pytest.mark.slow  # the database stopped mid-run and started again
 @pytest.mark.parametrize("away", ["during its run", "at its end"])
 async def test_a_database_away_pauses_the_run_and_its_end_is_written_once_it_is_back(
     own_database: OwnDatabase, away: str

@@ -5,25 +5,16 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from dataclasses import replace
 
 import pytest
 
 from tests.support.gql import codes
 from tests.support.identity import NEW_PASSWORD, Tree
-from tmis.settings import Settings
 
 AUDIT = """query($o: String!) { auditLog(orgCode: $o, first: 200) {
   edges { node { event result target detail } } } }"""
 WRONG = "Wrong#Pass1"
 PLACES = {f"failure {k} of 5" for k in range(1, 6)}
-
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    """argon2id at its cheapest: these tests count attempts; the hash's cost is not what they check."""
-    cheap = {"TMIS_IDENTITY_ARGON2_MEMORY_KIB": "8192", "TMIS_IDENTITY_ARGON2_TIME_COST": "1"}
-    return replace(settings, raw={**settings.raw, **cheap})
 
 
 async def _events(tree: Tree, username: str) -> list[dict]:

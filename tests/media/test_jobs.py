@@ -84,6 +84,7 @@ async def ended(media_db: AsyncDatabase, job_id: str) -> dict:
     return await eventually(done, f"photo job {job_id} to end", timeout=60)
 
 
+@pytest.mark.slow  # an instance killed mid-job and another taking over after its lease
 @pytest.mark.parametrize("max_attempts", [3, 1])
 async def test_a_job_whose_instance_is_killed_is_taken_over_or_failed(
     world: World, media_db: AsyncDatabase, max_attempts: int
