@@ -20,6 +20,7 @@ from pymongo import AsyncMongoClient, MongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import PyMongoError
 
+from tests.support.polling import eventually
 from tmis.jobs import Cause, End, JobConfig, JobRuntime, Lease, LeaseLost
 from tmis.run.procs import free_port
 
@@ -36,12 +37,12 @@ class Steps:
         self.runs: list[str] = []  # the runner of each run started
         self.refused = 0  # writes of a run that had lost its job
         self.given_up: list[Cause] = []
-        self.go: asyncio.Event | None = None  # set: a run waits for it before its first step
+        self.gates: list[asyncio.Event] = []  # the nth run started waits for the nth gate before its first step
 
     async def run(self, lease: Lease) -> End:
         self.runs.append(lease.runner)
-        if self.go is not None:
-            await self.go.wait()
+        if len(self.runs) <= len(self.gates):
+            await self.gates[len(self.runs) - 1].wait()
         while self.steps and (await self.jobs.find_one({"_id": lease.doc["_id"]}) or {}).get("done", 0) < self.steps:
             await asyncio.sleep(self.pause)
             if (await self.jobs.update_one(lease.mine, {"$inc": {"done": 1}})).matched_count == 0:
@@ -92,7 +93,7 @@ async def test_of_instances_sweeping_at_once_exactly_one_takes_each_job_over(job
 
 async def test_a_run_that_lost_its_job_writes_nothing_more(jobs: AsyncCollection) -> None:
     work = Steps(jobs, steps=3)
-    work.go = asyncio.Event()
+    work.gates = [asyncio.Event(), asyncio.Event()]
     first = JobRuntime(jobs, work, JobConfig(stale_seconds=60), "first")
     second = JobRuntime(jobs, work, JobConfig(stale_seconds=60), "second")
     try:
@@ -102,7 +103,9 @@ async def test_a_run_that_lost_its_job_writes_nothing_more(jobs: AsyncCollection
         # the first instance is thought dead (its heartbeat looks old): the second takes the job over
         await jobs.update_one({"_id": "j"}, {"$set": {"heartbeat": LONG_AGO}})
         assert await second.sweep() == 1
-        work.go.set()
+        work.gates[0].set()  # the first run steps first (its write refused), then the second runs
+        await eventually(lambda: work.refused == 1, "the lost run's write to be refused")
+        work.gates[1].set()
         doc = await ended(jobs, "j")
     finally:
         await first.close()
@@ -179,14 +182,14 @@ async def test_a_database_away_pauses_the_run_and_its_end_is_written_once_it_is_
     client: AsyncMongoClient = AsyncMongoClient(own_database.uri, tz_aware=True, serverSelectionTimeoutMS=300)
     jobs = client["t"]["jobs"]
     work = Steps(jobs, steps=2 if away == "during its run" else 0)
-    work.go = asyncio.Event()
+    work.gates = [asyncio.Event()]
     runtime = JobRuntime(jobs, work, JobConfig(stale_seconds=60), "instance")
     try:
         await runtime.create({"_id": "j", "status": "RUNNING"})
         while not work.runs:
             await asyncio.sleep(0.01)
         own_database.stop()
-        work.go.set()  # the run goes on against a dead database (or ends at once)
+        work.gates[0].set()  # the run goes on against a dead database (or ends at once)
         await asyncio.sleep(2.0)
         own_database.start()
         doc = await ended(jobs, "j")
