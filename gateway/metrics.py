@@ -21,7 +21,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
 
-from tmis.heap import frozen_gauge
+from tmis.heap import gc_gauges
 
 __all__ = ["GatewayMetrics", "UploadsInFlight", "user_error_codes"]
 
@@ -68,7 +68,7 @@ class GatewayMetrics:
             ["code"],
             registry=r,
         )
-        frozen_gauge(r)
+        gc_gauges(r)
         self._names: set[str] = set()
 
     def operation(self, name: str | None) -> str:

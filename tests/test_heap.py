@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+from tmis.heap import YOUNG
 from tmis.run.procs import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,14 +24,19 @@ START_SECONDS = 60.0
 SETTLE_SECONDS = 10.0  # a service serves its metrics as its server starts, and freezes right after
 
 
-def frozen(url: str) -> float | None:
-    """`tmis_gc_frozen_objects` at a metrics URL; None while it does not answer."""
+def gc_samples(url: str) -> dict[str, float] | None:
+    """The samples at a metrics URL; None while it does not answer."""
     try:
         text = httpx.get(url, timeout=2).text
     except httpx.HTTPError:
         return None
-    samples = {s.name: s.value for family in text_string_to_metric_families(text) for s in family.samples}
-    return samples.get("tmis_gc_frozen_objects", 0.0)
+    return {s.name: s.value for family in text_string_to_metric_families(text) for s in family.samples}
+
+
+def frozen(url: str) -> float | None:
+    """`tmis_gc_frozen_objects` at a metrics URL; None while it does not answer."""
+    samples = gc_samples(url)
+    return None if samples is None else samples.get("tmis_gc_frozen_objects", 0.0)
 
 
 @contextmanager
@@ -79,6 +85,9 @@ def test_the_gateway_and_a_service_freeze_what_they_built_to_start(mongo_uri: st
     ):
         service = wait_frozen(review, f"http://127.0.0.1:{ports['review_metrics']}/metrics", tmp_path / "review.log")
         front = wait_frozen(gateway, f"http://127.0.0.1:{ports['http']}/metrics", tmp_path / "gateway.log")
+        urls = (f"http://127.0.0.1:{ports['review_metrics']}/metrics", f"http://127.0.0.1:{ports['http']}/metrics")
+        young = [(gc_samples(url) or {}).get("tmis_gc_young_threshold") for url in urls]
     # the modules, the schema, the registry, the code tables: tens of thousands of objects each
     assert service > 10_000
     assert front > 10_000
+    assert young == [YOUNG, YOUNG]  # not Python's 700: a request's objects are freed by reference counting
