@@ -5,7 +5,7 @@ from __future__ import annotations
 import uvicorn
 
 from gateway.app import create_app
-from tmis import tracing
+from tmis import heap, tracing
 from tmis.log import setup_logging
 from tmis.settings import settings_or_exit
 
@@ -14,9 +14,11 @@ def main() -> None:
     settings = settings_or_exit("gateway")
     setup_logging("gateway", settings.log_level, settings.log_format)
     tracing.start("gateway", settings)
+    app = create_app(settings)
+    heap.settle()  # the schema, the registry, the modules: out of the collector's way
     try:
         uvicorn.run(
-            create_app(settings),
+            app,
             host=settings.http_host,
             port=settings.http_port,
             log_config=None,

@@ -21,6 +21,8 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
 
+from tmis.heap import gc_gauges
+
 __all__ = ["GatewayMetrics", "UploadsInFlight", "user_error_codes"]
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
@@ -66,6 +68,7 @@ class GatewayMetrics:
             ["code"],
             registry=r,
         )
+        gc_gauges(r)
         self._names: set[str] = set()
 
     def operation(self, name: str | None) -> str:

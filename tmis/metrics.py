@@ -14,6 +14,8 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from pymongo import monitoring
 
+from tmis.heap import gc_gauges
+
 __all__ = ["JOBS_GAUGE_SECONDS", "JOB_STATUSES", "ServiceMetrics", "for_service"]
 
 JOB_STATUSES = ("QUEUED", "RUNNING")
@@ -69,6 +71,7 @@ class ServiceMetrics:
             "tmis_media_photos_normalised", "Photos normalised to the standard", registry=r
         )
         self.db_listener = _DbListener(self.db_seconds)
+        gc_gauges(r)
 
     async def count_jobs(self, jobs: Any) -> None:
         """Sets the job gauge from a jobs collection (documents with a `status`); run periodically."""

@@ -72,15 +72,32 @@ def test_installable_and_the_shell_loads_offline(page: Page) -> None:
     expect(page.locator("[data-test=offline]")).to_be_hidden(timeout=15_000)  # asked again every few seconds
 
 
-def test_a_draft_survives_an_offline_reload_and_a_conflict_shows_the_fields(
-    page: Page, browser: Browser, demo: Demo
-) -> None:
+def _first_time_on_a_phone(page: Page, demo: Demo, n: int) -> str:
+    """The school's `n`th teacher signed in for the first time on a phone, the service worker in control."""
     page.set_viewport_size(PHONE)
-    teacher = demo.teachers(SCHOOL)[0]
+    teacher = demo.teachers(SCHOOL)[n]
     page.goto("/login")
     controlled(page)
     first_login(page, teacher, demo.accounts[teacher]["初始密码"])
     page.wait_for_url("**/me")
+    return teacher
+
+
+def _conflict_then_mine(page: Page, field: str, mine: str, theirs: str) -> None:
+    """The save met another: the conflict shows only `field`, with both values; keeping mine saves it."""
+    conflict = page.locator(".el-dialog[data-test=conflict]")
+    expect(conflict).to_be_visible()  # never a silent overwrite: the fields that differ
+    row = conflict.locator(f"tr[data-field={field}]")
+    expect(row).to_contain_text(mine)
+    expect(row).to_contain_text(theirs)
+    expect(conflict.locator("tbody tr")).to_have_count(1)
+    page.click("[data-test=conflict-mine]")
+
+
+def test_a_draft_survives_an_offline_reload_and_a_conflict_shows_the_fields(
+    page: Page, browser: Browser, demo: Demo
+) -> None:
+    teacher = _first_time_on_a_phone(page, demo, 0)
     expect(page.locator("[data-test=basic-form]")).to_be_visible()
 
     page.context.set_offline(True)
@@ -110,13 +127,7 @@ def test_a_draft_survives_an_offline_reload_and_a_conflict_shows_the_fields(
     page.click("[data-test=draft-restore]")  # offered back on return
     expect(page.locator("#basic-formerName")).to_have_value("草稿里的曾用名")
     page.click("[data-test=save-basic]")
-    conflict = page.locator(".el-dialog[data-test=conflict]")
-    expect(conflict).to_be_visible()  # never a silent overwrite: the fields that differ
-    row = conflict.locator("tr[data-field=formerName]")
-    expect(row).to_contain_text("草稿里的曾用名")
-    expect(row).to_contain_text("另一台设备")
-    expect(conflict.locator("tbody tr")).to_have_count(1)
-    page.click("[data-test=conflict-mine]")
+    _conflict_then_mine(page, "formerName", "草稿里的曾用名", "另一台设备")
     expect(page.get_by_text("已保存")).to_be_visible()
     page.reload()
     expect(page.locator("#basic-formerName")).to_have_value("草稿里的曾用名")
@@ -126,12 +137,7 @@ def test_a_draft_survives_an_offline_reload_and_a_conflict_shows_the_fields(
 def test_an_entry_being_filled_survives_an_offline_reload_and_a_conflict_shows_its_fields(
     page: Page, browser: Browser, demo: Demo
 ) -> None:
-    page.set_viewport_size(PHONE)
-    teacher = demo.teachers(SCHOOL)[3]
-    page.goto("/login")
-    controlled(page)
-    first_login(page, teacher, demo.accounts[teacher]["初始密码"])
-    page.wait_for_url("**/me")
+    teacher = _first_time_on_a_phone(page, demo, 3)
     form, work = page.locator("[data-test=form-work]"), page.locator("#set-work [data-test=entry]")
     page.click("[data-test=add-work]")
     expect(form).to_be_visible()
@@ -184,13 +190,7 @@ def test_an_entry_being_filled_survives_an_offline_reload_and_a_conflict_shows_i
     page.click("[data-test=entry-draft-restore]")
     expect(page.locator("#work-employer")).to_have_value("这台设备的单位")
     page.click("[data-test=save-entry]")
-    conflict = page.locator(".el-dialog[data-test=conflict]")
-    expect(conflict).to_be_visible()  # never a silent overwrite: the fields that differ
-    row = conflict.locator("tr[data-field=employer]")
-    expect(row).to_contain_text("这台设备的单位")
-    expect(row).to_contain_text("另一台设备的单位")
-    expect(conflict.locator("tbody tr")).to_have_count(1)
-    page.click("[data-test=conflict-mine]")
+    _conflict_then_mine(page, "employer", "这台设备的单位", "另一台设备的单位")
     expect(form).to_be_hidden()
     expect(work).to_contain_text("这台设备的单位")
     page.reload()

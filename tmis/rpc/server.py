@@ -23,8 +23,8 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from prometheus_client import CollectorRegistry, start_http_server
 
+from tmis import heap, tracing
 from tmis import metrics as process_metrics
-from tmis import tracing
 from tmis.auth import TokenSigner
 from tmis.log import setup_logging
 from tmis.revocations import Revocations
@@ -205,6 +205,7 @@ Factory = Callable[[Settings], Awaitable[ServerHandle]]
 
 async def _serve(name: str, factory: Factory, settings: Settings) -> None:
     handle = await factory(settings)
+    heap.settle()  # what the service built to start: out of the collector's way
     logger.info("%s serving on port %d", name, handle.port, extra={"fields": {"port": handle.port}})
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
