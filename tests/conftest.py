@@ -19,6 +19,16 @@ from tmis.settings import Settings
 TESTS = Path(__file__).parent
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Each test worker (pytest-xdist) hands out ports from a slice of its own (tmis/run/procs.py):
+    two workers probing at once never pick the same free port."""
+    worker, count = os.environ.get("PYTEST_XDIST_WORKER"), os.environ.get("PYTEST_XDIST_WORKER_COUNT")
+    if worker and count:
+        width = (32_000 - 10_000) // int(count)
+        low = 10_000 + int(worker.removeprefix("gw")) * width
+        os.environ["TMIS_FREE_PORTS"] = f"{low}-{low + width}"
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Markers by place: tests/web are browser tests; tests/test_bench_*.py and the chaos run run benchmarks.
     A browser test file's tests run on one worker, in order (`xdist_group`): they share a page's state."""

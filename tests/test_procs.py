@@ -57,3 +57,10 @@ def test_free_ports_are_never_source_ports() -> None:
     may have been given it as the source of its connection (a TCP self-connect)."""
     low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
     assert all(free_port() < low for _ in range(50))
+
+
+def test_free_ports_come_from_the_slice_given(monkeypatch) -> None:  # noqa: ANN001
+    """Processes probing at once (the test workers) are given slices that do not overlap."""
+    monkeypatch.setenv("TMIS_FREE_PORTS", "23000-25000")
+    ports = {free_port() for _ in range(50)}
+    assert len(ports) == 50 and all(23_000 <= p < 25_000 for p in ports), ports
