@@ -38,7 +38,7 @@ run: $(STAMP) $(WEB_STAMP)
 	$(PY) -m tmis
 
 # Three workers: a test mostly waits (journal syncs, the browser, polling), so three keep 2 cores busy;
-# each has its own database and suite, the browser tests share one (tests/conftest.py). WORKERS=0: in-process.
+# each has its own database, suite and ports; a browser test file stays on one worker (tests/conftest.py). WORKERS=0: in-process.
 WORKERS ?= 3
 XDIST := -n $(WORKERS) --dist loadgroup
 

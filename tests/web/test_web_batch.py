@@ -1,7 +1,7 @@
 """A school of 300 teachers: the clerk ticks a whole page and 报送s it, then 报送s every other complete
 record of the filter in one server-side batch; the school's reviewer approves all 300 pending records
 at once. Page size is a choice and the totals are always in view. The school, its accounts and its 300
-complete records are made through the public GraphQL API."""
+complete records are made through the public GraphQL API (the records by one import, as a school brings them)."""
 
 from __future__ import annotations
 
