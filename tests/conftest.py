@@ -24,9 +24,7 @@ def pytest_configure(config: pytest.Config) -> None:
     two workers probing at once never pick the same free port."""
     worker, count = os.environ.get("PYTEST_XDIST_WORKER"), os.environ.get("PYTEST_XDIST_WORKER_COUNT")
     if worker and count:
-        width = (32_000 - 10_000) // int(count)
-        low = 10_000 + int(worker.removeprefix("gw")) * width
-        os.environ["TMIS_FREE_PORTS"] = f"{low}-{low + width}"
+        os.environ["TMIS_FREE_PORTS"] = f"{worker.removeprefix('gw')}/{count}"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

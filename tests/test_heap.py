@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +15,7 @@ from pathlib import Path
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.support.polling import wait_for
 from tmis.heap import YOUNG
 from tmis.run.procs import free_port
 
@@ -51,16 +51,14 @@ def process(module: str, env: dict[str, str], log: Path) -> Iterator[subprocess.
 
 
 def wait_frozen(proc: subprocess.Popen[bytes], url: str, log: Path) -> float:
-    """The count once the process has frozen its objects (or 0 when it has not after a while)."""
-    deadline = time.monotonic() + START_SECONDS
-    while (seen := frozen(url)) is None:
-        assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
-        time.sleep(0.3)
-    deadline = time.monotonic() + SETTLE_SECONDS
-    while not seen and time.monotonic() < deadline:
-        time.sleep(0.3)
-        seen = frozen(url) or 0.0
-    return seen
+    """The count once the process has frozen its objects (fails when it answers and has not after a while)."""
+
+    def seen() -> float | None:
+        assert proc.poll() is None, log.read_text()
+        return frozen(url)
+
+    wait_for(lambda: seen() is not None, f"{url} to answer", timeout=START_SECONDS, every=0.3)
+    return wait_for(seen, f"{url} to count frozen objects", timeout=SETTLE_SECONDS, every=0.3)
 
 
 def test_the_gateway_and_a_service_freeze_what_they_built_to_start(mongo_uri: str, tmp_path: Path) -> None:

@@ -61,6 +61,9 @@ def test_free_ports_are_never_source_ports() -> None:
 
 def test_free_ports_come_from_the_slice_given(monkeypatch) -> None:  # noqa: ANN001
     """Processes probing at once (the test workers) are given slices that do not overlap."""
-    monkeypatch.setenv("TMIS_FREE_PORTS", "23000-25000")
-    ports = {free_port() for _ in range(50)}
-    assert len(ports) == 50 and all(23_000 <= p < 25_000 for p in ports), ports
+    slices = []
+    for k in range(3):
+        monkeypatch.setenv("TMIS_FREE_PORTS", f"{k}/3")
+        slices.append({free_port() for _ in range(50)})
+    assert [len(ports) for ports in slices] == [50, 50, 50]
+    assert max(slices[0]) < min(slices[1]) and max(slices[1]) < min(slices[2]), slices

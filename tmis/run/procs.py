@@ -25,14 +25,17 @@ def _ephemeral() -> range:
 
 
 def _ours() -> tuple[int, int]:
-    """Where `free_port` looks: from 10,000 up to the kernel's source ports, or the slice
-    `TMIS_FREE_PORTS` ("low-high") gives, which processes probing at once (the test workers)
-    set apart so that none is handed a port another has probed and not bound yet."""
+    """Where `free_port` looks: from 10,000 up to the kernel's source ports, or the `k`th of `n`
+    equal slices of that range when `TMIS_FREE_PORTS` is "k/n": processes probing at once (the test
+    workers) take a slice each, so none is handed a port another has probed and not bound yet."""
+    low, high = 10_000, _ephemeral().start
     given = os.environ.get("TMIS_FREE_PORTS", "")
     if given:
-        low, high = (int(x) for x in given.split("-"))
-        return low, high
-    return 10_000, _ephemeral().start
+        k, n = (int(x) for x in given.split("/"))
+        width = max(high - low, 0) // n
+        low += k * width
+        high = low + width
+    return low, high
 
 
 def free_port(host: str = "127.0.0.1") -> int:
