@@ -220,11 +220,15 @@ class Teachers:
 
     async def attach_photo(self, caller: Caller, teacher_id: str, photo: dict[str, Any]) -> tuple[str, int]:
         """The photo belongs to 基本信息: the teacher or the school's clerk, on an editable record.
-        (replaced photo id or "", new version); a concurrent write is retried on the fresh record."""
+        (replaced photo id or "", new version); a concurrent write is retried on the fresh record. Idempotent:
+        media deletes the photo an attachment replaced, so a repeat (a retried call, a transaction retried
+        after its commit went through) must not name the photo itself as replaced."""
         for _ in range(3):
             teacher = await self._writable(
                 caller, teacher_id, None, dataclasses.replace(self.writes.info_set("BASIC", "photo"), label="照片")
             )
+            if (teacher.photo or {}).get("id") == photo["id"]:  # a repeat of an applied call: nothing replaced
+                return "", teacher.version
             if await self.storage.attach_photo(teacher, photo, _now(), caller.username, caller.via):
                 return (teacher.photo or {}).get("id", ""), teacher.version + 1
         raise DomainError(ErrorCode.VERSION_CONFLICT, "该教师信息正被他人修改，请稍后重试", "teacherId")
