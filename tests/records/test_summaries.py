@@ -12,6 +12,7 @@ from pymongo import AsyncMongoClient
 
 from services.records.storage import Storage, Summaries
 from services.records.storage.summaries import Rollup
+from tests.support.polling import eventually
 
 PATH = ["100000", "620000", "620100", "620102", "3162010201"]
 
@@ -105,6 +106,53 @@ async def test_a_list_total_adds_up_fresh_summaries_and_counts_only_schools_writ
         assert await storage.list("620102", "", "\U0010ffff", None, 5) == ([], 0)  # the last code point: no range end
     finally:
         await client.drop_database(db_name)
+        await client.close()
+
+
+async def test_a_kept_subtree_count_follows_writes_recounts_and_a_recount_raced_with_it(mongo_uri: str) -> None:
+    """`count` keeps a subtree's summaries added up while its org's mark stands and then reads only
+    the dirty schools: each step below is compared with what the summaries say when read whole."""
+    client = AsyncMongoClient(mongo_uri, tz_aware=True)
+    db = client[f"t{uuid.uuid4().hex[:12]}_kept"]
+    a, b = SCHOOLS[0], SCHOOLS[1]
+    try:
+        await db.teachers.create_index("school_code")
+        await db.teachers.insert_many([_teacher(path, "DRAFT", "1") for path in (a, b) for _ in range(3)])
+        summaries = Summaries(db)
+        await summaries.open()
+        await summaries.refresh_marked()
+        assert (await summaries.count("620102", ""))[:2] == (6, [])
+        await summaries.touch(a[-1], a)  # a write at one school: its own counts out, counted by the caller
+        await db.teachers.insert_one(_teacher(a, "APPROVED", "2"))
+        assert (await summaries.count("620102", ""))[:2] == (3, [a[-1]])
+        assert (await summaries.count("620102", "APPROVED"))[:2] == (0, [a[-1]])
+        await summaries.refresh_marked()  # recounted: the mark raised, the subtree added up again
+        assert (await summaries.count("620102", ""))[:2] == (7, [])
+        # a recount raises the marks of its path, then stores: a count between the two sees the
+        # school dirty, and the mark it reads stands after the store
+        await summaries.touch(b[-1], b)
+        await db.teachers.insert_one(_teacher(b, "SUBMITTED", "1"))
+        store, real = asyncio.Event(), summaries.docs.update_one
+
+        async def update_one(query, update, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202 - the real call, later
+            if "seq" in query and "statuses" in update.get("$set", {}):
+                await store.wait()
+            return await real(query, update, *args, **kwargs)
+
+        async def raised() -> bool:
+            return await summaries.mark("620102") > before
+
+        summaries.docs.update_one = update_one  # type: ignore[method-assign]
+        before = await summaries.mark("620102")
+        recount = asyncio.create_task(summaries.refresh_marked())
+        await eventually(raised, "the recount's raise of the marks")  # and its store waits
+        assert (await summaries.count("620102", ""))[:2] == (4, [b[-1]])
+        store.set()
+        await recount
+        assert (await summaries.count("620102", ""))[:2] == (8, [])
+        assert (await summaries.count("620102", "SUBMITTED"))[:2] == (1, [])
+    finally:
+        await client.drop_database(db.name)
         await client.close()
 
 

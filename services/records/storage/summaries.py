@@ -56,7 +56,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable
 from typing import Any, NamedTuple, TypeVar, cast
@@ -119,6 +121,64 @@ class Span(NamedTuple):
     bursts: tuple[Burst, ...] = ()
 
 
+_SUMMED = {"dirty": 1, "statuses": 1, "oldest": 1, "newest": 1, "bursts": 1}  # what `Summaries.count` reads
+
+
+def _counted(statuses: Iterable[tuple[str, int]], status: str) -> int:
+    """Of a school's or a subtree's count per status, those in `status` ("": any but LEFT, 已减员)."""
+    return sum(n for s, n in statuses if s == status or (not status and s != "LEFT"))
+
+
+@dataclasses.dataclass
+class _Subtree:
+    """A subtree's school summaries added up at its org's mark (`Summaries.count`): the status
+    counts of the schools fresh then (`fresh`), and of all the span and the bursts; `pending`: the
+    schools dirty then."""
+
+    mark: int
+    fresh: set[str] = dataclasses.field(default_factory=set)
+    pending: set[str] = dataclasses.field(default_factory=set)
+    statuses: Counter[str] = dataclasses.field(default_factory=Counter)
+    spans: list[Span] = dataclasses.field(default_factory=list)
+    bursts: dict[dt.datetime, Burst] = dataclasses.field(default_factory=dict)
+    known: bool = True
+
+    def add(self, doc: dict[str, Any]) -> bool:
+        """Adds a school's summary; True when it is not fresh (its school counted by the caller)."""
+        for at, n, top, bottom in doc.get("bursts") or ():  # schools' bursts at one instant: one burst
+            was = self.bursts.get(at)
+            self.bursts[at] = (
+                Burst(at, n, top, bottom)
+                if was is None
+                else Burst(at, was.n + n, max(was.top, top), min(was.bottom, bottom))
+            )
+        self.known = self.known and "statuses" in doc
+        if doc.get("oldest") and doc.get("newest"):  # none: no record written since it was counted empty
+            self.spans.append(Span(doc["oldest"], doc["newest"]))
+        if doc.get("dirty") or "statuses" not in doc:
+            self.pending.add(doc["_id"])
+            return True
+        self.fresh.add(doc["_id"])
+        self.statuses.update({s: n for s, n in doc["statuses"]})
+        return False
+
+    @functools.cached_property
+    def newest_first(self) -> tuple[Burst, ...]:
+        return tuple(sorted(self.bursts.values(), reverse=True))
+
+    def count(self, status: str, dirty: list[dict[str, Any]]) -> tuple[int, list[str], Span | None]:
+        """`Summaries.count`'s answer, with the schools dirty now (`dirty`): a write since the mark
+        changed no count of theirs (a recompute would have raised it), so a fresh school's own
+        counts are taken out, and a write widened their span."""
+        total = _counted(self.statuses.items(), status)
+        total -= sum(_counted(d["statuses"], status) for d in dirty if d["_id"] in self.fresh)
+        spans = [*self.spans, *(Span(d["oldest"], d["newest"]) for d in dirty if d.get("oldest") and d.get("newest"))]
+        if not (self.known and spans and all("statuses" in d for d in dirty)):
+            return total, [d["_id"] for d in dirty], None
+        span = Span(min(s.oldest for s in spans), max(s.newest for s in spans), self.newest_first)
+        return total, [d["_id"] for d in dirty], span
+
+
 def _count(cond: Any) -> dict[str, Any]:
     return {"$sum": {"$cond": [cond, 1, 0]}}
 
@@ -134,6 +194,7 @@ class Summaries:
         # school -> (the seq a running recompute started from, its result)
         self._running: dict[str, tuple[int, asyncio.Future[dict[str, Any]]]] = {}
         self._paths: dict[str, list[str]] = {}
+        self._subtrees: dict[str, _Subtree] = {}  # org -> its schools' summaries added up at its mark
 
     async def open(self) -> None:
         await self.docs.create_index([("org_path", ASCENDING)])
@@ -185,6 +246,11 @@ class Summaries:
             update["$inc"] = {"seq": 1}
         await self.docs.update_one({"_id": school_code}, update, upsert=True, session=session)
 
+    async def mark(self, org_code: str) -> int:
+        """The org's mark: raised whenever a school below it is recounted."""
+        found = await self.marks.find_one({"_id": org_code}, {"seq": 1})
+        return int(found["seq"]) if found else 0
+
     async def settle(self, org_code: str) -> dict[str, dict[str, Any]]:
         """Recounts the dirty schools of the subtree; returns those still dirty after it (a write
         in progress, or one that came in meanwhile) with their fresh counts."""
@@ -203,8 +269,7 @@ class Summaries:
         read to check, after the dirty schools of the subtree are recounted; see the module's
         docstring for why that is exact). Nothing is kept while a school below is still dirty."""
         unsettled = await self.settle(org_code)
-        found = await self.marks.find_one({"_id": org_code}, {"seq": 1})
-        seq = found["seq"] if found else 0
+        seq = await self.mark(org_code)
         kept = self._answers.get((org_code, key))
         if not unsettled and kept is not None and kept[0] == seq:
             return cast(T, kept[1])
@@ -368,29 +433,23 @@ class Summaries:
         for a write, or not yet counted by status), which the caller counts itself; and the span
         of the subtree's `updated_at` and its bursts (None when a school's is not known: never
         counted since spans were kept). A span only guides a search: every write widens it
-        (`touch`), a delete does not narrow it."""
-        total, stale, spans, known = 0, [], [], True
-        bursts: dict[dt.datetime, Burst] = {}
-        fields = {"dirty": 1, "statuses": 1, "oldest": 1, "newest": 1, "bursts": 1}
-        async for doc in self.docs.find({"org_path": org_code}, fields):
-            for at, n, top, bottom in doc.get("bursts") or ():  # schools' bursts at one instant: one burst
-                was = bursts.get(at)
-                bursts[at] = (
-                    Burst(at, n, top, bottom)
-                    if was is None
-                    else Burst(at, was.n + n, max(was.top, top), min(was.bottom, bottom))
-                )
-            if doc.get("dirty") or "statuses" not in doc:
-                stale.append(doc["_id"])
-            else:
-                total += sum(n for s, n in doc["statuses"] if s == status or (not status and s != "LEFT"))
-            known = known and "statuses" in doc
-            if doc.get("oldest") and doc.get("newest"):  # none: no record written since it was counted empty
-                spans.append(Span(doc["oldest"], doc["newest"]))
-        if not (known and spans):
-            return total, stale, None
-        oldest, newest = min(s.oldest for s in spans), max(s.newest for s in spans)
-        return total, stale, Span(oldest, newest, tuple(sorted(bursts.values(), reverse=True)))
+        (`touch`), a delete does not narrow it.
+        The summaries added up are kept per org (`_Subtree`) while the org's mark stands: then only
+        the schools dirty now are read (a write marks its school dirty and changes no count; a
+        recompute raises the marks of its path before it stores counts), so a list's page over a
+        province reads its dirty schools, not the province's every school."""
+        kept = self._subtrees.get(org_code)
+        if kept is not None:  # the schools dirty now, then the mark: a store since raised it before
+            dirty = [d async for d in self.docs.find({"dirty": True, "org_path": org_code}, _SUMMED)]
+            # (a school dirty when they were added up and clean now: stored by a recompute that raised it before)
+            if await self.mark(org_code) == kept.mark and kept.pending <= {d["_id"] for d in dirty}:
+                return kept.count(status, dirty)
+        kept = _Subtree(await self.mark(org_code))
+        dirty = [d async for d in self.docs.find({"org_path": org_code}, _SUMMED) if kept.add(d)]
+        if len(self._subtrees) > 10_000:
+            self._subtrees.clear()
+        self._subtrees[org_code] = kept
+        return kept.count(status, dirty)
 
     async def refresh_marked(self, limit: int = 100) -> int:
         """Background: recompute marked schools (the questions then find them fresh). Not a school
