@@ -11,9 +11,12 @@ round trip. The figures behind the storage design; kept in bench/README.md.
   - insert, teacher records as the import writes them (~1.2 KB, `Storage._new_doc`'s shape) under
     each plan of indexes for `teachers` (`--plans`): the index set as it is, without any, the org
     tree as one multikey `org_path` index, the unique key doubling as the 身份证件号 lookup, ...;
-    rounds interleaved, the best round of each kept (the machine is shared).
+    rounds interleaved, the best round of each kept (the machine is shared);
+  - a single-document update as a retryable write (what every write of the services is: PyMongo's
+    default) and as a plain one, by 2,000s up to 12,000 in a row (`--only-retryable`): the database
+    keeps a record of each retryable write for 30 minutes and scans them on every one.
 
-    .venv/bin/python bench/db_costs.py [--docs N]
+    .venv/bin/python bench/db_costs.py [--docs N] [--only-plans | --only-windows | --only-retryable]
 """
 
 from __future__ import annotations
@@ -257,6 +260,23 @@ def windows(coll: Any, n: int) -> None:
             )
 
 
+def retryable_updates(uri: str, pid: int, blocks: int = 6, n: int = 2000) -> None:
+    """Journaled single-document updates (the services' write concern), first plain, then retryable:
+    the database's CPU and the wall time per write, by block of `n`."""
+    for retry in (False, True):
+        client: MongoClient[dict[str, Any]] = MongoClient(uri, retryWrites=retry, w="majority", journal=True)
+        coll = client["costs"][f"retryable_{retry}"]
+        coll.insert_one({"_id": 1, "n": 0})
+        for block in range(blocks):
+            started, used = time.perf_counter(), cpu_seconds(pid)
+            for _ in range(n):
+                coll.update_one({"_id": 1}, {"$inc": {"n": 1}})
+            ms, cpu_ms = (time.perf_counter() - started) / n * 1e3, (cpu_seconds(pid) - used) / n * 1e3
+            kind, span = "retryable" if retry else "plain", f"{block * n:,}-{(block + 1) * n:,}"
+            print(f"update, {kind}, writes {span}: {ms:.2f} ms, database CPU {cpu_ms:.2f} ms")
+        client.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--docs", type=int, default=20_000)
@@ -265,6 +285,7 @@ def main() -> None:
     parser.add_argument("--plans", default="", help="comma-separated plan numbers (0-based); all by default")
     parser.add_argument("--only-plans", action="store_true", help="the teacher insert plans only")
     parser.add_argument("--only-windows", action="store_true", help="the org tree's pages in windows only")
+    parser.add_argument("--only-retryable", action="store_true", help="retryable against plain updates only")
     args = parser.parse_args()
     names = list(PLANS)
     plans = [names[int(i)] for i in args.plans.split(",")] if args.plans else names
@@ -272,6 +293,9 @@ def main() -> None:
         assert mongo.proc is not None
         client: MongoClient[dict[str, Any]] = MongoClient(uri)
         db = client["costs"]
+        if args.only_retryable:
+            retryable_updates(uri, mongo.proc.pid)
+            return
         if args.only_windows:
             db["tree"].insert_many([doc(i, 20) for i in range(args.docs)], ordered=False)
             for field in ("org_path", "org_district", "org_city", "school_code"):
