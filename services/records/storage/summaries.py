@@ -22,9 +22,7 @@ Freshness. Three kinds of document, each with its own counter:
   before the write and after it, `writing` raised before and lowered after. Both on the school's
   own document: a write touches no document of another org (the nation's was written by every
   write in the country). A recompute stores its counts only if the `seq` it started from is
-  still there, and leaves the school `dirty` while a write is in progress (`writing` > 0). A
-  write made in a transaction may instead carry one mark in it (`touch` with its session: a
-  photo's attachment), seen together with the write.
+  still there, and leaves the school `dirty` while a write is in progress (`writing` > 0).
 - every org's mark (`org_marks`: `seq`, and its `children`) is raised when the stored counts of
   a school below it change: by the recompute, before it stores them, from the school up to the
   nation, in that order (one ordered `bulk_write`; not by the writes, which are many more).
@@ -64,7 +62,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterab
 from typing import Any, NamedTuple, TypeVar, cast
 
 from pymongo import ASCENDING, UpdateOne
-from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -226,13 +223,10 @@ class Summaries:
         org_path: Iterable[str],
         at: dt.datetime | None = None,
         writing: int = 0,
-        session: AsyncClientSession | None = None,
     ) -> None:
         """Marks the school (its own document only); `at`: the `updated_at` the write stamps, kept
-        in the school's span; `writing`: +1 before a write, -1 after it. In the write's own
-        transaction (`session`), one mark: committed with the write, it is seen with it or not at
-        all, so no recompute can count the school fresh without the write (nor see a write in
-        progress: there is none)."""
+        in the school's span; `writing`: +1 before a write, -1 after it. Never in a write's
+        transaction: concurrent writes of one school would conflict on its document."""
         now = dt.datetime.now(dt.UTC)
         update: dict[str, Any] = {
             "$inc": {"seq": 1, "writing": writing},
@@ -244,7 +238,7 @@ class Summaries:
             if (await self.docs.update_one({"_id": school_code, "writing": {"$gt": 0}}, update)).matched_count:
                 return
             update["$inc"] = {"seq": 1}
-        await self.docs.update_one({"_id": school_code}, update, upsert=True, session=session)
+        await self.docs.update_one({"_id": school_code}, update, upsert=True)
 
     async def mark(self, org_code: str) -> int:
         """The org's mark: raised whenever a school below it is recounted."""
