@@ -10,6 +10,10 @@ WEB_DEPS := web/node_modules/.installed-$(shell cksum < web/package-lock.json | 
 WEB_SOURCES := $(shell find web -path web/node_modules -prune -o -path web/dist -prune -o -path web/src/gql -prune -o -type f -print | LC_ALL=C sort) gateway/schema.graphql
 WEB_STAMP := web/dist/.built-$(shell cat $(WEB_SOURCES) | cksum | cut -d' ' -f1)
 CHROMIUM := /usr/bin/chromium
+# Python caches bytecode (and pytest its rewritten test modules) in __pycache__ (git-ignored): a test run
+# starts dozens of Python processes, and without the cache each compiles the tree anew (2.5 s of CPU for
+# a test worker's collection). An environment's PYTHONDONTWRITEBYTECODE (container images set it) is dropped here.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test test-fast lint web contract protos lock clean
 

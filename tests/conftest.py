@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.identity import Tree, make_tree
+from tests.support.identity import Tree, made_tree
 from tests.support.suite import Suite, running_suite, suite_settings
 from tests.support.world import Chain, Orgs, World, make_chain, make_world
 from tmis.run.embedded_db import EmbeddedMongo
@@ -74,8 +74,8 @@ async def session_suite(mongo_uri: str) -> AsyncIterator[Suite]:
 @pytest.fixture
 async def fresh_suite(settings: Settings) -> AsyncIterator[Suite]:
     """A suite of the test's own (databases, token secret, `settings`), for a test that restarts, kills,
-    migrates, backs up or configures it, or that uses fixed org codes and usernames. A test (or its
-    module, through `pytestmark = pytest.mark.usefixtures("fresh_suite")`) asking for it says why in a line."""
+    migrates, backs up or configures it, or counts what the whole suite holds. A test (or its module,
+    through `pytestmark = pytest.mark.usefixtures("fresh_suite")`) asking for it says why in a line."""
     async with running_suite(settings) as suite:
         yield suite
 
@@ -100,7 +100,8 @@ def chain(world: World) -> Chain:
 
 
 @pytest.fixture
-async def tree(fresh_suite: Suite) -> Tree:
-    """An org tree (a province, city, district and school, and a second province) and the admin, on a
-    suite of the test's own: its codes and usernames are fixed."""
-    return await make_tree(fresh_suite)
+async def tree(suite: Suite) -> AsyncIterator[Tree]:
+    """An org tree (a province, city, district and school, and a second province) and the nation's
+    admin, its codes and usernames the test's own (`tree.name`), its calls from an address of its own."""
+    async with made_tree(suite) as tree:
+        yield tree

@@ -7,8 +7,7 @@ from graphql.validation import validate
 from strawberry.schema import schema as strawberry_schema
 
 from tests.support.suite import ADMIN_PASSWORD, Suite
-
-pytestmark = pytest.mark.usefixtures("fresh_suite")  # fixed org codes, the admin, and a service stopped
+from tests.support.world import Orgs
 
 HEALTH = "{ health { ok services { name ok latencyMs } } }"
 ORG_TREE = """query($c: String!) { org(code: $c) { code name level schoolType parent { code } children { code level
@@ -24,6 +23,7 @@ async def test_health_reports_every_service(suite: Suite) -> None:
     assert all(s["ok"] and s["latencyMs"] >= 0 for s in health["services"])
 
 
+@pytest.mark.usefixtures("fresh_suite")  # it stops a service
 async def test_health_answers_when_a_service_is_down(suite: Suite) -> None:
     await suite.servers["review"].stop(grace=0)
     health = (await suite.graphql(HEALTH))["data"]["health"]
@@ -53,11 +53,12 @@ async def test_login_me_and_org_tree(suite: Suite) -> None:
         "org": {"code": "100000", "level": "NATION"},
     }
     token = login["token"]
+    orgs = Orgs.unique()
     for code, name, level, parent, school_type in [
-        ("620000", "甘肃省", "PROVINCE", "100000", None),
-        ("620100", "兰州市", "CITY", "620000", None),
-        ("620102", "城关区", "DISTRICT", "620100", None),
-        ("3162010201", "示范小学", "SCHOOL", "620102", "PRIMARY_SECONDARY"),
+        (orgs.province, "甘肃省", "PROVINCE", "100000", None),
+        (orgs.city, "兰州市", "CITY", orgs.province, None),
+        (orgs.district, "城关区", "DISTRICT", orgs.city, None),
+        (orgs.school, "示范小学", "SCHOOL", orgs.district, "PRIMARY_SECONDARY"),
     ]:
         result = await suite.graphql(
             CREATE_ORG,
@@ -65,45 +66,38 @@ async def test_login_me_and_org_tree(suite: Suite) -> None:
             token,
         )
         assert result["data"]["createOrg"]["userErrors"] == [], result
-    org = (await suite.graphql(ORG_TREE, {"c": "620102"}, token))["data"]["org"]
-    assert org["parent"] == {"code": "620100"}
-    assert org["children"] == [{"code": "3162010201", "level": "SCHOOL", "schoolType": "PRIMARY_SECONDARY"}]
+    org = (await suite.graphql(ORG_TREE, {"c": orgs.district}, token))["data"]["org"]
+    assert org["parent"] == {"code": orgs.city}
+    assert org["children"] == [{"code": orgs.school, "level": "SCHOOL", "schoolType": "PRIMARY_SECONDARY"}]
 
 
 async def test_create_org_errors_name_the_field(suite: Suite) -> None:
     token = await suite.login_admin()
+    orgs = Orgs.unique()
+    province = {"code": orgs.province, "name": "甘肃省", "level": "PROVINCE", "parentCode": "100000"}
     cases = [
-        ({"code": "62", "name": "甘肃省", "level": "PROVINCE", "parentCode": "100000"}, "INVALID_INPUT", "input.code"),
-        ({"code": "62-00", "name": "某校", "level": "SCHOOL", "parentCode": "100000"}, "INVALID_INPUT", "input.code"),
-        (
-            {"code": "3162010201", "name": "某校", "level": "SCHOOL", "parentCode": "100000"},
-            "INVALID_INPUT",
-            "input.schoolType",
-        ),
-        ({"code": "620000", "name": "  ", "level": "PROVINCE", "parentCode": "100000"}, "INVALID_INPUT", "input.name"),
-        (
-            {"code": "620000", "name": "甘肃省", "level": "PROVINCE", "parentCode": "999999"},
-            "FORBIDDEN",
-            "input.parentCode",
-        ),
+        ({**province, "code": "62"}, "INVALID_INPUT", "input.code"),
+        ({**province, "code": "62-00", "name": "某校", "level": "SCHOOL"}, "INVALID_INPUT", "input.code"),
+        ({**province, "code": orgs.school, "name": "某校", "level": "SCHOOL"}, "INVALID_INPUT", "input.schoolType"),
+        ({**province, "name": "  "}, "INVALID_INPUT", "input.name"),
+        ({**province, "parentCode": "999999"}, "FORBIDDEN", "input.parentCode"),
     ]
     for given, code, field in cases:
         errors = (await suite.graphql(CREATE_ORG, {"i": given}, token))["data"]["createOrg"]["userErrors"]
         assert [(e["code"], e["field"]) for e in errors] == [(code, field)], given
         assert errors[0]["message"]  # a Chinese sentence for the clerk
-    await suite.graphql(
-        CREATE_ORG, {"i": {"code": "620000", "name": "甘肃省", "level": "PROVINCE", "parentCode": "100000"}}, token
-    )
-    again = await suite.graphql(
-        CREATE_ORG, {"i": {"code": "620000", "name": "甘肃省", "level": "PROVINCE", "parentCode": "100000"}}, token
-    )
+    assert (await suite.graphql(CREATE_ORG, {"i": province}, token))["data"]["createOrg"]["userErrors"] == []
+    again = await suite.graphql(CREATE_ORG, {"i": province}, token)
     assert again["data"]["createOrg"]["userErrors"][0]["code"] == "ALREADY_EXISTS"
     below = await suite.graphql(
-        CREATE_ORG, {"i": {"code": "620100", "name": "兰州市", "level": "PROVINCE", "parentCode": "620000"}}, token
+        CREATE_ORG,
+        {"i": {"code": orgs.city, "name": "兰州市", "level": "PROVINCE", "parentCode": orgs.province}},
+        token,
     )
     assert below["data"]["createOrg"]["userErrors"][0]["field"] == "input.level"
 
 
+@pytest.mark.usefixtures("fresh_suite")  # a wrong password for the nation's admin (5 lock it)
 async def test_wrong_password_and_bad_tokens(suite: Suite) -> None:
     for username in ("admin", "nobody"):  # the same answer whether or not the account exists
         result = await suite.graphql(
@@ -116,12 +110,12 @@ async def test_wrong_password_and_bad_tokens(suite: Suite) -> None:
     forged = TokenForgery.tamper(await suite.login_admin())
     assert (await suite.graphql("{ me { username } }", token=forged))["data"]["me"] is None
     assert (await suite.graphql('{ org(code: "100000") { name } }', token=forged))["data"]["org"] is None
-    errors = await suite.graphql(
-        CREATE_ORG, {"i": {"code": "620000", "name": "甘肃省", "level": "PROVINCE", "parentCode": "100000"}}, forged
-    )
+    province = {"code": Orgs.unique().province, "name": "甘肃省", "level": "PROVINCE", "parentCode": "100000"}
+    errors = await suite.graphql(CREATE_ORG, {"i": province}, forged)
     assert errors["data"]["createOrg"]["userErrors"][0]["code"] == "UNAUTHENTICATED"
 
 
+@pytest.mark.usefixtures("fresh_suite")  # it stops a service
 async def test_query_limits_and_masked_errors(suite: Suite) -> None:
     deep = "{ me { org " + "{ parent " * 15 + "{ code }" + " }" * 15 + " } }"
     result = await suite.graphql(deep)
@@ -211,6 +205,7 @@ async def test_oversized_bodies_are_refused_before_parsing(suite: Suite) -> None
     assert reply.status_code == 413
 
 
+@pytest.mark.usefixtures("fresh_suite")  # wrong passwords for names like the nation's admin's
 async def test_hostile_strings_are_just_data(suite: Suite) -> None:
     for username in ('{"$ne": null}', "admin' OR '1'='1", "admin\x00", "ａｄｍｉｎ", "a" * 10_000):
         result = await suite.graphql(

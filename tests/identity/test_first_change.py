@@ -25,7 +25,6 @@ from graphql import (
 from services.identity import servicer as identity
 from services.records import servicer as records
 from tests.support.identity import Tree
-from tests.support.suite import Suite
 from tmis.errors import DomainError, ErrorCode
 from tmis.proto.identity.v1 import identity_pb2
 from tmis.proto.media.v1 import media_pb2
@@ -36,35 +35,37 @@ SCHEMA = build_schema((Path(__file__).parents[2] / "gateway" / "schema.graphql")
 # open to visitors; `me` and `changePassword` are what a token before its first change opens
 PUBLIC = {"health", "login", "retrieveInitialPassword", "searchSchools", "plugins"}
 BEFORE_CHANGE = {"me", "changePassword"}
-ORG = "620000"  # the caller's own org: the most a field could be expected to show it
-SCALARS: dict[str, Any] = {"String": ORG, "ID": "x", "Int": 1, "Float": 1.0, "Boolean": True, "EntryData": {}}
+# a String is the caller's own org (`_operation`'s `org`): the most a field could be expected to show it
+SCALARS: dict[str, Any] = {"ID": "x", "Int": 1, "Float": 1.0, "Boolean": True, "EntryData": {}}
 # RPCs a token before its first change may call: those open to anyone, and identity's few
 RPC_OPEN = {
     m.rsplit("/", 1)[1] for m in (*identity.PUBLIC_METHODS, *identity.BEFORE_CHANGE_METHODS, *records.PUBLIC_METHODS)
 }
 
 
-def _value(kind: Any) -> Any:
+def _value(kind: Any, org: str) -> Any:
     """A value of an input type: required input fields filled, the rest left out."""
     if isinstance(kind, GraphQLNonNull):
-        return _value(kind.of_type)
+        return _value(kind.of_type, org)
     if isinstance(kind, GraphQLList):
-        return [_value(kind.of_type)]
+        return [_value(kind.of_type, org)]
     if isinstance(kind, GraphQLEnumType):
         return next(iter(kind.values))
     if isinstance(kind, GraphQLInputObjectType) and kind.is_one_of:
         name, first = next(iter(kind.fields.items()))
-        return {name: _value(first.type)}
+        return {name: _value(first.type, org)}
     if isinstance(kind, GraphQLInputObjectType):
         fields = kind.fields.items()
         return {
-            n: _value(f.type) for n, f in fields if isinstance(f.type, GraphQLNonNull) and f.default_value is Undefined
+            n: _value(f.type, org)
+            for n, f in fields
+            if isinstance(f.type, GraphQLNonNull) and f.default_value is Undefined
         }
     assert isinstance(kind, GraphQLScalarType)
-    return SCALARS.get(kind.name)
+    return org if kind.name == "String" else SCALARS.get(kind.name)
 
 
-def _operation(op: str, name: str, field: GraphQLField) -> tuple[str, dict[str, Any]]:
+def _operation(op: str, name: str, field: GraphQLField, org: str) -> tuple[str, dict[str, Any]]:
     """A request selecting one root field with every required argument given as a variable."""
     required = {a: arg for a, arg in field.args.items() if isinstance(arg.type, GraphQLNonNull)}
     declared = ", ".join(f"${a}: {arg.type}" for a, arg in required.items())
@@ -77,18 +78,18 @@ def _operation(op: str, name: str, field: GraphQLField) -> tuple[str, dict[str, 
         selection = "{ __typename }"
     declared, given = f"({declared})" if declared else "", f"({given})" if given else ""
     query = f"{op}{declared} {{ {name}{given} {selection} }}"
-    return query, {a: _value(arg.type) for a, arg in required.items()}
+    return query, {a: _value(arg.type, org) for a, arg in required.items()}
 
 
-async def _post(suite: Suite, query: str, variables: dict[str, Any], token: str) -> dict:
+async def _post(tree: Tree, query: str, variables: dict[str, Any], token: str) -> dict:
     headers = {"authorization": f"Bearer {token}"}
     uploads = [a for a, v in variables.items() if v is None]  # Upload has no JSON value: sent as a file
     if not uploads:
-        return await suite.graphql(query, variables, token)
+        return await tree.graphql(query, variables, token)
     operations = json.dumps({"query": query, "variables": variables})
     files = {str(i): (f"f{i}.bin", b"x", "application/octet-stream") for i in range(len(uploads))}
     form = {"operations": operations, "map": json.dumps({str(i): [f"variables.{a}"] for i, a in enumerate(uploads)})}
-    reply = await suite.http.post("/graphql", data=form, files=files, headers=headers)
+    reply = await tree.http.post("/graphql", data=form, files=files, headers=headers)
     assert reply.status_code == 200, reply.text
     return reply.json()
 
@@ -105,8 +106,8 @@ def _refused(name: str, result: dict) -> bool:
 @pytest.fixture
 async def first_token(tree: Tree) -> str:
     """A SYSTEM_ADMIN of a province, logged in with its initial password."""
-    created = await tree.create(tree.root, "gs_admin", ORG, ["SYSTEM_ADMIN"])
-    login = await tree.login("gs_admin", created["initialPassword"])
+    created = await tree.create(tree.root, tree.name("gs_admin"), tree.province, ["SYSTEM_ADMIN"])
+    login = await tree.login(tree.name("gs_admin"), created["initialPassword"])
     assert login["mustChangePassword"] is True
     return login["token"]
 
@@ -120,13 +121,14 @@ async def test_every_field_refuses_a_token_before_its_first_change(tree: Tree, f
         for name, field in root.fields.items():
             if name in PUBLIC | BEFORE_CHANGE:
                 continue
-            query, variables = _operation(op, name, field)
-            result = await _post(tree.suite, query, variables, first_token)
+            query, variables = _operation(op, name, field, tree.province)
+            result = await _post(tree, query, variables, first_token)
             if not _refused(name, result):
                 answered.append((name, result))
     assert answered == [], "\n".join(map(str, answered))
     me = await tree.gql("{ me { username mustChangePassword org { code name } } }", user=first_token)
-    assert me["me"] == {"username": "gs_admin", "mustChangePassword": True, "org": {"code": ORG, "name": "甘肃省"}}
+    own = {"code": tree.province, "name": "甘肃省"}
+    assert me["me"] == {"username": tree.name("gs_admin"), "mustChangePassword": True, "org": own}
     bearer = {"authorization": f"Bearer {first_token}"}
     download = await tree.suite.http.get("/files/templates/PRIMARY_SECONDARY.xlsx", headers=bearer)
     assert (download.status_code, download.json()["code"]) == (403, "PASSWORD_CHANGE_REQUIRED")

@@ -21,20 +21,21 @@ from tmis.settings import SERVICES, Settings
 
 
 async def test_first_login_allows_only_me_and_change(tree: Tree) -> None:
-    created = await tree.create(tree.root, "gs_admin", "620000", ["SYSTEM_ADMIN"])
-    first = await tree.login("gs_admin", created["initialPassword"])
+    admin = tree.name("gs_admin")
+    created = await tree.create(tree.root, admin, tree.province, ["SYSTEM_ADMIN"])
+    first = await tree.login(admin, created["initialPassword"])
     assert first["mustChangePassword"] is True and first["token"]
     token = first["token"]
     assert (await tree.gql(ME, user=token))["me"] == {
-        "username": "gs_admin",
+        "username": admin,
         "mustChangePassword": True,
         "lockedUntil": None,
     }
-    org = {"i": {"code": "620200", "name": "嘉峪关市", "level": "CITY", "parentCode": "620000"}}
+    org = {"i": {"code": tree.spare, "name": "嘉峪关市", "level": "CITY", "parentCode": tree.province}}
     assert codes((await tree.gql(CREATE_ORG, org, token))["createOrg"]) == ["PASSWORD_CHANGE_REQUIRED"]
     with pytest.raises(DomainError) as caught:  # the service says the same without the gateway
         await tree.suite.clients.identity.CreateOrg(
-            pb.CreateOrgRequest(code="620200", name="嘉峪关市", level="CITY", parent_code="620000"), token=token
+            pb.CreateOrgRequest(code=tree.spare, name="嘉峪关市", level="CITY", parent_code=tree.province), token=token
         )
     assert caught.value.code == ErrorCode.PASSWORD_CHANGE_REQUIRED
     changed = (await tree.gql(CHANGE, {"o": created["initialPassword"], "n": NEW_PASSWORD}, token))["changePassword"]
@@ -76,20 +77,21 @@ async def _me_is_gone(tree: Tree, token: str) -> bool:
         ("Abcdefghijklmnop1!", "长度"),
         ("abcdefgh12", "至少3类"),
         ("ABCDEFGH!!", "至少3类"),
-        ("Gs_Admin#2026", "用户名"),
+        ("{username}#", "用户名"),  # the username itself, capitalised
         ("Abcdef 12!", "中文"),
         ("密码Abcdef12!", "中文"),
     ],
 )
 async def test_password_rules_say_which_failed(tree: Tree, new: str, rule: str) -> None:
-    user = await tree.activate(tree.root, "gs_admin", "620000", ["SYSTEM_ADMIN"])
+    user = await tree.activate(tree.root, tree.name("gs_admin"), tree.province, ["SYSTEM_ADMIN"])
+    new = new.format(username=user.username.capitalize())
     errors = (await tree.gql(CHANGE, {"o": NEW_PASSWORD, "n": new}, user))["changePassword"]["userErrors"]
     assert [(e["code"], e["field"]) for e in errors] == [("INVALID_INPUT", "newPassword")]
     assert rule in errors[0]["message"]
 
 
 async def test_last_five_passwords_cannot_be_reused(tree: Tree) -> None:
-    user = await tree.activate(tree.root, "gs_admin", "620000", ["SYSTEM_ADMIN"])
+    user = await tree.activate(tree.root, tree.name("gs_admin"), tree.province, ["SYSTEM_ADMIN"])
     token, current = user.token, NEW_PASSWORD
     for i in range(4):
         nxt = f"Rotate#{i}Pass"
@@ -108,40 +110,39 @@ async def test_last_five_passwords_cannot_be_reused(tree: Tree) -> None:
 
 
 async def test_lockout_unlock_and_reset(tree: Tree) -> None:
-    province = await tree.activate(tree.root, "gs_admin", "620000", ["SYSTEM_ADMIN"])
-    clerk = await tree.activate(province, "gs_clerk", "620000", ["DATA_ENTRY"])
+    province = await tree.activate(tree.root, tree.name("gs_admin"), tree.province, ["SYSTEM_ADMIN"])
+    clerk = await tree.activate(province, tree.name("gs_clerk"), tree.province, ["DATA_ENTRY"])
     for _ in range(4):
-        assert codes(await tree.login("gs_clerk", "Wrong#Pass1")) == ["INVALID_CREDENTIALS"]
-    locked = await tree.login("gs_clerk", "Wrong#Pass1")
+        assert codes(await tree.login(clerk.username, "Wrong#Pass1")) == ["INVALID_CREDENTIALS"]
+    locked = await tree.login(clerk.username, "Wrong#Pass1")
     assert codes(locked) == ["ACCOUNT_LOCKED"] and "锁定至" in locked["userErrors"][0]["message"]
-    assert codes(await tree.login("gs_clerk", NEW_PASSWORD)) == ["ACCOUNT_LOCKED"]  # even the right password
-    listed = (
-        await tree.gql('{ accounts(orgCode: "620000") { edges { node { username lockedUntil } } } }', user=province)
-    )["accounts"]
+    assert codes(await tree.login(clerk.username, NEW_PASSWORD)) == ["ACCOUNT_LOCKED"]  # even the right password
+    accounts = "query($o: String!) { accounts(orgCode: $o) { edges { node { username lockedUntil } } } }"
+    listed = (await tree.gql(accounts, {"o": tree.province}, province))["accounts"]
     assert listed["edges"][0]["node"]["lockedUntil"]
     assert (await tree.gql(UNLOCK, {"a": clerk.id}, province))["unlockAccount"]["userErrors"] == []
-    assert (await tree.login("gs_clerk", NEW_PASSWORD))["token"]
+    assert (await tree.login(clerk.username, NEW_PASSWORD))["token"]
     for _ in range(5):
-        await tree.login("gs_clerk", "Wrong#Pass1")
+        await tree.login(clerk.username, "Wrong#Pass1")
     reset = (await tree.gql(RESET, {"a": clerk.id}, province))["resetPassword"]
-    after_reset = await tree.login("gs_clerk", reset["initialPassword"])  # a reset clears the lock
+    after_reset = await tree.login(clerk.username, reset["initialPassword"])  # a reset clears the lock
     assert after_reset["token"] and after_reset["mustChangePassword"] is True
 
 
 async def test_unknown_usernames_answer_like_known_ones(tree: Tree) -> None:
-    await tree.activate(tree.root, "gs_admin", "620000", ["SYSTEM_ADMIN"])
+    known = await tree.activate(tree.root, tree.name("gs_admin"), tree.province, ["SYSTEM_ADMIN"])
     answers = {}
-    for username in ("gs_admin", "no_such_user"):
+    for username in (known.username, tree.name("no_such_user")):
         seen = [codes(await tree.login(username, "Wrong#Pass1")) for _ in range(6)]
         answers[username] = seen
-    assert answers["gs_admin"] == answers["no_such_user"] == [["INVALID_CREDENTIALS"]] * 4 + [["ACCOUNT_LOCKED"]] * 2
+    assert list(answers.values()) == [[["INVALID_CREDENTIALS"]] * 4 + [["ACCOUNT_LOCKED"]] * 2] * 2
 
 
 async def test_disable_and_reset_void_existing_tokens(tree: Tree) -> None:
-    province = await tree.activate(tree.root, "gs_admin", "620000", ["SYSTEM_ADMIN"])
-    clerk = await tree.activate(province, "gs_clerk", "620000", ["DATA_ENTRY"])
-    other = await tree.activate(province, "gs_other", "620000", ["QUERY"])
-    assert (await tree.gql(ME, user=clerk))["me"]["username"] == "gs_clerk"
+    province = await tree.activate(tree.root, tree.name("gs_admin"), tree.province, ["SYSTEM_ADMIN"])
+    clerk = await tree.activate(province, tree.name("gs_clerk"), tree.province, ["DATA_ENTRY"])
+    other = await tree.activate(province, tree.name("gs_other"), tree.province, ["QUERY"])
+    assert (await tree.gql(ME, user=clerk))["me"]["username"] == clerk.username
     assert (await tree.gql(ENABLE, {"a": clerk.id, "e": False}, province))["setAccountEnabled"]["account"][
         "enabled"
     ] is False
@@ -150,7 +151,7 @@ async def test_disable_and_reset_void_existing_tokens(tree: Tree) -> None:
     async def every_service_refuses() -> bool:  # each process applies the feed on its own
         refused = []
         for call in (
-            tree.suite.clients.identity.BatchGetOrgs(pb.BatchGetOrgsRequest(codes=["620000"]), token=clerk.token),
+            tree.suite.clients.identity.BatchGetOrgs(pb.BatchGetOrgsRequest(codes=[tree.province]), token=clerk.token),
             tree.suite.clients.records.BatchGetTeachers(rec_pb.BatchGetTeachersRequest(ids=["x"]), token=clerk.token),
         ):
             try:
@@ -160,9 +161,9 @@ async def test_disable_and_reset_void_existing_tokens(tree: Tree) -> None:
         return refused == [True, True]
 
     await eventually(every_service_refuses)
-    assert codes(await tree.login("gs_clerk", NEW_PASSWORD)) == ["FORBIDDEN"]
+    assert codes(await tree.login(clerk.username, NEW_PASSWORD)) == ["FORBIDDEN"]
     await tree.gql(ENABLE, {"a": clerk.id, "e": True}, province)
-    assert (await tree.login("gs_clerk", NEW_PASSWORD))["token"]
+    assert (await tree.login(clerk.username, NEW_PASSWORD))["token"]
     await tree.gql(RESET, {"a": other.id}, province)
     await eventually(lambda: _me_is_gone(tree, other.token))
-    assert (await tree.gql(ME, user=province))["me"]["username"] == "gs_admin"  # others are untouched
+    assert (await tree.gql(ME, user=province))["me"]["username"] == province.username  # others are untouched

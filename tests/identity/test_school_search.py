@@ -12,6 +12,8 @@ from tmis.errors import DomainError, ErrorCode
 from tmis.proto.identity.v1 import identity_pb2 as pb
 from tmis.settings import Settings
 
+pytestmark = pytest.mark.usefixtures("fresh_suite")  # settings of its own (the searches a minute), fixed codes
+
 SEARCH = "query($r: String!, $n: String!) { searchSchools(regionCode: $r, name: $n) { code name level } }"
 
 
@@ -20,11 +22,17 @@ def settings(settings: Settings) -> Settings:
     return replace(settings, raw={**settings.raw, "TMIS_IDENTITY_SCHOOL_SEARCH_PER_MINUTE": "4"})
 
 
+def _codes(tree: Tree) -> tuple[str, str, str]:
+    """The schools `_schools` adds: two in the tree's district, one in its other province."""
+    return f"31{tree.district}02", f"31{tree.district}03", f"31{tree.other_province[:4]}0201"
+
+
 async def _schools(tree: Tree) -> None:
+    second, middle, yinchuan = _codes(tree)
     for code, name, parent in [
-        ("3162010202", "城关区第二实验小学", "620102"),
-        ("3162010203", "城关区实验中学", "620102"),
-        ("3164010201", "银川实验小学", "640000"),
+        (second, "城关区第二实验小学", tree.district),
+        (middle, "城关区实验中学", tree.district),
+        (yinchuan, "银川实验小学", tree.other_province),
     ]:
         org = {"code": code, "name": name, "level": "SCHOOL", "parentCode": parent, "schoolType": "PRIMARY_SECONDARY"}
         assert (await tree.gql(CREATE_ORG, {"i": org}, tree.root))["createOrg"]["userErrors"] == []
@@ -32,23 +40,24 @@ async def _schools(tree: Tree) -> None:
 
 async def test_visitors_find_schools_of_a_region_by_part_of_the_name(tree: Tree) -> None:
     await _schools(tree)
-    found = await tree.suite.graphql(SEARCH, {"r": "620100", "n": "实验"})  # no token: a visitor
+    second, middle, yinchuan = _codes(tree)
+    found = await tree.graphql(SEARCH, {"r": tree.city, "n": "实验"})  # no token: a visitor
     assert found["data"]["searchSchools"] == [
-        {"code": "3162010203", "name": "城关区实验中学", "level": "SCHOOL"},
-        {"code": "3162010202", "name": "城关区第二实验小学", "level": "SCHOOL"},
+        {"code": middle, "name": "城关区实验中学", "level": "SCHOOL"},
+        {"code": second, "name": "城关区第二实验小学", "level": "SCHOOL"},
     ]  # by name (code point order), the other province's 实验小学 left out
-    found = await tree.suite.graphql(SEARCH, {"r": "100000", "n": "实验小学"})
-    assert [s["code"] for s in found["data"]["searchSchools"]] == ["3162010202", "3164010201"]
-    found = await tree.suite.graphql(SEARCH, {"r": "620102", "n": "区县"})
+    found = await tree.graphql(SEARCH, {"r": "100000", "n": "实验小学"})
+    assert [s["code"] for s in found["data"]["searchSchools"]] == [second, yinchuan]
+    found = await tree.graphql(SEARCH, {"r": tree.district, "n": "区县"})
     assert found["data"]["searchSchools"] == []  # districts and cities are never answered
-    refused = await tree.suite.graphql(SEARCH, {"r": "620102", "n": " 实 "})
+    refused = await tree.graphql(SEARCH, {"r": tree.district, "n": " 实 "})
     assert refused["data"] is None and refused["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
     assert "2个字" in refused["errors"][0]["message"]
-    found = await tree.suite.graphql(SEARCH, {"r": "620102", "n": ".*"})  # a literal text, not a pattern
+    found = await tree.graphql(SEARCH, {"r": tree.district, "n": ".*"})  # a literal text, not a pattern
     assert found["data"]["searchSchools"] == []
     # 4 counted searches so far (a refused name is not counted); 5 more see the 5th of one minute refused,
     # even when a minute starts between them
-    answers = [await tree.suite.graphql(SEARCH, {"r": "620102", "n": "实验"}) for _ in range(5)]
+    answers = [await tree.graphql(SEARCH, {"r": tree.district, "n": "实验"}) for _ in range(5)]
     assert any(a.get("errors") and a["errors"][0]["extensions"]["code"] == "RATE_LIMITED" for a in answers)
 
 

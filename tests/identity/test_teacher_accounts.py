@@ -12,8 +12,6 @@ from tests.support.identity import CHANGE, ME, NEW_PASSWORD, Tree, add_teachers,
 from tests.support.polling import eventually
 from tmis.auth import Caller
 
-SCHOOL = "3162010201"
-PATH = ("100000", "620000", "620100", "620102", SCHOOL)
 GENERATE = """mutation($s: String!) { generateTeacherAccounts(schoolCode: $s) { created existing exportUrl userErrors
   { code message field } } }"""
 WINDOW = """mutation($s: String!, $e: Boolean!) { setTeacherLoginEnabled(schoolCode: $s, enabled: $e) { org {
@@ -25,7 +23,7 @@ RETRIEVE = """mutation($i: RetrieveInitialPasswordInput!) { retrieveInitialPassw
 async def _export(tree: Tree, url: str, token: str | None = None) -> list[tuple]:
     parts = urlsplit(url)
     headers = {"authorization": f"Bearer {token}"} if token else {}
-    reply = await tree.suite.http.get(f"{parts.path}?{parts.query}" if parts.query else parts.path, headers=headers)
+    reply = await tree.http.get(f"{parts.path}?{parts.query}" if parts.query else parts.path, headers=headers)
     assert reply.status_code == 200, reply.text
     assert "attachment" in reply.headers["content-disposition"] and reply.headers["cache-control"] == "no-store"
     sheet = load_workbook(io.BytesIO(reply.content)).active
@@ -34,19 +32,21 @@ async def _export(tree: Tree, url: str, token: str | None = None) -> list[tuple]
 
 async def test_generate_export_and_first_login(tree: Tree) -> None:
     district, admin = await school_admin(tree)
-    teachers = await add_teachers(tree.suite, SCHOOL, 3)
-    assert codes((await tree.gql(GENERATE, {"s": SCHOOL}, district))["generateTeacherAccounts"]) == [
+    teachers = await add_teachers(tree, 3)
+    assert codes((await tree.gql(GENERATE, {"s": tree.school}, district))["generateTeacherAccounts"]) == [
         "FORBIDDEN"
     ]  # only the school's admin
-    made = (await tree.gql(GENERATE, {"s": SCHOOL}, admin))["generateTeacherAccounts"]
+    made = (await tree.gql(GENERATE, {"s": tree.school}, admin))["generateTeacherAccounts"]
     assert (made["created"], made["existing"], made["userErrors"]) == (3, 0, [])
-    again = (await tree.gql(GENERATE, {"s": SCHOOL}, admin))["generateTeacherAccounts"]
+    again = (await tree.gql(GENERATE, {"s": tree.school}, admin))["generateTeacherAccounts"]
     assert (again["created"], again["existing"]) == (0, 3)  # idempotent
-    reader = tree.suite.signer.sign(Caller("q1", "school_query", SCHOOL, PATH, ("QUERY",)))  # an admin reads no record
+    reader = tree.suite.signer.sign(
+        Caller("q1", "school_query", tree.school, tree.path, ("QUERY",))
+    )  # an admin reads no record
     listed = await tree.gql(
         """query($s: String!) { teachers(orgCode: $s) { edges { node { basic { idNumber } account { username roles } }
   } } }""",
-        {"s": SCHOOL},
+        {"s": tree.school},
         reader,
     )
     for edge in listed["teachers"]["edges"]:  # Teacher.account: the login made for the record
@@ -75,21 +75,21 @@ async def test_generate_export_and_first_login(tree: Tree) -> None:
     assert {r[1]: r[2] for r in rows[1:]}[first["idNumber"]] in ("", None)  # blank once changed
 
     # the link is bound to its path and the bearer header works too
-    other = made["exportUrl"].replace(SCHOOL, "3162010299")
-    assert (await tree.suite.http.get(urlsplit(other).path + "?" + urlsplit(other).query)).status_code == 401
-    assert (await tree.suite.http.get(f"/files/teacher-accounts/{SCHOOL}.xlsx")).status_code == 401
-    assert len(await _export(tree, f"/files/teacher-accounts/{SCHOOL}.xlsx", admin.token)) == 4
-    refused = await tree.suite.http.get(
-        f"/files/teacher-accounts/{SCHOOL}.xlsx", headers={"authorization": f"Bearer {district.token}"}
+    other = made["exportUrl"].replace(tree.school, tree.school[:-2] + "99")
+    assert (await tree.http.get(urlsplit(other).path + "?" + urlsplit(other).query)).status_code == 401
+    assert (await tree.http.get(f"/files/teacher-accounts/{tree.school}.xlsx")).status_code == 401
+    assert len(await _export(tree, f"/files/teacher-accounts/{tree.school}.xlsx", admin.token)) == 4
+    refused = await tree.http.get(
+        f"/files/teacher-accounts/{tree.school}.xlsx", headers={"authorization": f"Bearer {district.token}"}
     )
     assert refused.status_code == 403
 
 
 async def test_retrieve_initial_password(tree: Tree) -> None:
     _, admin = await school_admin(tree)
-    teacher = (await add_teachers(tree.suite, SCHOOL, 1))[0]
-    await tree.gql(GENERATE, {"s": SCHOOL}, admin)
-    facts = {"name": teacher["name"], "idType": "1", "idNumber": teacher["idNumber"], "schoolCode": SCHOOL}
+    teacher = (await add_teachers(tree, 1))[0]
+    await tree.gql(GENERATE, {"s": tree.school}, admin)
+    facts = {"name": teacher["name"], "idType": "1", "idNumber": teacher["idNumber"], "schoolCode": tree.school}
     got = (await tree.gql(RETRIEVE, {"i": facts}))["retrieveInitialPassword"]
     assert got["userErrors"] == [] and (await tree.login(teacher["idNumber"], got["initialPassword"]))["token"]
     empty = (await tree.gql(RETRIEVE, {"i": {**facts, "name": " ", "schoolCode": ""}}))["retrieveInitialPassword"]
@@ -97,7 +97,7 @@ async def test_retrieve_initial_password(tree: Tree) -> None:
         ("INVALID_INPUT", "name", "请填写姓名"),
         ("INVALID_INPUT", "schoolCode", "请填写学校"),
     ]
-    wrongs = [{**facts, "name": "别人"}, {**facts, "schoolCode": "3162010299"}, {**facts, "idType": "2"}]
+    wrongs = [{**facts, "name": "别人"}, {**facts, "schoolCode": tree.school[:-2] + "99"}, {**facts, "idType": "2"}]
     answers = [(await tree.gql(RETRIEVE, {"i": w}))["retrieveInitialPassword"] for w in wrongs]
     assert all(a["initialPassword"] is None for a in answers)
     assert len({(a["userErrors"][0]["code"], a["userErrors"][0]["message"]) for a in answers}) == 1
@@ -110,9 +110,9 @@ async def test_retrieve_initial_password(tree: Tree) -> None:
 
 async def test_retrieval_ends_with_the_first_change(tree: Tree) -> None:
     _, admin = await school_admin(tree)
-    teacher = (await add_teachers(tree.suite, SCHOOL, 1))[0]
-    await tree.gql(GENERATE, {"s": SCHOOL}, admin)
-    facts = {"name": teacher["name"], "idType": "1", "idNumber": teacher["idNumber"], "schoolCode": SCHOOL}
+    teacher = (await add_teachers(tree, 1))[0]
+    await tree.gql(GENERATE, {"s": tree.school}, admin)
+    facts = {"name": teacher["name"], "idType": "1", "idNumber": teacher["idNumber"], "schoolCode": tree.school}
     password = (await tree.gql(RETRIEVE, {"i": facts}))["retrieveInitialPassword"]["initialPassword"]
     login = await tree.login(teacher["idNumber"], password)
     await tree.gql(CHANGE, {"o": password, "n": NEW_PASSWORD}, login["token"])
@@ -121,12 +121,12 @@ async def test_retrieval_ends_with_the_first_change(tree: Tree) -> None:
 
 async def test_collection_window_and_delete(tree: Tree) -> None:
     _, admin = await school_admin(tree)
-    teacher = (await add_teachers(tree.suite, SCHOOL, 1))[0]
-    await tree.gql(GENERATE, {"s": SCHOOL}, admin)
-    facts = {"name": teacher["name"], "idType": "1", "idNumber": teacher["idNumber"], "schoolCode": SCHOOL}
+    teacher = (await add_teachers(tree, 1))[0]
+    await tree.gql(GENERATE, {"s": tree.school}, admin)
+    facts = {"name": teacher["name"], "idType": "1", "idNumber": teacher["idNumber"], "schoolCode": tree.school}
     password = (await tree.gql(RETRIEVE, {"i": facts}))["retrieveInitialPassword"]["initialPassword"]
     token = (await tree.login(teacher["idNumber"], password))["token"]
-    closed = (await tree.gql(WINDOW, {"s": SCHOOL, "e": False}, admin))["setTeacherLoginEnabled"]
+    closed = (await tree.gql(WINDOW, {"s": tree.school, "e": False}, admin))["setTeacherLoginEnabled"]
     assert closed["org"]["teacherLoginEnabled"] is False
 
     async def teacher_blocked() -> bool:
@@ -134,26 +134,28 @@ async def test_collection_window_and_delete(tree: Tree) -> None:
 
     await eventually(teacher_blocked)
     assert codes(await tree.login(teacher["idNumber"], password)) == ["FORBIDDEN"]
-    assert (await tree.gql(ME, user=admin))["me"]["username"] == "school_admin"  # admins are unaffected
-    await tree.gql(WINDOW, {"s": SCHOOL, "e": True}, admin)
+    assert (await tree.gql(ME, user=admin))["me"]["username"] == admin.username  # admins are unaffected
+    await tree.gql(WINDOW, {"s": tree.school, "e": True}, admin)
     token = (await tree.login(teacher["idNumber"], password))["token"]
 
     listed = await tree.gql(
-        "query($s: String!) { accounts(orgCode: $s, role: TEACHER) { edges { node { id } } } }", {"s": SCHOOL}, admin
+        "query($s: String!) { accounts(orgCode: $s, role: TEACHER) { edges { node { id } } } }",
+        {"s": tree.school},
+        admin,
     )
     account_id = listed["accounts"]["edges"][0]["node"]["id"]
     assert (await tree.gql(DELETE, {"a": account_id}, admin))["deleteAccount"]["userErrors"] == []
     await eventually(teacher_blocked)  # the deleted login's token stops working too
-    regenerated = (await tree.gql(GENERATE, {"s": SCHOOL}, admin))["generateTeacherAccounts"]
+    regenerated = (await tree.gql(GENERATE, {"s": tree.school}, admin))["generateTeacherAccounts"]
     assert regenerated["created"] == 1  # the record stayed; a new login was made for it
 
 
 async def test_audit_log_is_scoped(tree: Tree) -> None:
     district, admin = await school_admin(tree)
-    await tree.login("school_admin", "Wrong#Pass1")
+    await tree.login(admin.username, "Wrong#Pass1")
     query = """query($o: String!) { auditLog(orgCode: $o, first: 100) { edges { node { event result actor target
   orgCode } } } }"""
-    events = [e["node"] for e in (await tree.gql(query, {"o": SCHOOL}, district))["auditLog"]["edges"]]
+    events = [e["node"] for e in (await tree.gql(query, {"o": tree.school}, district))["auditLog"]["edges"]]
     kinds = {(e["event"], e["result"]) for e in events}
     assert {
         ("ACCOUNT_CREATED", "OK"),
@@ -161,16 +163,16 @@ async def test_audit_log_is_scoped(tree: Tree) -> None:
         ("PASSWORD_CHANGED", "OK"),
         ("LOGIN_FAILED", "INVALID_CREDENTIALS"),
     } <= kinds
-    assert all(e["orgCode"] == SCHOOL for e in events)
-    nx = await tree.activate(tree.root, "nx_admin", "640000", ["SYSTEM_ADMIN"])
-    result = await tree.suite.graphql(query, {"o": SCHOOL}, nx.token)
+    assert all(e["orgCode"] == tree.school for e in events)
+    nx = await tree.activate(tree.root, tree.name("nx_admin"), tree.other_province, ["SYSTEM_ADMIN"])
+    result = await tree.graphql(query, {"o": tree.school}, nx.token)
     assert result["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    assert admin.username == "school_admin"
+    assert admin.username == tree.name("school_admin")
 
 
 async def test_retrieval_is_rate_limited_per_address(tree: Tree) -> None:
-    for i in range(20):  # different people, one client address
-        facts = {"name": "某人", "idType": "1", "idNumber": f"11010519800101{i:03d}X", "schoolCode": SCHOOL}
+    for i in range(20):  # different people, one client address (the tree's)
+        facts = {"name": "某人", "idType": "1", "idNumber": f"11010519800101{i:03d}X", "schoolCode": tree.school}
         assert codes((await tree.gql(RETRIEVE, {"i": facts}))["retrieveInitialPassword"]) == ["NOT_MATCHED"]
-    facts = {"name": "某人", "idType": "1", "idNumber": "110105198001019999", "schoolCode": SCHOOL}
+    facts = {"name": "某人", "idType": "1", "idNumber": "110105198001019999", "schoolCode": tree.school}
     assert codes((await tree.gql(RETRIEVE, {"i": facts}))["retrieveInitialPassword"]) == ["RATE_LIMITED"]

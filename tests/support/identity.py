@@ -1,15 +1,22 @@
 """An org tree with real accounts at every level, made through the public API (`Tree`, the
-`tree` fixture), and the identity documents shared by several modules."""
+`tree` fixture), and the identity documents shared by several modules. A tree's codes and usernames
+are the test's own (`Orgs.unique()`, `Tree.name`), and it calls the gateway from an address of its own:
+what it creates, locks, counts and rate-limits is its own on the session's suite."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
+import httpx
+
+from tests.support.records import demo_person
 from tests.support.suite import Suite
+from tests.support.world import NATION, Orgs
 from tmis.auth import Caller
 from tmis.proto.records.v1 import records_pb2 as rec_pb
 from tmis.rpc.codec import encode
-from tmis.run.demo import demo_basic
 
 CREATE_ORG = "mutation($i: CreateOrgInput!) { createOrg(input: $i) { userErrors { code message field } } }"
 CREATE_ACCOUNT = """mutation($i: CreateAccountInput!) { createAccount(input: $i) {
@@ -20,15 +27,6 @@ CHANGE = """mutation($o: String!, $n: String!) { changePassword(oldPassword: $o,
   token account { mustChangePassword } userErrors { code message field } } }"""
 ME = "{ me { username mustChangePassword lockedUntil } }"
 NEW_PASSWORD = "Chosen#Pass9"
-
-# code, name, level, parent, school type
-TREE = [
-    ("620000", "甘肃省", "PROVINCE", "100000", None),
-    ("620100", "兰州市", "CITY", "620000", None),
-    ("620102", "城关区", "DISTRICT", "620100", None),
-    ("3162010201", "示范小学", "SCHOOL", "620102", "PRIMARY_SECONDARY"),
-    ("640000", "宁夏回族自治区", "PROVINCE", "100000", None),
-]
 
 
 @dataclass
@@ -41,13 +39,63 @@ class User:
 
 @dataclass
 class Tree:
+    """A province, its city, district and school, and a second province (`other_province`); `spare`
+    is a code of the test's that no org has yet."""
+
     suite: Suite
-    root: User
+    http: httpx.AsyncClient  # the gateway, called from the tree's own client address
+    orgs: Orgs
+    other_province: str
+    root: User = field(default_factory=lambda: User("", "admin", ""))
     users: dict[str, User] = field(default_factory=dict)
+
+    @property
+    def province(self) -> str:
+        return self.orgs.province
+
+    @property
+    def city(self) -> str:
+        return self.orgs.city
+
+    @property
+    def district(self) -> str:
+        return self.orgs.district
+
+    @property
+    def school(self) -> str:
+        return self.orgs.school
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return self.orgs.path
+
+    @property
+    def spare(self) -> str:
+        return self.orgs.province[:4] + "09"
+
+    def name(self, base: str) -> str:
+        """The test's own username for `base` (gs_admin → gs_admin_2017)."""
+        return f"{base}_{self.orgs.province[:4]}"
+
+    def rows(self) -> list[tuple[str, str, str, str, str | None]]:
+        """code, name, level, parent, school type; parents first."""
+        return [
+            (self.province, "甘肃省", "PROVINCE", NATION, None),
+            (self.city, "兰州市", "CITY", self.province, None),
+            (self.district, "城关区", "DISTRICT", self.city, None),
+            (self.school, "示范小学", "SCHOOL", self.district, "PRIMARY_SECONDARY"),
+            (self.other_province, "宁夏回族自治区", "PROVINCE", NATION, None),
+        ]
+
+    async def graphql(self, query: str, variables: dict | None = None, token: str | None = None) -> dict:
+        headers = {"authorization": f"Bearer {token}"} if token else {}
+        reply = await self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+        assert reply.status_code == 200, reply.text
+        return reply.json()
 
     async def gql(self, query: str, variables: dict | None = None, user: User | str | None = None) -> dict:
         token = user.token if isinstance(user, User) else user
-        result = await self.suite.graphql(query, variables, token)
+        result = await self.graphql(query, variables, token)
         assert "errors" not in result, result
         return result["data"]
 
@@ -77,35 +125,44 @@ class Tree:
         return user
 
 
-async def add_teachers(suite: Suite, school: str, count: int, school_type: str = "PRIMARY_SECONDARY") -> list[dict]:
+async def add_teachers(tree: Tree, count: int, school_type: str = "PRIMARY_SECONDARY") -> list[dict]:
+    """`count` records in the tree's school, 身份证件号 of its district."""
     made = []
-    clerk = suite.signer.sign(Caller("seed", "seed", "100000", ("100000",), ("DATA_ENTRY",)))  # (records need a person)
+    suite = tree.suite
+    clerk = suite.signer.sign(Caller("seed", "seed", NATION, (NATION,), ("DATA_ENTRY",)))  # (records need a person)
     for i in range(count):
-        basic = {**demo_basic(i, "620102", school_type), "name": f"教师{i}"}
+        basic = {**demo_person(i, tree.district, school_type), "name": f"教师{i}"}
         reply = await suite.clients.records.CreateTeacher(
-            rec_pb.CreateTeacherRequest(school_code=school, basic_json=encode(basic)), token=clerk
+            rec_pb.CreateTeacherRequest(school_code=tree.school, basic_json=encode(basic)), token=clerk
         )
         assert not reply.errors, reply.errors
         made.append(basic)
     return made
 
 
-async def make_tree(suite: Suite) -> Tree:
-    root = User("", "admin", await suite.login_admin())
-    tree = Tree(suite, root)
-    for code, name, level, parent, school_type in TREE:
-        result = await tree.gql(
-            CREATE_ORG,
-            {"i": {"code": code, "name": name, "level": level, "parentCode": parent, "schoolType": school_type}},
-            root,
-        )
-        assert result["createOrg"]["userErrors"] == []
-    return tree
+@asynccontextmanager
+async def made_tree(suite: Suite) -> AsyncIterator[Tree]:
+    """A tree of unique codes, the nation's admin logged in as its root."""
+    orgs = Orgs.unique()
+    n = int(orgs.province[:4])
+    address = f"10.20.{n // 100}.{n % 100}"  # the rate limits by address count this tree's calls only
+    transport = httpx.ASGITransport(app=suite.app, client=(address, 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
+        tree = Tree(suite, http, orgs, Orgs.unique().province)
+        tree.root.token = await suite.login_admin()
+        for code, name, level, parent, school_type in tree.rows():
+            result = await tree.gql(
+                CREATE_ORG,
+                {"i": {"code": code, "name": name, "level": level, "parentCode": parent, "schoolType": school_type}},
+                tree.root,
+            )
+            assert result["createOrg"]["userErrors"] == []
+        yield tree
 
 
 async def school_admin(tree: Tree) -> tuple[User, User]:
     """Admins activated down the tree; the district's and the school's."""
-    province = await tree.activate(tree.root, "gs_admin", "620000", ["SYSTEM_ADMIN"])
-    city = await tree.activate(province, "lz_admin", "620100", ["SYSTEM_ADMIN"])
-    district = await tree.activate(city, "cg_admin", "620102", ["SYSTEM_ADMIN"])
-    return district, await tree.activate(district, "school_admin", "3162010201", ["SYSTEM_ADMIN"])
+    province = await tree.activate(tree.root, tree.name("gs_admin"), tree.province, ["SYSTEM_ADMIN"])
+    city = await tree.activate(province, tree.name("lz_admin"), tree.city, ["SYSTEM_ADMIN"])
+    district = await tree.activate(city, tree.name("cg_admin"), tree.district, ["SYSTEM_ADMIN"])
+    return district, await tree.activate(district, tree.name("school_admin"), tree.school, ["SYSTEM_ADMIN"])
