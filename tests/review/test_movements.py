@@ -14,7 +14,7 @@ from pymongo import AsyncMongoClient
 from services.review.server import create_server
 from tests.support.gql import ACCEPT, APPROVE_M, FIELDS, SAVE_NAME, TRANSFER, gql
 from tests.support.polling import eventually
-from tests.support.review import TODAY, approved, review_with
+from tests.support.review import SINCE, TODAY, UNTIL, approved, review_with
 from tests.support.world import Chain
 from tmis.auth import Caller
 from tmis.hookspecs import Finding, hookimpl
@@ -117,9 +117,9 @@ async def test_a_transfer_between_districts_moves_record_account_and_history(cha
     # flows: out of the sending district, into the receiving one, inside the city
     flows = """query($o: String!, $f: String!, $t: String!) { flows(orgCode: $o, from: $f, to: $t) { kind count
       reason { code } } }"""
-    out = await gql(chain, flows, world.reader, o=world.district, f=TODAY, t=TODAY)
+    out = await gql(chain, flows, world.reader, o=world.district, f=SINCE, t=UNTIL)
     assert {(b["kind"], b["count"]) for b in out} == {("NEW", 1), ("TRANSFER_OUT", 1)}
-    city = await gql(chain, flows, chain.city_reader, o=world.orgs.city, f=TODAY, t=TODAY)
+    city = await gql(chain, flows, chain.city_reader, o=world.orgs.city, f=SINCE, t=UNTIL)
     assert {(b["kind"], b["count"]) for b in city} == {("NEW", 1)}
     reader_there = suite.signer.sign(
         Caller(
@@ -130,7 +130,7 @@ async def test_a_transfer_between_districts_moves_record_account_and_history(cha
             ("QUERY",),
         )
     )
-    assert await gql(chain, flows, reader_there, o=world.orgs.other_district, f=TODAY, t=TODAY) == [
+    assert await gql(chain, flows, reader_there, o=world.orgs.other_district, f=SINCE, t=UNTIL) == [
         {"kind": "TRANSFER_IN", "count": 1, "reason": None}
     ]
 
@@ -187,7 +187,7 @@ async def test_leave_then_return_keeps_the_record_and_code(chain: Chain) -> None
     assert [x["kind"] for x in returned["movements"]] == ["RETURN", "LEAVE"]
     flows = """query($o: String!, $f: String!, $t: String!) { flows(orgCode: $o, from: $f, to: $t) { kind count
       reason { code name } } }"""
-    city = await gql(chain, flows, chain.city_reader, o=world.orgs.city, f=TODAY, t=TODAY)
+    city = await gql(chain, flows, chain.city_reader, o=world.orgs.city, f=SINCE, t=UNTIL)
     assert {(b["kind"], b["count"], (b["reason"] or {}).get("name")) for b in city} == {
         ("NEW", 2, None),
         ("LEFT", 1, "退休"),

@@ -15,6 +15,8 @@ from tmis.run.procs import free_port
 
 LEVELS = ("SCHOOL", "DISTRICT", "CITY", "PROVINCE")
 TODAY = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date().isoformat()  # 新增 counts on its day in China
+# a window of flows around it: a day either side, so a run crossing midnight in China (16:00 UTC) still counts
+SINCE, UNTIL = ((dt.date.fromisoformat(TODAY) + dt.timedelta(days=d)).isoformat() for d in (-1, 1))
 START = """mutation($t: ID!, $r: String!) { startChange(teacherId: $t, reason: $r) { teacher { id version
   review { status kind } } userErrors { code message field } } }"""
 
