@@ -13,7 +13,7 @@ import httpx
 
 from tests.support.records import demo_person
 from tests.support.suite import Suite
-from tests.support.world import NATION, Orgs
+from tests.support.world import NATION, InOrgs, Orgs
 from tmis.auth import Caller
 from tmis.proto.records.v1 import records_pb2 as rec_pb
 from tmis.rpc.codec import encode
@@ -38,7 +38,7 @@ class User:
 
 
 @dataclass
-class Tree:
+class Tree(InOrgs):
     """A province, its city, district and school, and a second province (`other_province`); `spare`
     is a code of the test's that no org has yet."""
 
@@ -48,26 +48,6 @@ class Tree:
     other_province: str
     root: User = field(default_factory=lambda: User("", "admin", ""))
     users: dict[str, User] = field(default_factory=dict)
-
-    @property
-    def province(self) -> str:
-        return self.orgs.province
-
-    @property
-    def city(self) -> str:
-        return self.orgs.city
-
-    @property
-    def district(self) -> str:
-        return self.orgs.district
-
-    @property
-    def school(self) -> str:
-        return self.orgs.school
-
-    @property
-    def path(self) -> tuple[str, ...]:
-        return self.orgs.path
 
     @property
     def spare(self) -> str:

@@ -71,14 +71,22 @@ async def create_orgs(suite: Suite, orgs: Orgs) -> None:
         )
 
 
-@dataclass
-class World:
-    suite: Suite
+class InOrgs:
+    """The codes of a test's `orgs` by name (a `World`'s, a `Tree`'s)."""
+
     orgs: Orgs
-    clerk: str
-    reader: str
-    stranger: str
-    admin: str = ""  # SYSTEM_ADMIN of the province: the admin of the whole subtree
+
+    @property
+    def province(self) -> str:
+        return self.orgs.province
+
+    @property
+    def city(self) -> str:
+        return self.orgs.city
+
+    @property
+    def district(self) -> str:
+        return self.orgs.district
 
     @property
     def school(self) -> str:
@@ -89,12 +97,18 @@ class World:
         return self.orgs.other
 
     @property
-    def district(self) -> str:
-        return self.orgs.district
-
-    @property
     def path(self) -> tuple[str, ...]:
         return self.orgs.path
+
+
+@dataclass
+class World(InOrgs):
+    suite: Suite
+    orgs: Orgs
+    clerk: str
+    reader: str
+    stranger: str
+    admin: str = ""  # SYSTEM_ADMIN of the province: the admin of the whole subtree
 
     def caller(self, account: str, username: str, org: str, roles: tuple[str, ...], **extra: Any) -> str:
         """A token of `roles` at `org` (one of this world's codes), as identity would issue it."""
