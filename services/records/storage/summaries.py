@@ -432,13 +432,15 @@ class Summaries:
         the schools dirty now are read (a write marks its school dirty and changes no count; a
         recompute raises the marks of its path before it stores counts), so a list's page over a
         province reads its dirty schools, not the province's every school."""
-        kept = self._subtrees.get(org_code)
+        kept, mark = self._subtrees.get(org_code), None
         if kept is not None:  # the schools dirty now, then the mark: a store since raised it before
             dirty = [d async for d in self.docs.find({"dirty": True, "org_path": org_code}, _SUMMED)]
+            mark = await self.mark(org_code)
             # (a school dirty when they were added up and clean now: stored by a recompute that raised it before)
-            if await self.mark(org_code) == kept.mark and kept.pending <= {d["_id"] for d in dirty}:
+            if mark == kept.mark and kept.pending <= {d["_id"] for d in dirty}:
                 return kept.count(status, dirty)
-        kept = _Subtree(await self.mark(org_code))
+        # added up again at a mark read before the summaries are (the one just read, if any)
+        kept = _Subtree(await self.mark(org_code) if mark is None else mark)
         dirty = [d async for d in self.docs.find({"org_path": org_code}, _SUMMED) if kept.add(d)]
         if len(self._subtrees) > 10_000:
             self._subtrees.clear()
