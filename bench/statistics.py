@@ -81,6 +81,7 @@ import secrets
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -453,6 +454,37 @@ def wait_clean(stats_docs: Any) -> float:
     return time.monotonic() - t0
 
 
+def same_answers(real: Callable[[str], Any], scan: PythonScan) -> None:
+    """Every question answered by both sides, which must agree (also the warm-up of both)."""
+    for question in QUESTIONS:
+        t0 = time.monotonic()
+        answer = real(question)
+        t1 = time.monotonic()
+        mine = scan.ask(question)
+        t2 = time.monotonic()
+        if answer != mine:
+            raise RuntimeError(f"{question}: A and B differ\nA {answer}\nB {mine}")
+        total = sum(r["count" if question != "PROGRESS" else "total"] for r in answer)
+        print(
+            f"same answer for {question:17s} ({len(answer)} rows, {total} counted): A {t1 - t0:.2f} s, B "
+            f"{t2 - t1:.2f} s",
+            flush=True,
+        )
+
+
+def after_single_writes(real: Callable[[str], Any], uri: str, db_name: str) -> list[float]:
+    """Seconds to answer each question after its school is marked, as one teacher's save would mark it."""
+    single = []
+    for i, question in enumerate(SINGLE_WRITE_QUESTIONS):
+        school = SCHOOLS[i][0]
+        mark(uri, db_name, {school: (*DISTRICT_PATH, school)})
+        t0 = time.monotonic()
+        real(question)
+        single.append(time.monotonic() - t0)
+        print(f"after a single write to {school}: {question} answered in {single[-1]:.2f} s", flush=True)
+    return single
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--teachers", type=int, default=TEACHERS)
@@ -493,20 +525,7 @@ def main() -> None:
             print(f"background refresher cleared every mark {cleaning:.1f} s later", flush=True)
 
             scan = PythonScan(teachers)
-            for question in QUESTIONS:  # also the warm-up of both
-                t0 = time.monotonic()
-                real = ask_real(client, url, token, question)
-                t1 = time.monotonic()
-                mine = scan.ask(question)
-                t2 = time.monotonic()
-                if real != mine:
-                    raise RuntimeError(f"{question}: A and B differ\nA {real}\nB {mine}")
-                total = sum(r["count" if question != "PROGRESS" else "total"] for r in real)
-                print(
-                    f"same answer for {question:17s} ({len(real)} rows, {total} counted): A {t1 - t0:.2f} s, B "
-                    f"{t2 - t1:.2f} s",
-                    flush=True,
-                )
+            same_answers(lambda q: ask_real(client, url, token, q), scan)  # also the warm-up of both
 
             a, b = [], []
             for i in range(args.rounds):
@@ -515,14 +534,7 @@ def main() -> None:
                 a.append(timed_round(lambda q: ask_real(client, url, token, q)))
                 print(f"round {i + 1} A real path:   {len(QUESTIONS)} questions in {a[-1][1]:.2f} s", flush=True)
 
-            single = []
-            for i, question in enumerate(SINGLE_WRITE_QUESTIONS):  # as one teacher's save would: its school marked
-                school = SCHOOLS[i][0]
-                mark(uri, db_name, {school: (*DISTRICT_PATH, school)})
-                t0 = time.monotonic()
-                ask_real(client, url, token, question)
-                single.append(time.monotonic() - t0)
-                print(f"after a single write to {school}: {question} answered in {single[-1]:.2f} s", flush=True)
+            single = after_single_writes(lambda q: ask_real(client, url, token, q), uri, db_name)
         summary_bytes = sum(len(bson.encode(doc)) for doc in stats_docs.find({"org_path": DISTRICT}))
         mongo.close()
         breakdown = asyncio.run(stages(uri, db_name, SCHOOLS[0][0]))
