@@ -51,10 +51,11 @@ def mongo_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db.stop(grace=0)  # thrown away: its clean shutdown (~2 s) would only hold up the run's end
 
 
-# the reconciler looks often, so a test sees a half-done transition finished; it takes a state as
-# half-done after 2 s (a live approval on a loaded machine can take longer than 0.5 s, and its final
-# steps would then run twice: allowed, they are idempotent, but not what the hook tests count)
-REVIEW = {"TMIS_REVIEW_RECONCILE_MS": "200", "TMIS_REVIEW_RETRY_MS": "2000"}
+# the reconciler looks every second, so a test sees a half-done transition finished within about 3 s;
+# it takes a state as half-done after 2 s (a live approval on a loaded machine can take longer than
+# 0.5 s, and its final steps would then run twice: allowed, they are idempotent, but not what the hook
+# tests count). Every 200 ms it cost the idle session suite 0.016 of a core (itself and its database).
+REVIEW = {"TMIS_REVIEW_RECONCILE_MS": "1000", "TMIS_REVIEW_RETRY_MS": "2000"}
 
 
 @pytest.fixture

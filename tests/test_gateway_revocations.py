@@ -37,7 +37,7 @@ TEMPLATE = "{ importTemplateUrl(schoolType: PRIMARY_SECONDARY) }"
 
 def test_the_gateway_refuses_a_revoked_token_itself(settings: Settings) -> None:
     """The services read the feed once, at their start (a poll an hour): only the gateway, polling
-    every 500 ms (tests/support/suite.py), can know of the revocation. The app is made outside the
+    every second (tests/support/suite.py), can know of the revocation. The app is made outside the
     event loop and the loop started after, as `python -m gateway` does."""
     ports = {name: free_port() for name in SERVICES}
     settings = replace(settings, addrs={n: f"127.0.0.1:{p}" for n, p in ports.items()})

@@ -18,6 +18,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.support.suite import CHEAP_HASHES
 from tmis.run.procs import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,6 +56,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("TMIS_MONGODB_URI", "TMIS_TOKEN_SECRET")}
     env |= {"TMIS_DATA_DIR": str(data_dir), "TMIS_HTTP_PORT": str(port), "TMIS_ADMIN_PASSWORD": ADMIN_PASSWORD}
+    # argon2 as cheap as in the API tests' suites: each sign-in of a browser test would hash 64 MiB twice
+    env |= CHEAP_HASHES
     env["TMIS_PLUGINS"] = (
         "gansu"  # the example province plugin: its fields must work in the forms with no client change
     )
