@@ -21,7 +21,7 @@ a block over ~128 KB is mapped afresh from the kernel and given back when freed,
 raise of that bound stops short of what a photo's bytes need: every copy of a 4.4 MB upload (the
 HTTP body, the multipart part, its protobuf field, the gRPC message; then in media the message and
 its decode) touched ~1,100 new pages, each a page fault: five copies cost 9 ms of CPU, 0.5 ms with
-the memory kept (bench/README.md, "The face-less worst case"). Blocks up to `BIG` now come from the
+the memory kept (bench/README.md, "The pages an upload touches"). Blocks up to `BIG` now come from the
 heap, and up to twice that stays there when freed; a larger one (a 64 MB workbook) is still mapped
 and given back at once.
 
