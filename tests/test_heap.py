@@ -1,6 +1,7 @@
 """The gateway and the services, started through their entry points as the supervisor starts them,
 freeze what they built to start out of the garbage collector's scans (tmis/heap.py), and their
-metrics say how many objects they froze."""
+metrics say how many objects they froze; a settled process keeps the memory of the large blocks it
+frees."""
 
 from __future__ import annotations
 

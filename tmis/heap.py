@@ -1,4 +1,5 @@
-"""The cyclic garbage collector of a long-running process (the gateway, each service).
+"""The heap of a long-running process (the gateway, each service): its cyclic garbage collector
+and its allocator.
 
 What a process builds to start (modules, the GraphQL schema, the field registry, code tables,
 protobuf descriptors: ~85,000 objects in the gateway) lives as long as the process. Python's
