@@ -29,7 +29,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Markers by place: tests/web are browser tests; tests/test_bench_*.py and the chaos run run benchmarks.
-    A browser test file's tests run on one worker, in order (`xdist_group`): they share a page's state."""
+    A browser test file's tests run on one worker, in order (`xdist_group`): they share a page's state.
+    The long ones (browser, benchmark, slow: a minute of fuzzing, a browser file's minute) go first, so
+    the workers share out the short ones after them instead of waiting at the end for one long test."""
     for item in items:
         where = item.path.relative_to(TESTS)
         if where.parts[0] == "web":
@@ -37,6 +39,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.xdist_group(where.name))
         elif where.name.startswith("test_bench_") or where.name == "test_chaos.py":
             item.add_marker(pytest.mark.bench)
+    items.sort(key=lambda item: not any(item.get_closest_marker(m) for m in ("web", "bench", "slow")))
 
 
 @pytest.fixture(scope="session")
