@@ -16,7 +16,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any
 
 from bson import ObjectId
 from bson.errors import InvalidId
@@ -56,9 +56,6 @@ def _teacher(doc: dict[str, Any]) -> Teacher:
         once_approved=bool(doc.get("once_approved")),
         seq=doc.get("seq"),
     )
-
-
-T = TypeVar("T")
 
 
 def as_stored(at: dt.datetime) -> dt.datetime:
@@ -287,20 +284,12 @@ class Storage:
         transaction (the history never lags the record): the record as stored (built here, not read
         back), or None when another write came first."""
         seq = await numbers(self.sequences, 1)
-
-        async def replace(session: AsyncClientSession) -> bool:
-            result = await self.teachers.update_one(
-                self._unchanged_since(old), self._update(new, now, seq), session=session
-            )
-            if result.modified_count != 1:
-                await session.abort_transaction()
-                return False
-            await self._record([(old.id, c) for c in changes], via, session)
-            return True
-
         try:
             async with self._marking([old], now):
-                if not await self._atomically(replace):
+                written = await self._atomically(
+                    self._unchanged_since(old), self._update(new, now, seq), [(old.id, c) for c in changes], via
+                )
+                if not written:
                     return None
         except DuplicateKeyError:
             raise await self._duplicate(new.basic) from None
@@ -314,28 +303,31 @@ class Storage:
         it (as `write`); False (nothing written) when the record changed meanwhile."""
         old = teacher.photo["id"] if teacher.photo else None
         seq = await numbers(self.sequences, 1)
-
-        async def attach(session: AsyncClientSession) -> bool:
-            result = await self.teachers.update_one(
+        async with self._marking([teacher], now):
+            return await self._atomically(
                 {"_id": object_id(teacher.id), "version": teacher.version, "status": {"$in": list(EDITABLE)}},
                 {"$set": {"photo": photo, "updated_at": now, "seq": seq}, "$inc": {"version": 1}},
-                session=session,
+                [(teacher.id, Change(now, actor, "photo", old, photo["id"]))],
+                via,
             )
-            if result.modified_count != 1:
+
+    async def _atomically(
+        self, condition: dict[str, Any], update: dict[str, Any], changes: list[tuple[str, Change]], via: str = ""
+    ) -> bool:
+        """The record matching `condition` updated, with its history rows (`changes`, `via`), as one
+        transaction (run again by the driver after a transient error): committed together, with one
+        journal sync; False, nothing written, when no record matches (another write came first). The
+        school's marks for the summaries stay around it (`_marking`): in it, concurrent writes of one
+        school's records conflict on the school's document (20 writers at once took 7x as long,
+        bench/README.md)."""
+
+        async def apply(session: AsyncClientSession) -> bool:
+            if (await self.teachers.update_one(condition, update, session=session)).modified_count != 1:
                 await session.abort_transaction()
                 return False
-            await self._record([(teacher.id, Change(now, actor, "photo", old, photo["id"]))], via, session)
+            await self._record(changes, via, session)
             return True
 
-        async with self._marking([teacher], now):
-            return await self._atomically(attach)
-
-    async def _atomically(self, apply: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
-        """`apply` as one transaction (run again by the driver after a transient error): a record's
-        write and its history rows committed together, with one journal sync; `apply` aborts the
-        transaction to write nothing. The school's marks for the summaries stay around it (`_marking`):
-        in it, concurrent writes of one school's records conflict on the school's document (20 writers
-        at once took 7x as long, bench/README.md)."""
         async with self.client.start_session() as session:
             return await session.with_transaction(apply)
 
@@ -587,36 +579,16 @@ class Storage:
                 update.update({**doc["approved"], "updated_at": now, "seq": await numbers(self.sequences, 1)})
                 current = _teacher({**doc, "approved": None, "school_type": "", "updated_at": now})
                 changes = restore(current, _teacher({**doc, **doc["approved"], "approved": None}))
+            # the version condition: the record checked above is the one frozen (no write slipped in)
             async with self.summaries.marking(doc["school_code"], doc["org_path"], update.get("updated_at")):
-                pushed = await self._push(teacher_id, doc, update, changes, bump=bool(changes or restore))
+                pushed = await self._atomically(
+                    {"_id": doc["_id"], "version": doc["version"], "review_seq": doc.get("review_seq")},
+                    {"$set": update, "$inc": {"version": 1 if changes or restore else 0}},
+                    [(teacher_id, c) for c in changes],
+                )
             if pushed:
                 return "applied", []
         raise RuntimeError(f"review status of {teacher_id} kept changing under the push")
-
-    async def _push(
-        self,
-        teacher_id: str,
-        doc: dict[str, Any],
-        update: dict[str, Any],
-        changes: builtins.list[Change],
-        bump: bool,
-    ) -> bool:
-        """A review state's push as one transaction, if the record is still the one read (`doc`):
-        False (nothing written) when a write slipped in."""
-
-        async def push(session: AsyncClientSession) -> bool:
-            result = await self.teachers.update_one(
-                {"_id": doc["_id"], "version": doc["version"], "review_seq": doc.get("review_seq")},
-                {"$set": update, "$inc": {"version": 1 if bump else 0}},
-                session=session,
-            )
-            if result.modified_count != 1:
-                await session.abort_transaction()
-                return False
-            await self._record([(teacher_id, c) for c in changes], session=session)
-            return True
-
-        return await self._atomically(push)
 
     async def move(
         self, teacher: Teacher, school_code: str, school_type: str, org_path: builtins.list[str], actor: str
@@ -630,21 +602,12 @@ class Storage:
         update: dict[str, Any] = {"$set": {**fields, "updated_at": now, "seq": seq}, "$inc": {"version": 1}}
         if stale:
             update["$unset"] = stale
-
-        async def transfer(session: AsyncClientSession) -> bool:
-            result = await self.teachers.update_one(
-                {"_id": object_id(teacher.id), "school_code": {"$ne": school_code}}, update, session=session
-            )
-            if result.modified_count != 1:
-                await session.abort_transaction()
-                return False
-            await self._record(
-                [(teacher.id, Change(now, actor, "school", teacher.school_code, school_code))], "", session
-            )
-            return True
-
         async with self._marking([teacher]), self.summaries.marking(school_code, org_path, now):
-            return await self._atomically(transfer)
+            return await self._atomically(
+                {"_id": object_id(teacher.id), "school_code": {"$ne": school_code}},
+                update,
+                [(teacher.id, Change(now, actor, "school", teacher.school_code, school_code))],
+            )
 
     async def set_personal_code(self, teacher: Teacher, code: str, formal: bool, key: str = "") -> bool:
         """Sets the code unless another record holds it (False); `key` says what it was issued for
