@@ -38,8 +38,11 @@ def test_teacher_fills_the_record_on_a_phone(page: Page, demo: Demo) -> None:
     expect(rural).to_contain_text("否")  # its default, saved by the demo
     rural.click()
     page.get_by_role("option", name="是，乡村学校任教").click()
+    expect(rural).to_contain_text("是，乡村学校任教")  # chosen, before it is saved
     page.fill("#basic-gsRuralAllowance", "600")
-    page.click("[data-test=save-basic]")
+    with page.expect_request(lambda r: "gsRuralAllowance" in (r.post_data or "")) as sent:
+        page.click("[data-test=save-basic]")
+    assert sent.value.post_data_json["variables"]["basic"]["gsRuralTeacher"] == "1"  # as chosen
     expect(page.get_by_text("已保存")).to_be_visible()
     page.reload()
     expect(page.locator("#basic-formerName")).to_have_value("王小明")
