@@ -160,14 +160,16 @@ class _Run:
         number = -1
         while chunk := await asyncio.to_thread(next, rows_of, None):
             number += 1
+            if planned:  # the previous chunk's writes start at once…
+                await self._write(sheet, *planned)
+                planned = None
             rows = await asyncio.to_thread(self.plan.rows, chunk, readers)
             if self._done(number):  # written by an earlier run: its people are remembered, as rows above
                 self.plan.remember(rows)
                 continue
+            # …and run while this chunk is read, looked up and planned (its lookup may find the people
+            # the previous chunk wrote: a person twice in the file is an error row all the same)
             existing = await self._existing({r.key for r in rows})
-            if planned:  # the previous chunk's writes start after this chunk's reads…
-                await self._write(sheet, *planned)
-            # …and run while this chunk is planned (a person twice in the file is an error row)
             planned = (await asyncio.to_thread(self.plan.basic, sheet, rows, existing), len(chunk), number)
         if planned:
             await self._write(sheet, *planned)
@@ -185,10 +187,11 @@ class _Run:
         for number, start in enumerate(range(0, len(keys), step)):
             if self._done(number):
                 continue
-            part = keys[start : start + step]
-            existing = await self._existing(set(part))
             if planned:  # as in `basic`: each teacher is in one part only
                 await self._write(sheet, *planned)
+                planned = None
+            part = keys[start : start + step]
+            existing = await self._existing(set(part))
             planned = (
                 await asyncio.to_thread(self.plan.entries, sheet, {k: groups[k] for k in part}, existing),
                 sum(len(groups[k]) for k in part),

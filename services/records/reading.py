@@ -8,6 +8,7 @@ sheet of the template, a missing required column, no data, over the row limit.
 
 from __future__ import annotations
 
+import concurrent.futures
 import io
 import zipfile
 from collections.abc import Iterator
@@ -106,10 +107,24 @@ class Sheet:
 
 
 def open_workbook(data: bytes, layouts: list[SheetLayout], limits: Limits) -> list[Sheet]:
-    """The sheets of the file that match the template, 基本信息 first, checked."""
+    """The sheets of the file that match the template, 基本信息 first, checked. An .xlsx is scanned
+    for formulas while calamine parses it (both leave the GIL: 0.28 s for 20,000 rows instead of
+    0.38); formulas are refused before anything else is said of the file."""
     kind = check_file(data, limits)
-    if kind == "xlsx" and _formulas(data):
-        raise refuse("文件中含有公式，请将公式单元格复制后“选择性粘贴为数值”再导入")
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        formulas = pool.submit(_formulas, data) if kind == "xlsx" else None
+        try:
+            sheets, refusal = _sheets(data, layouts, limits), None
+        except DomainError as err:
+            sheets, refusal = [], err
+        if formulas is not None and formulas.result():
+            raise refuse("文件中含有公式，请将公式单元格复制后“选择性粘贴为数值”再导入")
+    if refusal is not None:
+        raise refusal
+    return sheets
+
+
+def _sheets(data: bytes, layouts: list[SheetLayout], limits: Limits) -> list[Sheet]:
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception:  # calamine raises its own error types for every malformed part
