@@ -6,7 +6,7 @@ Seed: the org tree over GraphQL with the admin's token. The schools of the last
 `TMIS_SCALE_IMPORTED_DISTRICTS` districts (3: 60 schools, a fifth) import their workbook through
 the public API (`importWorkbook`, one job per school, one after the other, as schools do: every
 record of a job has the job's one `updated_at`), after the others are loaded with records' own
-`Storage.write_chunk` (the path an import's chunk writes through: one transaction per school, the
+`Chunks.write` (the path an import's chunk writes through: one transaction per school, the
 school marked for the summaries around it) into the running suite's database; and one school more
 of 50 teachers (the small school). 基本信息 is valid (validated once per template by records'
 validation, then varied: name, gender, birth date and a 身份证件号 agreeing with them); names are
@@ -187,9 +187,14 @@ async def _nothing(*args: Any) -> None:
 
 
 async def insert(client: AsyncMongoClient[dict[str, Any]], storage: Storage, teachers: list[Any]) -> set[int]:
-    """New records, as an import writes a chunk (one transaction); the positions refused as duplicates."""
-    async with client.start_session() as session:
-        refused, _ = await storage.write_chunk(teachers, [], dt.datetime.now(dt.UTC), "", session, _nothing, _nothing)
+    """New records of one school, as an import writes a chunk (one transaction); the positions
+    refused as duplicates."""
+    school, now = teachers[0], dt.datetime.now(dt.UTC)
+    async with (
+        client.start_session() as session,
+        storage.importing(school.school_code, school.org_path, now, len(teachers)) as chunks,
+    ):
+        refused, _ = await chunks.write(teachers, [], "", session, _nothing, _nothing)
     return refused
 
 

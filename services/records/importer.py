@@ -22,7 +22,7 @@ from services.records.derived import diff
 from services.records.import_plan import Batch, ImportPlan, Key, Outcome, Request, RowError
 from services.records.model import Teacher
 from services.records.reading import Limits, Sheet, open_workbook
-from services.records.storage import Storage
+from services.records.storage import Chunks, Storage
 from services.records.validation import LocalRules
 from services.records.workbook import layouts
 from services.records.writes import Place, RecordWrites
@@ -106,14 +106,16 @@ class Importer:
             out.errors = []
         else:
             out = resume[1].copy()
-        run = _Run(self, request, out, journal, resume[0] if resume else (0, 0))
-        try:
-            for index, sheet in enumerate(sheets):
-                if index >= run.position[0]:
-                    run.sheet = index
-                    await (run.basic(sheet) if sheet.layout.basic else run.entries(sheet))
-        finally:
-            await run.stop()
+        school, now = request.school, dt.datetime.now(dt.UTC)
+        async with self.storage.importing(school.code, school.path, now, out.total) as chunks:
+            run = _Run(self, request, out, journal, chunks, resume[0] if resume else (0, 0))
+            try:
+                for index, sheet in enumerate(sheets):
+                    if index >= run.position[0]:
+                        run.sheet = index
+                        await (run.basic(sheet) if sheet.layout.basic else run.entries(sheet))
+            finally:
+                await run.stop()
         rows = out.new_rows + out.updated_rows + out.unchanged_rows + out.failed
         if (out.processed, out.total) != (rows, rows):  # blank rows, skipped: not rows of the summary
             out.processed = out.total = rows
@@ -126,15 +128,16 @@ class _Run:
     of the next. Only I/O here: what to write is `plan`'s."""
 
     def __init__(
-        self, importer: Importer, request: Request, out: Outcome, journal: Journal, position: Position
+        self, importer: Importer, request: Request, out: Outcome, journal: Journal, chunks: Chunks, position: Position
     ) -> None:
         self.imp = importer
         self.req = request
         self.out = out
         self.journal = journal
+        self.chunks = chunks  # the writes into the school, stamped `chunks.now`
         self.position = position  # where an earlier run of the job stopped: the chunks before it are done
         self.sheet = 0  # the sheet being imported
-        self.now = dt.datetime.now(dt.UTC)
+        self.now = chunks.now
         self.plan = ImportPlan(importer.writes, request, reopens=importer.reopen is not None)
         self.pending: asyncio.Task[None] | None = None
 
@@ -230,10 +233,9 @@ class _Run:
         async def write() -> None:
             await self._reopen(sheet, batch)
             actor = self.req.acting.username
-            await self.imp.storage.write_chunk(
+            await self.chunks.write(
                 [t for t, _ in batch.inserts],
                 [(o, n, diff(o, n, actor, self.now)) for o, n, _ in batch.writes],
-                self.now,
                 self.req.acting.via,
                 self.journal.session,
                 self.journal.hold,

@@ -4,12 +4,16 @@ error workbook; scope."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from typing import Any
 
+import pytest
 from bson import ObjectId
 from openpyxl import load_workbook
 from pymongo import AsyncMongoClient, monitoring
 
+from services.records.model import Teacher
 from services.records.storage import Storage
 from tests.support.excel import JOB, basic_row, download, education_row, fill, run, template, upload, wait
 from tests.support.records import teachers
@@ -202,7 +206,8 @@ async def test_scope_conflicts_and_states(world: World) -> None:
 async def test_a_chunk_s_people_are_looked_up_a_few_numbers_a_query(mongo_uri: str) -> None:
     """The embedded database tests each record a query finds against the whole `$in` list: a
     re-import's chunk of 1,000 people is looked up 50 numbers a query (bench/README.md), every
-    record still found."""
+    record still found; while a query finds nobody (new people), the next asks four times as many,
+    and once one finds someone, 50 again."""
 
     class Finds(monitoring.CommandListener):
         def __init__(self) -> None:
@@ -228,9 +233,68 @@ async def test_a_chunk_s_people_are_looked_up_a_few_numbers_a_query(mongo_uri: s
                 for n in numbers
             ]
         )
-        found = await Storage(client, db.name).by_identity([*numbers, "620102199001019999"])
+        storage = Storage(client, db.name)
+        found = await storage.by_identity([*numbers, "620102199001019999"])
         assert sorted(t.basic["idNumber"] for t in found) == numbers
         assert listener.sizes and max(listener.sizes) <= 50 and sum(listener.sizes) == 121
+        new = [f"6201021991010{i:05d}" for i in range(1000)]
+        listener.sizes.clear()
+        assert await storage.by_identity(new) == []  # a first import's chunk: 3 queries, not 20
+        assert listener.sizes == [50, 200, 750]
+        listener.sizes.clear()
+        found = await storage.by_identity([*new[:60], numbers[7], *new[60:400], numbers[99], *new[400:500]])
+        assert sorted(t.basic["idNumber"] for t in found) == [numbers[7], numbers[99]]
+        assert listener.sizes == [50, 200, 50, 200, 2]  # (the 2nd found numbers[7]; the 4th, numbers[99])
+    finally:
+        await client.drop_database(db.name)
+        await client.close()
+
+
+async def test_an_import_marks_its_school_once_and_numbers_its_records_from_one_block(mongo_uri: str) -> None:
+    """For the summaries an import is one write of its school: marked `writing` before its first
+    chunk that writes and through every chunk (never lowered between two, where a recount would be
+    stored as fresh), the mark renewed beside each later chunk's transaction (it is never taken for
+    abandoned), lowered after the last; a chunk of unchanged rows marks nothing. Its records are
+    numbered from one block; a record of another school is refused before anything is written."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_uri, tz_aware=True)
+    db = client[f"t{ObjectId()}_chunks"]
+    path = ("100000", "620000", "620100", "620102", "3162010201")
+    school = path[-1]
+    marks: list[int] = []
+
+    async def writing() -> int:
+        return int((await db.school_stats.find_one({"_id": school}) or {}).get("writing", 0))
+
+    async def nothing(*args: Any) -> None: ...  # (the job's hold and checkpoint)
+
+    def people(first: int, school_path: tuple[str, ...] = path) -> list[Teacher]:
+        return [
+            Teacher("", 0, school_path[-1], "PRIMARY_SECONDARY", school_path, "DRAFT", {"idNumber": f"p{first + i}"})
+            for i in range(10)
+        ]
+
+    try:
+        await db.teachers.insert_one({"_id": "made"})  # the collection, before the transactions
+        storage = Storage(client, db.name)
+        async with (
+            client.start_session() as session,
+            storage.importing(school, path, dt.datetime.now(dt.UTC), 40) as chunks,
+        ):
+            assert await chunks.write([], [], "", session, nothing, nothing) == (set(), set())
+            marks.append(await writing())
+            for first in (0, 10, 20):
+                assert await chunks.write(people(first), [], "", session, nothing, nothing) == (set(), set())
+                marks.append(await writing())
+            with pytest.raises(ValueError):
+                await chunks.write(people(30, (*path[:-1], "3162010202")), [], "", session, nothing, nothing)
+        assert marks == [0, 1, 1, 1]
+        stats = await db.school_stats.find_one({"_id": school})
+        assert stats is not None and (stats["writing"], stats["dirty"]) == (0, True)
+        assert stats["seq"] == 4  # marked by the first chunk, renewed by the next two, lowered
+        numbers = sorted([d["seq"] async for d in db.teachers.find({"basic": {"$exists": True}})])
+        assert numbers == list(range(numbers[0], numbers[0] + 30))
+        assert await db.sequences.find_one({"_id": "teachers"}) == {"_id": "teachers", "n": 40}  # one block
+        assert await db.teachers.count_documents({"school_code": "3162010202"}) == 0
     finally:
         await client.drop_database(db.name)
         await client.close()

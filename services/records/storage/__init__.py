@@ -13,6 +13,6 @@ from __future__ import annotations
 
 from services.records.storage.jobs import Job, JobStore, job_of
 from services.records.storage.summaries import DIMENSIONS, PROGRESS, Summaries
-from services.records.storage.teachers import DuplicatePerson, Storage
+from services.records.storage.teachers import Chunks, DuplicatePerson, Storage
 
-__all__ = ["DIMENSIONS", "PROGRESS", "DuplicatePerson", "Job", "JobStore", "Storage", "Summaries", "job_of"]
+__all__ = ["DIMENSIONS", "Chunks", "PROGRESS", "DuplicatePerson", "Job", "JobStore", "Storage", "Summaries", "job_of"]

@@ -1,7 +1,7 @@
 """Import jobs in the records database (the `jobs` collection; the uploaded files in GridFS), so
 any instance can report a job or take it over (`tmis.jobs` holds the lease fields: runner,
 heartbeat, attempts). A run's every write is conditioned on its runner; a chunk's checkpoint is
-written in the chunk's own transaction (`Storage.write_chunk`). (Part of the storage package.)"""
+written in the chunk's own transaction (`Chunks.write`). (Part of the storage package.)"""
 
 from __future__ import annotations
 

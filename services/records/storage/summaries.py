@@ -19,10 +19,12 @@ same, added up over the org's children, with the `seq` of the org's mark it was 
 
 Freshness. Three kinds of document, each with its own counter:
 - a write of a teacher marks its school (`marking`): an `$inc` of the school's `seq`, `dirty`,
-  before the write and after it, `writing` raised before and lowered after. Both on the school's
-  own document: a write touches no document of another org (the nation's was written by every
-  write in the country). A recompute stores its counts only if the `seq` it started from is
-  still there, and leaves the school `dirty` while a write is in progress (`writing` > 0).
+  before the write and after it, `writing` raised before and lowered after (an import is one
+  write, from its first chunk to its last, renewing its mark with each chunk: `Storage.importing`).
+  Both on the school's own document: a write touches no document of another org (the nation's was
+  written by every write in the country). A recompute stores its counts only if the `seq` it
+  started from is still there, and leaves the school `dirty` while a write is in progress
+  (`writing` > 0).
 - every org's mark (`org_marks`: `seq`, and its `children`) is raised when the stored counts of
   a school below it change: by the recompute, before it stores them, from the school up to the
   nation, in that order (one ordered `bulk_write`; not by the writes, which are many more).
