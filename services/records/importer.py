@@ -137,7 +137,6 @@ class _Run:
         self.chunks = chunks  # the writes into the school, stamped `chunks.now`
         self.position = position  # where an earlier run of the job stopped: the chunks before it are done
         self.sheet = 0  # the sheet being imported
-        self.now = chunks.now
         self.plan = ImportPlan(importer.writes, request, reopens=importer.reopen is not None)
         self.pending: asyncio.Task[None] | None = None
 
@@ -235,7 +234,7 @@ class _Run:
             actor = self.req.acting.username
             await self.chunks.write(
                 [t for t, _ in batch.inserts],
-                [(o, n, diff(o, n, actor, self.now)) for o, n, _ in batch.writes],
+                [(o, n, diff(o, n, actor, self.chunks.now)) for o, n, _ in batch.writes],
                 self.req.acting.via,
                 self.journal.session,
                 self.journal.hold,
